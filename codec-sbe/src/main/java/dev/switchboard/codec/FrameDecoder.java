@@ -1,0 +1,59 @@
+package dev.switchboard.codec;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Cuts a byte stream into frames by their {@link Sofh} length. Stateless: the caller keeps the unconsumed tail of
+ * a read (a partial frame) and presents it again, followed by the next bytes, on the next call.
+ */
+public final class FrameDecoder
+{
+    /**
+     * Returned when the stream declares a frame length below the header or above the maximum: the stream cannot be
+     * resynchronised and the connection must be closed.
+     */
+    public static final int CORRUPT_STREAM = -1;
+
+    private final int maxFrameLength;
+
+    public FrameDecoder(final int maxFrameLength)
+    {
+        if (maxFrameLength < Sofh.HEADER_LENGTH)
+        {
+            throw new IllegalArgumentException("maxFrameLength below the header length: " + maxFrameLength);
+        }
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    /**
+     * Hand every complete frame in {@code [offset, offset + length)} to the handler.
+     *
+     * @return the number of bytes consumed (whole frames only), or {@link #CORRUPT_STREAM}.
+     */
+    public int decode(final DirectBuffer buffer, final int offset, final int length, final FrameHandler handler)
+    {
+        int position = offset;
+        final int end = offset + length;
+        while (end - position >= Sofh.HEADER_LENGTH)
+        {
+            final int frameLength = Sofh.frameLength(buffer, position);
+            if (frameLength < Sofh.HEADER_LENGTH || frameLength > maxFrameLength)
+            {
+                return CORRUPT_STREAM;
+            }
+            if (end - position < frameLength)
+            {
+                break;
+            }
+            handler.onFrame(buffer, position, frameLength);
+            position += frameLength;
+        }
+
+        return position - offset;
+    }
+}
