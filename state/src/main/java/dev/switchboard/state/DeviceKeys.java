@@ -1,0 +1,26 @@
+package dev.switchboard.state;
+
+/**
+ * Packs (user id, device id) into one long table key: user id in the high 60 bits, device id in the low 4.
+ */
+final class DeviceKeys
+{
+    static final int DEVICE_ID_BITS = 4;
+
+    /** Largest user id that packs without loss. */
+    static final long MAX_USER_ID = (1L << (Long.SIZE - 1 - DEVICE_ID_BITS)) - 1;
+
+    private DeviceKeys()
+    {
+    }
+
+    static long pack(final long userId, final int deviceId)
+    {
+        return (userId << DEVICE_ID_BITS) | deviceId;
+    }
+
+    static boolean isValid(final long userId, final int deviceId, final int maxDevicesPerAccount)
+    {
+        return userId > 0 && userId <= MAX_USER_ID && deviceId >= 1 && deviceId <= maxDevicesPerAccount;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.switchboard.state;
+
+import java.io.File;
+
+/**
+ * Defaults for the state tables, each overridable by a -D system property.
+ */
+public final class StateConfiguration
+{
+    /** Folder holding the table files. */
+    public static final String DATA_DIR_PROP_NAME = "switchboard.state.dir";
+
+    /** Default folder holding the table files. */
+    public static final String DATA_DIR_DEFAULT = "switchboard-data" + File.separator + "state";
+
+    /** Accounts the tables are sized for. */
+    public static final String MAX_ACCOUNTS_PROP_NAME = "switchboard.state.max.accounts";
+
+    /** Default accounts the tables are sized for. */
+    public static final long MAX_ACCOUNTS_DEFAULT = 1_000_000L;
+
+    /** Linked devices an account may hold, device ids 1..n. */
+    public static final String MAX_DEVICES_PER_ACCOUNT_PROP_NAME = "switchboard.state.max.devices.per.account";
+
+    /** Default linked devices per account. */
+    public static final int MAX_DEVICES_PER_ACCOUNT_DEFAULT = 4;
+
+    /** Upper bound of devices per account: device ids live in the low 4 bits of a packed key. */
+    public static final int MAX_DEVICES_PER_ACCOUNT_LIMIT = 15;
+
+    /** Average devices per account the device and presence tables are sized for. */
+    public static final String AVERAGE_DEVICES_PER_ACCOUNT_PROP_NAME = "switchboard.state.average.devices.per.account";
+
+    /** Default average devices per account. */
+    public static final double AVERAGE_DEVICES_PER_ACCOUNT_DEFAULT = 1.5;
+
+    /** Average push token length in bytes, sizing the push token table. */
+    public static final String AVERAGE_PUSH_TOKEN_LENGTH_PROP_NAME = "switchboard.state.average.push.token.length";
+
+    /** Default average push token length: FCM tokens run to about 160 bytes, APNs to 32. */
+    public static final int AVERAGE_PUSH_TOKEN_LENGTH_DEFAULT = 160;
+
+    /** Longest push token accepted. */
+    public static final int MAX_PUSH_TOKEN_LENGTH = 512;
+
+    /** Whether existing table files are opened through Chronicle's recovery (safe after kill -9). */
+    public static final String RECOVER_ON_OPEN_PROP_NAME = "switchboard.state.recover.on.open";
+
+    /** Default: recover, as a killed process leaves segment locks held. */
+    public static final boolean RECOVER_ON_OPEN_DEFAULT = true;
+
+    private StateConfiguration()
+    {
+    }
+
+    /**
+     * Folder holding the table files.
+     *
+     * @return the folder from {@link #DATA_DIR_PROP_NAME} or the default.
+     */
+    public static File dataDir()
+    {
+        return new File(System.getProperty(DATA_DIR_PROP_NAME, DATA_DIR_DEFAULT));
+    }
+
+    /**
+     * Accounts the tables are sized for.
+     *
+     * @return the value of {@link #MAX_ACCOUNTS_PROP_NAME} or the default.
+     */
+    public static long maxAccounts()
+    {
+        return Long.getLong(MAX_ACCOUNTS_PROP_NAME, MAX_ACCOUNTS_DEFAULT);
+    }
+
+    /**
+     * Linked devices per account.
+     *
+     * @return the value of {@link #MAX_DEVICES_PER_ACCOUNT_PROP_NAME} or the default.
+     */
+    public static int maxDevicesPerAccount()
+    {
+        return Integer.getInteger(MAX_DEVICES_PER_ACCOUNT_PROP_NAME, MAX_DEVICES_PER_ACCOUNT_DEFAULT);
+    }
+
+    /**
+     * Average devices per account.
+     *
+     * @return the value of {@link #AVERAGE_DEVICES_PER_ACCOUNT_PROP_NAME} or the default.
+     */
+    public static double averageDevicesPerAccount()
+    {
+        final String value = System.getProperty(AVERAGE_DEVICES_PER_ACCOUNT_PROP_NAME);
+        return null == value ? AVERAGE_DEVICES_PER_ACCOUNT_DEFAULT : Double.parseDouble(value);
+    }
+
+    /**
+     * Average push token length in bytes.
+     *
+     * @return the value of {@link #AVERAGE_PUSH_TOKEN_LENGTH_PROP_NAME} or the default.
+     */
+    public static int averagePushTokenLength()
+    {
+        return Integer.getInteger(AVERAGE_PUSH_TOKEN_LENGTH_PROP_NAME, AVERAGE_PUSH_TOKEN_LENGTH_DEFAULT);
+    }
+
+    /**
+     * Whether existing files are opened through recovery.
+     *
+     * @return the value of {@link #RECOVER_ON_OPEN_PROP_NAME} or the default.
+     */
+    public static boolean recoverOnOpen()
+    {
+        final String value = System.getProperty(RECOVER_ON_OPEN_PROP_NAME);
+        return null == value ? RECOVER_ON_OPEN_DEFAULT : Boolean.parseBoolean(value);
+    }
+}

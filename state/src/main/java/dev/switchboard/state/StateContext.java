@@ -1,0 +1,205 @@
+package dev.switchboard.state;
+
+import java.io.File;
+
+/**
+ * Settings for {@link SwitchboardState}: seeded from {@link StateConfiguration}, changed by fluent setters,
+ * validated by {@link #conclude()}.
+ */
+public final class StateContext
+{
+    private boolean isConcluded;
+    private File dataDir = StateConfiguration.dataDir();
+    private long maxAccounts = StateConfiguration.maxAccounts();
+    private int maxDevicesPerAccount = StateConfiguration.maxDevicesPerAccount();
+    private double averageDevicesPerAccount = StateConfiguration.averageDevicesPerAccount();
+    private int averagePushTokenLength = StateConfiguration.averagePushTokenLength();
+    private boolean recoverOnOpen = StateConfiguration.recoverOnOpen();
+
+    /**
+     * Validate the settings and create the data folder; idempotent.
+     *
+     * @return this for a fluent API.
+     * @throws IllegalStateException if a setting is out of range or the folder cannot be made.
+     */
+    public StateContext conclude()
+    {
+        if (isConcluded)
+        {
+            return this;
+        }
+
+        if (null == dataDir)
+        {
+            throw new IllegalStateException("dataDir must be set");
+        }
+        if (maxAccounts < 1)
+        {
+            throw new IllegalStateException("maxAccounts must be positive: " + maxAccounts);
+        }
+        if (maxDevicesPerAccount < 1 || maxDevicesPerAccount > StateConfiguration.MAX_DEVICES_PER_ACCOUNT_LIMIT)
+        {
+            throw new IllegalStateException("maxDevicesPerAccount must be in 1.." +
+                StateConfiguration.MAX_DEVICES_PER_ACCOUNT_LIMIT + ": " + maxDevicesPerAccount);
+        }
+        if (!(averageDevicesPerAccount >= 1.0) || averageDevicesPerAccount > maxDevicesPerAccount)
+        {
+            throw new IllegalStateException("averageDevicesPerAccount must be in 1..maxDevicesPerAccount: " +
+                averageDevicesPerAccount);
+        }
+        if (averagePushTokenLength < 1 || averagePushTokenLength > StateConfiguration.MAX_PUSH_TOKEN_LENGTH)
+        {
+            throw new IllegalStateException("averagePushTokenLength must be in 1.." +
+                StateConfiguration.MAX_PUSH_TOKEN_LENGTH + ": " + averagePushTokenLength);
+        }
+        if (!dataDir.isDirectory() && !dataDir.mkdirs())
+        {
+            throw new IllegalStateException("cannot create data folder: " + dataDir.getAbsolutePath());
+        }
+
+        isConcluded = true;
+        return this;
+    }
+
+    /**
+     * Folder holding the table files.
+     *
+     * @param dataDir folder, created by {@link #conclude()} when missing.
+     * @return this for a fluent API.
+     */
+    public StateContext dataDir(final File dataDir)
+    {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    /**
+     * Folder holding the table files.
+     *
+     * @return the folder.
+     */
+    public File dataDir()
+    {
+        return dataDir;
+    }
+
+    /**
+     * Accounts the tables are sized for; Chronicle lets a table grow past it at some cost.
+     *
+     * @param maxAccounts accounts.
+     * @return this for a fluent API.
+     */
+    public StateContext maxAccounts(final long maxAccounts)
+    {
+        this.maxAccounts = maxAccounts;
+        return this;
+    }
+
+    /**
+     * Accounts the tables are sized for.
+     *
+     * @return accounts.
+     */
+    public long maxAccounts()
+    {
+        return maxAccounts;
+    }
+
+    /**
+     * Linked devices an account may hold; device ids run 1..maxDevicesPerAccount.
+     *
+     * @param maxDevicesPerAccount devices, at most {@link StateConfiguration#MAX_DEVICES_PER_ACCOUNT_LIMIT}.
+     * @return this for a fluent API.
+     */
+    public StateContext maxDevicesPerAccount(final int maxDevicesPerAccount)
+    {
+        this.maxDevicesPerAccount = maxDevicesPerAccount;
+        return this;
+    }
+
+    /**
+     * Linked devices an account may hold.
+     *
+     * @return devices.
+     */
+    public int maxDevicesPerAccount()
+    {
+        return maxDevicesPerAccount;
+    }
+
+    /**
+     * Average devices per account the device and presence tables are sized for.
+     *
+     * @param averageDevicesPerAccount average, 1..maxDevicesPerAccount.
+     * @return this for a fluent API.
+     */
+    public StateContext averageDevicesPerAccount(final double averageDevicesPerAccount)
+    {
+        this.averageDevicesPerAccount = averageDevicesPerAccount;
+        return this;
+    }
+
+    /**
+     * Average devices per account the device and presence tables are sized for.
+     *
+     * @return average.
+     */
+    public double averageDevicesPerAccount()
+    {
+        return averageDevicesPerAccount;
+    }
+
+    /**
+     * Average push token length in bytes, sizing the push token table.
+     *
+     * @param averagePushTokenLength bytes.
+     * @return this for a fluent API.
+     */
+    public StateContext averagePushTokenLength(final int averagePushTokenLength)
+    {
+        this.averagePushTokenLength = averagePushTokenLength;
+        return this;
+    }
+
+    /**
+     * Average push token length in bytes.
+     *
+     * @return bytes.
+     */
+    public int averagePushTokenLength()
+    {
+        return averagePushTokenLength;
+    }
+
+    /**
+     * Whether existing files are opened through Chronicle's recovery, which releases locks a killed process held.
+     *
+     * @param recoverOnOpen true to recover.
+     * @return this for a fluent API.
+     */
+    public StateContext recoverOnOpen(final boolean recoverOnOpen)
+    {
+        this.recoverOnOpen = recoverOnOpen;
+        return this;
+    }
+
+    /**
+     * Whether existing files are opened through recovery.
+     *
+     * @return true to recover.
+     */
+    public boolean recoverOnOpen()
+    {
+        return recoverOnOpen;
+    }
+
+    /**
+     * Entries the device and presence tables are sized for.
+     *
+     * @return entries.
+     */
+    long deviceEntries()
+    {
+        return Math.max(1L, (long)Math.ceil(maxAccounts * averageDevicesPerAccount));
+    }
+}

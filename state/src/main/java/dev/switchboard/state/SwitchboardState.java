@@ -1,0 +1,262 @@
+package dev.switchboard.state;
+
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node-local tables, off-heap in Chronicle Maps persisted as files in the data folder.
+ * <p>
+ * Each table has a single writer, a ring stage; readers may be other stages on other threads. The views handed
+ * out by {@link #newAccounts()}, {@link #newDevices()} and {@link #newPresence()} hold reusable key and value
+ * buffers, so each thread takes its own view and keeps it.
+ */
+public final class SwitchboardState implements AutoCloseable
+{
+    /** File of the small table of counters that must outlive the process. */
+    public static final String META_FILE = "meta.cm3";
+
+    /** File of phone -> user id. */
+    public static final String ACCOUNTS_BY_PHONE_FILE = "accounts-by-phone.cm3";
+
+    /** File of user id -> phone. */
+    public static final String ACCOUNTS_BY_ID_FILE = "accounts-by-id.cm3";
+
+    /** File of (user, device) -> login key and registration id. */
+    public static final String DEVICES_FILE = "devices.cm3";
+
+    /** File of (user, device) -> push platform and token. */
+    public static final String PUSH_TOKENS_FILE = "push-tokens.cm3";
+
+    /** File of (user, device) -> presence. */
+    public static final String PRESENCE_FILE = "presence.cm3";
+
+    static final long META_NEXT_USER_ID = 1;
+    static final long META_OPEN_EPOCH = 2;
+    private static final int META_ENTRIES = 64;
+    private static final double MAX_BLOAT_FACTOR = 4.0;
+
+    private final StateContext ctx;
+    private final List<ChronicleMap<?, ?>> maps = new ArrayList<>();
+    private final ChronicleMap<LongRef, LongRef> meta;
+    private final ChronicleMap<LongRef, LongRef> accountsByPhone;
+    private final ChronicleMap<LongRef, LongRef> accountsById;
+    private final ChronicleMap<LongRef, DeviceRecord> devices;
+    private final ChronicleMap<LongRef, PushTokenRecord> pushTokens;
+    private final ChronicleMap<LongRef, PresenceRecord> presence;
+    private final int openEpoch;
+    private boolean isClosed;
+
+    private SwitchboardState(final StateContext ctx)
+    {
+        this.ctx = ctx;
+        meta = track(longToLong("meta", META_FILE, META_ENTRIES));
+        accountsByPhone = track(longToLong("accounts-by-phone", ACCOUNTS_BY_PHONE_FILE, ctx.maxAccounts()));
+        accountsById = track(longToLong("accounts-by-id", ACCOUNTS_BY_ID_FILE, ctx.maxAccounts()));
+        devices = track(open(
+            ChronicleMapBuilder.of(LongRef.class, DeviceRecord.class)
+                .name("devices")
+                .keyMarshaller(LongRefMarshaller.INSTANCE)
+                .constantKeySizeBySample(new LongRef())
+                .valueMarshaller(DeviceRecordMarshaller.INSTANCE)
+                .constantValueSizeBySample(new DeviceRecord())
+                .entries(ctx.deviceEntries()),
+            DEVICES_FILE));
+        pushTokens = track(open(
+            ChronicleMapBuilder.of(LongRef.class, PushTokenRecord.class)
+                .name("push-tokens")
+                .keyMarshaller(LongRefMarshaller.INSTANCE)
+                .constantKeySizeBySample(new LongRef())
+                .valueMarshaller(PushTokenRecordMarshaller.INSTANCE)
+                .averageValueSize(1 + ctx.averagePushTokenLength())
+                .entries(ctx.deviceEntries()),
+            PUSH_TOKENS_FILE));
+        presence = track(open(
+            ChronicleMapBuilder.of(LongRef.class, PresenceRecord.class)
+                .name("presence")
+                .keyMarshaller(LongRefMarshaller.INSTANCE)
+                .constantKeySizeBySample(new LongRef())
+                .valueMarshaller(PresenceRecordMarshaller.INSTANCE)
+                .constantValueSizeBySample(new PresenceRecord())
+                .entries(ctx.deviceEntries()),
+            PRESENCE_FILE));
+        openEpoch = nextOpenEpoch();
+    }
+
+    /**
+     * Create the tables in the context's data folder, or open and recover those already there.
+     *
+     * @param ctx settings; concluded here.
+     * @return the open tables, to be closed by the caller.
+     * @throws UncheckedIOException if a table file cannot be created or read.
+     */
+    public static SwitchboardState open(final StateContext ctx)
+    {
+        ctx.conclude();
+        return new SwitchboardState(ctx);
+    }
+
+    /**
+     * The settings these tables were opened with.
+     *
+     * @return the concluded context.
+     */
+    public StateContext context()
+    {
+        return ctx;
+    }
+
+    /**
+     * Generation of this open, one more than the previous open of the same data folder.
+     *
+     * @return the generation, starting at 1.
+     */
+    public int openEpoch()
+    {
+        return openEpoch;
+    }
+
+    /**
+     * A new view of the accounts tables for the calling thread.
+     *
+     * @return a view owning reusable buffers; keep it.
+     */
+    public Accounts newAccounts()
+    {
+        return new Accounts(meta, accountsByPhone, accountsById);
+    }
+
+    /**
+     * A new view of the devices tables for the calling thread.
+     *
+     * @return a view owning reusable buffers; keep it.
+     */
+    public Devices newDevices()
+    {
+        return new Devices(devices, pushTokens, ctx.maxDevicesPerAccount());
+    }
+
+    /**
+     * A new view of the presence table for the calling thread.
+     *
+     * @return a view owning reusable buffers; keep it.
+     */
+    public Presence newPresence()
+    {
+        return new Presence(presence, ctx.maxDevicesPerAccount(), openEpoch);
+    }
+
+    /**
+     * Whether {@link #close()} has run.
+     *
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return isClosed;
+    }
+
+    /**
+     * Close every table, flushing nothing extra: the files are memory mapped, so the page cache holds every write.
+     */
+    public void close()
+    {
+        if (!isClosed)
+        {
+            isClosed = true;
+            closeAll(maps);
+        }
+    }
+
+    private int nextOpenEpoch()
+    {
+        final LongRef key = new LongRef(META_OPEN_EPOCH);
+        final LongRef value = new LongRef();
+        final long previous = null == meta.getUsing(key, value) ? 0 : value.value;
+        final int epoch = (int)(previous + 1);
+        meta.put(key, value.set(epoch));
+        return epoch;
+    }
+
+    private ChronicleMap<LongRef, LongRef> longToLong(final String name, final String fileName, final long entries)
+    {
+        return open(
+            ChronicleMapBuilder.of(LongRef.class, LongRef.class)
+                .name(name)
+                .keyMarshaller(LongRefMarshaller.INSTANCE)
+                .constantKeySizeBySample(new LongRef())
+                .valueMarshaller(LongRefMarshaller.INSTANCE)
+                .constantValueSizeBySample(new LongRef())
+                .entries(entries),
+            fileName);
+    }
+
+    private <K, V> ChronicleMap<K, V> open(final ChronicleMapBuilder<K, V> builder, final String fileName)
+    {
+        final File file = new File(ctx.dataDir(), fileName);
+        builder
+            .putReturnsNull(true)
+            .removeReturnsNull(true)
+            .maxBloatFactor(MAX_BLOAT_FACTOR)
+            // the process decides when to close; a JVM hook racing the ring stages at shutdown would not help
+            .skipCloseOnExitHook(true);
+        try
+        {
+            if (file.exists() && ctx.recoverOnOpen())
+            {
+                // recovery releases segment locks that a killed process still held and checks every entry
+                return builder.recoverPersistedTo(file, true);
+            }
+            return builder.createPersistedTo(file);
+        }
+        catch (final IOException ex)
+        {
+            closeAll(maps);
+            throw new UncheckedIOException("cannot open " + file.getAbsolutePath(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeAll(maps);
+            throw ex;
+        }
+    }
+
+    private <K, V> ChronicleMap<K, V> track(final ChronicleMap<K, V> map)
+    {
+        maps.add(map);
+        return map;
+    }
+
+    private static void closeAll(final List<ChronicleMap<?, ?>> maps)
+    {
+        RuntimeException error = null;
+        for (int i = maps.size() - 1; i >= 0; i--)
+        {
+            try
+            {
+                maps.get(i).close();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (null == error)
+                {
+                    error = ex;
+                }
+                else
+                {
+                    error.addSuppressed(ex);
+                }
+            }
+        }
+        maps.clear();
+        if (null != error)
+        {
+            throw error;
+        }
+    }
+}
