@@ -1,0 +1,411 @@
+package dev.switchboard.codec;
+
+import dev.switchboard.codec.sbe.BlockEncoder;
+import dev.switchboard.codec.sbe.ContactLookupEncoder;
+import dev.switchboard.codec.sbe.ContactLookupResultEncoder;
+import dev.switchboard.codec.sbe.DeliverAckEncoder;
+import dev.switchboard.codec.sbe.DeliverEncoder;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupCreateEncoder;
+import dev.switchboard.codec.sbe.GroupInfoEncoder;
+import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
+import dev.switchboard.codec.sbe.GroupLeaveEncoder;
+import dev.switchboard.codec.sbe.GroupRole;
+import dev.switchboard.codec.sbe.GroupUpdateEncoder;
+import dev.switchboard.codec.sbe.KeyBundleEncoder;
+import dev.switchboard.codec.sbe.KeyBundleFetchEncoder;
+import dev.switchboard.codec.sbe.KeyBundleUploadEncoder;
+import dev.switchboard.codec.sbe.LoginAckEncoder;
+import dev.switchboard.codec.sbe.LoginChallengeEncoder;
+import dev.switchboard.codec.sbe.LoginProofEncoder;
+import dev.switchboard.codec.sbe.LoginStartEncoder;
+import dev.switchboard.codec.sbe.LogoutEncoder;
+import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.PingEncoder;
+import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.PresenceState;
+import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
+import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
+import dev.switchboard.codec.sbe.PresenceUpdateEncoder;
+import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
+import dev.switchboard.codec.sbe.PushPlatform;
+import dev.switchboard.codec.sbe.PushTokenUpdateEncoder;
+import dev.switchboard.codec.sbe.ReadMarkEncoder;
+import dev.switchboard.codec.sbe.ReceiptEncoder;
+import dev.switchboard.codec.sbe.ReceiptType;
+import dev.switchboard.codec.sbe.RegisterAckEncoder;
+import dev.switchboard.codec.sbe.RegisterEncoder;
+import dev.switchboard.codec.sbe.RequestAckEncoder;
+import dev.switchboard.codec.sbe.SendEncoder;
+import dev.switchboard.codec.sbe.SendGroupEncoder;
+import dev.switchboard.codec.sbe.SentAckEncoder;
+import dev.switchboard.codec.sbe.TypingEncoder;
+import dev.switchboard.codec.sbe.TypingState;
+import dev.switchboard.codec.sbe.TypingUpdateEncoder;
+import dev.switchboard.codec.sbe.UnblockEncoder;
+import dev.switchboard.codec.sbe.VerifyAckEncoder;
+import dev.switchboard.codec.sbe.VerifyEncoder;
+import dev.switchboard.codec.sbe.Visibility;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.sbe.MessageEncoderFlyweight;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * One frame of every message type with typical contents: what {@link FrameSizes} measures and what the codec tests
+ * round-trip and mutate.
+ */
+final class TypicalFrames
+{
+    static final String PHONE = "+14155550123";
+    static final byte[] HELLO = "Hello".getBytes(StandardCharsets.UTF_8);
+    static final long USER_ID = 1_000_042L;
+    static final long PEER_ID = 1_000_043L;
+    static final int DEVICE_ID = 1;
+    static final long GROUP_ID = 7_000_001L;
+    static final long TIME_MS = 1_795_000_000_000L;
+    static final int CURVE_KEY_LENGTH = 33;
+    static final int SIGNATURE_LENGTH = 64;
+    static final int PRE_KEY_COUNT = 100;
+
+    /**
+     * Writes one whole frame, framing header included, at an offset and returns its length.
+     */
+    @FunctionalInterface
+    interface Writer
+    {
+        int write(MutableDirectBuffer buffer, int offset);
+    }
+
+    /**
+     * A message type, a description of its typical contents and how to write such a frame.
+     */
+    record Sample(String message, String contents, Writer writer)
+    {
+    }
+
+    private TypicalFrames()
+    {
+    }
+
+    static List<Sample> all()
+    {
+        return List.of(
+            new Sample("Register", "E.164 phone of 12 characters", TypicalFrames::register),
+            new Sample("RegisterAck", "code lifetime", (b, o) -> finish(b, o,
+                new RegisterAckEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(1).codeTtlSeconds(600))),
+            new Sample("Verify", "phone, 6-digit code, Ed25519 login key", TypicalFrames::verify),
+            new Sample("VerifyAck", "user id, device id", (b, o) -> finish(b, o,
+                new VerifyAckEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(2).userId(USER_ID).deviceId(DEVICE_ID))),
+            new Sample("LoginStart", "user and device", TypicalFrames::loginStart),
+            new Sample("LoginChallenge", "32-byte nonce", (b, o) -> finish(b, o,
+                new LoginChallengeEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(3).putNonce(bytes(32, 1), 0, 32))),
+            new Sample("LoginProof", "Ed25519 signature", (b, o) -> finish(b, o,
+                new LoginProofEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(4).putSignature(bytes(SIGNATURE_LENGTH, 2), 0, SIGNATURE_LENGTH))),
+            new Sample("LoginAck", "device, server time, pending count", TypicalFrames::loginAck),
+            new Sample("Logout", "request id", (b, o) -> finish(b, o,
+                new LogoutEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).requestId(5))),
+            new Sample("Send", "\"Hello\" (5 bytes) to one recipient", TypicalFrames::sendHello),
+            new Sample("Send", "media reference: URL, key, digest, size (~200 bytes sealed)", TypicalFrames::sendMedia),
+            new Sample("SendGroup", "\"Hello\" (5 bytes) to a group", (b, o) -> finish(b, o,
+                new SendGroupEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .clientMsgId(11).groupId(GROUP_ID).putPayload(HELLO, 0, HELLO.length))),
+            new Sample("SentAck", "client and server message ids, time", (b, o) -> finish(b, o,
+                new SentAckEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .clientMsgId(10).messageId(90_001).timestampMs(TIME_MS))),
+            new Sample("Deliver", "\"Hello\" (5 bytes) from one sender", TypicalFrames::deliver),
+            new Sample("DeliverAck", "message id", (b, o) -> finish(b, o,
+                new DeliverAckEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).messageId(90_001))),
+            new Sample("Receipt", "DELIVERED for one message", TypicalFrames::receipt),
+            new Sample("ReadMark", "message id and its sender", TypicalFrames::readMark),
+            new Sample("Typing", "COMPOSING to one user", TypicalFrames::typing),
+            new Sample("TypingUpdate", "COMPOSING from one user", TypicalFrames::typingUpdate),
+            new Sample("PresenceSubscribe", "one user", (b, o) -> finish(b, o,
+                new PresenceSubscribeEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(20).userId(PEER_ID))),
+            new Sample("PresenceUnsubscribe", "one user", (b, o) -> finish(b, o,
+                new PresenceUnsubscribeEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(21).userId(PEER_ID))),
+            new Sample("PresenceUpdate", "OFFLINE with last seen", (b, o) -> finish(b, o,
+                new PresenceUpdateEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .userId(PEER_ID).state(PresenceState.OFFLINE).lastSeenMs(TIME_MS))),
+            new Sample("ContactLookup", "3 phone numbers", TypicalFrames::contactLookup),
+            new Sample("ContactLookupResult", "2 registered contacts", TypicalFrames::contactLookupResult),
+            new Sample("GroupCreate", "3 members, 6-character name", TypicalFrames::groupCreate),
+            new Sample("GroupUpdate", "add 1 member", TypicalFrames::groupUpdate),
+            new Sample("GroupLeave", "group id", (b, o) -> finish(b, o,
+                new GroupLeaveEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(32).groupId(GROUP_ID))),
+            new Sample("GroupInfoRequest", "group id", (b, o) -> finish(b, o,
+                new GroupInfoRequestEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(33).groupId(GROUP_ID))),
+            new Sample("GroupInfo", "4 members, 6-character name", TypicalFrames::groupInfo),
+            new Sample("KeyBundleUpload", "identity key, signed prekey, 100 one-time prekeys",
+                TypicalFrames::keyBundleUpload),
+            new Sample("KeyBundleFetch", "one device", (b, o) -> finish(b, o,
+                keyBundleFetch(b, o))),
+            new Sample("KeyBundle", "identity key, signed prekey, one one-time prekey", TypicalFrames::keyBundle),
+            new Sample("PushTokenUpdate", "APNs token (64 hex characters)", (b, o) -> finish(b, o,
+                new PushTokenUpdateEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(50).platform(PushPlatform.APNS).token("0123456789abcdef".repeat(4)))),
+            new Sample("Block", "one user", (b, o) -> finish(b, o,
+                new BlockEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(51).userId(PEER_ID))),
+            new Sample("Unblock", "one user", (b, o) -> finish(b, o,
+                new UnblockEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(52).userId(PEER_ID))),
+            new Sample("PrivacySettings", "last seen and online visibility", (b, o) -> finish(b, o,
+                new PrivacySettingsEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(53).lastSeen(Visibility.CONTACTS).online(Visibility.EVERYONE))),
+            new Sample("Ping", "timestamp", (b, o) -> finish(b, o,
+                new PingEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).timestampNs(123_456_789L))),
+            new Sample("Pong", "echoed timestamp", (b, o) -> finish(b, o,
+                new PongEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).timestampNs(123_456_789L))),
+            new Sample("RequestAck", "request id and template", (b, o) -> finish(b, o,
+                new RequestAckEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(51).templateId(BlockEncoder.TEMPLATE_ID))),
+            new Sample("Error", "code with a 13-character detail", (b, o) -> finish(b, o,
+                new ErrorEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(33).templateId(GroupInfoRequestEncoder.TEMPLATE_ID).code(ErrorCode.UNKNOWN_GROUP)
+                    .detail("unknown group"))));
+    }
+
+    static int sendHello(final MutableDirectBuffer buffer, final int offset)
+    {
+        final SendEncoder send = new SendEncoder().wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .clientMsgId(10);
+        send.to().userId(PEER_ID).deviceId(0);
+        send.putPayload(HELLO, 0, HELLO.length);
+
+        return finish(buffer, offset, send);
+    }
+
+    private static int sendMedia(final MutableDirectBuffer buffer, final int offset)
+    {
+        final SendEncoder send = new SendEncoder().wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .clientMsgId(12);
+        send.to().userId(PEER_ID).deviceId(0);
+        send.putPayload(bytes(200, 3), 0, 200);
+
+        return finish(buffer, offset, send);
+    }
+
+    private static int register(final MutableDirectBuffer buffer, final int offset)
+    {
+        return finish(buffer, offset, new RegisterEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(1).phone(PHONE));
+    }
+
+    private static int verify(final MutableDirectBuffer buffer, final int offset)
+    {
+        return finish(buffer, offset, new VerifyEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .requestId(2).registrationId(4242).phone(PHONE).code("123456").putLoginKey(bytes(32, 4), 0, 32));
+    }
+
+    private static int loginStart(final MutableDirectBuffer buffer, final int offset)
+    {
+        final LoginStartEncoder login = new LoginStartEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(3);
+        login.device().userId(USER_ID).deviceId(DEVICE_ID);
+
+        return finish(buffer, offset, login);
+    }
+
+    private static int loginAck(final MutableDirectBuffer buffer, final int offset)
+    {
+        final LoginAckEncoder ack = new LoginAckEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(4);
+        ack.device().userId(USER_ID).deviceId(DEVICE_ID);
+        ack.serverTimeMs(TIME_MS).pendingCount(3);
+
+        return finish(buffer, offset, ack);
+    }
+
+    private static int deliver(final MutableDirectBuffer buffer, final int offset)
+    {
+        final DeliverEncoder deliver = new DeliverEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).messageId(90_001).timestampMs(TIME_MS);
+        deliver.from().userId(USER_ID).deviceId(DEVICE_ID);
+        deliver.groupId(0).putPayload(HELLO, 0, HELLO.length);
+
+        return finish(buffer, offset, deliver);
+    }
+
+    private static int receipt(final MutableDirectBuffer buffer, final int offset)
+    {
+        final ReceiptEncoder receipt = new ReceiptEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .messageId(90_002).originalMessageId(90_001);
+        receipt.from().userId(PEER_ID).deviceId(DEVICE_ID);
+        receipt.receiptType(ReceiptType.DELIVERED).timestampMs(TIME_MS);
+
+        return finish(buffer, offset, receipt);
+    }
+
+    private static int readMark(final MutableDirectBuffer buffer, final int offset)
+    {
+        final ReadMarkEncoder mark = new ReadMarkEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).messageId(90_001);
+        mark.sender().userId(USER_ID).deviceId(DEVICE_ID);
+
+        return finish(buffer, offset, mark);
+    }
+
+    private static int typing(final MutableDirectBuffer buffer, final int offset)
+    {
+        final TypingEncoder typing = new TypingEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header());
+        typing.to().userId(PEER_ID).deviceId(0);
+        typing.state(TypingState.COMPOSING);
+
+        return finish(buffer, offset, typing);
+    }
+
+    private static int typingUpdate(final MutableDirectBuffer buffer, final int offset)
+    {
+        final TypingUpdateEncoder typing = new TypingUpdateEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header());
+        typing.from().userId(USER_ID).deviceId(DEVICE_ID);
+        typing.state(TypingState.COMPOSING);
+
+        return finish(buffer, offset, typing);
+    }
+
+    private static int contactLookup(final MutableDirectBuffer buffer, final int offset)
+    {
+        final ContactLookupEncoder lookup = new ContactLookupEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(23);
+        final ContactLookupEncoder.PhonesEncoder phones = lookup.phonesCount(3);
+        phones.next().phone("+14155550124");
+        phones.next().phone("+442071838750");
+        phones.next().phone("+4930901820");
+
+        return finish(buffer, offset, lookup);
+    }
+
+    private static int contactLookupResult(final MutableDirectBuffer buffer, final int offset)
+    {
+        final ContactLookupResultEncoder result = new ContactLookupResultEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(23);
+        final ContactLookupResultEncoder.ContactsEncoder contacts = result.contactsCount(2);
+        contacts.next().userId(PEER_ID).phone("+14155550124");
+        contacts.next().userId(PEER_ID + 1).phone("+442071838750");
+
+        return finish(buffer, offset, result);
+    }
+
+    private static int groupCreate(final MutableDirectBuffer buffer, final int offset)
+    {
+        final GroupCreateEncoder create = new GroupCreateEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(30);
+        final GroupCreateEncoder.MembersEncoder members = create.membersCount(3);
+        for (int i = 0; i < 3; i++)
+        {
+            members.next().userId(PEER_ID + i);
+        }
+        create.name("Family");
+
+        return finish(buffer, offset, create);
+    }
+
+    private static int groupUpdate(final MutableDirectBuffer buffer, final int offset)
+    {
+        final GroupUpdateEncoder update = new GroupUpdateEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .requestId(31).groupId(GROUP_ID).change(GroupChange.ADD_MEMBERS);
+        update.membersCount(1).next().userId(PEER_ID + 3);
+        update.name("");
+
+        return finish(buffer, offset, update);
+    }
+
+    private static int groupInfo(final MutableDirectBuffer buffer, final int offset)
+    {
+        final GroupInfoEncoder info = new GroupInfoEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .requestId(30).groupId(GROUP_ID).version(2);
+        final GroupInfoEncoder.MembersEncoder members = info.membersCount(4);
+        members.next().userId(USER_ID).role(GroupRole.ADMIN);
+        for (int i = 0; i < 3; i++)
+        {
+            members.next().userId(PEER_ID + i).role(GroupRole.MEMBER);
+        }
+        info.name("Family");
+
+        return finish(buffer, offset, info);
+    }
+
+    private static int keyBundleUpload(final MutableDirectBuffer buffer, final int offset)
+    {
+        final KeyBundleUploadEncoder upload = new KeyBundleUploadEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .requestId(40).registrationId(4242).signedPreKeyId(7);
+        final KeyBundleUploadEncoder.PreKeysEncoder preKeys = upload.preKeysCount(PRE_KEY_COUNT);
+        final byte[] key = bytes(CURVE_KEY_LENGTH, 5);
+        for (int i = 0; i < PRE_KEY_COUNT; i++)
+        {
+            preKeys.next().preKeyId(i + 1).putPublicKey(key, 0, key.length);
+        }
+        upload.putIdentityKey(key, 0, key.length)
+            .putSignedPreKeyPublic(key, 0, key.length)
+            .putSignedPreKeySignature(bytes(SIGNATURE_LENGTH, 6), 0, SIGNATURE_LENGTH);
+
+        return finish(buffer, offset, upload);
+    }
+
+    private static KeyBundleFetchEncoder keyBundleFetch(final MutableDirectBuffer buffer, final int offset)
+    {
+        final KeyBundleFetchEncoder fetch = new KeyBundleFetchEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(41);
+        fetch.device().userId(PEER_ID).deviceId(DEVICE_ID);
+
+        return fetch;
+    }
+
+    private static int keyBundle(final MutableDirectBuffer buffer, final int offset)
+    {
+        final KeyBundleEncoder bundle = new KeyBundleEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(41);
+        bundle.device().userId(PEER_ID).deviceId(DEVICE_ID);
+        final byte[] key = bytes(CURVE_KEY_LENGTH, 7);
+        bundle.registrationId(4243).signedPreKeyId(8).preKeyId(17)
+            .putIdentityKey(key, 0, key.length)
+            .putSignedPreKeyPublic(key, 0, key.length)
+            .putSignedPreKeySignature(bytes(SIGNATURE_LENGTH, 8), 0, SIGNATURE_LENGTH)
+            .putPreKeyPublic(key, 0, key.length);
+
+        return finish(buffer, offset, bundle);
+    }
+
+    private static MessageHeaderEncoder header()
+    {
+        return new MessageHeaderEncoder();
+    }
+
+    private static int finish(final MutableDirectBuffer buffer, final int offset, final MessageEncoderFlyweight encoder)
+    {
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        Sofh.write(buffer, offset, messageLength);
+
+        return Sofh.HEADER_LENGTH + messageLength;
+    }
+
+    private static byte[] bytes(final int length, final int seed)
+    {
+        final byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            bytes[i] = (byte)(seed * 31 + i * 7);
+        }
+
+        return bytes;
+    }
+}
