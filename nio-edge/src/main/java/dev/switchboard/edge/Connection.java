@@ -1,0 +1,49 @@
+package dev.switchboard.edge;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Per-connection state, kept tiny for density: primitives and references only, buffers borrowed from pools
+ * only while a partial frame, unpublished frames or unwritten output exist.
+ */
+final class Connection
+{
+    static final int PING_SENT = 1;
+    static final int CLOSE_AFTER_FLUSH = 2;
+    static final int INBOUND_STALLED = 4;
+    static final int CLOSED = 8;
+
+    final long id;
+    final SocketChannel channel;
+    SelectionKey key;
+    long lastReceiveNs;
+    Chunk inbound;
+    Chunk outboundHead;
+    Chunk outboundTail;
+    int pendingWriteBytes;
+    int rejects;
+    int flags;
+
+    Connection(final long id, final SocketChannel channel, final long nowNs)
+    {
+        this.id = id;
+        this.channel = channel;
+        this.lastReceiveNs = nowNs;
+    }
+
+    boolean is(final int flag)
+    {
+        return (flags & flag) != 0;
+    }
+
+    void set(final int flag)
+    {
+        flags |= flag;
+    }
+
+    void clear(final int flag)
+    {
+        flags &= ~flag;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.switchboard.edge;
+
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The network edge: one {@link EdgeAcceptor} and {@link EdgeContext#pollerCount()} {@link EdgePoller}s.
+ * Agents can be stepped by the caller or run on their own threads with {@link #start()}.
+ */
+public final class Edge implements AutoCloseable
+{
+    private final EdgeContext ctx;
+    private final EdgePoller[] pollers;
+    private final EdgeAcceptor acceptor;
+    private final ErrorHandler errorHandler;
+    private AgentRunner[] runners;
+    private boolean closed;
+
+    /**
+     * Bind the listening socket and build the pollers; nothing runs until {@link #start()} or doWork calls.
+     */
+    public Edge(final EdgeContext ctx, final InboundFrameSink sink, final ErrorHandler errorHandler)
+    {
+        this.ctx = ctx.conclude();
+        this.errorHandler = errorHandler;
+        final AtomicInteger openConnections = new AtomicInteger();
+        pollers = new EdgePoller[ctx.pollerCount()];
+        try
+        {
+            for (int i = 0; i < pollers.length; i++)
+            {
+                pollers[i] = new EdgePoller(i, ctx, sink, openConnections);
+            }
+            acceptor = new EdgeAcceptor(ctx, pollers, openConnections);
+        }
+        catch (final RuntimeException ex)
+        {
+            for (final EdgePoller poller : pollers)
+            {
+                if (null != poller)
+                {
+                    poller.onClose();
+                }
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * Run the acceptor with poller 0 and every other poller on its own thread.
+     */
+    public synchronized Edge start()
+    {
+        if (null != runners)
+        {
+            throw new IllegalStateException("already started");
+        }
+        runners = new AgentRunner[pollers.length];
+        for (int i = 0; i < pollers.length; i++)
+        {
+            final Agent agent = 0 == i ? new CompositeAgent(acceptor, pollers[0]) : pollers[i];
+            runners[i] = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler, null, agent);
+            AgentRunner.startOnThread(runners[i]);
+        }
+
+        return this;
+    }
+
+    /** The port listened on. */
+    public int boundPort()
+    {
+        return acceptor.boundPort();
+    }
+
+    public EdgeAcceptor acceptor()
+    {
+        return acceptor;
+    }
+
+    public int pollerCount()
+    {
+        return pollers.length;
+    }
+
+    public EdgePoller poller(final int index)
+    {
+        return pollers[index];
+    }
+
+    /** The outbound proxy of the poller that owns the connection. */
+    public EdgeOutbound outboundFor(final long connectionId)
+    {
+        return pollers[ConnectionId.pollerIndex(connectionId)].outbound();
+    }
+
+    /** Stop the runners, or close the agents directly when they were stepped by the caller. */
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (null != runners)
+        {
+            CloseHelper.closeAll(runners);
+        }
+        else
+        {
+            acceptor.onClose();
+            for (final EdgePoller poller : pollers)
+            {
+                poller.onClose();
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.switchboard.edge;
+
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Accepts connections without blocking and deals them round-robin to the pollers; past the connection limit a
+ * new connection is accepted and closed at once, so the client sees a clean close rather than a hanging SYN.
+ */
+public final class EdgeAcceptor implements Agent
+{
+    private static final int MAX_ACCEPTS_PER_CYCLE = 64;
+
+    private final ServerSocketChannel serverChannel;
+    private final EdgePoller[] pollers;
+    private final AtomicInteger openConnections;
+    private final int maxConnections;
+    private final boolean tcpNoDelay;
+    private final int receiveBufferLength;
+    private final int sendBufferLength;
+    private final int boundPort;
+    private int nextPoller;
+    private long accepted;
+    private long refused;
+
+    EdgeAcceptor(final EdgeContext ctx, final EdgePoller[] pollers, final AtomicInteger openConnections)
+    {
+        this.pollers = pollers;
+        this.openConnections = openConnections;
+        this.maxConnections = ctx.maxConnections();
+        this.tcpNoDelay = ctx.tcpNoDelay();
+        this.receiveBufferLength = ctx.socketReceiveBufferLength();
+        this.sendBufferLength = ctx.socketSendBufferLength();
+
+        ServerSocketChannel channel = null;
+        try
+        {
+            channel = ServerSocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (receiveBufferLength > 0)
+            {
+                // Set on the listener so accepted sockets inherit it before the window is advertised.
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBufferLength);
+            }
+            channel.bind(new InetSocketAddress(ctx.bindAddress(), ctx.port()), 4096);
+            boundPort = ((InetSocketAddress)channel.getLocalAddress()).getPort();
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new UncheckedIOException(ex);
+        }
+        serverChannel = channel;
+    }
+
+    /** {@inheritDoc} */
+    public String roleName()
+    {
+        return "edge-acceptor";
+    }
+
+    /** The port actually listened on, useful when the configured port is 0. */
+    public int boundPort()
+    {
+        return boundPort;
+    }
+
+    /** {@inheritDoc} */
+    public int doWork() throws IOException
+    {
+        int workCount = 0;
+        for (int i = 0; i < MAX_ACCEPTS_PER_CYCLE; i++)
+        {
+            final SocketChannel channel = serverChannel.accept();
+            if (null == channel)
+            {
+                break;
+            }
+            workCount++;
+            onAccepted(channel);
+        }
+
+        return workCount;
+    }
+
+    private void onAccepted(final SocketChannel channel)
+    {
+        if (openConnections.get() >= maxConnections)
+        {
+            refused++;
+            CloseHelper.quietClose(channel);
+            return;
+        }
+
+        try
+        {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
+            if (sendBufferLength > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferLength);
+            }
+        }
+        catch (final IOException ex)
+        {
+            refused++;
+            CloseHelper.quietClose(channel);
+            return;
+        }
+
+        openConnections.incrementAndGet();
+        for (int attempt = 0; attempt < pollers.length; attempt++)
+        {
+            final EdgePoller poller = pollers[nextPoller];
+            nextPoller = nextPoller + 1 == pollers.length ? 0 : nextPoller + 1;
+            if (poller.offer(channel))
+            {
+                accepted++;
+                return;
+            }
+        }
+
+        openConnections.decrementAndGet();
+        refused++;
+        CloseHelper.quietClose(channel);
+    }
+
+    /** {@inheritDoc} */
+    public void onClose()
+    {
+        CloseHelper.quietClose(serverChannel);
+    }
+
+    /** Connections handed to a poller. */
+    public long accepted()
+    {
+        return accepted;
+    }
+
+    /** Connections closed at once because the limit was reached or no poller could take them. */
+    public long refused()
+    {
+        return refused;
+    }
+
+    /** Connections open across all pollers. */
+    public int openConnections()
+    {
+        return openConnections.get();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.codec.MaxFrame;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Defaults for {@link EdgeContext}, each overridable by a {@code switchboard.edge.*} system property.
+ */
+public final class EdgeConfiguration
+{
+    public static final String BIND_ADDRESS_PROP_NAME = "switchboard.edge.bind.address";
+    public static final String BIND_ADDRESS_DEFAULT = "0.0.0.0";
+
+    public static final String PORT_PROP_NAME = "switchboard.edge.port";
+    public static final int PORT_DEFAULT = 7420;
+
+    public static final String POLLER_COUNT_PROP_NAME = "switchboard.edge.poller.count";
+    public static final int POLLER_COUNT_DEFAULT = 1;
+
+    public static final String MAX_CONNECTIONS_PROP_NAME = "switchboard.edge.max.connections";
+    public static final int MAX_CONNECTIONS_DEFAULT = 19_000;
+
+    public static final String MAX_FRAME_LENGTH_PROP_NAME = "switchboard.edge.max.frame.length";
+    public static final int MAX_FRAME_LENGTH_DEFAULT = MaxFrame.DEFAULT_MAX_FRAME_LENGTH;
+
+    public static final String IDLE_TIMEOUT_PROP_NAME = "switchboard.edge.idle.timeout";
+    public static final long IDLE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(60);
+
+    public static final String DEAD_TIMEOUT_PROP_NAME = "switchboard.edge.dead.timeout";
+    public static final long DEAD_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(90);
+
+    public static final String MAX_REJECTS_PROP_NAME = "switchboard.edge.max.rejects";
+    public static final int MAX_REJECTS_DEFAULT = 8;
+
+    public static final String WRITE_CHUNK_LENGTH_PROP_NAME = "switchboard.edge.write.chunk.length";
+    public static final int WRITE_CHUNK_LENGTH_DEFAULT = 16 * 1024;
+
+    public static final String MAX_POOLED_CHUNKS_PROP_NAME = "switchboard.edge.max.pooled.chunks";
+    public static final int MAX_POOLED_CHUNKS_DEFAULT = 256;
+
+    public static final String MAX_PENDING_WRITE_PROP_NAME = "switchboard.edge.max.pending.write";
+    public static final int MAX_PENDING_WRITE_DEFAULT = 256 * 1024;
+
+    public static final String OUTBOUND_CAPACITY_PROP_NAME = "switchboard.edge.outbound.capacity";
+    public static final int OUTBOUND_CAPACITY_DEFAULT = 4 * 1024 * 1024;
+
+    public static final String ACCEPT_QUEUE_CAPACITY_PROP_NAME = "switchboard.edge.accept.queue.capacity";
+    public static final int ACCEPT_QUEUE_CAPACITY_DEFAULT = 1024;
+
+    public static final String TCP_NODELAY_PROP_NAME = "switchboard.edge.tcp.nodelay";
+    public static final boolean TCP_NODELAY_DEFAULT = true;
+
+    public static final String SO_RCVBUF_PROP_NAME = "switchboard.edge.so.rcvbuf";
+    public static final String SO_SNDBUF_PROP_NAME = "switchboard.edge.so.sndbuf";
+    /** 0 leaves the operating system default. */
+    public static final int SOCKET_BUFFER_DEFAULT = 0;
+
+    private EdgeConfiguration()
+    {
+    }
+
+    public static String bindAddress()
+    {
+        return System.getProperty(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT);
+    }
+
+    public static int port()
+    {
+        return Integer.getInteger(PORT_PROP_NAME, PORT_DEFAULT);
+    }
+
+    public static int pollerCount()
+    {
+        return Integer.getInteger(POLLER_COUNT_PROP_NAME, POLLER_COUNT_DEFAULT);
+    }
+
+    public static int maxConnections()
+    {
+        return Integer.getInteger(MAX_CONNECTIONS_PROP_NAME, MAX_CONNECTIONS_DEFAULT);
+    }
+
+    public static int maxFrameLength()
+    {
+        return SystemUtil.getSizeAsInt(MAX_FRAME_LENGTH_PROP_NAME, MAX_FRAME_LENGTH_DEFAULT);
+    }
+
+    public static long idleTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(IDLE_TIMEOUT_PROP_NAME, IDLE_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long deadTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(DEAD_TIMEOUT_PROP_NAME, DEAD_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static int maxRejectsBeforeDisconnect()
+    {
+        return Integer.getInteger(MAX_REJECTS_PROP_NAME, MAX_REJECTS_DEFAULT);
+    }
+
+    public static int writeChunkLength()
+    {
+        return SystemUtil.getSizeAsInt(WRITE_CHUNK_LENGTH_PROP_NAME, WRITE_CHUNK_LENGTH_DEFAULT);
+    }
+
+    public static int maxPooledChunks()
+    {
+        return Integer.getInteger(MAX_POOLED_CHUNKS_PROP_NAME, MAX_POOLED_CHUNKS_DEFAULT);
+    }
+
+    public static int maxPendingWriteBytes()
+    {
+        return SystemUtil.getSizeAsInt(MAX_PENDING_WRITE_PROP_NAME, MAX_PENDING_WRITE_DEFAULT);
+    }
+
+    /**
+     * Outbound ring buffer capacity per poller, the {@link RingBufferDescriptor#TRAILER_LENGTH} added on top.
+     */
+    public static int outboundCapacity()
+    {
+        return SystemUtil.getSizeAsInt(OUTBOUND_CAPACITY_PROP_NAME, OUTBOUND_CAPACITY_DEFAULT);
+    }
+
+    public static int acceptQueueCapacity()
+    {
+        return Integer.getInteger(ACCEPT_QUEUE_CAPACITY_PROP_NAME, ACCEPT_QUEUE_CAPACITY_DEFAULT);
+    }
+
+    public static boolean tcpNoDelay()
+    {
+        return Boolean.parseBoolean(System.getProperty(TCP_NODELAY_PROP_NAME, Boolean.toString(TCP_NODELAY_DEFAULT)));
+    }
+
+    public static int socketReceiveBufferLength()
+    {
+        return SystemUtil.getSizeAsInt(SO_RCVBUF_PROP_NAME, SOCKET_BUFFER_DEFAULT);
+    }
+
+    public static int socketSendBufferLength()
+    {
+        return SystemUtil.getSizeAsInt(SO_SNDBUF_PROP_NAME, SOCKET_BUFFER_DEFAULT);
+    }
+
+    /**
+     * Backoff: spin a little, yield, then park briefly, so an idle edge costs little CPU.
+     */
+    public static Supplier<IdleStrategy> idleStrategySupplier()
+    {
+        return () -> new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+    }
+}

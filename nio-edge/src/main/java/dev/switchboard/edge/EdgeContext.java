@@ -1,0 +1,351 @@
+package dev.switchboard.edge;
+
+import org.agrona.BitUtil;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.util.function.Supplier;
+
+/**
+ * Settings for the edge: listening socket, pollers, limits, timeouts, buffers and clocks.
+ */
+public final class EdgeContext
+{
+    /** Outbound records carry the connection id before the frame. */
+    static final int OUTBOUND_HEADER_LENGTH = Long.BYTES;
+    /** Pings and Errors are encoded into a scratch buffer of this size. */
+    static final int CONTROL_FRAME_CAPACITY = 512;
+
+    private String bindAddress = EdgeConfiguration.bindAddress();
+    private int port = EdgeConfiguration.port();
+    private int pollerCount = EdgeConfiguration.pollerCount();
+    private int maxConnections = EdgeConfiguration.maxConnections();
+    private int maxFrameLength = EdgeConfiguration.maxFrameLength();
+    private long idleTimeoutNs = EdgeConfiguration.idleTimeoutNs();
+    private long deadTimeoutNs = EdgeConfiguration.deadTimeoutNs();
+    private int maxRejectsBeforeDisconnect = EdgeConfiguration.maxRejectsBeforeDisconnect();
+    private int writeChunkLength = EdgeConfiguration.writeChunkLength();
+    private int maxPooledChunks = EdgeConfiguration.maxPooledChunks();
+    private int maxPendingWriteBytes = EdgeConfiguration.maxPendingWriteBytes();
+    private int outboundCapacity = EdgeConfiguration.outboundCapacity();
+    private int acceptQueueCapacity = EdgeConfiguration.acceptQueueCapacity();
+    private boolean tcpNoDelay = EdgeConfiguration.tcpNoDelay();
+    private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
+    private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
+    private Supplier<IdleStrategy> idleStrategySupplier = EdgeConfiguration.idleStrategySupplier();
+    private NanoClock nanoClock;
+    private EpochClock epochClock;
+    private boolean concluded;
+
+    /**
+     * Validate the settings and fill unset collaborators; called once by {@link Edge}.
+     */
+    public EdgeContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        concluded = true;
+
+        requirePositive("pollerCount", pollerCount);
+        if (pollerCount > ConnectionId.MAX_POLLERS)
+        {
+            throw new IllegalArgumentException("pollerCount above " + ConnectionId.MAX_POLLERS + ": " + pollerCount);
+        }
+        requirePositive("maxConnections", maxConnections);
+        if (maxConnections > ConnectionId.MAX_SLOTS)
+        {
+            throw new IllegalArgumentException("maxConnections above " + ConnectionId.MAX_SLOTS);
+        }
+        if (port < 0 || port > 65_535)
+        {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (maxFrameLength < 64)
+        {
+            throw new IllegalArgumentException("maxFrameLength too small: " + maxFrameLength);
+        }
+        requirePositive("idleTimeoutNs", idleTimeoutNs);
+        if (deadTimeoutNs <= idleTimeoutNs)
+        {
+            throw new IllegalArgumentException("deadTimeoutNs must exceed idleTimeoutNs: " + deadTimeoutNs);
+        }
+        requirePositive("maxRejectsBeforeDisconnect", maxRejectsBeforeDisconnect);
+        requirePositive("writeChunkLength", writeChunkLength);
+        requirePositive("maxPendingWriteBytes", maxPendingWriteBytes);
+        if (maxPooledChunks < 0)
+        {
+            throw new IllegalArgumentException("maxPooledChunks negative: " + maxPooledChunks);
+        }
+        if (!BitUtil.isPowerOfTwo(outboundCapacity))
+        {
+            throw new IllegalArgumentException("outboundCapacity not a power of two: " + outboundCapacity);
+        }
+        if (outboundCapacity / 8 < maxFrameLength + OUTBOUND_HEADER_LENGTH + 8)
+        {
+            throw new IllegalArgumentException("outboundCapacity too small for maxFrameLength: " + outboundCapacity);
+        }
+        requirePositive("acceptQueueCapacity", acceptQueueCapacity);
+        if (null == idleStrategySupplier)
+        {
+            throw new IllegalArgumentException("idleStrategySupplier is null");
+        }
+        if (null == nanoClock)
+        {
+            nanoClock = SystemNanoClock.INSTANCE;
+        }
+        if (null == epochClock)
+        {
+            epochClock = SystemEpochClock.INSTANCE;
+        }
+
+        return this;
+    }
+
+    private static void requirePositive(final String name, final long value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    /** Length of one outbound ring buffer including its trailer. */
+    int outboundBufferLength()
+    {
+        return outboundCapacity + RingBufferDescriptor.TRAILER_LENGTH;
+    }
+
+    /** Address to listen on. */
+    public EdgeContext bindAddress(final String bindAddress)
+    {
+        this.bindAddress = bindAddress;
+        return this;
+    }
+
+    public String bindAddress()
+    {
+        return bindAddress;
+    }
+
+    /** Port to listen on; 0 picks an ephemeral port, see {@link Edge#boundPort()}. */
+    public EdgeContext port(final int port)
+    {
+        this.port = port;
+        return this;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    /** Number of selector pollers, each one thread. */
+    public EdgeContext pollerCount(final int pollerCount)
+    {
+        this.pollerCount = pollerCount;
+        return this;
+    }
+
+    public int pollerCount()
+    {
+        return pollerCount;
+    }
+
+    /** Connections open at once past which new ones are accepted and closed at once. */
+    public EdgeContext maxConnections(final int maxConnections)
+    {
+        this.maxConnections = maxConnections;
+        return this;
+    }
+
+    public int maxConnections()
+    {
+        return maxConnections;
+    }
+
+    /** Largest frame accepted, header included; larger ones are a corrupt stream. */
+    public EdgeContext maxFrameLength(final int maxFrameLength)
+    {
+        this.maxFrameLength = maxFrameLength;
+        return this;
+    }
+
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    /** Silence after which the server sends a Ping. */
+    public EdgeContext idleTimeoutNs(final long idleTimeoutNs)
+    {
+        this.idleTimeoutNs = idleTimeoutNs;
+        return this;
+    }
+
+    public long idleTimeoutNs()
+    {
+        return idleTimeoutNs;
+    }
+
+    /** Silence after which the connection is closed; greater than {@link #idleTimeoutNs()}. */
+    public EdgeContext deadTimeoutNs(final long deadTimeoutNs)
+    {
+        this.deadTimeoutNs = deadTimeoutNs;
+        return this;
+    }
+
+    public long deadTimeoutNs()
+    {
+        return deadTimeoutNs;
+    }
+
+    /** Rejected frames a connection may send before it is disconnected. */
+    public EdgeContext maxRejectsBeforeDisconnect(final int maxRejectsBeforeDisconnect)
+    {
+        this.maxRejectsBeforeDisconnect = maxRejectsBeforeDisconnect;
+        return this;
+    }
+
+    public int maxRejectsBeforeDisconnect()
+    {
+        return maxRejectsBeforeDisconnect;
+    }
+
+    /** Size of one pooled buffer holding unwritten output. */
+    public EdgeContext writeChunkLength(final int writeChunkLength)
+    {
+        this.writeChunkLength = writeChunkLength;
+        return this;
+    }
+
+    public int writeChunkLength()
+    {
+        return writeChunkLength;
+    }
+
+    /** Free buffers each pool keeps for reuse; more are released to the garbage collector. */
+    public EdgeContext maxPooledChunks(final int maxPooledChunks)
+    {
+        this.maxPooledChunks = maxPooledChunks;
+        return this;
+    }
+
+    public int maxPooledChunks()
+    {
+        return maxPooledChunks;
+    }
+
+    /** Unwritten output one connection may hold before it is closed as a slow consumer. */
+    public EdgeContext maxPendingWriteBytes(final int maxPendingWriteBytes)
+    {
+        this.maxPendingWriteBytes = maxPendingWriteBytes;
+        return this;
+    }
+
+    public int maxPendingWriteBytes()
+    {
+        return maxPendingWriteBytes;
+    }
+
+    /** Outbound ring buffer capacity per poller, a power of two, trailer excluded. */
+    public EdgeContext outboundCapacity(final int outboundCapacity)
+    {
+        this.outboundCapacity = outboundCapacity;
+        return this;
+    }
+
+    public int outboundCapacity()
+    {
+        return outboundCapacity;
+    }
+
+    /** Accepted sockets waiting for one poller to take them. */
+    public EdgeContext acceptQueueCapacity(final int acceptQueueCapacity)
+    {
+        this.acceptQueueCapacity = acceptQueueCapacity;
+        return this;
+    }
+
+    public int acceptQueueCapacity()
+    {
+        return acceptQueueCapacity;
+    }
+
+    /** Disable Nagle's algorithm on accepted sockets. */
+    public EdgeContext tcpNoDelay(final boolean tcpNoDelay)
+    {
+        this.tcpNoDelay = tcpNoDelay;
+        return this;
+    }
+
+    public boolean tcpNoDelay()
+    {
+        return tcpNoDelay;
+    }
+
+    /** SO_RCVBUF for accepted sockets; 0 keeps the OS default. Small values raise density. */
+    public EdgeContext socketReceiveBufferLength(final int socketReceiveBufferLength)
+    {
+        this.socketReceiveBufferLength = socketReceiveBufferLength;
+        return this;
+    }
+
+    public int socketReceiveBufferLength()
+    {
+        return socketReceiveBufferLength;
+    }
+
+    /** SO_SNDBUF for accepted sockets; 0 keeps the OS default. */
+    public EdgeContext socketSendBufferLength(final int socketSendBufferLength)
+    {
+        this.socketSendBufferLength = socketSendBufferLength;
+        return this;
+    }
+
+    public int socketSendBufferLength()
+    {
+        return socketSendBufferLength;
+    }
+
+    /** Idle strategy for each runner {@link Edge#start()} creates. */
+    public EdgeContext idleStrategySupplier(final Supplier<IdleStrategy> idleStrategySupplier)
+    {
+        this.idleStrategySupplier = idleStrategySupplier;
+        return this;
+    }
+
+    public Supplier<IdleStrategy> idleStrategySupplier()
+    {
+        return idleStrategySupplier;
+    }
+
+    /** Clock for idle timeouts and Ping timestamps. */
+    public EdgeContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /** Wall clock, for collaborators that stamp times. */
+    public EdgeContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+}

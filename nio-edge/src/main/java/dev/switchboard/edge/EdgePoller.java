@@ -1,0 +1,1076 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.codec.FrameDecoder;
+import dev.switchboard.codec.FrameHandler;
+import dev.switchboard.codec.FrameRejection;
+import dev.switchboard.codec.FrameValidator;
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.PingDecoder;
+import dev.switchboard.codec.sbe.PingEncoder;
+import dev.switchboard.codec.sbe.PongDecoder;
+import dev.switchboard.codec.sbe.PongEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.LongArrayQueue;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.MessageHandler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One selector thread: reads, cuts and validates frames for its connections and hands them to the
+ * {@link InboundFrameSink}, answers Pings, sends idle Pings, and writes the frames other threads queue through its
+ * {@link EdgeOutbound}. Only its own thread calls {@link #doWork()}.
+ */
+public final class EdgePoller implements Agent
+{
+    private static final int MAX_NEW_CONNECTIONS_PER_CYCLE = 64;
+    private static final int MAX_OUTBOUND_MESSAGES_PER_CYCLE = 1024;
+    private static final int INITIAL_SLOTS = 64;
+    private static final int MESSAGE_OFFSET = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH;
+
+    private final int pollerIndex;
+    private final InboundFrameSink sink;
+    private final NanoClock nanoClock;
+    private final Selector selector;
+    private final ManyToOneRingBuffer outboundRing;
+    private final ByteBuffer outboundByteBuffer;
+    private final EdgeOutbound outbound;
+    private final OneToOneConcurrentArrayQueue<SocketChannel> newConnections;
+    private final AtomicInteger openConnections;
+    private final FrameDecoder decoder;
+    private final FrameValidator validator;
+    private final ChunkPool inboundPool;
+    private final ChunkPool outboundPool;
+    private final ByteBuffer readByteBuffer;
+    private final UnsafeBuffer readBuffer;
+    private final ByteBuffer controlByteBuffer;
+    private final UnsafeBuffer controlBuffer;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final PingEncoder pingEncoder = new PingEncoder();
+    private final PongEncoder pongEncoder = new PongEncoder();
+    private final ErrorEncoder errorEncoder = new ErrorEncoder();
+    private final PingDecoder pingDecoder = new PingDecoder();
+    private final byte[][] rejectionDetails;
+    private final int maxConnections;
+    private final int maxFrameLength;
+    private final int maxRejects;
+    private final int maxPendingWriteBytes;
+    private final long idleTimeoutNs;
+    private final long deadTimeoutNs;
+    private final long idleCheckIntervalNs;
+    private final Consumer<SelectionKey> selectHandler = this::onSelected;
+    private final FrameHandler frameHandler = this::onFrame;
+    private final MessageHandler outboundHandler = this::onOutbound;
+    private final LongArrayQueue pendingCloseNotices = new LongArrayQueue(Long.MIN_VALUE);
+
+    private Connection[] connections = new Connection[INITIAL_SLOTS];
+    private int[] generations = new int[INITIAL_SLOTS];
+    private int[] freeSlots = new int[INITIAL_SLOTS];
+    private int freeSlotCount;
+    private int slotHighWater;
+    private Connection[] stalled = new Connection[16];
+    private int stalledCount;
+    private Connection pendingOpen;
+    private long pendingOpenAddress;
+    private long nowNs;
+    private long nextIdleCheckNs;
+    private boolean closed;
+
+    private Connection current;
+    private int progress;
+    private boolean halted;
+
+    private int connectionCount;
+    private long connectionsOpened;
+    private long connectionsClosed;
+    private long framesIn;
+    private long framesOut;
+    private long framesRejected;
+    private long corruptStreams;
+    private long rejectDisconnects;
+    private long bytesIn;
+    private long bytesOut;
+    private long sinkFull;
+    private long slowConsumerCloses;
+    private long idleCloses;
+    private long pingsIn;
+    private long pingsOut;
+    private long outboundDropped;
+    private long errors;
+
+    EdgePoller(
+        final int pollerIndex,
+        final EdgeContext ctx,
+        final InboundFrameSink sink,
+        final AtomicInteger openConnections)
+    {
+        this.pollerIndex = pollerIndex;
+        this.sink = sink;
+        this.nanoClock = ctx.nanoClock();
+        this.openConnections = openConnections;
+        this.maxConnections = ctx.maxConnections();
+        this.maxFrameLength = ctx.maxFrameLength();
+        this.maxRejects = ctx.maxRejectsBeforeDisconnect();
+        this.maxPendingWriteBytes = ctx.maxPendingWriteBytes();
+        this.idleTimeoutNs = ctx.idleTimeoutNs();
+        this.deadTimeoutNs = ctx.deadTimeoutNs();
+        this.idleCheckIntervalNs = Math.max(1, Math.min(idleTimeoutNs, deadTimeoutNs - idleTimeoutNs) / 4);
+        this.nextIdleCheckNs = nanoClock.nanoTime() + idleCheckIntervalNs;
+
+        outboundByteBuffer = ByteBuffer.allocateDirect(ctx.outboundBufferLength());
+        outboundRing = new ManyToOneRingBuffer(new UnsafeBuffer(outboundByteBuffer));
+        outbound = new EdgeOutbound(outboundRing, maxFrameLength);
+        newConnections = new OneToOneConcurrentArrayQueue<>(ctx.acceptQueueCapacity());
+        decoder = new FrameDecoder(maxFrameLength);
+        validator = new FrameValidator(maxFrameLength);
+        inboundPool = new ChunkPool(maxFrameLength, ctx.maxPooledChunks());
+        outboundPool = new ChunkPool(ctx.writeChunkLength(), ctx.maxPooledChunks());
+        readByteBuffer = ByteBuffer.allocateDirect(maxFrameLength);
+        readBuffer = new UnsafeBuffer(readByteBuffer);
+        controlByteBuffer = ByteBuffer.allocateDirect(EdgeContext.CONTROL_FRAME_CAPACITY);
+        controlBuffer = new UnsafeBuffer(controlByteBuffer);
+
+        final FrameRejection[] rejections = FrameRejection.values();
+        rejectionDetails = new byte[rejections.length][];
+        for (final FrameRejection rejection : rejections)
+        {
+            rejectionDetails[rejection.ordinal()] = rejection.name().getBytes(StandardCharsets.US_ASCII);
+        }
+
+        try
+        {
+            selector = Selector.open();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** {@inheritDoc} */
+    public String roleName()
+    {
+        return "edge-poller-" + pollerIndex;
+    }
+
+    /** Index of this poller, encoded in the ids of its connections. */
+    public int pollerIndex()
+    {
+        return pollerIndex;
+    }
+
+    /** The proxy other threads use to send frames to, or close, this poller's connections. */
+    public EdgeOutbound outbound()
+    {
+        return outbound;
+    }
+
+    /**
+     * Hand over a freshly accepted socket; called by the acceptor thread only.
+     */
+    boolean offer(final SocketChannel channel)
+    {
+        return newConnections.offer(channel);
+    }
+
+    /** {@inheritDoc} */
+    public int doWork() throws IOException
+    {
+        nowNs = nanoClock.nanoTime();
+        int workCount = deliverCloseNotices();
+        workCount += pollNewConnections();
+        workCount += retryStalled();
+        workCount += selector.selectNow(selectHandler);
+        workCount += outboundRing.read(outboundHandler, MAX_OUTBOUND_MESSAGES_PER_CYCLE);
+        workCount += checkIdle();
+
+        return workCount;
+    }
+
+    /** {@inheritDoc} */
+    public void onClose()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+
+        SocketChannel channel;
+        while (null != (channel = newConnections.poll()))
+        {
+            CloseHelper.quietClose(channel);
+            openConnections.decrementAndGet();
+        }
+        if (null != pendingOpen)
+        {
+            final Connection connection = pendingOpen;
+            pendingOpen = null;
+            connection.set(Connection.CLOSED);
+            CloseHelper.quietClose(connection.channel);
+            releaseSlot(ConnectionId.slot(connection.id));
+            openConnections.decrementAndGet();
+            connectionCount--;
+        }
+        for (int slot = 0; slot < slotHighWater; slot++)
+        {
+            final Connection connection = connections[slot];
+            if (null != connection)
+            {
+                closeConnection(connection);
+            }
+        }
+        deliverCloseNotices();
+        CloseHelper.quietClose(selector);
+    }
+
+    private int deliverCloseNotices()
+    {
+        int delivered = 0;
+        while (!pendingCloseNotices.isEmpty())
+        {
+            if (!sink.onConnectionClosed(pollerIndex, pendingCloseNotices.peekLong()))
+            {
+                sinkFull++;
+                break;
+            }
+            pendingCloseNotices.pollLong();
+            delivered++;
+        }
+
+        return delivered;
+    }
+
+    private int pollNewConnections()
+    {
+        int workCount = 0;
+        if (null != pendingOpen)
+        {
+            if (!sink.onConnectionOpened(pollerIndex, pendingOpen.id, pendingOpenAddress))
+            {
+                sinkFull++;
+                return 0;
+            }
+            final Connection connection = pendingOpen;
+            pendingOpen = null;
+            register(connection);
+            workCount++;
+        }
+
+        for (int i = 0; i < MAX_NEW_CONNECTIONS_PER_CYCLE; i++)
+        {
+            final SocketChannel channel = newConnections.poll();
+            if (null == channel)
+            {
+                break;
+            }
+            workCount++;
+
+            final int slot = allocateSlot();
+            if (slot < 0)
+            {
+                CloseHelper.quietClose(channel);
+                openConnections.decrementAndGet();
+                errors++;
+                continue;
+            }
+
+            final long id = ConnectionId.connectionId(pollerIndex, slot, generations[slot]);
+            final Connection connection = new Connection(id, channel, nowNs);
+            connections[slot] = connection;
+            connectionCount++;
+            final long remoteAddress = remoteAddress(channel);
+            if (!sink.onConnectionOpened(pollerIndex, id, remoteAddress))
+            {
+                // Hold this one and stop taking more: accept pressure follows the ring's.
+                sinkFull++;
+                pendingOpen = connection;
+                pendingOpenAddress = remoteAddress;
+                break;
+            }
+            register(connection);
+        }
+
+        return workCount;
+    }
+
+    private void register(final Connection connection)
+    {
+        connectionsOpened++;
+        try
+        {
+            connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            errors++;
+            closeConnection(connection);
+        }
+    }
+
+    private static long remoteAddress(final SocketChannel channel)
+    {
+        try
+        {
+            final SocketAddress address = channel.getRemoteAddress();
+            if (address instanceof InetSocketAddress &&
+                ((InetSocketAddress)address).getAddress() instanceof Inet4Address)
+            {
+                final byte[] bytes = ((InetSocketAddress)address).getAddress().getAddress();
+                return ((bytes[0] & 0xFFL) << 24) | ((bytes[1] & 0xFFL) << 16) | ((bytes[2] & 0xFFL) << 8) |
+                    (bytes[3] & 0xFFL);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // A peer already gone is noticed on the first read.
+        }
+
+        return 0;
+    }
+
+    private int allocateSlot()
+    {
+        if (freeSlotCount > 0)
+        {
+            return freeSlots[--freeSlotCount];
+        }
+        if (slotHighWater >= maxConnections)
+        {
+            return -1;
+        }
+        if (slotHighWater == connections.length)
+        {
+            final int newLength = Math.min(maxConnections, connections.length * 2);
+            connections = Arrays.copyOf(connections, newLength);
+            generations = Arrays.copyOf(generations, newLength);
+            freeSlots = Arrays.copyOf(freeSlots, newLength);
+        }
+
+        return slotHighWater++;
+    }
+
+    private void releaseSlot(final int slot)
+    {
+        connections[slot] = null;
+        generations[slot]++;
+        freeSlots[freeSlotCount++] = slot;
+    }
+
+    private Connection lookup(final long connectionId)
+    {
+        if (ConnectionId.pollerIndex(connectionId) != pollerIndex)
+        {
+            return null;
+        }
+        final int slot = ConnectionId.slot(connectionId);
+        if (slot >= slotHighWater)
+        {
+            return null;
+        }
+        final Connection connection = connections[slot];
+
+        return null != connection && connection.id == connectionId ? connection : null;
+    }
+
+    private void onSelected(final SelectionKey key)
+    {
+        final Connection connection = (Connection)key.attachment();
+        try
+        {
+            if (!key.isValid())
+            {
+                return;
+            }
+            final int readyOps = key.readyOps();
+            if ((readyOps & SelectionKey.OP_WRITE) != 0)
+            {
+                onWritable(connection);
+            }
+            if ((readyOps & SelectionKey.OP_READ) != 0 && !connection.is(Connection.CLOSED))
+            {
+                onReadable(connection);
+            }
+        }
+        catch (final IOException ex)
+        {
+            closeConnection(connection);
+        }
+        catch (final RuntimeException ex)
+        {
+            // Whatever a peer did, the poller lives on; the connection does not.
+            errors++;
+            closeConnection(connection);
+        }
+    }
+
+    private void onReadable(final Connection connection) throws IOException
+    {
+        if (connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH))
+        {
+            removeInterest(connection, SelectionKey.OP_READ);
+            return;
+        }
+
+        final Chunk chunk = connection.inbound;
+        if (null != chunk)
+        {
+            if (chunk.space() == 0)
+            {
+                errors++;
+                closeConnection(connection);
+                return;
+            }
+            final ByteBuffer byteBuffer = chunk.byteBuffer;
+            byteBuffer.clear().position(chunk.writePosition);
+            final int bytesRead = connection.channel.read(byteBuffer);
+            if (bytesRead <= 0)
+            {
+                if (bytesRead < 0)
+                {
+                    closeConnection(connection);
+                }
+                return;
+            }
+            onReceived(connection, bytesRead);
+            chunk.writePosition += bytesRead;
+            drainInbound(connection);
+        }
+        else
+        {
+            readByteBuffer.clear();
+            final int bytesRead = connection.channel.read(readByteBuffer);
+            if (bytesRead <= 0)
+            {
+                if (bytesRead < 0)
+                {
+                    closeConnection(connection);
+                }
+                return;
+            }
+            onReceived(connection, bytesRead);
+            final int consumed = process(connection, readBuffer, 0, bytesRead);
+            if (consumed < bytesRead && !connection.is(Connection.CLOSED))
+            {
+                // Keep the rest (a partial frame, or frames the sink refused) only as long as it exists.
+                final Chunk kept = inboundPool.borrow();
+                final int remaining = bytesRead - consumed;
+                kept.buffer.putBytes(0, readBuffer, consumed, remaining);
+                kept.writePosition = remaining;
+                connection.inbound = kept;
+                if (connection.is(Connection.INBOUND_STALLED))
+                {
+                    addStalled(connection);
+                }
+            }
+        }
+    }
+
+    private void onReceived(final Connection connection, final int bytesRead)
+    {
+        bytesIn += bytesRead;
+        connection.lastReceiveNs = nowNs;
+        connection.clear(Connection.PING_SENT);
+    }
+
+    /**
+     * Process what the connection's inbound chunk holds; release the chunk once empty.
+     */
+    private void drainInbound(final Connection connection)
+    {
+        final Chunk chunk = connection.inbound;
+        final int consumed = process(connection, chunk.buffer, chunk.readPosition, chunk.pending());
+        if (connection.is(Connection.CLOSED))
+        {
+            return;
+        }
+        chunk.readPosition += consumed;
+        if (chunk.pending() == 0)
+        {
+            connection.inbound = null;
+            inboundPool.release(chunk);
+        }
+        else if (connection.is(Connection.INBOUND_STALLED))
+        {
+            if (!isStalledListed(connection))
+            {
+                addStalled(connection);
+            }
+        }
+        else if (chunk.readPosition > 0)
+        {
+            final int pending = chunk.pending();
+            chunk.buffer.putBytes(0, chunk.buffer, chunk.readPosition, pending);
+            chunk.readPosition = 0;
+            chunk.writePosition = pending;
+        }
+    }
+
+    /**
+     * Cut, validate and hand on the frames in the range.
+     *
+     * @return bytes that need not be kept.
+     */
+    private int process(final Connection connection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        current = connection;
+        progress = offset;
+        halted = false;
+        final int result = decoder.decode(buffer, offset, length, frameHandler);
+        current = null;
+
+        if (connection.is(Connection.CLOSED | Connection.CLOSE_AFTER_FLUSH))
+        {
+            return length;
+        }
+        if (halted)
+        {
+            return progress - offset;
+        }
+        if (FrameDecoder.CORRUPT_STREAM == result)
+        {
+            corruptStreams++;
+            final int declaredLength = Sofh.frameLength(buffer, progress);
+            final ErrorCode code = declaredLength > maxFrameLength ?
+                ErrorCode.FRAME_TOO_LARGE : ErrorCode.MALFORMED_FRAME;
+            final FrameRejection rejection = declaredLength > maxFrameLength ?
+                FrameRejection.TOO_LONG : FrameRejection.TOO_SHORT;
+            sendError(connection, 0, 0, code, rejection);
+            closeAfterFlush(connection);
+            return length;
+        }
+
+        return result;
+    }
+
+    private void onFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (halted)
+        {
+            return;
+        }
+        final Connection connection = current;
+
+        final FrameRejection rejection = validator.validate(buffer, offset, length);
+        if (FrameRejection.NONE != rejection)
+        {
+            framesRejected++;
+            progress = offset + length;
+            sendError(connection, validator.requestId(), validator.templateId(), rejection.errorCode(), rejection);
+            if (++connection.rejects >= maxRejects && !connection.is(Connection.CLOSED))
+            {
+                rejectDisconnects++;
+                closeAfterFlush(connection);
+            }
+            halted = connection.is(Connection.CLOSED | Connection.CLOSE_AFTER_FLUSH);
+            return;
+        }
+
+        final int templateId = validator.templateId();
+        if (PingDecoder.TEMPLATE_ID == templateId)
+        {
+            pingsIn++;
+            progress = offset + length;
+            pingDecoder.wrap(buffer, offset + MESSAGE_OFFSET, PingDecoder.BLOCK_LENGTH, PingDecoder.SCHEMA_VERSION);
+            sendPong(connection, pingDecoder.timestampNs());
+            halted = connection.is(Connection.CLOSED);
+            return;
+        }
+        if (PongDecoder.TEMPLATE_ID == templateId)
+        {
+            // Any inbound byte already counted as life; a Pong needs nothing more.
+            progress = offset + length;
+            return;
+        }
+
+        if (!sink.onFrame(pollerIndex, connection.id, buffer, offset, length))
+        {
+            sinkFull++;
+            connection.set(Connection.INBOUND_STALLED);
+            removeInterest(connection, SelectionKey.OP_READ);
+            halted = true;
+            return;
+        }
+        framesIn++;
+        progress = offset + length;
+    }
+
+    private int retryStalled()
+    {
+        int workCount = 0;
+        for (int i = stalledCount - 1; i >= 0; i--)
+        {
+            final Connection connection = stalled[i];
+            connection.clear(Connection.INBOUND_STALLED);
+            drainInbound(connection);
+            if (connection.is(Connection.CLOSED) || connection.is(Connection.INBOUND_STALLED))
+            {
+                continue;
+            }
+            removeStalled(connection);
+            workCount++;
+            if (!connection.is(Connection.CLOSE_AFTER_FLUSH))
+            {
+                addInterest(connection, SelectionKey.OP_READ);
+            }
+        }
+
+        return workCount;
+    }
+
+    private void addStalled(final Connection connection)
+    {
+        if (stalledCount == stalled.length)
+        {
+            stalled = Arrays.copyOf(stalled, stalled.length * 2);
+        }
+        stalled[stalledCount++] = connection;
+    }
+
+    private boolean isStalledListed(final Connection connection)
+    {
+        for (int i = 0; i < stalledCount; i++)
+        {
+            if (stalled[i] == connection)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void removeStalled(final Connection connection)
+    {
+        for (int i = 0; i < stalledCount; i++)
+        {
+            if (stalled[i] == connection)
+            {
+                stalled[i] = stalled[--stalledCount];
+                stalled[stalledCount] = null;
+                return;
+            }
+        }
+    }
+
+    private void onOutbound(final int msgTypeId, final DirectBuffer buffer, final int index, final int length)
+    {
+        final long connectionId = buffer.getLong(index);
+        final Connection connection = lookup(connectionId);
+        if (null == connection || null == connection.key || connection.is(Connection.CLOSE_AFTER_FLUSH))
+        {
+            outboundDropped++;
+            return;
+        }
+
+        try
+        {
+            if (EdgeOutbound.FRAME_MSG_TYPE_ID == msgTypeId)
+            {
+                final int frameOffset = index + EdgeContext.OUTBOUND_HEADER_LENGTH;
+                final int frameLength = length - EdgeContext.OUTBOUND_HEADER_LENGTH;
+                write(connection, buffer, outboundByteBuffer, frameOffset, frameLength);
+            }
+            else if (EdgeOutbound.CLOSE_MSG_TYPE_ID == msgTypeId)
+            {
+                closeAfterFlush(connection);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            errors++;
+            closeConnection(connection);
+        }
+    }
+
+    private int checkIdle()
+    {
+        if (nowNs - nextIdleCheckNs < 0)
+        {
+            return 0;
+        }
+        nextIdleCheckNs = nowNs + idleCheckIntervalNs;
+
+        int workCount = 0;
+        for (int slot = 0; slot < slotHighWater; slot++)
+        {
+            final Connection connection = connections[slot];
+            if (null == connection || null == connection.key)
+            {
+                continue;
+            }
+            final long silentNs = nowNs - connection.lastReceiveNs;
+            if (silentNs >= deadTimeoutNs)
+            {
+                idleCloses++;
+                closeConnection(connection);
+                workCount++;
+            }
+            else if (silentNs >= idleTimeoutNs && !connection.is(Connection.PING_SENT))
+            {
+                connection.set(Connection.PING_SENT);
+                pingsOut++;
+                sendPing(connection);
+                workCount++;
+            }
+        }
+
+        return workCount;
+    }
+
+    private void sendPing(final Connection connection)
+    {
+        pingEncoder.wrapAndApplyHeader(controlBuffer, Sofh.HEADER_LENGTH, headerEncoder).timestampNs(nowNs);
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + pingEncoder.encodedLength();
+        Sofh.write(controlBuffer, 0, messageLength);
+        write(connection, controlBuffer, controlByteBuffer, 0, Sofh.HEADER_LENGTH + messageLength);
+    }
+
+    private void sendPong(final Connection connection, final long timestampNs)
+    {
+        pongEncoder.wrapAndApplyHeader(controlBuffer, Sofh.HEADER_LENGTH, headerEncoder).timestampNs(timestampNs);
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + pongEncoder.encodedLength();
+        Sofh.write(controlBuffer, 0, messageLength);
+        write(connection, controlBuffer, controlByteBuffer, 0, Sofh.HEADER_LENGTH + messageLength);
+    }
+
+    private void sendError(
+        final Connection connection,
+        final long requestId,
+        final int templateId,
+        final ErrorCode code,
+        final FrameRejection rejection)
+    {
+        final byte[] detail = rejectionDetails[rejection.ordinal()];
+        errorEncoder.wrapAndApplyHeader(controlBuffer, Sofh.HEADER_LENGTH, headerEncoder)
+            .requestId(requestId)
+            .templateId(templateId & 0xFFFF)
+            .code(null == code ? ErrorCode.MALFORMED_FRAME : code)
+            .putDetail(detail, 0, detail.length);
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + errorEncoder.encodedLength();
+        Sofh.write(controlBuffer, 0, messageLength);
+        write(connection, controlBuffer, controlByteBuffer, 0, Sofh.HEADER_LENGTH + messageLength);
+    }
+
+    /**
+     * Write straight to the socket; what the socket does not take waits in pooled chunks behind OP_WRITE.
+     */
+    private void write(
+        final Connection connection,
+        final DirectBuffer buffer,
+        final ByteBuffer byteBuffer,
+        final int offset,
+        final int length)
+    {
+        if (connection.is(Connection.CLOSED) || null == connection.key)
+        {
+            outboundDropped++;
+            return;
+        }
+
+        int position = offset;
+        int remaining = length;
+        if (null == connection.outboundHead)
+        {
+            try
+            {
+                byteBuffer.clear().limit(offset + length).position(offset);
+                final int written = connection.channel.write(byteBuffer);
+                bytesOut += written;
+                position += written;
+                remaining -= written;
+            }
+            catch (final IOException ex)
+            {
+                closeConnection(connection);
+                return;
+            }
+        }
+        framesOut++;
+        if (remaining > 0)
+        {
+            append(connection, buffer, position, remaining);
+        }
+    }
+
+    private void append(final Connection connection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (connection.pendingWriteBytes + length > maxPendingWriteBytes)
+        {
+            // The layer above pauses delivery long before this; a reader this far behind is stuck.
+            slowConsumerCloses++;
+            closeConnection(connection);
+            return;
+        }
+
+        Chunk tail = connection.outboundTail;
+        if (null == tail)
+        {
+            tail = outboundPool.borrow();
+            connection.outboundHead = tail;
+            connection.outboundTail = tail;
+            addInterest(connection, SelectionKey.OP_WRITE);
+        }
+
+        int position = offset;
+        int remaining = length;
+        while (remaining > 0)
+        {
+            if (tail.space() == 0)
+            {
+                final Chunk next = outboundPool.borrow();
+                tail.next = next;
+                tail = next;
+                connection.outboundTail = next;
+            }
+            final int bytes = Math.min(remaining, tail.space());
+            tail.buffer.putBytes(tail.writePosition, buffer, position, bytes);
+            tail.writePosition += bytes;
+            position += bytes;
+            remaining -= bytes;
+        }
+        connection.pendingWriteBytes += length;
+    }
+
+    private void onWritable(final Connection connection) throws IOException
+    {
+        Chunk head;
+        while (null != (head = connection.outboundHead))
+        {
+            final ByteBuffer byteBuffer = head.byteBuffer;
+            byteBuffer.clear().limit(head.writePosition).position(head.readPosition);
+            final int written = connection.channel.write(byteBuffer);
+            bytesOut += written;
+            head.readPosition += written;
+            connection.pendingWriteBytes -= written;
+            if (head.pending() > 0)
+            {
+                return;
+            }
+            connection.outboundHead = head.next;
+            if (null == head.next)
+            {
+                connection.outboundTail = null;
+            }
+            outboundPool.release(head);
+        }
+
+        removeInterest(connection, SelectionKey.OP_WRITE);
+        if (connection.is(Connection.CLOSE_AFTER_FLUSH))
+        {
+            closeConnection(connection);
+        }
+    }
+
+    private void closeAfterFlush(final Connection connection)
+    {
+        if (connection.is(Connection.CLOSED))
+        {
+            return;
+        }
+        connection.set(Connection.CLOSE_AFTER_FLUSH);
+        if (null == connection.outboundHead)
+        {
+            closeConnection(connection);
+        }
+        else
+        {
+            removeInterest(connection, SelectionKey.OP_READ);
+        }
+    }
+
+    private void closeConnection(final Connection connection)
+    {
+        if (connection.is(Connection.CLOSED))
+        {
+            return;
+        }
+        connection.set(Connection.CLOSED);
+
+        if (null != connection.key)
+        {
+            connection.key.cancel();
+        }
+        CloseHelper.quietClose(connection.channel);
+        if (null != connection.inbound)
+        {
+            inboundPool.release(connection.inbound);
+            connection.inbound = null;
+        }
+        Chunk chunk = connection.outboundHead;
+        while (null != chunk)
+        {
+            final Chunk next = chunk.next;
+            outboundPool.release(chunk);
+            chunk = next;
+        }
+        connection.outboundHead = null;
+        connection.outboundTail = null;
+        connection.pendingWriteBytes = 0;
+        if (connection.is(Connection.INBOUND_STALLED) || isStalledListed(connection))
+        {
+            removeStalled(connection);
+        }
+
+        releaseSlot(ConnectionId.slot(connection.id));
+        connectionCount--;
+        connectionsClosed++;
+        openConnections.decrementAndGet();
+
+        // Keep close notices in order behind any the sink refused earlier.
+        if (!pendingCloseNotices.isEmpty() || !sink.onConnectionClosed(pollerIndex, connection.id))
+        {
+            pendingCloseNotices.offerLong(connection.id);
+        }
+    }
+
+    private static void addInterest(final Connection connection, final int op)
+    {
+        final SelectionKey key = connection.key;
+        if (null != key && key.isValid())
+        {
+            key.interestOps(key.interestOps() | op);
+        }
+    }
+
+    private static void removeInterest(final Connection connection, final int op)
+    {
+        final SelectionKey key = connection.key;
+        if (null != key && key.isValid())
+        {
+            key.interestOps(key.interestOps() & ~op);
+        }
+    }
+
+    /** Connections this poller holds now. */
+    public int connectionCount()
+    {
+        return connectionCount;
+    }
+
+    /** Connections handed to the sink as opened. */
+    public long connectionsOpened()
+    {
+        return connectionsOpened;
+    }
+
+    /** Connections closed for any reason. */
+    public long connectionsClosed()
+    {
+        return connectionsClosed;
+    }
+
+    /** Validated frames handed to the sink. */
+    public long framesIn()
+    {
+        return framesIn;
+    }
+
+    /** Frames written or queued to sockets, Pings, Pongs and Errors included. */
+    public long framesOut()
+    {
+        return framesOut;
+    }
+
+    /** Frames refused by validation and answered with an Error. */
+    public long framesRejected()
+    {
+        return framesRejected;
+    }
+
+    /** Streams that declared an impossible frame length and were closed. */
+    public long corruptStreams()
+    {
+        return corruptStreams;
+    }
+
+    /** Connections closed for sending too many rejected frames. */
+    public long rejectDisconnects()
+    {
+        return rejectDisconnects;
+    }
+
+    public long bytesIn()
+    {
+        return bytesIn;
+    }
+
+    public long bytesOut()
+    {
+        return bytesOut;
+    }
+
+    /** Times the sink refused an event, to be offered again. */
+    public long sinkFull()
+    {
+        return sinkFull;
+    }
+
+    /** Connections closed because their unwritten output passed the bound. */
+    public long slowConsumerCloses()
+    {
+        return slowConsumerCloses;
+    }
+
+    /** Connections closed after staying silent past the dead timeout. */
+    public long idleCloses()
+    {
+        return idleCloses;
+    }
+
+    public long pingsIn()
+    {
+        return pingsIn;
+    }
+
+    /** Pings sent to silent connections. */
+    public long pingsOut()
+    {
+        return pingsOut;
+    }
+
+    /** Outbound frames or closes for a connection that no longer exists. */
+    public long outboundDropped()
+    {
+        return outboundDropped;
+    }
+
+    /** Unexpected failures contained to one connection. */
+    public long errors()
+    {
+        return errors;
+    }
+
+    /** Close notices the sink has not yet taken. */
+    public int pendingCloseNotices()
+    {
+        return pendingCloseNotices.size();
+    }
+
+    /** Pooled buffers lent to connections now, inbound and outbound. */
+    public int borrowedChunks()
+    {
+        return inboundPool.borrowed() + outboundPool.borrowed();
+    }
+}

@@ -1,0 +1,303 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.codec.MaxFrame;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.LogoutDecoder;
+import dev.switchboard.codec.sbe.PingDecoder;
+import dev.switchboard.codec.sbe.PongDecoder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EdgePollerTest
+{
+    private EdgeFixture fixture;
+
+    @AfterEach
+    void tearDown()
+    {
+        if (null != fixture)
+        {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldDeliverFramesSplitAtEveryByteBoundary() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        final long connectionId = fixture.connectAndOpen(client);
+        final byte[][] frames = {
+            Frames.logout(1), Frames.register(2, "+447700900123"), Frames.logout(3) };
+        final byte[] batch = Frames.concat(frames);
+        final RecordingSink sink = fixture.sink;
+
+        for (int split = 1; split < batch.length; split++)
+        {
+            final long bytesBefore = fixture.poller().bytesIn();
+            final int framesBefore = sink.frames.size();
+            final int firstPart = split;
+            client[0].send(batch, 0, firstPart);
+            fixture.awaitTrue(() -> fixture.poller().bytesIn() == bytesBefore + firstPart);
+            client[0].send(batch, split, batch.length - split);
+            fixture.awaitTrue(() -> sink.frames.size() == framesBefore + frames.length);
+
+            for (int i = 0; i < frames.length; i++)
+            {
+                final RecordingSink.Frame frame = sink.frames.get(framesBefore + i);
+                assertEquals(connectionId, frame.connectionId());
+                assertArrayEquals(frames[i], frame.bytes(), "split at " + split + ", frame " + i);
+            }
+        }
+        assertEquals(0, fixture.poller().borrowedChunks());
+        assertEquals(0, fixture.poller().framesRejected());
+    }
+
+    @Test
+    void shouldDeliverManyFramesBatchedInOneWriteInOrder() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        fixture.connectAndOpen(client);
+        final int count = 2_000;
+        final byte[][] frames = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            frames[i] = 0 == (i & 1) ? Frames.logout(i) : Frames.register(i, "+1555" + i);
+        }
+
+        client[0].send(Frames.concat(frames));
+        fixture.awaitTrue(() -> fixture.sink.frames.size() == count);
+
+        for (int i = 0; i < count; i++)
+        {
+            assertArrayEquals(frames[i], fixture.sink.frames.get(i).bytes());
+        }
+        assertEquals(count, fixture.poller().framesIn());
+        assertEquals(0, fixture.poller().borrowedChunks());
+    }
+
+    @Test
+    void shouldAnswerOversizeFrameWithFrameTooLargeAndClose() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        final long connectionId = fixture.connectAndOpen(client);
+        final byte[] header = new byte[14];
+        ByteBuffer.wrap(header).order(ByteOrder.BIG_ENDIAN).putInt(MaxFrame.DEFAULT_MAX_FRAME_LENGTH + 1)
+            .putShort((short)0x5BE0);
+
+        client[0].send(header);
+        fixture.awaitTrue(() -> client[0].isEndOfStream() && fixture.sink.closed.contains(connectionId));
+
+        final List<byte[]> received = client[0].frames();
+        assertEquals(1, received.size());
+        assertEquals(ErrorDecoder.TEMPLATE_ID, Frames.templateId(received.get(0)));
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, Frames.errorCode(received.get(0)));
+        assertEquals(1, fixture.poller().corruptStreams());
+        assertEquals(0, fixture.poller().connectionCount());
+    }
+
+    @Test
+    void shouldAnswerUnknownTemplateWithErrorAndKeepTheConnection() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        fixture.connectAndOpen(client);
+
+        client[0].send(Frames.concat(Frames.unknownTemplate(77), Frames.logout(78)));
+        fixture.awaitTrue(() -> 1 == fixture.sink.frames.size() && 1 == client[0].frames().size());
+
+        final byte[] error = client[0].frames().get(0);
+        assertEquals(ErrorDecoder.TEMPLATE_ID, Frames.templateId(error));
+        final ErrorDecoder decoder = Frames.error(error);
+        assertEquals(ErrorCode.UNKNOWN_TEMPLATE, decoder.code());
+        assertEquals(999, decoder.templateId());
+        assertEquals(0, decoder.requestId(), "an unknown template has no known correlation field");
+        assertArrayEquals(Frames.logout(78), fixture.sink.frames.get(0).bytes());
+        assertEquals(1, fixture.poller().framesRejected());
+        assertEquals(1, fixture.poller().connectionCount());
+    }
+
+    @Test
+    void shouldDisconnectAClientThatKeepsSendingGarbage() throws IOException
+    {
+        final int maxRejects = 4;
+        fixture = new EdgeFixture(new EdgeContext().maxRejectsBeforeDisconnect(maxRejects));
+        final TestClient[] client = new TestClient[1];
+        final long connectionId = fixture.connectAndOpen(client);
+
+        for (int i = 0; i < maxRejects + 3; i++)
+        {
+            client[0].send(Frames.unknownTemplate(i));
+        }
+        fixture.awaitTrue(() -> client[0].isEndOfStream() && fixture.sink.closed.contains(connectionId));
+
+        final List<byte[]> errors = client[0].frames();
+        assertEquals(maxRejects, errors.size());
+        for (final byte[] error : errors)
+        {
+            assertEquals(ErrorCode.UNKNOWN_TEMPLATE, Frames.errorCode(error));
+        }
+        assertEquals(1, fixture.poller().rejectDisconnects());
+        assertEquals(0, fixture.sink.frames.size());
+    }
+
+    @Test
+    void shouldAnswerPingWithPongWithoutBotheringTheSink() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        fixture.connectAndOpen(client);
+
+        client[0].send(Frames.ping(123_456_789L));
+        fixture.awaitTrue(() -> 1 == client[0].frames().size());
+
+        final byte[] pong = client[0].frames().get(0);
+        assertEquals(PongDecoder.TEMPLATE_ID, Frames.templateId(pong));
+        assertEquals(123_456_789L, Frames.firstLong(pong));
+        assertEquals(0, fixture.sink.frames.size());
+        assertEquals(1, fixture.poller().pingsIn());
+    }
+
+    @Test
+    void shouldPingAnIdleConnectionThenCloseItWhenStillSilent() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        final long connectionId = fixture.connectAndOpen(client);
+
+        fixture.clock.advance(EdgeFixture.IDLE_TIMEOUT_NS + 1);
+        fixture.awaitTrue(() -> 1 == client[0].frames().size());
+        final byte[] ping = client[0].frames().get(0);
+        assertEquals(PingDecoder.TEMPLATE_ID, Frames.templateId(ping));
+        assertEquals(fixture.clock.nanoTime(), Frames.firstLong(ping));
+        assertEquals(1, fixture.poller().connectionCount());
+
+        fixture.clock.advance(EdgeFixture.DEAD_TIMEOUT_NS - EdgeFixture.IDLE_TIMEOUT_NS);
+        fixture.awaitTrue(() -> client[0].isEndOfStream() && fixture.sink.closed.contains(connectionId));
+        assertEquals(1, fixture.poller().idleCloses());
+        assertEquals(1, fixture.poller().pingsOut());
+    }
+
+    @Test
+    void shouldKeepAConnectionThatAnswersTheIdlePing() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        fixture.connectAndOpen(client);
+
+        fixture.clock.advance(EdgeFixture.IDLE_TIMEOUT_NS + 1);
+        fixture.awaitTrue(() -> 1 == client[0].frames().size());
+        final long bytesBefore = fixture.poller().bytesIn();
+        client[0].send(Frames.pong(Frames.firstLong(client[0].frames().get(0))));
+        fixture.awaitTrue(() -> fixture.poller().bytesIn() > bytesBefore);
+
+        fixture.clock.advance(EdgeFixture.DEAD_TIMEOUT_NS - EdgeFixture.IDLE_TIMEOUT_NS);
+        fixture.workFor(50);
+        assertEquals(0, fixture.poller().idleCloses());
+        assertEquals(1, fixture.poller().connectionCount());
+        assertEquals(0, fixture.sink.frames.size());
+    }
+
+    @Test
+    void shouldRefuseConnectionsPastTheMaximumCleanly() throws IOException
+    {
+        fixture = new EdgeFixture(new EdgeContext().maxConnections(2));
+        final TestClient[] first = new TestClient[1];
+        final TestClient[] second = new TestClient[1];
+        fixture.connectAndOpen(first);
+        fixture.connectAndOpen(second);
+
+        final TestClient third = fixture.connect();
+        fixture.awaitTrue(third::isEndOfStream);
+        assertEquals(1, fixture.edge.acceptor().refused());
+        assertEquals(2, fixture.sink.opened.size());
+
+        first[0].close();
+        fixture.awaitTrue(() -> 1 == fixture.sink.closed.size());
+        final TestClient[] fourth = new TestClient[1];
+        fixture.connectAndOpen(fourth);
+        assertEquals(3, fixture.sink.opened.size());
+        assertEquals(2, fixture.edge.acceptor().openConnections());
+    }
+
+    @Test
+    void shouldLoseNothingWhileTheSinkIsFull() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final RecordingSink sink = fixture.sink;
+        sink.acceptAll(false);
+        final TestClient client = fixture.connect();
+        fixture.awaitTrue(() -> sink.refusals > 3);
+        assertEquals(0, sink.opened.size());
+
+        sink.acceptOpens = true;
+        fixture.awaitTrue(() -> 1 == sink.opened.size());
+
+        final int count = 500;
+        final byte[][] frames = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            frames[i] = Frames.register(i, "+4420" + i);
+        }
+        client.send(Frames.concat(frames));
+        fixture.workFor(100);
+        assertEquals(0, sink.frames.size());
+        assertTrue(fixture.poller().sinkFull() > 0);
+
+        sink.acceptFrames = true;
+        fixture.awaitTrue(() -> count == sink.frames.size());
+        for (int i = 0; i < count; i++)
+        {
+            assertArrayEquals(frames[i], sink.frames.get(i).bytes());
+        }
+
+        client.close();
+        fixture.awaitTrue(() -> 0 == fixture.poller().connectionCount());
+        fixture.workFor(20);
+        assertEquals(0, sink.closed.size());
+        assertEquals(1, fixture.poller().pendingCloseNotices());
+        sink.acceptCloses = true;
+        fixture.awaitTrue(() -> 1 == sink.closed.size());
+        assertEquals(sink.opened.get(0), sink.closed.get(0));
+        assertEquals(0, fixture.poller().borrowedChunks());
+    }
+
+    @Test
+    void shouldResumeAStalledConnectionWithFramesSplitAcrossReads() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final RecordingSink sink = fixture.sink;
+        final TestClient[] client = new TestClient[1];
+        fixture.connectAndOpen(client);
+        sink.acceptFrames = false;
+
+        final byte[] first = Frames.concat(Frames.logout(1), Frames.logout(2));
+        client[0].send(first);
+        fixture.workFor(50);
+        sink.acceptFrames = true;
+        final byte[] second = Frames.logout(3);
+        client[0].send(second, 0, 5);
+        fixture.awaitTrue(() -> 2 == sink.frames.size());
+        client[0].send(second, 5, second.length - 5);
+        fixture.awaitTrue(() -> 3 == sink.frames.size());
+
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(i + 1, Frames.firstLong(sink.frames.get(i).bytes()));
+            assertEquals(LogoutDecoder.TEMPLATE_ID, Frames.templateId(sink.frames.get(i).bytes()));
+        }
+        assertEquals(0, fixture.poller().borrowedChunks());
+    }
+}

@@ -1,0 +1,138 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.LogoutEncoder;
+import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.PingEncoder;
+import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.RegisterEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds and parses frames for tests.
+ */
+final class Frames
+{
+    static final int HEADER_LENGTH = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH;
+
+    private Frames()
+    {
+    }
+
+    static byte[] logout(final long requestId)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final LogoutEncoder encoder = new LogoutEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId);
+        return finish(buffer, encoder.encodedLength());
+    }
+
+    static byte[] register(final long requestId, final String phone)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final RegisterEncoder encoder = new RegisterEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId)
+            .phone(phone);
+        return finish(buffer, encoder.encodedLength());
+    }
+
+    static byte[] ping(final long timestampNs)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final PingEncoder encoder = new PingEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .timestampNs(timestampNs);
+        return finish(buffer, encoder.encodedLength());
+    }
+
+    static byte[] pong(final long timestampNs)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final PongEncoder encoder = new PongEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .timestampNs(timestampNs);
+        return finish(buffer, encoder.encodedLength());
+    }
+
+    /** A well framed message whose template the schema does not know. */
+    static byte[] unknownTemplate(final long requestId)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        new MessageHeaderEncoder().wrap(buffer, Sofh.HEADER_LENGTH)
+            .blockLength(8)
+            .templateId(999)
+            .schemaId(MessageHeaderEncoder.SCHEMA_ID)
+            .version(MessageHeaderEncoder.SCHEMA_VERSION);
+        buffer.putLong(HEADER_LENGTH, requestId);
+        return finish(buffer, 8);
+    }
+
+    private static byte[] finish(final UnsafeBuffer buffer, final int blockAndBodyLength)
+    {
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + blockAndBodyLength;
+        Sofh.write(buffer, 0, messageLength);
+        return Arrays.copyOf(buffer.byteArray(), Sofh.HEADER_LENGTH + messageLength);
+    }
+
+    static byte[] concat(final byte[]... frames)
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (final byte[] frame : frames)
+        {
+            out.writeBytes(frame);
+        }
+        return out.toByteArray();
+    }
+
+    /** Whole frames in a byte stream; a trailing partial frame is ignored. */
+    static List<byte[]> split(final byte[] stream)
+    {
+        final List<byte[]> frames = new ArrayList<>();
+        int position = 0;
+        while (stream.length - position >= Sofh.HEADER_LENGTH)
+        {
+            final int length = ByteBuffer.wrap(stream, position, 4).order(ByteOrder.BIG_ENDIAN).getInt();
+            if (length < Sofh.HEADER_LENGTH || stream.length - position < length)
+            {
+                break;
+            }
+            frames.add(Arrays.copyOfRange(stream, position, position + length));
+            position += length;
+        }
+        return frames;
+    }
+
+    static int templateId(final byte[] frame)
+    {
+        return new MessageHeaderDecoder().wrap(new UnsafeBuffer(frame), Sofh.HEADER_LENGTH).templateId();
+    }
+
+    static long firstLong(final byte[] frame)
+    {
+        return new UnsafeBuffer(frame).getLong(HEADER_LENGTH);
+    }
+
+    static ErrorDecoder error(final byte[] frame)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, Sofh.HEADER_LENGTH);
+        return new ErrorDecoder().wrap(buffer, HEADER_LENGTH, header.blockLength(), header.version());
+    }
+
+    static ErrorCode errorCode(final byte[] frame)
+    {
+        return error(frame).code();
+    }
+}
