@@ -1,0 +1,94 @@
+package dev.switchboard.journal;
+
+import org.agrona.SystemUtil;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Journal defaults, each overridable by a system property.
+ */
+public final class JournalConfiguration
+{
+    /** Folder holding the segment files. */
+    public static final String DATA_DIR_PROP_NAME = "switchboard.journal.dir";
+    /** Default data folder. */
+    public static final String DATA_DIR_DEFAULT = "data/journal";
+
+    /** Length of each memory-mapped segment file. */
+    public static final String SEGMENT_LENGTH_PROP_NAME = "switchboard.journal.segment.length";
+    /** Default segment length: 64 MiB. */
+    public static final int SEGMENT_LENGTH_DEFAULT = 64 * 1024 * 1024;
+
+    /** Time a record is kept undelivered before it expires. */
+    public static final String TTL_PROP_NAME = "switchboard.journal.ttl";
+    /** Default time to live: 30 days. */
+    public static final long TTL_MS_DEFAULT = TimeUnit.DAYS.toMillis(30);
+
+    /** Most undelivered records one recipient may hold. */
+    public static final String MAX_RECORDS_PER_RECIPIENT_PROP_NAME = "switchboard.journal.recipient.max.records";
+    /** Default record cap per recipient. */
+    public static final int MAX_RECORDS_PER_RECIPIENT_DEFAULT = 10_000;
+
+    /** Most undelivered payload bytes one recipient may hold. */
+    public static final String MAX_BYTES_PER_RECIPIENT_PROP_NAME = "switchboard.journal.recipient.max.bytes";
+    /** Default payload byte cap per recipient: 64 MiB. */
+    public static final long MAX_BYTES_PER_RECIPIENT_DEFAULT = 64L * 1024 * 1024;
+
+    /** Largest payload accepted; matches the largest frame. */
+    public static final String MAX_PAYLOAD_LENGTH_PROP_NAME = "switchboard.journal.max.payload.length";
+    /** Default largest payload. */
+    public static final int MAX_PAYLOAD_LENGTH_DEFAULT = 65_534;
+
+    /** Sync policy: none, batch or always. */
+    public static final String SYNC_POLICY_PROP_NAME = "switchboard.journal.sync";
+    /** Default sync policy. */
+    public static final SyncPolicy SYNC_POLICY_DEFAULT = SyncPolicy.BATCH;
+
+    private JournalConfiguration()
+    {
+    }
+
+    /** Data folder from {@link #DATA_DIR_PROP_NAME}. */
+    public static String dataDir()
+    {
+        return System.getProperty(DATA_DIR_PROP_NAME, DATA_DIR_DEFAULT);
+    }
+
+    /** Segment length from {@link #SEGMENT_LENGTH_PROP_NAME}, with k/m/g suffixes. */
+    public static int segmentLength()
+    {
+        return SystemUtil.getSizeAsInt(SEGMENT_LENGTH_PROP_NAME, SEGMENT_LENGTH_DEFAULT);
+    }
+
+    /** Time to live from {@link #TTL_PROP_NAME}, with Agrona duration suffixes (s, ms, us, ns). */
+    public static long ttlMs()
+    {
+        return TimeUnit.NANOSECONDS.toMillis(
+            SystemUtil.getDurationInNanos(TTL_PROP_NAME, TimeUnit.MILLISECONDS.toNanos(TTL_MS_DEFAULT)));
+    }
+
+    /** Record cap per recipient from {@link #MAX_RECORDS_PER_RECIPIENT_PROP_NAME}. */
+    public static int maxRecordsPerRecipient()
+    {
+        return Integer.getInteger(MAX_RECORDS_PER_RECIPIENT_PROP_NAME, MAX_RECORDS_PER_RECIPIENT_DEFAULT);
+    }
+
+    /** Byte cap per recipient from {@link #MAX_BYTES_PER_RECIPIENT_PROP_NAME}, with k/m/g suffixes. */
+    public static long maxBytesPerRecipient()
+    {
+        return SystemUtil.getSizeAsLong(MAX_BYTES_PER_RECIPIENT_PROP_NAME, MAX_BYTES_PER_RECIPIENT_DEFAULT);
+    }
+
+    /** Largest payload from {@link #MAX_PAYLOAD_LENGTH_PROP_NAME}. */
+    public static int maxPayloadLength()
+    {
+        return Integer.getInteger(MAX_PAYLOAD_LENGTH_PROP_NAME, MAX_PAYLOAD_LENGTH_DEFAULT);
+    }
+
+    /** Sync policy from {@link #SYNC_POLICY_PROP_NAME}. */
+    public static SyncPolicy syncPolicy()
+    {
+        final String value = System.getProperty(SYNC_POLICY_PROP_NAME);
+        return null == value ? SYNC_POLICY_DEFAULT : SyncPolicy.valueOf(value.trim().toUpperCase());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.switchboard.journal;
+
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.io.File;
+
+/**
+ * Settings for a {@link Journal}: fluent setters seeded from {@link JournalConfiguration}, checked by
+ * {@link #conclude()}.
+ */
+public final class JournalContext
+{
+    private File dataDir = new File(JournalConfiguration.dataDir());
+    private int segmentLength = JournalConfiguration.segmentLength();
+    private long ttlMs = JournalConfiguration.ttlMs();
+    private int maxRecordsPerRecipient = JournalConfiguration.maxRecordsPerRecipient();
+    private long maxBytesPerRecipient = JournalConfiguration.maxBytesPerRecipient();
+    private int maxPayloadLength = JournalConfiguration.maxPayloadLength();
+    private SyncPolicy syncPolicy = JournalConfiguration.syncPolicy();
+    private EpochClock epochClock;
+    private boolean concluded;
+
+    /** Validates the settings and fills unset collaborators; called by {@link Journal#open}. */
+    public JournalContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (null == dataDir)
+        {
+            throw new IllegalStateException("dataDir must be set");
+        }
+        if (maxPayloadLength < 0)
+        {
+            throw new IllegalStateException("maxPayloadLength must not be negative: " + maxPayloadLength);
+        }
+        final int minSegmentLength = RecordDescriptor.minSegmentLength(maxPayloadLength);
+        if (segmentLength < minSegmentLength || (segmentLength & (RecordDescriptor.ALIGNMENT - 1)) != 0)
+        {
+            throw new IllegalStateException("segmentLength must be a multiple of " + RecordDescriptor.ALIGNMENT +
+                " and at least " + minSegmentLength + " for maxPayloadLength " + maxPayloadLength + ": " +
+                segmentLength);
+        }
+        if (ttlMs <= 0)
+        {
+            throw new IllegalStateException("ttlMs must be positive: " + ttlMs);
+        }
+        if (maxRecordsPerRecipient <= 0 || maxBytesPerRecipient <= 0)
+        {
+            throw new IllegalStateException("per-recipient caps must be positive: " + maxRecordsPerRecipient +
+                ", " + maxBytesPerRecipient);
+        }
+        if (null == syncPolicy)
+        {
+            throw new IllegalStateException("syncPolicy must be set");
+        }
+        if (null == epochClock)
+        {
+            epochClock = SystemEpochClock.INSTANCE;
+        }
+        concluded = true;
+        return this;
+    }
+
+    /** Folder holding the segment files; created if absent. */
+    public JournalContext dataDir(final File dataDir)
+    {
+        this.dataDir = dataDir;
+        return this;
+    }
+
+    /** Folder holding the segment files. */
+    public File dataDir()
+    {
+        return dataDir;
+    }
+
+    /** Length of each new segment file in bytes (default 64 MiB). */
+    public JournalContext segmentLength(final int segmentLength)
+    {
+        this.segmentLength = segmentLength;
+        return this;
+    }
+
+    /** Length of each new segment file in bytes. */
+    public int segmentLength()
+    {
+        return segmentLength;
+    }
+
+    /** Time a record is kept before it expires (default 30 days). */
+    public JournalContext ttlMs(final long ttlMs)
+    {
+        this.ttlMs = ttlMs;
+        return this;
+    }
+
+    /** Time a record is kept before it expires. */
+    public long ttlMs()
+    {
+        return ttlMs;
+    }
+
+    /** Most undelivered records one recipient may hold. */
+    public JournalContext maxRecordsPerRecipient(final int maxRecordsPerRecipient)
+    {
+        this.maxRecordsPerRecipient = maxRecordsPerRecipient;
+        return this;
+    }
+
+    /** Most undelivered records one recipient may hold. */
+    public int maxRecordsPerRecipient()
+    {
+        return maxRecordsPerRecipient;
+    }
+
+    /** Most undelivered payload bytes one recipient may hold. */
+    public JournalContext maxBytesPerRecipient(final long maxBytesPerRecipient)
+    {
+        this.maxBytesPerRecipient = maxBytesPerRecipient;
+        return this;
+    }
+
+    /** Most undelivered payload bytes one recipient may hold. */
+    public long maxBytesPerRecipient()
+    {
+        return maxBytesPerRecipient;
+    }
+
+    /** Largest payload accepted (default 65,534, the largest frame). */
+    public JournalContext maxPayloadLength(final int maxPayloadLength)
+    {
+        this.maxPayloadLength = maxPayloadLength;
+        return this;
+    }
+
+    /** Largest payload accepted. */
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
+    }
+
+    /** When records are forced to the device. */
+    public JournalContext syncPolicy(final SyncPolicy syncPolicy)
+    {
+        this.syncPolicy = syncPolicy;
+        return this;
+    }
+
+    /** When records are forced to the device. */
+    public SyncPolicy syncPolicy()
+    {
+        return syncPolicy;
+    }
+
+    /** Clock for expiry; tests pass a {@link org.agrona.concurrent.CachedEpochClock}. */
+    public JournalContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    /** Clock for expiry. */
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+}

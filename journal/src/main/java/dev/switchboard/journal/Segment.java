@@ -1,0 +1,159 @@
+package dev.switchboard.journal;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.util.zip.CRC32C;
+
+import static dev.switchboard.journal.RecordDescriptor.SEGMENT_HEADER_LENGTH;
+import static dev.switchboard.journal.RecordDescriptor.SEGMENT_INDEX_OFFSET;
+import static dev.switchboard.journal.RecordDescriptor.SEGMENT_LENGTH_OFFSET;
+import static dev.switchboard.journal.RecordDescriptor.SEGMENT_MAGIC;
+import static dev.switchboard.journal.RecordDescriptor.SEGMENT_MAGIC_OFFSET;
+import static dev.switchboard.journal.RecordDescriptor.SEGMENT_MAX_MESSAGE_ID_OFFSET;
+import static dev.switchboard.journal.RecordDescriptor.SEGMENT_VERSION;
+import static dev.switchboard.journal.RecordDescriptor.SEGMENT_VERSION_OFFSET;
+
+/**
+ * One memory-mapped segment file and the live data accounted to it.
+ */
+final class Segment
+{
+    static final String SUFFIX = ".seg";
+
+    final int index;
+    final File file;
+    final int length;
+    final UnsafeBuffer buffer;
+    private final MappedByteBuffer mappedBuffer;
+    private final ByteBuffer crcView;
+    private final CRC32C crc32c = new CRC32C();
+
+    /** Index entries that point into this segment. */
+    int liveRefs;
+    /** Record bytes those entries keep alive; a fan-out record is shared out between its recipients. */
+    long liveBytes;
+    /** Start of the bytes written since the last force. */
+    int dirtyFrom;
+    int dirtyTo;
+
+    private Segment(final int index, final File file, final MappedByteBuffer mappedBuffer)
+    {
+        this.index = index;
+        this.file = file;
+        this.mappedBuffer = mappedBuffer;
+        this.length = mappedBuffer.capacity();
+        this.buffer = new UnsafeBuffer(mappedBuffer);
+        this.crcView = mappedBuffer.duplicate();
+    }
+
+    static String fileName(final int index)
+    {
+        return String.format("journal-%010d%s", index, SUFFIX);
+    }
+
+    static int parseIndex(final String fileName)
+    {
+        if (!fileName.startsWith("journal-") || !fileName.endsWith(SUFFIX))
+        {
+            return -1;
+        }
+        try
+        {
+            return Integer.parseInt(fileName.substring("journal-".length(), fileName.length() - SUFFIX.length()));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    static Segment create(final File dir, final int index, final int length, final long maxMessageId)
+    {
+        final File file = new File(dir, fileName(index));
+        final Segment segment = new Segment(index, file, IoUtil.mapNewFile(file, length, false));
+        segment.writeHeader(maxMessageId);
+        return segment;
+    }
+
+    static Segment open(final File file, final int index)
+    {
+        return new Segment(index, file, IoUtil.mapExistingFile(file, file.getName()));
+    }
+
+    void writeHeader(final long maxMessageId)
+    {
+        buffer.setMemory(0, SEGMENT_HEADER_LENGTH, (byte)0);
+        buffer.putInt(SEGMENT_VERSION_OFFSET, SEGMENT_VERSION);
+        buffer.putInt(SEGMENT_LENGTH_OFFSET, length);
+        buffer.putInt(SEGMENT_INDEX_OFFSET, index);
+        buffer.putLong(SEGMENT_MAX_MESSAGE_ID_OFFSET, maxMessageId);
+        buffer.putLongRelease(SEGMENT_MAGIC_OFFSET, SEGMENT_MAGIC);
+        dirtyFrom = 0;
+        dirtyTo = SEGMENT_HEADER_LENGTH;
+    }
+
+    boolean hasValidHeader()
+    {
+        return length >= SEGMENT_HEADER_LENGTH &&
+            SEGMENT_MAGIC == buffer.getLong(SEGMENT_MAGIC_OFFSET) &&
+            SEGMENT_VERSION == buffer.getInt(SEGMENT_VERSION_OFFSET) &&
+            index == buffer.getInt(SEGMENT_INDEX_OFFSET);
+    }
+
+    long headerMaxMessageId()
+    {
+        return buffer.getLong(SEGMENT_MAX_MESSAGE_ID_OFFSET);
+    }
+
+    /**
+     * CRC32C of a record's bytes from its type field to crcLength; a direct buffer view keeps it free of copies
+     * and allocation.
+     */
+    int computeCrc(final int recordOffset, final int crcLength)
+    {
+        crcView.limit(recordOffset + crcLength).position(recordOffset + RecordDescriptor.TYPE_OFFSET);
+        crc32c.reset();
+        crc32c.update(crcView);
+        return (int)crc32c.getValue();
+    }
+
+    void markDirty(final int from, final int to)
+    {
+        if (dirtyTo <= dirtyFrom)
+        {
+            dirtyFrom = from;
+        }
+        dirtyTo = Math.max(dirtyTo, to);
+    }
+
+    /** Forces the bytes written since the last force to the device. */
+    void force()
+    {
+        if (dirtyTo > dirtyFrom)
+        {
+            mappedBuffer.force(dirtyFrom, dirtyTo - dirtyFrom);
+            dirtyFrom = dirtyTo;
+        }
+    }
+
+    void forceAll()
+    {
+        mappedBuffer.force();
+        dirtyFrom = dirtyTo;
+    }
+
+    void close()
+    {
+        IoUtil.unmap(mappedBuffer);
+    }
+
+    void closeAndDelete()
+    {
+        close();
+        IoUtil.deleteIfExists(file);
+    }
+}
