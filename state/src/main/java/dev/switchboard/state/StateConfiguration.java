@@ -43,11 +43,11 @@ public final class StateConfiguration
     /** Longest push token accepted. */
     public static final int MAX_PUSH_TOKEN_LENGTH = 512;
 
-    /** Whether existing table files are opened through Chronicle's recovery (safe after kill -9). */
+    /** Whether existing table files go through Chronicle's recovery even after a clean close. */
     public static final String RECOVER_ON_OPEN_PROP_NAME = "switchboard.state.recover.on.open";
 
-    /** Default: recover, as a killed process leaves segment locks held. */
-    public static final boolean RECOVER_ON_OPEN_DEFAULT = true;
+    /** Default: recover only after an unclean close, when a killed process may have left segment locks held. */
+    public static final boolean RECOVER_ON_OPEN_DEFAULT = false;
 
     private StateConfiguration()
     {
@@ -105,7 +105,7 @@ public final class StateConfiguration
     }
 
     /**
-     * Whether existing files are opened through recovery.
+     * Whether existing files go through recovery even after a clean close.
      *
      * @return the value of {@link #RECOVER_ON_OPEN_PROP_NAME} or the default.
      */

@@ -172,9 +172,10 @@ public final class StateContext
     }
 
     /**
-     * Whether existing files are opened through Chronicle's recovery, which releases locks a killed process held.
+     * Whether existing files go through Chronicle's recovery even after a clean close; after an unclean one, when a
+     * killed process may have left segment locks held, they always do.
      *
-     * @param recoverOnOpen true to recover.
+     * @param recoverOnOpen true to always recover.
      * @return this for a fluent API.
      */
     public StateContext recoverOnOpen(final boolean recoverOnOpen)
@@ -184,9 +185,9 @@ public final class StateContext
     }
 
     /**
-     * Whether existing files are opened through recovery.
+     * Whether existing files go through recovery even after a clean close.
      *
-     * @return true to recover.
+     * @return true to always recover.
      */
     public boolean recoverOnOpen()
     {

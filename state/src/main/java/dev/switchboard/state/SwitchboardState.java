@@ -38,6 +38,7 @@ public final class SwitchboardState implements AutoCloseable
 
     static final long META_NEXT_USER_ID = 1;
     static final long META_OPEN_EPOCH = 2;
+    static final long META_CLEAN_CLOSE = 3;
     private static final int META_ENTRIES = 64;
     private static final double MAX_BLOAT_FACTOR = 4.0;
 
@@ -50,12 +51,20 @@ public final class SwitchboardState implements AutoCloseable
     private final ChronicleMap<LongRef, PushTokenRecord> pushTokens;
     private final ChronicleMap<LongRef, PresenceRecord> presence;
     private final int openEpoch;
+    private final boolean wasRecovered;
+    private final LongRef metaKey = new LongRef();
+    private final LongRef metaValue = new LongRef();
+    private boolean recover;
     private boolean isClosed;
 
     private SwitchboardState(final StateContext ctx)
     {
         this.ctx = ctx;
+        // the small meta table is always recovered; it says whether the others were closed cleanly
+        recover = true;
         meta = track(longToLong("meta", META_FILE, META_ENTRIES));
+        recover = ctx.recoverOnOpen() || !readAndClearCleanClose();
+        wasRecovered = recover;
         accountsByPhone = track(longToLong("accounts-by-phone", ACCOUNTS_BY_PHONE_FILE, ctx.maxAccounts()));
         accountsById = track(longToLong("accounts-by-id", ACCOUNTS_BY_ID_FILE, ctx.maxAccounts()));
         devices = track(open(
@@ -122,6 +131,17 @@ public final class SwitchboardState implements AutoCloseable
     }
 
     /**
+     * Whether existing table files went through Chronicle's recovery on this open, as they do after a process
+     * died without {@link #close()} or when {@link StateContext#recoverOnOpen()} asks for it.
+     *
+     * @return true if recovered.
+     */
+    public boolean wasRecovered()
+    {
+        return wasRecovered;
+    }
+
+    /**
      * A new view of the accounts tables for the calling thread.
      *
      * @return a view owning reusable buffers; keep it.
@@ -162,24 +182,42 @@ public final class SwitchboardState implements AutoCloseable
     }
 
     /**
-     * Close every table, flushing nothing extra: the files are memory mapped, so the page cache holds every write.
+     * Close every table, marking the files closed cleanly so the next open can skip recovery. Nothing extra is
+     * flushed: the files are memory mapped, so the page cache holds every write.
      */
     public void close()
     {
         if (!isClosed)
         {
             isClosed = true;
-            closeAll(maps);
+            final ChronicleMap<?, ?> metaMap = maps.remove(0);
+            try
+            {
+                closeAll(maps);
+                meta.put(metaKey.set(META_CLEAN_CLOSE), metaValue.set(1));
+            }
+            finally
+            {
+                maps.add(metaMap);
+                closeAll(maps);
+            }
         }
+    }
+
+    private boolean readAndClearCleanClose()
+    {
+        metaKey.value = META_CLEAN_CLOSE;
+        final boolean cleanClose = null != meta.getUsing(metaKey, metaValue) && 1 == metaValue.value;
+        meta.put(metaKey, metaValue.set(0));
+        return cleanClose;
     }
 
     private int nextOpenEpoch()
     {
-        final LongRef key = new LongRef(META_OPEN_EPOCH);
-        final LongRef value = new LongRef();
-        final long previous = null == meta.getUsing(key, value) ? 0 : value.value;
+        metaKey.value = META_OPEN_EPOCH;
+        final long previous = null == meta.getUsing(metaKey, metaValue) ? 0 : metaValue.value;
         final int epoch = (int)(previous + 1);
-        meta.put(key, value.set(epoch));
+        meta.put(metaKey, metaValue.set(epoch));
         return epoch;
     }
 
@@ -207,7 +245,7 @@ public final class SwitchboardState implements AutoCloseable
             .skipCloseOnExitHook(true);
         try
         {
-            if (file.exists() && ctx.recoverOnOpen())
+            if (file.exists() && recover)
             {
                 // recovery releases segment locks that a killed process still held and checks every entry
                 return builder.recoverPersistedTo(file, true);
