@@ -1,0 +1,72 @@
+package dev.switchboard.client;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file so that a reader sees either the old or the new content, never a torn one: write a temp file,
+ * optionally force it, rename it over the target, optionally force the directory so the rename survives power loss.
+ */
+final class AtomicFiles
+{
+    static final String TEMP_SUFFIX = ".tmp";
+
+    private AtomicFiles()
+    {
+    }
+
+    static void write(final Path target, final ByteBuffer content, final boolean sync) throws IOException
+    {
+        final Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+        try (FileChannel channel = FileChannel.open(
+            temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            while (content.hasRemaining())
+            {
+                channel.write(content);
+            }
+            if (sync)
+            {
+                channel.force(true);
+            }
+        }
+        try
+        {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final AtomicMoveNotSupportedException ex)
+        {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (sync)
+        {
+            syncDirectory(target.toAbsolutePath().getParent());
+        }
+    }
+
+    static void delete(final Path target, final boolean sync) throws IOException
+    {
+        if (Files.deleteIfExists(target) && sync)
+        {
+            syncDirectory(target.toAbsolutePath().getParent());
+        }
+    }
+
+    private static void syncDirectory(final Path directory)
+    {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+        catch (final IOException ignore)
+        {
+            // Not every platform can open a directory for force; the rename itself is still atomic.
+        }
+    }
+}

@@ -1,0 +1,954 @@
+package dev.switchboard.client;
+
+import dev.switchboard.codec.FrameDecoder;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.LoginProofDecoder;
+import dev.switchboard.codec.sbe.LoginStartDecoder;
+import dev.switchboard.codec.sbe.LogoutDecoder;
+import dev.switchboard.codec.sbe.ReceiptType;
+import dev.switchboard.codec.sbe.SendDecoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The client's I/O thread: owns the connection and every piece of protocol state. Other threads only enqueue
+ * commands and sends; this thread connects, logs in, writes, reads, dispatches callbacks and reconnects with
+ * exponential backoff.
+ */
+final class ClientConductor implements Runnable, ServerMessageHandler
+{
+    enum State
+    {
+        DISCONNECTED, CONNECTED, LOGGING_IN, LOGGED_IN, CLOSED
+    }
+
+    private static final int CONTROL_FRAME_RESERVE = 1024;
+    private static final int MAX_SENDS_PER_CYCLE = 256;
+    private static final long MAX_SELECT_MS = 1000;
+    private static final long WRITE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final int HEARTBEAT_TIMEOUT_MULTIPLE = 3;
+
+    private final ClientContext ctx;
+    private final ClientStore store;
+    private final ClientListener listener;
+    private final NanoClock clock;
+    private final Selector selector;
+    private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<PendingSend> outbox = new ConcurrentLinkedQueue<>();
+    private final Long2ObjectHashMap<Request> requests = new Long2ObjectHashMap<>();
+    private final List<CompletableFuture<LoginInfo>> loginWaiters = new ArrayList<>();
+    private final List<Long> loginDeadlinesNs = new ArrayList<>();
+    private final ArrayDeque<long[]> unsentReadMarks = new ArrayDeque<>();
+    private final FrameWriter frameWriter = new FrameWriter();
+    private final FrameDecoder frameDecoder;
+    private final ServerMessageAdapter adapter = new ServerMessageAdapter(this);
+    private final ByteBuffer readBuffer;
+    private final UnsafeBuffer readView;
+    private final ByteBuffer writeBuffer;
+    private final UnsafeBuffer writeView;
+    private final Consumer<SelectionKey> onSelected = this::onSelected;
+    private final RequestIds requestIds;
+
+    private volatile boolean running = true;
+    private volatile State state = State.DISCONNECTED;
+    private SocketChannel channel;
+    private SelectionKey selectionKey;
+    private long connectionNumber;
+    private boolean wantLogin;
+    private boolean disconnectRequested;
+    private long loginRequestId;
+    private long backoffNs;
+    private long nextConnectNs;
+    private long lastReadNs;
+    private long lastPingNs;
+    private int writePosition;
+    private int writeLimit;
+    private volatile long lastRttNs = -1;
+    private volatile long duplicatesDropped;
+    private volatile long listenerErrors;
+    private volatile long reconnects;
+
+    /**
+     * Hands out request ids; shared with the API side, which builds requests before enqueueing them.
+     */
+    interface RequestIds
+    {
+        long next();
+    }
+
+    ClientConductor(final ClientContext ctx, final ClientStore store, final RequestIds requestIds) throws IOException
+    {
+        this.ctx = ctx;
+        this.store = store;
+        this.listener = ctx.listener();
+        this.clock = ctx.nanoClock();
+        this.requestIds = requestIds;
+        this.selector = Selector.open();
+        this.frameDecoder = new FrameDecoder(ctx.maxFrameLength());
+        final int capacity = Math.max(ctx.maxFrameLength(), 64 * 1024);
+        readBuffer = ByteBuffer.allocateDirect(capacity);
+        readView = new UnsafeBuffer(readBuffer);
+        writeBuffer = ByteBuffer.allocateDirect(capacity);
+        writeView = new UnsafeBuffer(writeBuffer);
+        backoffNs = ctx.reconnectInitialBackoffNs();
+    }
+
+    void enqueue(final Runnable command)
+    {
+        commands.offer(command);
+        selector.wakeup();
+    }
+
+    void enqueueSend(final PendingSend send)
+    {
+        outbox.offer(send);
+        selector.wakeup();
+    }
+
+    State state()
+    {
+        return state;
+    }
+
+    long lastRttNs()
+    {
+        return lastRttNs;
+    }
+
+    long duplicatesDropped()
+    {
+        return duplicatesDropped;
+    }
+
+    long listenerErrors()
+    {
+        return listenerErrors;
+    }
+
+    long reconnects()
+    {
+        return reconnects;
+    }
+
+    long rejectedFrames()
+    {
+        return adapter.rejectedFrames();
+    }
+
+    void stop()
+    {
+        running = false;
+        selector.wakeup();
+    }
+
+    public void run()
+    {
+        try
+        {
+            while (running)
+            {
+                doWork();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            failAll(ex);
+            throw ex;
+        }
+        finally
+        {
+            closeChannel();
+            state = State.CLOSED;
+            // Commands that raced with close still run, so their futures are failed below rather than left hanging.
+            Runnable command;
+            while (null != (command = commands.poll()))
+            {
+                command.run();
+            }
+            failAll(new CancellationException("client closed"));
+            CloseHelper.quietClose(selector);
+        }
+    }
+
+    private void doWork()
+    {
+        Runnable command;
+        while (null != (command = commands.poll()))
+        {
+            command.run();
+        }
+
+        long nowNs = clock.nanoTime();
+        if (null == channel && needsConnection() && nextConnectNs - nowNs <= 0)
+        {
+            connect();
+            nowNs = clock.nanoTime();
+        }
+        if (null != channel)
+        {
+            if (State.LOGGED_IN == state)
+            {
+                drainOutbox();
+            }
+            heartbeat(nowNs);
+            flush();
+        }
+        checkTimeouts(nowNs);
+        handleDisconnectRequest();
+
+        try
+        {
+            selector.select(onSelected, selectTimeoutMs(clock.nanoTime()));
+        }
+        catch (final IOException ex)
+        {
+            requestDisconnect();
+        }
+        handleDisconnectRequest();
+    }
+
+    // ---- commands from the API side ----
+
+    void submit(final Request request)
+    {
+        request.deadlineNs(clock.nanoTime() + ctx.requestTimeoutNs());
+        requests.put(request.requestId(), request);
+        if (null != channel && (!request.needsLogin() || State.LOGGED_IN == state))
+        {
+            writeRequest(request);
+        }
+    }
+
+    void login(final CompletableFuture<LoginInfo> future)
+    {
+        if (!store.isRegistered())
+        {
+            future.completeExceptionally(new IllegalStateException("not registered: verify a phone number first"));
+            return;
+        }
+        wantLogin = true;
+        loginWaiters.add(future);
+        loginDeadlinesNs.add(clock.nanoTime() + ctx.requestTimeoutNs());
+        if (State.LOGGED_IN == state)
+        {
+            // Already logged in: answer from the current session.
+            final DeviceIdentity identity = store.identity();
+            completeLogin(new LoginInfo(identity.address(), 0, 0));
+        }
+        else if (State.CONNECTED == state)
+        {
+            startLogin();
+        }
+        else if (null == channel)
+        {
+            nextConnectNs = clock.nanoTime();
+        }
+    }
+
+    void logout(final Request request)
+    {
+        wantLogin = false;
+        failLoginWaiters(new CancellationException("logged out"));
+        if (State.LOGGED_IN == state)
+        {
+            submit(request);
+        }
+        else
+        {
+            request.future().complete(null);
+            if (null != channel)
+            {
+                requestDisconnect();
+            }
+        }
+    }
+
+    void markRead(final long messageId, final long senderUserId, final int senderDeviceId)
+    {
+        if (State.LOGGED_IN == state && reserve(CONTROL_FRAME_RESERVE))
+        {
+            writeLimit += frameWriter.readMark(writeView, writeLimit, messageId, senderUserId, senderDeviceId);
+        }
+        else
+        {
+            unsentReadMarks.add(new long[]{ messageId, senderUserId, senderDeviceId });
+        }
+    }
+
+    // ---- connection ----
+
+    private boolean needsConnection()
+    {
+        if (wantLogin)
+        {
+            return true;
+        }
+        for (final Request request : requests.values())
+        {
+            if (!request.needsLogin() && !request.written())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void connect()
+    {
+        SocketChannel newChannel = null;
+        try
+        {
+            newChannel = SocketChannel.open();
+            newChannel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            newChannel.socket().connect(
+                new InetSocketAddress(ctx.host(), ctx.port()), (int)TimeUnit.NANOSECONDS.toMillis(ctx.connectTimeoutNs()));
+            newChannel.configureBlocking(false);
+            selectionKey = newChannel.register(selector, SelectionKey.OP_READ);
+            channel = newChannel;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(newChannel);
+            scheduleReconnect();
+            return;
+        }
+
+        connectionNumber++;
+        state = State.CONNECTED;
+        readBuffer.clear();
+        writePosition = 0;
+        writeLimit = 0;
+        lastReadNs = clock.nanoTime();
+        lastPingNs = lastReadNs;
+        if (!wantLogin)
+        {
+            backoffNs = ctx.reconnectInitialBackoffNs();
+        }
+        notify(listener::onConnected);
+
+        for (final Request request : requests.values())
+        {
+            if (!request.needsLogin() && !request.written())
+            {
+                writeRequest(request);
+            }
+        }
+        if (wantLogin)
+        {
+            startLogin();
+        }
+    }
+
+    private void scheduleReconnect()
+    {
+        nextConnectNs = clock.nanoTime() + backoffNs;
+        backoffNs = Math.min(backoffNs * 2, ctx.reconnectMaxBackoffNs());
+    }
+
+    private void requestDisconnect()
+    {
+        disconnectRequested = true;
+    }
+
+    private void handleDisconnectRequest()
+    {
+        if (disconnectRequested)
+        {
+            disconnectRequested = false;
+            disconnect();
+        }
+    }
+
+    private void disconnect()
+    {
+        if (null == channel)
+        {
+            return;
+        }
+        closeChannel();
+        state = State.DISCONNECTED;
+        reconnects++;
+        final IOException lost = new IOException("connection lost");
+        for (final Iterator<Request> it = requests.values().iterator(); it.hasNext(); )
+        {
+            final Request request = it.next();
+            if (request.written())
+            {
+                it.remove();
+                request.future().completeExceptionally(lost);
+            }
+        }
+        scheduleReconnect();
+        notify(listener::onDisconnected);
+    }
+
+    private void closeChannel()
+    {
+        if (null != selectionKey)
+        {
+            selectionKey.cancel();
+            selectionKey = null;
+        }
+        CloseHelper.quietClose(channel);
+        channel = null;
+        try
+        {
+            // Completes the key cancellation so a new channel can register at once.
+            selector.selectNow();
+        }
+        catch (final IOException ignore)
+        {
+            // The selector is closing with the client.
+        }
+    }
+
+    // ---- login ----
+
+    private void startLogin()
+    {
+        final DeviceIdentity identity = store.identity();
+        loginRequestId = requestIds.next();
+        state = State.LOGGING_IN;
+        if (reserve(CONTROL_FRAME_RESERVE))
+        {
+            writeLimit += frameWriter.loginStart(
+                writeView, writeLimit, loginRequestId, identity.userId(), identity.deviceId());
+        }
+    }
+
+    public void onLoginChallenge(final long requestId, final DirectBuffer nonce, final int offset, final int length)
+    {
+        if (State.LOGGING_IN != state || requestId != loginRequestId)
+        {
+            return;
+        }
+        final byte[] nonceBytes = new byte[length];
+        nonce.getBytes(offset, nonceBytes);
+        final byte[] signature = store.identity().sign(nonceBytes);
+        if (reserve(CONTROL_FRAME_RESERVE))
+        {
+            writeLimit += frameWriter.loginProof(writeView, writeLimit, requestId, signature);
+        }
+    }
+
+    public void onLoginAck(
+        final long requestId, final long userId, final int deviceId, final long serverTimeMs, final long pendingCount)
+    {
+        if (State.LOGGING_IN != state || requestId != loginRequestId)
+        {
+            return;
+        }
+        state = State.LOGGED_IN;
+        backoffNs = ctx.reconnectInitialBackoffNs();
+        final int pending = (int)Math.min(Integer.MAX_VALUE, pendingCount);
+        completeLogin(new LoginInfo(new DeviceAddress(userId, deviceId), serverTimeMs, pending));
+        notify(() -> listener.onLoggedIn(pending));
+
+        resendPending();
+        for (final Request request : requests.values())
+        {
+            if (!request.written())
+            {
+                writeRequest(request);
+            }
+        }
+        while (!unsentReadMarks.isEmpty() && reserve(CONTROL_FRAME_RESERVE))
+        {
+            final long[] mark = unsentReadMarks.poll();
+            writeLimit += frameWriter.readMark(writeView, writeLimit, mark[0], mark[1], (int)mark[2]);
+        }
+    }
+
+    private void completeLogin(final LoginInfo info)
+    {
+        final List<CompletableFuture<LoginInfo>> waiters = new ArrayList<>(loginWaiters);
+        loginWaiters.clear();
+        loginDeadlinesNs.clear();
+        for (final CompletableFuture<LoginInfo> waiter : waiters)
+        {
+            waiter.complete(info);
+        }
+    }
+
+    private void failLoginWaiters(final Throwable cause)
+    {
+        final List<CompletableFuture<LoginInfo>> waiters = new ArrayList<>(loginWaiters);
+        loginWaiters.clear();
+        loginDeadlinesNs.clear();
+        for (final CompletableFuture<LoginInfo> waiter : waiters)
+        {
+            waiter.completeExceptionally(cause);
+        }
+    }
+
+    // ---- sends ----
+
+    private void resendPending()
+    {
+        for (final PendingSend send : store.pendingSends())
+        {
+            if (!writeSend(send))
+            {
+                return;
+            }
+        }
+    }
+
+    private void drainOutbox()
+    {
+        PendingSend send;
+        int count = 0;
+        while (count < MAX_SENDS_PER_CYCLE && null != (send = outbox.peek()))
+        {
+            if (null != store.pending(send.clientMsgId()) && !writeSend(send))
+            {
+                return;
+            }
+            outbox.poll();
+            count++;
+        }
+    }
+
+    private boolean writeSend(final PendingSend send)
+    {
+        if (send.sentOnConnection() == connectionNumber)
+        {
+            return true;
+        }
+        final byte[] payload = send.payload();
+        if (!reserve(FrameWriter.SEND_FRAME_OVERHEAD + payload.length))
+        {
+            return false;
+        }
+        writeLimit += frameWriter.send(
+            writeView, writeLimit, send.clientMsgId(), send.toUserId(), send.toDeviceId(), payload, 0, payload.length);
+        send.sentOnConnection(connectionNumber);
+        return true;
+    }
+
+    public void onSentAck(final long clientMsgId, final long messageId, final long timestampMs)
+    {
+        if (null != store.removePending(clientMsgId))
+        {
+            notify(() -> listener.onSent(clientMsgId, messageId, timestampMs));
+        }
+    }
+
+    // ---- deliveries ----
+
+    public void onDeliver(
+        final long messageId,
+        final long timestampMs,
+        final long fromUserId,
+        final int fromDeviceId,
+        final long groupId,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+        if (store.isSeen(messageId))
+        {
+            duplicatesDropped++;
+        }
+        else
+        {
+            final byte[] bytes = new byte[length];
+            payload.getBytes(offset, bytes);
+            final IncomingMessage message =
+                new IncomingMessage(messageId, fromUserId, fromDeviceId, groupId, timestampMs, bytes);
+            notify(() -> listener.onMessage(message));
+            store.markSeen(messageId);
+        }
+        writeDeliverAck(messageId);
+    }
+
+    public void onReceipt(
+        final long messageId,
+        final long originalMessageId,
+        final long fromUserId,
+        final int fromDeviceId,
+        final ReceiptType receiptType,
+        final long timestampMs)
+    {
+        if (store.isSeen(messageId))
+        {
+            duplicatesDropped++;
+        }
+        else
+        {
+            notify(() -> listener.onReceipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs));
+            store.markSeen(messageId);
+        }
+        writeDeliverAck(messageId);
+    }
+
+    private void writeDeliverAck(final long messageId)
+    {
+        if (reserve(CONTROL_FRAME_RESERVE))
+        {
+            writeLimit += frameWriter.deliverAck(writeView, writeLimit, messageId);
+        }
+    }
+
+    // ---- requests, errors, heartbeats ----
+
+    private void writeRequest(final Request request)
+    {
+        if (reserve(CONTROL_FRAME_RESERVE))
+        {
+            writeLimit += request.encoding().encode(frameWriter, writeView, writeLimit, request.requestId());
+            request.written(true);
+        }
+    }
+
+    public void onRegisterAck(final long requestId, final long codeTtlSeconds)
+    {
+        answer(requestId, codeTtlSeconds, 0);
+    }
+
+    public void onVerifyAck(final long requestId, final long userId, final int deviceId)
+    {
+        answer(requestId, userId, deviceId);
+    }
+
+    public void onRequestAck(final long requestId, final int templateId)
+    {
+        answer(requestId, templateId, 0);
+        if (LogoutDecoder.TEMPLATE_ID == templateId)
+        {
+            requestDisconnect();
+        }
+    }
+
+    private void answer(final long requestId, final long value1, final long value2)
+    {
+        final Request request = requests.remove(requestId);
+        if (null != request)
+        {
+            try
+            {
+                request.onResult(value1, value2);
+            }
+            catch (final RuntimeException ex)
+            {
+                request.future().completeExceptionally(ex);
+            }
+        }
+    }
+
+    public void onError(final long requestId, final int templateId, final ErrorCode code, final String detail)
+    {
+        if ((LoginStartDecoder.TEMPLATE_ID == templateId || LoginProofDecoder.TEMPLATE_ID == templateId) &&
+            requestId == loginRequestId)
+        {
+            onLoginError(requestId, templateId, code, detail);
+            return;
+        }
+        if (SendDecoder.TEMPLATE_ID == templateId)
+        {
+            if (!isRetryable(code))
+            {
+                store.removePending(requestId);
+            }
+            notify(() -> listener.onError(code, requestId, templateId, detail));
+            return;
+        }
+        final Request request = requests.remove(requestId);
+        if (null != request)
+        {
+            request.future().completeExceptionally(new SwitchboardException(code, requestId, templateId, detail));
+        }
+        else
+        {
+            notify(() -> listener.onError(code, requestId, templateId, detail));
+        }
+    }
+
+    private void onLoginError(final long requestId, final int templateId, final ErrorCode code, final String detail)
+    {
+        final SwitchboardException error = new SwitchboardException(code, requestId, templateId, detail);
+        if (loginWaiters.isEmpty())
+        {
+            notify(() -> listener.onError(code, requestId, templateId, detail));
+        }
+        failLoginWaiters(error);
+        if (ErrorCode.LOGIN_FAILED == code || ErrorCode.UNKNOWN_USER == code || ErrorCode.UNKNOWN_DEVICE == code)
+        {
+            // The key or device is not accepted: retrying would fail the same way.
+            wantLogin = false;
+            state = State.CONNECTED;
+        }
+        else
+        {
+            requestDisconnect();
+        }
+    }
+
+    private static boolean isRetryable(final ErrorCode code)
+    {
+        return ErrorCode.SERVER_BUSY == code || ErrorCode.RATE_LIMITED == code || ErrorCode.INTERNAL_ERROR == code ||
+            ErrorCode.NOT_AUTHENTICATED == code;
+    }
+
+    public void onPing(final long timestampNs)
+    {
+        if (reserve(CONTROL_FRAME_RESERVE))
+        {
+            writeLimit += frameWriter.pong(writeView, writeLimit, timestampNs);
+        }
+    }
+
+    public void onPong(final long timestampNs)
+    {
+        lastRttNs = clock.nanoTime() - timestampNs;
+    }
+
+    private void heartbeat(final long nowNs)
+    {
+        final long heartbeatNs = ctx.heartbeatIntervalNs();
+        if (nowNs - lastReadNs >= HEARTBEAT_TIMEOUT_MULTIPLE * heartbeatNs)
+        {
+            // Nothing, not even a Pong, for several intervals: the connection is half-open.
+            requestDisconnect();
+        }
+        else if (nowNs - lastReadNs >= heartbeatNs && nowNs - lastPingNs >= heartbeatNs &&
+            reserve(CONTROL_FRAME_RESERVE))
+        {
+            writeLimit += frameWriter.ping(writeView, writeLimit, nowNs);
+            lastPingNs = nowNs;
+        }
+    }
+
+    private void checkTimeouts(final long nowNs)
+    {
+        for (final Iterator<Request> it = requests.values().iterator(); it.hasNext(); )
+        {
+            final Request request = it.next();
+            if (request.deadlineNs() - nowNs <= 0)
+            {
+                it.remove();
+                request.future().completeExceptionally(
+                    new TimeoutException("no answer to template " + request.templateId()));
+            }
+        }
+        for (int i = loginDeadlinesNs.size() - 1; i >= 0; i--)
+        {
+            if (loginDeadlinesNs.get(i) - nowNs <= 0)
+            {
+                loginDeadlinesNs.remove(i);
+                loginWaiters.remove(i).completeExceptionally(new TimeoutException("login not answered in time"));
+            }
+        }
+    }
+
+    private long selectTimeoutMs(final long nowNs)
+    {
+        long deadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(MAX_SELECT_MS);
+        if (null == channel)
+        {
+            if (needsConnection())
+            {
+                deadlineNs = earliest(deadlineNs, nextConnectNs);
+            }
+        }
+        else
+        {
+            deadlineNs = earliest(deadlineNs, Math.max(lastReadNs, lastPingNs) + ctx.heartbeatIntervalNs());
+            if (writeLimit > writePosition || !outbox.isEmpty() && State.LOGGED_IN == state)
+            {
+                deadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(1);
+            }
+        }
+        for (final Request request : requests.values())
+        {
+            deadlineNs = earliest(deadlineNs, request.deadlineNs());
+        }
+        for (final Long loginDeadlineNs : loginDeadlinesNs)
+        {
+            deadlineNs = earliest(deadlineNs, loginDeadlineNs);
+        }
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - nowNs + TimeUnit.MILLISECONDS.toNanos(1) - 1));
+    }
+
+    private static long earliest(final long a, final long b)
+    {
+        return b - a < 0 ? b : a;
+    }
+
+    // ---- socket I/O ----
+
+    private void onSelected(final SelectionKey key)
+    {
+        if (!key.isValid() || null == channel)
+        {
+            return;
+        }
+        if (key.isReadable())
+        {
+            read();
+        }
+        if (key.isValid() && key.isWritable())
+        {
+            flush();
+        }
+    }
+
+    private void read()
+    {
+        final int bytesRead;
+        try
+        {
+            bytesRead = channel.read(readBuffer);
+        }
+        catch (final IOException ex)
+        {
+            requestDisconnect();
+            return;
+        }
+        if (bytesRead < 0)
+        {
+            requestDisconnect();
+            return;
+        }
+        if (0 == bytesRead)
+        {
+            return;
+        }
+        lastReadNs = clock.nanoTime();
+        final int available = readBuffer.position();
+        final int consumed = frameDecoder.decode(readView, 0, available, adapter);
+        if (FrameDecoder.CORRUPT_STREAM == consumed)
+        {
+            requestDisconnect();
+            return;
+        }
+        if (null == channel)
+        {
+            return;
+        }
+        final int remaining = available - consumed;
+        if (remaining > 0 && consumed > 0)
+        {
+            readView.putBytes(0, readView, consumed, remaining);
+        }
+        readBuffer.position(remaining);
+    }
+
+    /**
+     * Make room for a frame of up to {@code length} bytes, waiting for the socket to drain if it must: the only
+     * writer is this thread, so a full socket is back pressure on the application's sends.
+     */
+    private boolean reserve(final int length)
+    {
+        if (null == channel || disconnectRequested)
+        {
+            return false;
+        }
+        if (writeBuffer.capacity() - writeLimit >= length)
+        {
+            return true;
+        }
+        final long deadlineNs = clock.nanoTime() + ctx.requestTimeoutNs();
+        while (true)
+        {
+            flush();
+            if (null == channel || disconnectRequested)
+            {
+                return false;
+            }
+            if (writePosition > 0)
+            {
+                final int pending = writeLimit - writePosition;
+                writeView.putBytes(0, writeView, writePosition, pending);
+                writePosition = 0;
+                writeLimit = pending;
+            }
+            if (writeBuffer.capacity() - writeLimit >= length)
+            {
+                return true;
+            }
+            if (clock.nanoTime() - deadlineNs > 0)
+            {
+                requestDisconnect();
+                return false;
+            }
+            LockSupport.parkNanos(WRITE_PARK_NS);
+        }
+    }
+
+    private void flush()
+    {
+        if (null == channel || writeLimit == writePosition)
+        {
+            return;
+        }
+        writeBuffer.limit(writeLimit).position(writePosition);
+        try
+        {
+            channel.write(writeBuffer);
+        }
+        catch (final IOException ex)
+        {
+            writeBuffer.clear();
+            requestDisconnect();
+            return;
+        }
+        writePosition = writeBuffer.position();
+        writeBuffer.clear();
+        if (writePosition == writeLimit)
+        {
+            writePosition = 0;
+            writeLimit = 0;
+            selectionKey.interestOps(SelectionKey.OP_READ);
+        }
+        else
+        {
+            selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        }
+    }
+
+    private void notify(final Runnable callback)
+    {
+        try
+        {
+            callback.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            // A listener must not kill the I/O thread; the message is still acknowledged as handed over.
+            listenerErrors++;
+        }
+    }
+
+    private void failAll(final Throwable cause)
+    {
+        for (final Request request : requests.values())
+        {
+            request.future().completeExceptionally(cause);
+        }
+        requests.clear();
+        failLoginWaiters(cause);
+    }
+}

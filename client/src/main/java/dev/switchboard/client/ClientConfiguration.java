@@ -1,0 +1,104 @@
+package dev.switchboard.client;
+
+import org.agrona.SystemUtil;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Property names and defaults for {@link ClientContext}; each default can be overridden with a {@code -D} property.
+ */
+public final class ClientConfiguration
+{
+    public static final String HOST_PROP_NAME = "switchboard.client.host";
+    public static final String HOST_DEFAULT = "127.0.0.1";
+
+    public static final String PORT_PROP_NAME = "switchboard.client.port";
+    public static final int PORT_DEFAULT = 7420;
+
+    public static final String STORE_DIR_PROP_NAME = "switchboard.client.store.dir";
+    public static final String STORE_DIR_DEFAULT = "switchboard-client";
+
+    public static final String RECONNECT_INITIAL_BACKOFF_PROP_NAME = "switchboard.client.reconnect.initial.backoff";
+    public static final long RECONNECT_INITIAL_BACKOFF_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    public static final String RECONNECT_MAX_BACKOFF_PROP_NAME = "switchboard.client.reconnect.max.backoff";
+    public static final long RECONNECT_MAX_BACKOFF_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    public static final String CONNECT_TIMEOUT_PROP_NAME = "switchboard.client.connect.timeout";
+    public static final long CONNECT_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    public static final String REQUEST_TIMEOUT_PROP_NAME = "switchboard.client.request.timeout";
+    public static final long REQUEST_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    public static final String HEARTBEAT_INTERVAL_PROP_NAME = "switchboard.client.heartbeat.interval";
+    public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    public static final String MAX_FRAME_LENGTH_PROP_NAME = "switchboard.client.max.frame.length";
+    public static final int MAX_FRAME_LENGTH_DEFAULT = 128 * 1024;
+
+    public static final String DEDUPE_CAPACITY_PROP_NAME = "switchboard.client.dedupe.capacity";
+    public static final int DEDUPE_CAPACITY_DEFAULT = 16 * 1024;
+
+    public static final String STORE_SYNC_PROP_NAME = "switchboard.client.store.sync";
+    public static final boolean STORE_SYNC_DEFAULT = true;
+
+    private ClientConfiguration()
+    {
+    }
+
+    public static String host()
+    {
+        return System.getProperty(HOST_PROP_NAME, HOST_DEFAULT);
+    }
+
+    public static int port()
+    {
+        return Integer.getInteger(PORT_PROP_NAME, PORT_DEFAULT);
+    }
+
+    public static String storeDir()
+    {
+        return System.getProperty(STORE_DIR_PROP_NAME, STORE_DIR_DEFAULT);
+    }
+
+    public static long reconnectInitialBackoffNs()
+    {
+        return SystemUtil.getDurationInNanos(RECONNECT_INITIAL_BACKOFF_PROP_NAME, RECONNECT_INITIAL_BACKOFF_DEFAULT_NS);
+    }
+
+    public static long reconnectMaxBackoffNs()
+    {
+        return SystemUtil.getDurationInNanos(RECONNECT_MAX_BACKOFF_PROP_NAME, RECONNECT_MAX_BACKOFF_DEFAULT_NS);
+    }
+
+    public static long connectTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(CONNECT_TIMEOUT_PROP_NAME, CONNECT_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long requestTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(REQUEST_TIMEOUT_PROP_NAME, REQUEST_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long heartbeatIntervalNs()
+    {
+        return SystemUtil.getDurationInNanos(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
+    }
+
+    public static int maxFrameLength()
+    {
+        return SystemUtil.getSizeAsInt(MAX_FRAME_LENGTH_PROP_NAME, MAX_FRAME_LENGTH_DEFAULT);
+    }
+
+    public static int dedupeCapacity()
+    {
+        return Integer.getInteger(DEDUPE_CAPACITY_PROP_NAME, DEDUPE_CAPACITY_DEFAULT);
+    }
+
+    public static boolean storeSync()
+    {
+        final String value = System.getProperty(STORE_SYNC_PROP_NAME);
+        return null == value ? STORE_SYNC_DEFAULT : Boolean.parseBoolean(value);
+    }
+}

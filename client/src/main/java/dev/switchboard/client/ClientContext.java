@@ -1,0 +1,244 @@
+package dev.switchboard.client;
+
+import dev.switchboard.codec.Sofh;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings for one {@link SwitchboardClient}: seeded from {@link ClientConfiguration}, changed with fluent setters.
+ */
+public final class ClientContext
+{
+    /**
+     * Smallest frame limit that still holds every control frame the server sends.
+     */
+    static final int MIN_MAX_FRAME_LENGTH = 1024;
+
+    private String host = ClientConfiguration.host();
+    private int port = ClientConfiguration.port();
+    private File storeDir = new File(ClientConfiguration.storeDir());
+    private ClientListener listener = new ClientListener()
+    {
+    };
+    private long reconnectInitialBackoffNs = ClientConfiguration.reconnectInitialBackoffNs();
+    private long reconnectMaxBackoffNs = ClientConfiguration.reconnectMaxBackoffNs();
+    private long connectTimeoutNs = ClientConfiguration.connectTimeoutNs();
+    private long requestTimeoutNs = ClientConfiguration.requestTimeoutNs();
+    private long heartbeatIntervalNs = ClientConfiguration.heartbeatIntervalNs();
+    private int maxFrameLength = ClientConfiguration.maxFrameLength();
+    private int dedupeCapacity = ClientConfiguration.dedupeCapacity();
+    private boolean storeSync = ClientConfiguration.storeSync();
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+
+    /**
+     * Check every setting; called by {@link SwitchboardClient#open(ClientContext)}.
+     */
+    public ClientContext conclude()
+    {
+        if (null == host || host.isEmpty())
+        {
+            throw new IllegalArgumentException("host must be set");
+        }
+        if (port <= 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (null == storeDir)
+        {
+            throw new IllegalArgumentException("storeDir must be set");
+        }
+        if (null == listener)
+        {
+            throw new IllegalArgumentException("listener must be set");
+        }
+        if (reconnectInitialBackoffNs <= 0 || reconnectMaxBackoffNs < reconnectInitialBackoffNs)
+        {
+            throw new IllegalArgumentException("reconnect backoff must be 0 < initial <= max: " +
+                reconnectInitialBackoffNs + ", " + reconnectMaxBackoffNs);
+        }
+        if (connectTimeoutNs < TimeUnit.MILLISECONDS.toNanos(1) || requestTimeoutNs <= 0 || heartbeatIntervalNs <= 0)
+        {
+            throw new IllegalArgumentException("timeouts and heartbeat interval must be positive");
+        }
+        if (maxFrameLength < MIN_MAX_FRAME_LENGTH || maxFrameLength > (1 << 24) + Sofh.HEADER_LENGTH)
+        {
+            throw new IllegalArgumentException("maxFrameLength out of range: " + maxFrameLength);
+        }
+        if (dedupeCapacity < 16)
+        {
+            throw new IllegalArgumentException("dedupeCapacity below 16: " + dedupeCapacity);
+        }
+        if (null == nanoClock)
+        {
+            throw new IllegalArgumentException("nanoClock must be set");
+        }
+        return this;
+    }
+
+    public ClientContext host(final String host)
+    {
+        this.host = host;
+        return this;
+    }
+
+    public String host()
+    {
+        return host;
+    }
+
+    public ClientContext port(final int port)
+    {
+        this.port = port;
+        return this;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    /**
+     * The local folder holding the device key, the message id counter, pending sends and seen message ids.
+     */
+    public ClientContext storeDir(final File storeDir)
+    {
+        this.storeDir = storeDir;
+        return this;
+    }
+
+    public File storeDir()
+    {
+        return storeDir;
+    }
+
+    /**
+     * Callbacks, all invoked on the client's I/O thread.
+     */
+    public ClientContext listener(final ClientListener listener)
+    {
+        this.listener = listener;
+        return this;
+    }
+
+    public ClientListener listener()
+    {
+        return listener;
+    }
+
+    public ClientContext reconnectInitialBackoff(final long duration, final TimeUnit unit)
+    {
+        this.reconnectInitialBackoffNs = unit.toNanos(duration);
+        return this;
+    }
+
+    public long reconnectInitialBackoffNs()
+    {
+        return reconnectInitialBackoffNs;
+    }
+
+    public ClientContext reconnectMaxBackoff(final long duration, final TimeUnit unit)
+    {
+        this.reconnectMaxBackoffNs = unit.toNanos(duration);
+        return this;
+    }
+
+    public long reconnectMaxBackoffNs()
+    {
+        return reconnectMaxBackoffNs;
+    }
+
+    public ClientContext connectTimeout(final long duration, final TimeUnit unit)
+    {
+        this.connectTimeoutNs = unit.toNanos(duration);
+        return this;
+    }
+
+    public long connectTimeoutNs()
+    {
+        return connectTimeoutNs;
+    }
+
+    /**
+     * How long a request future waits for its answer before it fails with a timeout.
+     */
+    public ClientContext requestTimeout(final long duration, final TimeUnit unit)
+    {
+        this.requestTimeoutNs = unit.toNanos(duration);
+        return this;
+    }
+
+    public long requestTimeoutNs()
+    {
+        return requestTimeoutNs;
+    }
+
+    /**
+     * Ping after this long without input; drop and reconnect after three intervals without input.
+     */
+    public ClientContext heartbeatInterval(final long duration, final TimeUnit unit)
+    {
+        this.heartbeatIntervalNs = unit.toNanos(duration);
+        return this;
+    }
+
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    public ClientContext maxFrameLength(final int maxFrameLength)
+    {
+        this.maxFrameLength = maxFrameLength;
+        return this;
+    }
+
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    /**
+     * How many recently delivered message ids are remembered to drop duplicates.
+     */
+    public ClientContext dedupeCapacity(final int dedupeCapacity)
+    {
+        this.dedupeCapacity = dedupeCapacity;
+        return this;
+    }
+
+    public int dedupeCapacity()
+    {
+        return dedupeCapacity;
+    }
+
+    /**
+     * Whether pending sends and the counter are forced to disk before a send returns.
+     */
+    public ClientContext storeSync(final boolean storeSync)
+    {
+        this.storeSync = storeSync;
+        return this;
+    }
+
+    public boolean storeSync()
+    {
+        return storeSync;
+    }
+
+    /**
+     * Clock for heartbeat, backoff and timeout deadlines.
+     */
+    public ClientContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+}

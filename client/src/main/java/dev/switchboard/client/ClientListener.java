@@ -1,0 +1,58 @@
+package dev.switchboard.client;
+
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ReceiptType;
+
+/**
+ * Callbacks from a {@link SwitchboardClient}, all on its I/O thread: do not block in them.
+ */
+public interface ClientListener
+{
+    /**
+     * The server journal holds a send (one tick); its pending copy has been removed from the store.
+     */
+    default void onSent(final long clientMsgId, final long messageId, final long timestampMs)
+    {
+    }
+
+    /**
+     * A message for this device, handed once; it is acknowledged to the server when this returns.
+     */
+    default void onMessage(final IncomingMessage message)
+    {
+    }
+
+    /**
+     * A delivered or read receipt for a message this device sent.
+     */
+    default void onReceipt(
+        final long originalMessageId,
+        final long fromUserId,
+        final int fromDeviceId,
+        final ReceiptType receiptType,
+        final long timestampMs)
+    {
+    }
+
+    /**
+     * The server refused something no future was waiting for, e.g. a send (requestId is then its clientMsgId).
+     */
+    default void onError(final ErrorCode code, final long requestId, final int templateId, final String detail)
+    {
+    }
+
+    default void onConnected()
+    {
+    }
+
+    default void onDisconnected()
+    {
+    }
+
+    /**
+     * Logged in (again, after a reconnect); the server holds this many undelivered messages and receipts.
+     */
+    default void onLoggedIn(final int pendingCount)
+    {
+    }
+}

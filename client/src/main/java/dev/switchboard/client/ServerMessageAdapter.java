@@ -1,0 +1,330 @@
+package dev.switchboard.client;
+
+import dev.switchboard.codec.FrameHandler;
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.DeliverDecoder;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.LoginAckDecoder;
+import dev.switchboard.codec.sbe.LoginChallengeDecoder;
+import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.PingDecoder;
+import dev.switchboard.codec.sbe.PongDecoder;
+import dev.switchboard.codec.sbe.ReceiptDecoder;
+import dev.switchboard.codec.sbe.ReceiptType;
+import dev.switchboard.codec.sbe.RegisterAckDecoder;
+import dev.switchboard.codec.sbe.RequestAckDecoder;
+import dev.switchboard.codec.sbe.SentAckDecoder;
+import dev.switchboard.codec.sbe.VerifyAckDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Validates and decodes frames a server sends and dispatches them to a {@link ServerMessageHandler}. A frame that is
+ * malformed (bad header, schema, block length, or var data running past its end) is counted and dropped, never
+ * thrown; valid frames of templates the handler has no method for are counted as ignored.
+ */
+public final class ServerMessageAdapter implements FrameHandler
+{
+    private static final int MIN_FRAME_LENGTH = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
+
+    private final ServerMessageHandler handler;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final RegisterAckDecoder registerAckDecoder = new RegisterAckDecoder();
+    private final VerifyAckDecoder verifyAckDecoder = new VerifyAckDecoder();
+    private final LoginChallengeDecoder loginChallengeDecoder = new LoginChallengeDecoder();
+    private final LoginAckDecoder loginAckDecoder = new LoginAckDecoder();
+    private final SentAckDecoder sentAckDecoder = new SentAckDecoder();
+    private final DeliverDecoder deliverDecoder = new DeliverDecoder();
+    private final ReceiptDecoder receiptDecoder = new ReceiptDecoder();
+    private final PingDecoder pingDecoder = new PingDecoder();
+    private final PongDecoder pongDecoder = new PongDecoder();
+    private final RequestAckDecoder requestAckDecoder = new RequestAckDecoder();
+    private final ErrorDecoder errorDecoder = new ErrorDecoder();
+    private final UnsafeBuffer varData = new UnsafeBuffer(0, 0);
+    private long rejectedFrames;
+    private long ignoredFrames;
+
+    public ServerMessageAdapter(final ServerMessageHandler handler)
+    {
+        this.handler = handler;
+    }
+
+    /**
+     * Frames refused as malformed since creation.
+     */
+    public long rejectedFrames()
+    {
+        return rejectedFrames;
+    }
+
+    /**
+     * Well-formed frames of templates this adapter does not dispatch (presence, typing, groups, ...).
+     */
+    public long ignoredFrames()
+    {
+        return ignoredFrames;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!dispatch(buffer, offset, length))
+        {
+            rejectedFrames++;
+        }
+    }
+
+    private boolean dispatch(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MIN_FRAME_LENGTH || Sofh.encodingType(buffer, offset) != Sofh.SBE_LITTLE_ENDIAN_ENCODING)
+        {
+            return false;
+        }
+        final int headerOffset = offset + Sofh.HEADER_LENGTH;
+        headerDecoder.wrap(buffer, headerOffset);
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID || headerDecoder.version() < 1)
+        {
+            return false;
+        }
+        final int bodyOffset = headerOffset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        final int end = offset + length;
+        if (bodyOffset + blockLength > end)
+        {
+            return false;
+        }
+
+        switch (headerDecoder.templateId())
+        {
+            case RegisterAckDecoder.TEMPLATE_ID:
+                return onRegisterAck(buffer, bodyOffset, blockLength, version);
+            case VerifyAckDecoder.TEMPLATE_ID:
+                return onVerifyAck(buffer, bodyOffset, blockLength, version);
+            case LoginChallengeDecoder.TEMPLATE_ID:
+                return onLoginChallenge(buffer, bodyOffset, blockLength, version, end);
+            case LoginAckDecoder.TEMPLATE_ID:
+                return onLoginAck(buffer, bodyOffset, blockLength, version);
+            case SentAckDecoder.TEMPLATE_ID:
+                return onSentAck(buffer, bodyOffset, blockLength, version);
+            case DeliverDecoder.TEMPLATE_ID:
+                return onDeliver(buffer, bodyOffset, blockLength, version, end);
+            case ReceiptDecoder.TEMPLATE_ID:
+                return onReceipt(buffer, bodyOffset, blockLength, version);
+            case PingDecoder.TEMPLATE_ID:
+                if (blockLength < PingDecoder.BLOCK_LENGTH)
+                {
+                    return false;
+                }
+                handler.onPing(pingDecoder.wrap(buffer, bodyOffset, blockLength, version).timestampNs());
+                return true;
+            case PongDecoder.TEMPLATE_ID:
+                if (blockLength < PongDecoder.BLOCK_LENGTH)
+                {
+                    return false;
+                }
+                handler.onPong(pongDecoder.wrap(buffer, bodyOffset, blockLength, version).timestampNs());
+                return true;
+            case RequestAckDecoder.TEMPLATE_ID:
+                return onRequestAck(buffer, bodyOffset, blockLength, version);
+            case ErrorDecoder.TEMPLATE_ID:
+                return onError(buffer, bodyOffset, blockLength, version, end);
+            default:
+                ignoredFrames++;
+                return true;
+        }
+    }
+
+    private boolean onRegisterAck(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        if (blockLength < RegisterAckDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final RegisterAckDecoder decoder = registerAckDecoder.wrap(buffer, offset, blockLength, version);
+        handler.onRegisterAck(decoder.requestId(), decoder.codeTtlSeconds());
+        return true;
+    }
+
+    private boolean onVerifyAck(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        if (blockLength < VerifyAckDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final VerifyAckDecoder decoder = verifyAckDecoder.wrap(buffer, offset, blockLength, version);
+        handler.onVerifyAck(decoder.requestId(), decoder.userId(), decoder.deviceId());
+        return true;
+    }
+
+    private boolean onLoginChallenge(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version, final int end)
+    {
+        if (blockLength < LoginChallengeDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final LoginChallengeDecoder decoder = loginChallengeDecoder.wrap(buffer, offset, blockLength, version);
+        final int nonceLength = shortVarDataLength(buffer, decoder.limit(), end);
+        if (nonceLength < 0)
+        {
+            return false;
+        }
+        decoder.wrapNonce(varData);
+        handler.onLoginChallenge(decoder.requestId(), varData, 0, nonceLength);
+        return true;
+    }
+
+    private boolean onLoginAck(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        if (blockLength < LoginAckDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final LoginAckDecoder decoder = loginAckDecoder.wrap(buffer, offset, blockLength, version);
+        handler.onLoginAck(
+            decoder.requestId(),
+            decoder.device().userId(),
+            decoder.device().deviceId(),
+            decoder.serverTimeMs(),
+            decoder.pendingCount());
+        return true;
+    }
+
+    private boolean onSentAck(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        if (blockLength < SentAckDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final SentAckDecoder decoder = sentAckDecoder.wrap(buffer, offset, blockLength, version);
+        handler.onSentAck(decoder.clientMsgId(), decoder.messageId(), decoder.timestampMs());
+        return true;
+    }
+
+    private boolean onDeliver(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version, final int end)
+    {
+        if (blockLength < DeliverDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final DeliverDecoder decoder = deliverDecoder.wrap(buffer, offset, blockLength, version);
+        final int limit = decoder.limit();
+        final int headerLength = DeliverDecoder.payloadHeaderLength();
+        if (limit + headerLength > end)
+        {
+            return false;
+        }
+        final int payloadLength = buffer.getShort(limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (limit + headerLength + payloadLength > end)
+        {
+            return false;
+        }
+        handler.onDeliver(
+            decoder.messageId(),
+            decoder.timestampMs(),
+            decoder.from().userId(),
+            decoder.from().deviceId(),
+            decoder.groupId(),
+            buffer,
+            limit + headerLength,
+            payloadLength);
+        return true;
+    }
+
+    private boolean onReceipt(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        if (blockLength < ReceiptDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final ReceiptDecoder decoder = receiptDecoder.wrap(buffer, offset, blockLength, version);
+        final ReceiptType receiptType = receiptType(decoder.receiptTypeRaw());
+        if (null == receiptType)
+        {
+            return false;
+        }
+        handler.onReceipt(
+            decoder.messageId(),
+            decoder.originalMessageId(),
+            decoder.from().userId(),
+            decoder.from().deviceId(),
+            receiptType,
+            decoder.timestampMs());
+        return true;
+    }
+
+    private boolean onRequestAck(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        if (blockLength < RequestAckDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final RequestAckDecoder decoder = requestAckDecoder.wrap(buffer, offset, blockLength, version);
+        handler.onRequestAck(decoder.requestId(), decoder.templateId());
+        return true;
+    }
+
+    private boolean onError(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version, final int end)
+    {
+        if (blockLength < ErrorDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final ErrorDecoder decoder = errorDecoder.wrap(buffer, offset, blockLength, version);
+        if (shortVarDataLength(buffer, decoder.limit(), end) < 0)
+        {
+            return false;
+        }
+        final long requestId = decoder.requestId();
+        final int templateId = decoder.templateId();
+        final ErrorCode code = errorCode(decoder.codeRaw());
+        handler.onError(requestId, templateId, code, decoder.detail());
+        return true;
+    }
+
+    /**
+     * Length of the one-byte-prefixed var data at {@code limit}, or -1 if it runs past the frame end.
+     */
+    private static int shortVarDataLength(final DirectBuffer buffer, final int limit, final int end)
+    {
+        if (limit + 1 > end)
+        {
+            return -1;
+        }
+        final int length = buffer.getByte(limit) & 0xFF;
+        return limit + 1 + length > end ? -1 : length;
+    }
+
+    private static ReceiptType receiptType(final short value)
+    {
+        switch (value)
+        {
+            case 1:
+                return ReceiptType.DELIVERED;
+            case 2:
+                return ReceiptType.READ;
+            default:
+                return null;
+        }
+    }
+
+    private static ErrorCode errorCode(final int value)
+    {
+        for (final ErrorCode code : ErrorCode.values())
+        {
+            if (code.value() == value && code != ErrorCode.NULL_VAL)
+            {
+                return code;
+            }
+        }
+        return ErrorCode.NULL_VAL;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.switchboard.client;
+
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ReceiptType;
+import org.agrona.DirectBuffer;
+
+/**
+ * Receives validated server frames from a {@link ServerMessageAdapter}; buffers are valid only during the call.
+ */
+public interface ServerMessageHandler
+{
+    default void onRegisterAck(final long requestId, final long codeTtlSeconds)
+    {
+    }
+
+    default void onVerifyAck(final long requestId, final long userId, final int deviceId)
+    {
+    }
+
+    default void onLoginChallenge(final long requestId, final DirectBuffer nonce, final int offset, final int length)
+    {
+    }
+
+    default void onLoginAck(
+        final long requestId, final long userId, final int deviceId, final long serverTimeMs, final long pendingCount)
+    {
+    }
+
+    default void onSentAck(final long clientMsgId, final long messageId, final long timestampMs)
+    {
+    }
+
+    default void onDeliver(
+        final long messageId,
+        final long timestampMs,
+        final long fromUserId,
+        final int fromDeviceId,
+        final long groupId,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+    }
+
+    default void onReceipt(
+        final long messageId,
+        final long originalMessageId,
+        final long fromUserId,
+        final int fromDeviceId,
+        final ReceiptType receiptType,
+        final long timestampMs)
+    {
+    }
+
+    default void onPing(final long timestampNs)
+    {
+    }
+
+    default void onPong(final long timestampNs)
+    {
+    }
+
+    default void onRequestAck(final long requestId, final int templateId)
+    {
+    }
+
+    /**
+     * An Error frame; an unknown code arrives as {@link ErrorCode#NULL_VAL}.
+     */
+    default void onError(final long requestId, final int templateId, final ErrorCode code, final String detail)
+    {
+    }
+}

@@ -1,0 +1,295 @@
+package dev.switchboard.client;
+
+import dev.switchboard.codec.sbe.LogoutEncoder;
+import dev.switchboard.codec.sbe.RegisterEncoder;
+import dev.switchboard.codec.sbe.VerifyEncoder;
+import org.agrona.CloseHelper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Switchboard client for one device. Every method is thread safe. One I/O thread per client owns the connection
+ * and runs every {@link ClientListener} callback and completes every future: never block on a future inside a
+ * callback. After a login the client stays logged in: on a lost connection it reconnects with exponential backoff,
+ * logs in again and resends every unacknowledged send, in order, with its original clientMsgId.
+ */
+public final class SwitchboardClient implements AutoCloseable
+{
+    private static final int MAX_REGISTRATION_ID = 16380;
+
+    private final ClientContext ctx;
+    private final ClientStore store;
+    private final ClientConductor conductor;
+    private final Thread ioThread;
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Object sendLock = new Object();
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean closed;
+
+    private SwitchboardClient(final ClientContext ctx, final ClientStore store) throws IOException
+    {
+        this.ctx = ctx;
+        this.store = store;
+        requestIds.set(random.nextInt(Integer.MAX_VALUE));
+        conductor = new ClientConductor(ctx, store, requestIds::incrementAndGet);
+        ioThread = new Thread(conductor, "switchboard-client-io");
+        ioThread.setDaemon(true);
+    }
+
+    /**
+     * Open the local store and start the I/O thread; nothing connects until a request or {@link #login()}.
+     */
+    public static SwitchboardClient open(final ClientContext ctx)
+    {
+        ctx.conclude();
+        final ClientStore store = ClientStore.open(ctx.storeDir(), ctx.dedupeCapacity(), ctx.storeSync());
+        try
+        {
+            final SwitchboardClient client = new SwitchboardClient(ctx, store);
+            client.ioThread.start();
+            return client;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(store);
+            throw new UncheckedIOException("cannot start client", ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(store);
+            throw ex;
+        }
+    }
+
+    /**
+     * Ask the server to send a verification code to {@code phone} (E.164); completes with the code's lifetime in
+     * seconds.
+     */
+    public CompletableFuture<Integer> requestCode(final String phone)
+    {
+        final CompletableFuture<Integer> future = new CompletableFuture<>();
+        final long requestId = requestIds.incrementAndGet();
+        final Request request = new Request(
+            requestId,
+            RegisterEncoder.TEMPLATE_ID,
+            false,
+            (writer, buffer, offset, id) -> writer.register(buffer, offset, id, phone),
+            future,
+            (ttlSeconds, ignore) -> future.complete((int)Math.min(Integer.MAX_VALUE, ttlSeconds)));
+        submit(request);
+        return future;
+    }
+
+    /**
+     * Prove the code with a new device key; on success the identity is stored and this device can log in.
+     */
+    public CompletableFuture<DeviceAddress> verify(final String phone, final String code)
+    {
+        final CompletableFuture<DeviceAddress> future = new CompletableFuture<>();
+        final KeyPair keyPair = DeviceIdentity.generateKeyPair();
+        final byte[] loginKey = DeviceIdentity.rawPublicKey(keyPair.getPublic());
+        final int registrationId = 1 + random.nextInt(MAX_REGISTRATION_ID);
+        final long requestId = requestIds.incrementAndGet();
+        final Request request = new Request(
+            requestId,
+            VerifyEncoder.TEMPLATE_ID,
+            false,
+            (writer, buffer, offset, id) -> writer.verify(buffer, offset, id, registrationId, phone, code, loginKey),
+            future,
+            (userId, deviceId) ->
+            {
+                final DeviceIdentity identity = new DeviceIdentity(
+                    userId, (int)deviceId, registrationId, phone, keyPair.getPrivate(), loginKey);
+                store.saveIdentity(identity);
+                future.complete(identity.address());
+            });
+        submit(request);
+        return future;
+    }
+
+    /**
+     * Connect and log in with the stored device key; keeps the session up (reconnecting) until logout or close.
+     */
+    public CompletableFuture<LoginInfo> login()
+    {
+        final CompletableFuture<LoginInfo> future = new CompletableFuture<>();
+        enqueue(() -> conductor.login(future), future);
+        return future;
+    }
+
+    /**
+     * Persist a send as pending, then write it if logged in (else on the next login); returns its clientMsgId.
+     * The outcome arrives as {@link ClientListener#onSent} or {@link ClientListener#onError}.
+     */
+    public long send(final long toUserId, final int toDeviceId, final byte[] payload)
+    {
+        if (payload.length > FrameWriter.MAX_PAYLOAD_LENGTH ||
+            FrameWriter.SEND_FRAME_OVERHEAD + payload.length > ctx.maxFrameLength())
+        {
+            throw new IllegalArgumentException("payload too long: " + payload.length);
+        }
+        if (toDeviceId < 0 || toDeviceId > 0xFFFF)
+        {
+            throw new IllegalArgumentException("device id out of range: " + toDeviceId);
+        }
+        ensureOpen();
+        // One lock so clientMsgId order, store order and wire order agree between sending threads.
+        synchronized (sendLock)
+        {
+            final long clientMsgId = store.nextClientMsgId();
+            final PendingSend send = store.addPending(clientMsgId, toUserId, toDeviceId, payload.clone());
+            conductor.enqueueSend(send);
+            return clientMsgId;
+        }
+    }
+
+    /**
+     * Tell the sender of a displayed message that it was read (relayed as a READ receipt).
+     */
+    public void markRead(final long messageId, final long senderUserId, final int senderDeviceId)
+    {
+        ensureOpen();
+        conductor.enqueue(() -> conductor.markRead(messageId, senderUserId, senderDeviceId));
+    }
+
+    /**
+     * End the session: stop reconnecting and close the connection once the server acknowledges.
+     */
+    public CompletableFuture<Void> logout()
+    {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final long requestId = requestIds.incrementAndGet();
+        final Request request = new Request(
+            requestId,
+            LogoutEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.logout(buffer, offset, id),
+            future,
+            (templateId, ignore) -> future.complete(null));
+        enqueue(() -> conductor.logout(request), future);
+        return future;
+    }
+
+    public boolean isRegistered()
+    {
+        return store.isRegistered();
+    }
+
+    /**
+     * This device's address, or null before registration.
+     */
+    public DeviceAddress self()
+    {
+        final DeviceIdentity identity = store.identity();
+        return null == identity ? null : identity.address();
+    }
+
+    public boolean isConnected()
+    {
+        final ClientConductor.State state = conductor.state();
+        return ClientConductor.State.DISCONNECTED != state && ClientConductor.State.CLOSED != state;
+    }
+
+    public boolean isLoggedIn()
+    {
+        return ClientConductor.State.LOGGED_IN == conductor.state();
+    }
+
+    /**
+     * Sends persisted and not yet acknowledged by the server.
+     */
+    public int pendingSendCount()
+    {
+        return store.pendingCount();
+    }
+
+    /**
+     * Deliveries and receipts dropped as already handed to the application (they are still acknowledged).
+     */
+    public long duplicatesDropped()
+    {
+        return conductor.duplicatesDropped();
+    }
+
+    /**
+     * Malformed frames from the server, counted and dropped.
+     */
+    public long rejectedFrames()
+    {
+        return conductor.rejectedFrames();
+    }
+
+    /**
+     * Connections lost since open.
+     */
+    public long disconnects()
+    {
+        return conductor.reconnects();
+    }
+
+    /**
+     * Round trip of the last Ping this client sent, or -1 if none was answered.
+     */
+    public long lastRttNs()
+    {
+        return conductor.lastRttNs();
+    }
+
+    public ClientContext context()
+    {
+        return ctx;
+    }
+
+    /**
+     * Stop the I/O thread, close the connection (no logout) and the store; pending sends stay for the next open.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        conductor.stop();
+        try
+        {
+            ioThread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            store.close();
+        }
+    }
+
+    private void submit(final Request request)
+    {
+        enqueue(() -> conductor.submit(request), request.future());
+    }
+
+    private void enqueue(final Runnable command, final CompletableFuture<?> future)
+    {
+        if (closed)
+        {
+            future.completeExceptionally(new IllegalStateException("client closed"));
+            return;
+        }
+        conductor.enqueue(command);
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("client closed");
+        }
+    }
+}

@@ -1,0 +1,477 @@
+package dev.switchboard.client;
+
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.DeliverAckDecoder;
+import dev.switchboard.codec.sbe.DeliverEncoder;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.LoginAckEncoder;
+import dev.switchboard.codec.sbe.LoginChallengeEncoder;
+import dev.switchboard.codec.sbe.LoginProofDecoder;
+import dev.switchboard.codec.sbe.LoginStartDecoder;
+import dev.switchboard.codec.sbe.LogoutDecoder;
+import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.PingDecoder;
+import dev.switchboard.codec.sbe.PingEncoder;
+import dev.switchboard.codec.sbe.PongDecoder;
+import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.ReadMarkDecoder;
+import dev.switchboard.codec.sbe.ReceiptEncoder;
+import dev.switchboard.codec.sbe.ReceiptType;
+import dev.switchboard.codec.sbe.RegisterAckEncoder;
+import dev.switchboard.codec.sbe.RegisterDecoder;
+import dev.switchboard.codec.sbe.RequestAckEncoder;
+import dev.switchboard.codec.sbe.SendDecoder;
+import dev.switchboard.codec.sbe.SentAckEncoder;
+import dev.switchboard.codec.sbe.VerifyAckEncoder;
+import dev.switchboard.codec.sbe.VerifyDecoder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A scripted server speaking the client protocol over loopback TCP, one connection at a time, with blocking I/O.
+ * It checks login proofs against the registered Ed25519 key and records what the client sends.
+ */
+final class FakeServer implements AutoCloseable
+{
+    static final String CODE = "123456";
+    static final int CODE_TTL_SECONDS = 300;
+    static final long FIRST_USER_ID = 1000;
+
+    /**
+     * The fixed X.509 prefix of an Ed25519 public key; the raw 32-byte key follows it.
+     */
+    private static final byte[] ED25519_X509_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+
+    record ReceivedSend(long clientMsgId, long toUserId, int toDeviceId, byte[] payload, int connection)
+    {
+    }
+
+    private final ServerSocket serverSocket;
+    private final Thread acceptThread;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<Long, byte[]> loginKeys = new ConcurrentHashMap<>();
+    private final Map<Long, Long> messageIdByClientMsgId = new ConcurrentHashMap<>();
+    private final AtomicLong nextUserId = new AtomicLong(FIRST_USER_ID);
+    private final AtomicLong nextMessageId = new AtomicLong(1_000_000);
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger logins = new AtomicInteger();
+    final BlockingQueue<ReceivedSend> sends = new LinkedBlockingQueue<>();
+    final BlockingQueue<Long> deliverAcks = new LinkedBlockingQueue<>();
+    final BlockingQueue<Long> pongs = new LinkedBlockingQueue<>();
+    final BlockingQueue<Long> pings = new LinkedBlockingQueue<>();
+    final BlockingQueue<long[]> readMarks = new LinkedBlockingQueue<>();
+    final BlockingQueue<Integer> logouts = new LinkedBlockingQueue<>();
+    private volatile boolean ackSends = true;
+    private volatile boolean answerPings = true;
+    private volatile Socket current;
+    private volatile OutputStream out;
+    private volatile boolean closed;
+
+    FakeServer() throws IOException
+    {
+        this(0);
+    }
+
+    private FakeServer(final int port) throws IOException
+    {
+        serverSocket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        acceptThread = new Thread(this::acceptLoop, "fake-server");
+        acceptThread.setDaemon(true);
+        acceptThread.start();
+    }
+
+    /**
+     * A server restarted on the same port that still knows the devices registered with {@code previous}.
+     */
+    static FakeServer onPort(final int port, final FakeServer previous) throws IOException
+    {
+        final FakeServer server = new FakeServer(port);
+        server.loginKeys.putAll(previous.loginKeys);
+        server.nextUserId.set(previous.nextUserId.get());
+        return server;
+    }
+
+    int port()
+    {
+        return serverSocket.getLocalPort();
+    }
+
+    int connections()
+    {
+        return connections.get();
+    }
+
+    int logins()
+    {
+        return logins.get();
+    }
+
+    void ackSends(final boolean ackSends)
+    {
+        this.ackSends = ackSends;
+    }
+
+    void answerPings(final boolean answerPings)
+    {
+        this.answerPings = answerPings;
+    }
+
+    boolean isLoggedInConnectionOpen()
+    {
+        return null != current && !current.isClosed();
+    }
+
+    /**
+     * Close the current connection abruptly, as a crashed server or a broken network would.
+     */
+    void dropConnection() throws IOException
+    {
+        final Socket socket = current;
+        if (null != socket)
+        {
+            socket.close();
+        }
+    }
+
+    void deliver(final long messageId, final long fromUserId, final int fromDeviceId, final byte[] payload)
+        throws IOException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256 + payload.length]);
+        final DeliverEncoder encoder = new DeliverEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .messageId(messageId)
+            .timestampMs(System.currentTimeMillis())
+            .groupId(0);
+        encoder.from().userId(fromUserId).deviceId(fromDeviceId);
+        encoder.putPayload(payload, 0, payload.length);
+        write(buffer, encoder.encodedLength());
+    }
+
+    void receipt(
+        final long messageId, final long originalMessageId, final long fromUserId, final ReceiptType type)
+        throws IOException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
+        final ReceiptEncoder encoder = new ReceiptEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .messageId(messageId)
+            .originalMessageId(originalMessageId)
+            .receiptType(type)
+            .timestampMs(42);
+        encoder.from().userId(fromUserId).deviceId(1);
+        write(buffer, encoder.encodedLength());
+    }
+
+    void ping(final long timestampNs) throws IOException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final PingEncoder encoder = new PingEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .timestampNs(timestampNs);
+        write(buffer, encoder.encodedLength());
+    }
+
+    /**
+     * Write raw bytes, e.g. a malformed frame.
+     */
+    void writeRaw(final byte[] bytes) throws IOException
+    {
+        final OutputStream stream = out;
+        synchronized (this)
+        {
+            stream.write(bytes);
+            stream.flush();
+        }
+    }
+
+    void error(final long requestId, final int templateId, final ErrorCode code, final String detail)
+        throws IOException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final ErrorEncoder encoder = new ErrorEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId)
+            .templateId(templateId)
+            .code(code)
+            .detail(detail);
+        write(buffer, encoder.encodedLength());
+    }
+
+    public void close() throws IOException
+    {
+        closed = true;
+        serverSocket.close();
+        dropConnection();
+        try
+        {
+            acceptThread.join(5_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acceptLoop()
+    {
+        while (!closed)
+        {
+            try (Socket socket = serverSocket.accept())
+            {
+                socket.setTcpNoDelay(true);
+                current = socket;
+                out = socket.getOutputStream();
+                final int connection = connections.incrementAndGet();
+                serve(socket.getInputStream(), connection);
+            }
+            catch (final IOException ex)
+            {
+                // Connection ended (or the server closed): accept the next one.
+            }
+        }
+    }
+
+    private void serve(final InputStream stream, final int connection) throws IOException
+    {
+        final DataInputStream in = new DataInputStream(stream);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final Session session = new Session();
+        while (true)
+        {
+            final int frameLength;
+            try
+            {
+                frameLength = in.readInt();
+            }
+            catch (final EOFException ex)
+            {
+                return;
+            }
+            final byte[] frame = new byte[frameLength];
+            frame[0] = (byte)(frameLength >>> 24);
+            frame[1] = (byte)(frameLength >>> 16);
+            frame[2] = (byte)(frameLength >>> 8);
+            frame[3] = (byte)frameLength;
+            in.readFully(frame, 4, frameLength - 4);
+            final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+            if (Sofh.encodingType(buffer, 0) != Sofh.SBE_LITTLE_ENDIAN_ENCODING)
+            {
+                throw new IOException("bad encoding type");
+            }
+            header.wrap(buffer, Sofh.HEADER_LENGTH);
+            onMessage(session, buffer, header, connection);
+        }
+    }
+
+    private void onMessage(
+        final Session session, final UnsafeBuffer buffer, final MessageHeaderDecoder header, final int connection)
+        throws IOException
+    {
+        final int offset = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = header.blockLength();
+        final int version = header.version();
+        switch (header.templateId())
+        {
+            case RegisterDecoder.TEMPLATE_ID ->
+            {
+                final RegisterDecoder decoder = new RegisterDecoder().wrap(buffer, offset, blockLength, version);
+                final long requestId = decoder.requestId();
+                if (!decoder.phone().startsWith("+"))
+                {
+                    error(requestId, RegisterDecoder.TEMPLATE_ID, ErrorCode.INVALID_PHONE, "not E.164");
+                    return;
+                }
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+                final RegisterAckEncoder encoder = new RegisterAckEncoder()
+                    .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+                    .requestId(requestId)
+                    .codeTtlSeconds(CODE_TTL_SECONDS);
+                write(out, encoder.encodedLength());
+            }
+            case VerifyDecoder.TEMPLATE_ID ->
+            {
+                final VerifyDecoder decoder = new VerifyDecoder().wrap(buffer, offset, blockLength, version);
+                final long requestId = decoder.requestId();
+                decoder.phone();
+                final String code = decoder.code();
+                final byte[] key = new byte[decoder.loginKeyLength()];
+                decoder.getLoginKey(key, 0, key.length);
+                if (!CODE.equals(code))
+                {
+                    error(requestId, VerifyDecoder.TEMPLATE_ID, ErrorCode.CODE_INVALID, "wrong code");
+                    return;
+                }
+                final long userId = nextUserId.getAndIncrement();
+                loginKeys.put(userId, key);
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+                final VerifyAckEncoder encoder = new VerifyAckEncoder()
+                    .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+                    .requestId(requestId)
+                    .userId(userId)
+                    .deviceId(1);
+                write(out, encoder.encodedLength());
+            }
+            case LoginStartDecoder.TEMPLATE_ID ->
+            {
+                final LoginStartDecoder decoder = new LoginStartDecoder().wrap(buffer, offset, blockLength, version);
+                session.userId = decoder.device().userId();
+                session.deviceId = decoder.device().deviceId();
+                session.loginRequestId = decoder.requestId();
+                session.nonce = new byte[32];
+                random.nextBytes(session.nonce);
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[128]);
+                final LoginChallengeEncoder encoder = new LoginChallengeEncoder()
+                    .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+                    .requestId(session.loginRequestId)
+                    .putNonce(session.nonce, 0, session.nonce.length);
+                write(out, encoder.encodedLength());
+            }
+            case LoginProofDecoder.TEMPLATE_ID ->
+            {
+                final LoginProofDecoder decoder = new LoginProofDecoder().wrap(buffer, offset, blockLength, version);
+                final long requestId = decoder.requestId();
+                final byte[] signature = new byte[decoder.signatureLength()];
+                decoder.getSignature(signature, 0, signature.length);
+                final byte[] key = loginKeys.get(session.userId);
+                if (null == key || null == session.nonce || requestId != session.loginRequestId ||
+                    !verifySignature(key, session.nonce, signature))
+                {
+                    error(requestId, LoginProofDecoder.TEMPLATE_ID, ErrorCode.LOGIN_FAILED, "bad proof");
+                    return;
+                }
+                session.loggedIn = true;
+                logins.incrementAndGet();
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[128]);
+                final LoginAckEncoder encoder = new LoginAckEncoder()
+                    .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+                    .requestId(requestId)
+                    .serverTimeMs(System.currentTimeMillis())
+                    .pendingCount(0);
+                encoder.device().userId(session.userId).deviceId(session.deviceId);
+                write(out, encoder.encodedLength());
+            }
+            case SendDecoder.TEMPLATE_ID ->
+            {
+                final SendDecoder decoder = new SendDecoder().wrap(buffer, offset, blockLength, version);
+                final long clientMsgId = decoder.clientMsgId();
+                if (!session.loggedIn)
+                {
+                    error(clientMsgId, SendDecoder.TEMPLATE_ID, ErrorCode.NOT_AUTHENTICATED, "");
+                    return;
+                }
+                final long toUserId = decoder.to().userId();
+                final int toDeviceId = decoder.to().deviceId();
+                final byte[] payload = new byte[decoder.payloadLength()];
+                decoder.getPayload(payload, 0, payload.length);
+                sends.add(new ReceivedSend(clientMsgId, toUserId, toDeviceId, payload, connection));
+                if (ackSends)
+                {
+                    final long messageId = messageIdByClientMsgId.computeIfAbsent(
+                        session.userId * 1_000_000_000L + clientMsgId, (ignore) -> nextMessageId.getAndIncrement());
+                    final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+                    final SentAckEncoder encoder = new SentAckEncoder()
+                        .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+                        .clientMsgId(clientMsgId)
+                        .messageId(messageId)
+                        .timestampMs(System.currentTimeMillis());
+                    write(out, encoder.encodedLength());
+                }
+            }
+            case DeliverAckDecoder.TEMPLATE_ID ->
+                deliverAcks.add(new DeliverAckDecoder().wrap(buffer, offset, blockLength, version).messageId());
+            case ReadMarkDecoder.TEMPLATE_ID ->
+            {
+                final ReadMarkDecoder decoder = new ReadMarkDecoder().wrap(buffer, offset, blockLength, version);
+                readMarks.add(new long[]{ decoder.messageId(), decoder.sender().userId(), decoder.sender().deviceId() });
+            }
+            case PingDecoder.TEMPLATE_ID ->
+            {
+                final long timestampNs = new PingDecoder().wrap(buffer, offset, blockLength, version).timestampNs();
+                pings.add(timestampNs);
+                if (answerPings)
+                {
+                    final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+                    final PongEncoder encoder = new PongEncoder()
+                        .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+                        .timestampNs(timestampNs);
+                    write(out, encoder.encodedLength());
+                }
+            }
+            case PongDecoder.TEMPLATE_ID ->
+                pongs.add(new PongDecoder().wrap(buffer, offset, blockLength, version).timestampNs());
+            case LogoutDecoder.TEMPLATE_ID ->
+            {
+                final long requestId = new LogoutDecoder().wrap(buffer, offset, blockLength, version).requestId();
+                session.loggedIn = false;
+                logouts.add(connection);
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+                final RequestAckEncoder encoder = new RequestAckEncoder()
+                    .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+                    .requestId(requestId)
+                    .templateId(LogoutDecoder.TEMPLATE_ID);
+                write(out, encoder.encodedLength());
+            }
+            default -> error(0, header.templateId(), ErrorCode.UNKNOWN_TEMPLATE, "");
+        }
+    }
+
+    private void write(final UnsafeBuffer buffer, final int bodyLength) throws IOException
+    {
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
+        Sofh.write(buffer, 0, messageLength);
+        final byte[] bytes = new byte[Sofh.HEADER_LENGTH + messageLength];
+        buffer.getBytes(0, bytes);
+        writeRaw(bytes);
+    }
+
+    private static boolean verifySignature(final byte[] rawKey, final byte[] nonce, final byte[] signature)
+    {
+        try
+        {
+            final byte[] x509 = new byte[ED25519_X509_PREFIX.length + rawKey.length];
+            System.arraycopy(ED25519_X509_PREFIX, 0, x509, 0, ED25519_X509_PREFIX.length);
+            System.arraycopy(rawKey, 0, x509, ED25519_X509_PREFIX.length, rawKey.length);
+            final PublicKey publicKey = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509));
+            final Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(publicKey);
+            verifier.update(nonce);
+            return verifier.verify(signature);
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            return false;
+        }
+    }
+
+    private static final class Session
+    {
+        long userId;
+        int deviceId;
+        long loginRequestId;
+        byte[] nonce;
+        boolean loggedIn;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.switchboard.client;
+
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ReceiptType;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Records every callback for tests to assert on.
+ */
+final class RecordingListener implements ClientListener
+{
+    record Sent(long clientMsgId, long messageId)
+    {
+    }
+
+    record Receipt(long originalMessageId, long fromUserId, int fromDeviceId, ReceiptType type, long timestampMs)
+    {
+    }
+
+    record Error(ErrorCode code, long requestId, int templateId, String detail)
+    {
+    }
+
+    final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
+    final BlockingQueue<IncomingMessage> messages = new LinkedBlockingQueue<>();
+    final BlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
+    final BlockingQueue<Error> errors = new LinkedBlockingQueue<>();
+    final AtomicInteger connected = new AtomicInteger();
+    final AtomicInteger disconnected = new AtomicInteger();
+    final AtomicInteger loggedIn = new AtomicInteger();
+
+    public void onSent(final long clientMsgId, final long messageId, final long timestampMs)
+    {
+        sent.add(new Sent(clientMsgId, messageId));
+    }
+
+    public void onMessage(final IncomingMessage message)
+    {
+        messages.add(message);
+    }
+
+    public void onReceipt(
+        final long originalMessageId,
+        final long fromUserId,
+        final int fromDeviceId,
+        final ReceiptType receiptType,
+        final long timestampMs)
+    {
+        receipts.add(new Receipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs));
+    }
+
+    public void onError(final ErrorCode code, final long requestId, final int templateId, final String detail)
+    {
+        errors.add(new Error(code, requestId, templateId, detail));
+    }
+
+    public void onConnected()
+    {
+        connected.incrementAndGet();
+    }
+
+    public void onDisconnected()
+    {
+        disconnected.incrementAndGet();
+    }
+
+    public void onLoggedIn(final int pendingCount)
+    {
+        loggedIn.incrementAndGet();
+    }
+}
