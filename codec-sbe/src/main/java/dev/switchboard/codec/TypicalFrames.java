@@ -113,7 +113,7 @@ final class TypicalFrames
             new Sample("Logout", "request id", (b, o) -> finish(b, o,
                 new LogoutEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).requestId(5))),
             new Sample("Send", "\"Hello\" (5 bytes) to one recipient", TypicalFrames::sendHello),
-            new Sample("Send", "media reference: URL, key, digest, size (~200 bytes sealed)", TypicalFrames::sendMedia),
+            new Sample("Send", "sealed media reference (URL, key, digest, size): 200 bytes", TypicalFrames::sendMedia),
             new Sample("SendGroup", "\"Hello\" (5 bytes) to a group", (b, o) -> finish(b, o,
                 new SendGroupEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
                     .clientMsgId(11).groupId(GROUP_ID).putPayload(HELLO, 0, HELLO.length))),
