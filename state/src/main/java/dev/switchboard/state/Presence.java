@@ -22,6 +22,7 @@ public final class Presence
     private final int openEpoch;
     private final LongRef key = new LongRef();
     private final PresenceRecord record = new PresenceRecord();
+    private int lastPollerIndex = NO_POLLER;
 
     Presence(final ChronicleMap<LongRef, PresenceRecord> presence, final int maxDevicesPerAccount, final int openEpoch)
     {
@@ -85,7 +86,24 @@ public final class Presence
      */
     public long connectionId(final long userId, final int deviceId)
     {
-        return read(userId, deviceId) && isLive(record) ? record.connectionId : NO_CONNECTION;
+        if (read(userId, deviceId) && isLive(record))
+        {
+            lastPollerIndex = record.pollerIndex;
+            return record.connectionId;
+        }
+        lastPollerIndex = NO_POLLER;
+        return NO_CONNECTION;
+    }
+
+    /**
+     * Poller of the connection the last {@link #connectionId(long, int)} call on this view returned, read in the
+     * same lookup so the pair is consistent and routing pays for one lookup, not two.
+     *
+     * @return the poller index, or {@link #NO_POLLER} if that call found the device offline.
+     */
+    public int lastPollerIndex()
+    {
+        return lastPollerIndex;
     }
 
     /**

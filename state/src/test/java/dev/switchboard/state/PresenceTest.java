@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -152,6 +154,56 @@ class PresenceTest
 
         writer.online(USER, 1, 3, 77, 1_000);
         assertEquals(77, reader.connectionId(USER, 1));
+        assertEquals(3, reader.lastPollerIndex());
         assertEquals(3, reader.pollerIndex(USER, 1));
+        assertEquals(Presence.NO_CONNECTION, reader.connectionId(USER, 2));
+        assertEquals(Presence.NO_POLLER, reader.lastPollerIndex());
+    }
+
+    @Test
+    void shouldGiveAReaderThreadConsistentRecordsWhileAWriterUpdates() throws Exception
+    {
+        state = TestStates.open(dir);
+        final Presence writer = state.newPresence();
+        final Presence reader = state.newPresence();
+        final int updates = 200_000;
+        final AtomicBoolean done = new AtomicBoolean();
+        final AtomicLong mismatches = new AtomicLong();
+        final AtomicLong online = new AtomicLong();
+
+        final Thread readerThread = new Thread(() ->
+        {
+            long previous = -1;
+            while (!done.get())
+            {
+                final long connectionId = reader.connectionId(USER, 1);
+                if (Presence.NO_CONNECTION != connectionId)
+                {
+                    online.incrementAndGet();
+                    // the writer pairs each connection with poller (id & 7): a torn record would break the pair
+                    if (reader.lastPollerIndex() != (int)(connectionId & 7) || connectionId < previous)
+                    {
+                        mismatches.incrementAndGet();
+                    }
+                    previous = connectionId;
+                }
+            }
+        });
+        readerThread.start();
+        for (long connectionId = 0; connectionId < updates; connectionId++)
+        {
+            writer.online(USER, 1, (int)(connectionId & 7), connectionId, connectionId);
+            if ((connectionId & 3) == 0)
+            {
+                writer.offline(USER, 1, connectionId, connectionId);
+            }
+        }
+        done.set(true);
+        readerThread.join(30_000);
+
+        assertFalse(readerThread.isAlive());
+        assertEquals(0, mismatches.get());
+        assertTrue(online.get() > 0);
+        assertEquals(updates - 1, reader.connectionId(USER, 1));
     }
 }
