@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Writes a file so that a reader sees either the old or the new content, never a torn one: write a temp file,
@@ -17,15 +22,31 @@ final class AtomicFiles
 {
     static final String TEMP_SUFFIX = ".tmp";
 
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
     private AtomicFiles()
     {
     }
 
     static void write(final Path target, final ByteBuffer content, final boolean sync) throws IOException
     {
+        write(target, content, sync, false);
+    }
+
+    /**
+     * As {@link #write(Path, ByteBuffer, boolean)}, readable by the owner only from the moment it exists when
+     * {@code ownerOnly} and the file system has POSIX permissions.
+     */
+    static void write(final Path target, final ByteBuffer content, final boolean sync, final boolean ownerOnly)
+        throws IOException
+    {
         final Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(
-            temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
+        Files.deleteIfExists(temp);
+        final Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        final FileAttribute<?>[] attributes = ownerOnly && POSIX ?
+            new FileAttribute<?>[]{ PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) } :
+            new FileAttribute<?>[0];
+        try (FileChannel channel = FileChannel.open(temp, options, attributes))
         {
             while (content.hasRemaining())
             {

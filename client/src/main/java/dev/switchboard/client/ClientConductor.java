@@ -49,6 +49,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private static final long MAX_SELECT_MS = 1000;
     private static final long WRITE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final int HEARTBEAT_TIMEOUT_MULTIPLE = 3;
+    private static final int MAX_UNSENT_READ_MARKS = 1024;
 
     private final ClientContext ctx;
     private final ClientStore store;
@@ -79,6 +80,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private boolean wantLogin;
     private boolean disconnectRequested;
     private long loginRequestId;
+    private long loginStartedNs;
+    private LoginInfo lastLoginInfo;
     private long backoffNs;
     private long nextConnectNs;
     private long lastReadNs;
@@ -253,9 +256,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         loginDeadlinesNs.add(clock.nanoTime() + ctx.requestTimeoutNs());
         if (State.LOGGED_IN == state)
         {
-            // Already logged in: answer from the current session.
-            final DeviceIdentity identity = store.identity();
-            completeLogin(new LoginInfo(identity.address(), 0, 0));
+            completeLogin(lastLoginInfo);
         }
         else if (State.CONNECTED == state)
         {
@@ -293,6 +294,11 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         }
         else
         {
+            // Read marks are advisory: while offline keep the latest ones, bounded, and send them after login.
+            if (unsentReadMarks.size() >= MAX_UNSENT_READ_MARKS)
+            {
+                unsentReadMarks.poll();
+            }
             unsentReadMarks.add(new long[]{ messageId, senderUserId, senderDeviceId });
         }
     }
@@ -430,6 +436,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     {
         final DeviceIdentity identity = store.identity();
         loginRequestId = requestIds.next();
+        loginStartedNs = clock.nanoTime();
         state = State.LOGGING_IN;
         if (reserve(CONTROL_FRAME_RESERVE))
         {
@@ -463,7 +470,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         state = State.LOGGED_IN;
         backoffNs = ctx.reconnectInitialBackoffNs();
         final int pending = (int)Math.min(Integer.MAX_VALUE, pendingCount);
-        completeLogin(new LoginInfo(new DeviceAddress(userId, deviceId), serverTimeMs, pending));
+        lastLoginInfo = new LoginInfo(new DeviceAddress(userId, deviceId), serverTimeMs, pending);
+        completeLogin(lastLoginInfo);
         notify(() -> listener.onLoggedIn(pending));
 
         resendPending();
@@ -743,6 +751,11 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     private void checkTimeouts(final long nowNs)
     {
+        if (State.LOGGING_IN == state && nowNs - loginStartedNs >= ctx.requestTimeoutNs())
+        {
+            // A login the server never answers: start over on a fresh connection.
+            requestDisconnect();
+        }
         for (final Iterator<Request> it = requests.values().iterator(); it.hasNext(); )
         {
             final Request request = it.next();

@@ -113,7 +113,10 @@ public final class ClientStore implements AutoCloseable
         try
         {
             AtomicFiles.write(
-                dir.resolve(IDENTITY_FILE), ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)), true);
+                dir.resolve(IDENTITY_FILE),
+                ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)),
+                true,
+                true);
         }
         catch (final IOException ex)
         {

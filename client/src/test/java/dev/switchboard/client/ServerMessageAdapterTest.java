@@ -1,0 +1,186 @@
+package dev.switchboard.client;
+
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.DeliverEncoder;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.LoginChallengeEncoder;
+import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.PresenceState;
+import dev.switchboard.codec.sbe.PresenceUpdateEncoder;
+import dev.switchboard.codec.sbe.ReceiptEncoder;
+import dev.switchboard.codec.sbe.ReceiptType;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServerMessageAdapterTest
+{
+    private final List<String> events = new ArrayList<>();
+    private final ServerMessageHandler handler = new ServerMessageHandler()
+    {
+        public void onDeliver(
+            final long messageId,
+            final long timestampMs,
+            final long fromUserId,
+            final int fromDeviceId,
+            final long groupId,
+            final DirectBuffer payload,
+            final int offset,
+            final int length)
+        {
+            final byte[] bytes = new byte[length];
+            payload.getBytes(offset, bytes);
+            events.add("deliver " + messageId + " " + fromUserId + "/" + fromDeviceId + " " + groupId + " " +
+                new String(bytes));
+        }
+
+        public void onLoginChallenge(final long requestId, final DirectBuffer nonce, final int offset, final int length)
+        {
+            events.add("challenge " + requestId + " " + length);
+        }
+
+        public void onError(final long requestId, final int templateId, final ErrorCode code, final String detail)
+        {
+            events.add("error " + requestId + " " + templateId + " " + code + " " + detail);
+        }
+
+        public void onReceipt(
+            final long messageId,
+            final long originalMessageId,
+            final long fromUserId,
+            final int fromDeviceId,
+            final ReceiptType receiptType,
+            final long timestampMs)
+        {
+            events.add("receipt " + messageId + " " + originalMessageId + " " + receiptType);
+        }
+    };
+    private final ServerMessageAdapter adapter = new ServerMessageAdapter(handler);
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+
+    @Test
+    void shouldDispatchWellFormedFrames()
+    {
+        final DeliverEncoder deliver = new DeliverEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .messageId(7)
+            .timestampMs(1)
+            .groupId(9);
+        deliver.from().userId(3).deviceId(2);
+        deliver.putPayload("hi".getBytes(), 0, 2);
+        adapter.onFrame(buffer, 0, frame(deliver.encodedLength()));
+
+        final LoginChallengeEncoder challenge = new LoginChallengeEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(11)
+            .putNonce(new byte[32], 0, 32);
+        adapter.onFrame(buffer, 0, frame(challenge.encodedLength()));
+
+        final ErrorEncoder error = new ErrorEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(12)
+            .templateId(10)
+            .code(ErrorCode.QUEUE_FULL)
+            .detail("full");
+        adapter.onFrame(buffer, 0, frame(error.encodedLength()));
+
+        assertEquals(List.of("deliver 7 3/2 9 hi", "challenge 11 32", "error 12 10 QUEUE_FULL full"), events);
+        assertEquals(0, adapter.rejectedFrames());
+    }
+
+    @Test
+    void shouldCountVarDataRunningPastTheFrameEnd()
+    {
+        final DeliverEncoder deliver = new DeliverEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .messageId(7);
+        deliver.putPayload(new byte[100], 0, 100);
+        final int length = frame(deliver.encodedLength());
+
+        adapter.onFrame(buffer, 0, length - 1);
+
+        assertTrue(events.isEmpty());
+        assertEquals(1, adapter.rejectedFrames());
+    }
+
+    @Test
+    void shouldCountShortBlockWrongSchemaAndUnknownEnum()
+    {
+        final ReceiptEncoder receipt = new ReceiptEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .messageId(1)
+            .receiptType(ReceiptType.READ);
+        final int length = frame(receipt.encodedLength());
+        buffer.putByte(Sofh.HEADER_LENGTH + 8 + ReceiptEncoder.receiptTypeEncodingOffset(), (byte)9);
+        adapter.onFrame(buffer, 0, length);
+
+        buffer.putByte(Sofh.HEADER_LENGTH + 8 + ReceiptEncoder.receiptTypeEncodingOffset(), (byte)ReceiptType.READ.value());
+        buffer.putShort(Sofh.HEADER_LENGTH, (short)4);
+        adapter.onFrame(buffer, 0, length);
+
+        buffer.putShort(Sofh.HEADER_LENGTH, (short)ReceiptEncoder.BLOCK_LENGTH);
+        buffer.putShort(Sofh.HEADER_LENGTH + 4, (short)999);
+        adapter.onFrame(buffer, 0, length);
+
+        buffer.putShort(Sofh.HEADER_LENGTH + 4, (short)MessageHeaderEncoder.SCHEMA_ID);
+        adapter.onFrame(buffer, 0, length);
+
+        assertEquals(List.of("receipt 1 0 READ"), events);
+        assertEquals(3, adapter.rejectedFrames());
+    }
+
+    @Test
+    void shouldIgnoreTemplatesItDoesNotHandle()
+    {
+        final PresenceUpdateEncoder presence = new PresenceUpdateEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .userId(1)
+            .state(PresenceState.ONLINE);
+
+        adapter.onFrame(buffer, 0, frame(presence.encodedLength()));
+
+        assertEquals(1, adapter.ignoredFrames());
+        assertEquals(0, adapter.rejectedFrames());
+    }
+
+    @Test
+    void shouldNeverThrowOnRandomFrames()
+    {
+        final Random random = new Random(42);
+        final byte[] bytes = new byte[256];
+        final UnsafeBuffer randomBuffer = new UnsafeBuffer(bytes);
+        for (int i = 0; i < 100_000; i++)
+        {
+            random.nextBytes(bytes);
+            final int length = random.nextInt(bytes.length + 1);
+            if (random.nextBoolean())
+            {
+                // Make most frames get past the header checks so the body checks are exercised.
+                randomBuffer.putShort(Sofh.ENCODING_TYPE_OFFSET, (short)Sofh.SBE_LITTLE_ENDIAN_ENCODING,
+                    java.nio.ByteOrder.BIG_ENDIAN);
+                randomBuffer.putShort(Sofh.HEADER_LENGTH + 2, (short)(1 + random.nextInt(63)));
+                randomBuffer.putShort(Sofh.HEADER_LENGTH + 4, (short)MessageHeaderEncoder.SCHEMA_ID);
+                randomBuffer.putShort(Sofh.HEADER_LENGTH + 6, (short)1);
+                randomBuffer.putShort(Sofh.HEADER_LENGTH, (short)random.nextInt(64));
+            }
+            adapter.onFrame(randomBuffer, 0, length);
+        }
+        assertTrue(adapter.rejectedFrames() > 0);
+    }
+
+    private int frame(final int bodyLength)
+    {
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
+        Sofh.write(buffer, 0, messageLength);
+        return Sofh.HEADER_LENGTH + messageLength;
+    }
+}
