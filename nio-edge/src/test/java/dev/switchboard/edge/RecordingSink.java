@@ -23,6 +23,8 @@ final class RecordingSink implements InboundFrameSink
     boolean acceptOpens = true;
     boolean acceptFrames = true;
     boolean acceptCloses = true;
+    boolean keepFrames = true;
+    long frameCount;
     int refusals;
 
     public boolean onConnectionOpened(final int pollerIndex, final long connectionId, final long remoteAddress)
@@ -45,9 +47,13 @@ final class RecordingSink implements InboundFrameSink
             refusals++;
             return false;
         }
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(offset, bytes);
-        frames.add(new Frame(connectionId, bytes));
+        frameCount++;
+        if (keepFrames)
+        {
+            final byte[] bytes = new byte[length];
+            buffer.getBytes(offset, bytes);
+            frames.add(new Frame(connectionId, bytes));
+        }
         return true;
     }
 

@@ -1,0 +1,109 @@
+package dev.switchboard.edge;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class EdgeRunnerTest
+{
+    @Test
+    void shouldEchoFramesWithPollersOnTheirOwnThreads() throws IOException
+    {
+        final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        final Queue<Long> closed = new ConcurrentLinkedQueue<>();
+        final AtomicInteger opened = new AtomicInteger();
+        final Edge[] edgeRef = new Edge[1];
+        final InboundFrameSink echo = new InboundFrameSink()
+        {
+            public boolean onConnectionOpened(final int pollerIndex, final long connectionId, final long address)
+            {
+                opened.incrementAndGet();
+                return true;
+            }
+
+            public boolean onFrame(
+                final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int offset,
+                final int length)
+            {
+                return edgeRef[0].outboundFor(connectionId).send(connectionId, buffer, offset, length);
+            }
+
+            public boolean onConnectionClosed(final int pollerIndex, final long connectionId)
+            {
+                closed.add(connectionId);
+                return true;
+            }
+        };
+        final EdgeContext ctx = new EdgeContext()
+            .bindAddress("127.0.0.1")
+            .port(0)
+            .pollerCount(2)
+            .outboundCapacity(1024 * 1024)
+            .idleStrategySupplier(YieldingIdleStrategy::new);
+
+        final TestClient[] clients = new TestClient[4];
+        try (Edge edge = new Edge(ctx, echo, errors::add))
+        {
+            edgeRef[0] = edge;
+            edge.start();
+            for (int i = 0; i < clients.length; i++)
+            {
+                clients[i] = new TestClient(edge.boundPort());
+            }
+            final byte[] frame = Frames.register(1, "+4915123456789");
+            for (int round = 0; round < 50; round++)
+            {
+                for (final TestClient client : clients)
+                {
+                    client.send(frame);
+                }
+            }
+            for (final TestClient client : clients)
+            {
+                await(() -> 50 == client.frames().size());
+                assertEquals(new UnsafeBuffer(frame), new UnsafeBuffer(client.frames().get(49)));
+            }
+            assertEquals(clients.length, opened.get());
+            clients[0].close();
+            await(() -> 1 == closed.size());
+        }
+        finally
+        {
+            for (final TestClient client : clients)
+            {
+                if (null != client)
+                {
+                    client.close();
+                }
+            }
+        }
+
+        assertEquals(clients.length, closed.size());
+        assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    private static void await(final BooleanSupplier condition)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail("condition not met in time");
+            }
+            Thread.yield();
+        }
+    }
+}
