@@ -451,6 +451,17 @@ public final class Journal implements AutoCloseable
         return reclaimedSegments;
     }
 
+    /** Sum of the entries accounted to segments; equals {@link #liveEntries()} unless the accounting broke. */
+    long segmentLiveRefs()
+    {
+        long refs = 0;
+        for (final Segment segment : segments)
+        {
+            refs += segment.liveRefs;
+        }
+        return refs;
+    }
+
     /** Forces what is pending under the sync policy and unmaps every segment. */
     public void close()
     {
@@ -577,7 +588,8 @@ public final class Journal implements AutoCloseable
     private int reserve(final int recordLength)
     {
         final int alignedLength = RecordDescriptor.aligned(recordLength);
-        if (tailOffset + alignedLength > tail.length)
+        // a roll may compact into the new tail and fill it, hence the loop
+        while (tailOffset + alignedLength > tail.length)
         {
             rollSegment();
         }

@@ -1,0 +1,166 @@
+package dev.switchboard.journal;
+
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.CachedEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JournalDiskBoundTest
+{
+    private static final long NOW_MS = 1_700_000_000_000L;
+    private static final int SEGMENT_LENGTH = 64 * 1024;
+    private static final int RECIPIENTS = 8;
+    private static final int WINDOW = 64;
+    private static final int STUCK = 5;
+
+    @TempDir
+    File dir;
+
+    private final CachedEpochClock clock = new CachedEpochClock();
+    private Journal journal;
+
+    @AfterEach
+    void after()
+    {
+        CloseHelper.close(journal);
+    }
+
+    private JournalContext context()
+    {
+        clock.update(NOW_MS);
+        return new JournalContext()
+            .dataDir(dir)
+            .segmentLength(SEGMENT_LENGTH)
+            .maxPayloadLength(1024)
+            .syncPolicy(SyncPolicy.NONE)
+            .epochClock(clock);
+    }
+
+    private static int segmentFiles(final File dir)
+    {
+        return dir.listFiles((d, name) -> name.endsWith(Segment.SUFFIX)).length;
+    }
+
+    @Test
+    void shouldKeepTheSegmentCountBoundedUnderSteadyAppendAndAckWithAFewStuckRecords()
+    {
+        journal = Journal.open(context());
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[200]);
+        // recipients that never come back online: their records must not pin the segments they were written to
+        for (int i = 1; i <= STUCK; i++)
+        {
+            assertEquals(Journal.OK, journal.append(1_000 + i, 1, i, 1, 1, 0, NOW_MS, 1, payload, 0, 200));
+        }
+
+        final int appends = 200_000;
+        int maxSegments = 0;
+        for (long id = STUCK + 1; id <= appends; id++)
+        {
+            payload.putLong(0, id);
+            assertEquals(Journal.OK, journal.append(id % RECIPIENTS, 2, id, 1, 1, 0, NOW_MS, 1, payload, 0, 200));
+            final long acked = id - WINDOW;
+            if (acked > STUCK)
+            {
+                assertTrue(journal.delete(acked % RECIPIENTS, 2, acked));
+            }
+            maxSegments = Math.max(maxSegments, journal.segmentCount());
+        }
+
+        // 200,000 records of ~280 bytes are ~850 segments' worth; the live data fits in one
+        assertTrue(maxSegments <= 4, "max segments " + maxSegments);
+        assertTrue(journal.reclaimedSegments() > 800, "reclaimed " + journal.reclaimedSegments());
+        assertTrue(journal.compactedRecords() > 0);
+        assertEquals(journal.segmentCount(), segmentFiles(dir));
+        assertEquals(STUCK + WINDOW, journal.liveEntries());
+        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+        journal.close();
+
+        journal = Journal.open(context());
+        assertEquals(STUCK + WINDOW, journal.liveEntries());
+        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+        for (int i = 1; i <= STUCK; i++)
+        {
+            final CollectingHandler handler = new CollectingHandler();
+            assertEquals(1, journal.read(1_000 + i, 1, 0, 10, handler));
+            assertEquals(List.of((long)i), handler.messageIds);
+        }
+        final CollectingHandler recent = new CollectingHandler();
+        journal.read(appends % RECIPIENTS, 2, 0, 100, recent);
+        assertEquals(WINDOW / RECIPIENTS, recent.messageIds.size());
+        assertEquals(appends, (long)recent.messageIds.get(recent.messageIds.size() - 1));
+    }
+
+    @Test
+    void shouldCompactAPinnedSegmentEvenWhenItIsMostlyLive()
+    {
+        journal = Journal.open(context());
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[200]);
+        long id = 0;
+        // fill most of a segment with records for a recipient that stays offline
+        while (journal.segmentCount() == 1)
+        {
+            id++;
+            journal.append(7, 7, id, 1, 1, 0, NOW_MS, 1, payload, 0, 200);
+        }
+        final long offline = id;
+        int maxSegments = 0;
+        for (int i = 0; i < 20_000; i++)
+        {
+            id++;
+            journal.append(8, 8, id, 1, 1, 0, NOW_MS, 1, payload, 0, 200);
+            assertTrue(journal.delete(8, 8, id));
+            maxSegments = Math.max(maxSegments, journal.segmentCount());
+        }
+
+        assertTrue(maxSegments <= 4, "max segments " + maxSegments);
+        assertEquals(offline, journal.count(7, 7));
+        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+        journal.close();
+        journal = Journal.open(context());
+        assertEquals(offline, journal.count(7, 7));
+        final CollectingHandler handler = new CollectingHandler();
+        journal.read(7, 7, 0, Integer.MAX_VALUE, handler);
+        for (int i = 0; i < handler.messageIds.size(); i++)
+        {
+            assertEquals(i + 1, (long)handler.messageIds.get(i));
+        }
+    }
+
+    @Test
+    void shouldKeepUnacknowledgedRecordsThroughCompactionAndReopen()
+    {
+        journal = Journal.open(context());
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[200]);
+        final int last = 20_000;
+        for (long id = 1; id <= last; id++)
+        {
+            payload.putLong(0, id);
+            assertEquals(Journal.OK, journal.append(id % 4, 1, id, 9, 1, id, NOW_MS, 1, payload, 0, 200));
+            if ((id - 1) % 10 != 0 && id > 1)
+            {
+                assertTrue(journal.delete((id - 1) % 4, 1, id - 1));
+            }
+        }
+        assertEquals(last / 10, journal.liveEntries());
+        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+        journal.close();
+
+        journal = Journal.open(context());
+        assertEquals(last / 10, journal.liveEntries(), journal.recoveryReport().toString());
+        for (long id = 10; id <= last; id += 10)
+        {
+            final CollectingHandler handler = new CollectingHandler();
+            journal.read(id % 4, 1, id - 1, 1, handler);
+            assertEquals(List.of(id), handler.messageIds);
+            assertEquals(id, handler.correlationIds.get(0));
+        }
+    }
+}
