@@ -83,7 +83,8 @@ public final class SwitchboardState implements AutoCloseable
                 .constantKeySizeBySample(new LongRef())
                 .valueMarshaller(PushTokenRecordMarshaller.INSTANCE)
                 .averageValueSize(1 + ctx.averagePushTokenLength())
-                .entries(ctx.deviceEntries()),
+                // about one pushable device per account: desktop and web devices usually register none
+                .entries(ctx.maxAccounts()),
             PUSH_TOKENS_FILE));
         presence = track(open(
             ChronicleMapBuilder.of(LongRef.class, PresenceRecord.class)
