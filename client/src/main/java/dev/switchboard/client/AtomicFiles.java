@@ -23,6 +23,9 @@ final class AtomicFiles
     static final String TEMP_SUFFIX = ".tmp";
 
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final FileAttribute<?>[] NO_ATTRIBUTES = new FileAttribute<?>[0];
+    private static final FileAttribute<?>[] OWNER_ONLY =
+        { PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) };
 
     private AtomicFiles()
     {
@@ -43,9 +46,7 @@ final class AtomicFiles
         final Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
         Files.deleteIfExists(temp);
         final Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        final FileAttribute<?>[] attributes = ownerOnly && POSIX ?
-            new FileAttribute<?>[]{ PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) } :
-            new FileAttribute<?>[0];
+        final FileAttribute<?>[] attributes = ownerOnly && POSIX ? OWNER_ONLY : NO_ATTRIBUTES;
         try (FileChannel channel = FileChannel.open(temp, options, attributes))
         {
             while (content.hasRemaining())

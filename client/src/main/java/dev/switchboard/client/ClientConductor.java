@@ -73,6 +73,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private final RequestIds requestIds;
 
     private volatile boolean running = true;
+    private AutoCloseable closeOnExit;
     private volatile State state = State.DISCONNECTED;
     private SocketChannel channel;
     private SelectionKey selectionKey;
@@ -160,6 +161,11 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         return adapter.rejectedFrames();
     }
 
+    void closeOnExit(final AutoCloseable resource)
+    {
+        closeOnExit = resource;
+    }
+
     void stop()
     {
         running = false;
@@ -192,6 +198,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             }
             failAll(new CancellationException("client closed"));
             CloseHelper.quietClose(selector);
+            CloseHelper.quietClose(closeOnExit);
         }
     }
 
@@ -328,8 +335,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         {
             newChannel = SocketChannel.open();
             newChannel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            newChannel.socket().connect(
-                new InetSocketAddress(ctx.host(), ctx.port()), (int)TimeUnit.NANOSECONDS.toMillis(ctx.connectTimeoutNs()));
+            final int connectTimeoutMs = (int)TimeUnit.NANOSECONDS.toMillis(ctx.connectTimeoutNs());
+            newChannel.socket().connect(new InetSocketAddress(ctx.host(), ctx.port()), connectTimeoutMs);
             newChannel.configureBlocking(false);
             selectionKey = newChannel.register(selector, SelectionKey.OP_READ);
             channel = newChannel;
@@ -471,8 +478,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         backoffNs = ctx.reconnectInitialBackoffNs();
         final int pending = (int)Math.min(Integer.MAX_VALUE, pendingCount);
         lastLoginInfo = new LoginInfo(new DeviceAddress(userId, deviceId), serverTimeMs, pending);
-        completeLogin(lastLoginInfo);
         notify(() -> listener.onLoggedIn(pending));
+        completeLogin(lastLoginInfo);
 
         resendPending();
         for (final Request request : requests.values())

@@ -16,7 +16,7 @@ public interface ClientListener
     }
 
     /**
-     * A message for this device, handed once; it is acknowledged to the server when this returns.
+     * A message for this device, handed once; it is acknowledged to the server when this returns, or throws.
      */
     default void onMessage(final IncomingMessage message)
     {

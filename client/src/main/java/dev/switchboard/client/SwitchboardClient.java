@@ -256,6 +256,12 @@ public final class SwitchboardClient implements AutoCloseable
         }
         closed = true;
         conductor.stop();
+        if (Thread.currentThread() == ioThread)
+        {
+            // Closed from a callback: the I/O thread closes the store itself when its loop ends.
+            conductor.closeOnExit(store);
+            return;
+        }
         try
         {
             ioThread.join();

@@ -86,6 +86,7 @@ final class FakeServer implements AutoCloseable
     final BlockingQueue<Integer> logouts = new LinkedBlockingQueue<>();
     private volatile boolean ackSends = true;
     private volatile boolean answerPings = true;
+    private volatile boolean closeOnAccept;
     private volatile Socket current;
     private volatile OutputStream out;
     private volatile boolean closed;
@@ -132,6 +133,14 @@ final class FakeServer implements AutoCloseable
     void ackSends(final boolean ackSends)
     {
         this.ackSends = ackSends;
+    }
+
+    /**
+     * Accept and at once close every connection, as an overloaded or restarting server would.
+     */
+    void closeOnAccept(final boolean closeOnAccept)
+    {
+        this.closeOnAccept = closeOnAccept;
     }
 
     void answerPings(final boolean answerPings)
@@ -245,6 +254,10 @@ final class FakeServer implements AutoCloseable
                 current = socket;
                 out = socket.getOutputStream();
                 final int connection = connections.incrementAndGet();
+                if (closeOnAccept)
+                {
+                    continue;
+                }
                 serve(socket.getInputStream(), connection);
             }
             catch (final IOException ex)
@@ -405,7 +418,8 @@ final class FakeServer implements AutoCloseable
             case ReadMarkDecoder.TEMPLATE_ID ->
             {
                 final ReadMarkDecoder decoder = new ReadMarkDecoder().wrap(buffer, offset, blockLength, version);
-                readMarks.add(new long[]{ decoder.messageId(), decoder.sender().userId(), decoder.sender().deviceId() });
+                readMarks.add(
+                    new long[]{ decoder.messageId(), decoder.sender().userId(), decoder.sender().deviceId() });
             }
             case PingDecoder.TEMPLATE_ID ->
             {

@@ -120,10 +120,11 @@ class ServerMessageAdapterTest
             .messageId(1)
             .receiptType(ReceiptType.READ);
         final int length = frame(receipt.encodedLength());
-        buffer.putByte(Sofh.HEADER_LENGTH + 8 + ReceiptEncoder.receiptTypeEncodingOffset(), (byte)9);
+        final int receiptTypeOffset = Sofh.HEADER_LENGTH + 8 + ReceiptEncoder.receiptTypeEncodingOffset();
+        buffer.putByte(receiptTypeOffset, (byte)9);
         adapter.onFrame(buffer, 0, length);
 
-        buffer.putByte(Sofh.HEADER_LENGTH + 8 + ReceiptEncoder.receiptTypeEncodingOffset(), (byte)ReceiptType.READ.value());
+        buffer.putByte(receiptTypeOffset, (byte)ReceiptType.READ.value());
         buffer.putShort(Sofh.HEADER_LENGTH, (short)4);
         adapter.onFrame(buffer, 0, length);
 

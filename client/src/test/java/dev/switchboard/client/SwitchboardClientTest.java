@@ -165,9 +165,9 @@ class SwitchboardClientTest
         server.dropConnection();
 
         await(() -> 2 == server.logins());
-        await(client::isLoggedIn);
+        await(() -> 2 == listener.loggedIn.get());
+        assertTrue(client.isLoggedIn());
         assertEquals(1, listener.disconnected.get());
-        assertEquals(2, listener.loggedIn.get());
         final FakeServer.ReceivedSend resent = server.sends.poll(TIMEOUT_S, TimeUnit.SECONDS);
         assertEquals(clientMsgId, resent.clientMsgId());
         assertEquals(2, resent.connection());
@@ -191,6 +191,50 @@ class SwitchboardClientTest
         server = FakeServer.onPort(port, server);
         assertNotNull(login.get(TIMEOUT_S, TimeUnit.SECONDS));
         assertTrue(client.isLoggedIn());
+    }
+
+    @Test
+    void shouldBackOffExponentiallyWhileTheServerDropsEveryConnection() throws Exception
+    {
+        registeredClient().close();
+        server.closeOnAccept(true);
+        final int before = server.connections();
+
+        final SwitchboardClient client = open(context()
+            .reconnectInitialBackoff(50, TimeUnit.MILLISECONDS)
+            .reconnectMaxBackoff(400, TimeUnit.MILLISECONDS));
+        client.login();
+        Thread.sleep(1_000);
+
+        // 50, 100, 200, 400, 400 ms apart: about 5 attempts a second, where no backoff would make hundreds.
+        final int attempts = server.connections() - before;
+        assertTrue(attempts >= 2 && attempts <= 8, "attempts " + attempts);
+        assertFalse(client.isLoggedIn());
+
+        server.closeOnAccept(false);
+        await(client::isLoggedIn);
+    }
+
+    @Test
+    void shouldCloseFromACallback() throws Exception
+    {
+        final CompletableFuture<Void> closedInCallback = new CompletableFuture<>();
+        final SwitchboardClient[] holder = new SwitchboardClient[1];
+        final ClientListener closingListener = new ClientListener()
+        {
+            public void onMessage(final IncomingMessage message)
+            {
+                holder[0].close();
+                closedInCallback.complete(null);
+            }
+        };
+        holder[0] = loggedInClient(context().listener(closingListener));
+
+        server.deliver(1, 2, 3, new byte[0]);
+
+        closedInCallback.get(TIMEOUT_S, TimeUnit.SECONDS);
+        await(() -> !holder[0].isConnected());
+        assertThrows(IllegalStateException.class, () -> holder[0].send(1, 1, new byte[0]));
     }
 
     @Test
