@@ -38,6 +38,9 @@ public final class EdgeConfiguration
     public static final String MAX_REJECTS_PROP_NAME = "switchboard.edge.max.rejects";
     public static final int MAX_REJECTS_DEFAULT = 8;
 
+    public static final String READ_CHUNK_LENGTH_PROP_NAME = "switchboard.edge.read.chunk.length";
+    public static final int READ_CHUNK_LENGTH_DEFAULT = 4 * 1024;
+
     public static final String WRITE_CHUNK_LENGTH_PROP_NAME = "switchboard.edge.write.chunk.length";
     public static final int WRITE_CHUNK_LENGTH_DEFAULT = 16 * 1024;
 
@@ -103,6 +106,11 @@ public final class EdgeConfiguration
     public static int maxRejectsBeforeDisconnect()
     {
         return Integer.getInteger(MAX_REJECTS_PROP_NAME, MAX_REJECTS_DEFAULT);
+    }
+
+    public static int readChunkLength()
+    {
+        return SystemUtil.getSizeAsInt(READ_CHUNK_LENGTH_PROP_NAME, READ_CHUNK_LENGTH_DEFAULT);
     }
 
     public static int writeChunkLength()

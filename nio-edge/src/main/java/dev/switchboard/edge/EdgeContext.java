@@ -28,6 +28,7 @@ public final class EdgeContext
     private long idleTimeoutNs = EdgeConfiguration.idleTimeoutNs();
     private long deadTimeoutNs = EdgeConfiguration.deadTimeoutNs();
     private int maxRejectsBeforeDisconnect = EdgeConfiguration.maxRejectsBeforeDisconnect();
+    private int readChunkLength = EdgeConfiguration.readChunkLength();
     private int writeChunkLength = EdgeConfiguration.writeChunkLength();
     private int maxPooledChunks = EdgeConfiguration.maxPooledChunks();
     private int maxPendingWriteBytes = EdgeConfiguration.maxPendingWriteBytes();
@@ -76,6 +77,10 @@ public final class EdgeContext
             throw new IllegalArgumentException("deadTimeoutNs must exceed idleTimeoutNs: " + deadTimeoutNs);
         }
         requirePositive("maxRejectsBeforeDisconnect", maxRejectsBeforeDisconnect);
+        if (readChunkLength < 64 || readChunkLength > maxFrameLength)
+        {
+            throw new IllegalArgumentException("readChunkLength outside [64, maxFrameLength]: " + readChunkLength);
+        }
         requirePositive("writeChunkLength", writeChunkLength);
         requirePositive("maxPendingWriteBytes", maxPendingWriteBytes);
         if (maxPooledChunks < 0)
@@ -215,6 +220,21 @@ public final class EdgeContext
     public int maxRejectsBeforeDisconnect()
     {
         return maxRejectsBeforeDisconnect;
+    }
+
+    /**
+     * Size of the small pooled buffer that holds a partial frame; a partial frame longer than this borrows a
+     * buffer of {@link #maxFrameLength()} instead.
+     */
+    public EdgeContext readChunkLength(final int readChunkLength)
+    {
+        this.readChunkLength = readChunkLength;
+        return this;
+    }
+
+    public int readChunkLength()
+    {
+        return readChunkLength;
     }
 
     /** Size of one pooled buffer holding unwritten output. */

@@ -60,7 +60,8 @@ public final class EdgePoller implements Agent
     private final AtomicInteger openConnections;
     private final FrameDecoder decoder;
     private final FrameValidator validator;
-    private final ChunkPool inboundPool;
+    private final ChunkPool smallInboundPool;
+    private final ChunkPool largeInboundPool;
     private final ChunkPool outboundPool;
     private final ByteBuffer readByteBuffer;
     private final UnsafeBuffer readBuffer;
@@ -144,7 +145,8 @@ public final class EdgePoller implements Agent
         newConnections = new OneToOneConcurrentArrayQueue<>(ctx.acceptQueueCapacity());
         decoder = new FrameDecoder(maxFrameLength);
         validator = new FrameValidator(maxFrameLength);
-        inboundPool = new ChunkPool(maxFrameLength, ctx.maxPooledChunks());
+        smallInboundPool = new ChunkPool(ctx.readChunkLength(), ctx.maxPooledChunks());
+        largeInboundPool = new ChunkPool(maxFrameLength, ctx.maxPooledChunks());
         outboundPool = new ChunkPool(ctx.writeChunkLength(), ctx.maxPooledChunks());
         readByteBuffer = ByteBuffer.allocateDirect(maxFrameLength);
         readBuffer = new UnsafeBuffer(readByteBuffer);
@@ -433,9 +435,10 @@ public final class EdgePoller implements Agent
             return;
         }
 
-        final Chunk chunk = connection.inbound;
+        Chunk chunk = connection.inbound;
         if (null != chunk)
         {
+            chunk = growForDeclaredFrame(connection, chunk);
             if (chunk.space() == 0)
             {
                 errors++;
@@ -474,8 +477,8 @@ public final class EdgePoller implements Agent
             if (consumed < bytesRead && !connection.is(Connection.CLOSED))
             {
                 // Keep the rest (a partial frame, or frames the sink refused) only as long as it exists.
-                final Chunk kept = inboundPool.borrow();
                 final int remaining = bytesRead - consumed;
+                final Chunk kept = borrowInbound(Math.max(remaining, declaredLength(readBuffer, consumed, remaining)));
                 kept.buffer.putBytes(0, readBuffer, consumed, remaining);
                 kept.writePosition = remaining;
                 connection.inbound = kept;
@@ -484,6 +487,59 @@ public final class EdgePoller implements Agent
                     addStalled(connection);
                 }
             }
+        }
+    }
+
+    /**
+     * A partial frame that declares more than its small chunk holds moves to a frame-sized one; most partial frames
+     * are small, so most connections holding one cost only the small chunk.
+     */
+    private Chunk growForDeclaredFrame(final Connection connection, final Chunk chunk)
+    {
+        final int pending = chunk.pending();
+        final int declared = declaredLength(chunk.buffer, chunk.readPosition, pending);
+        if (declared <= chunk.capacity() - chunk.readPosition)
+        {
+            return chunk;
+        }
+        final Chunk larger = borrowInbound(declared);
+        larger.buffer.putBytes(0, chunk.buffer, chunk.readPosition, pending);
+        larger.writePosition = pending;
+        releaseInbound(chunk);
+        connection.inbound = larger;
+
+        return larger;
+    }
+
+    /**
+     * Length the next frame declares, or 0 when its length is not yet readable or out of range (the decoder then
+     * reports the corrupt stream).
+     */
+    private int declaredLength(final DirectBuffer buffer, final int offset, final int available)
+    {
+        if (available < Integer.BYTES)
+        {
+            return 0;
+        }
+        final int declared = Sofh.frameLength(buffer, offset);
+
+        return declared > 0 && declared <= maxFrameLength ? declared : 0;
+    }
+
+    private Chunk borrowInbound(final int length)
+    {
+        return length <= smallInboundPool.chunkLength() ? smallInboundPool.borrow() : largeInboundPool.borrow();
+    }
+
+    private void releaseInbound(final Chunk chunk)
+    {
+        if (chunk.capacity() == smallInboundPool.chunkLength())
+        {
+            smallInboundPool.release(chunk);
+        }
+        else
+        {
+            largeInboundPool.release(chunk);
         }
     }
 
@@ -509,7 +565,7 @@ public final class EdgePoller implements Agent
         if (chunk.pending() == 0)
         {
             connection.inbound = null;
-            inboundPool.release(chunk);
+            releaseInbound(chunk);
         }
         else if (connection.is(Connection.INBOUND_STALLED))
         {
@@ -720,6 +776,12 @@ public final class EdgePoller implements Agent
             {
                 continue;
             }
+            if (connection.is(Connection.INBOUND_STALLED))
+            {
+                // The edge stopped reading, not the client: silence is ours.
+                connection.lastReceiveNs = nowNs;
+                continue;
+            }
             final long silentNs = nowNs - connection.lastReceiveNs;
             if (silentNs >= deadTimeoutNs)
             {
@@ -915,7 +977,7 @@ public final class EdgePoller implements Agent
         CloseHelper.quietClose(connection.channel);
         if (null != connection.inbound)
         {
-            inboundPool.release(connection.inbound);
+            releaseInbound(connection.inbound);
             connection.inbound = null;
         }
         Chunk chunk = connection.outboundHead;
@@ -1011,11 +1073,13 @@ public final class EdgePoller implements Agent
         return rejectDisconnects;
     }
 
+    /** Bytes read from sockets. */
     public long bytesIn()
     {
         return bytesIn;
     }
 
+    /** Bytes written to sockets. */
     public long bytesOut()
     {
         return bytesOut;
@@ -1039,6 +1103,7 @@ public final class EdgePoller implements Agent
         return idleCloses;
     }
 
+    /** Pings from clients, answered with a Pong. */
     public long pingsIn()
     {
         return pingsIn;
@@ -1071,6 +1136,6 @@ public final class EdgePoller implements Agent
     /** Pooled buffers lent to connections now, inbound and outbound. */
     public int borrowedChunks()
     {
-        return inboundPool.borrowed() + outboundPool.borrowed();
+        return smallInboundPool.borrowed() + largeInboundPool.borrowed() + outboundPool.borrowed();
     }
 }

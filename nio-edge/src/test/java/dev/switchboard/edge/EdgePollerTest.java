@@ -88,6 +88,48 @@ class EdgePollerTest
     }
 
     @Test
+    void shouldReassembleLargeFramesArrivingInPieces() throws IOException
+    {
+        fixture = new EdgeFixture(new EdgeContext().readChunkLength(1024));
+        final TestClient[] client = new TestClient[1];
+        fixture.connectAndOpen(client);
+        final byte[][] frames = { Frames.send(1, 100), Frames.send(2, 60_000), Frames.send(3, 3_000), Frames.logout(4) };
+        final byte[] stream = Frames.concat(frames);
+        final int[] pieces = { 50, 3, 900, 1_500, 20_000, 37_000, 20, 3_100, stream.length };
+
+        int position = 0;
+        for (final int piece : pieces)
+        {
+            final int length = Math.min(piece, stream.length - position);
+            final long bytesBefore = fixture.poller().bytesIn();
+            client[0].send(stream, position, length);
+            position += length;
+            fixture.awaitTrue(() -> fixture.poller().bytesIn() == bytesBefore + length);
+        }
+        fixture.awaitTrue(() -> frames.length == fixture.sink.frames.size());
+
+        for (int i = 0; i < frames.length; i++)
+        {
+            assertArrayEquals(frames[i], fixture.sink.frames.get(i).bytes());
+        }
+        assertEquals(0, fixture.poller().borrowedChunks());
+    }
+
+    @Test
+    void shouldCloseAStreamDeclaringAFrameShorterThanItsHeader() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        final long connectionId = fixture.connectAndOpen(client);
+
+        client[0].send(Frames.concat(Frames.logout(1), new byte[] { 0, 0, 0, 2, 0x5B, (byte)0xE0 }));
+        fixture.awaitTrue(() -> client[0].isEndOfStream() && fixture.sink.closed.contains(connectionId));
+
+        assertEquals(1, fixture.sink.frames.size());
+        assertEquals(ErrorCode.MALFORMED_FRAME, Frames.errorCode(client[0].frames().get(0)));
+    }
+
+    @Test
     void shouldAnswerOversizeFrameWithFrameTooLargeAndClose() throws IOException
     {
         fixture = new EdgeFixture();

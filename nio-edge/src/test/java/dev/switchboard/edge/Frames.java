@@ -9,6 +9,7 @@ import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
+import dev.switchboard.codec.sbe.SendEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.ByteArrayOutputStream;
@@ -45,6 +46,22 @@ final class Frames
             .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
             .requestId(requestId)
             .phone(phone);
+        return finish(buffer, encoder.encodedLength());
+    }
+
+    static byte[] send(final long clientMsgId, final int payloadLength)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[payloadLength + 128]);
+        final byte[] payload = new byte[payloadLength];
+        for (int i = 0; i < payloadLength; i++)
+        {
+            payload[i] = (byte)(i * 31 + clientMsgId);
+        }
+        final SendEncoder encoder = new SendEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .clientMsgId(clientMsgId);
+        encoder.to().userId(42).deviceId(1);
+        encoder.putPayload(payload, 0, payloadLength);
         return finish(buffer, encoder.encodedLength());
     }
 
