@@ -54,19 +54,18 @@ public final class SwitchboardState implements AutoCloseable
     private final boolean wasRecovered;
     private final LongRef metaKey = new LongRef();
     private final LongRef metaValue = new LongRef();
-    private boolean recover;
     private boolean isClosed;
 
     private SwitchboardState(final StateContext ctx)
     {
         this.ctx = ctx;
         // the small meta table is always recovered; it says whether the others were closed cleanly
-        recover = true;
-        meta = track(longToLong("meta", META_FILE, META_ENTRIES));
-        recover = ctx.recoverOnOpen() || !readAndClearCleanClose();
+        meta = track(longToLong("meta", META_FILE, META_ENTRIES, true));
+        final boolean recover = ctx.recoverOnOpen() || !readAndClearCleanClose();
         wasRecovered = recover;
-        accountsByPhone = track(longToLong("accounts-by-phone", ACCOUNTS_BY_PHONE_FILE, ctx.maxAccounts()));
-        accountsById = track(longToLong("accounts-by-id", ACCOUNTS_BY_ID_FILE, ctx.maxAccounts()));
+        accountsByPhone = track(longToLong(
+            "accounts-by-phone", ACCOUNTS_BY_PHONE_FILE, ctx.maxAccounts(), recover));
+        accountsById = track(longToLong("accounts-by-id", ACCOUNTS_BY_ID_FILE, ctx.maxAccounts(), recover));
         devices = track(open(
             ChronicleMapBuilder.of(LongRef.class, DeviceRecord.class)
                 .name("devices")
@@ -75,7 +74,8 @@ public final class SwitchboardState implements AutoCloseable
                 .valueMarshaller(DeviceRecordMarshaller.INSTANCE)
                 .constantValueSizeBySample(new DeviceRecord())
                 .entries(ctx.deviceEntries()),
-            DEVICES_FILE));
+            DEVICES_FILE,
+            recover));
         pushTokens = track(open(
             ChronicleMapBuilder.of(LongRef.class, PushTokenRecord.class)
                 .name("push-tokens")
@@ -85,7 +85,8 @@ public final class SwitchboardState implements AutoCloseable
                 .averageValueSize(1 + ctx.averagePushTokenLength())
                 // about one pushable device per account: desktop and web devices usually register none
                 .entries(ctx.maxAccounts()),
-            PUSH_TOKENS_FILE));
+            PUSH_TOKENS_FILE,
+            recover));
         presence = track(open(
             ChronicleMapBuilder.of(LongRef.class, PresenceRecord.class)
                 .name("presence")
@@ -94,12 +95,14 @@ public final class SwitchboardState implements AutoCloseable
                 .valueMarshaller(PresenceRecordMarshaller.INSTANCE)
                 .constantValueSizeBySample(new PresenceRecord())
                 .entries(ctx.deviceEntries()),
-            PRESENCE_FILE));
+            PRESENCE_FILE,
+            recover));
         openEpoch = nextOpenEpoch();
     }
 
     /**
-     * Create the tables in the context's data folder, or open and recover those already there.
+     * Create the tables in the context's data folder, or open those already there, recovering them after an unclean
+     * close.
      *
      * @param ctx settings; concluded here.
      * @return the open tables, to be closed by the caller.
@@ -222,7 +225,8 @@ public final class SwitchboardState implements AutoCloseable
         return epoch;
     }
 
-    private ChronicleMap<LongRef, LongRef> longToLong(final String name, final String fileName, final long entries)
+    private ChronicleMap<LongRef, LongRef> longToLong(
+        final String name, final String fileName, final long entries, final boolean recover)
     {
         return open(
             ChronicleMapBuilder.of(LongRef.class, LongRef.class)
@@ -232,10 +236,12 @@ public final class SwitchboardState implements AutoCloseable
                 .valueMarshaller(LongRefMarshaller.INSTANCE)
                 .constantValueSizeBySample(new LongRef())
                 .entries(entries),
-            fileName);
+            fileName,
+            recover);
     }
 
-    private <K, V> ChronicleMap<K, V> open(final ChronicleMapBuilder<K, V> builder, final String fileName)
+    private <K, V> ChronicleMap<K, V> open(
+        final ChronicleMapBuilder<K, V> builder, final String fileName, final boolean recover)
     {
         final File file = new File(ctx.dataDir(), fileName);
         builder
