@@ -1,0 +1,27 @@
+package dev.switchboard.ring;
+
+/**
+ * The delivery window of one logged-in device: what has been sent on its connection and not yet acknowledged.
+ */
+final class DeviceDelivery
+{
+    final long userId;
+    final int deviceId;
+    final int pollerIndex;
+    final long connectionId;
+
+    /** Highest message id written to this connection; the journal is read after it. */
+    long cursor;
+    int inFlight;
+    /** The journal holds records after the cursor that were not sent: drain when the window opens. */
+    boolean behind = true;
+    long lastProgressNs;
+
+    DeviceDelivery(final long userId, final int deviceId, final int pollerIndex, final long connectionId)
+    {
+        this.userId = userId;
+        this.deviceId = deviceId;
+        this.pollerIndex = pollerIndex;
+        this.connectionId = connectionId;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.switchboard.ring;
+
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.DeliverEncoder;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.LoginAckEncoder;
+import dev.switchboard.codec.sbe.LoginChallengeEncoder;
+import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.ReceiptEncoder;
+import dev.switchboard.codec.sbe.ReceiptType;
+import dev.switchboard.codec.sbe.RegisterAckEncoder;
+import dev.switchboard.codec.sbe.RequestAckEncoder;
+import dev.switchboard.codec.sbe.SentAckEncoder;
+import dev.switchboard.codec.sbe.VerifyAckEncoder;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Encodes the frames the server sends, {@link Sofh} header included, at offset 0 of a caller's buffer.
+ * Each method returns the frame length. One instance per thread: the flyweights are reused.
+ */
+final class FrameEncoders
+{
+    private static final int BODY_OFFSET = Sofh.HEADER_LENGTH;
+    private static final byte[] NO_DETAIL = new byte[0];
+
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final ErrorEncoder error = new ErrorEncoder();
+    private final RegisterAckEncoder registerAck = new RegisterAckEncoder();
+    private final VerifyAckEncoder verifyAck = new VerifyAckEncoder();
+    private final LoginChallengeEncoder loginChallenge = new LoginChallengeEncoder();
+    private final LoginAckEncoder loginAck = new LoginAckEncoder();
+    private final SentAckEncoder sentAck = new SentAckEncoder();
+    private final DeliverEncoder deliver = new DeliverEncoder();
+    private final ReceiptEncoder receipt = new ReceiptEncoder();
+    private final RequestAckEncoder requestAck = new RequestAckEncoder();
+    private final PongEncoder pong = new PongEncoder();
+
+    int error(
+        final MutableDirectBuffer buffer, final long requestId, final int templateId, final ErrorCode code)
+    {
+        return error(buffer, requestId, templateId, code, NO_DETAIL);
+    }
+
+    int error(
+        final MutableDirectBuffer buffer,
+        final long requestId,
+        final int templateId,
+        final ErrorCode code,
+        final byte[] detail)
+    {
+        error.wrapAndApplyHeader(buffer, BODY_OFFSET, header)
+            .requestId(requestId)
+            .templateId(templateId)
+            .code(code)
+            .putDetail(detail, 0, detail.length);
+        return frame(buffer, error.encodedLength());
+    }
+
+    int registerAck(final MutableDirectBuffer buffer, final long requestId, final long codeTtlSeconds)
+    {
+        registerAck.wrapAndApplyHeader(buffer, BODY_OFFSET, header)
+            .requestId(requestId)
+            .codeTtlSeconds(codeTtlSeconds);
+        return frame(buffer, registerAck.encodedLength());
+    }
+
+    int verifyAck(final MutableDirectBuffer buffer, final long requestId, final long userId, final int deviceId)
+    {
+        verifyAck.wrapAndApplyHeader(buffer, BODY_OFFSET, header)
+            .requestId(requestId)
+            .userId(userId)
+            .deviceId(deviceId);
+        return frame(buffer, verifyAck.encodedLength());
+    }
+
+    int loginChallenge(final MutableDirectBuffer buffer, final long requestId, final byte[] nonce)
+    {
+        loginChallenge.wrapAndApplyHeader(buffer, BODY_OFFSET, header)
+            .requestId(requestId)
+            .putNonce(nonce, 0, nonce.length);
+        return frame(buffer, loginChallenge.encodedLength());
+    }
+
+    int loginAck(
+        final MutableDirectBuffer buffer,
+        final long requestId,
+        final long userId,
+        final int deviceId,
+        final long serverTimeMs,
+        final long pendingCount)
+    {
+        loginAck.wrapAndApplyHeader(buffer, BODY_OFFSET, header).requestId(requestId);
+        loginAck.device().userId(userId).deviceId(deviceId);
+        loginAck.serverTimeMs(serverTimeMs).pendingCount(pendingCount);
+        return frame(buffer, loginAck.encodedLength());
+    }
+
+    int sentAck(final MutableDirectBuffer buffer, final long clientMsgId, final long messageId, final long timestampMs)
+    {
+        sentAck.wrapAndApplyHeader(buffer, BODY_OFFSET, header)
+            .clientMsgId(clientMsgId)
+            .messageId(messageId)
+            .timestampMs(timestampMs);
+        return frame(buffer, sentAck.encodedLength());
+    }
+
+    int deliver(
+        final MutableDirectBuffer buffer,
+        final long messageId,
+        final long timestampMs,
+        final long fromUserId,
+        final int fromDeviceId,
+        final long groupId,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        deliver.wrapAndApplyHeader(buffer, BODY_OFFSET, header)
+            .messageId(messageId)
+            .timestampMs(timestampMs);
+        deliver.from().userId(fromUserId).deviceId(fromDeviceId);
+        deliver.groupId(groupId).putPayload(payload, payloadOffset, payloadLength);
+        return frame(buffer, deliver.encodedLength());
+    }
+
+    int receipt(
+        final MutableDirectBuffer buffer,
+        final long messageId,
+        final long originalMessageId,
+        final long fromUserId,
+        final int fromDeviceId,
+        final ReceiptType type,
+        final long timestampMs)
+    {
+        receipt.wrapAndApplyHeader(buffer, BODY_OFFSET, header)
+            .messageId(messageId)
+            .originalMessageId(originalMessageId);
+        receipt.from().userId(fromUserId).deviceId(fromDeviceId);
+        receipt.receiptType(type).timestampMs(timestampMs);
+        return frame(buffer, receipt.encodedLength());
+    }
+
+    int requestAck(final MutableDirectBuffer buffer, final long requestId, final int templateId)
+    {
+        requestAck.wrapAndApplyHeader(buffer, BODY_OFFSET, header)
+            .requestId(requestId)
+            .templateId(templateId);
+        return frame(buffer, requestAck.encodedLength());
+    }
+
+    int pong(final MutableDirectBuffer buffer, final long timestampNs)
+    {
+        pong.wrapAndApplyHeader(buffer, BODY_OFFSET, header).timestampNs(timestampNs);
+        return frame(buffer, pong.encodedLength());
+    }
+
+    private static int frame(final MutableDirectBuffer buffer, final int bodyLength)
+    {
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
+        Sofh.write(buffer, 0, messageLength);
+        return Sofh.HEADER_LENGTH + messageLength;
+    }
+}

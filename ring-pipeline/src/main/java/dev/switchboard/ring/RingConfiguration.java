@@ -1,0 +1,128 @@
+package dev.switchboard.ring;
+
+import org.agrona.SystemUtil;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Defaults of the ring and its stages, each overridable by a system property (a profile file sets them too).
+ */
+public final class RingConfiguration
+{
+    public static final String RING_SIZE_PROP_NAME = "switchboard.ring.size";
+    public static final int RING_SIZE_DEFAULT = 16 * 1024;
+
+    public static final String SLOT_FRAME_LENGTH_PROP_NAME = "switchboard.ring.slot.frame.length";
+    public static final int SLOT_FRAME_LENGTH_DEFAULT = 1024;
+
+    public static final String LARGE_FRAME_BUFFERS_PROP_NAME = "switchboard.ring.large.frame.buffers";
+    public static final int LARGE_FRAME_BUFFERS_DEFAULT = 64;
+
+    public static final String WAIT_STRATEGY_PROP_NAME = "switchboard.ring.wait.strategy";
+    public static final String WAIT_STRATEGY_DEFAULT = "sleeping";
+
+    public static final String FUSED_PROP_NAME = "switchboard.ring.fused";
+    public static final boolean FUSED_DEFAULT = false;
+
+    public static final String DELIVERY_WINDOW_PROP_NAME = "switchboard.delivery.window";
+    public static final int DELIVERY_WINDOW_DEFAULT = 64;
+
+    public static final String STUCK_READER_TIMEOUT_PROP_NAME = "switchboard.delivery.stuck.timeout";
+    public static final long STUCK_READER_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(60);
+
+    public static final String DEDUPE_CAPACITY_PROP_NAME = "switchboard.delivery.dedupe.capacity";
+    public static final int DEDUPE_CAPACITY_DEFAULT = 1 << 20;
+
+    public static final String CODE_TTL_PROP_NAME = "switchboard.registration.code.ttl";
+    public static final long CODE_TTL_DEFAULT_NS = TimeUnit.MINUTES.toNanos(10);
+
+    public static final String CODE_ATTEMPTS_PROP_NAME = "switchboard.registration.code.attempts";
+    public static final int CODE_ATTEMPTS_DEFAULT = 5;
+
+    public static final String CODE_INTERVAL_PER_PHONE_PROP_NAME = "switchboard.registration.phone.interval";
+    public static final long CODE_INTERVAL_PER_PHONE_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    public static final String CODES_PER_ADDRESS_PROP_NAME = "switchboard.registration.address.codes.per.hour";
+    public static final int CODES_PER_ADDRESS_DEFAULT = 20;
+
+    public static final String FRAMES_PER_SECOND_PROP_NAME = "switchboard.session.frames.per.second";
+    public static final int FRAMES_PER_SECOND_DEFAULT = 5_000;
+
+    public static final String MAX_REJECTS_PROP_NAME = "switchboard.session.max.rejects";
+    public static final int MAX_REJECTS_DEFAULT = 16;
+
+    private RingConfiguration()
+    {
+    }
+
+    public static int ringSize()
+    {
+        return SystemUtil.getSizeAsInt(RING_SIZE_PROP_NAME, RING_SIZE_DEFAULT);
+    }
+
+    public static int slotFrameLength()
+    {
+        return SystemUtil.getSizeAsInt(SLOT_FRAME_LENGTH_PROP_NAME, SLOT_FRAME_LENGTH_DEFAULT);
+    }
+
+    public static int largeFrameBuffers()
+    {
+        return Integer.getInteger(LARGE_FRAME_BUFFERS_PROP_NAME, LARGE_FRAME_BUFFERS_DEFAULT);
+    }
+
+    public static String waitStrategy()
+    {
+        return System.getProperty(WAIT_STRATEGY_PROP_NAME, WAIT_STRATEGY_DEFAULT);
+    }
+
+    public static boolean fused()
+    {
+        final String value = System.getProperty(FUSED_PROP_NAME);
+        return null == value ? FUSED_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    public static int deliveryWindow()
+    {
+        return Integer.getInteger(DELIVERY_WINDOW_PROP_NAME, DELIVERY_WINDOW_DEFAULT);
+    }
+
+    public static long stuckReaderTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(STUCK_READER_TIMEOUT_PROP_NAME, STUCK_READER_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static int dedupeCapacity()
+    {
+        return Integer.getInteger(DEDUPE_CAPACITY_PROP_NAME, DEDUPE_CAPACITY_DEFAULT);
+    }
+
+    public static long codeTtlNs()
+    {
+        return SystemUtil.getDurationInNanos(CODE_TTL_PROP_NAME, CODE_TTL_DEFAULT_NS);
+    }
+
+    public static int codeAttempts()
+    {
+        return Integer.getInteger(CODE_ATTEMPTS_PROP_NAME, CODE_ATTEMPTS_DEFAULT);
+    }
+
+    public static long codeIntervalPerPhoneNs()
+    {
+        return SystemUtil.getDurationInNanos(CODE_INTERVAL_PER_PHONE_PROP_NAME, CODE_INTERVAL_PER_PHONE_DEFAULT_NS);
+    }
+
+    public static int codesPerAddressPerHour()
+    {
+        return Integer.getInteger(CODES_PER_ADDRESS_PROP_NAME, CODES_PER_ADDRESS_DEFAULT);
+    }
+
+    public static int framesPerSecond()
+    {
+        return Integer.getInteger(FRAMES_PER_SECOND_PROP_NAME, FRAMES_PER_SECOND_DEFAULT);
+    }
+
+    public static int maxRejects()
+    {
+        return Integer.getInteger(MAX_REJECTS_PROP_NAME, MAX_REJECTS_DEFAULT);
+    }
+}

@@ -1,0 +1,322 @@
+package dev.switchboard.ring;
+
+import dev.switchboard.journal.Journal;
+import dev.switchboard.state.SwitchboardState;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.Objects;
+
+/**
+ * Settings and collaborators of a {@link RingPipeline}; defaults from {@link RingConfiguration}.
+ */
+public final class RingContext
+{
+    private int ringSize = RingConfiguration.ringSize();
+    private int slotFrameLength = RingConfiguration.slotFrameLength();
+    private int largeFrameBuffers = RingConfiguration.largeFrameBuffers();
+    private int maxFrameLength = 66_048;
+    private String waitStrategy = RingConfiguration.waitStrategy();
+    private boolean fused = RingConfiguration.fused();
+    private int deliveryWindow = RingConfiguration.deliveryWindow();
+    private long stuckReaderTimeoutNs = RingConfiguration.stuckReaderTimeoutNs();
+    private int dedupeCapacity = RingConfiguration.dedupeCapacity();
+    private long codeTtlNs = RingConfiguration.codeTtlNs();
+    private int codeAttempts = RingConfiguration.codeAttempts();
+    private long codeIntervalPerPhoneNs = RingConfiguration.codeIntervalPerPhoneNs();
+    private int codesPerAddressPerHour = RingConfiguration.codesPerAddressPerHour();
+    private int framesPerSecond = RingConfiguration.framesPerSecond();
+    private int maxRejects = RingConfiguration.maxRejects();
+
+    private SwitchboardState state;
+    private Journal journal;
+    private OutboundFrames outbound;
+    private CodeSender codeSender;
+    private EpochClock epochClock;
+    private NanoClock nanoClock;
+    private RingCounters counters;
+
+    /**
+     * Validate settings and fill unset collaborators.
+     */
+    public RingContext conclude()
+    {
+        if (Integer.bitCount(ringSize) != 1)
+        {
+            throw new IllegalArgumentException("ring size must be a power of two: " + ringSize);
+        }
+        if (slotFrameLength < 64 || slotFrameLength > maxFrameLength)
+        {
+            throw new IllegalArgumentException("slot frame length out of range: " + slotFrameLength);
+        }
+        if (deliveryWindow < 1)
+        {
+            throw new IllegalArgumentException("delivery window must be positive: " + deliveryWindow);
+        }
+        if (Integer.bitCount(dedupeCapacity) != 1)
+        {
+            throw new IllegalArgumentException("dedupe capacity must be a power of two: " + dedupeCapacity);
+        }
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(journal, "journal");
+        Objects.requireNonNull(outbound, "outbound");
+        Objects.requireNonNull(codeSender, "codeSender");
+        if (null == epochClock)
+        {
+            epochClock = SystemEpochClock.INSTANCE;
+        }
+        if (null == nanoClock)
+        {
+            nanoClock = SystemNanoClock.INSTANCE;
+        }
+        if (null == counters)
+        {
+            counters = new RingCounters();
+        }
+        return this;
+    }
+
+    public RingContext ringSize(final int ringSize)
+    {
+        this.ringSize = ringSize;
+        return this;
+    }
+
+    public int ringSize()
+    {
+        return ringSize;
+    }
+
+    public RingContext slotFrameLength(final int slotFrameLength)
+    {
+        this.slotFrameLength = slotFrameLength;
+        return this;
+    }
+
+    public int slotFrameLength()
+    {
+        return slotFrameLength;
+    }
+
+    public RingContext largeFrameBuffers(final int largeFrameBuffers)
+    {
+        this.largeFrameBuffers = largeFrameBuffers;
+        return this;
+    }
+
+    public int largeFrameBuffers()
+    {
+        return largeFrameBuffers;
+    }
+
+    public RingContext maxFrameLength(final int maxFrameLength)
+    {
+        this.maxFrameLength = maxFrameLength;
+        return this;
+    }
+
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    public RingContext waitStrategy(final String waitStrategy)
+    {
+        this.waitStrategy = waitStrategy;
+        return this;
+    }
+
+    public String waitStrategy()
+    {
+        return waitStrategy;
+    }
+
+    public RingContext fused(final boolean fused)
+    {
+        this.fused = fused;
+        return this;
+    }
+
+    public boolean fused()
+    {
+        return fused;
+    }
+
+    public RingContext deliveryWindow(final int deliveryWindow)
+    {
+        this.deliveryWindow = deliveryWindow;
+        return this;
+    }
+
+    public int deliveryWindow()
+    {
+        return deliveryWindow;
+    }
+
+    public RingContext stuckReaderTimeoutNs(final long stuckReaderTimeoutNs)
+    {
+        this.stuckReaderTimeoutNs = stuckReaderTimeoutNs;
+        return this;
+    }
+
+    public long stuckReaderTimeoutNs()
+    {
+        return stuckReaderTimeoutNs;
+    }
+
+    public RingContext dedupeCapacity(final int dedupeCapacity)
+    {
+        this.dedupeCapacity = dedupeCapacity;
+        return this;
+    }
+
+    public int dedupeCapacity()
+    {
+        return dedupeCapacity;
+    }
+
+    public RingContext codeTtlNs(final long codeTtlNs)
+    {
+        this.codeTtlNs = codeTtlNs;
+        return this;
+    }
+
+    public long codeTtlNs()
+    {
+        return codeTtlNs;
+    }
+
+    public RingContext codeAttempts(final int codeAttempts)
+    {
+        this.codeAttempts = codeAttempts;
+        return this;
+    }
+
+    public int codeAttempts()
+    {
+        return codeAttempts;
+    }
+
+    public RingContext codeIntervalPerPhoneNs(final long codeIntervalPerPhoneNs)
+    {
+        this.codeIntervalPerPhoneNs = codeIntervalPerPhoneNs;
+        return this;
+    }
+
+    public long codeIntervalPerPhoneNs()
+    {
+        return codeIntervalPerPhoneNs;
+    }
+
+    public RingContext codesPerAddressPerHour(final int codesPerAddressPerHour)
+    {
+        this.codesPerAddressPerHour = codesPerAddressPerHour;
+        return this;
+    }
+
+    public int codesPerAddressPerHour()
+    {
+        return codesPerAddressPerHour;
+    }
+
+    public RingContext framesPerSecond(final int framesPerSecond)
+    {
+        this.framesPerSecond = framesPerSecond;
+        return this;
+    }
+
+    public int framesPerSecond()
+    {
+        return framesPerSecond;
+    }
+
+    public RingContext maxRejects(final int maxRejects)
+    {
+        this.maxRejects = maxRejects;
+        return this;
+    }
+
+    public int maxRejects()
+    {
+        return maxRejects;
+    }
+
+    public RingContext state(final SwitchboardState state)
+    {
+        this.state = state;
+        return this;
+    }
+
+    public SwitchboardState state()
+    {
+        return state;
+    }
+
+    public RingContext journal(final Journal journal)
+    {
+        this.journal = journal;
+        return this;
+    }
+
+    public Journal journal()
+    {
+        return journal;
+    }
+
+    public RingContext outbound(final OutboundFrames outbound)
+    {
+        this.outbound = outbound;
+        return this;
+    }
+
+    public OutboundFrames outbound()
+    {
+        return outbound;
+    }
+
+    public RingContext codeSender(final CodeSender codeSender)
+    {
+        this.codeSender = codeSender;
+        return this;
+    }
+
+    public CodeSender codeSender()
+    {
+        return codeSender;
+    }
+
+    public RingContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    public RingContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    public RingContext counters(final RingCounters counters)
+    {
+        this.counters = counters;
+        return this;
+    }
+
+    public RingCounters counters()
+    {
+        return counters;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.switchboard.ring;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One pre-allocated slot of the ring. The edge fills the inbound part; each stage reads what earlier stages wrote
+ * and adds its own part; the delivery stage, last, sends the response and resets nothing: the next publish does.
+ */
+public final class RingEvent
+{
+    /** A validated frame from a connection. */
+    public static final int KIND_FRAME = 1;
+    /** A connection was accepted. */
+    public static final int KIND_OPENED = 2;
+    /** A connection is gone; every opened connection gets exactly one. */
+    public static final int KIND_CLOSED = 3;
+    /** Periodic housekeeping: expiry, stuck readers, code expiry. */
+    public static final int KIND_TICK = 4;
+
+    /** Nothing for later stages to do beyond sending the response, if any. */
+    public static final int ACTION_NONE = 0;
+    /** The session stage authenticated the device: start delivering its backlog. */
+    public static final int ACTION_LOGGED_IN = 1;
+    /** A 1:1 message to journal and deliver. */
+    public static final int ACTION_SEND = 2;
+    /** The device acknowledged a Deliver or Receipt. */
+    public static final int ACTION_DELIVER_ACK = 3;
+    /** The device read a message: a READ receipt for its sender. */
+    public static final int ACTION_READ_MARK = 4;
+
+    /** Most devices have few; a group fan-out grows these arrays once, on the route stage's thread. */
+    static final int INITIAL_RECIPIENTS = 8;
+
+    int kind;
+    int pollerIndex;
+    long connectionId;
+    long remoteAddress;
+
+    final UnsafeBuffer frame = new UnsafeBuffer(0, 0);
+    final UnsafeBuffer inlineFrame;
+    UnsafeBuffer largeFrame;
+    int frameLength;
+
+    int templateId;
+    long requestId;
+    int action;
+    long userId;
+    int deviceId;
+    long timestampMs;
+
+    long messageId;
+    long[] recipientUserIds = new long[INITIAL_RECIPIENTS];
+    int[] recipientDeviceIds = new int[INITIAL_RECIPIENTS];
+    int recipientCount;
+
+    final UnsafeBuffer response;
+    int responseLength;
+    boolean closeAfterResponse;
+    boolean kick;
+    long kickConnectionId;
+    int kickPollerIndex;
+
+    RingEvent(final int inlineFrameLength, final int responseCapacity)
+    {
+        inlineFrame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(align(inlineFrameLength), 64));
+        response = new UnsafeBuffer(BufferUtil.allocateDirectAligned(align(responseCapacity), 64));
+    }
+
+    private static int align(final int length)
+    {
+        return (length + 63) & ~63;
+    }
+
+    void reset(final int kind, final int pollerIndex, final long connectionId)
+    {
+        this.kind = kind;
+        this.pollerIndex = pollerIndex;
+        this.connectionId = connectionId;
+        remoteAddress = 0;
+        frameLength = 0;
+        templateId = 0;
+        requestId = 0;
+        action = ACTION_NONE;
+        userId = 0;
+        deviceId = 0;
+        timestampMs = 0;
+        messageId = 0;
+        recipientCount = 0;
+        responseLength = 0;
+        closeAfterResponse = false;
+        kick = false;
+        kickConnectionId = 0;
+        kickPollerIndex = 0;
+    }
+
+    void addRecipient(final long userId, final int deviceId)
+    {
+        if (recipientCount == recipientUserIds.length)
+        {
+            recipientUserIds = java.util.Arrays.copyOf(recipientUserIds, recipientCount * 2);
+            recipientDeviceIds = java.util.Arrays.copyOf(recipientDeviceIds, recipientCount * 2);
+        }
+        recipientUserIds[recipientCount] = userId;
+        recipientDeviceIds[recipientCount] = deviceId;
+        recipientCount++;
+    }
+
+    public int kind()
+    {
+        return kind;
+    }
+
+    public int action()
+    {
+        return action;
+    }
+
+    public long connectionId()
+    {
+        return connectionId;
+    }
+
+    public int responseLength()
+    {
+        return responseLength;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.switchboard.ring;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import dev.switchboard.codec.sbe.ErrorCode;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Disruptor ring and its stages in order: session, route, journal + dispatch. Fused, one thread runs all three
+ * (small hosts); otherwise each stage has its own thread.
+ */
+public final class RingPipeline implements AutoCloseable
+{
+    private final RingContext ctx;
+    private final Disruptor<RingEvent> disruptor;
+    private final RingPublisher publisher;
+
+    private RingPipeline(final RingContext ctx)
+    {
+        this.ctx = ctx;
+        final int slotFrameLength = ctx.slotFrameLength();
+        final LargeFrameBufferPool largeFrames = new LargeFrameBufferPool(ctx.largeFrameBuffers(), ctx.maxFrameLength());
+        disruptor = new Disruptor<>(
+            () -> new RingEvent(slotFrameLength, 512),
+            ctx.ringSize(),
+            new StageThreadFactory(),
+            ProducerType.MULTI,
+            waitStrategy(ctx.waitStrategy()));
+        disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(ctx.counters()));
+
+        final SessionStage session = new SessionStage(ctx);
+        final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
+        final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
+        if (ctx.fused())
+        {
+            disruptor.handleEventsWith(new FusedStages(session, route, delivery));
+        }
+        else
+        {
+            disruptor.handleEventsWith(session).then(route).then(delivery);
+        }
+
+        publisher = new RingPublisher(disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength);
+    }
+
+    /**
+     * Build the stages and start their threads.
+     */
+    public static RingPipeline launch(final RingContext ctx)
+    {
+        ctx.conclude();
+        final RingPipeline pipeline = new RingPipeline(ctx);
+        pipeline.disruptor.start();
+        return pipeline;
+    }
+
+    public RingPublisher publisher()
+    {
+        return publisher;
+    }
+
+    public RingCounters counters()
+    {
+        return ctx.counters();
+    }
+
+    /**
+     * Process what has been published, then stop the stage threads. Stop the producers (pollers) first.
+     */
+    public void close()
+    {
+        try
+        {
+            disruptor.shutdown(10, TimeUnit.SECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            disruptor.halt();
+        }
+    }
+
+    static WaitStrategy waitStrategy(final String name)
+    {
+        switch (name)
+        {
+            case "busy-spin":
+                return new BusySpinWaitStrategy();
+            case "yielding":
+                return new YieldingWaitStrategy();
+            case "sleeping":
+                return new SleepingWaitStrategy();
+            case "blocking":
+                return new BlockingWaitStrategy();
+            default:
+                throw new IllegalArgumentException(
+                    "unknown wait strategy (busy-spin, yielding, sleeping, blocking): " + name);
+        }
+    }
+
+    /**
+     * All three stages on one thread, in the same order.
+     */
+    static final class FusedStages implements EventHandler<RingEvent>
+    {
+        private final EventHandler<RingEvent> session;
+        private final EventHandler<RingEvent> route;
+        private final EventHandler<RingEvent> delivery;
+
+        FusedStages(
+            final EventHandler<RingEvent> session,
+            final EventHandler<RingEvent> route,
+            final EventHandler<RingEvent> delivery)
+        {
+            this.session = session;
+            this.route = route;
+            this.delivery = delivery;
+        }
+
+        public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch) throws Exception
+        {
+            try
+            {
+                session.onEvent(event, sequence, endOfBatch);
+                route.onEvent(event, sequence, endOfBatch);
+            }
+            catch (final Exception ex)
+            {
+                // Still run the last stage, which sends what is owed and returns a borrowed large-frame buffer.
+                event.action = RingEvent.ACTION_NONE;
+                event.recipientCount = 0;
+                delivery.onEvent(event, sequence, endOfBatch);
+                throw ex;
+            }
+            delivery.onEvent(event, sequence, endOfBatch);
+        }
+    }
+
+    /**
+     * A stage that throws must not die (the Disruptor's default handler rethrows and stops it): count and go on.
+     */
+    static final class CountingExceptionHandler implements ExceptionHandler<RingEvent>
+    {
+        private final RingCounters counters;
+
+        CountingExceptionHandler(final RingCounters counters)
+        {
+            this.counters = counters;
+        }
+
+        private final ThreadLocal<FrameEncoders> encoders = ThreadLocal.withInitial(FrameEncoders::new);
+
+        /**
+         * Called on the thread of the stage that threw, which still owns the event: the client is told the request
+         * failed and later stages leave the event alone.
+         */
+        public void handleEventException(final Throwable ex, final long sequence, final RingEvent event)
+        {
+            counters.incrementShared(RingCounters.STAGE_ERRORS);
+            if (RingEvent.KIND_FRAME == event.kind)
+            {
+                event.responseLength = encoders.get().error(
+                    event.response, event.requestId, event.templateId, ErrorCode.INTERNAL_ERROR);
+            }
+            event.action = RingEvent.ACTION_NONE;
+            event.recipientCount = 0;
+            System.err.println("switchboard: stage error at sequence " + sequence + ": " + ex);
+            ex.printStackTrace();
+        }
+
+        public void handleOnStartException(final Throwable ex)
+        {
+            System.err.println("switchboard: stage failed to start: " + ex);
+        }
+
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            System.err.println("switchboard: stage failed to stop: " + ex);
+        }
+    }
+
+    static final class StageThreadFactory implements ThreadFactory
+    {
+        private static final String[] NAMES = { "sb-session", "sb-route", "sb-delivery" };
+        private final AtomicInteger count = new AtomicInteger();
+
+        public Thread newThread(final Runnable runnable)
+        {
+            final int index = count.getAndIncrement();
+            final Thread thread = new Thread(runnable, index < NAMES.length ? NAMES[index] : "sb-stage-" + index);
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.switchboard.ring;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * How pollers and the ticker put work into the ring; safe from many threads. Every method returns false instead of
+ * waiting when the ring (or the large-frame pool) is full, so a poller never blocks: it keeps the bytes and retries.
+ */
+public final class RingPublisher
+{
+    private final RingBuffer<RingEvent> ringBuffer;
+    private final LargeFrameBufferPool largeFrames;
+    private final RingCounters counters;
+    private final int slotFrameLength;
+
+    RingPublisher(
+        final RingBuffer<RingEvent> ringBuffer,
+        final LargeFrameBufferPool largeFrames,
+        final RingCounters counters,
+        final int slotFrameLength)
+    {
+        this.ringBuffer = ringBuffer;
+        this.largeFrames = largeFrames;
+        this.counters = counters;
+        this.slotFrameLength = slotFrameLength;
+    }
+
+    /**
+     * Publish a validated frame, {@link dev.switchboard.codec.Sofh} header included.
+     */
+    public boolean publishFrame(
+        final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        UnsafeBuffer large = null;
+        if (length > slotFrameLength)
+        {
+            if (length > largeFrames.bufferLength() || null == (large = largeFrames.acquire()))
+            {
+                counters.incrementShared(RingCounters.LARGE_FRAME_POOL_EMPTY);
+                return false;
+            }
+        }
+
+        final long sequence;
+        try
+        {
+            sequence = ringBuffer.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            if (null != large)
+            {
+                largeFrames.release(large);
+            }
+            counters.incrementShared(RingCounters.RING_FULL);
+            return false;
+        }
+
+        final RingEvent event = ringBuffer.get(sequence);
+        event.reset(RingEvent.KIND_FRAME, pollerIndex, connectionId);
+        event.largeFrame = large;
+        if (null == large)
+        {
+            event.frame.wrap(event.inlineFrame, 0, length);
+        }
+        else
+        {
+            event.frame.wrap(large, 0, length);
+        }
+        event.frame.putBytes(0, buffer, offset, length);
+        event.frameLength = length;
+        ringBuffer.publish(sequence);
+        return true;
+    }
+
+    public boolean publishOpened(final int pollerIndex, final long connectionId, final long remoteAddress)
+    {
+        final long sequence;
+        try
+        {
+            sequence = ringBuffer.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            counters.incrementShared(RingCounters.RING_FULL);
+            return false;
+        }
+        final RingEvent event = ringBuffer.get(sequence);
+        event.reset(RingEvent.KIND_OPENED, pollerIndex, connectionId);
+        event.remoteAddress = remoteAddress;
+        ringBuffer.publish(sequence);
+        return true;
+    }
+
+    public boolean publishClosed(final int pollerIndex, final long connectionId)
+    {
+        return publishControl(RingEvent.KIND_CLOSED, pollerIndex, connectionId);
+    }
+
+    /**
+     * Housekeeping: code expiry, journal expiry, stuck readers. The server publishes one every few hundred ms.
+     */
+    public boolean publishTick()
+    {
+        return publishControl(RingEvent.KIND_TICK, -1, 0);
+    }
+
+    private boolean publishControl(final int kind, final int pollerIndex, final long connectionId)
+    {
+        final long sequence;
+        try
+        {
+            sequence = ringBuffer.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            counters.incrementShared(RingCounters.RING_FULL);
+            return false;
+        }
+        ringBuffer.get(sequence).reset(kind, pollerIndex, connectionId);
+        ringBuffer.publish(sequence);
+        return true;
+    }
+}

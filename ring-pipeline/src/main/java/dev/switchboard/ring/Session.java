@@ -1,0 +1,37 @@
+package dev.switchboard.ring;
+
+/**
+ * What the session stage knows of one connection. Allocated once per connection, on the session stage's thread.
+ */
+final class Session
+{
+    static final int STATE_NEW = 0;
+    static final int STATE_CHALLENGED = 1;
+    static final int STATE_AUTHENTICATED = 2;
+
+    final int pollerIndex;
+    final long connectionId;
+    final long remoteAddress;
+
+    int state = STATE_NEW;
+    long userId;
+    int deviceId;
+    byte[] nonce;
+    long challengeRequestId;
+    int rejects;
+
+    long rateWindowStartNs;
+    int framesInWindow;
+
+    Session(final int pollerIndex, final long connectionId, final long remoteAddress)
+    {
+        this.pollerIndex = pollerIndex;
+        this.connectionId = connectionId;
+        this.remoteAddress = remoteAddress;
+    }
+
+    boolean isAuthenticated()
+    {
+        return STATE_AUTHENTICATED == state;
+    }
+}

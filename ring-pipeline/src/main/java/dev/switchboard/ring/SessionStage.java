@@ -1,0 +1,399 @@
+package dev.switchboard.ring;
+
+import com.lmax.disruptor.EventHandler;
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.DeliverAckDecoder;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.LoginProofDecoder;
+import dev.switchboard.codec.sbe.LoginStartDecoder;
+import dev.switchboard.codec.sbe.LogoutDecoder;
+import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.PingDecoder;
+import dev.switchboard.codec.sbe.ReadMarkDecoder;
+import dev.switchboard.codec.sbe.RegisterDecoder;
+import dev.switchboard.codec.sbe.SendDecoder;
+import dev.switchboard.codec.sbe.VerifyDecoder;
+import dev.switchboard.state.Accounts;
+import dev.switchboard.state.Devices;
+import dev.switchboard.state.Presence;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stage 1: registration, login challenge and proof, the connection state machine, per-connection rate limits.
+ * Stamps every accepted request with the authenticated sender: a client never names itself.
+ * Sole writer of accounts, devices and presence.
+ */
+final class SessionStage implements EventHandler<RingEvent>
+{
+    private static final int NONCE_LENGTH = 32;
+    private static final long RATE_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final RegisterDecoder register = new RegisterDecoder();
+    private final VerifyDecoder verify = new VerifyDecoder();
+    private final LoginStartDecoder loginStart = new LoginStartDecoder();
+    private final LoginProofDecoder loginProof = new LoginProofDecoder();
+    private final LogoutDecoder logout = new LogoutDecoder();
+    private final PingDecoder ping = new PingDecoder();
+    private final FrameEncoders encoders = new FrameEncoders();
+    private final LoginVerifier loginVerifier = new LoginVerifier();
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] loginKey = new byte[LoginVerifier.PUBLIC_KEY_LENGTH];
+    private final byte[] signature = new byte[255];
+
+    private final Long2ObjectHashMap<Session> sessionByConnection = new Long2ObjectHashMap<>();
+    /** Connection ids may be any long value, 0 included; MIN_VALUE stands for none (a slot reused 2^31 times). */
+    private static final long NO_CONNECTION = Long.MIN_VALUE;
+    private final Long2LongHashMap connectionByDevice = new Long2LongHashMap(NO_CONNECTION);
+    private final Accounts accounts;
+    private final Devices devices;
+    private final Presence presence;
+    private final VerificationCodes codes;
+    private final EpochClock epochClock;
+    private final NanoClock nanoClock;
+    private final RingCounters counters;
+    private final int framesPerSecond;
+    private final int maxRejects;
+
+    SessionStage(final RingContext ctx)
+    {
+        accounts = ctx.state().newAccounts();
+        devices = ctx.state().newDevices();
+        presence = ctx.state().newPresence();
+        codes = new VerificationCodes(
+            ctx.codeSender(),
+            ctx.codeTtlNs(),
+            ctx.codeAttempts(),
+            ctx.codeIntervalPerPhoneNs(),
+            ctx.codesPerAddressPerHour());
+        epochClock = ctx.epochClock();
+        nanoClock = ctx.nanoClock();
+        counters = ctx.counters();
+        framesPerSecond = ctx.framesPerSecond();
+        maxRejects = ctx.maxRejects();
+    }
+
+    public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        event.timestampMs = epochClock.time();
+        switch (event.kind)
+        {
+            case RingEvent.KIND_FRAME:
+                onFrame(event);
+                break;
+
+            case RingEvent.KIND_OPENED:
+                sessionByConnection.put(
+                    event.connectionId, new Session(event.pollerIndex, event.connectionId, event.remoteAddress));
+                break;
+
+            case RingEvent.KIND_CLOSED:
+                onClosed(event);
+                break;
+
+            case RingEvent.KIND_TICK:
+                codes.expire(nanoClock.nanoTime());
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    int sessionCount()
+    {
+        return sessionByConnection.size();
+    }
+
+    private void onClosed(final RingEvent event)
+    {
+        final Session session = sessionByConnection.remove(event.connectionId);
+        if (null != session && session.isAuthenticated())
+        {
+            event.userId = session.userId;
+            event.deviceId = session.deviceId;
+            final long deviceKey = DeviceKeys.key(session.userId, session.deviceId);
+            if (connectionByDevice.get(deviceKey) == session.connectionId)
+            {
+                connectionByDevice.remove(deviceKey);
+            }
+            presence.offline(session.userId, session.deviceId, session.connectionId, event.timestampMs);
+        }
+    }
+
+    private void onFrame(final RingEvent event)
+    {
+        final Session session = sessionByConnection.get(event.connectionId);
+        if (null == session)
+        {
+            return; // a frame racing its connection's close: nobody to answer
+        }
+
+        header.wrap(event.frame, Sofh.HEADER_LENGTH);
+        final int templateId = header.templateId();
+        final int blockLength = header.blockLength();
+        final int version = header.version();
+        final int bodyOffset = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
+        event.templateId = templateId;
+        event.requestId = event.frame.getLong(bodyOffset, MessageHeaderDecoder.BYTE_ORDER);
+
+        if (!withinRate(session))
+        {
+            counters.increment(RingCounters.RATE_LIMITED);
+            reject(event, session, ErrorCode.RATE_LIMITED);
+            return;
+        }
+
+        switch (templateId)
+        {
+            case PingDecoder.TEMPLATE_ID:
+                ping.wrap(event.frame, bodyOffset, blockLength, version);
+                event.responseLength = encoders.pong(event.response, ping.timestampNs());
+                return;
+
+            case RegisterDecoder.TEMPLATE_ID:
+            case VerifyDecoder.TEMPLATE_ID:
+            case LoginStartDecoder.TEMPLATE_ID:
+            case LoginProofDecoder.TEMPLATE_ID:
+                if (session.isAuthenticated())
+                {
+                    reject(event, session, ErrorCode.ALREADY_AUTHENTICATED);
+                    return;
+                }
+                onUnauthenticatedRequest(event, session, templateId, bodyOffset, blockLength, version);
+                return;
+
+            default:
+                break;
+        }
+
+        if (!session.isAuthenticated())
+        {
+            reject(event, session, ErrorCode.NOT_AUTHENTICATED);
+            return;
+        }
+
+        event.userId = session.userId;
+        event.deviceId = session.deviceId;
+        switch (templateId)
+        {
+            case SendDecoder.TEMPLATE_ID:
+                event.action = RingEvent.ACTION_SEND;
+                break;
+
+            case DeliverAckDecoder.TEMPLATE_ID:
+                event.action = RingEvent.ACTION_DELIVER_ACK;
+                break;
+
+            case ReadMarkDecoder.TEMPLATE_ID:
+                event.action = RingEvent.ACTION_READ_MARK;
+                break;
+
+            case LogoutDecoder.TEMPLATE_ID:
+                onLogout(event, session);
+                break;
+
+            default:
+                reject(event, session, ErrorCode.UNSUPPORTED_REQUEST);
+                break;
+        }
+    }
+
+    private void onUnauthenticatedRequest(
+        final RingEvent event,
+        final Session session,
+        final int templateId,
+        final int bodyOffset,
+        final int blockLength,
+        final int version)
+    {
+        switch (templateId)
+        {
+            case RegisterDecoder.TEMPLATE_ID:
+                register.wrap(event.frame, bodyOffset, blockLength, version);
+                onRegister(event, session, register.phone());
+                break;
+
+            case VerifyDecoder.TEMPLATE_ID:
+                verify.wrap(event.frame, bodyOffset, blockLength, version);
+                onVerify(event, session);
+                break;
+
+            case LoginStartDecoder.TEMPLATE_ID:
+                loginStart.wrap(event.frame, bodyOffset, blockLength, version);
+                onLoginStart(event, session, loginStart.device().userId(), loginStart.device().deviceId());
+                break;
+
+            default:
+                loginProof.wrap(event.frame, bodyOffset, blockLength, version);
+                onLoginProof(event, session);
+                break;
+        }
+    }
+
+    private void onRegister(final RingEvent event, final Session session, final String phone)
+    {
+        if (!Accounts.isValidPhone(phone))
+        {
+            reject(event, session, ErrorCode.INVALID_PHONE);
+            return;
+        }
+        if (VerificationCodes.OK != codes.issue(phone, session.remoteAddress, nanoClock.nanoTime()))
+        {
+            counters.increment(RingCounters.RATE_LIMITED);
+            reject(event, session, ErrorCode.RATE_LIMITED);
+            return;
+        }
+        event.responseLength = encoders.registerAck(event.response, event.requestId, codes.ttlSeconds());
+    }
+
+    private void onVerify(final RingEvent event, final Session session)
+    {
+        final int registrationId = (int)verify.registrationId();
+        final String phone = verify.phone();
+        final String code = verify.code();
+        final int keyLength = verify.loginKeyLength();
+        if (!Accounts.isValidPhone(phone))
+        {
+            reject(event, session, ErrorCode.INVALID_PHONE);
+            return;
+        }
+        if (LoginVerifier.PUBLIC_KEY_LENGTH != keyLength)
+        {
+            reject(event, session, ErrorCode.INVALID_FIELD);
+            return;
+        }
+        final byte[] key = new byte[LoginVerifier.PUBLIC_KEY_LENGTH];
+        verify.getLoginKey(key, 0, keyLength);
+
+        switch (codes.verify(phone, code, nanoClock.nanoTime()))
+        {
+            case VerificationCodes.OK:
+                break;
+
+            case VerificationCodes.EXPIRED:
+                reject(event, session, ErrorCode.CODE_EXPIRED);
+                return;
+
+            case VerificationCodes.TOO_MANY_ATTEMPTS:
+                reject(event, session, ErrorCode.TOO_MANY_ATTEMPTS);
+                return;
+
+            default:
+                reject(event, session, ErrorCode.CODE_INVALID);
+                return;
+        }
+
+        final long userId = accounts.create(phone);
+        if (userId < 0)
+        {
+            reject(event, session, ErrorCode.STATE_FULL);
+            return;
+        }
+        final int deviceId = devices.addDevice(userId, key, registrationId);
+        if (deviceId <= 0)
+        {
+            reject(event, session, ErrorCode.DEVICE_LIMIT);
+            return;
+        }
+        counters.increment(RingCounters.REGISTRATIONS);
+        event.responseLength = encoders.verifyAck(event.response, event.requestId, userId, deviceId);
+    }
+
+    private void onLoginStart(final RingEvent event, final Session session, final long userId, final int deviceId)
+    {
+        if (deviceId < 1 || deviceId > DeviceKeys.MAX_DEVICE_ID || !devices.loginKey(userId, deviceId, loginKey))
+        {
+            counters.increment(RingCounters.LOGIN_FAILURES);
+            reject(event, session, ErrorCode.LOGIN_FAILED);
+            return;
+        }
+        final byte[] nonce = new byte[NONCE_LENGTH];
+        random.nextBytes(nonce);
+        session.state = Session.STATE_CHALLENGED;
+        session.userId = userId;
+        session.deviceId = deviceId;
+        session.nonce = nonce;
+        session.challengeRequestId = event.requestId;
+        event.responseLength = encoders.loginChallenge(event.response, event.requestId, nonce);
+    }
+
+    private void onLoginProof(final RingEvent event, final Session session)
+    {
+        final int signatureLength = loginProof.signatureLength();
+        loginProof.getSignature(signature, 0, signatureLength);
+        if (Session.STATE_CHALLENGED != session.state ||
+            !devices.loginKey(session.userId, session.deviceId, loginKey) ||
+            !loginVerifier.verify(loginKey, session.nonce, signature, signatureLength))
+        {
+            session.state = Session.STATE_NEW;
+            session.nonce = null;
+            counters.increment(RingCounters.LOGIN_FAILURES);
+            reject(event, session, ErrorCode.LOGIN_FAILED);
+            return;
+        }
+
+        session.state = Session.STATE_AUTHENTICATED;
+        session.nonce = null;
+        final long deviceKey = DeviceKeys.key(session.userId, session.deviceId);
+        final long previousConnectionId = connectionByDevice.put(deviceKey, session.connectionId);
+        if (NO_CONNECTION != previousConnectionId)
+        {
+            // The device logged in again elsewhere: the older connection is closed so one device has one stream.
+            final Session previous = sessionByConnection.get(previousConnectionId);
+            if (null != previous)
+            {
+                previous.state = Session.STATE_NEW;
+                event.kick = true;
+                event.kickConnectionId = previous.connectionId;
+                event.kickPollerIndex = previous.pollerIndex;
+            }
+        }
+        presence.online(session.userId, session.deviceId, session.pollerIndex, session.connectionId, event.timestampMs);
+        counters.increment(RingCounters.LOGINS);
+        event.userId = session.userId;
+        event.deviceId = session.deviceId;
+        event.action = RingEvent.ACTION_LOGGED_IN;
+    }
+
+    private void onLogout(final RingEvent event, final Session session)
+    {
+        final long deviceKey = DeviceKeys.key(session.userId, session.deviceId);
+        if (connectionByDevice.get(deviceKey) == session.connectionId)
+        {
+            connectionByDevice.remove(deviceKey);
+        }
+        presence.offline(session.userId, session.deviceId, session.connectionId, event.timestampMs);
+        session.state = Session.STATE_NEW;
+        event.responseLength = encoders.requestAck(event.response, event.requestId, LogoutDecoder.TEMPLATE_ID);
+        event.closeAfterResponse = true;
+    }
+
+    private boolean withinRate(final Session session)
+    {
+        final long nowNs = nanoClock.nanoTime();
+        if (nowNs - session.rateWindowStartNs >= RATE_WINDOW_NS)
+        {
+            session.rateWindowStartNs = nowNs;
+            session.framesInWindow = 0;
+        }
+        return ++session.framesInWindow <= framesPerSecond;
+    }
+
+    private void reject(final RingEvent event, final Session session, final ErrorCode code)
+    {
+        counters.increment(RingCounters.REQUESTS_REJECTED);
+        event.action = RingEvent.ACTION_NONE;
+        event.responseLength = encoders.error(event.response, event.requestId, event.templateId, code);
+        if (++session.rejects > maxRejects)
+        {
+            event.closeAfterResponse = true;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.switchboard.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code switchboard} command line: one entry point for the server and its tools.
+ */
+@Command(
+    name = "switchboard",
+    mixinStandardHelpOptions = true,
+    versionProvider = SwitchboardCli.Version.class,
+    description = "A messaging server: raw TCP, SBE frames, a Disruptor ring, an off-heap state.",
+    subcommands = { ServerCommand.class, CodecCommand.class, CommandLine.HelpCommand.class },
+    footer = { "", "Also: ./switchboard bench SCENARIO (the latency harness, from the latency-tests module)." })
+public final class SwitchboardCli implements Runnable
+{
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new SwitchboardCli()).execute(args));
+    }
+
+    public void run()
+    {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        public String[] getVersion()
+        {
+            final String version = SwitchboardCli.class.getPackage().getImplementationVersion();
+            return new String[]{ "switchboard " + (null == version ? "0.1.0-SNAPSHOT" : version) };
+        }
+    }
+}
