@@ -1,12 +1,19 @@
 package dev.switchboard.edge;
 
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EdgeAcceptor implements Agent
 {
     private static final int MAX_ACCEPTS_PER_CYCLE = 64;
+    private static final byte[] REFUSAL_DETAIL = "connection limit".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocketChannel serverChannel;
     private final EdgePoller[] pollers;
@@ -27,6 +35,7 @@ public final class EdgeAcceptor implements Agent
     private final int receiveBufferLength;
     private final int sendBufferLength;
     private final int boundPort;
+    private final ByteBuffer refusal = encodeRefusal();
     private int nextPoller;
     private long accepted;
     private long refused;
@@ -96,8 +105,7 @@ public final class EdgeAcceptor implements Agent
     {
         if (openConnections.get() >= maxConnections)
         {
-            refused++;
-            CloseHelper.quietClose(channel);
+            refuse(channel);
             return;
         }
 
@@ -132,6 +140,43 @@ public final class EdgeAcceptor implements Agent
         openConnections.decrementAndGet();
         refused++;
         CloseHelper.quietClose(channel);
+    }
+
+    /**
+     * Tell the client why before closing, so it backs off instead of reconnecting at once. A fresh socket's empty
+     * send buffer takes the few bytes without blocking; if not, the close alone still says enough.
+     */
+    private void refuse(final SocketChannel channel)
+    {
+        refused++;
+        try
+        {
+            channel.configureBlocking(false);
+            channel.write(refusal.limit(refusal.capacity()).position(0));
+        }
+        catch (final IOException ignore)
+        {
+            // The peer is gone already.
+        }
+        CloseHelper.quietClose(channel);
+    }
+
+    private static ByteBuffer encodeRefusal()
+    {
+        final ByteBuffer byteBuffer = ByteBuffer.allocateDirect(
+            Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + ErrorEncoder.BLOCK_LENGTH +
+            ErrorEncoder.detailHeaderLength() + REFUSAL_DETAIL.length);
+        final UnsafeBuffer buffer = new UnsafeBuffer(byteBuffer);
+        final ErrorEncoder encoder = new ErrorEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(0)
+            .templateId(0)
+            .code(ErrorCode.SERVER_BUSY)
+            .putDetail(REFUSAL_DETAIL, 0, REFUSAL_DETAIL.length);
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        Sofh.write(buffer, 0, messageLength);
+
+        return byteBuffer;
     }
 
     /** {@inheritDoc} */

@@ -264,6 +264,9 @@ class EdgePollerTest
         final TestClient third = fixture.connect();
         fixture.awaitTrue(third::isEndOfStream);
         assertEquals(1, fixture.edge.acceptor().refused());
+        assertEquals(1, third.frames().size());
+        assertEquals(third.receivedBytes(), third.frames().get(0).length, "nothing but the Error frame");
+        assertEquals(ErrorCode.SERVER_BUSY, Frames.errorCode(third.frames().get(0)));
         assertEquals(2, fixture.sink.opened.size());
 
         first[0].close();
