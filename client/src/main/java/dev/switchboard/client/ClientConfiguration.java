@@ -42,6 +42,9 @@ public final class ClientConfiguration
     public static final String STORE_SYNC_PROP_NAME = "switchboard.client.store.sync";
     public static final boolean STORE_SYNC_DEFAULT = true;
 
+    public static final String PERSIST_PENDING_PROP_NAME = "switchboard.client.persist.pending";
+    public static final boolean PERSIST_PENDING_DEFAULT = true;
+
     private ClientConfiguration()
     {
     }
@@ -100,5 +103,11 @@ public final class ClientConfiguration
     {
         final String value = System.getProperty(STORE_SYNC_PROP_NAME);
         return null == value ? STORE_SYNC_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    public static boolean persistPending()
+    {
+        final String value = System.getProperty(PERSIST_PENDING_PROP_NAME);
+        return null == value ? PERSIST_PENDING_DEFAULT : Boolean.parseBoolean(value);
     }
 }

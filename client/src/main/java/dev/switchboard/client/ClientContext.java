@@ -31,6 +31,7 @@ public final class ClientContext
     private int maxFrameLength = ClientConfiguration.maxFrameLength();
     private int dedupeCapacity = ClientConfiguration.dedupeCapacity();
     private boolean storeSync = ClientConfiguration.storeSync();
+    private boolean persistPending = ClientConfiguration.persistPending();
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
     /**
@@ -226,6 +227,21 @@ public final class ClientContext
     public boolean storeSync()
     {
         return storeSync;
+    }
+
+    /**
+     * Whether pending sends are written to the store (default) or held in memory only, resent after a reconnect
+     * but lost with the process: for load generators that need send rates beyond a file per send.
+     */
+    public ClientContext persistPending(final boolean persistPending)
+    {
+        this.persistPending = persistPending;
+        return this;
+    }
+
+    public boolean persistPending()
+    {
+        return persistPending;
     }
 
     /**

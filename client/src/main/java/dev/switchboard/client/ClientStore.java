@@ -49,6 +49,7 @@ public final class ClientStore implements AutoCloseable
     private final Path dir;
     private final Path pendingDir;
     private final boolean sync;
+    private final boolean persistPending;
     private final ConcurrentSkipListMap<Long, PendingSend> pending = new ConcurrentSkipListMap<>();
     private final SeenMessageIds seen;
     private DeviceIdentity identity;
@@ -56,11 +57,13 @@ public final class ClientStore implements AutoCloseable
     private long reservedClientMsgId;
     private int discardedPendingFiles;
 
-    private ClientStore(final File dir, final int dedupeCapacity, final boolean sync) throws IOException
+    private ClientStore(final File dir, final int dedupeCapacity, final boolean sync, final boolean persistPending)
+        throws IOException
     {
         this.dir = dir.toPath();
         this.pendingDir = this.dir.resolve(PENDING_DIR);
         this.sync = sync;
+        this.persistPending = persistPending;
         Files.createDirectories(pendingDir);
         identity = loadIdentity();
         reservedClientMsgId = loadCounter();
@@ -70,13 +73,23 @@ public final class ClientStore implements AutoCloseable
     }
 
     /**
-     * Open (creating if need be) the store in {@code dir}.
+     * Open (creating if need be) the store in {@code dir}, persisting pending sends.
      */
     public static ClientStore open(final File dir, final int dedupeCapacity, final boolean sync)
     {
+        return open(dir, dedupeCapacity, sync, true);
+    }
+
+    /**
+     * Open (creating if need be) the store in {@code dir}; pending sends are kept in memory only unless
+     * {@code persistPending}.
+     */
+    public static ClientStore open(
+        final File dir, final int dedupeCapacity, final boolean sync, final boolean persistPending)
+    {
         try
         {
-            return new ClientStore(dir, dedupeCapacity, sync);
+            return new ClientStore(dir, dedupeCapacity, sync, persistPending);
         }
         catch (final IOException ex)
         {
@@ -155,6 +168,11 @@ public final class ClientStore implements AutoCloseable
         final long clientMsgId, final long toUserId, final int toDeviceId, final byte[] payload)
     {
         final PendingSend send = new PendingSend(clientMsgId, toUserId, toDeviceId, payload);
+        if (!persistPending)
+        {
+            pending.put(clientMsgId, send);
+            return send;
+        }
         final ByteBuffer content = ByteBuffer.allocate(PENDING_HEADER_LENGTH + payload.length + 4)
             .order(ByteOrder.LITTLE_ENDIAN);
         content.putInt(PENDING_MAGIC).putLong(clientMsgId).putLong(toUserId).putInt(toDeviceId)
@@ -180,7 +198,7 @@ public final class ClientStore implements AutoCloseable
     public PendingSend removePending(final long clientMsgId)
     {
         final PendingSend send = pending.remove(clientMsgId);
-        if (null != send)
+        if (null != send && persistPending)
         {
             try
             {

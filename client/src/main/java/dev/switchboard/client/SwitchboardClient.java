@@ -47,7 +47,8 @@ public final class SwitchboardClient implements AutoCloseable
     public static SwitchboardClient open(final ClientContext ctx)
     {
         ctx.conclude();
-        final ClientStore store = ClientStore.open(ctx.storeDir(), ctx.dedupeCapacity(), ctx.storeSync());
+        final ClientStore store = ClientStore.open(
+            ctx.storeDir(), ctx.dedupeCapacity(), ctx.storeSync(), ctx.persistPending());
         try
         {
             final SwitchboardClient client = new SwitchboardClient(ctx, store);

@@ -113,6 +113,22 @@ class ClientStoreTest
     }
 
     @Test
+    void shouldHoldPendingSendsInMemoryOnlyWhenNotPersisting()
+    {
+        try (ClientStore store = ClientStore.open(dir, 64, false, false))
+        {
+            store.addPending(store.nextClientMsgId(), 1, 1, new byte[]{ 1 });
+            assertEquals(1, store.pendingCount());
+            assertEquals(0, new File(dir, ClientStore.PENDING_DIR).list().length);
+        }
+        try (ClientStore store = ClientStore.open(dir, 64, false, false))
+        {
+            assertEquals(0, store.pendingCount());
+            assertTrue(store.nextClientMsgId() > 1, "ids stay unique even when sends are not persisted");
+        }
+    }
+
+    @Test
     void shouldSetAsideACorruptPendingFileAndIgnoreTempFiles() throws IOException
     {
         try (ClientStore store = ClientStore.open(dir, 64, false))
