@@ -1,6 +1,5 @@
 package dev.switchboard.edge;
 
-import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -14,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Edge implements AutoCloseable
 {
+    private static final int CLOSE_RETRY_MS = 20;
+
     private final EdgeContext ctx;
     private final EdgePoller[] pollers;
     private final EdgeAcceptor acceptor;
@@ -52,7 +53,7 @@ public final class Edge implements AutoCloseable
     }
 
     /**
-     * Run the acceptor with poller 0 and every other poller on its own thread.
+     * Run every poller on its own thread; the acceptor shares poller 0's, or has its own when it blocks.
      */
     public synchronized Edge start()
     {
@@ -60,15 +61,32 @@ public final class Edge implements AutoCloseable
         {
             throw new IllegalStateException("already started");
         }
-        runners = new AgentRunner[pollers.length];
+        final boolean acceptorAlone = acceptor.isBlocking();
+        runners = new AgentRunner[pollers.length + (acceptorAlone ? 1 : 0)];
         for (int i = 0; i < pollers.length; i++)
         {
-            final Agent agent = 0 == i ? new CompositeAgent(acceptor, pollers[0]) : pollers[i];
+            final Agent agent = 0 == i && !acceptorAlone ? new CompositeAgent(acceptor, pollers[0]) : pollers[i];
             runners[i] = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler, null, agent);
-            AgentRunner.startOnThread(runners[i]);
+        }
+        if (acceptorAlone)
+        {
+            runners[pollers.length] = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler, null, acceptor);
+        }
+        for (final AgentRunner runner : runners)
+        {
+            AgentRunner.startOnThread(runner);
         }
 
         return this;
+    }
+
+    private void wakeAll()
+    {
+        acceptor.wakeUp();
+        for (final EdgePoller poller : pollers)
+        {
+            poller.wakeUp();
+        }
     }
 
     /** The port listened on. */
@@ -108,7 +126,11 @@ public final class Edge implements AutoCloseable
         closed = true;
         if (null != runners)
         {
-            CloseHelper.closeAll(runners);
+            for (final AgentRunner runner : runners)
+            {
+                // A poller asleep in its selector would only notice the stop at its timeout: wake it.
+                runner.close(CLOSE_RETRY_MS, thread -> wakeAll());
+            }
         }
         else
         {

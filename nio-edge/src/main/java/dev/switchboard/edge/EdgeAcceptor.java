@@ -14,6 +14,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +37,8 @@ public final class EdgeAcceptor implements Agent
     private final int receiveBufferLength;
     private final int sendBufferLength;
     private final int boundPort;
+    private final long selectTimeoutMs;
+    private final Selector selector;
     private final ByteBuffer refusal = encodeRefusal();
     private int nextPoller;
     private long accepted;
@@ -48,8 +52,10 @@ public final class EdgeAcceptor implements Agent
         this.tcpNoDelay = ctx.tcpNoDelay();
         this.receiveBufferLength = ctx.socketReceiveBufferLength();
         this.sendBufferLength = ctx.socketSendBufferLength();
+        this.selectTimeoutMs = ctx.selectTimeoutMs();
 
         ServerSocketChannel channel = null;
+        Selector acceptSelector = null;
         try
         {
             channel = ServerSocketChannel.open();
@@ -62,13 +68,19 @@ public final class EdgeAcceptor implements Agent
             }
             channel.bind(new InetSocketAddress(ctx.bindAddress(), ctx.port()), 4096);
             boundPort = ((InetSocketAddress)channel.getLocalAddress()).getPort();
+            if (0 != selectTimeoutMs)
+            {
+                acceptSelector = Selector.open();
+                channel.register(acceptSelector, SelectionKey.OP_ACCEPT);
+            }
         }
         catch (final IOException ex)
         {
-            CloseHelper.quietClose(channel);
+            CloseHelper.quietCloseAll(acceptSelector, channel);
             throw new UncheckedIOException(ex);
         }
         serverChannel = channel;
+        selector = acceptSelector;
     }
 
     /** {@inheritDoc} */
@@ -86,6 +98,12 @@ public final class EdgeAcceptor implements Agent
     /** {@inheritDoc} */
     public int doWork() throws IOException
     {
+        if (null != selector)
+        {
+            // Sleep in the selector until a connection is pending, rather than polling accept().
+            selector.select(selectTimeoutMs);
+            selector.selectedKeys().clear();
+        }
         int workCount = 0;
         for (int i = 0; i < MAX_ACCEPTS_PER_CYCLE; i++)
         {
@@ -182,7 +200,22 @@ public final class EdgeAcceptor implements Agent
     /** {@inheritDoc} */
     public void onClose()
     {
-        CloseHelper.quietClose(serverChannel);
+        CloseHelper.quietCloseAll(selector, serverChannel);
+    }
+
+    /** Wake the acceptor out of a blocking select, e.g. so its runner can stop. */
+    void wakeUp()
+    {
+        if (null != selector)
+        {
+            selector.wakeup();
+        }
+    }
+
+    /** True when the acceptor blocks in a selector and so needs a thread of its own. */
+    boolean isBlocking()
+    {
+        return null != selector;
     }
 
     /** Connections handed to a poller. */

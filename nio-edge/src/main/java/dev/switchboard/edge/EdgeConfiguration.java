@@ -56,6 +56,10 @@ public final class EdgeConfiguration
     public static final String ACCEPT_QUEUE_CAPACITY_PROP_NAME = "switchboard.edge.accept.queue.capacity";
     public static final int ACCEPT_QUEUE_CAPACITY_DEFAULT = 1024;
 
+    public static final String SELECT_TIMEOUT_PROP_NAME = "switchboard.edge.select.timeout";
+    /** 0: pollers never block in the selector and leave idling to the {@link IdleStrategy}. */
+    public static final long SELECT_TIMEOUT_DEFAULT_NS = 0;
+
     public static final String TCP_NODELAY_PROP_NAME = "switchboard.edge.tcp.nodelay";
     public static final boolean TCP_NODELAY_DEFAULT = true;
 
@@ -139,6 +143,11 @@ public final class EdgeConfiguration
     public static int acceptQueueCapacity()
     {
         return Integer.getInteger(ACCEPT_QUEUE_CAPACITY_PROP_NAME, ACCEPT_QUEUE_CAPACITY_DEFAULT);
+    }
+
+    public static long selectTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(SELECT_TIMEOUT_PROP_NAME, SELECT_TIMEOUT_DEFAULT_NS);
     }
 
     public static boolean tcpNoDelay()

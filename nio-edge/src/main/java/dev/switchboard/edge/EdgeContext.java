@@ -34,6 +34,7 @@ public final class EdgeContext
     private int maxPendingWriteBytes = EdgeConfiguration.maxPendingWriteBytes();
     private int outboundCapacity = EdgeConfiguration.outboundCapacity();
     private int acceptQueueCapacity = EdgeConfiguration.acceptQueueCapacity();
+    private long selectTimeoutNs = EdgeConfiguration.selectTimeoutNs();
     private boolean tcpNoDelay = EdgeConfiguration.tcpNoDelay();
     private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
     private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
@@ -96,6 +97,10 @@ public final class EdgeContext
             throw new IllegalArgumentException("outboundCapacity too small for maxFrameLength: " + outboundCapacity);
         }
         requirePositive("acceptQueueCapacity", acceptQueueCapacity);
+        if (selectTimeoutNs < 0)
+        {
+            throw new IllegalArgumentException("selectTimeoutNs negative: " + selectTimeoutNs);
+        }
         if (null == idleStrategySupplier)
         {
             throw new IllegalArgumentException("idleStrategySupplier is null");
@@ -295,6 +300,28 @@ public final class EdgeContext
     public int acceptQueueCapacity()
     {
         return acceptQueueCapacity;
+    }
+
+    /**
+     * When positive, an idle poller (and the acceptor) blocks in its selector up to this long instead of polling,
+     * and senders wake it: fewer wake-ups for dense, quiet hosts at the price of a wake-up call per send while it
+     * sleeps. Rounded up to whole milliseconds.
+     */
+    public EdgeContext selectTimeoutNs(final long selectTimeoutNs)
+    {
+        this.selectTimeoutNs = selectTimeoutNs;
+        return this;
+    }
+
+    public long selectTimeoutNs()
+    {
+        return selectTimeoutNs;
+    }
+
+    /** Selector timeout in milliseconds, 0 when pollers never block. */
+    long selectTimeoutMs()
+    {
+        return 0 == selectTimeoutNs ? 0 : Math.max(1, (selectTimeoutNs + 999_999) / 1_000_000);
     }
 
     /** Disable Nagle's algorithm on accepted sockets. */

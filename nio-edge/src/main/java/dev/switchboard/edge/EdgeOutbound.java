@@ -23,12 +23,14 @@ public final class EdgeOutbound
     private final ManyToOneRingBuffer ringBuffer;
     private final AtomicBuffer buffer;
     private final int maxFrameLength;
+    private final EdgePoller poller;
 
-    EdgeOutbound(final ManyToOneRingBuffer ringBuffer, final int maxFrameLength)
+    EdgeOutbound(final ManyToOneRingBuffer ringBuffer, final int maxFrameLength, final EdgePoller poller)
     {
         this.ringBuffer = ringBuffer;
         this.buffer = ringBuffer.buffer();
         this.maxFrameLength = maxFrameLength;
+        this.poller = poller;
     }
 
     /**
@@ -58,6 +60,7 @@ public final class EdgeOutbound
         }
         buffer.putLong(index, connectionId);
         ringBuffer.commit(index);
+        poller.wakeIfSleeping();
         return true;
     }
 
@@ -91,6 +94,7 @@ public final class EdgeOutbound
     public void commit(final int frameOffset)
     {
         ringBuffer.commit(frameOffset - EdgeContext.OUTBOUND_HEADER_LENGTH);
+        poller.wakeIfSleeping();
     }
 
     /** Give back a claim without sending anything. */

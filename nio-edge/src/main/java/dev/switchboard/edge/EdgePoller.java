@@ -33,6 +33,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -80,6 +81,7 @@ public final class EdgePoller implements Agent
     private final long idleTimeoutNs;
     private final long deadTimeoutNs;
     private final long idleCheckIntervalNs;
+    private final long selectTimeoutMs;
     private final Consumer<SelectionKey> selectHandler = this::onSelected;
     private final FrameHandler frameHandler = this::onFrame;
     private final MessageHandler outboundHandler = this::onOutbound;
@@ -97,6 +99,7 @@ public final class EdgePoller implements Agent
     private long nowNs;
     private long nextIdleCheckNs;
     private boolean closed;
+    private volatile boolean sleeping;
 
     private Connection current;
     private int progress;
@@ -138,10 +141,11 @@ public final class EdgePoller implements Agent
         this.deadTimeoutNs = ctx.deadTimeoutNs();
         this.idleCheckIntervalNs = Math.max(1, Math.min(idleTimeoutNs, deadTimeoutNs - idleTimeoutNs) / 4);
         this.nextIdleCheckNs = nanoClock.nanoTime() + idleCheckIntervalNs;
+        this.selectTimeoutMs = ctx.selectTimeoutMs();
 
         outboundByteBuffer = ByteBuffer.allocateDirect(ctx.outboundBufferLength());
         outboundRing = new ManyToOneRingBuffer(new UnsafeBuffer(outboundByteBuffer));
-        outbound = new EdgeOutbound(outboundRing, maxFrameLength);
+        outbound = new EdgeOutbound(outboundRing, maxFrameLength, this);
         newConnections = new OneToOneConcurrentArrayQueue<>(ctx.acceptQueueCapacity());
         decoder = new FrameDecoder(maxFrameLength);
         validator = new FrameValidator(maxFrameLength);
@@ -193,7 +197,35 @@ public final class EdgePoller implements Agent
      */
     boolean offer(final SocketChannel channel)
     {
-        return newConnections.offer(channel);
+        if (newConnections.offer(channel))
+        {
+            wakeIfSleeping();
+            return true;
+        }
+
+        return false;
+    }
+
+    /**
+     * Called by producers after publishing: wake the poller if it blocks in its selector. The fence orders the
+     * publication before the read of {@code sleeping}, mirroring the poller's write of it before its last look.
+     */
+    void wakeIfSleeping()
+    {
+        if (0 != selectTimeoutMs)
+        {
+            VarHandle.fullFence();
+            if (sleeping)
+            {
+                selector.wakeup();
+            }
+        }
+    }
+
+    /** Wake the poller out of a blocking select, e.g. so its runner can stop. */
+    void wakeUp()
+    {
+        selector.wakeup();
     }
 
     /** {@inheritDoc} */
@@ -203,11 +235,37 @@ public final class EdgePoller implements Agent
         int workCount = deliverCloseNotices();
         workCount += pollNewConnections();
         workCount += retryStalled();
-        workCount += selector.selectNow(selectHandler);
         workCount += outboundRing.read(outboundHandler, MAX_OUTBOUND_MESSAGES_PER_CYCLE);
+        workCount += select(workCount);
         workCount += checkIdle();
 
         return workCount;
+    }
+
+    private int select(final int workSoFar) throws IOException
+    {
+        if (0 == selectTimeoutMs || workSoFar > 0 || stalledCount > 0 || null != pendingOpen ||
+            !pendingCloseNotices.isEmpty())
+        {
+            return selector.selectNow(selectHandler);
+        }
+
+        sleeping = true;
+        try
+        {
+            if (0 != outboundRing.size() || !newConnections.isEmpty())
+            {
+                return selector.selectNow(selectHandler);
+            }
+            final long timeoutMs = Math.min(selectTimeoutMs, Math.max(1, (nextIdleCheckNs - nowNs) / 1_000_000));
+            final int selected = selector.select(selectHandler, timeoutMs);
+            nowNs = nanoClock.nanoTime();
+            return selected;
+        }
+        finally
+        {
+            sleeping = false;
+        }
     }
 
     /** {@inheritDoc} */

@@ -21,6 +21,18 @@ class EdgeRunnerTest
     @Test
     void shouldEchoFramesWithPollersOnTheirOwnThreads() throws IOException
     {
+        echoWithPollersOnThreads(0);
+    }
+
+    @Test
+    void shouldWakeSleepingPollersForNewConnectionsAndOutboundFrames() throws IOException
+    {
+        // Pollers sleep in select far longer than the test may run: everything here depends on wake-ups.
+        echoWithPollersOnThreads(TimeUnit.MINUTES.toNanos(5));
+    }
+
+    private void echoWithPollersOnThreads(final long selectTimeoutNs) throws IOException
+    {
         final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         final Queue<Long> closed = new ConcurrentLinkedQueue<>();
         final AtomicInteger opened = new AtomicInteger();
@@ -51,6 +63,7 @@ class EdgeRunnerTest
             .port(0)
             .pollerCount(2)
             .outboundCapacity(1024 * 1024)
+            .selectTimeoutNs(selectTimeoutNs)
             .idleStrategySupplier(YieldingIdleStrategy::new);
 
         final TestClient[] clients = new TestClient[4];
