@@ -48,6 +48,7 @@ public final class EdgePoller implements Agent
     private static final int MAX_NEW_CONNECTIONS_PER_CYCLE = 64;
     private static final int MAX_OUTBOUND_MESSAGES_PER_CYCLE = 1024;
     private static final int INITIAL_SLOTS = 64;
+    private static final long CLOSE_NOTICE_GRACE_NS = 1_000_000_000L;
     private static final int MESSAGE_OFFSET = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH;
 
     private final int pollerIndex;
@@ -301,7 +302,15 @@ public final class EdgePoller implements Agent
                 closeConnection(connection);
             }
         }
-        deliverCloseNotices();
+        // The ring consumer still runs while pollers stop, so a full ring drains: give it a moment.
+        final long deadlineNs = System.nanoTime() + CLOSE_NOTICE_GRACE_NS;
+        while (!pendingCloseNotices.isEmpty() && System.nanoTime() - deadlineNs < 0)
+        {
+            if (0 == deliverCloseNotices())
+            {
+                Thread.yield();
+            }
+        }
         CloseHelper.quietClose(selector);
     }
 

@@ -93,7 +93,8 @@ class EdgePollerTest
         fixture = new EdgeFixture(new EdgeContext().readChunkLength(1024));
         final TestClient[] client = new TestClient[1];
         fixture.connectAndOpen(client);
-        final byte[][] frames = { Frames.send(1, 100), Frames.send(2, 60_000), Frames.send(3, 3_000), Frames.logout(4) };
+        final byte[][] frames = {
+            Frames.send(1, 100), Frames.send(2, 60_000), Frames.send(3, 3_000), Frames.logout(4) };
         final byte[] stream = Frames.concat(frames);
         final int[] pieces = { 50, 3, 900, 1_500, 20_000, 37_000, 20, 3_100, stream.length };
 
