@@ -58,7 +58,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PendingSend> outbox = new ConcurrentLinkedQueue<>();
-    private final Long2ObjectHashMap<Request> requests = new Long2ObjectHashMap<>();
+    // No cached iterators: requests are iterated from several places and must not share one.
+    private final Long2ObjectHashMap<Request> requests = new Long2ObjectHashMap<>(8, 0.65f, false);
     private final List<CompletableFuture<LoginInfo>> loginWaiters = new ArrayList<>();
     private final List<Long> loginDeadlinesNs = new ArrayList<>();
     private final ArrayDeque<long[]> unsentReadMarks = new ArrayDeque<>();
@@ -93,6 +94,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private volatile long duplicatesDropped;
     private volatile long listenerErrors;
     private volatile long reconnects;
+    private volatile long internalErrors;
 
     /**
      * Hands out request ids; shared with the API side, which builds requests before enqueueing them.
@@ -156,6 +158,11 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         return reconnects;
     }
 
+    long internalErrors()
+    {
+        return internalErrors;
+    }
+
     long rejectedFrames()
     {
         return adapter.rejectedFrames();
@@ -178,7 +185,18 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         {
             while (running)
             {
-                doWork();
+                try
+                {
+                    doWork();
+                }
+                catch (final RuntimeException ex)
+                {
+                    // E.g. the store failing to delete a pending file: start over on a new connection rather
+                    // than lose the I/O thread.
+                    internalErrors++;
+                    requestDisconnect();
+                    handleDisconnectRequest();
+                }
             }
         }
         catch (final Throwable ex)
@@ -341,8 +359,9 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             selectionKey = newChannel.register(selector, SelectionKey.OP_READ);
             channel = newChannel;
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
+            // Refused, timed out or an unresolvable host: all retried with backoff.
             CloseHelper.quietClose(newChannel);
             scheduleReconnect();
             return;

@@ -46,6 +46,9 @@ public final class FrameWriter
     private final PingEncoder pingEncoder = new PingEncoder();
     private final PongEncoder pongEncoder = new PongEncoder();
 
+    /**
+     * Register: ask for a verification code for {@code phone}.
+     */
     public int register(final MutableDirectBuffer buffer, final int offset, final long requestId, final String phone)
     {
         registerEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
@@ -54,6 +57,9 @@ public final class FrameWriter
         return frame(buffer, offset, registerEncoder.encodedLength());
     }
 
+    /**
+     * Verify: prove the code and register {@code loginKey}, the raw 32-byte Ed25519 public key.
+     */
     public int verify(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -72,6 +78,9 @@ public final class FrameWriter
         return frame(buffer, offset, verifyEncoder.encodedLength());
     }
 
+    /**
+     * LoginStart: ask for a challenge for this device.
+     */
     public int loginStart(
         final MutableDirectBuffer buffer, final int offset, final long requestId, final long userId, final int deviceId)
     {
@@ -81,6 +90,9 @@ public final class FrameWriter
         return frame(buffer, offset, loginStartEncoder.encodedLength());
     }
 
+    /**
+     * LoginProof: the Ed25519 signature of the challenge nonce.
+     */
     public int loginProof(
         final MutableDirectBuffer buffer, final int offset, final long requestId, final byte[] signature)
     {
@@ -90,12 +102,18 @@ public final class FrameWriter
         return frame(buffer, offset, loginProofEncoder.encodedLength());
     }
 
+    /**
+     * Logout: end the session.
+     */
     public int logout(final MutableDirectBuffer buffer, final int offset, final long requestId)
     {
         logoutEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder).requestId(requestId);
         return frame(buffer, offset, logoutEncoder.encodedLength());
     }
 
+    /**
+     * Send: a payload to a user's device (0: every device); {@link #SEND_FRAME_OVERHEAD} plus payload bytes long.
+     */
     public int send(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -113,6 +131,9 @@ public final class FrameWriter
         return frame(buffer, offset, sendEncoder.encodedLength());
     }
 
+    /**
+     * Send, with the payload taken from a buffer so a load generator need not allocate.
+     */
     public int send(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -130,12 +151,18 @@ public final class FrameWriter
         return frame(buffer, offset, sendEncoder.encodedLength());
     }
 
+    /**
+     * DeliverAck: this device holds a delivered message or receipt.
+     */
     public int deliverAck(final MutableDirectBuffer buffer, final int offset, final long messageId)
     {
         deliverAckEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder).messageId(messageId);
         return frame(buffer, offset, deliverAckEncoder.encodedLength());
     }
 
+    /**
+     * ReadMark: the user has seen a message from {@code senderUserId}.
+     */
     public int readMark(
         final MutableDirectBuffer buffer,
         final int offset,
@@ -149,12 +176,18 @@ public final class FrameWriter
         return frame(buffer, offset, readMarkEncoder.encodedLength());
     }
 
+    /**
+     * Ping: the server answers with a Pong carrying the same timestamp.
+     */
     public int ping(final MutableDirectBuffer buffer, final int offset, final long timestampNs)
     {
         pingEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder).timestampNs(timestampNs);
         return frame(buffer, offset, pingEncoder.encodedLength());
     }
 
+    /**
+     * Pong: the answer to a server Ping.
+     */
     public int pong(final MutableDirectBuffer buffer, final int offset, final long timestampNs)
     {
         pongEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder).timestampNs(timestampNs);

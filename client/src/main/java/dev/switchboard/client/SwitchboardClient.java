@@ -226,6 +226,14 @@ public final class SwitchboardClient implements AutoCloseable
     }
 
     /**
+     * Unexpected failures on the I/O thread (each dropped the connection to start over).
+     */
+    public long internalErrors()
+    {
+        return conductor.internalErrors();
+    }
+
+    /**
      * Connections lost since open.
      */
     public long disconnects()
