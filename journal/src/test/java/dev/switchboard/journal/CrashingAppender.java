@@ -3,11 +3,14 @@ package dev.switchboard.journal;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
-import java.io.PrintStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Child process for {@link JournalCrashTest}: appends and acknowledges in a loop until it is killed, printing
- * "A id" after each append returned and "D id" after each delete returned.
+ * "A id;" after each append returned and "D id;" after each delete returned; the ";" tells a whole line from one
+ * cut by the kill.
  */
 final class CrashingAppender
 {
@@ -29,11 +32,13 @@ final class CrashingAppender
         return id % 10 != 0;
     }
 
-    public static void main(final String[] args)
+    public static void main(final String[] args) throws IOException
     {
         final File dir = new File(args[0]);
         final long firstId = Long.parseLong(args[1]);
-        final PrintStream out = new PrintStream(System.out, false);
+        // reports go straight to a file, one write per line: the page cache keeps them through kill -9 as it keeps
+        // the journal, where a pipe or a stream buffer could drop the last ones
+        final FileOutputStream out = new FileOutputStream(args[2], true);
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[200]);
         final long timestampMs = System.currentTimeMillis();
         try (Journal journal = Journal.open(new JournalContext()
@@ -41,10 +46,10 @@ final class CrashingAppender
             .segmentLength(SEGMENT_LENGTH)
             .maxPayloadLength(1024)
             .maxRecordsPerRecipient(1_000_000)
-            .syncPolicy(SyncPolicy.NONE)))
+            .syncPolicy(SyncPolicy.NONE));
+            FileOutputStream report = out)
         {
-            out.println("R " + journal.maxMessageId());
-            out.flush();
+            report(report, "R " + journal.maxMessageId());
             for (long id = firstId; ; id++)
             {
                 payload.putLong(0, id);
@@ -53,7 +58,7 @@ final class CrashingAppender
                 {
                     throw new IllegalStateException("append refused " + id);
                 }
-                out.println("A " + id);
+                report(report, "A " + id);
                 final long previous = id - 1;
                 if (previous >= firstId && isAcked(previous))
                 {
@@ -61,10 +66,14 @@ final class CrashingAppender
                     {
                         throw new IllegalStateException("delete refused " + previous);
                     }
-                    out.println("D " + previous);
+                    report(report, "D " + previous);
                 }
-                out.flush();
             }
         }
+    }
+
+    private static void report(final FileOutputStream out, final String line) throws IOException
+    {
+        out.write((line + ";\n").getBytes(StandardCharsets.US_ASCII));
     }
 }
