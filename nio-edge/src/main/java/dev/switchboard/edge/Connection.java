@@ -13,6 +13,8 @@ final class Connection
     static final int CLOSE_AFTER_FLUSH = 2;
     static final int INBOUND_STALLED = 4;
     static final int CLOSED = 8;
+    static final int CONGESTED = 16;
+    static final int CONGESTION_NOTICE_PENDING = 32;
 
     final long id;
     final SocketChannel channel;

@@ -50,6 +50,9 @@ public final class EdgeConfiguration
     public static final String MAX_PENDING_WRITE_PROP_NAME = "switchboard.edge.max.pending.write";
     public static final int MAX_PENDING_WRITE_DEFAULT = 256 * 1024;
 
+    public static final String WRITE_HIGH_WATER_PROP_NAME = "switchboard.edge.write.high.water";
+    public static final int WRITE_HIGH_WATER_DEFAULT = 64 * 1024;
+
     public static final String OUTBOUND_CAPACITY_PROP_NAME = "switchboard.edge.outbound.capacity";
     public static final int OUTBOUND_CAPACITY_DEFAULT = 4 * 1024 * 1024;
 
@@ -130,6 +133,11 @@ public final class EdgeConfiguration
     public static int maxPendingWriteBytes()
     {
         return SystemUtil.getSizeAsInt(MAX_PENDING_WRITE_PROP_NAME, MAX_PENDING_WRITE_DEFAULT);
+    }
+
+    public static int writeHighWaterBytes()
+    {
+        return SystemUtil.getSizeAsInt(WRITE_HIGH_WATER_PROP_NAME, WRITE_HIGH_WATER_DEFAULT);
     }
 
     /**

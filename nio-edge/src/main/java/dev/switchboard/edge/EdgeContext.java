@@ -32,6 +32,7 @@ public final class EdgeContext
     private int writeChunkLength = EdgeConfiguration.writeChunkLength();
     private int maxPooledChunks = EdgeConfiguration.maxPooledChunks();
     private int maxPendingWriteBytes = EdgeConfiguration.maxPendingWriteBytes();
+    private int writeHighWaterBytes = EdgeConfiguration.writeHighWaterBytes();
     private int outboundCapacity = EdgeConfiguration.outboundCapacity();
     private int acceptQueueCapacity = EdgeConfiguration.acceptQueueCapacity();
     private long selectTimeoutNs = EdgeConfiguration.selectTimeoutNs();
@@ -84,6 +85,10 @@ public final class EdgeContext
         }
         requirePositive("writeChunkLength", writeChunkLength);
         requirePositive("maxPendingWriteBytes", maxPendingWriteBytes);
+        if (writeHighWaterBytes <= 0 || writeHighWaterBytes > maxPendingWriteBytes)
+        {
+            writeHighWaterBytes = Math.max(1, maxPendingWriteBytes / 4);
+        }
         if (maxPooledChunks < 0)
         {
             throw new IllegalArgumentException("maxPooledChunks negative: " + maxPooledChunks);
@@ -276,6 +281,21 @@ public final class EdgeContext
     public int maxPendingWriteBytes()
     {
         return maxPendingWriteBytes;
+    }
+
+    /**
+     * Unwritten output at which the sink hears {@link InboundFrameSink#onOutputCongestion} so delivery pauses;
+     * a quarter of {@link #maxPendingWriteBytes()} when unset or above it.
+     */
+    public EdgeContext writeHighWaterBytes(final int writeHighWaterBytes)
+    {
+        this.writeHighWaterBytes = writeHighWaterBytes;
+        return this;
+    }
+
+    public int writeHighWaterBytes()
+    {
+        return writeHighWaterBytes;
     }
 
     /** Outbound ring buffer capacity per poller, a power of two, trailer excluded. */

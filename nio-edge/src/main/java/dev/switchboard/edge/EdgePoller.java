@@ -79,6 +79,7 @@ public final class EdgePoller implements Agent
     private final int maxFrameLength;
     private final int maxRejects;
     private final int maxPendingWriteBytes;
+    private final int writeHighWaterBytes;
     private final long idleTimeoutNs;
     private final long deadTimeoutNs;
     private final long idleCheckIntervalNs;
@@ -95,6 +96,8 @@ public final class EdgePoller implements Agent
     private int slotHighWater;
     private Connection[] stalled = new Connection[16];
     private int stalledCount;
+    private Connection[] congestionNotices = new Connection[16];
+    private int congestionNoticeCount;
     private Connection pendingOpen;
     private long pendingOpenAddress;
     private long nowNs;
@@ -122,6 +125,7 @@ public final class EdgePoller implements Agent
     private long pingsIn;
     private long pingsOut;
     private long outboundDropped;
+    private long congestions;
     private long errors;
 
     EdgePoller(
@@ -138,6 +142,7 @@ public final class EdgePoller implements Agent
         this.maxFrameLength = ctx.maxFrameLength();
         this.maxRejects = ctx.maxRejectsBeforeDisconnect();
         this.maxPendingWriteBytes = ctx.maxPendingWriteBytes();
+        this.writeHighWaterBytes = ctx.writeHighWaterBytes();
         this.idleTimeoutNs = ctx.idleTimeoutNs();
         this.deadTimeoutNs = ctx.deadTimeoutNs();
         this.idleCheckIntervalNs = Math.max(1, Math.min(idleTimeoutNs, deadTimeoutNs - idleTimeoutNs) / 4);
@@ -236,6 +241,7 @@ public final class EdgePoller implements Agent
         int workCount = deliverCloseNotices();
         workCount += pollNewConnections();
         workCount += retryStalled();
+        workCount += retryCongestionNotices();
         workCount += outboundRing.read(outboundHandler, MAX_OUTBOUND_MESSAGES_PER_CYCLE);
         workCount += select(workCount);
         workCount += checkIdle();
@@ -980,6 +986,11 @@ public final class EdgePoller implements Agent
             remaining -= bytes;
         }
         connection.pendingWriteBytes += length;
+        if (connection.pendingWriteBytes >= writeHighWaterBytes && !connection.is(Connection.CONGESTED))
+        {
+            congestions++;
+            changeCongestion(connection, true);
+        }
     }
 
     private void onWritable(final Connection connection) throws IOException
@@ -995,6 +1006,10 @@ public final class EdgePoller implements Agent
             connection.pendingWriteBytes -= written;
             if (head.pending() > 0)
             {
+                if (connection.is(Connection.CONGESTED) && connection.pendingWriteBytes <= writeHighWaterBytes / 2)
+                {
+                    changeCongestion(connection, false);
+                }
                 return;
             }
             connection.outboundHead = head.next;
@@ -1010,6 +1025,57 @@ public final class EdgePoller implements Agent
         {
             closeConnection(connection);
         }
+        else if (connection.is(Connection.CONGESTED))
+        {
+            changeCongestion(connection, false);
+        }
+    }
+
+    private void changeCongestion(final Connection connection, final boolean congested)
+    {
+        if (congested)
+        {
+            connection.set(Connection.CONGESTED);
+        }
+        else
+        {
+            connection.clear(Connection.CONGESTED);
+        }
+        if (connection.is(Connection.CONGESTION_NOTICE_PENDING))
+        {
+            return;
+        }
+        if (!sink.onOutputCongestion(pollerIndex, connection.id, congested))
+        {
+            sinkFull++;
+            connection.set(Connection.CONGESTION_NOTICE_PENDING);
+            if (congestionNoticeCount == congestionNotices.length)
+            {
+                congestionNotices = Arrays.copyOf(congestionNotices, congestionNoticeCount * 2);
+            }
+            congestionNotices[congestionNoticeCount++] = connection;
+        }
+    }
+
+    private int retryCongestionNotices()
+    {
+        int workCount = 0;
+        for (int i = congestionNoticeCount - 1; i >= 0; i--)
+        {
+            final Connection connection = congestionNotices[i];
+            if (!connection.is(Connection.CLOSED) &&
+                !sink.onOutputCongestion(pollerIndex, connection.id, connection.is(Connection.CONGESTED)))
+            {
+                sinkFull++;
+                continue;
+            }
+            connection.clear(Connection.CONGESTION_NOTICE_PENDING);
+            congestionNotices[i] = congestionNotices[--congestionNoticeCount];
+            congestionNotices[congestionNoticeCount] = null;
+            workCount++;
+        }
+
+        return workCount;
     }
 
     private void closeAfterFlush(final Connection connection)
@@ -1180,6 +1246,12 @@ public final class EdgePoller implements Agent
     public long pingsOut()
     {
         return pingsOut;
+    }
+
+    /** Times a connection's unwritten output reached the high-water mark. */
+    public long congestions()
+    {
+        return congestions;
     }
 
     /** Outbound frames or closes for a connection that no longer exists. */

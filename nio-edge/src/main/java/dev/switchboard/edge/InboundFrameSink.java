@@ -25,4 +25,14 @@ public interface InboundFrameSink
      * The connection is gone; no frame for it follows.
      */
     boolean onConnectionClosed(int pollerIndex, long connectionId);
+
+    /**
+     * The connection's unwritten output crossed the high-water mark ({@code congested}) or drained below half of
+     * it: pause deliveries to it, and resume. Reports the current state; a refused notice is offered again with
+     * the state at that time. No notice follows the closed one.
+     */
+    default boolean onOutputCongestion(final int pollerIndex, final long connectionId, final boolean congested)
+    {
+        return true;
+    }
 }

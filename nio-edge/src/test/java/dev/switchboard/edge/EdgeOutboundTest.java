@@ -121,6 +121,42 @@ class EdgeOutboundTest
     }
 
     @Test
+    void shouldReportCongestionToTheSinkAndItsEndOnceTheReaderCatchesUp() throws IOException
+    {
+        fixture = new EdgeFixture(new EdgeContext()
+            .maxPendingWriteBytes(1024 * 1024)
+            .writeHighWaterBytes(32 * 1024)
+            .socketSendBufferLength(8192));
+        final TestClient reader = fixture.connect(4096);
+        fixture.awaitTrue(() -> 1 == fixture.sink.opened.size());
+        final long connectionId = fixture.sink.opened.get(0);
+        final EdgeOutbound outbound = fixture.edge.outboundFor(connectionId);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
+        frame.putBytes(0, Frames.pong(9));
+        frame.putInt(0, 1024, java.nio.ByteOrder.BIG_ENDIAN);
+
+        int sent = 0;
+        while (fixture.sink.congestion.isEmpty())
+        {
+            if (outbound.send(connectionId, frame, 0, frame.capacity()))
+            {
+                sent++;
+            }
+            fixture.work();
+            assertTrue(sent < 10_000, "never congested");
+        }
+        assertEquals(List.of(true), fixture.sink.congestion);
+
+        final int expected = sent;
+        fixture.awaitTrue(() -> expected == reader.frames().size());
+        fixture.awaitTrue(() -> 2 == fixture.sink.congestion.size());
+        assertEquals(List.of(true, false), fixture.sink.congestion);
+        assertEquals(0, fixture.poller().slowConsumerCloses());
+        assertEquals(1, fixture.poller().connectionCount());
+        assertEquals(0, fixture.poller().borrowedChunks());
+    }
+
+    @Test
     void shouldDeliverEveryFrameFromTwoSendingThreadsInPerThreadOrder() throws Exception
     {
         fixture = new EdgeFixture();

@@ -19,6 +19,7 @@ final class RecordingSink implements InboundFrameSink
     final List<Long> opened = new ArrayList<>();
     final List<Long> closed = new ArrayList<>();
     final List<Frame> frames = new ArrayList<>();
+    final List<Boolean> congestion = new ArrayList<>();
     final Map<Long, Long> remoteAddresses = new HashMap<>();
     boolean acceptOpens = true;
     boolean acceptFrames = true;
@@ -65,6 +66,17 @@ final class RecordingSink implements InboundFrameSink
             return false;
         }
         closed.add(connectionId);
+        return true;
+    }
+
+    public boolean onOutputCongestion(final int pollerIndex, final long connectionId, final boolean congested)
+    {
+        if (!acceptCloses)
+        {
+            refusals++;
+            return false;
+        }
+        congestion.add(congested);
         return true;
     }
 
