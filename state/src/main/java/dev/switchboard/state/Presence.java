@@ -39,19 +39,30 @@ public final class Presence
      * @param pollerIndex  index of the poller owning the connection.
      * @param connectionId connection id, not negative.
      * @param nowMs        epoch ms, recorded as last seen.
+     * @return the live connection this one replaced, for the caller to close, or {@link #NO_CONNECTION}; its
+     * poller is then in {@link #lastPollerIndex()}.
      */
-    public void online(
+    public long online(
         final long userId, final int deviceId, final int pollerIndex, final long connectionId, final long nowMs)
     {
+        lastPollerIndex = NO_POLLER;
         if (connectionId < 0 || !DeviceKeys.isValid(userId, deviceId, maxDevicesPerAccount))
         {
-            return;
+            return NO_CONNECTION;
+        }
+
+        long replaced = NO_CONNECTION;
+        if (read(userId, deviceId) && isLive(record) && record.connectionId != connectionId)
+        {
+            replaced = record.connectionId;
+            lastPollerIndex = record.pollerIndex;
         }
         record.connectionId = connectionId;
         record.pollerIndex = pollerIndex;
         record.openEpoch = openEpoch;
         record.lastSeenMs = nowMs;
         presence.put(key.set(DeviceKeys.pack(userId, deviceId)), record);
+        return replaced;
     }
 
     /**
@@ -96,10 +107,11 @@ public final class Presence
     }
 
     /**
-     * Poller of the connection the last {@link #connectionId(long, int)} call on this view returned, read in the
-     * same lookup so the pair is consistent and routing pays for one lookup, not two.
+     * Poller of the connection the last {@link #connectionId(long, int)} or
+     * {@link #online(long, int, int, long, long)} call on this view returned, read in the same lookup so the pair
+     * is consistent and routing pays for one lookup, not two.
      *
-     * @return the poller index, or {@link #NO_POLLER} if that call found the device offline.
+     * @return the poller index, or {@link #NO_POLLER} if that call returned {@link #NO_CONNECTION}.
      */
     public int lastPollerIndex()
     {

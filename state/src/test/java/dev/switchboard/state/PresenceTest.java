@@ -71,13 +71,15 @@ class PresenceTest
         state = TestStates.open(dir);
         final Presence presence = state.newPresence();
 
-        presence.online(USER, 1, 0, 100, 1_000);
-        presence.online(USER, 1, 1, 200, 1_500);
+        assertEquals(Presence.NO_CONNECTION, presence.online(USER, 1, 0, 100, 1_000));
+        assertEquals(100, presence.online(USER, 1, 1, 200, 1_500));
+        assertEquals(0, presence.lastPollerIndex());
+        assertEquals(Presence.NO_CONNECTION, presence.online(USER, 1, 1, 200, 1_550));
 
         assertFalse(presence.offline(USER, 1, 100, 1_600));
         assertEquals(200, presence.connectionId(USER, 1));
         assertEquals(1, presence.pollerIndex(USER, 1));
-        assertEquals(1_500, presence.lastSeenMs(USER));
+        assertEquals(1_550, presence.lastSeenMs(USER));
 
         assertTrue(presence.offline(USER, 1, 200, 1_700));
         assertFalse(presence.isOnline(USER));
@@ -141,7 +143,8 @@ class PresenceTest
         assertFalse(presence.offline(USER, 1, 100, 4_000));
         assertEquals(3_000, presence.lastSeenMs(USER));
 
-        presence.online(USER, 1, 0, 100, 5_000);
+        // the dead process's connection is not live, so there is nothing to replace
+        assertEquals(Presence.NO_CONNECTION, presence.online(USER, 1, 0, 100, 5_000));
         assertEquals(100, presence.connectionId(USER, 1));
     }
 
