@@ -178,16 +178,26 @@ final class IdleConnectionFootprint
         return used;
     }
 
-    private static long usedDirect()
+    /**
+     * Direct memory in use once the cleaners of unreachable buffers, which run after a collection, have had a
+     * moment to free them.
+     */
+    private static long usedDirect() throws InterruptedException
     {
-        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++)
         {
-            if ("direct".equals(pool.getName()))
+            System.gc();
+            Thread.sleep(20);
+            for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
             {
-                return pool.getMemoryUsed();
+                if ("direct".equals(pool.getName()))
+                {
+                    used = Math.min(used, pool.getMemoryUsed());
+                }
             }
         }
-        return 0;
+        return used;
     }
 
     private static long residentBytes() throws IOException
