@@ -95,7 +95,8 @@ public final class Devices
     }
 
     /**
-     * Unlink a device, dropping its push token.
+     * Unlink a device, dropping its push token; the caller also clears its presence with
+     * {@link Presence#remove(long, int)}.
      *
      * @param userId   user id.
      * @param deviceId device id.
