@@ -206,14 +206,23 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         }
         finally
         {
-            closeChannel();
-            state = State.CLOSED;
-            // Commands that raced with close still run, so their futures are failed below rather than left hanging.
+            // Commands that raced with close still run: their frames (read marks, say) get one last best-effort
+            // flush, and their futures are failed below rather than left hanging.
             Runnable command;
             while (null != (command = commands.poll()))
             {
-                command.run();
+                try
+                {
+                    command.run();
+                }
+                catch (final RuntimeException ignore)
+                {
+                    internalErrors++;
+                }
             }
+            flush();
+            closeChannel();
+            state = State.CLOSED;
             failAll(new CancellationException("client closed"));
             CloseHelper.quietClose(selector);
             CloseHelper.quietClose(closeOnExit);
