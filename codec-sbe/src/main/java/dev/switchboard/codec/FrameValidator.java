@@ -30,6 +30,9 @@ public final class FrameValidator
     private static final int VERSION_OFFSET = HEADER_OFFSET + MessageHeaderDecoder.versionEncodingOffset();
 
     private final int maxFrameLength;
+    private final SchemaLayout schema;
+    private final int schemaId;
+    private final int schemaVersion;
     private DirectBuffer buffer;
     private int frameEnd;
     private int version;
@@ -42,13 +45,27 @@ public final class FrameValidator
      */
     public FrameValidator(final int maxFrameLength)
     {
+        this(maxFrameLength, SCHEMA);
+    }
+
+    /**
+     * Validate against another schema's layouts: lets tests exercise versions this schema does not have yet.
+     */
+    FrameValidator(final int maxFrameLength, final SchemaLayout schema)
+    {
         if (maxFrameLength < MaxFrame.MIN_FRAME_LENGTH)
         {
             throw new IllegalArgumentException("maxFrameLength below the minimum frame: " + maxFrameLength);
         }
         this.maxFrameLength = maxFrameLength;
+        this.schema = schema;
+        this.schemaId = schema.schemaId();
+        this.schemaVersion = schema.version();
     }
 
+    /**
+     * Largest frame accepted, framing header included.
+     */
     public int maxFrameLength()
     {
         return maxFrameLength;
@@ -89,14 +106,14 @@ public final class FrameValidator
         {
             return FrameRejection.BAD_ENCODING_TYPE;
         }
-        if (uint16(buffer, offset + SCHEMA_ID_OFFSET) != SCHEMA.schemaId())
+        if (uint16(buffer, offset + SCHEMA_ID_OFFSET) != schemaId)
         {
             return FrameRejection.WRONG_SCHEMA;
         }
 
         templateId = uint16(buffer, offset + TEMPLATE_ID_OFFSET);
         final int frameVersion = uint16(buffer, offset + VERSION_OFFSET);
-        final MessageLayout message = SCHEMA.message(templateId);
+        final MessageLayout message = schema.message(templateId);
         final int blockLength = uint16(buffer, offset + BLOCK_LENGTH_OFFSET);
         final int blockOffset = offset + MaxFrame.MIN_FRAME_LENGTH;
         final int end = offset + length;
@@ -104,7 +121,7 @@ public final class FrameValidator
         {
             readRequestId(buffer, message, blockOffset, blockLength, end);
         }
-        if (frameVersion < 1 || frameVersion > SCHEMA_VERSION)
+        if (frameVersion < 1 || frameVersion > schemaVersion)
         {
             return FrameRejection.UNSUPPORTED_VERSION;
         }
