@@ -143,7 +143,8 @@ final class SessionStage implements EventHandler<RingEvent>
         event.templateId = templateId;
         event.requestId = event.frame.getLong(bodyOffset, MessageHeaderDecoder.BYTE_ORDER);
 
-        if (!withinRate(session))
+        // Acks are bounded by what was delivered, so they are not rate limited: a device draining a backlog acks fast.
+        if (DeliverAckDecoder.TEMPLATE_ID != templateId && !withinRate(session))
         {
             counters.increment(RingCounters.RATE_LIMITED);
             reject(event, session, ErrorCode.RATE_LIMITED);

@@ -11,7 +11,9 @@ import dev.switchboard.codec.sbe.LoginProofEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PingEncoder;
+import dev.switchboard.codec.sbe.PongEncoder;
 import dev.switchboard.codec.sbe.ReadMarkEncoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
@@ -166,6 +168,13 @@ final class TestConnection implements AutoCloseable
         write(encoder.encodedLength());
     }
 
+    void pong(final long timestampNs) throws IOException
+    {
+        final PongEncoder encoder = new PongEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).timestampNs(timestampNs);
+        write(encoder.encodedLength());
+    }
+
     void writeRaw(final byte[] bytes) throws IOException
     {
         final ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -203,7 +212,15 @@ final class TestConnection implements AutoCloseable
                     in.flip();
                     in.get(frame);
                     in.compact();
-                    return new Frame(frame);
+                    final Frame parsed = new Frame(frame);
+                    if (PingDecoder.TEMPLATE_ID == parsed.templateId())
+                    {
+                        // The server pings a connection that has been quiet; answer like any client would.
+                        pong(parsed.buffer.getLong(Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
+                            MessageHeaderDecoder.BYTE_ORDER));
+                        continue;
+                    }
+                    return parsed;
                 }
             }
             final int read = channel.socket().getInputStream().read(
