@@ -80,6 +80,7 @@ public final class Journal implements AutoCloseable
     private final Int2ObjectHashMap<Segment> segmentByIndex = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<RecipientQueue> queueByRecipient = new Long2ObjectHashMap<>();
     private final ArrayDeque<RecipientQueue> queuePool = new ArrayDeque<>();
+    private Segment spareSegment;
     private final RecoveryReport recoveryReport = new RecoveryReport();
     private long[] acceptedKeys = new long[64];
     // compaction runs inside an append's reserve, so it needs keys of its own
@@ -155,7 +156,8 @@ public final class Journal implements AutoCloseable
             return INVALID_RECIPIENT;
         }
         final long key = RecordDescriptor.recipientKey(recipientUserId, recipientDeviceId);
-        final int check = checkRecipient(queueByRecipient.get(key), messageId, length);
+        final RecipientQueue queue = queueByRecipient.get(key);
+        final int check = checkRecipient(queue, messageId, length);
         if (OK != check)
         {
             return check;
@@ -165,7 +167,9 @@ public final class Journal implements AutoCloseable
         final long position = writeMessage(
             acceptedKeys, 1, messageId, senderUserId, senderDeviceId, correlationId, timestampMs, kind,
             payload, offset, length);
-        addEntry(key, messageId, position, timestampMs, length, chargeOf(1, length));
+        // compaction inside writeMessage moves entries but never adds or removes a queue
+        (null == queue ? newQueue(key) : queue).add(messageId, position, timestampMs, length, chargeOf(1, length));
+        account(position, chargeOf(1, length));
         afterWrite();
         return OK;
     }
@@ -483,6 +487,11 @@ public final class Journal implements AutoCloseable
             {
                 segment.close();
             }
+            if (null != spareSegment)
+            {
+                spareSegment.closeAndDelete();
+                spareSegment = null;
+            }
             segments.clear();
             segmentByIndex.clear();
         }
@@ -612,7 +621,16 @@ public final class Journal implements AutoCloseable
             old.force();
         }
 
-        addSegment(Segment.create(dataDir, old.index + 1, segmentLength, maxMessageId));
+        final int newIndex = old.index + 1;
+        if (null != spareSegment && spareSegment.length == segmentLength)
+        {
+            addSegment(spareSegment.recycle(dataDir, newIndex, maxMessageId));
+            spareSegment = null;
+        }
+        else
+        {
+            addSegment(Segment.create(dataDir, newIndex, segmentLength, maxMessageId));
+        }
         tailOffset = SEGMENT_HEADER_LENGTH;
         if (SyncPolicy.NONE != syncPolicy)
         {
@@ -640,7 +658,8 @@ public final class Journal implements AutoCloseable
         try
         {
             reclaimHeadSegments();
-            if (segments.size() > 1 && shouldCompact(segments.get(0)))
+            // with only head and tail, the head's last records are usually acknowledged before the next roll
+            if (segments.size() > 2 && shouldCompact(segments.get(0)))
             {
                 compact(segments.get(0));
                 reclaimHeadSegments();
@@ -671,7 +690,14 @@ public final class Journal implements AutoCloseable
             }
             final Segment head = segments.remove(0);
             segmentByIndex.remove(head.index);
-            head.closeAndDelete();
+            if (null == spareSegment && head.length == segmentLength)
+            {
+                spareSegment = head.retire();
+            }
+            else
+            {
+                head.closeAndDelete();
+            }
             reclaimedSegments++;
         }
     }
@@ -682,7 +708,8 @@ public final class Journal implements AutoCloseable
         int offset = SEGMENT_HEADER_LENGTH;
         while (offset + HEADER_LENGTH <= segment.length && segment.liveRefs > 0)
         {
-            final int length = RecordScanner.validRecordLength(segment, offset);
+            // the index only points at checked records, so the walk needs their shape, not their checksum
+            final int length = RecordScanner.plausibleRecordLength(segment, offset);
             if (0 == length)
             {
                 offset += RecordDescriptor.ALIGNMENT;
@@ -746,7 +773,7 @@ public final class Journal implements AutoCloseable
             offset + RecordDescriptor.payloadOffset(recipientCount),
             payloadLength);
         final int charge = chargeOf(live, payloadLength);
-        final Segment target = segmentByIndex.get(RecordDescriptor.segmentIndex(newPosition));
+        final Segment target = segmentOf(RecordDescriptor.segmentIndex(newPosition));
         for (int i = 0; i < live; i++)
         {
             final RecipientQueue queue = queueByRecipient.get(movedKeys[i]);
@@ -790,9 +817,16 @@ public final class Journal implements AutoCloseable
         return queue;
     }
 
+    private Segment segmentOf(final int index)
+    {
+        // most entries point into the tail or the segment before it
+        final Segment current = tail;
+        return current.index == index ? current : segmentByIndex.get(index);
+    }
+
     private void account(final long position, final int charge)
     {
-        final Segment segment = segmentByIndex.get(RecordDescriptor.segmentIndex(position));
+        final Segment segment = segmentOf(RecordDescriptor.segmentIndex(position));
         segment.liveRefs++;
         segment.liveBytes += charge;
         liveEntries++;
@@ -801,7 +835,7 @@ public final class Journal implements AutoCloseable
 
     private void unaccount(final RecipientQueue queue, final int index)
     {
-        final Segment segment = segmentByIndex.get(RecordDescriptor.segmentIndex(queue.position(index)));
+        final Segment segment = segmentOf(RecordDescriptor.segmentIndex(queue.position(index)));
         final int charge = queue.charge(index);
         segment.liveRefs--;
         segment.liveBytes -= charge;
@@ -823,7 +857,7 @@ public final class Journal implements AutoCloseable
     private boolean handOver(
         final long userId, final int deviceId, final long position, final RecordHandler handler)
     {
-        final Segment segment = segmentByIndex.get(RecordDescriptor.segmentIndex(position));
+        final Segment segment = segmentOf(RecordDescriptor.segmentIndex(position));
         final int offset = RecordDescriptor.offset(position);
         final UnsafeBuffer buffer = segment.buffer;
         final int recipientCount = buffer.getInt(offset + RECIPIENT_COUNT_OFFSET);
@@ -914,6 +948,12 @@ public final class Journal implements AutoCloseable
         final int[] indices = new int[names.length];
         for (final String name : names)
         {
+            if (Segment.isSpareName(name))
+            {
+                // a retired segment kept for reuse when the process stopped: never read, just dropped
+                IoUtil.deleteIfExists(new File(dataDir, name));
+                continue;
+            }
             final int index = Segment.parseIndex(name);
             if (index >= 0)
             {

@@ -146,6 +146,11 @@ final class RecipientQueue
         {
             return -1;
         }
+        if (messageId == messageIds[head])
+        {
+            // acknowledgements mostly come oldest first
+            return head;
+        }
         final int index = Arrays.binarySearch(messageIds, head, end, messageId);
         return index >= 0 && TOMBSTONE != positions[index] ? index : -1;
     }

@@ -27,6 +27,19 @@ final class RecordScanner
     /** Length of the valid record at the offset, or 0 if there is none. */
     static int validRecordLength(final Segment segment, final int offset)
     {
+        final int length = plausibleRecordLength(segment, offset);
+        if (0 == length)
+        {
+            return 0;
+        }
+        final int type = segment.buffer.getInt(offset + TYPE_OFFSET);
+        final int crc = segment.computeCrc(offset, RecordDescriptor.crcLength(type, length));
+        return crc == segment.buffer.getInt(offset + CRC_OFFSET) ? length : 0;
+    }
+
+    /** Length of the record at the offset if its shape and position check out, without its checksum; else 0. */
+    static int plausibleRecordLength(final Segment segment, final int offset)
+    {
         final UnsafeBuffer buffer = segment.buffer;
         final int capacity = segment.length;
         if (offset + HEADER_LENGTH > capacity)
@@ -43,12 +56,8 @@ final class RecordScanner
         {
             return 0;
         }
-        if (buffer.getLong(offset + POSITION_OFFSET) != RecordDescriptor.position(segment.index, offset))
-        {
-            return 0;
-        }
-        final int crc = segment.computeCrc(offset, RecordDescriptor.crcLength(type, length));
-        return crc == buffer.getInt(offset + CRC_OFFSET) ? length : 0;
+        return buffer.getLong(offset + POSITION_OFFSET) == RecordDescriptor.position(segment.index, offset) ?
+            length : 0;
     }
 
     private static boolean hasValidShape(

@@ -4,8 +4,12 @@ import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32C;
 
 import static dev.switchboard.journal.RecordDescriptor.SEGMENT_HEADER_LENGTH;
@@ -55,6 +59,11 @@ final class Segment
         return String.format("journal-%010d%s", index, SUFFIX);
     }
 
+    static boolean isSpareName(final String fileName)
+    {
+        return fileName.startsWith("spare-") && fileName.endsWith(".free");
+    }
+
     static int parseIndex(final String fileName)
     {
         if (!fileName.startsWith("journal-") || !fileName.endsWith(SUFFIX))
@@ -77,6 +86,43 @@ final class Segment
         final Segment segment = new Segment(index, file, IoUtil.mapNewFile(file, length, false));
         segment.writeHeader(maxMessageId);
         return segment;
+    }
+
+    /**
+     * Takes a reclaimed segment out of use: its file is renamed out of the segment namespace first, so recovery
+     * can never read its stale records, and its mapping is kept for {@link #recycle}.
+     */
+    Segment retire()
+    {
+        final File spare = new File(file.getParentFile(), "spare-" + index + ".free");
+        rename(file, spare);
+        return new Segment(-1, spare, mappedBuffer);
+    }
+
+    /**
+     * Reuses a retired segment as a new one: its pages are mapped and allocated already, so appends into it take
+     * no page faults or block allocation. Zeroed before it gets a segment name.
+     */
+    Segment recycle(final File dir, final int newIndex, final long maxMessageId)
+    {
+        buffer.setMemory(0, length, (byte)0);
+        final File target = new File(dir, fileName(newIndex));
+        rename(file, target);
+        final Segment segment = new Segment(newIndex, target, mappedBuffer);
+        segment.writeHeader(maxMessageId);
+        return segment;
+    }
+
+    private static void rename(final File from, final File to)
+    {
+        try
+        {
+            Files.move(from.toPath(), to.toPath(), StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     static Segment open(final File file, final int index)

@@ -82,8 +82,10 @@ class JournalDiskBoundTest
         assertEquals(STUCK + WINDOW, journal.liveEntries());
         assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
         journal.close();
+        assertEquals(0, dir.listFiles((d, name) -> name.endsWith(".free")).length);
 
         journal = Journal.open(context());
+        assertTrue(journal.recoveryReport().isClean(), journal.recoveryReport().toString());
         assertEquals(STUCK + WINDOW, journal.liveEntries());
         assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
         for (int i = 1; i <= STUCK; i++)
