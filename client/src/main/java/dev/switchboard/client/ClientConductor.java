@@ -1,6 +1,5 @@
 package dev.switchboard.client;
 
-import dev.switchboard.codec.FrameDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
@@ -11,15 +10,11 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,12 +24,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The client's I/O thread: owns the connection and every piece of protocol state. Other threads only enqueue
- * commands and sends; this thread connects, logs in, writes, reads, dispatches callbacks and reconnects with
+ * The client's I/O thread: owns the {@link ClientConnection} and every piece of protocol state. Other threads only
+ * enqueue commands and sends; this thread connects, logs in, writes, reads, dispatches callbacks and reconnects with
  * exponential backoff.
  */
 final class ClientConductor implements Runnable, ServerMessageHandler
@@ -47,7 +41,6 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private static final int CONTROL_FRAME_RESERVE = 1024;
     private static final int MAX_SENDS_PER_CYCLE = 256;
     private static final long MAX_SELECT_MS = 1000;
-    private static final long WRITE_PARK_NS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final int HEARTBEAT_TIMEOUT_MULTIPLE = 3;
     private static final int MAX_UNSENT_READ_MARKS = 1024;
 
@@ -64,23 +57,16 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private final List<Long> loginDeadlinesNs = new ArrayList<>();
     private final ArrayDeque<long[]> unsentReadMarks = new ArrayDeque<>();
     private final FrameWriter frameWriter = new FrameWriter();
-    private final FrameDecoder frameDecoder;
     private final ServerMessageAdapter adapter = new ServerMessageAdapter(this);
-    private final ByteBuffer readBuffer;
-    private final UnsafeBuffer readView;
-    private final ByteBuffer writeBuffer;
-    private final UnsafeBuffer writeView;
+    private final ClientConnection connection;
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     private final RequestIds requestIds;
 
     private volatile boolean running = true;
     private AutoCloseable closeOnExit;
     private volatile State state = State.DISCONNECTED;
-    private SocketChannel channel;
-    private SelectionKey selectionKey;
     private long connectionNumber;
     private boolean wantLogin;
-    private boolean disconnectRequested;
     private long loginRequestId;
     private long loginStartedNs;
     private LoginInfo lastLoginInfo;
@@ -88,8 +74,6 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private long nextConnectNs;
     private long lastReadNs;
     private long lastPingNs;
-    private int writePosition;
-    private int writeLimit;
     private volatile long lastRttNs = -1;
     private volatile long duplicatesDropped;
     private volatile long listenerErrors;
@@ -112,12 +96,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         this.clock = ctx.nanoClock();
         this.requestIds = requestIds;
         this.selector = Selector.open();
-        this.frameDecoder = new FrameDecoder(ctx.maxFrameLength());
-        final int capacity = Math.max(ctx.maxFrameLength(), 64 * 1024);
-        readBuffer = ByteBuffer.allocateDirect(capacity);
-        readView = new UnsafeBuffer(readBuffer);
-        writeBuffer = ByteBuffer.allocateDirect(capacity);
-        writeView = new UnsafeBuffer(writeBuffer);
+        this.connection = new ClientConnection(ctx.maxFrameLength(), adapter, clock, ctx.requestTimeoutNs());
         backoffNs = ctx.reconnectInitialBackoffNs();
     }
 
@@ -220,8 +199,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
                     internalErrors++;
                 }
             }
-            flush();
-            closeChannel();
+            connection.flush();
+            connection.close(selector);
             state = State.CLOSED;
             failAll(new CancellationException("client closed"));
             CloseHelper.quietClose(selector);
@@ -238,19 +217,19 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         }
 
         long nowNs = clock.nanoTime();
-        if (null == channel && needsConnection() && nextConnectNs - nowNs <= 0)
+        if (!connection.isOpen() && needsConnection() && nextConnectNs - nowNs <= 0)
         {
             connect();
             nowNs = clock.nanoTime();
         }
-        if (null != channel)
+        if (connection.isOpen())
         {
             if (State.LOGGED_IN == state)
             {
                 drainOutbox();
             }
             heartbeat(nowNs);
-            flush();
+            connection.flush();
         }
         checkTimeouts(nowNs);
         handleDisconnectRequest();
@@ -272,7 +251,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     {
         request.deadlineNs(clock.nanoTime() + ctx.requestTimeoutNs());
         requests.put(request.requestId(), request);
-        if (null != channel && (!request.needsLogin() || State.LOGGED_IN == state))
+        if (connection.isOpen() && (!request.needsLogin() || State.LOGGED_IN == state))
         {
             writeRequest(request);
         }
@@ -296,7 +275,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         {
             startLogin();
         }
-        else if (null == channel)
+        else if (!connection.isOpen())
         {
             nextConnectNs = clock.nanoTime();
         }
@@ -313,7 +292,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         else
         {
             request.future().complete(null);
-            if (null != channel)
+            if (connection.isOpen())
             {
                 requestDisconnect();
             }
@@ -322,9 +301,9 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     void markRead(final long messageId, final long senderUserId, final int senderDeviceId)
     {
-        if (State.LOGGED_IN == state && reserve(CONTROL_FRAME_RESERVE))
+        if (State.LOGGED_IN == state && connection.reserve(CONTROL_FRAME_RESERVE))
         {
-            writeLimit += frameWriter.readMark(writeView, writeLimit, messageId, senderUserId, senderDeviceId);
+            connection.commit(frameWriter.readMark(connection.buffer(), connection.limit(), messageId, senderUserId, senderDeviceId));
         }
         else
         {
@@ -357,30 +336,20 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     private void connect()
     {
-        SocketChannel newChannel = null;
         try
         {
-            newChannel = SocketChannel.open();
-            newChannel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             final int connectTimeoutMs = (int)TimeUnit.NANOSECONDS.toMillis(ctx.connectTimeoutNs());
-            newChannel.socket().connect(new InetSocketAddress(ctx.host(), ctx.port()), connectTimeoutMs);
-            newChannel.configureBlocking(false);
-            selectionKey = newChannel.register(selector, SelectionKey.OP_READ);
-            channel = newChannel;
+            connection.open(selector, new InetSocketAddress(ctx.host(), ctx.port()), connectTimeoutMs);
         }
         catch (final IOException | RuntimeException ex)
         {
             // Refused, timed out or an unresolvable host: all retried with backoff.
-            CloseHelper.quietClose(newChannel);
             scheduleReconnect();
             return;
         }
 
         connectionNumber++;
         state = State.CONNECTED;
-        readBuffer.clear();
-        writePosition = 0;
-        writeLimit = 0;
         lastReadNs = clock.nanoTime();
         lastPingNs = lastReadNs;
         if (!wantLogin)
@@ -410,25 +379,24 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     private void requestDisconnect()
     {
-        disconnectRequested = true;
+        connection.fail();
     }
 
     private void handleDisconnectRequest()
     {
-        if (disconnectRequested)
+        if (connection.failed())
         {
-            disconnectRequested = false;
             disconnect();
         }
     }
 
     private void disconnect()
     {
-        if (null == channel)
+        if (!connection.isOpen())
         {
             return;
         }
-        closeChannel();
+        connection.close(selector);
         state = State.DISCONNECTED;
         reconnects++;
         final IOException lost = new IOException("connection lost");
@@ -445,26 +413,6 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         notify(listener::onDisconnected);
     }
 
-    private void closeChannel()
-    {
-        if (null != selectionKey)
-        {
-            selectionKey.cancel();
-            selectionKey = null;
-        }
-        CloseHelper.quietClose(channel);
-        channel = null;
-        try
-        {
-            // Completes the key cancellation so a new channel can register at once.
-            selector.selectNow();
-        }
-        catch (final IOException ignore)
-        {
-            // The selector is closing with the client.
-        }
-    }
-
     // ---- login ----
 
     private void startLogin()
@@ -473,10 +421,9 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         loginRequestId = requestIds.next();
         loginStartedNs = clock.nanoTime();
         state = State.LOGGING_IN;
-        if (reserve(CONTROL_FRAME_RESERVE))
+        if (connection.reserve(CONTROL_FRAME_RESERVE))
         {
-            writeLimit += frameWriter.loginStart(
-                writeView, writeLimit, loginRequestId, identity.userId(), identity.deviceId());
+            connection.commit(frameWriter.loginStart(connection.buffer(), connection.limit(), loginRequestId, identity.userId(), identity.deviceId()));
         }
     }
 
@@ -489,9 +436,9 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         final byte[] nonceBytes = new byte[length];
         nonce.getBytes(offset, nonceBytes);
         final byte[] signature = store.identity().sign(nonceBytes);
-        if (reserve(CONTROL_FRAME_RESERVE))
+        if (connection.reserve(CONTROL_FRAME_RESERVE))
         {
-            writeLimit += frameWriter.loginProof(writeView, writeLimit, requestId, signature);
+            connection.commit(frameWriter.loginProof(connection.buffer(), connection.limit(), requestId, signature));
         }
     }
 
@@ -517,10 +464,10 @@ final class ClientConductor implements Runnable, ServerMessageHandler
                 writeRequest(request);
             }
         }
-        while (!unsentReadMarks.isEmpty() && reserve(CONTROL_FRAME_RESERVE))
+        while (!unsentReadMarks.isEmpty() && connection.reserve(CONTROL_FRAME_RESERVE))
         {
             final long[] mark = unsentReadMarks.poll();
-            writeLimit += frameWriter.readMark(writeView, writeLimit, mark[0], mark[1], (int)mark[2]);
+            connection.commit(frameWriter.readMark(connection.buffer(), connection.limit(), mark[0], mark[1], (int)mark[2]));
         }
     }
 
@@ -581,12 +528,11 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             return true;
         }
         final byte[] payload = send.payload();
-        if (!reserve(FrameWriter.SEND_FRAME_OVERHEAD + payload.length))
+        if (!connection.reserve(FrameWriter.SEND_FRAME_OVERHEAD + payload.length))
         {
             return false;
         }
-        writeLimit += frameWriter.send(
-            writeView, writeLimit, send.clientMsgId(), send.toUserId(), send.toDeviceId(), payload, 0, payload.length);
+        connection.commit(frameWriter.send(connection.buffer(), connection.limit(), send.clientMsgId(), send.toUserId(), send.toDeviceId(), payload, 0, payload.length));
         send.sentOnConnection(connectionNumber);
         return true;
     }
@@ -649,9 +595,9 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     private void writeDeliverAck(final long messageId)
     {
-        if (reserve(CONTROL_FRAME_RESERVE))
+        if (connection.reserve(CONTROL_FRAME_RESERVE))
         {
-            writeLimit += frameWriter.deliverAck(writeView, writeLimit, messageId);
+            connection.commit(frameWriter.deliverAck(connection.buffer(), connection.limit(), messageId));
         }
     }
 
@@ -659,9 +605,10 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     private void writeRequest(final Request request)
     {
-        if (reserve(CONTROL_FRAME_RESERVE))
+        if (connection.reserve(CONTROL_FRAME_RESERVE))
         {
-            writeLimit += request.encoding().encode(frameWriter, writeView, writeLimit, request.requestId());
+            connection.commit(
+                request.encoding().encode(frameWriter, connection.buffer(), connection.limit(), request.requestId()));
             request.written(true);
         }
     }
@@ -757,9 +704,9 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     public void onPing(final long timestampNs)
     {
-        if (reserve(CONTROL_FRAME_RESERVE))
+        if (connection.reserve(CONTROL_FRAME_RESERVE))
         {
-            writeLimit += frameWriter.pong(writeView, writeLimit, timestampNs);
+            connection.commit(frameWriter.pong(connection.buffer(), connection.limit(), timestampNs));
         }
     }
 
@@ -777,9 +724,9 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             requestDisconnect();
         }
         else if (nowNs - lastReadNs >= heartbeatNs && nowNs - lastPingNs >= heartbeatNs &&
-            reserve(CONTROL_FRAME_RESERVE))
+            connection.reserve(CONTROL_FRAME_RESERVE))
         {
-            writeLimit += frameWriter.ping(writeView, writeLimit, nowNs);
+            connection.commit(frameWriter.ping(connection.buffer(), connection.limit(), nowNs));
             lastPingNs = nowNs;
         }
     }
@@ -814,7 +761,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private long selectTimeoutMs(final long nowNs)
     {
         long deadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(MAX_SELECT_MS);
-        if (null == channel)
+        if (!connection.isOpen())
         {
             if (needsConnection())
             {
@@ -824,7 +771,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         else
         {
             deadlineNs = earliest(deadlineNs, Math.max(lastReadNs, lastPingNs) + ctx.heartbeatIntervalNs());
-            if (writeLimit > writePosition || !outbox.isEmpty() && State.LOGGED_IN == state)
+            if (connection.hasUnflushed() || !outbox.isEmpty() && State.LOGGED_IN == state)
             {
                 deadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(1);
             }
@@ -849,131 +796,17 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     private void onSelected(final SelectionKey key)
     {
-        if (!key.isValid() || null == channel)
+        if (!key.isValid() || !connection.isOpen())
         {
             return;
         }
-        if (key.isReadable())
+        if (key.isReadable() && connection.read() > 0)
         {
-            read();
+            lastReadNs = clock.nanoTime();
         }
         if (key.isValid() && key.isWritable())
         {
-            flush();
-        }
-    }
-
-    private void read()
-    {
-        final int bytesRead;
-        try
-        {
-            bytesRead = channel.read(readBuffer);
-        }
-        catch (final IOException ex)
-        {
-            requestDisconnect();
-            return;
-        }
-        if (bytesRead < 0)
-        {
-            requestDisconnect();
-            return;
-        }
-        if (0 == bytesRead)
-        {
-            return;
-        }
-        lastReadNs = clock.nanoTime();
-        final int available = readBuffer.position();
-        final int consumed = frameDecoder.decode(readView, 0, available, adapter);
-        if (FrameDecoder.CORRUPT_STREAM == consumed)
-        {
-            requestDisconnect();
-            return;
-        }
-        if (null == channel)
-        {
-            return;
-        }
-        final int remaining = available - consumed;
-        if (remaining > 0 && consumed > 0)
-        {
-            readView.putBytes(0, readView, consumed, remaining);
-        }
-        readBuffer.position(remaining);
-    }
-
-    /**
-     * Make room for a frame of up to {@code length} bytes, waiting for the socket to drain if it must: the only
-     * writer is this thread, so a full socket is back pressure on the application's sends.
-     */
-    private boolean reserve(final int length)
-    {
-        if (null == channel || disconnectRequested)
-        {
-            return false;
-        }
-        if (writeBuffer.capacity() - writeLimit >= length)
-        {
-            return true;
-        }
-        final long deadlineNs = clock.nanoTime() + ctx.requestTimeoutNs();
-        while (true)
-        {
-            flush();
-            if (null == channel || disconnectRequested)
-            {
-                return false;
-            }
-            if (writePosition > 0)
-            {
-                final int pending = writeLimit - writePosition;
-                writeView.putBytes(0, writeView, writePosition, pending);
-                writePosition = 0;
-                writeLimit = pending;
-            }
-            if (writeBuffer.capacity() - writeLimit >= length)
-            {
-                return true;
-            }
-            if (clock.nanoTime() - deadlineNs > 0)
-            {
-                requestDisconnect();
-                return false;
-            }
-            LockSupport.parkNanos(WRITE_PARK_NS);
-        }
-    }
-
-    private void flush()
-    {
-        if (null == channel || writeLimit == writePosition)
-        {
-            return;
-        }
-        writeBuffer.limit(writeLimit).position(writePosition);
-        try
-        {
-            channel.write(writeBuffer);
-        }
-        catch (final IOException ex)
-        {
-            writeBuffer.clear();
-            requestDisconnect();
-            return;
-        }
-        writePosition = writeBuffer.position();
-        writeBuffer.clear();
-        if (writePosition == writeLimit)
-        {
-            writePosition = 0;
-            writeLimit = 0;
-            selectionKey.interestOps(SelectionKey.OP_READ);
-        }
-        else
-        {
-            selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            connection.flush();
         }
     }
 
