@@ -303,7 +303,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     {
         if (State.LOGGED_IN == state && connection.reserve(CONTROL_FRAME_RESERVE))
         {
-            connection.commit(frameWriter.readMark(connection.buffer(), connection.limit(), messageId, senderUserId, senderDeviceId));
+            connection.commit(frameWriter.readMark(
+                connection.buffer(), connection.limit(), messageId, senderUserId, senderDeviceId));
         }
         else
         {
@@ -423,7 +424,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         state = State.LOGGING_IN;
         if (connection.reserve(CONTROL_FRAME_RESERVE))
         {
-            connection.commit(frameWriter.loginStart(connection.buffer(), connection.limit(), loginRequestId, identity.userId(), identity.deviceId()));
+            connection.commit(frameWriter.loginStart(
+                connection.buffer(), connection.limit(), loginRequestId, identity.userId(), identity.deviceId()));
         }
     }
 
@@ -467,7 +469,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         while (!unsentReadMarks.isEmpty() && connection.reserve(CONTROL_FRAME_RESERVE))
         {
             final long[] mark = unsentReadMarks.poll();
-            connection.commit(frameWriter.readMark(connection.buffer(), connection.limit(), mark[0], mark[1], (int)mark[2]));
+            connection.commit(frameWriter.readMark(
+                connection.buffer(), connection.limit(), mark[0], mark[1], (int)mark[2]));
         }
     }
 
@@ -532,7 +535,15 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         {
             return false;
         }
-        connection.commit(frameWriter.send(connection.buffer(), connection.limit(), send.clientMsgId(), send.toUserId(), send.toDeviceId(), payload, 0, payload.length));
+        connection.commit(frameWriter.send(
+            connection.buffer(),
+            connection.limit(),
+            send.clientMsgId(),
+            send.toUserId(),
+            send.toDeviceId(),
+            payload,
+            0,
+            payload.length));
         send.sentOnConnection(connectionNumber);
         return true;
     }

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Measures the client's send path against the loopback {@link FakeServer}: the round trip from {@code send} to
  * {@code onSent} one message at a time, and pipelined sends per second: pending sends as files, forced to disk or
- * not, and held in memory only. The fake server is blocking and allocating, so the figures bound the client from above, not the server.
+ * not, and held in memory only. The fake server is blocking and allocating, so the figures bound the client from
+ * above, not the server.
  * <p>
  * Run: {@code java <switchboard.jvm.flags> -cp <test classpath> dev.switchboard.client.ClientSendHarness [count]}
  */
@@ -71,7 +72,8 @@ final class ClientSendHarness
             server.sends.clear();
 
             System.out.printf(
-                "persistPending=%s storeSync=%s count=%d send->onSent round trip us: p50=%.1f p90=%.1f p99=%.1f max=%.1f; " +
+                "persistPending=%s storeSync=%s count=%d send->onSent round trip us: " +
+                "p50=%.1f p90=%.1f p99=%.1f max=%.1f; " +
                 "pipelined %.0f sends/s%n",
                 persist,
                 sync,

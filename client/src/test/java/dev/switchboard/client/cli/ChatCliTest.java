@@ -50,7 +50,9 @@ class ChatCliTest
     {
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
         final int exitCode = ChatCli.run(
-            new String[0], new ByteArrayInputStream(new byte[0]), new PrintStream(output, true, StandardCharsets.UTF_8));
+            new String[0],
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(output, true, StandardCharsets.UTF_8));
 
         assertEquals(2, exitCode);
         assertTrue(output.toString(StandardCharsets.UTF_8).contains("register, chat or logout"));
