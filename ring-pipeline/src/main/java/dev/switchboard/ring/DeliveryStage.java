@@ -138,6 +138,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
             {
                 onTick();
             }
+            else if (RingEvent.KIND_CONGESTION == event.kind && 0 != event.userId)
+            {
+                onCongestion(event);
+            }
 
             if (event.closeAfterResponse)
             {
@@ -336,7 +340,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         {
             return; // offline: the journal holds it for the next login
         }
-        if (delivery.behind || delivery.inFlight >= window ||
+        if (delivery.behind || delivery.paused || delivery.inFlight >= window ||
             !outbound.send(delivery.pollerIndex, delivery.connectionId, frame, 0, length))
         {
             delivery.behind = true;
@@ -345,10 +349,23 @@ final class DeliveryStage implements EventHandler<RingEvent>
         sent(delivery, messageId);
     }
 
+    private void onCongestion(final RingEvent event)
+    {
+        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.key(event.userId, event.deviceId));
+        if (null != delivery && delivery.connectionId == event.connectionId)
+        {
+            delivery.paused = event.congested;
+            if (!delivery.paused && delivery.behind)
+            {
+                drain(delivery);
+            }
+        }
+    }
+
     private void drain(final DeviceDelivery delivery)
     {
         final int room = window - delivery.inFlight;
-        if (room <= 0)
+        if (room <= 0 || delivery.paused)
         {
             return;
         }

@@ -15,6 +15,8 @@ final class DeviceDelivery
     int inFlight;
     /** The journal holds records after the cursor that were not sent: drain when the window opens. */
     boolean behind = true;
+    /** The connection's output is backed up at the edge: send nothing until it drains. */
+    boolean paused;
     long lastProgressNs;
 
     DeviceDelivery(final long userId, final int deviceId, final int pollerIndex, final long connectionId)

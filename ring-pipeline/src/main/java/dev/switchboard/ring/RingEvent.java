@@ -17,6 +17,8 @@ public final class RingEvent
     public static final int KIND_CLOSED = 3;
     /** Periodic housekeeping: expiry, stuck readers, code expiry. */
     public static final int KIND_TICK = 4;
+    /** A connection's unwritten output crossed the edge's high-water mark, or drained below it. */
+    public static final int KIND_CONGESTION = 5;
 
     /** Nothing for later stages to do beyond sending the response, if any. */
     public static final int ACTION_NONE = 0;
@@ -36,6 +38,7 @@ public final class RingEvent
     int pollerIndex;
     long connectionId;
     long remoteAddress;
+    boolean congested;
 
     final UnsafeBuffer frame = new UnsafeBuffer(0, 0);
     final UnsafeBuffer inlineFrame;
@@ -78,6 +81,7 @@ public final class RingEvent
         this.pollerIndex = pollerIndex;
         this.connectionId = connectionId;
         remoteAddress = 0;
+        congested = false;
         frameLength = 0;
         templateId = 0;
         requestId = 0;

@@ -101,6 +101,28 @@ public final class RingPublisher
     }
 
     /**
+     * The connection's output is backing up (pause deliveries to it) or has drained (resume).
+     */
+    public boolean publishCongestion(final int pollerIndex, final long connectionId, final boolean congested)
+    {
+        final long sequence;
+        try
+        {
+            sequence = ringBuffer.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            counters.incrementShared(RingCounters.RING_FULL);
+            return false;
+        }
+        final RingEvent event = ringBuffer.get(sequence);
+        event.reset(RingEvent.KIND_CONGESTION, pollerIndex, connectionId);
+        event.congested = congested;
+        ringBuffer.publish(sequence);
+        return true;
+    }
+
+    /**
      * Housekeeping: code expiry, journal expiry, stuck readers. The server publishes one every few hundred ms.
      */
     public boolean publishTick()

@@ -97,12 +97,26 @@ final class SessionStage implements EventHandler<RingEvent>
                 onClosed(event);
                 break;
 
+            case RingEvent.KIND_CONGESTION:
+                stampDevice(event);
+                break;
+
             case RingEvent.KIND_TICK:
                 codes.expire(nanoClock.nanoTime());
                 break;
 
             default:
                 break;
+        }
+    }
+
+    private void stampDevice(final RingEvent event)
+    {
+        final Session session = sessionByConnection.get(event.connectionId);
+        if (null != session && session.isAuthenticated())
+        {
+            event.userId = session.userId;
+            event.deviceId = session.deviceId;
         }
     }
 

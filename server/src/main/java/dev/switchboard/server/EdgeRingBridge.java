@@ -37,6 +37,11 @@ final class EdgeRingBridge implements InboundFrameSink, OutboundFrames
         return publisher.publishClosed(pollerIndex, connectionId);
     }
 
+    public boolean onOutputCongestion(final int pollerIndex, final long connectionId, final boolean congested)
+    {
+        return publisher.publishCongestion(pollerIndex, connectionId, congested);
+    }
+
     public boolean send(
         final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int offset, final int length)
     {
