@@ -8,10 +8,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -26,6 +30,7 @@ import java.util.zip.CRC32;
  *   client-msg-id         the clientMsgId reserved so far (8 bytes), so ids stay unique across restarts
  *   pending/*.send        one file per unacknowledged send, written atomically, deleted on SentAck
  *   seen.dat              ring of recently delivered message ids, to drop duplicates
+ *   lock                  held while open: one client per folder
  * </pre>
  * Identity and counter methods are thread safe; {@link #isSeen} and {@link #markSeen} belong to the I/O thread.
  */
@@ -36,6 +41,7 @@ public final class ClientStore implements AutoCloseable
     static final String PENDING_DIR = "pending";
     static final String PENDING_SUFFIX = ".send";
     static final String SEEN_FILE = "seen.dat";
+    static final String LOCK_FILE = "lock";
 
     /**
      * Ids are reserved on disk a block at a time so a send does not rewrite the counter file; a restart skips the
@@ -52,6 +58,7 @@ public final class ClientStore implements AutoCloseable
     private final boolean persistPending;
     private final ConcurrentSkipListMap<Long, PendingSend> pending = new ConcurrentSkipListMap<>();
     private final SeenMessageIds seen;
+    private final FileChannel lockChannel;
     private DeviceIdentity identity;
     private long nextClientMsgId;
     private long reservedClientMsgId;
@@ -65,11 +72,41 @@ public final class ClientStore implements AutoCloseable
         this.sync = sync;
         this.persistPending = persistPending;
         Files.createDirectories(pendingDir);
-        identity = loadIdentity();
-        reservedClientMsgId = loadCounter();
-        loadPending();
-        nextClientMsgId = Math.max(reservedClientMsgId, pending.isEmpty() ? 1 : pending.lastKey() + 1);
-        seen = new SeenMessageIds(this.dir.resolve(SEEN_FILE).toFile(), dedupeCapacity);
+        lockChannel = FileChannel.open(
+            this.dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = null;
+        try
+        {
+            lock = lockChannel.tryLock();
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            // Held by another client in this process: refused below, as one in another process would be.
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            lockChannel.close();
+            throw ex;
+        }
+        if (null == lock)
+        {
+            lockChannel.close();
+            // Two clients on one folder would hand out the same clientMsgIds and corrupt the seen ring.
+            throw new IllegalStateException("client store in use by another client: " + dir);
+        }
+        try
+        {
+            identity = loadIdentity();
+            reservedClientMsgId = loadCounter();
+            loadPending();
+            nextClientMsgId = Math.max(reservedClientMsgId, pending.isEmpty() ? 1 : pending.lastKey() + 1);
+            seen = new SeenMessageIds(this.dir.resolve(SEEN_FILE).toFile(), dedupeCapacity);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            lockChannel.close();
+            throw ex;
+        }
     }
 
     /**
@@ -250,7 +287,7 @@ public final class ClientStore implements AutoCloseable
 
     public void close()
     {
-        CloseHelper.close(seen);
+        CloseHelper.closeAll(seen, lockChannel);
     }
 
     private Path pendingFile(final long clientMsgId)

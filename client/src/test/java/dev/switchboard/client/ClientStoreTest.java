@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClientStoreTest
@@ -109,6 +110,22 @@ class ClientStoreTest
             assertEquals(3, fourth.toDeviceId());
             assertArrayEquals(new byte[]{ 3, 42 }, fourth.payload());
             assertTrue(store.nextClientMsgId() > 5);
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondOpenOfTheSameFolder()
+    {
+        try (ClientStore store = ClientStore.open(dir, 64, false))
+        {
+            final IllegalStateException ex =
+                assertThrows(IllegalStateException.class, () -> ClientStore.open(dir, 64, false));
+            assertTrue(ex.getMessage().contains("in use"), ex.getMessage());
+            assertEquals(1, store.nextClientMsgId());
+        }
+        try (ClientStore store = ClientStore.open(dir, 64, false))
+        {
+            assertTrue(store.nextClientMsgId() > 1);
         }
     }
 
