@@ -104,6 +104,22 @@ public final class StateConfiguration
         return Integer.getInteger(AVERAGE_PUSH_TOKEN_LENGTH_PROP_NAME, AVERAGE_PUSH_TOKEN_LENGTH_DEFAULT);
     }
 
+    /** Property sizing the contacts table: contacts per account on average. */
+    public static final String AVERAGE_CONTACTS_PROP_NAME = "switchboard.state.average.contacts.per.account";
+
+    /** Default contacts per account on average. */
+    public static final int AVERAGE_CONTACTS_DEFAULT = 16;
+
+    /**
+     * Contacts per account on average, sizing the contacts table.
+     *
+     * @return the value of {@link #AVERAGE_CONTACTS_PROP_NAME} or the default.
+     */
+    public static int averageContactsPerAccount()
+    {
+        return Integer.getInteger(AVERAGE_CONTACTS_PROP_NAME, AVERAGE_CONTACTS_DEFAULT);
+    }
+
     /**
      * Whether existing files go through recovery even after a clean close.
      *

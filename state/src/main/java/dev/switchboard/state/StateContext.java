@@ -14,6 +14,7 @@ public final class StateContext
     private int maxDevicesPerAccount = StateConfiguration.maxDevicesPerAccount();
     private double averageDevicesPerAccount = StateConfiguration.averageDevicesPerAccount();
     private int averagePushTokenLength = StateConfiguration.averagePushTokenLength();
+    private int averageContactsPerAccount = StateConfiguration.averageContactsPerAccount();
     private boolean recoverOnOpen = StateConfiguration.recoverOnOpen();
 
     /**
@@ -169,6 +170,28 @@ public final class StateContext
     public int averagePushTokenLength()
     {
         return averagePushTokenLength;
+    }
+
+    /**
+     * Contacts per account on average, sizing the contacts table.
+     *
+     * @param averageContactsPerAccount contacts, at least 1.
+     * @return this for a fluent API.
+     */
+    public StateContext averageContactsPerAccount(final int averageContactsPerAccount)
+    {
+        this.averageContactsPerAccount = Math.max(1, averageContactsPerAccount);
+        return this;
+    }
+
+    /**
+     * Contacts per account on average.
+     *
+     * @return contacts.
+     */
+    public int averageContactsPerAccount()
+    {
+        return averageContactsPerAccount;
     }
 
     /**

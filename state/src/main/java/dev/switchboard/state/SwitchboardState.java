@@ -36,6 +36,15 @@ public final class SwitchboardState implements AutoCloseable
     /** File of (user, device) -> presence. */
     public static final String PRESENCE_FILE = "presence.cm3";
 
+    /** File of the blocks table. */
+    public static final String BLOCKS_FILE = "blocks.cm3";
+
+    /** File of the contacts table. */
+    public static final String CONTACTS_FILE = "contacts.cm3";
+
+    /** File of the privacy settings table. */
+    public static final String PRIVACY_FILE = "privacy.cm3";
+
     static final long META_NEXT_USER_ID = 1;
     static final long META_OPEN_EPOCH = 2;
     static final long META_CLEAN_CLOSE = 3;
@@ -50,6 +59,9 @@ public final class SwitchboardState implements AutoCloseable
     private final ChronicleMap<LongRef, DeviceRecord> devices;
     private final ChronicleMap<LongRef, PushTokenRecord> pushTokens;
     private final ChronicleMap<LongRef, PresenceRecord> presence;
+    private final ChronicleMap<LongPair, LongRef> blocks;
+    private final ChronicleMap<LongPair, LongRef> contacts;
+    private final ChronicleMap<LongRef, LongRef> privacy;
     private final int openEpoch;
     private final boolean wasRecovered;
     private final LongRef metaKey = new LongRef();
@@ -97,6 +109,10 @@ public final class SwitchboardState implements AutoCloseable
                 .entries(ctx.deviceEntries()),
             PRESENCE_FILE,
             recover));
+        blocks = track(userPairs("blocks", BLOCKS_FILE, ctx.maxAccounts(), recover));
+        contacts = track(userPairs(
+            "contacts", CONTACTS_FILE, ctx.maxAccounts() * ctx.averageContactsPerAccount(), recover));
+        privacy = track(longToLong("privacy", PRIVACY_FILE, ctx.maxAccounts(), recover));
         openEpoch = nextOpenEpoch();
     }
 
@@ -176,6 +192,36 @@ public final class SwitchboardState implements AutoCloseable
     }
 
     /**
+     * A new view of the blocks table (blocker, blocked) for the calling thread.
+     *
+     * @return a view owning reusable buffers; keep it.
+     */
+    public UserPairs newBlocks()
+    {
+        return new UserPairs(blocks);
+    }
+
+    /**
+     * A new view of the contacts table (user, a user they looked up or messaged) for the calling thread.
+     *
+     * @return a view owning reusable buffers; keep it.
+     */
+    public UserPairs newContacts()
+    {
+        return new UserPairs(contacts);
+    }
+
+    /**
+     * A new view of the privacy settings for the calling thread.
+     *
+     * @return a view owning reusable buffers; keep it.
+     */
+    public Privacy newPrivacy()
+    {
+        return new Privacy(privacy);
+    }
+
+    /**
      * Whether {@link #close()} has run.
      *
      * @return true once closed.
@@ -223,6 +269,21 @@ public final class SwitchboardState implements AutoCloseable
         final int epoch = (int)(previous + 1);
         meta.put(metaKey, metaValue.set(epoch));
         return epoch;
+    }
+
+    private ChronicleMap<LongPair, LongRef> userPairs(
+        final String name, final String fileName, final long entries, final boolean recover)
+    {
+        return open(
+            ChronicleMapBuilder.of(LongPair.class, LongRef.class)
+                .name(name)
+                .keyMarshaller(LongPairMarshaller.INSTANCE)
+                .constantKeySizeBySample(new LongPair())
+                .valueMarshaller(LongRefMarshaller.INSTANCE)
+                .constantValueSizeBySample(new LongRef())
+                .entries(entries),
+            fileName,
+            recover);
     }
 
     private ChronicleMap<LongRef, LongRef> longToLong(
