@@ -2,20 +2,30 @@ package dev.switchboard.ring;
 
 import com.lmax.disruptor.EventHandler;
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.ReadMarkDecoder;
+import dev.switchboard.codec.sbe.PresenceState;
+import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
+import dev.switchboard.codec.sbe.PresenceUnsubscribeDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SendDecoder;
+import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.RecordHandler;
+import dev.switchboard.state.Presence;
+import dev.switchboard.state.Privacy;
+import dev.switchboard.state.UserPairs;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,11 +50,19 @@ final class DeliveryStage implements EventHandler<RingEvent>
     private final SendDecoder send = new SendDecoder();
     private final DeliverAckDecoder deliverAck = new DeliverAckDecoder();
     private final ReadMarkDecoder readMark = new ReadMarkDecoder();
+    private final TypingDecoder typing = new TypingDecoder();
+    private final ContactLookupDecoder contactLookup = new ContactLookupDecoder();
     private final FrameEncoders encoders = new FrameEncoders();
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer ackScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
 
     private final Long2ObjectHashMap<DeviceDelivery> deliveryByDevice = new Long2ObjectHashMap<>();
+    private final Long2LongHashMap onlineDevicesByUser = new Long2LongHashMap(0);
+    private final PresenceSubscriptions subscriptions = new PresenceSubscriptions();
+    private final Presence presence;
+    private final Privacy privacy;
+    private final UserPairs contacts;
+    private final UserPairs blocks;
     private final ResendDedupe dedupe;
     private final PendingSentAcks pendingSentAcks;
     private final Journal journal;
@@ -70,6 +88,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
     DeliveryStage(final RingContext ctx, final LargeFrameBufferPool largeFrames)
     {
         journal = ctx.journal();
+        presence = ctx.state().newPresence();
+        privacy = ctx.state().newPrivacy();
+        contacts = ctx.state().newContacts();
+        blocks = ctx.state().newBlocks();
         outbound = ctx.outbound();
         nanoClock = ctx.nanoClock();
         counters = ctx.counters();
@@ -121,17 +143,38 @@ final class DeliveryStage implements EventHandler<RingEvent>
                     onReadMark(event);
                     break;
 
+                case RingEvent.ACTION_TYPING:
+                    onTyping(event);
+                    break;
+
+                case RingEvent.ACTION_CONTACT_LOOKUP:
+                    onContactLookup(event);
+                    break;
+
+                case RingEvent.ACTION_PRESENCE_SUBSCRIBE:
+                    onPresenceSubscribe(event);
+                    break;
+
+                case RingEvent.ACTION_PRESENCE_UNSUBSCRIBE:
+                    subscriptions.unsubscribe(event.connectionId, event.targetUserId);
+                    send(event.pollerIndex, event.connectionId, scratch, encoders.requestAck(
+                        scratch, event.requestId, PresenceUnsubscribeDecoder.TEMPLATE_ID));
+                    break;
+
+                case RingEvent.ACTION_LOGOUT:
+                    deviceGone(event.userId, event.deviceId, event.connectionId, event.timestampMs);
+                    break;
+
                 default:
                     break;
             }
 
-            if (RingEvent.KIND_CLOSED == event.kind && 0 != event.userId)
+            if (RingEvent.KIND_CLOSED == event.kind)
             {
-                final long deviceKey = DeviceKeys.key(event.userId, event.deviceId);
-                final DeviceDelivery delivery = deliveryByDevice.get(deviceKey);
-                if (null != delivery && delivery.connectionId == event.connectionId)
+                subscriptions.removeConnection(event.connectionId);
+                if (0 != event.userId)
                 {
-                    deliveryByDevice.remove(deviceKey);
+                    deviceGone(event.userId, event.deviceId, event.connectionId, event.timestampMs);
                 }
             }
             else if (RingEvent.KIND_TICK == event.kind)
@@ -170,7 +213,15 @@ final class DeliveryStage implements EventHandler<RingEvent>
         final DeviceDelivery delivery =
             new DeviceDelivery(event.userId, event.deviceId, event.pollerIndex, event.connectionId);
         delivery.lastProgressNs = nanoClock.nanoTime();
-        deliveryByDevice.put(deviceKey, delivery);
+        if (null == deliveryByDevice.put(deviceKey, delivery))
+        {
+            final long onlineDevices = onlineDevicesByUser.get(event.userId) + 1;
+            onlineDevicesByUser.put(event.userId, onlineDevices);
+            if (1 == onlineDevices)
+            {
+                pushPresence(event.userId, true);
+            }
+        }
 
         final int length = encoders.loginAck(
             scratch,
@@ -199,6 +250,15 @@ final class DeliveryStage implements EventHandler<RingEvent>
         {
             counters.increment(RingCounters.MESSAGES_DEDUPED);
             pendingSentAcks.add(event.pollerIndex, event.connectionId, clientMsgId, originalId, event.timestampMs);
+            return;
+        }
+
+        if (event.blocked)
+        {
+            // The recipient blocked the sender: one tick, as for any message, and nothing stored or delivered.
+            counters.increment(RingCounters.MESSAGES_BLOCKED);
+            dedupe.put(senderKey, clientMsgId, event.messageId);
+            pendingSentAcks.add(event.pollerIndex, event.connectionId, clientMsgId, event.messageId, event.timestampMs);
             return;
         }
 
@@ -245,6 +305,118 @@ final class DeliveryStage implements EventHandler<RingEvent>
         {
             deliverLive(event.recipientUserIds[i], event.recipientDeviceIds[i], event.messageId, scratch, frameLength);
         }
+    }
+
+    /**
+     * A device's connection closed or it logged out: stop delivering to it, and tell subscribers when its user has no
+     * device online any more.
+     */
+    private void deviceGone(final long userId, final int deviceId, final long connectionId, final long nowMs)
+    {
+        final long deviceKey = DeviceKeys.key(userId, deviceId);
+        final DeviceDelivery delivery = deliveryByDevice.get(deviceKey);
+        if (null == delivery || delivery.connectionId != connectionId)
+        {
+            return;
+        }
+        deliveryByDevice.remove(deviceKey);
+        final long onlineDevices = onlineDevicesByUser.get(userId) - 1;
+        if (onlineDevices <= 0)
+        {
+            onlineDevicesByUser.remove(userId);
+            pushPresence(userId, false);
+        }
+        else
+        {
+            onlineDevicesByUser.put(userId, onlineDevices);
+        }
+    }
+
+    private void pushPresence(final long userId, final boolean online)
+    {
+        final ArrayList<PresenceSubscriptions.Subscriber> subscribers = subscriptions.subscribersOf(userId);
+        if (null == subscribers)
+        {
+            return;
+        }
+        for (int i = 0, size = subscribers.size(); i < size; i++)
+        {
+            final PresenceSubscriptions.Subscriber subscriber = subscribers.get(i);
+            final int length = presenceFrame(userId, subscriber.userId, online, false);
+            send(subscriber.pollerIndex, subscriber.connectionId, scratch, length);
+        }
+    }
+
+    /**
+     * What a viewer may see of a user's presence under the user's privacy settings and blocks.
+     */
+    private int presenceFrame(final long userId, final long viewerUserId, final boolean online, final boolean blocked)
+    {
+        final boolean hiddenByBlock = blocked || blocks.contains(userId, viewerUserId);
+        final boolean onlineVisible = !hiddenByBlock && visible(privacy.onlineVisibility(userId), userId, viewerUserId);
+        final boolean lastSeenVisible =
+            !hiddenByBlock && visible(privacy.lastSeenVisibility(userId), userId, viewerUserId);
+        final PresenceState state = onlineVisible ?
+            (online ? PresenceState.ONLINE : PresenceState.OFFLINE) : PresenceState.HIDDEN;
+        return encoders.presenceUpdate(scratch, userId, state, lastSeenVisible ? presence.lastSeenMs(userId) : 0);
+    }
+
+    private boolean visible(final int visibility, final long userId, final long viewerUserId)
+    {
+        switch (visibility)
+        {
+            case Privacy.EVERYONE:
+                return true;
+            case Privacy.CONTACTS:
+                return userId == viewerUserId || contacts.contains(userId, viewerUserId);
+            default:
+                return userId == viewerUserId;
+        }
+    }
+
+    private void onPresenceSubscribe(final RingEvent event)
+    {
+        if (!event.blocked && !subscriptions.subscribe(
+            event.connectionId, event.pollerIndex, event.userId, event.targetUserId))
+        {
+            send(event.pollerIndex, event.connectionId, scratch, encoders.error(
+                scratch, event.requestId, PresenceSubscribeDecoder.TEMPLATE_ID, ErrorCode.STATE_FULL));
+            return;
+        }
+        final boolean online = onlineDevicesByUser.get(event.targetUserId) > 0;
+        send(event.pollerIndex, event.connectionId, scratch,
+            presenceFrame(event.targetUserId, event.userId, online, event.blocked));
+    }
+
+    private void onTyping(final RingEvent event)
+    {
+        typing.wrap(
+            event.frame,
+            Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
+            header.wrap(event.frame, Sofh.HEADER_LENGTH).blockLength(),
+            header.version());
+        final int length = encoders.typingUpdate(scratch, event.userId, event.deviceId, typing.state());
+        for (int i = 0; i < event.recipientCount; i++)
+        {
+            final DeviceDelivery delivery =
+                deliveryByDevice.get(DeviceKeys.key(event.recipientUserIds[i], event.recipientDeviceIds[i]));
+            if (null != delivery && !delivery.paused)
+            {
+                send(delivery.pollerIndex, delivery.connectionId, scratch, length);
+            }
+        }
+    }
+
+    private void onContactLookup(final RingEvent event)
+    {
+        contactLookup.wrap(
+            event.frame,
+            Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
+            header.wrap(event.frame, Sofh.HEADER_LENGTH).blockLength(),
+            header.version());
+        final int length = encoders.contactLookupResult(
+            scratch, event.requestId, contactLookup, event.recipientUserIds, event.resultCount);
+        send(event.pollerIndex, event.connectionId, scratch, length);
     }
 
     private void onDeliverAck(final RingEvent event)

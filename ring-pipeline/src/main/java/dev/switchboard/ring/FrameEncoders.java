@@ -1,6 +1,8 @@
 package dev.switchboard.ring;
 
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.ContactLookupDecoder;
+import dev.switchboard.codec.sbe.ContactLookupResultEncoder;
 import dev.switchboard.codec.sbe.DeliverEncoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorEncoder;
@@ -8,11 +10,15 @@ import dev.switchboard.codec.sbe.LoginAckEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.PresenceState;
+import dev.switchboard.codec.sbe.PresenceUpdateEncoder;
 import dev.switchboard.codec.sbe.ReceiptEncoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.RegisterAckEncoder;
 import dev.switchboard.codec.sbe.RequestAckEncoder;
 import dev.switchboard.codec.sbe.SentAckEncoder;
+import dev.switchboard.codec.sbe.TypingState;
+import dev.switchboard.codec.sbe.TypingUpdateEncoder;
 import dev.switchboard.codec.sbe.VerifyAckEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -37,6 +43,10 @@ final class FrameEncoders
     private final ReceiptEncoder receipt = new ReceiptEncoder();
     private final RequestAckEncoder requestAck = new RequestAckEncoder();
     private final PongEncoder pong = new PongEncoder();
+    private final PresenceUpdateEncoder presenceUpdate = new PresenceUpdateEncoder();
+    private final TypingUpdateEncoder typingUpdate = new TypingUpdateEncoder();
+    private final ContactLookupResultEncoder contactLookupResult = new ContactLookupResultEncoder();
+    private final byte[] phone = new byte[256];
 
     int error(
         final MutableDirectBuffer buffer, final long requestId, final int templateId, final ErrorCode code)
@@ -155,6 +165,51 @@ final class FrameEncoders
     {
         pong.wrapAndApplyHeader(buffer, BODY_OFFSET, header).timestampNs(timestampNs);
         return frame(buffer, pong.encodedLength());
+    }
+
+    int presenceUpdate(
+        final MutableDirectBuffer buffer, final long userId, final PresenceState state, final long lastSeenMs)
+    {
+        presenceUpdate.wrapAndApplyHeader(buffer, BODY_OFFSET, header)
+            .userId(userId)
+            .state(state)
+            .lastSeenMs(lastSeenMs);
+        return frame(buffer, presenceUpdate.encodedLength());
+    }
+
+    int typingUpdate(
+        final MutableDirectBuffer buffer, final long fromUserId, final int fromDeviceId, final TypingState state)
+    {
+        typingUpdate.wrapAndApplyHeader(buffer, BODY_OFFSET, header);
+        typingUpdate.from().userId(fromUserId).deviceId(fromDeviceId);
+        typingUpdate.state(state);
+        return frame(buffer, typingUpdate.encodedLength());
+    }
+
+    /**
+     * The registered numbers of a lookup: {@code userIds[i]} is the user of the i-th number asked, or negative.
+     */
+    int contactLookupResult(
+        final MutableDirectBuffer buffer,
+        final long requestId,
+        final ContactLookupDecoder request,
+        final long[] userIds,
+        final int foundCount)
+    {
+        contactLookupResult.wrapAndApplyHeader(buffer, BODY_OFFSET, header).requestId(requestId);
+        final ContactLookupResultEncoder.ContactsEncoder contacts = contactLookupResult.contactsCount(foundCount);
+        final ContactLookupDecoder.PhonesDecoder phones = request.phones();
+        int i = 0;
+        while (phones.hasNext())
+        {
+            phones.next();
+            final int length = phones.getPhone(phone, 0, phones.phoneLength());
+            if (userIds[i++] >= 0)
+            {
+                contacts.next().userId(userIds[i - 1]).putPhone(phone, 0, length);
+            }
+        }
+        return frame(buffer, contactLookupResult.encodedLength());
     }
 
     private static int frame(final MutableDirectBuffer buffer, final int bodyLength)

@@ -26,12 +26,13 @@ public final class RingCounters
     public static final int RATE_LIMITED = 16;
     public static final int UNKNOWN_ACKS = 17;
     public static final int UNKNOWN_RECIPIENTS = 18;
+    public static final int MESSAGES_BLOCKED = 19;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
         "registrations", "messages-stored", "messages-deduped", "deliveries", "acks", "receipts-stored",
         "queue-full", "outbound-full", "stuck-readers-closed", "records-expired", "rate-limited", "unknown-acks",
-        "unknown-recipients" };
+        "unknown-recipients", "messages-blocked" };
 
     private final AtomicLongArray values = new AtomicLongArray(LABELS.length);
 

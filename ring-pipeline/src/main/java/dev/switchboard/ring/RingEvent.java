@@ -30,6 +30,16 @@ public final class RingEvent
     public static final int ACTION_DELIVER_ACK = 3;
     /** The device read a message: a READ receipt for its sender. */
     public static final int ACTION_READ_MARK = 4;
+    /** Composing or paused, relayed to the recipient's online devices only. */
+    public static final int ACTION_TYPING = 5;
+    /** Which of these phone numbers are registered. */
+    public static final int ACTION_CONTACT_LOOKUP = 6;
+    /** Answer with the target's presence now and on every change. */
+    public static final int ACTION_PRESENCE_SUBSCRIBE = 7;
+    /** Stop presence updates for the target. */
+    public static final int ACTION_PRESENCE_UNSUBSCRIBE = 8;
+    /** The device logged out: it is offline and its deliveries stop. */
+    public static final int ACTION_LOGOUT = 9;
 
     /** Most devices have few; a group fan-out grows these arrays once, on the route stage's thread. */
     static final int INITIAL_RECIPIENTS = 8;
@@ -53,6 +63,12 @@ public final class RingEvent
     long timestampMs;
 
     long messageId;
+    /** The recipient blocked the sender: acknowledge, but deliver nothing. */
+    boolean blocked;
+    /** The user a presence request is about. */
+    long targetUserId;
+    /** How many of the recipient entries are results (contact lookup: found users). */
+    int resultCount;
     long[] recipientUserIds = new long[INITIAL_RECIPIENTS];
     int[] recipientDeviceIds = new int[INITIAL_RECIPIENTS];
     int recipientCount;
@@ -90,6 +106,9 @@ public final class RingEvent
         deviceId = 0;
         timestampMs = 0;
         messageId = 0;
+        blocked = false;
+        targetUserId = 0;
+        resultCount = 0;
         recipientCount = 0;
         responseLength = 0;
         closeAfterResponse = false;

@@ -23,6 +23,9 @@ final class Session
     long rateWindowStartNs;
     int framesInWindow;
 
+    long typingWindowStartNs;
+    int typingInWindow;
+
     Session(final int pollerIndex, final long connectionId, final long remoteAddress)
     {
         this.pollerIndex = pollerIndex;

@@ -2,6 +2,8 @@ package dev.switchboard.ring;
 
 import com.lmax.disruptor.EventHandler;
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.BlockDecoder;
+import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
@@ -9,13 +11,21 @@ import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.PingDecoder;
+import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
+import dev.switchboard.codec.sbe.PresenceUnsubscribeDecoder;
+import dev.switchboard.codec.sbe.PrivacySettingsDecoder;
+import dev.switchboard.codec.sbe.PushTokenUpdateDecoder;
 import dev.switchboard.codec.sbe.ReadMarkDecoder;
 import dev.switchboard.codec.sbe.RegisterDecoder;
 import dev.switchboard.codec.sbe.SendDecoder;
+import dev.switchboard.codec.sbe.TypingDecoder;
+import dev.switchboard.codec.sbe.UnblockDecoder;
 import dev.switchboard.codec.sbe.VerifyDecoder;
 import dev.switchboard.state.Accounts;
 import dev.switchboard.state.Devices;
 import dev.switchboard.state.Presence;
+import dev.switchboard.state.Privacy;
+import dev.switchboard.state.UserPairs;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.EpochClock;
@@ -33,6 +43,14 @@ final class SessionStage implements EventHandler<RingEvent>
 {
     private static final int NONCE_LENGTH = 32;
     private static final long RATE_WINDOW_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long LOOKUP_WINDOW_NS = TimeUnit.DAYS.toNanos(1);
+
+    /** Typing notices relayed per connection per second; more are dropped silently. */
+    static final int TYPING_PER_SECOND = 5;
+    /** Phone numbers one ContactLookup may carry. */
+    static final int MAX_LOOKUP_NUMBERS = 64;
+    /** Phone numbers a user may look up per 24 hours: a contact book fits, the number space does not. */
+    static final int MAX_LOOKUPS_PER_DAY = 2_000;
 
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final RegisterDecoder register = new RegisterDecoder();
@@ -41,6 +59,14 @@ final class SessionStage implements EventHandler<RingEvent>
     private final LoginProofDecoder loginProof = new LoginProofDecoder();
     private final LogoutDecoder logout = new LogoutDecoder();
     private final PingDecoder ping = new PingDecoder();
+    private final BlockDecoder block = new BlockDecoder();
+    private final UnblockDecoder unblock = new UnblockDecoder();
+    private final PrivacySettingsDecoder privacySettings = new PrivacySettingsDecoder();
+    private final PushTokenUpdateDecoder pushTokenUpdate = new PushTokenUpdateDecoder();
+    private final ContactLookupDecoder contactLookup = new ContactLookupDecoder();
+    private final byte[] pushToken = new byte[255];
+    private final Long2LongHashMap lookupWindowStartByUser = new Long2LongHashMap(Long.MIN_VALUE);
+    private final Long2LongHashMap lookupsByUser = new Long2LongHashMap(-1);
     private final FrameEncoders encoders = new FrameEncoders();
     private final LoginVerifier loginVerifier = new LoginVerifier();
     private final SecureRandom random = new SecureRandom();
@@ -54,18 +80,23 @@ final class SessionStage implements EventHandler<RingEvent>
     private final Accounts accounts;
     private final Devices devices;
     private final Presence presence;
+    private final UserPairs blocks;
+    private final Privacy privacy;
     private final VerificationCodes codes;
     private final EpochClock epochClock;
     private final NanoClock nanoClock;
     private final RingCounters counters;
     private final int framesPerSecond;
     private final int maxRejects;
+    private long nextLookupSweepNs;
 
     SessionStage(final RingContext ctx)
     {
         accounts = ctx.state().newAccounts();
         devices = ctx.state().newDevices();
         presence = ctx.state().newPresence();
+        blocks = ctx.state().newBlocks();
+        privacy = ctx.state().newPrivacy();
         codes = new VerificationCodes(
             ctx.codeSender(),
             ctx.codeTtlNs(),
@@ -102,11 +133,30 @@ final class SessionStage implements EventHandler<RingEvent>
                 break;
 
             case RingEvent.KIND_TICK:
-                codes.expire(nanoClock.nanoTime());
+                onTick(nanoClock.nanoTime());
                 break;
 
             default:
                 break;
+        }
+    }
+
+    private void onTick(final long nowNs)
+    {
+        codes.expire(nowNs);
+        if (nowNs - nextLookupSweepNs >= 0)
+        {
+            nextLookupSweepNs = nowNs + TimeUnit.MINUTES.toNanos(1);
+            final Long2LongHashMap.EntryIterator windows = lookupWindowStartByUser.entrySet().iterator();
+            while (windows.hasNext())
+            {
+                windows.next();
+                if (nowNs - windows.getLongValue() >= LOOKUP_WINDOW_NS)
+                {
+                    lookupsByUser.remove(windows.getLongKey());
+                    windows.remove();
+                }
+            }
         }
     }
 
@@ -212,6 +262,47 @@ final class SessionStage implements EventHandler<RingEvent>
 
             case LogoutDecoder.TEMPLATE_ID:
                 onLogout(event, session);
+                break;
+
+            case TypingDecoder.TEMPLATE_ID:
+                if (withinTypingRate(session))
+                {
+                    event.action = RingEvent.ACTION_TYPING;
+                }
+                break;
+
+            case ContactLookupDecoder.TEMPLATE_ID:
+                contactLookup.wrap(event.frame, bodyOffset, blockLength, version);
+                onContactLookup(event, session, contactLookup.phones().count());
+                break;
+
+            case PresenceSubscribeDecoder.TEMPLATE_ID:
+                event.action = RingEvent.ACTION_PRESENCE_SUBSCRIBE;
+                break;
+
+            case PresenceUnsubscribeDecoder.TEMPLATE_ID:
+                event.action = RingEvent.ACTION_PRESENCE_UNSUBSCRIBE;
+                break;
+
+            case BlockDecoder.TEMPLATE_ID:
+                block.wrap(event.frame, bodyOffset, blockLength, version);
+                onBlock(event, session, block.userId(), true);
+                break;
+
+            case UnblockDecoder.TEMPLATE_ID:
+                unblock.wrap(event.frame, bodyOffset, blockLength, version);
+                onBlock(event, session, unblock.userId(), false);
+                break;
+
+            case PrivacySettingsDecoder.TEMPLATE_ID:
+                privacySettings.wrap(event.frame, bodyOffset, blockLength, version);
+                privacy.set(session.userId, privacySettings.lastSeenRaw(), privacySettings.onlineRaw());
+                event.responseLength = encoders.requestAck(event.response, event.requestId, templateId);
+                break;
+
+            case PushTokenUpdateDecoder.TEMPLATE_ID:
+                pushTokenUpdate.wrap(event.frame, bodyOffset, blockLength, version);
+                onPushToken(event, session);
                 break;
 
             default:
@@ -377,6 +468,81 @@ final class SessionStage implements EventHandler<RingEvent>
         event.action = RingEvent.ACTION_LOGGED_IN;
     }
 
+    private void onBlock(final RingEvent event, final Session session, final long userId, final boolean isBlock)
+    {
+        if (!accounts.exists(userId))
+        {
+            reject(event, session, ErrorCode.UNKNOWN_USER);
+            return;
+        }
+        if (isBlock)
+        {
+            if (!blocks.add(session.userId, userId, event.timestampMs))
+            {
+                reject(event, session, ErrorCode.STATE_FULL);
+                return;
+            }
+        }
+        else
+        {
+            blocks.remove(session.userId, userId);
+        }
+        event.responseLength = encoders.requestAck(event.response, event.requestId, event.templateId);
+    }
+
+    private void onPushToken(final RingEvent event, final Session session)
+    {
+        final int length = pushTokenUpdate.getToken(pushToken, 0, pushTokenUpdate.tokenLength());
+        if (0 == length)
+        {
+            devices.clearPushToken(session.userId, session.deviceId);
+        }
+        else if (!devices.pushToken(
+            session.userId, session.deviceId, (byte)pushTokenUpdate.platformRaw(), pushToken, 0, length))
+        {
+            reject(event, session, ErrorCode.INVALID_FIELD);
+            return;
+        }
+        event.responseLength = encoders.requestAck(event.response, event.requestId, event.templateId);
+    }
+
+    private void onContactLookup(final RingEvent event, final Session session, final int numbers)
+    {
+        if (numbers > MAX_LOOKUP_NUMBERS)
+        {
+            reject(event, session, ErrorCode.INVALID_FIELD);
+            return;
+        }
+
+        final long nowNs = nanoClock.nanoTime();
+        final long windowStartNs = lookupWindowStartByUser.get(session.userId);
+        if (Long.MIN_VALUE == windowStartNs || nowNs - windowStartNs >= LOOKUP_WINDOW_NS)
+        {
+            lookupWindowStartByUser.put(session.userId, nowNs);
+            lookupsByUser.put(session.userId, 0);
+        }
+        final long used = Math.max(0, lookupsByUser.get(session.userId));
+        if (used + numbers > MAX_LOOKUPS_PER_DAY)
+        {
+            counters.increment(RingCounters.RATE_LIMITED);
+            reject(event, session, ErrorCode.RATE_LIMITED);
+            return;
+        }
+        lookupsByUser.put(session.userId, used + numbers);
+        event.action = RingEvent.ACTION_CONTACT_LOOKUP;
+    }
+
+    private boolean withinTypingRate(final Session session)
+    {
+        final long nowNs = nanoClock.nanoTime();
+        if (nowNs - session.typingWindowStartNs >= RATE_WINDOW_NS)
+        {
+            session.typingWindowStartNs = nowNs;
+            session.typingInWindow = 0;
+        }
+        return ++session.typingInWindow <= TYPING_PER_SECOND;
+    }
+
     private void onLogout(final RingEvent event, final Session session)
     {
         final long deviceKey = DeviceKeys.key(session.userId, session.deviceId);
@@ -386,6 +552,7 @@ final class SessionStage implements EventHandler<RingEvent>
         }
         presence.offline(session.userId, session.deviceId, session.connectionId, event.timestampMs);
         session.state = Session.STATE_NEW;
+        event.action = RingEvent.ACTION_LOGOUT;
         event.responseLength = encoders.requestAck(event.response, event.requestId, LogoutDecoder.TEMPLATE_ID);
         event.closeAfterResponse = true;
     }

@@ -1,6 +1,9 @@
 package dev.switchboard.server;
 
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.BlockEncoder;
+import dev.switchboard.codec.sbe.ContactLookupEncoder;
+import dev.switchboard.codec.sbe.ContactLookupResultDecoder;
 import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
@@ -9,18 +12,27 @@ import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
+import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
+import dev.switchboard.codec.sbe.PresenceUpdateDecoder;
+import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.ReadMarkEncoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.SendEncoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
+import dev.switchboard.codec.sbe.TypingEncoder;
+import dev.switchboard.codec.sbe.TypingState;
+import dev.switchboard.codec.sbe.TypingUpdateDecoder;
+import dev.switchboard.codec.sbe.UnblockEncoder;
 import dev.switchboard.codec.sbe.VerifyAckDecoder;
 import dev.switchboard.codec.sbe.VerifyEncoder;
+import dev.switchboard.codec.sbe.Visibility;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.EOFException;
@@ -168,6 +180,65 @@ final class TestConnection implements AutoCloseable
         write(encoder.encodedLength());
     }
 
+    void presenceSubscribe(final long userId) throws IOException
+    {
+        final PresenceSubscribeEncoder encoder = new PresenceSubscribeEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId()).userId(userId);
+        write(encoder.encodedLength());
+    }
+
+    void typing(final long toUserId, final TypingState state) throws IOException
+    {
+        final TypingEncoder encoder = new TypingEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder);
+        encoder.to().userId(toUserId).deviceId(0);
+        encoder.state(state);
+        write(encoder.encodedLength());
+    }
+
+    void block(final long userId) throws IOException
+    {
+        final BlockEncoder encoder = new BlockEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId()).userId(userId);
+        write(encoder.encodedLength());
+    }
+
+    void unblock(final long userId) throws IOException
+    {
+        final UnblockEncoder encoder = new UnblockEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId()).userId(userId);
+        write(encoder.encodedLength());
+    }
+
+    void privacy(final Visibility lastSeen, final Visibility online) throws IOException
+    {
+        final PrivacySettingsEncoder encoder = new PrivacySettingsEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder)
+            .requestId(nextRequestId())
+            .lastSeen(lastSeen)
+            .online(online);
+        write(encoder.encodedLength());
+    }
+
+    void contactLookup(final String... phones) throws IOException
+    {
+        final ContactLookupEncoder encoder = new ContactLookupEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId());
+        final ContactLookupEncoder.PhonesEncoder group = encoder.phonesCount(phones.length);
+        for (final String phone : phones)
+        {
+            group.next().phone(phone);
+        }
+        write(encoder.encodedLength());
+    }
+
+    void logout() throws IOException
+    {
+        final LogoutEncoder encoder = new LogoutEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId());
+        write(encoder.encodedLength());
+    }
+
     void pong(final long timestampNs) throws IOException
     {
         final PongEncoder encoder = new PongEncoder();
@@ -288,6 +359,41 @@ final class TestConnection implements AutoCloseable
         login();
     }
 
+    /**
+     * A new connection for a device that registered before, logged in with its key.
+     */
+    static TestConnection loginAgain(final int port, final TestConnection device) throws IOException
+    {
+        final TestConnection connection = new TestConnection(port);
+        connection.keyPair = device.keyPair;
+        connection.userId = device.userId;
+        connection.deviceId = device.deviceId;
+        connection.login();
+        return connection;
+    }
+
+    /**
+     * Assert nothing arrives within the given time.
+     */
+    void expectSilence(final int timeoutMs) throws IOException
+    {
+        final int previous = channel.socket().getSoTimeout();
+        channel.socket().setSoTimeout(timeoutMs);
+        try
+        {
+            final Frame frame = read();
+            throw new AssertionError("expected nothing but got " + frame);
+        }
+        catch (final java.net.SocketTimeoutException expected)
+        {
+            // nothing came
+        }
+        finally
+        {
+            channel.socket().setSoTimeout(previous);
+        }
+    }
+
     LoginAckDecoder login() throws IOException
     {
         loginStart(userId, deviceId);
@@ -365,6 +471,21 @@ final class TestConnection implements AutoCloseable
         LoginAckDecoder loginAck()
         {
             return new LoginAckDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        PresenceUpdateDecoder presenceUpdate()
+        {
+            return new PresenceUpdateDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        TypingUpdateDecoder typingUpdate()
+        {
+            return new TypingUpdateDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        ContactLookupResultDecoder contactLookupResult()
+        {
+            return new ContactLookupResultDecoder().wrap(buffer, body(), blockLength, version);
         }
 
         public String toString()
