@@ -1,14 +1,20 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
+import dev.switchboard.codec.sbe.PresenceState;
+import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SendDecoder;
+import dev.switchboard.codec.sbe.TypingState;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.NanoClock;
 
 import java.io.IOException;
@@ -18,7 +24,9 @@ import java.nio.channels.Selector;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -43,6 +51,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private static final long MAX_SELECT_MS = 1000;
     private static final int HEARTBEAT_TIMEOUT_MULTIPLE = 3;
     private static final int MAX_UNSENT_READ_MARKS = 1024;
+    private static final long NO_REQUEST = Long.MIN_VALUE;
 
     private final ClientContext ctx;
     private final ClientStore store;
@@ -56,6 +65,10 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private final List<CompletableFuture<LoginInfo>> loginWaiters = new ArrayList<>();
     private final List<Long> loginDeadlinesNs = new ArrayList<>();
     private final ArrayDeque<long[]> unsentReadMarks = new ArrayDeque<>();
+    // Users whose presence the application wants; the server forgets subscriptions with the connection.
+    private final LongHashSet presenceSubscriptions = new LongHashSet();
+    // The subscribe frame in flight per user, so its answer or refusal can be matched to the user.
+    private final Long2LongHashMap subscribeRequestByUser = new Long2LongHashMap(NO_REQUEST);
     private final FrameWriter frameWriter = new FrameWriter();
     private final ServerMessageAdapter adapter = new ServerMessageAdapter(this);
     private final ClientConnection connection;
@@ -79,6 +92,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private volatile long listenerErrors;
     private volatile long reconnects;
     private volatile long internalErrors;
+    private volatile long typingDropped;
 
     /**
      * Hands out request ids; shared with the API side, which builds requests before enqueueing them.
@@ -140,6 +154,11 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     long internalErrors()
     {
         return internalErrors;
+    }
+
+    long typingDropped()
+    {
+        return typingDropped;
     }
 
     long rejectedFrames()
@@ -317,6 +336,42 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         }
     }
 
+    void subscribePresence(final Request request, final long userId)
+    {
+        presenceSubscriptions.add(userId);
+        subscribeRequestByUser.put(userId, request.requestId());
+        submit(request);
+    }
+
+    void unsubscribePresence(final Request request, final long userId)
+    {
+        presenceSubscriptions.remove(userId);
+        if (State.LOGGED_IN == state)
+        {
+            submit(request);
+        }
+        else
+        {
+            // Nothing to undo: the next login simply does not subscribe again.
+            subscribeRequestByUser.remove(userId);
+            request.future().complete(null);
+        }
+    }
+
+    void typing(final long toUserId, final int toDeviceId, final TypingState typingState)
+    {
+        // Typing notices are only meaningful now: never queued for a later connection.
+        if (State.LOGGED_IN == state && connection.reserve(CONTROL_FRAME_RESERVE))
+        {
+            connection.commit(
+                frameWriter.typing(connection.buffer(), connection.limit(), toUserId, toDeviceId, typingState));
+        }
+        else
+        {
+            typingDropped++;
+        }
+    }
+
     // ---- connection ----
 
     private boolean needsConnection()
@@ -410,6 +465,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
                 request.future().completeExceptionally(lost);
             }
         }
+        forgetStaleSubscribeRequests();
         scheduleReconnect();
         notify(listener::onDisconnected);
     }
@@ -466,12 +522,60 @@ final class ClientConductor implements Runnable, ServerMessageHandler
                 writeRequest(request);
             }
         }
+        resubscribePresence();
         while (!unsentReadMarks.isEmpty() && connection.reserve(CONTROL_FRAME_RESERVE))
         {
             final long[] mark = unsentReadMarks.poll();
             connection.commit(frameWriter.readMark(
                 connection.buffer(), connection.limit(), mark[0], mark[1], (int)mark[2]));
         }
+    }
+
+    private void resubscribePresence()
+    {
+        for (final LongHashSet.LongIterator it = presenceSubscriptions.iterator(); it.hasNext(); )
+        {
+            final long userId = it.nextValue();
+            if (requests.containsKey(subscribeRequestByUser.get(userId)))
+            {
+                // The application's own subscribe is in flight on this connection already.
+                continue;
+            }
+            if (!connection.reserve(CONTROL_FRAME_RESERVE))
+            {
+                return;
+            }
+            final long requestId = requestIds.next();
+            connection.commit(frameWriter.presenceSubscribe(connection.buffer(), connection.limit(), requestId, userId));
+            subscribeRequestByUser.put(userId, requestId);
+        }
+    }
+
+    private void forgetStaleSubscribeRequests()
+    {
+        for (final Long2LongHashMap.EntryIterator it = subscribeRequestByUser.entrySet().iterator(); it.hasNext(); )
+        {
+            it.next();
+            if (!requests.containsKey(it.getLongValue()))
+            {
+                it.remove();
+            }
+        }
+    }
+
+    private long subscribedUserOf(final long requestId)
+    {
+        for (final Long2LongHashMap.EntryIterator it = subscribeRequestByUser.entrySet().iterator(); it.hasNext(); )
+        {
+            it.next();
+            if (it.getLongValue() == requestId)
+            {
+                final long userId = it.getLongKey();
+                it.remove();
+                return userId;
+            }
+        }
+        return NO_REQUEST;
     }
 
     private void completeLogin(final LoginInfo info)
@@ -616,7 +720,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     private void writeRequest(final Request request)
     {
-        if (connection.reserve(CONTROL_FRAME_RESERVE))
+        if (connection.reserve(Math.max(CONTROL_FRAME_RESERVE, request.maxFrameLength())))
         {
             connection.commit(
                 request.encoding().encode(frameWriter, connection.buffer(), connection.limit(), request.requestId()));
@@ -636,6 +740,10 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     public void onRequestAck(final long requestId, final int templateId)
     {
+        if (PresenceSubscribeDecoder.TEMPLATE_ID == templateId)
+        {
+            subscribedUserOf(requestId);
+        }
         answer(requestId, templateId, 0);
         if (LogoutDecoder.TEMPLATE_ID == templateId)
         {
@@ -676,6 +784,15 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             notify(() -> listener.onError(code, requestId, templateId, detail));
             return;
         }
+        if (PresenceSubscribeDecoder.TEMPLATE_ID == templateId)
+        {
+            final long userId = subscribedUserOf(requestId);
+            if (NO_REQUEST != userId && ErrorCode.UNKNOWN_USER == code)
+            {
+                // No such user: asking again after every reconnect would only be refused again.
+                presenceSubscriptions.remove(userId);
+            }
+        }
         final Request request = requests.remove(requestId);
         if (null != request)
         {
@@ -711,6 +828,38 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     {
         return ErrorCode.SERVER_BUSY == code || ErrorCode.RATE_LIMITED == code || ErrorCode.INTERNAL_ERROR == code ||
             ErrorCode.NOT_AUTHENTICATED == code;
+    }
+
+    public void onPresenceUpdate(final long userId, final PresenceState presenceState, final long lastSeenMs)
+    {
+        final long requestId = subscribeRequestByUser.remove(userId);
+        if (NO_REQUEST != requestId)
+        {
+            answer(requestId, PresenceSubscribeDecoder.TEMPLATE_ID, 0);
+        }
+        notify(() -> listener.onPresence(userId, presenceState, lastSeenMs));
+    }
+
+    public void onTypingUpdate(final long fromUserId, final int fromDeviceId, final TypingState typingState)
+    {
+        notify(() -> listener.onTyping(fromUserId, fromDeviceId, typingState));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void onContactLookupResult(final long requestId, final long[] userIds, final String[] phones)
+    {
+        final Request request = requests.get(requestId);
+        if (null == request || ContactLookupDecoder.TEMPLATE_ID != request.templateId())
+        {
+            return;
+        }
+        requests.remove(requestId);
+        final Map<String, Long> contacts = new LinkedHashMap<>();
+        for (int i = 0; i < userIds.length; i++)
+        {
+            contacts.put(phones[i], userIds[i]);
+        }
+        ((CompletableFuture<Map<String, Long>>)request.future()).complete(contacts);
     }
 
     public void onPing(final long timestampNs)

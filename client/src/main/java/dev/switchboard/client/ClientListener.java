@@ -1,7 +1,9 @@
 package dev.switchboard.client;
 
 import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
+import dev.switchboard.codec.sbe.TypingState;
 
 /**
  * Callbacks from a {@link SwitchboardClient}, all on its I/O thread: do not block in them.
@@ -53,6 +55,20 @@ public interface ClientListener
      * Logged in (again, after a reconnect); the server holds this many undelivered messages and receipts.
      */
     default void onLoggedIn(final int pendingCount)
+    {
+    }
+
+    /**
+     * A subscribed user's presence: once at subscribe, then on every change; lastSeenMs is 0 when hidden or unknown.
+     */
+    default void onPresence(final long userId, final PresenceState state, final long lastSeenMs)
+    {
+    }
+
+    /**
+     * A user's device started composing or paused; the server never stores these.
+     */
+    default void onTyping(final long fromUserId, final int fromDeviceId, final TypingState state)
     {
     }
 }

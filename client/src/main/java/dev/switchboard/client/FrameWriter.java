@@ -1,6 +1,8 @@
 package dev.switchboard.client;
 
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.BlockEncoder;
+import dev.switchboard.codec.sbe.ContactLookupEncoder;
 import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
@@ -8,12 +10,21 @@ import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
+import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
+import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.ReadMarkEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.SendEncoder;
+import dev.switchboard.codec.sbe.TypingEncoder;
+import dev.switchboard.codec.sbe.TypingState;
+import dev.switchboard.codec.sbe.UnblockEncoder;
 import dev.switchboard.codec.sbe.VerifyEncoder;
+import dev.switchboard.codec.sbe.Visibility;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+
+import java.util.List;
 
 /**
  * Encodes client requests as whole frames ({@link Sofh} header, SBE header, message) into a caller's buffer with
@@ -32,6 +43,16 @@ public final class FrameWriter
      */
     public static final int MAX_PAYLOAD_LENGTH = 65534;
 
+    /**
+     * Most phone numbers one ContactLookup may carry; the server refuses more with INVALID_FIELD.
+     */
+    public static final int MAX_LOOKUP_PHONES = 64;
+
+    /**
+     * Longest phone number, in bytes, a ContactLookup element can carry (uint8 length).
+     */
+    public static final int MAX_PHONE_LENGTH = 254;
+
     private static final int MESSAGE_OFFSET = Sofh.HEADER_LENGTH;
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -45,6 +66,13 @@ public final class FrameWriter
     private final ReadMarkEncoder readMarkEncoder = new ReadMarkEncoder();
     private final PingEncoder pingEncoder = new PingEncoder();
     private final PongEncoder pongEncoder = new PongEncoder();
+    private final ContactLookupEncoder contactLookupEncoder = new ContactLookupEncoder();
+    private final PresenceSubscribeEncoder presenceSubscribeEncoder = new PresenceSubscribeEncoder();
+    private final PresenceUnsubscribeEncoder presenceUnsubscribeEncoder = new PresenceUnsubscribeEncoder();
+    private final TypingEncoder typingEncoder = new TypingEncoder();
+    private final BlockEncoder blockEncoder = new BlockEncoder();
+    private final UnblockEncoder unblockEncoder = new UnblockEncoder();
+    private final PrivacySettingsEncoder privacySettingsEncoder = new PrivacySettingsEncoder();
 
     /**
      * Register: ask for a verification code for {@code phone}.
@@ -192,6 +220,117 @@ public final class FrameWriter
     {
         pongEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder).timestampNs(timestampNs);
         return frame(buffer, offset, pongEncoder.encodedLength());
+    }
+
+    /**
+     * Upper bound of a ContactLookup frame's length for {@code phones}, for reserving buffer space.
+     */
+    public static int contactLookupLength(final List<String> phones)
+    {
+        int length = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + ContactLookupEncoder.BLOCK_LENGTH +
+            ContactLookupEncoder.PhonesEncoder.sbeHeaderSize();
+        for (final String phone : phones)
+        {
+            // UTF-8 takes at most three bytes per UTF-16 char.
+            length += ContactLookupEncoder.PhonesEncoder.phoneHeaderLength() + 3 * phone.length();
+        }
+        return length;
+    }
+
+    /**
+     * ContactLookup: which of these phone numbers (at most {@link #MAX_LOOKUP_PHONES}) are registered.
+     */
+    public int contactLookup(
+        final MutableDirectBuffer buffer, final int offset, final long requestId, final List<String> phones)
+    {
+        final ContactLookupEncoder.PhonesEncoder phonesEncoder = contactLookupEncoder
+            .wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .phonesCount(phones.size());
+        for (final String phone : phones)
+        {
+            phonesEncoder.next().phone(phone);
+        }
+        return frame(buffer, offset, contactLookupEncoder.encodedLength());
+    }
+
+    /**
+     * PresenceSubscribe: the user's current presence now, and every change while this connection lives.
+     */
+    public int presenceSubscribe(
+        final MutableDirectBuffer buffer, final int offset, final long requestId, final long userId)
+    {
+        presenceSubscribeEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .userId(userId);
+        return frame(buffer, offset, presenceSubscribeEncoder.encodedLength());
+    }
+
+    /**
+     * PresenceUnsubscribe: stop presence updates for the user.
+     */
+    public int presenceUnsubscribe(
+        final MutableDirectBuffer buffer, final int offset, final long requestId, final long userId)
+    {
+        presenceUnsubscribeEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .userId(userId);
+        return frame(buffer, offset, presenceUnsubscribeEncoder.encodedLength());
+    }
+
+    /**
+     * Typing: composing or paused, to a user's device (0: every device); never answered.
+     */
+    public int typing(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long toUserId,
+        final int toDeviceId,
+        final TypingState state)
+    {
+        typingEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .to().userId(toUserId).deviceId(toDeviceId);
+        typingEncoder.state(state);
+        return frame(buffer, offset, typingEncoder.encodedLength());
+    }
+
+    /**
+     * Block: drop the user's messages, typing and presence requests to this user.
+     */
+    public int block(final MutableDirectBuffer buffer, final int offset, final long requestId, final long userId)
+    {
+        blockEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .userId(userId);
+        return frame(buffer, offset, blockEncoder.encodedLength());
+    }
+
+    /**
+     * Unblock: undo a {@link #block}.
+     */
+    public int unblock(final MutableDirectBuffer buffer, final int offset, final long requestId, final long userId)
+    {
+        unblockEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .userId(userId);
+        return frame(buffer, offset, unblockEncoder.encodedLength());
+    }
+
+    /**
+     * PrivacySettings: who may see this user's last seen and online state.
+     */
+    public int privacySettings(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long requestId,
+        final Visibility lastSeen,
+        final Visibility online)
+    {
+        privacySettingsEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .lastSeen(lastSeen)
+            .online(online);
+        return frame(buffer, offset, privacySettingsEncoder.encodedLength());
     }
 
     private static int frame(final MutableDirectBuffer buffer, final int offset, final int bodyLength)

@@ -24,6 +24,7 @@ final class Request
     private final Encoding encoding;
     private final CompletableFuture<?> future;
     private final ResultHandler resultHandler;
+    private final int maxFrameLength;
     private long deadlineNs;
     private boolean written;
 
@@ -44,6 +45,19 @@ final class Request
         final CompletableFuture<?> future,
         final ResultHandler resultHandler)
     {
+        this(requestId, templateId, needsLogin, encoding, future, resultHandler, 0);
+    }
+
+    Request(
+        final long requestId,
+        final int templateId,
+        final boolean needsLogin,
+        final Encoding encoding,
+        final CompletableFuture<?> future,
+        final ResultHandler resultHandler,
+        final int maxFrameLength)
+    {
+        this.maxFrameLength = maxFrameLength;
         this.requestId = requestId;
         this.templateId = templateId;
         this.needsLogin = needsLogin;
@@ -65,6 +79,14 @@ final class Request
     boolean needsLogin()
     {
         return needsLogin;
+    }
+
+    /**
+     * Upper bound of the encoded frame's length, or 0 for a small control frame.
+     */
+    int maxFrameLength()
+    {
+        return maxFrameLength;
     }
 
     Encoding encoding()

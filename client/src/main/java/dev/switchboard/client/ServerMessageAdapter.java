@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import dev.switchboard.codec.FrameHandler;
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.ContactLookupResultDecoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
@@ -10,11 +11,15 @@ import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PongDecoder;
+import dev.switchboard.codec.sbe.PresenceState;
+import dev.switchboard.codec.sbe.PresenceUpdateDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.RegisterAckDecoder;
 import dev.switchboard.codec.sbe.RequestAckDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
+import dev.switchboard.codec.sbe.TypingState;
+import dev.switchboard.codec.sbe.TypingUpdateDecoder;
 import dev.switchboard.codec.sbe.VerifyAckDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -43,6 +48,9 @@ public final class ServerMessageAdapter implements FrameHandler
     private final PongDecoder pongDecoder = new PongDecoder();
     private final RequestAckDecoder requestAckDecoder = new RequestAckDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
+    private final PresenceUpdateDecoder presenceUpdateDecoder = new PresenceUpdateDecoder();
+    private final TypingUpdateDecoder typingUpdateDecoder = new TypingUpdateDecoder();
+    private final ContactLookupResultDecoder contactLookupResultDecoder = new ContactLookupResultDecoder();
     private final UnsafeBuffer varData = new UnsafeBuffer(0, 0);
     private long rejectedFrames;
     private long ignoredFrames;
@@ -61,7 +69,7 @@ public final class ServerMessageAdapter implements FrameHandler
     }
 
     /**
-     * Well-formed frames of templates this adapter does not dispatch (presence, typing, groups, ...).
+     * Well-formed frames of templates this adapter does not dispatch (groups, key bundles, ...).
      */
     public long ignoredFrames()
     {
@@ -134,6 +142,12 @@ public final class ServerMessageAdapter implements FrameHandler
                 return onRequestAck(buffer, bodyOffset, blockLength, version);
             case ErrorDecoder.TEMPLATE_ID:
                 return onError(buffer, bodyOffset, blockLength, version, end);
+            case PresenceUpdateDecoder.TEMPLATE_ID:
+                return onPresenceUpdate(buffer, bodyOffset, blockLength, version);
+            case TypingUpdateDecoder.TEMPLATE_ID:
+                return onTypingUpdate(buffer, bodyOffset, blockLength, version);
+            case ContactLookupResultDecoder.TEMPLATE_ID:
+                return onContactLookupResult(buffer, bodyOffset, blockLength, version, end);
             default:
                 ignoredFrames++;
                 return true;
@@ -290,6 +304,85 @@ public final class ServerMessageAdapter implements FrameHandler
         return true;
     }
 
+    private boolean onPresenceUpdate(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        if (blockLength < PresenceUpdateDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final PresenceUpdateDecoder decoder = presenceUpdateDecoder.wrap(buffer, offset, blockLength, version);
+        final PresenceState state = presenceState(decoder.stateRaw());
+        if (null == state)
+        {
+            return false;
+        }
+        handler.onPresenceUpdate(decoder.userId(), state, decoder.lastSeenMs());
+        return true;
+    }
+
+    private boolean onTypingUpdate(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        if (blockLength < TypingUpdateDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final TypingUpdateDecoder decoder = typingUpdateDecoder.wrap(buffer, offset, blockLength, version);
+        final TypingState state = typingState(decoder.stateRaw());
+        if (null == state)
+        {
+            return false;
+        }
+        handler.onTypingUpdate(decoder.from().userId(), decoder.from().deviceId(), state);
+        return true;
+    }
+
+    private boolean onContactLookupResult(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version, final int end)
+    {
+        if (blockLength < ContactLookupResultDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final ContactLookupResultDecoder decoder =
+            contactLookupResultDecoder.wrap(buffer, offset, blockLength, version);
+        final int groupHeaderLength = ContactLookupResultDecoder.ContactsDecoder.sbeHeaderSize();
+        int position = decoder.limit();
+        if (position + groupHeaderLength > end)
+        {
+            return false;
+        }
+        final int elementBlockLength = buffer.getShort(position, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(position + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (elementBlockLength < ContactLookupResultDecoder.ContactsDecoder.sbeBlockLength())
+        {
+            return false;
+        }
+        position += groupHeaderLength;
+        // Walk the elements first so the decoder below never reads past the frame.
+        for (int i = 0; i < count; i++)
+        {
+            final int phoneLength = shortVarDataLength(buffer, position + elementBlockLength, end);
+            if (phoneLength < 0)
+            {
+                return false;
+            }
+            position += elementBlockLength + 1 + phoneLength;
+        }
+
+        final long[] userIds = new long[count];
+        final String[] phones = new String[count];
+        final ContactLookupResultDecoder.ContactsDecoder contacts = decoder.contacts();
+        for (int i = 0; i < count; i++)
+        {
+            contacts.next();
+            userIds[i] = contacts.userId();
+            phones[i] = contacts.phone();
+        }
+        handler.onContactLookupResult(decoder.requestId(), userIds, phones);
+        return true;
+    }
+
     /**
      * Length of the one-byte-prefixed var data at {@code limit}, or -1 if it runs past the frame end.
      */
@@ -311,6 +404,34 @@ public final class ServerMessageAdapter implements FrameHandler
                 return ReceiptType.DELIVERED;
             case 2:
                 return ReceiptType.READ;
+            default:
+                return null;
+        }
+    }
+
+    private static PresenceState presenceState(final short value)
+    {
+        switch (value)
+        {
+            case 0:
+                return PresenceState.OFFLINE;
+            case 1:
+                return PresenceState.ONLINE;
+            case 2:
+                return PresenceState.HIDDEN;
+            default:
+                return null;
+        }
+    }
+
+    private static TypingState typingState(final short value)
+    {
+        switch (value)
+        {
+            case 0:
+                return TypingState.PAUSED;
+            case 1:
+                return TypingState.COMPOSING;
             default:
                 return null;
         }

@@ -1,7 +1,9 @@
 package dev.switchboard.client;
 
 import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
+import dev.switchboard.codec.sbe.TypingState;
 import org.agrona.DirectBuffer;
 
 /**
@@ -68,6 +70,27 @@ public interface ServerMessageHandler
      * An Error frame; an unknown code arrives as {@link ErrorCode#NULL_VAL}.
      */
     default void onError(final long requestId, final int templateId, final ErrorCode code, final String detail)
+    {
+    }
+
+    /**
+     * A user's presence: the answer to a subscribe, then each change; lastSeenMs is 0 when hidden or unknown.
+     */
+    default void onPresenceUpdate(final long userId, final PresenceState state, final long lastSeenMs)
+    {
+    }
+
+    /**
+     * A user's device is composing or has paused.
+     */
+    default void onTypingUpdate(final long fromUserId, final int fromDeviceId, final TypingState state)
+    {
+    }
+
+    /**
+     * The registered numbers of a ContactLookup, in the server's order; the arrays are the handler's to keep.
+     */
+    default void onContactLookupResult(final long requestId, final long[] userIds, final String[] phones)
     {
     }
 }

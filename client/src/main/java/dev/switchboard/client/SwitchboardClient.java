@@ -1,14 +1,29 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.sbe.BlockEncoder;
+import dev.switchboard.codec.sbe.ContactLookupEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
+import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
+import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
+import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
+import dev.switchboard.codec.sbe.TypingState;
+import dev.switchboard.codec.sbe.UnblockEncoder;
 import dev.switchboard.codec.sbe.VerifyEncoder;
+import dev.switchboard.codec.sbe.Visibility;
 import org.agrona.CloseHelper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -159,6 +174,140 @@ public final class SwitchboardClient implements AutoCloseable
     }
 
     /**
+     * Which of these phone numbers are registered: phone -> user id for the registered ones, asked in batches of
+     * {@link FrameWriter#MAX_LOOKUP_PHONES}. Looked-up users become contacts (for privacy settings). Fails with a
+     * {@link SwitchboardException} (RATE_LIMITED past the server's daily allowance) if any batch is refused.
+     */
+    public CompletableFuture<Map<String, Long>> lookupContacts(final Collection<String> phones)
+    {
+        final List<String> unique = new ArrayList<>(new LinkedHashSet<>(phones));
+        for (final String phone : unique)
+        {
+            if (null == phone || phone.isEmpty() ||
+                phone.getBytes(StandardCharsets.UTF_8).length > FrameWriter.MAX_PHONE_LENGTH)
+            {
+                throw new IllegalArgumentException("not a phone number: " + phone);
+            }
+        }
+        final List<CompletableFuture<Map<String, Long>>> batches = new ArrayList<>();
+        for (int from = 0; from < unique.size(); from += FrameWriter.MAX_LOOKUP_PHONES)
+        {
+            final List<String> batch =
+                List.copyOf(unique.subList(from, Math.min(unique.size(), from + FrameWriter.MAX_LOOKUP_PHONES)));
+            final int frameLength = FrameWriter.contactLookupLength(batch);
+            if (frameLength > ctx.maxFrameLength())
+            {
+                throw new IllegalArgumentException("phone numbers too long for one frame: " + frameLength);
+            }
+            final CompletableFuture<Map<String, Long>> future = new CompletableFuture<>();
+            final Request request = new Request(
+                requestIds.incrementAndGet(),
+                ContactLookupEncoder.TEMPLATE_ID,
+                true,
+                (writer, buffer, offset, id) -> writer.contactLookup(buffer, offset, id, batch),
+                future,
+                (ignore1, ignore2) -> future.complete(Map.of()),
+                frameLength);
+            submit(request);
+            batches.add(future);
+        }
+        return CompletableFuture.allOf(batches.toArray(new CompletableFuture<?>[0])).thenApply((ignore) ->
+        {
+            final Map<String, Long> contacts = new LinkedHashMap<>();
+            for (final CompletableFuture<Map<String, Long>> batch : batches)
+            {
+                contacts.putAll(batch.join());
+            }
+            return contacts;
+        });
+    }
+
+    /**
+     * Follow a user's presence: {@link ClientListener#onPresence} now and on every change; kept across reconnects
+     * until {@link #unsubscribePresence}. Completes when the server answers; UNKNOWN_USER ends the subscription.
+     */
+    public CompletableFuture<Void> subscribePresence(final long userId)
+    {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final Request request = new Request(
+            requestIds.incrementAndGet(),
+            PresenceSubscribeEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.presenceSubscribe(buffer, offset, id, userId),
+            future,
+            (ignore1, ignore2) -> future.complete(null));
+        enqueue(() -> conductor.subscribePresence(request, userId), future);
+        return future;
+    }
+
+    /**
+     * Stop following a user's presence.
+     */
+    public CompletableFuture<Void> unsubscribePresence(final long userId)
+    {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final Request request = new Request(
+            requestIds.incrementAndGet(),
+            PresenceUnsubscribeEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.presenceUnsubscribe(buffer, offset, id, userId),
+            future,
+            (ignore1, ignore2) -> future.complete(null));
+        enqueue(() -> conductor.unsubscribePresence(request, userId), future);
+        return future;
+    }
+
+    /**
+     * Tell every online device of a user that this user is composing, or has paused. Never answered, never queued:
+     * dropped while not logged in; the server relays at most 5 a second per connection.
+     */
+    public void sendTyping(final long userId, final boolean composing)
+    {
+        ensureOpen();
+        final TypingState typingState = composing ? TypingState.COMPOSING : TypingState.PAUSED;
+        conductor.enqueue(() -> conductor.typing(userId, 0, typingState));
+    }
+
+    /**
+     * Drop the user's messages, typing and presence requests to this user (they still see one tick).
+     */
+    public CompletableFuture<Void> block(final long userId)
+    {
+        return acknowledged(BlockEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
+            writer.block(buffer, offset, id, userId));
+    }
+
+    /**
+     * Undo {@link #block}.
+     */
+    public CompletableFuture<Void> unblock(final long userId)
+    {
+        return acknowledged(UnblockEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
+            writer.unblock(buffer, offset, id, userId));
+    }
+
+    /**
+     * Who may see this user's last seen and online state: everyone, contacts only, or nobody.
+     */
+    public CompletableFuture<Void> setPrivacy(final Visibility lastSeen, final Visibility online)
+    {
+        if (null == lastSeen || null == online || Visibility.NULL_VAL == lastSeen || Visibility.NULL_VAL == online)
+        {
+            throw new IllegalArgumentException("visibility required");
+        }
+        return acknowledged(PrivacySettingsEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
+            writer.privacySettings(buffer, offset, id, lastSeen, online));
+    }
+
+    /**
+     * Typing notices not sent because the client was not logged in.
+     */
+    public long typingDropped()
+    {
+        return conductor.typingDropped();
+    }
+
+    /**
      * End the session: stop reconnecting and close the connection once the server acknowledges.
      */
     public CompletableFuture<Void> logout()
@@ -283,6 +432,19 @@ public final class SwitchboardClient implements AutoCloseable
         {
             store.close();
         }
+    }
+
+    private CompletableFuture<Void> acknowledged(final int templateId, final Request.Encoding encoding)
+    {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            templateId,
+            true,
+            encoding,
+            future,
+            (ignore1, ignore2) -> future.complete(null)));
+        return future;
     }
 
     private void submit(final Request request)

@@ -1,6 +1,9 @@
 package dev.switchboard.client;
 
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.BlockDecoder;
+import dev.switchboard.codec.sbe.ContactLookupDecoder;
+import dev.switchboard.codec.sbe.ContactLookupResultEncoder;
 import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.DeliverEncoder;
 import dev.switchboard.codec.sbe.ErrorCode;
@@ -16,6 +19,11 @@ import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongDecoder;
 import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.PresenceState;
+import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
+import dev.switchboard.codec.sbe.PresenceUnsubscribeDecoder;
+import dev.switchboard.codec.sbe.PresenceUpdateEncoder;
+import dev.switchboard.codec.sbe.PrivacySettingsDecoder;
 import dev.switchboard.codec.sbe.ReadMarkDecoder;
 import dev.switchboard.codec.sbe.ReceiptEncoder;
 import dev.switchboard.codec.sbe.ReceiptType;
@@ -24,6 +32,10 @@ import dev.switchboard.codec.sbe.RegisterDecoder;
 import dev.switchboard.codec.sbe.RequestAckEncoder;
 import dev.switchboard.codec.sbe.SendDecoder;
 import dev.switchboard.codec.sbe.SentAckEncoder;
+import dev.switchboard.codec.sbe.TypingDecoder;
+import dev.switchboard.codec.sbe.TypingState;
+import dev.switchboard.codec.sbe.TypingUpdateEncoder;
+import dev.switchboard.codec.sbe.UnblockDecoder;
 import dev.switchboard.codec.sbe.VerifyAckEncoder;
 import dev.switchboard.codec.sbe.VerifyDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -42,7 +54,9 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,6 +98,16 @@ final class FakeServer implements AutoCloseable
     final BlockingQueue<Long> pings = new LinkedBlockingQueue<>();
     final BlockingQueue<long[]> readMarks = new LinkedBlockingQueue<>();
     final BlockingQueue<Integer> logouts = new LinkedBlockingQueue<>();
+    final BlockingQueue<List<String>> lookups = new LinkedBlockingQueue<>();
+    final BlockingQueue<Long> presenceSubscribes = new LinkedBlockingQueue<>();
+    final BlockingQueue<Long> presenceUnsubscribes = new LinkedBlockingQueue<>();
+    final BlockingQueue<long[]> typings = new LinkedBlockingQueue<>();
+    final BlockingQueue<Long> blocks = new LinkedBlockingQueue<>();
+    final BlockingQueue<Long> unblocks = new LinkedBlockingQueue<>();
+    final BlockingQueue<String> privacySettings = new LinkedBlockingQueue<>();
+    private final Map<String, Long> directory = new ConcurrentHashMap<>();
+    private final Map<Long, long[]> presence = new ConcurrentHashMap<>();
+    private volatile ErrorCode lookupError;
     private volatile boolean ackSends = true;
     private volatile boolean answerPings = true;
     private volatile boolean closeOnAccept;
@@ -128,6 +152,51 @@ final class FakeServer implements AutoCloseable
     int logins()
     {
         return logins.get();
+    }
+
+    /**
+     * Register a phone number as belonging to a user, for contact lookups.
+     */
+    void directory(final String phone, final long userId)
+    {
+        directory.put(phone, userId);
+    }
+
+    /**
+     * The presence a subscribe to {@code userId} is answered with; users never set here are unknown.
+     */
+    void presence(final long userId, final PresenceState state, final long lastSeenMs)
+    {
+        presence.put(userId, new long[]{ state.value(), lastSeenMs });
+    }
+
+    /**
+     * Refuse every contact lookup with this code (null: answer them).
+     */
+    void lookupError(final ErrorCode code)
+    {
+        lookupError = code;
+    }
+
+    void presenceUpdate(final long userId, final PresenceState state, final long lastSeenMs) throws IOException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final PresenceUpdateEncoder encoder = new PresenceUpdateEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .userId(userId)
+            .state(state)
+            .lastSeenMs(lastSeenMs);
+        write(buffer, encoder.encodedLength());
+    }
+
+    void typingUpdate(final long fromUserId, final int fromDeviceId, final TypingState state) throws IOException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final TypingUpdateEncoder encoder = new TypingUpdateEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder());
+        encoder.from().userId(fromUserId).deviceId(fromDeviceId);
+        encoder.state(state);
+        write(buffer, encoder.encodedLength());
     }
 
     void ackSends(final boolean ackSends)
@@ -448,8 +517,99 @@ final class FakeServer implements AutoCloseable
                     .templateId(LogoutDecoder.TEMPLATE_ID);
                 write(out, encoder.encodedLength());
             }
+            case ContactLookupDecoder.TEMPLATE_ID ->
+            {
+                final ContactLookupDecoder decoder =
+                    new ContactLookupDecoder().wrap(buffer, offset, blockLength, version);
+                final long requestId = decoder.requestId();
+                final List<String> phones = new ArrayList<>();
+                for (final ContactLookupDecoder.PhonesDecoder phone : decoder.phones())
+                {
+                    phones.add(phone.phone());
+                }
+                lookups.add(phones);
+                final ErrorCode refusal = lookupError;
+                if (null != refusal)
+                {
+                    error(requestId, ContactLookupDecoder.TEMPLATE_ID, refusal, "refused");
+                    return;
+                }
+                final List<String> registered = new ArrayList<>();
+                for (final String phone : phones)
+                {
+                    if (directory.containsKey(phone))
+                    {
+                        registered.add(phone);
+                    }
+                }
+                final UnsafeBuffer out = new UnsafeBuffer(new byte[64 + registered.size() * 300]);
+                final ContactLookupResultEncoder encoder = new ContactLookupResultEncoder()
+                    .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+                    .requestId(requestId);
+                final ContactLookupResultEncoder.ContactsEncoder contacts = encoder.contactsCount(registered.size());
+                for (final String phone : registered)
+                {
+                    contacts.next().userId(directory.get(phone)).phone(phone);
+                }
+                write(out, encoder.encodedLength());
+            }
+            case PresenceSubscribeDecoder.TEMPLATE_ID ->
+            {
+                final PresenceSubscribeDecoder decoder =
+                    new PresenceSubscribeDecoder().wrap(buffer, offset, blockLength, version);
+                final long userId = decoder.userId();
+                presenceSubscribes.add(userId);
+                final long[] current = presence.get(userId);
+                if (null == current)
+                {
+                    error(decoder.requestId(), PresenceSubscribeDecoder.TEMPLATE_ID, ErrorCode.UNKNOWN_USER, "");
+                    return;
+                }
+                presenceUpdate(userId, PresenceState.get((short)current[0]), current[1]);
+            }
+            case PresenceUnsubscribeDecoder.TEMPLATE_ID ->
+            {
+                final PresenceUnsubscribeDecoder decoder =
+                    new PresenceUnsubscribeDecoder().wrap(buffer, offset, blockLength, version);
+                presenceUnsubscribes.add(decoder.userId());
+                requestAck(decoder.requestId(), PresenceUnsubscribeDecoder.TEMPLATE_ID);
+            }
+            case TypingDecoder.TEMPLATE_ID ->
+            {
+                final TypingDecoder decoder = new TypingDecoder().wrap(buffer, offset, blockLength, version);
+                typings.add(new long[]{ decoder.to().userId(), decoder.to().deviceId(), decoder.stateRaw() });
+            }
+            case BlockDecoder.TEMPLATE_ID ->
+            {
+                final BlockDecoder decoder = new BlockDecoder().wrap(buffer, offset, blockLength, version);
+                blocks.add(decoder.userId());
+                requestAck(decoder.requestId(), BlockDecoder.TEMPLATE_ID);
+            }
+            case UnblockDecoder.TEMPLATE_ID ->
+            {
+                final UnblockDecoder decoder = new UnblockDecoder().wrap(buffer, offset, blockLength, version);
+                unblocks.add(decoder.userId());
+                requestAck(decoder.requestId(), UnblockDecoder.TEMPLATE_ID);
+            }
+            case PrivacySettingsDecoder.TEMPLATE_ID ->
+            {
+                final PrivacySettingsDecoder decoder =
+                    new PrivacySettingsDecoder().wrap(buffer, offset, blockLength, version);
+                privacySettings.add(decoder.lastSeen() + "/" + decoder.online());
+                requestAck(decoder.requestId(), PrivacySettingsDecoder.TEMPLATE_ID);
+            }
             default -> error(0, header.templateId(), ErrorCode.UNKNOWN_TEMPLATE, "");
         }
+    }
+
+    private void requestAck(final long requestId, final int templateId) throws IOException
+    {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+        final RequestAckEncoder encoder = new RequestAckEncoder()
+            .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId)
+            .templateId(templateId);
+        write(out, encoder.encodedLength());
     }
 
     private void write(final UnsafeBuffer buffer, final int bodyLength) throws IOException

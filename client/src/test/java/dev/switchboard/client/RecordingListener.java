@@ -1,7 +1,9 @@
 package dev.switchboard.client;
 
 import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
+import dev.switchboard.codec.sbe.TypingState;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,6 +26,16 @@ final class RecordingListener implements ClientListener
     {
     }
 
+    record Presence(long userId, PresenceState state, long lastSeenMs)
+    {
+    }
+
+    record Typing(long fromUserId, int fromDeviceId, TypingState state)
+    {
+    }
+
+    final BlockingQueue<Presence> presence = new LinkedBlockingQueue<>();
+    final BlockingQueue<Typing> typing = new LinkedBlockingQueue<>();
     final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
     final BlockingQueue<IncomingMessage> messages = new LinkedBlockingQueue<>();
     final BlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
@@ -70,5 +82,15 @@ final class RecordingListener implements ClientListener
     public void onLoggedIn(final int pendingCount)
     {
         loggedIn.incrementAndGet();
+    }
+
+    public void onPresence(final long userId, final PresenceState state, final long lastSeenMs)
+    {
+        presence.add(new Presence(userId, state, lastSeenMs));
+    }
+
+    public void onTyping(final long fromUserId, final int fromDeviceId, final TypingState state)
+    {
+        typing.add(new Typing(fromUserId, fromDeviceId, state));
     }
 }

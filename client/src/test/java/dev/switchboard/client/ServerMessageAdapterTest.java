@@ -3,18 +3,23 @@ package dev.switchboard.client;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.DeliverEncoder;
 import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ContactLookupResultEncoder;
 import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.GroupInfoEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceUpdateEncoder;
 import dev.switchboard.codec.sbe.ReceiptEncoder;
 import dev.switchboard.codec.sbe.ReceiptType;
+import dev.switchboard.codec.sbe.TypingState;
+import dev.switchboard.codec.sbe.TypingUpdateEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -62,6 +67,21 @@ class ServerMessageAdapterTest
             final long timestampMs)
         {
             events.add("receipt " + messageId + " " + originalMessageId + " " + receiptType);
+        }
+
+        public void onPresenceUpdate(final long userId, final PresenceState state, final long lastSeenMs)
+        {
+            events.add("presence " + userId + " " + state + " " + lastSeenMs);
+        }
+
+        public void onTypingUpdate(final long fromUserId, final int fromDeviceId, final TypingState state)
+        {
+            events.add("typing " + fromUserId + "/" + fromDeviceId + " " + state);
+        }
+
+        public void onContactLookupResult(final long requestId, final long[] userIds, final String[] phones)
+        {
+            events.add("contacts " + requestId + " " + Arrays.toString(userIds) + " " + Arrays.toString(phones));
         }
     };
     private final ServerMessageAdapter adapter = new ServerMessageAdapter(handler);
@@ -140,14 +160,63 @@ class ServerMessageAdapterTest
     }
 
     @Test
-    void shouldIgnoreTemplatesItDoesNotHandle()
+    void shouldDispatchPresenceTypingAndContacts()
     {
         final PresenceUpdateEncoder presence = new PresenceUpdateEncoder()
             .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
             .userId(1)
-            .state(PresenceState.ONLINE);
-
+            .state(PresenceState.OFFLINE)
+            .lastSeenMs(99);
         adapter.onFrame(buffer, 0, frame(presence.encodedLength()));
+
+        final TypingUpdateEncoder typing = new TypingUpdateEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder());
+        typing.from().userId(2).deviceId(3);
+        typing.state(TypingState.COMPOSING);
+        adapter.onFrame(buffer, 0, frame(typing.encodedLength()));
+
+        final int contactsLength = contactLookupResult();
+        adapter.onFrame(buffer, 0, frame(contactsLength));
+
+        assertEquals(List.of(
+            "presence 1 OFFLINE 99",
+            "typing 2/3 COMPOSING",
+            "contacts 5 [10, 11] [+15550000010, +15550000011]"), events);
+        assertEquals(0, adapter.rejectedFrames());
+    }
+
+    @Test
+    void shouldRejectContactResultsRunningPastTheFrameAndUnknownStates()
+    {
+        final int contactsLength = contactLookupResult();
+        final int length = frame(contactsLength);
+        for (int cut = 1; cut < contactsLength; cut++)
+        {
+            Sofh.write(buffer, 0, length - cut - Sofh.HEADER_LENGTH);
+            adapter.onFrame(buffer, 0, length - cut);
+        }
+        final PresenceUpdateEncoder presence = new PresenceUpdateEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .userId(1)
+            .lastSeenMs(99);
+        buffer.putByte(presence.offset() + PresenceUpdateEncoder.stateEncodingOffset(), (byte)7);
+        adapter.onFrame(buffer, 0, frame(presence.encodedLength()));
+
+        assertEquals(List.of(), events);
+        assertEquals(contactsLength, adapter.rejectedFrames());
+    }
+
+    @Test
+    void shouldIgnoreTemplatesItDoesNotHandle()
+    {
+        final GroupInfoEncoder groupInfo = new GroupInfoEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(1)
+            .groupId(2);
+        groupInfo.membersCount(0);
+        groupInfo.name("");
+
+        adapter.onFrame(buffer, 0, frame(groupInfo.encodedLength()));
 
         assertEquals(1, adapter.ignoredFrames());
         assertEquals(0, adapter.rejectedFrames());
@@ -176,6 +245,17 @@ class ServerMessageAdapterTest
             adapter.onFrame(randomBuffer, 0, length);
         }
         assertTrue(adapter.rejectedFrames() > 0);
+    }
+
+    private int contactLookupResult()
+    {
+        final ContactLookupResultEncoder encoder = new ContactLookupResultEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(5);
+        final ContactLookupResultEncoder.ContactsEncoder contacts = encoder.contactsCount(2);
+        contacts.next().userId(10).phone("+15550000010");
+        contacts.next().userId(11).phone("+15550000011");
+        return encoder.encodedLength();
     }
 
     private int frame(final int bodyLength)
