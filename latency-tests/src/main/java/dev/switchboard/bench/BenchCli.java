@@ -1,0 +1,176 @@
+package dev.switchboard.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code switchboard bench SCENARIO}: measure Switchboard (or a peer) with open-loop load and write a summary table,
+ * .hgrm percentile files, a JSON report and an SVG percentile plot.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Measure Switchboard, or a peer doing the same work, over loopback.",
+        "Scenarios: ping, pingpong, throughput, connections, drain, login-storm; compare SCENARIO runs the",
+        "targets in turn. The server is started on a free loopback port (unless --host) and stopped after." })
+public final class BenchCli implements Callable<Integer>
+{
+    static final List<String> SCENARIOS =
+        List.of("ping", "pingpong", "throughput", "connections", "drain", "login-storm", "fanout");
+
+    @Parameters(index = "0", description = "ping, pingpong, throughput, connections, drain, login-storm, compare.")
+    String scenario;
+
+    @Parameters(index = "1", arity = "0..1", description = "The scenario to compare, after 'compare'.")
+    String compared;
+
+    @Mixin
+    BenchSettings settings;
+
+    private final PrintStream out;
+
+    BenchCli(final PrintStream out)
+    {
+        this.out = out;
+    }
+
+    /**
+     * Run the bench command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new BenchCli(System.out)).execute(args));
+    }
+
+    public Integer call()
+    {
+        final String name = "compare".equals(scenario) ? compared : scenario;
+        if (null == name || !SCENARIOS.contains(name))
+        {
+            out.println("bench: unknown scenario " + name + "; one of " + SCENARIOS);
+            return 2;
+        }
+        if ("fanout".equals(name))
+        {
+            out.println("bench: fanout needs group sends, which the server does not serve yet");
+            return 2;
+        }
+        if (settings.payloadLength < 8)
+        {
+            out.println("bench: --payload must be at least 8 bytes (the send time travels in the payload)");
+            return 2;
+        }
+        final File home = repoRoot();
+        final File serverHome = null != settings.serverHome ? settings.serverHome.getAbsoluteFile() : home;
+        final File outDir = outDir(name);
+        final List<BenchResult> results = new ArrayList<>();
+        final Map<String, Object> extra = new LinkedHashMap<>();
+        if ("compare".equals(scenario))
+        {
+            results.addAll(Compare.run(name, settings, serverHome, outDir, out, extra));
+        }
+        else
+        {
+            results.add(runOne(name, settings, serverHome, outDir, out));
+        }
+        out.println();
+        ReportWriter.printTable(out, results);
+        final Map<String, Object> settingsMap = settings.toMap(scenario + (null != compared ? " " + compared : ""));
+        settingsMap.put("benchServerOptions", LoadRig.BENCH_SERVER_OPTIONS);
+        for (final File file : ReportWriter.write(
+            results, settingsMap, extra, outDir, settings.jsonFile, settings.plotFile))
+        {
+            out.println("bench: wrote " + file);
+        }
+        return 0;
+    }
+
+    static BenchResult runOne(
+        final String scenario,
+        final BenchSettings settings,
+        final File serverHome,
+        final File outDir,
+        final PrintStream out)
+    {
+        if (!"switchboard".equals(settings.target))
+        {
+            return PeerScenarios.run(scenario, settings, outDir, out);
+        }
+        try (LoadRig rig = new LoadRig(settings, serverHome, outDir, out))
+        {
+            out.println("bench: " + scenario + " against switchboard (profile " + settings.profile + ")");
+            switch (scenario)
+            {
+                case "ping":
+                    return LatencyScenarios.ping(rig, settings);
+                case "pingpong":
+                    return LatencyScenarios.pingpong(rig, settings);
+                case "throughput":
+                    return LatencyScenarios.throughput(rig, settings);
+                case "connections":
+                    return SessionScenarios.connections(rig, settings, serverHome);
+                case "drain":
+                    return SessionScenarios.drain(rig, settings);
+                case "login-storm":
+                    return SessionScenarios.loginStorm(rig, settings);
+                default:
+                    throw new IllegalArgumentException(scenario);
+            }
+        }
+    }
+
+    private File outDir(final String name)
+    {
+        if (null != settings.outDir)
+        {
+            return settings.outDir.getAbsoluteFile();
+        }
+        if (null != settings.jsonFile && null != settings.jsonFile.getAbsoluteFile().getParentFile())
+        {
+            return settings.jsonFile.getAbsoluteFile().getParentFile();
+        }
+        return new File("bench-results",
+            name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).getAbsoluteFile();
+    }
+
+    /**
+     * The checkout this bench runs from: {@code -Dswitchboard.home} if set, else found from where these classes
+     * live ({@code <root>/latency-tests/target/classes}), else the working directory.
+     */
+    static File repoRoot()
+    {
+        final String home = System.getProperty("switchboard.home");
+        if (null != home)
+        {
+            return new File(home).getAbsoluteFile();
+        }
+        try
+        {
+            final File classes = new File(BenchCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            final File module = classes.getParentFile().getParentFile();
+            if (null != module && "latency-tests".equals(module.getName()))
+            {
+                return module.getParentFile();
+            }
+        }
+        catch (final URISyntaxException | RuntimeException ignore)
+        {
+            // Fall through to the working directory.
+        }
+        return new File("").getAbsoluteFile();
+    }
+}

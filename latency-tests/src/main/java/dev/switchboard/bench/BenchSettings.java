@@ -1,0 +1,124 @@
+package dev.switchboard.bench;
+
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every knob of a bench run, as command-line options; a negative count means "the scenario's default".
+ */
+final class BenchSettings
+{
+    @Option(names = "--target", description = "switchboard (default) or a peer: nats.", defaultValue = "switchboard")
+    String target;
+
+    @Option(names = "--rate", description = "Messages per second, open loop (default: ${DEFAULT-VALUE}).",
+        defaultValue = "20000")
+    int rate;
+
+    @Option(names = "--pairs", description = "Sender/recipient pairs (default: 1 for ping, 1000 otherwise).",
+        defaultValue = "-1")
+    int pairs;
+
+    @Option(names = "--payload", description = "Payload bytes, at least 8 (default: ${DEFAULT-VALUE}).",
+        defaultValue = "32")
+    int payloadLength;
+
+    @Option(names = "--duration", description = "Measured seconds (default: ${DEFAULT-VALUE}).", defaultValue = "20")
+    int durationSeconds;
+
+    @Option(names = "--warmup", description = "Warm-up seconds, not recorded (default: ${DEFAULT-VALUE}).",
+        defaultValue = "5")
+    int warmupSeconds;
+
+    @Option(names = "--profile", description = "Server profile: latency, balanced, density (default: ${DEFAULT-VALUE}).",
+        defaultValue = "balanced")
+    String profile;
+
+    @Option(names = "--host", description = "Use a running server at this host instead of starting one.")
+    String host;
+
+    @Option(names = "--port", description = "Port of the running server given by --host (default: ${DEFAULT-VALUE}).",
+        defaultValue = "7420")
+    int port;
+
+    @Option(names = "--connections", description = "Connections for connections and login-storm " +
+        "(default: 1000 for login-storm, 2000 for connections).", defaultValue = "-1")
+    int connections;
+
+    @Option(names = "--connections-per-process", description = "Idle connections per client JVM " +
+        "(default: ${DEFAULT-VALUE}); more connections start more client JVMs.", defaultValue = "10000")
+    int connectionsPerProcess;
+
+    @Option(names = "--sources", description = "Loopback source addresses to spread connections over " +
+        "(127.0.0.1 ..; default: one per 20,000 connections).", defaultValue = "-1")
+    int sources;
+
+    @Option(names = "--backlog", description = "Messages queued for the drain scenario (default: ${DEFAULT-VALUE}).",
+        defaultValue = "20000")
+    int backlog;
+
+    @Option(names = "--p99-bound-us", description = "throughput: the p99 a sustained rate must stay under " +
+        "(default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    long p99BoundUs;
+
+    @Option(names = "--data", description = "Server data folder, reused across runs so bench devices are " +
+        "registered once (default: latency-tests/target/bench-data).")
+    File dataDir;
+
+    @Option(names = "--out", description = "Folder for .hgrm files and logs (default: the JSON file's folder, " +
+        "else bench-results).")
+    File outDir;
+
+    @Option(names = "--json", description = "Write every figure, the settings and the host facts here.")
+    File jsonFile;
+
+    @Option(names = "--plot", description = "Write an SVG percentile plot of all series here.")
+    File plotFile;
+
+    @Option(names = "--server-home", description = "Checkout whose built server to run (default: this one).")
+    File serverHome;
+
+    @Option(names = "--server-opt", description = "Extra JVM option for the server, repeatable, e.g. " +
+        "-Dswitchboard.journal.sync=batch.")
+    List<String> serverOptions = new ArrayList<>();
+
+    @Option(names = "--runs", description = "compare: alternating runs per target (default: ${DEFAULT-VALUE}).",
+        defaultValue = "1")
+    int runs;
+
+    int pairsOr(final int scenarioDefault)
+    {
+        return pairs > 0 ? pairs : scenarioDefault;
+    }
+
+    int connectionsOr(final int scenarioDefault)
+    {
+        return connections > 0 ? connections : scenarioDefault;
+    }
+
+    Map<String, Object> toMap(final String scenario)
+    {
+        final Map<String, Object> map = new LinkedHashMap<>();
+        map.put("scenario", scenario);
+        map.put("target", target);
+        map.put("rate", rate);
+        map.put("pairs", pairs);
+        map.put("payloadBytes", payloadLength);
+        map.put("durationSeconds", durationSeconds);
+        map.put("warmupSeconds", warmupSeconds);
+        map.put("profile", profile);
+        map.put("host", null == host ? "127.0.0.1 (started by the bench)" : host);
+        map.put("connections", connections);
+        map.put("connectionsPerProcess", connectionsPerProcess);
+        map.put("backlog", backlog);
+        map.put("p99BoundUs", p99BoundUs);
+        map.put("serverOptions", serverOptions);
+        map.put("runs", runs);
+        return map;
+    }
+}

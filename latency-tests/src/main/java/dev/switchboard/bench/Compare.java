@@ -1,0 +1,136 @@
+package dev.switchboard.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code bench compare SCENARIO}: Switchboard and the peers run the same scenario in turn (alternating, so drift on a
+ * shared machine hits both), then the ratios ours / theirs for p50, p99, p99.9, throughput and memory per connection.
+ */
+final class Compare
+{
+    static final List<String> PEERS = List.of("nats", "nats-jetstream", "mosquitto");
+
+    private Compare()
+    {
+    }
+
+    static List<BenchResult> run(
+        final String scenario,
+        final BenchSettings settings,
+        final File serverHome,
+        final File outDir,
+        final PrintStream out,
+        final Map<String, Object> extra)
+    {
+        final List<String> targets = new ArrayList<>();
+        targets.add("switchboard");
+        for (final String peer : PEERS)
+        {
+            if (PeerScenarios.isAvailable(peer, scenario))
+            {
+                targets.add(peer);
+            }
+            else
+            {
+                out.println("bench: " + peer + " skipped (" + PeerScenarios.whyUnavailable(peer, scenario) + ")");
+            }
+        }
+        final Map<String, List<BenchResult>> byTarget = new LinkedHashMap<>();
+        final String originalTarget = settings.target;
+        for (int run = 0; run < Math.max(1, settings.runs); run++)
+        {
+            for (final String target : targets)
+            {
+                settings.target = target;
+                final BenchResult result = BenchCli.runOne(scenario, settings, serverHome, outDir, out);
+                byTarget.computeIfAbsent(target, ignore -> new ArrayList<>()).add(result);
+            }
+        }
+        settings.target = originalTarget;
+
+        final List<BenchResult> results = new ArrayList<>();
+        for (final List<BenchResult> runs : byTarget.values())
+        {
+            results.add(runs.get(medianRun(runs)));
+        }
+        final Map<String, Object> ratios = new LinkedHashMap<>();
+        final BenchResult ours = results.get(0);
+        for (int i = 1; i < results.size(); i++)
+        {
+            final BenchResult theirs = results.get(i);
+            final Map<String, Object> ratio = ratios(ours, theirs);
+            ratios.put(theirs.target, ratio);
+            out.println();
+            out.println("switchboard / " + theirs.target + " (below 1 is better for latency and memory, " +
+                "above 1 for throughput):");
+            for (final Map.Entry<String, Object> entry : ratio.entrySet())
+            {
+                out.printf(Locale.ROOT, "  %-28s %s%n", entry.getKey(), entry.getValue());
+            }
+        }
+        extra.put("ratiosOursOverTheirs", ratios);
+        return results;
+    }
+
+    /**
+     * The run whose first series has the median p99, so the reported run is a real one, not a blend.
+     */
+    private static int medianRun(final List<BenchResult> runs)
+    {
+        final List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++)
+        {
+            order.add(i);
+        }
+        order.sort((a, b) -> Long.compare(p99(runs.get(a)), p99(runs.get(b))));
+        return order.get(order.size() / 2);
+    }
+
+    private static long p99(final BenchResult result)
+    {
+        return result.series.isEmpty() ? 0 : result.series.values().iterator().next().getValueAtPercentile(99);
+    }
+
+    static Map<String, Object> ratios(final BenchResult ours, final BenchResult theirs)
+    {
+        final Map<String, Object> ratio = new LinkedHashMap<>();
+        for (final Map.Entry<String, Histogram> entry : ours.series.entrySet())
+        {
+            final Histogram their = theirs.series.get(entry.getKey());
+            if (null == their || their.getTotalCount() == 0 || entry.getValue().getTotalCount() == 0)
+            {
+                continue;
+            }
+            ratio.put(entry.getKey() + " p50", divide(entry.getValue().getValueAtPercentile(50),
+                their.getValueAtPercentile(50)));
+            ratio.put(entry.getKey() + " p99", divide(entry.getValue().getValueAtPercentile(99),
+                their.getValueAtPercentile(99)));
+            ratio.put(entry.getKey() + " p99.9", divide(entry.getValue().getValueAtPercentile(99.9),
+                their.getValueAtPercentile(99.9)));
+        }
+        for (final String figure : List.of("maxSustainedRate", "deliveredPerSecond", "roundTripsPerSecond",
+            "rssGrowthPerConnectionBytes", "loginsPerSecond", "drainRatePerSecond"))
+        {
+            final Object a = ours.figures.get(figure);
+            final Object b = theirs.figures.get(figure);
+            if (a instanceof Number && b instanceof Number && ((Number)b).doubleValue() != 0)
+            {
+                ratio.put(figure, divide(((Number)a).doubleValue(), ((Number)b).doubleValue()));
+            }
+        }
+        return ratio;
+    }
+
+    private static double divide(final double a, final double b)
+    {
+        return Math.round(a / b * 1000.0) / 1000.0;
+    }
+}

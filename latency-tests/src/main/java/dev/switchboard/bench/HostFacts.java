@@ -1,0 +1,87 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The facts about this machine a figure needs beside it: cores, memory, JDK, OS, CPU model.
+ */
+final class HostFacts
+{
+    private HostFacts()
+    {
+    }
+
+    static Map<String, Object> collect()
+    {
+        final Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("cores", Runtime.getRuntime().availableProcessors());
+        facts.put("cpu", cpuModel());
+        facts.put("memoryBytes", memTotalBytes());
+        facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        facts.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        facts.put("openFilesLimit", openFilesLimit());
+        return facts;
+    }
+
+    private static String cpuModel()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.US_ASCII))
+            {
+                if (line.startsWith("model name"))
+                {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "unknown";
+        }
+        return "unknown";
+    }
+
+    private static long memTotalBytes()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/meminfo"), StandardCharsets.US_ASCII))
+            {
+                if (line.startsWith("MemTotal:"))
+                {
+                    return Long.parseLong(line.substring(9).replace("kB", "").trim()) * 1024;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static String openFilesLimit()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/self/limits"), StandardCharsets.US_ASCII))
+            {
+                if (line.startsWith("Max open files"))
+                {
+                    return line.substring(14).trim().split("\\s+")[0];
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "unknown";
+        }
+        return "unknown";
+    }
+}

@@ -1,0 +1,602 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.DeliverAckEncoder;
+import dev.switchboard.codec.sbe.DeliverDecoder;
+import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.LoginAckDecoder;
+import dev.switchboard.codec.sbe.LoginChallengeDecoder;
+import dev.switchboard.codec.sbe.LoginProofEncoder;
+import dev.switchboard.codec.sbe.LoginStartEncoder;
+import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.PingDecoder;
+import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.ReceiptDecoder;
+import dev.switchboard.codec.sbe.RegisterAckDecoder;
+import dev.switchboard.codec.sbe.RegisterEncoder;
+import dev.switchboard.codec.sbe.SendEncoder;
+import dev.switchboard.codec.sbe.SentAckDecoder;
+import dev.switchboard.codec.sbe.VerifyAckDecoder;
+import dev.switchboard.codec.sbe.VerifyEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * A selector loop driving thousands of load connections on one thread: connects them (bound to several loopback
+ * source addresses when one runs out of ports), registers and logs them in, acknowledges every delivery and receipt,
+ * answers pings and hands deliveries and sent acks to the scenario's {@link LoadListener}. The steady path (send,
+ * read, acknowledge) allocates nothing.
+ */
+final class LoadPoller implements AutoCloseable
+{
+    private static final int HEADER = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final int MAX_FRAME_LENGTH = 1024 * 1024;
+    private static final InetAddress DEFAULT_SOURCE = InetAddress.getLoopbackAddress();
+
+    private final Selector selector;
+    private final InetSocketAddress server;
+    private final List<InetAddress> sources;
+    private final DeviceBook book;
+    private final CodeBook codes;
+    private LoadListener listener;
+    private final int maxHandshakesInFlight;
+    private final ArrayDeque<LoadConnection> connectQueue = new ArrayDeque<>();
+    private final ArrayDeque<LoadConnection> awaitingCode = new ArrayDeque<>();
+    private final Consumer<SelectionKey> keyHandler = this::onKey;
+    private final Signature signature;
+    private final byte[] nonce = new byte[256];
+
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final SendEncoder sendEncoder = new SendEncoder();
+    private final DeliverAckEncoder deliverAckEncoder = new DeliverAckEncoder();
+    private final PongEncoder pongEncoder = new PongEncoder();
+    private final RegisterEncoder registerEncoder = new RegisterEncoder();
+    private final VerifyEncoder verifyEncoder = new VerifyEncoder();
+    private final LoginStartEncoder loginStartEncoder = new LoginStartEncoder();
+    private final LoginProofEncoder loginProofEncoder = new LoginProofEncoder();
+    private final DeliverDecoder deliverDecoder = new DeliverDecoder();
+    private final SentAckDecoder sentAckDecoder = new SentAckDecoder();
+    private final ReceiptDecoder receiptDecoder = new ReceiptDecoder();
+    private final VerifyAckDecoder verifyAckDecoder = new VerifyAckDecoder();
+    private final LoginChallengeDecoder loginChallengeDecoder = new LoginChallengeDecoder();
+    private final LoginAckDecoder loginAckDecoder = new LoginAckDecoder();
+    private final ErrorDecoder errorDecoder = new ErrorDecoder();
+
+    private int sourceCursor;
+    private int handshakesInFlight;
+    private long nowNs;
+    private final LoadCounters counters = new LoadCounters();
+
+    LoadPoller(
+        final InetSocketAddress server,
+        final List<InetAddress> sources,
+        final DeviceBook book,
+        final CodeBook codes,
+        final LoadListener listener,
+        final int maxHandshakesInFlight)
+    {
+        this.server = server;
+        this.sources = sources;
+        this.book = book;
+        this.codes = codes;
+        this.listener = listener;
+        this.maxHandshakesInFlight = maxHandshakesInFlight;
+        try
+        {
+            selector = Selector.open();
+            signature = Signature.getInstance("Ed25519");
+            signature.initSign(book.privateKey());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    void listener(final LoadListener listener)
+    {
+        this.listener = listener;
+    }
+
+    LoadCounters counters()
+    {
+        return counters;
+    }
+
+    int handshakesInFlight()
+    {
+        return handshakesInFlight + connectQueue.size();
+    }
+
+    /**
+     * Queue a connection to connect and then register (when its device is new) or log in.
+     */
+    void start(final LoadConnection connection, final boolean login)
+    {
+        connection.loginAfterConnect = login;
+        connection.state = LoadConnection.State.IDLE;
+        connectQueue.add(connection);
+    }
+
+    /**
+     * One duty cycle: start queued connects, read and write ready sockets, match arrived codes.
+     */
+    int poll(final long nowNs)
+    {
+        this.nowNs = nowNs;
+        int work = startConnects();
+        try
+        {
+            work += selector.selectNow(keyHandler);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        if (!awaitingCode.isEmpty())
+        {
+            work += verifyArrivedCodes();
+        }
+        return work;
+    }
+
+    /**
+     * Send one message of {@code payloadLength} bytes carrying {@code stampNs} in its first 8 bytes; false when the
+     * connection cannot take it (not ready or its output is backed up).
+     */
+    boolean send(
+        final LoadConnection from,
+        final Device to,
+        final long clientMsgId,
+        final long stampNs,
+        final int payloadLength)
+    {
+        if (from.state != LoadConnection.State.READY)
+        {
+            return false;
+        }
+        final int frameLength = HEADER + SendEncoder.BLOCK_LENGTH + 2 + payloadLength;
+        if (!from.ensureOutRoom(frameLength) || from.out.position() > 64 * 1024)
+        {
+            counters.sendsRefused++;
+            return false;
+        }
+        final int offset = from.out.position();
+        sendEncoder.wrapAndApplyHeader(from.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
+            .clientMsgId(clientMsgId);
+        sendEncoder.to().userId(to.userId).deviceId(to.deviceId);
+        final int payloadOffset = sendEncoder.limit() + 2;
+        from.outView.putShort(sendEncoder.limit(), (short)payloadLength, LITTLE_ENDIAN);
+        from.outView.setMemory(payloadOffset, payloadLength, (byte)0);
+        if (payloadLength >= 8)
+        {
+            from.outView.putLong(payloadOffset, stampNs, LITTLE_ENDIAN);
+        }
+        sendEncoder.limit(payloadOffset + payloadLength);
+        commit(from, offset, sendEncoder.encodedLength());
+        from.sends++;
+        counters.sends++;
+        return flush(from);
+    }
+
+    public void close()
+    {
+        for (final SelectionKey key : selector.keys())
+        {
+            final LoadConnection connection = (LoadConnection)key.attachment();
+            if (null != connection)
+            {
+                closeConnection(connection, LoadConnection.State.CLOSED);
+            }
+        }
+        CloseHelper.quietClose(selector);
+    }
+
+    void closeConnection(final LoadConnection connection, final LoadConnection.State state)
+    {
+        if (isHandshaking(connection.state))
+        {
+            handshakesInFlight--;
+        }
+        connection.state = state;
+        if (null != connection.key)
+        {
+            connection.key.cancel();
+            connection.key = null;
+        }
+        CloseHelper.quietClose(connection.channel);
+        connection.channel = null;
+    }
+
+    private static boolean isHandshaking(final LoadConnection.State state)
+    {
+        return state == LoadConnection.State.CONNECTING || state == LoadConnection.State.REGISTERING ||
+            state == LoadConnection.State.AWAITING_CODE || state == LoadConnection.State.VERIFYING ||
+            state == LoadConnection.State.LOGGING_IN;
+    }
+
+    private int startConnects()
+    {
+        int started = 0;
+        while (handshakesInFlight < maxHandshakesInFlight && !connectQueue.isEmpty())
+        {
+            final LoadConnection connection = connectQueue.poll();
+            connection.in.clear();
+            connection.out.clear();
+            try
+            {
+                final SocketChannel channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                final InetAddress source = sources.get(sourceCursor++ % sources.size());
+                if (!source.equals(DEFAULT_SOURCE))
+                {
+                    // An explicit bind takes an ephemeral port of that address: the way past one address's ports.
+                    channel.bind(new InetSocketAddress(source, 0));
+                }
+                connection.channel = channel;
+                connection.startNs = nowNs;
+                connection.state = LoadConnection.State.CONNECTING;
+                handshakesInFlight++;
+                if (channel.connect(server))
+                {
+                    connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+                    onConnected(connection);
+                }
+                else
+                {
+                    connection.key = channel.register(selector, SelectionKey.OP_CONNECT, connection);
+                }
+                started++;
+            }
+            catch (final IOException ex)
+            {
+                counters.connectFailures++;
+                closeConnection(connection, LoadConnection.State.FAILED);
+            }
+        }
+        return started;
+    }
+
+    private void onKey(final SelectionKey key)
+    {
+        final LoadConnection connection = (LoadConnection)key.attachment();
+        try
+        {
+            if (key.isConnectable())
+            {
+                if (connection.channel.finishConnect())
+                {
+                    key.interestOps(SelectionKey.OP_READ);
+                    onConnected(connection);
+                }
+                return;
+            }
+            if (key.isWritable())
+            {
+                flush(connection);
+            }
+            if (key.isReadable())
+            {
+                read(connection);
+            }
+        }
+        catch (final IOException ex)
+        {
+            if (connection.state == LoadConnection.State.CONNECTING)
+            {
+                counters.connectFailures++;
+            }
+            else
+            {
+                counters.disconnects++;
+            }
+            closeConnection(connection, isHandshaking(connection.state) ?
+                LoadConnection.State.FAILED : LoadConnection.State.CLOSED);
+        }
+    }
+
+    private void onConnected(final LoadConnection connection)
+    {
+        counters.connected++;
+        if (connection.device.isRegistered())
+        {
+            if (connection.loginAfterConnect)
+            {
+                loginStart(connection);
+            }
+            else
+            {
+                connection.state = LoadConnection.State.READY;
+                handshakesInFlight--;
+            }
+        }
+        else
+        {
+            connection.state = LoadConnection.State.REGISTERING;
+            final int offset = connection.out.position();
+            registerEncoder.wrapAndApplyHeader(connection.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
+                .requestId(1).phone(connection.device.phone);
+            commit(connection, offset, registerEncoder.encodedLength());
+            flush(connection);
+        }
+    }
+
+    private void loginStart(final LoadConnection connection)
+    {
+        connection.state = LoadConnection.State.LOGGING_IN;
+        final int offset = connection.out.position();
+        loginStartEncoder.wrapAndApplyHeader(connection.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
+            .requestId(3);
+        loginStartEncoder.device().userId(connection.device.userId).deviceId(connection.device.deviceId);
+        commit(connection, offset, loginStartEncoder.encodedLength());
+        flush(connection);
+    }
+
+    private int verifyArrivedCodes()
+    {
+        if (codes.poll() == 0 && awaitingCode.isEmpty())
+        {
+            return 0;
+        }
+        int verified = 0;
+        for (int i = awaitingCode.size(); i > 0; i--)
+        {
+            final LoadConnection connection = awaitingCode.poll();
+            if (connection.state != LoadConnection.State.AWAITING_CODE)
+            {
+                continue;
+            }
+            final String code = codes.take(connection.device.phone);
+            if (null == code)
+            {
+                awaitingCode.add(connection);
+                continue;
+            }
+            connection.state = LoadConnection.State.VERIFYING;
+            final byte[] key = book.rawPublicKey();
+            final int offset = connection.out.position();
+            verifyEncoder.wrapAndApplyHeader(connection.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
+                .requestId(2)
+                .registrationId(1)
+                .phone(connection.device.phone)
+                .code(code)
+                .putLoginKey(key, 0, key.length);
+            commit(connection, offset, verifyEncoder.encodedLength());
+            flush(connection);
+            verified++;
+        }
+        return verified;
+    }
+
+    private void read(final LoadConnection connection) throws IOException
+    {
+        final int read = connection.channel.read(connection.in);
+        if (read < 0)
+        {
+            throw new IOException("closed by server");
+        }
+        final long readNs = System.nanoTime();
+        final ByteBuffer in = connection.in;
+        final UnsafeBuffer view = connection.inView;
+        int offset = 0;
+        final int end = in.position();
+        while (end - offset >= Sofh.HEADER_LENGTH)
+        {
+            final int frameLength = Sofh.frameLength(view, offset);
+            if (frameLength < HEADER || frameLength > MAX_FRAME_LENGTH)
+            {
+                counters.badFrames++;
+                throw new IOException("corrupt stream");
+            }
+            if (end - offset < frameLength)
+            {
+                if (offset == 0)
+                {
+                    connection.ensureInCapacity(frameLength);
+                }
+                break;
+            }
+            onFrame(connection, view, offset, readNs);
+            if (connection.channel == null)
+            {
+                return;
+            }
+            offset += frameLength;
+        }
+        if (offset > 0)
+        {
+            in.flip().position(offset);
+            in.compact();
+        }
+        if (connection.hasPendingOutput())
+        {
+            flush(connection);
+        }
+    }
+
+    private void onFrame(final LoadConnection connection, final UnsafeBuffer buffer, final int offset, final long readNs)
+        throws IOException
+    {
+        headerDecoder.wrap(buffer, offset + Sofh.HEADER_LENGTH);
+        final int templateId = headerDecoder.templateId();
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        final int body = offset + HEADER;
+        switch (templateId)
+        {
+            case DeliverDecoder.TEMPLATE_ID:
+            {
+                deliverDecoder.wrap(buffer, body, blockLength, version);
+                final long messageId = deliverDecoder.messageId();
+                final long fromUserId = deliverDecoder.from().userId();
+                final int lengthOffset = deliverDecoder.limit();
+                final int payloadLength = buffer.getShort(lengthOffset, LITTLE_ENDIAN) & 0xFFFF;
+                deliverAck(connection, messageId);
+                connection.delivers++;
+                counters.delivers++;
+                listener.onDeliver(connection, fromUserId, buffer, lengthOffset + 2, payloadLength, readNs);
+                break;
+            }
+            case SentAckDecoder.TEMPLATE_ID:
+                sentAckDecoder.wrap(buffer, body, blockLength, version);
+                counters.sentAcks++;
+                listener.onSentAck(connection, sentAckDecoder.clientMsgId(), readNs);
+                break;
+            case ReceiptDecoder.TEMPLATE_ID:
+                receiptDecoder.wrap(buffer, body, blockLength, version);
+                counters.receipts++;
+                deliverAck(connection, receiptDecoder.messageId());
+                break;
+            case PingDecoder.TEMPLATE_ID:
+            {
+                final long timestampNs = buffer.getLong(body, LITTLE_ENDIAN);
+                final int at = connection.out.position();
+                if (connection.ensureOutRoom(HEADER + PongEncoder.BLOCK_LENGTH))
+                {
+                    pongEncoder.wrapAndApplyHeader(connection.outView, at + Sofh.HEADER_LENGTH, headerEncoder)
+                        .timestampNs(timestampNs);
+                    commit(connection, at, pongEncoder.encodedLength());
+                }
+                break;
+            }
+            case RegisterAckDecoder.TEMPLATE_ID:
+                connection.state = LoadConnection.State.AWAITING_CODE;
+                awaitingCode.add(connection);
+                break;
+            case VerifyAckDecoder.TEMPLATE_ID:
+                verifyAckDecoder.wrap(buffer, body, blockLength, version);
+                connection.device.userId = verifyAckDecoder.userId();
+                connection.device.deviceId = verifyAckDecoder.deviceId();
+                counters.registered++;
+                if (connection.loginAfterConnect)
+                {
+                    loginStart(connection);
+                }
+                else
+                {
+                    handshakesInFlight--;
+                    connection.state = LoadConnection.State.REGISTERED;
+                }
+                break;
+            case LoginChallengeDecoder.TEMPLATE_ID:
+                loginChallengeDecoder.wrap(buffer, body, blockLength, version);
+                loginProof(connection, loginChallengeDecoder.getNonce(nonce, 0, nonce.length));
+                break;
+            case LoginAckDecoder.TEMPLATE_ID:
+                loginAckDecoder.wrap(buffer, body, blockLength, version);
+                connection.pendingCount = (int)loginAckDecoder.pendingCount();
+                connection.state = LoadConnection.State.READY;
+                handshakesInFlight--;
+                counters.loggedIn++;
+                listener.onLoggedIn(connection, readNs);
+                break;
+            case ErrorDecoder.TEMPLATE_ID:
+                errorDecoder.wrap(buffer, body, blockLength, version);
+                counters.onError(errorDecoder.codeRaw());
+                if (isHandshaking(connection.state))
+                {
+                    counters.handshakeFailures++;
+                    closeConnection(connection, LoadConnection.State.FAILED);
+                }
+                break;
+            default:
+                counters.otherFrames++;
+                break;
+        }
+    }
+
+    private void loginProof(final LoadConnection connection, final int nonceLength) throws IOException
+    {
+        final byte[] proof;
+        try
+        {
+            signature.update(nonce, 0, nonceLength);
+            proof = signature.sign();
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IOException(ex);
+        }
+        final int offset = connection.out.position();
+        loginProofEncoder.wrapAndApplyHeader(connection.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
+            .requestId(4)
+            .putSignature(proof, 0, proof.length);
+        commit(connection, offset, loginProofEncoder.encodedLength());
+    }
+
+    private void deliverAck(final LoadConnection connection, final long messageId)
+    {
+        final int offset = connection.out.position();
+        if (!connection.ensureOutRoom(HEADER + DeliverAckEncoder.BLOCK_LENGTH))
+        {
+            counters.acksDropped++;
+            return;
+        }
+        deliverAckEncoder.wrapAndApplyHeader(connection.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
+            .messageId(messageId);
+        commit(connection, offset, deliverAckEncoder.encodedLength());
+    }
+
+    private static void commit(final LoadConnection connection, final int offset, final int bodyLength)
+    {
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
+        Sofh.write(connection.outView, offset, messageLength);
+        connection.out.position(offset + Sofh.HEADER_LENGTH + messageLength);
+    }
+
+    private boolean flush(final LoadConnection connection)
+    {
+        final ByteBuffer out = connection.out;
+        if (null == connection.channel)
+        {
+            return false;
+        }
+        try
+        {
+            out.flip();
+            connection.channel.write(out);
+            out.compact();
+        }
+        catch (final IOException ex)
+        {
+            out.clear();
+            counters.disconnects++;
+            closeConnection(connection, LoadConnection.State.CLOSED);
+            return false;
+        }
+        final SelectionKey key = connection.key;
+        if (null != key)
+        {
+            final int ops = out.position() > 0 ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+            if (key.interestOps() != ops)
+            {
+                key.interestOps(ops);
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.switchboard.bench;
+
+import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * Open-loop 1:1 traffic at a fixed rate over pairs of logged-in connections: message k is due at
+ * {@code start + k / rate}, goes from one side of pair {@code k % pairs} to the other (directions alternate each
+ * round) and carries its due time in the payload. Latency is taken from the due time, not the actual send, so a
+ * stalled sender or server shows up in the figures (coordinated omission corrected). The warm-up is not recorded.
+ */
+final class OpenLoopRun implements LoadListener
+{
+    private final List<LoadConnection> sides;
+    private final int pairs;
+    private final long rate;
+    private final int payloadLength;
+    private final Histogram deliver;
+    private final Histogram sentAck;
+    private LoadPoller poller;
+    private long runStartNs;
+    private long measureStartNs;
+    private long measureEndNs;
+    private long sent;
+    private long measuredSent;
+    private long delivered;
+    private long measuredDelivered;
+
+    /**
+     * @param sides connections in pairs: {@code sides[2i]} and {@code sides[2i + 1]} talk to each other.
+     */
+    OpenLoopRun(
+        final List<LoadConnection> sides,
+        final long rate,
+        final int payloadLength,
+        final Histogram deliver,
+        final Histogram sentAck)
+    {
+        this.sides = sides;
+        this.pairs = sides.size() / 2;
+        this.rate = rate;
+        this.payloadLength = payloadLength;
+        this.deliver = deliver;
+        this.sentAck = sentAck;
+    }
+
+    /**
+     * Run the warm-up and the measured period, then wait (up to 10 s) for messages still in flight.
+     */
+    void run(final LoadPoller poller, final long warmupNs, final long durationNs)
+    {
+        this.poller = poller;
+        runStartNs = System.nanoTime();
+        measureStartNs = runStartNs + warmupNs;
+        measureEndNs = measureStartNs + durationNs;
+        final double periodNs = 1e9 / rate;
+        long k = 0;
+        while (true)
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs - measureEndNs >= 0)
+            {
+                break;
+            }
+            while (true)
+            {
+                final long dueNs = runStartNs + (long)(k * periodNs);
+                if (dueNs - nowNs > 0 || dueNs - measureEndNs >= 0)
+                {
+                    break;
+                }
+                final int pair = (int)(k % pairs);
+                final boolean forward = ((k / pairs) & 1) == 0;
+                final LoadConnection from = sides.get(2 * pair + (forward ? 0 : 1));
+                final LoadConnection to = sides.get(2 * pair + (forward ? 1 : 0));
+                if (!poller.send(from, to.device, from.nextClientMsgId(dueNs), dueNs, payloadLength))
+                {
+                    // Back-pressure: this message stays due and its latency keeps growing until it goes out.
+                    break;
+                }
+                sent++;
+                if (dueNs - measureStartNs >= 0)
+                {
+                    measuredSent++;
+                }
+                k++;
+            }
+            if (poller.poll(nowNs) == 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        LoadRig.pollUntil(poller, () -> delivered >= sent, TimeUnit.SECONDS.toNanos(10));
+    }
+
+    long sent()
+    {
+        return sent;
+    }
+
+    long delivered()
+    {
+        return delivered;
+    }
+
+    long measuredSent()
+    {
+        return measuredSent;
+    }
+
+    long measuredDelivered()
+    {
+        return measuredDelivered;
+    }
+
+    public void onDeliver(
+        final LoadConnection to,
+        final long fromUserId,
+        final DirectBuffer buffer,
+        final int payloadOffset,
+        final int payloadLength,
+        final long nowNs)
+    {
+        if (payloadLength < 8)
+        {
+            return;
+        }
+        final long dueNs = buffer.getLong(payloadOffset, LITTLE_ENDIAN);
+        if (dueNs - runStartNs < 0)
+        {
+            return;
+        }
+        delivered++;
+        if (dueNs - measureStartNs >= 0 && dueNs - measureEndNs < 0)
+        {
+            measuredDelivered++;
+            BenchResult.record(deliver, nowNs - dueNs);
+        }
+    }
+
+    public void onSentAck(final LoadConnection from, final long clientMsgId, final long nowNs)
+    {
+        if (clientMsgId - measureStartNs >= 0 && clientMsgId - measureEndNs < 0)
+        {
+            BenchResult.record(sentAck, nowNs - clientMsgId);
+        }
+    }
+}

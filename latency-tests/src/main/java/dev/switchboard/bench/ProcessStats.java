@@ -1,0 +1,60 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Resident memory and CPU time of a process, read from Linux's /proc.
+ */
+final class ProcessStats
+{
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private ProcessStats()
+    {
+    }
+
+    /**
+     * Resident set size in bytes (VmRSS), or -1 when unknown.
+     */
+    static long residentBytes(final long pid)
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"),
+                StandardCharsets.US_ASCII))
+            {
+                if (line.startsWith("VmRSS:"))
+                {
+                    return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * User plus system CPU time in nanoseconds, or -1 when unknown.
+     */
+    static long cpuTimeNs(final long pid)
+    {
+        try
+        {
+            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            final long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.switchboard.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Switchboard server in a child JVM on a free loopback port, as {@code switchboard server} runs it: started,
+ * waited for until it says "listening on", measured through /proc, stopped with SIGTERM.
+ */
+final class ServerProcess implements AutoCloseable
+{
+    static final String MAIN_CLASS = "dev.switchboard.server.SwitchboardCli";
+
+    private final Process process;
+    private final int port;
+    private final Thread pump;
+
+    private ServerProcess(final Process process, final int port, final Thread pump)
+    {
+        this.process = process;
+        this.port = port;
+        this.pump = pump;
+    }
+
+    /**
+     * Start a server on {@code dataDir} with a profile and extra JVM options, logging to {@code logFile}.
+     */
+    static ServerProcess start(
+        final File serverHome,
+        final File dataDir,
+        final String profile,
+        final List<String> jvmOptions,
+        final File logFile)
+    {
+        final int port = freePort();
+        final List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(JvmFlags.forChild(serverHome));
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(serverClasspath(serverHome));
+        command.add(MAIN_CLASS);
+        command.add("server");
+        command.add("--port");
+        command.add(Integer.toString(port));
+        command.add("--bind");
+        command.add("127.0.0.1");
+        command.add("--data");
+        command.add(dataDir.getAbsolutePath());
+        command.add("--profile");
+        command.add(profile);
+        try
+        {
+            Files.createDirectories(dataDir.toPath());
+            Files.createDirectories(logFile.getAbsoluteFile().getParentFile().toPath());
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final CountDownLatch listening = new CountDownLatch(1);
+            final PrintStream log = new PrintStream(logFile, StandardCharsets.UTF_8);
+            final Thread pump = new Thread(() -> pump(process, log, listening), "bench-server-log");
+            pump.setDaemon(true);
+            pump.start();
+            final ServerProcess server = new ServerProcess(process, port, pump);
+            if (!listening.await(120, TimeUnit.SECONDS) || !process.isAlive())
+            {
+                server.close();
+                throw new IllegalStateException("server did not start; see " + logFile);
+            }
+            return server;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    int port()
+    {
+        return port;
+    }
+
+    long pid()
+    {
+        return process.pid();
+    }
+
+    long residentBytes()
+    {
+        return ProcessStats.residentBytes(process.pid());
+    }
+
+    long cpuTimeNs()
+    {
+        return ProcessStats.cpuTimeNs(process.pid());
+    }
+
+    public void close()
+    {
+        process.destroy();
+        try
+        {
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            pump.join(5_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String javaExecutable()
+    {
+        return new File(System.getProperty("java.home"), "bin/java").getAbsolutePath();
+    }
+
+    /**
+     * The server's classes and its runtime dependencies as the reactor build leaves them under {@code serverHome}.
+     */
+    static String serverClasspath(final File serverHome)
+    {
+        final File classes = new File(serverHome, "server/target/classes");
+        final File dependencies = new File(serverHome, "server/target/launcher.classpath");
+        if (!new File(classes, "dev/switchboard/server/SwitchboardCli.class").exists() || !dependencies.exists())
+        {
+            throw new IllegalStateException("no built server under " + serverHome +
+                " (run ./switchboard once, or pass --server-home with a built checkout)");
+        }
+        try
+        {
+            return classes.getAbsolutePath() + File.pathSeparator +
+                Files.readString(dependencies.toPath(), StandardCharsets.UTF_8).trim();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    static int freePort()
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static void pump(final Process process, final PrintStream log, final CountDownLatch listening)
+    {
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)); log)
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                if (!line.startsWith("switchboard: verification code"))
+                {
+                    log.println(line);
+                }
+                if (line.contains("listening on"))
+                {
+                    listening.countDown();
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            log.println("bench: server output ended: " + ex);
+        }
+        finally
+        {
+            // A server that exits before it listens must not leave the starter waiting out its timeout.
+            listening.countDown();
+        }
+    }
+}
