@@ -5,7 +5,8 @@ import org.agrona.DirectBuffer;
 /**
  * Receives journal records handed over by {@link Journal#read} and {@link Journal#forEachRecord}.
  * <p>
- * The buffer is a view of the mapped segment: copy what must outlive the call.
+ * The buffer is a view of the mapped segment: copy what must outlive the call, and do not append to or delete
+ * from the journal inside the call.
  */
 @FunctionalInterface
 public interface RecordHandler
