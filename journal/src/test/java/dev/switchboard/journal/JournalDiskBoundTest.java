@@ -165,4 +165,47 @@ class JournalDiskBoundTest
             assertEquals(id, handler.correlationIds.get(0));
         }
     }
+
+    @Test
+    void shouldMoveOnlyTheUndeliveredRecipientsOfAFanOutForward()
+    {
+        journal = Journal.open(context());
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[200]);
+        final long[] users = {1, 2, 3};
+        final int[] devices = {0, 0, 0};
+        final int groupMessages = 10_000;
+        int maxSegments = 0;
+        for (long id = 1; id <= groupMessages; id++)
+        {
+            payload.putLong(0, id);
+            assertEquals(0, journal.appendToMany(users, devices, 3, id, 9, 1, id, NOW_MS, 1, payload, 0, 200));
+            // recipients 1 and 2 read everything at once; recipient 3 keeps every hundredth message
+            assertTrue(journal.delete(1, 0, id));
+            assertTrue(journal.delete(2, 0, id));
+            if (id % 100 != 0)
+            {
+                assertTrue(journal.delete(3, 0, id));
+            }
+            maxSegments = Math.max(maxSegments, journal.segmentCount());
+        }
+
+        assertTrue(maxSegments <= 5, "max segments " + maxSegments);
+        assertTrue(journal.compactedRecords() > 0);
+        assertEquals(groupMessages / 100, journal.count(3, 0));
+        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+        journal.close();
+
+        journal = Journal.open(context());
+        assertEquals(0, journal.count(1, 0));
+        assertEquals(0, journal.count(2, 0));
+        final CollectingHandler handler = new CollectingHandler();
+        journal.read(3, 0, 0, Integer.MAX_VALUE, handler);
+        assertEquals(groupMessages / 100, handler.messageIds.size());
+        for (int i = 0; i < handler.messageIds.size(); i++)
+        {
+            final long id = (i + 1) * 100L;
+            assertEquals(id, handler.messageIds.get(i));
+            assertEquals(id, handler.correlationIds.get(i));
+        }
+    }
 }
