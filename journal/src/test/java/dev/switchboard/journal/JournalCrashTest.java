@@ -79,8 +79,10 @@ class JournalCrashTest
                 .segmentLength(CrashingAppender.SEGMENT_LENGTH)
                 .maxPayloadLength(1024)
                 .syncPolicy(SyncPolicy.NONE));
-            assertTrue(journal.maxMessageId() >= lastAppended, journal.maxMessageId() + " < " + lastAppended + " " + journal.recoveryReport());
-            assertTrue(journal.maxMessageId() <= lastAppended + 1, journal.maxMessageId() + " > 1 + " + lastAppended + " run " + run + " lines " + lines.size() + " " + journal.recoveryReport());
+            final String found = journal.recoveryReport().toString();
+            assertTrue(journal.maxMessageId() >= lastAppended, journal.maxMessageId() + " < " + lastAppended + found);
+            assertTrue(journal.maxMessageId() <= lastAppended + 1, journal.maxMessageId() + " > 1 + " + lastAppended +
+                " in run " + run + found);
             verify(appended, deleted, lastAppended, journal.maxMessageId());
             assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
 

@@ -44,7 +44,8 @@ class JournalTest
             .epochClock(clock);
     }
 
-    private static int append(final Journal journal, final long user, final int device, final long id, final String text)
+    private static int append(
+        final Journal journal, final long user, final int device, final long id, final String text)
     {
         final UnsafeBuffer payload = new UnsafeBuffer(CollectingHandler.bytes(text));
         return journal.append(user, device, id, 900 + user, 3, id * 10, NOW_MS + id, MESSAGE, payload, 0,
