@@ -1,0 +1,473 @@
+package dev.switchboard.client.cli;
+
+import dev.switchboard.client.ClientContext;
+import dev.switchboard.client.DeviceAddress;
+import dev.switchboard.client.LoginInfo;
+import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.client.SwitchboardException;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.Visibility;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One run of the chat tool: registers or logs in, then runs input lines as commands, in order, each finished before
+ * the next is read (sends excepted: their ticks arrive later). On {@code /quit} or end of input it waits for sends
+ * the server has not acknowledged, then logs out.
+ */
+final class ChatSession implements AutoCloseable
+{
+    private static final long WAIT_S = 30;
+    private static final long TYPING_PAUSE_S = 5;
+    private static final int CODE_ATTEMPTS = 3;
+    private static final String[] HELP = {
+        "/to +NUMBER [text]   chat with NUMBER (and send text); plain lines go to the current contact",
+        "/chats               conversations with their last message and unread count",
+        "/read                mark the current conversation read",
+        "/typing              show the current contact you are typing (paused after 5 s or when you send)",
+        "/block [+NUMBER]     block the current contact or NUMBER; /unblock [+NUMBER] undoes it",
+        "/privacy everyone|contacts|nobody   who sees your last seen and online state",
+        "/quit                leave (waits until the server holds every message you sent)" };
+
+    private final String phone;
+    private final String server;
+    private final BufferedReader reader;
+    private final ChatOutput output;
+    private final boolean interactive;
+    private final ContactBook contacts;
+    private final Conversations conversations = new Conversations();
+    private final Ticks ticks = new Ticks();
+    private final ChatEvents events;
+    private final SwitchboardClient client;
+    private final ScheduledExecutorService timer;
+    private final List<CompletableFuture<?>> outstanding = new ArrayList<>();
+    private ScheduledFuture<?> typingPause;
+    private long currentPeer = -1;
+    private String currentLabel;
+
+    ChatSession(
+        final String phone,
+        final String host,
+        final int port,
+        final File storeDir,
+        final InputStream in,
+        final ChatOutput output,
+        final boolean interactive)
+    {
+        this.phone = phone;
+        this.server = host + ":" + port;
+        this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        this.output = output;
+        this.interactive = interactive;
+        this.contacts = new ContactBook(storeDir.toPath());
+        this.events = new ChatEvents(output, contacts, conversations, ticks);
+        this.client = SwitchboardClient.open(new ClientContext()
+            .host(host)
+            .port(port)
+            .storeDir(storeDir)
+            .listener(events));
+        this.timer = Executors.newSingleThreadScheduledExecutor((runnable) ->
+        {
+            final Thread thread = new Thread(runnable, "switchboard-chat-typing");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    int run() throws IOException
+    {
+        if (!client.isRegistered() && !register())
+        {
+            return 1;
+        }
+        final LoginInfo info;
+        try
+        {
+            info = client.login().get(WAIT_S, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem("cannot log in to " + server + ": " + describe(ex));
+            return 1;
+        }
+        output.line("logged in as " + phone + " (user " + Long.toUnsignedString(info.device().userId()) +
+            " device " + info.device().deviceId() + "), " + info.pendingCount() + " waiting");
+        if (interactive)
+        {
+            output.line("type /help for commands");
+        }
+
+        String line;
+        while (null != (line = reader.readLine()))
+        {
+            if (!handle(line.strip()))
+            {
+                break;
+            }
+        }
+        finish();
+        return 0;
+    }
+
+    public void close()
+    {
+        timer.shutdownNow();
+        client.close();
+    }
+
+    private boolean register() throws IOException
+    {
+        try
+        {
+            client.requestCode(phone).get(WAIT_S, TimeUnit.SECONDS);
+            for (int attempt = 1; attempt <= CODE_ATTEMPTS; attempt++)
+            {
+                output.line("Enter the code sent to " + phone + ":");
+                final String code = reader.readLine();
+                if (null == code)
+                {
+                    output.problem("no code entered");
+                    return false;
+                }
+                try
+                {
+                    final DeviceAddress device = client.verify(phone, code.strip()).get(WAIT_S, TimeUnit.SECONDS);
+                    output.line("registered " + phone + " as user " + Long.toUnsignedString(device.userId()) +
+                        " device " + device.deviceId());
+                    return true;
+                }
+                catch (final ExecutionException ex)
+                {
+                    if (!(ex.getCause() instanceof SwitchboardException) ||
+                        ((SwitchboardException)ex.getCause()).code() != ErrorCode.CODE_INVALID)
+                    {
+                        throw ex;
+                    }
+                    output.problem("wrong code");
+                }
+            }
+            return false;
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem("cannot register " + phone + " with " + server + ": " + describe(ex));
+            return false;
+        }
+    }
+
+    private boolean handle(final String line)
+    {
+        if (line.isEmpty())
+        {
+            return true;
+        }
+        if (!line.startsWith("/"))
+        {
+            sendText(line);
+            return true;
+        }
+        final int space = line.indexOf(' ');
+        final String command = space < 0 ? line : line.substring(0, space);
+        final String rest = space < 0 ? "" : line.substring(space + 1).strip();
+        switch (command)
+        {
+            case "/quit" -> {
+                return false;
+            }
+            case "/to" -> to(rest);
+            case "/chats" -> chats();
+            case "/read" -> read();
+            case "/typing" -> typing();
+            case "/block" -> block(rest, true);
+            case "/unblock" -> block(rest, false);
+            case "/privacy" -> privacy(rest);
+            case "/help" -> {
+                for (final String help : HELP)
+                {
+                    output.line(help);
+                }
+            }
+            default -> output.problem("unknown command " + command + " (/help lists them)");
+        }
+        return true;
+    }
+
+    private void to(final String arguments)
+    {
+        final int space = arguments.indexOf(' ');
+        final String number = space < 0 ? arguments : arguments.substring(0, space);
+        final String text = space < 0 ? "" : arguments.substring(space + 1).strip();
+        final Long userId = resolve(number);
+        if (null == userId)
+        {
+            return;
+        }
+        if (userId != currentPeer)
+        {
+            if (currentPeer >= 0)
+            {
+                outstanding.add(client.unsubscribePresence(currentPeer));
+            }
+            cancelTypingPause();
+            currentPeer = userId;
+            currentLabel = number;
+            events.currentPeer(userId);
+            output.line("chatting with " + number);
+            final CompletableFuture<Void> subscribed = client.subscribePresence(userId);
+            subscribed.whenComplete((ignore, ex) ->
+            {
+                if (null != ex)
+                {
+                    output.problem("no presence for " + number + ": " + describe(ex));
+                }
+            });
+            outstanding.add(subscribed);
+        }
+        if (!text.isEmpty())
+        {
+            sendText(text);
+        }
+    }
+
+    private void sendText(final String text)
+    {
+        if (currentPeer < 0)
+        {
+            output.problem("no current contact: /to +NUMBER text");
+            return;
+        }
+        // Line input cannot see a line being typed: COMPOSING just before the send and PAUSED just after, so the
+        // other side sees the notice and the message together.
+        cancelTypingPause();
+        client.sendTyping(currentPeer, true);
+        final long nowMs = System.currentTimeMillis();
+        try
+        {
+            // Held across send and print so this line always comes before the message's ticks.
+            synchronized (output)
+            {
+                final long clientMsgId = client.send(currentPeer, 0, ChatPayload.encode(phone, text));
+                ticks.sending(clientMsgId);
+                output.stamped(nowMs, "you -> " + currentLabel + ": " + text + " (" +
+                    ChatEvents.name(clientMsgId) + ")");
+            }
+            conversations.outgoing(currentPeer, "you: " + text, nowMs);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            output.problem("not sent: " + ex.getMessage());
+        }
+        client.sendTyping(currentPeer, false);
+    }
+
+    private void chats()
+    {
+        final List<Conversations.Summary> summaries = conversations.summaries();
+        if (summaries.isEmpty())
+        {
+            output.line("no chats yet");
+            return;
+        }
+        output.line("chats:");
+        for (final Conversations.Summary summary : summaries)
+        {
+            output.line("  " + contacts.label(summary.peerUserId()) + "  " + summary.unread() + " unread  [" +
+                output.time(summary.lastAtMs()) + "] " + summary.lastLine());
+        }
+    }
+
+    private void read()
+    {
+        if (currentPeer < 0)
+        {
+            output.problem("no current contact: /to +NUMBER");
+            return;
+        }
+        final List<Conversations.Unread> unread = conversations.takeUnread(currentPeer);
+        for (final Conversations.Unread message : unread)
+        {
+            client.markRead(message.messageId(), message.fromUserId(), message.fromDeviceId());
+        }
+        output.line("marked " + unread.size() + " read from " + currentLabel);
+    }
+
+    private void typing()
+    {
+        if (currentPeer < 0)
+        {
+            output.problem("no current contact: /to +NUMBER");
+            return;
+        }
+        cancelTypingPause();
+        final long peer = currentPeer;
+        client.sendTyping(peer, true);
+        typingPause = timer.schedule(() -> client.sendTyping(peer, false), TYPING_PAUSE_S, TimeUnit.SECONDS);
+    }
+
+    private void block(final String number, final boolean block)
+    {
+        final Long userId = number.isEmpty() ? (currentPeer < 0 ? null : currentPeer) : resolve(number);
+        if (null == userId)
+        {
+            if (number.isEmpty())
+            {
+                output.problem("no current contact: /" + (block ? "block" : "unblock") + " +NUMBER");
+            }
+            return;
+        }
+        final String label = number.isEmpty() ? currentLabel : number;
+        try
+        {
+            (block ? client.block(userId) : client.unblock(userId)).get(WAIT_S, TimeUnit.SECONDS);
+            output.line((block ? "blocked " : "unblocked ") + label);
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem((block ? "block " : "unblock ") + label + " failed: " + describe(ex));
+        }
+    }
+
+    private void privacy(final String argument)
+    {
+        final Visibility visibility;
+        switch (argument.toLowerCase(Locale.ROOT))
+        {
+            case "everyone" -> visibility = Visibility.EVERYONE;
+            case "contacts" -> visibility = Visibility.CONTACTS;
+            case "nobody" -> visibility = Visibility.NOBODY;
+            default -> {
+                output.problem("/privacy everyone|contacts|nobody");
+                return;
+            }
+        }
+        try
+        {
+            client.setPrivacy(visibility, visibility).get(WAIT_S, TimeUnit.SECONDS);
+            output.line("privacy: last seen and online visible to " + argument.toLowerCase(Locale.ROOT));
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem("privacy not changed: " + describe(ex));
+        }
+    }
+
+    /**
+     * The user id of a phone number, looked up (which makes it a contact) unless known; null, said why, if none.
+     */
+    private Long resolve(final String number)
+    {
+        if (!ChatConsole.isPhone(number))
+        {
+            output.problem("not a phone number (E.164, like +15551230002): " + number);
+            return null;
+        }
+        final Long known = contacts.userId(number);
+        if (null != known)
+        {
+            return known;
+        }
+        try
+        {
+            final Map<String, Long> found =
+                client.lookupContacts(List.of(number)).get(WAIT_S, TimeUnit.SECONDS);
+            final Long userId = found.get(number);
+            if (null == userId)
+            {
+                output.problem(number + " is not on Switchboard");
+                return null;
+            }
+            contacts.confirmed(number, userId);
+            return userId;
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem("cannot look up " + number + ": " + describe(ex));
+            return null;
+        }
+    }
+
+    private void cancelTypingPause()
+    {
+        if (null != typingPause)
+        {
+            typingPause.cancel(false);
+            typingPause = null;
+        }
+    }
+
+    private void finish()
+    {
+        cancelTypingPause();
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        for (final CompletableFuture<?> future : outstanding)
+        {
+            try
+            {
+                future.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            catch (final ExecutionException | TimeoutException | InterruptedException ignore)
+            {
+                // Already reported where it failed; leaving must not wait on it longer.
+            }
+        }
+        while (client.pendingSendCount() > 0 && deadlineNs - System.nanoTime() > 0)
+        {
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        final int unsent = client.pendingSendCount();
+        if (unsent > 0)
+        {
+            output.problem(unsent + " message(s) not yet acknowledged: they are sent again on the next start");
+        }
+        events.leaving();
+        try
+        {
+            client.logout().get(WAIT_S, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ignore)
+        {
+            // Closing the connection ends the session as well, only less promptly for presence.
+        }
+        output.line("bye");
+    }
+
+    private static String describe(final Throwable failure)
+    {
+        final Throwable cause = failure instanceof ExecutionException && null != failure.getCause() ?
+            failure.getCause() : failure;
+        if (cause instanceof SwitchboardException)
+        {
+            // The code is what a person can act on; the rest of the message names template and request ids.
+            return ((SwitchboardException)cause).code().name();
+        }
+        if (cause instanceof TimeoutException)
+        {
+            return "no answer in time";
+        }
+        return null == cause.getMessage() ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}
