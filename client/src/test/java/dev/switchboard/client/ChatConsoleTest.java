@@ -189,6 +189,22 @@ class ChatConsoleTest
     }
 
     @Test
+    void shouldRefuseASecondConsoleOnTheSameDevice() throws Exception
+    {
+        runToEnd(FakeServer.CODE + "\n");
+        try (Console console = new Console())
+        {
+            console.await("logged in as ");
+
+            final String second = runWith(args(), "");
+
+            assertTrue(second.startsWith("! client store in use by another client"), second);
+            console.type("/quit");
+            assertEquals(0, console.exitCode());
+        }
+    }
+
+    @Test
     void shouldRefuseBadArguments()
     {
         assertTrue(runWith(new String[]{ "--phone", "5551230001" }, "").contains("! not an E.164 phone number"));

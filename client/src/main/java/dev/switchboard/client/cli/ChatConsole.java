@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -103,7 +104,18 @@ public final class ChatConsole implements Callable<Integer>
             return 1;
         }
         final ChatOutput output = new ChatOutput(out, interactive, ZoneId.systemDefault());
-        try (ChatSession session = new ChatSession(phone, host, port, dir, in, output, interactive))
+        final ChatSession session;
+        try
+        {
+            session = new ChatSession(phone, host, port, dir, in, output, interactive);
+        }
+        catch (final IllegalStateException | UncheckedIOException ex)
+        {
+            // Most often the same phone already running in another terminal: one client per device folder.
+            output.problem(ex.getMessage());
+            return 1;
+        }
+        try (session)
         {
             return session.run();
         }
