@@ -68,11 +68,9 @@ public final class EdgeAcceptor implements Agent
             }
             channel.bind(new InetSocketAddress(ctx.bindAddress(), ctx.port()), 4096);
             boundPort = ((InetSocketAddress)channel.getLocalAddress()).getPort();
-            if (0 != selectTimeoutMs)
-            {
-                acceptSelector = Selector.open();
-                channel.register(acceptSelector, SelectionKey.OP_ACCEPT);
-            }
+            // accept() allocates even when nothing is pending, so a selector says when to call it.
+            acceptSelector = Selector.open();
+            channel.register(acceptSelector, SelectionKey.OP_ACCEPT);
         }
         catch (final IOException ex)
         {
@@ -98,12 +96,16 @@ public final class EdgeAcceptor implements Agent
     /** {@inheritDoc} */
     public int doWork() throws IOException
     {
-        if (null != selector)
+        if (0 != selectTimeoutMs)
         {
             // Sleep in the selector until a connection is pending, rather than polling accept().
             selector.select(selectTimeoutMs);
-            selector.selectedKeys().clear();
         }
+        else if (0 == selector.selectNow())
+        {
+            return 0;
+        }
+        selector.selectedKeys().clear();
         int workCount = 0;
         for (int i = 0; i < MAX_ACCEPTS_PER_CYCLE; i++)
         {
@@ -206,7 +208,7 @@ public final class EdgeAcceptor implements Agent
     /** Wake the acceptor out of a blocking select, e.g. so its runner can stop. */
     void wakeUp()
     {
-        if (null != selector)
+        if (0 != selectTimeoutMs)
         {
             selector.wakeup();
         }
@@ -215,7 +217,7 @@ public final class EdgeAcceptor implements Agent
     /** True when the acceptor blocks in a selector and so needs a thread of its own. */
     boolean isBlocking()
     {
-        return null != selector;
+        return 0 != selectTimeoutMs;
     }
 
     /** Connections handed to a poller. */

@@ -289,11 +289,12 @@ final class DeliveryStage implements EventHandler<RingEvent>
             0,
             frameLength);
 
-        if (refused == event.recipientCount)
+        if (refused < 0 || refused == event.recipientCount)
         {
             // Nothing stored: no tick, and no dedupe entry, so the client's resend is tried afresh.
             counters.increment(RingCounters.QUEUE_FULL);
-            final int length = encoders.error(ackScratch, clientMsgId, event.templateId, ErrorCode.QUEUE_FULL);
+            final ErrorCode code = refused < 0 ? ErrorCode.INTERNAL_ERROR : ErrorCode.QUEUE_FULL;
+            final int length = encoders.error(ackScratch, clientMsgId, event.templateId, code);
             send(event.pollerIndex, event.connectionId, ackScratch, length);
             return;
         }
