@@ -140,9 +140,11 @@ class JournalCrashTest
             long previous = 0;
             for (final long id : entry.getValue())
             {
-                assertTrue(id > previous, "out of order for user " + entry.getKey() + ": " + entry.getValue());
+                final long before = previous;
+                // messages built only on failure: the lists are long and this runs for every record
+                assertTrue(id > before, () -> "out of order for user " + entry.getKey() + ": " + entry.getValue());
                 assertEquals(entry.getKey(), CrashingAppender.userOf(id));
-                assertTrue(present.add(id), "twice: " + id);
+                assertTrue(present.add(id), () -> "twice: " + id);
                 previous = id;
             }
         }
