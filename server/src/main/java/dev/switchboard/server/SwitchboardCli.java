@@ -12,7 +12,11 @@ import picocli.CommandLine.Command;
     versionProvider = SwitchboardCli.Version.class,
     description = "A messaging server: raw TCP, SBE frames, a Disruptor ring, an off-heap state.",
     subcommands = { ServerCommand.class, CodecCommand.class, CommandLine.HelpCommand.class },
-    footer = { "", "Also: ./switchboard bench SCENARIO (the latency harness, from the latency-tests module)." })
+    footer = {
+        "",
+        "Also, from the launcher:",
+        "  ./switchboard client --phone +15551230001 [--server host:port]   the command-line chat client",
+        "  ./switchboard bench SCENARIO [--json out.json] [--plot out.svg]   the latency harness" })
 public final class SwitchboardCli implements Runnable
 {
     @CommandLine.Spec
