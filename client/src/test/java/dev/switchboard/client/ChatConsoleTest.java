@@ -180,10 +180,14 @@ class ChatConsoleTest
             console.await(Q_BOB + " last seen hidden\n");
             server.deliver(501, 3000, 1, ("\u0001+15557770000\nfrom carol").getBytes(StandardCharsets.UTF_8));
             console.await(TIME + "\\+15557770000: from carol\n");
+            server.typingUpdate(5000, 1, TypingState.COMPOSING);
+            server.typingUpdate(3000, 1, TypingState.COMPOSING);
+            console.await(TIME + "\\+15557770000: from carol\n\\+15557770000 is typing...\n");
             server.deliver(502, 4000, 1, "legacy".getBytes(StandardCharsets.UTF_8));
             console.await(TIME + "user:4000: legacy\n");
             console.type("/quit");
             assertEquals(0, console.exitCode());
+            assertFalse(console.output().contains("user:5000"), "no typing shown for unknown users");
         }
         assertEquals(1, server.lookups.size(), "the stored number is not looked up again");
     }

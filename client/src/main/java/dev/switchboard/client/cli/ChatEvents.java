@@ -120,6 +120,11 @@ final class ChatEvents implements ClientListener
 
     public void onTyping(final long fromUserId, final int fromDeviceId, final TypingState state)
     {
+        if (!contacts.knows(fromUserId))
+        {
+            // A first message's typing notice outruns the message that tells us the sender's number.
+            return;
+        }
         final boolean changed;
         synchronized (typingUsers)
         {

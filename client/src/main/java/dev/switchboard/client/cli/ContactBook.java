@@ -60,6 +60,14 @@ final class ContactBook
     }
 
     /**
+     * Whether a number, confirmed or claimed, is known for the user.
+     */
+    synchronized boolean knows(final long userId)
+    {
+        return confirmedPhoneByUserId.containsKey(userId) || claimedPhoneByUserId.containsKey(userId);
+    }
+
+    /**
      * The confirmed number of a user, else the number they claimed, else {@code user:<id>}.
      */
     synchronized String label(final long userId)
