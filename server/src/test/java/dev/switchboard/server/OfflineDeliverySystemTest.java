@@ -4,6 +4,7 @@ import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.edge.EdgeContext;
+import dev.switchboard.ring.RingConfiguration;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,8 +58,17 @@ class OfflineDeliverySystemTest
     @Test
     void shouldDeliverTenThousandOfflineMessagesFromTwoSendersOnceAndInOrderWithLiveOnesAfter() throws Exception
     {
-        server = SwitchboardServer.launch(
-            dataDir, new EdgeContext().port(0).bindAddress("127.0.0.1"), MessagingSystemTest.quietLog(), codes);
+        // Two senders at full speed: lift the per-connection frame budget for this server.
+        System.setProperty(RingConfiguration.FRAMES_PER_SECOND_PROP_NAME, "10000000");
+        try
+        {
+            server = SwitchboardServer.launch(
+                dataDir, new EdgeContext().port(0).bindAddress("127.0.0.1"), MessagingSystemTest.quietLog(), codes);
+        }
+        finally
+        {
+            System.clearProperty(RingConfiguration.FRAMES_PER_SECOND_PROP_NAME);
+        }
         final TestConnection alice = device("+15551240001");
         final TestConnection carol = device("+15551240003");
         final TestConnection bob = device("+15551240002");
