@@ -352,8 +352,14 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         }
         else
         {
-            // Nothing to undo: the next login simply does not subscribe again.
-            subscribeRequestByUser.remove(userId);
+            // Nothing to undo on the server: the next login simply does not subscribe, and a subscribe still
+            // waiting for that login is withdrawn.
+            final Request pending = requests.get(subscribeRequestByUser.remove(userId));
+            if (null != pending && !pending.written())
+            {
+                requests.remove(pending.requestId());
+                pending.future().completeExceptionally(new CancellationException("unsubscribed before login"));
+            }
             request.future().complete(null);
         }
     }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -147,6 +148,24 @@ class SocialFeaturesTest
         assertEquals(BOB, server.presenceSubscribes.poll(TIMEOUT_S, TimeUnit.SECONDS));
         assertEquals(new RecordingListener.Presence(BOB, PresenceState.ONLINE, 0), nextPresence());
         assertNull(server.presenceSubscribes.poll(200, TimeUnit.MILLISECONDS), "subscribed once, not twice");
+    }
+
+    @Test
+    void shouldWithdrawASubscribeUnsubscribedBeforeLogin() throws Exception
+    {
+        final SwitchboardClient client = registeredClient();
+        server.presence(BOB, PresenceState.ONLINE, 0);
+        server.presence(CAROL, PresenceState.ONLINE, 0);
+
+        final CompletableFuture<Void> subscribed = client.subscribePresence(BOB);
+        get(client.unsubscribePresence(BOB));
+        get(client.login());
+        get(client.subscribePresence(CAROL));
+
+        assertThrows(CancellationException.class, () -> subscribed.get(TIMEOUT_S, TimeUnit.SECONDS));
+        assertEquals(CAROL, server.presenceSubscribes.poll(TIMEOUT_S, TimeUnit.SECONDS));
+        assertTrue(server.presenceSubscribes.isEmpty());
+        assertTrue(server.presenceUnsubscribes.isEmpty());
     }
 
     @Test

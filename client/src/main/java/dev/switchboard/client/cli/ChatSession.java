@@ -187,7 +187,8 @@ final class ChatSession implements AutoCloseable
         final String rest = space < 0 ? "" : line.substring(space + 1).strip();
         switch (command)
         {
-            case "/quit" -> {
+            case "/quit" ->
+            {
                 return false;
             }
             case "/to" -> to(rest);
@@ -197,7 +198,8 @@ final class ChatSession implements AutoCloseable
             case "/block" -> block(rest, true);
             case "/unblock" -> block(rest, false);
             case "/privacy" -> privacy(rest);
-            case "/help" -> {
+            case "/help" ->
+            {
                 for (final String help : HELP)
                 {
                     output.line(help);
@@ -351,7 +353,8 @@ final class ChatSession implements AutoCloseable
             case "everyone" -> visibility = Visibility.EVERYONE;
             case "contacts" -> visibility = Visibility.CONTACTS;
             case "nobody" -> visibility = Visibility.NOBODY;
-            default -> {
+            default ->
+            {
                 output.problem("/privacy everyone|contacts|nobody");
                 return;
             }
