@@ -92,7 +92,7 @@ final class OpenLoopRun implements LoadListener
             }
             if (poller.poll(nowNs) == 0)
             {
-                Thread.onSpinWait();
+                Thread.yield();
             }
         }
         LoadRig.pollUntil(poller, () -> delivered >= sent, TimeUnit.SECONDS.toNanos(10));

@@ -110,6 +110,34 @@ final class ServerProcess implements AutoCloseable
         return ProcessStats.cpuTimeNs(process.pid());
     }
 
+    /**
+     * Ask the server JVM for a full collection (jcmd GC.run), so a memory sample counts live data rather than
+     * garbage the login path left; false if jcmd is not available.
+     */
+    boolean collectGarbage()
+    {
+        final File jcmd = new File(System.getProperty("java.home"), "bin/jcmd");
+        if (!jcmd.canExecute())
+        {
+            return false;
+        }
+        try
+        {
+            final Process gc = new ProcessBuilder(jcmd.getAbsolutePath(), Long.toString(process.pid()), "GC.run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return gc.waitFor(60, TimeUnit.SECONDS) && gc.exitValue() == 0;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public void close()
     {
         process.destroy();

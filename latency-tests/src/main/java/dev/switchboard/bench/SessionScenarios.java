@@ -57,6 +57,9 @@ final class SessionScenarios
         }
         sleep(TimeUnit.SECONDS.toMillis(3));
         final long baselineRss = server.residentBytes();
+        final boolean collected = server.collectGarbage();
+        sleep(TimeUnit.SECONDS.toMillis(1));
+        final long baselineGcRss = server.residentBytes();
 
         final int perProcess = Math.max(1, settings.connectionsPerProcess);
         final int agents = (count + perProcess - 1) / perProcess;
@@ -116,6 +119,9 @@ final class SessionScenarios
             sleep(TimeUnit.SECONDS.toMillis(10));
             final double idleCpu = (server.cpuTimeNs() - cpuStartNs) / (double)(System.nanoTime() - idleStartNs);
             final long afterIdleRss = server.residentBytes();
+            server.collectGarbage();
+            sleep(TimeUnit.SECONDS.toMillis(1));
+            final long loadedGcRss = server.residentBytes();
 
             result.figure("connections", count);
             result.figure("loggedIn", loggedIn);
@@ -130,6 +136,13 @@ final class SessionScenarios
             result.figure("rssGrowthPerConnectionFromFreshBytes",
                 (loadedRss - freshRss) / (double)Math.max(1, loggedIn));
             result.figure("idleServerCpuCores", idleCpu);
+            if (collected)
+            {
+                result.figure("serverRssBaselineAfterGcBytes", baselineGcRss);
+                result.figure("serverRssLoadedAfterGcBytes", loadedGcRss);
+                result.figure("rssGrowthPerConnectionAfterGcBytes",
+                    (loadedGcRss - baselineGcRss) / (double)Math.max(1, loggedIn));
+            }
         }
         catch (final IOException ex)
         {
@@ -215,7 +228,7 @@ final class SessionScenarios
                 }
                 if (poller.poll(nowNs) == 0)
                 {
-                    Thread.onSpinWait();
+                    Thread.yield();
                 }
             }
             final long queueNs = System.nanoTime() - queueStartNs;
