@@ -182,7 +182,7 @@ class ChatConsoleTest
             console.await(TIME + "\\+15557770000: from carol\n");
             server.typingUpdate(5000, 1, TypingState.COMPOSING);
             server.typingUpdate(3000, 1, TypingState.COMPOSING);
-            console.await(TIME + "\\+15557770000: from carol\n\\+15557770000 is typing...\n");
+            console.await("\n\\+15557770000 is typing...\n");
             server.deliver(502, 4000, 1, "legacy".getBytes(StandardCharsets.UTF_8));
             console.await(TIME + "user:4000: legacy\n");
             console.type("/quit");
