@@ -1,11 +1,9 @@
 package dev.switchboard.ring;
 
 import com.lmax.disruptor.EventHandler;
-import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
-import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.ReadMarkDecoder;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
@@ -46,7 +44,6 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     private static final long EXPIRY_INTERVAL_NS = TimeUnit.MINUTES.toNanos(1);
 
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final SendDecoder send = new SendDecoder();
     private final DeliverAckDecoder deliverAck = new DeliverAckDecoder();
     private final ReadMarkDecoder readMark = new ReadMarkDecoder();
@@ -236,12 +233,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     private void onSend(final RingEvent event)
     {
-        header.wrap(event.frame, Sofh.HEADER_LENGTH);
-        send.wrap(
-            event.frame,
-            Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
-            header.blockLength(),
-            header.version());
+        send.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final long clientMsgId = send.clientMsgId();
         final long senderKey = DeviceKeys.key(event.userId, event.deviceId);
 
@@ -391,11 +383,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     private void onTyping(final RingEvent event)
     {
-        typing.wrap(
-            event.frame,
-            Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
-            header.wrap(event.frame, Sofh.HEADER_LENGTH).blockLength(),
-            header.version());
+        typing.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final int length = encoders.typingUpdate(scratch, event.userId, event.deviceId, typing.state());
         for (int i = 0; i < event.recipientCount; i++)
         {
@@ -410,11 +398,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     private void onContactLookup(final RingEvent event)
     {
-        contactLookup.wrap(
-            event.frame,
-            Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
-            header.wrap(event.frame, Sofh.HEADER_LENGTH).blockLength(),
-            header.version());
+        contactLookup.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final int length = encoders.contactLookupResult(
             scratch, event.requestId, contactLookup, event.recipientUserIds, event.resultCount);
         send(event.pollerIndex, event.connectionId, scratch, length);
@@ -422,12 +406,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     private void onDeliverAck(final RingEvent event)
     {
-        header.wrap(event.frame, Sofh.HEADER_LENGTH);
-        deliverAck.wrap(
-            event.frame,
-            Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
-            header.blockLength(),
-            header.version());
+        deliverAck.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final long messageId = deliverAck.messageId();
 
         ackedMessageId = messageId;
@@ -461,12 +440,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     private void onReadMark(final RingEvent event)
     {
-        header.wrap(event.frame, Sofh.HEADER_LENGTH);
-        readMark.wrap(
-            event.frame,
-            Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
-            header.blockLength(),
-            header.version());
+        readMark.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final long originalMessageId = readMark.messageId();
         for (int i = 0; i < event.recipientCount; i++)
         {

@@ -1,5 +1,7 @@
 package dev.switchboard.ring;
 
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -41,6 +43,9 @@ public final class RingEvent
     /** The device logged out: it is offline and its deliveries stop. */
     public static final int ACTION_LOGOUT = 9;
 
+    /** Where a frame's message body starts: after the framing header and the SBE message header. */
+    public static final int BODY_OFFSET = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
+
     /** Most devices have few; a group fan-out grows these arrays once, on the route stage's thread. */
     static final int INITIAL_RECIPIENTS = 8;
 
@@ -56,6 +61,9 @@ public final class RingEvent
     int frameLength;
 
     int templateId;
+    /** Block length and schema version of the frame's message, read once by the session stage. */
+    int blockLength;
+    int version;
     long requestId;
     int action;
     long userId;
@@ -100,6 +108,8 @@ public final class RingEvent
         congested = false;
         frameLength = 0;
         templateId = 0;
+        blockLength = 0;
+        version = 0;
         requestId = 0;
         action = ACTION_NONE;
         userId = 0;

@@ -11,6 +11,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class RingPublisher
 {
+    private static final long NOT_CLAIMED = -1;
+
     private final RingBuffer<RingEvent> ringBuffer;
     private final LargeFrameBufferPool largeFrames;
     private final RingCounters counters;
@@ -44,18 +46,13 @@ public final class RingPublisher
             }
         }
 
-        final long sequence;
-        try
-        {
-            sequence = ringBuffer.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
+        final long sequence = claim();
+        if (NOT_CLAIMED == sequence)
         {
             if (null != large)
             {
                 largeFrames.release(large);
             }
-            counters.incrementShared(RingCounters.RING_FULL);
             return false;
         }
 
@@ -78,14 +75,9 @@ public final class RingPublisher
 
     public boolean publishOpened(final int pollerIndex, final long connectionId, final long remoteAddress)
     {
-        final long sequence;
-        try
+        final long sequence = claim();
+        if (NOT_CLAIMED == sequence)
         {
-            sequence = ringBuffer.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            counters.incrementShared(RingCounters.RING_FULL);
             return false;
         }
         final RingEvent event = ringBuffer.get(sequence);
@@ -105,14 +97,9 @@ public final class RingPublisher
      */
     public boolean publishCongestion(final int pollerIndex, final long connectionId, final boolean congested)
     {
-        final long sequence;
-        try
+        final long sequence = claim();
+        if (NOT_CLAIMED == sequence)
         {
-            sequence = ringBuffer.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            counters.incrementShared(RingCounters.RING_FULL);
             return false;
         }
         final RingEvent event = ringBuffer.get(sequence);
@@ -132,18 +119,29 @@ public final class RingPublisher
 
     private boolean publishControl(final int kind, final int pollerIndex, final long connectionId)
     {
-        final long sequence;
-        try
+        final long sequence = claim();
+        if (NOT_CLAIMED == sequence)
         {
-            sequence = ringBuffer.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            counters.incrementShared(RingCounters.RING_FULL);
             return false;
         }
         ringBuffer.get(sequence).reset(kind, pollerIndex, connectionId);
         ringBuffer.publish(sequence);
         return true;
+    }
+
+    /**
+     * A slot to fill and publish, or {@link #NOT_CLAIMED} when the ring is full (counted).
+     */
+    private long claim()
+    {
+        try
+        {
+            return ringBuffer.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            counters.incrementShared(RingCounters.RING_FULL);
+            return NOT_CLAIMED;
+        }
     }
 }

@@ -1,10 +1,8 @@
 package dev.switchboard.ring;
 
 import com.lmax.disruptor.EventHandler;
-import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
-import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.ReadMarkDecoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeDecoder;
@@ -20,7 +18,6 @@ import dev.switchboard.state.UserPairs;
  */
 final class RouteStage implements EventHandler<RingEvent>
 {
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final SendDecoder send = new SendDecoder();
     private final ReadMarkDecoder readMark = new ReadMarkDecoder();
     private final TypingDecoder typing = new TypingDecoder();
@@ -50,10 +47,6 @@ final class RouteStage implements EventHandler<RingEvent>
 
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
-        if (RingEvent.KIND_FRAME == event.kind)
-        {
-            header.wrap(event.frame, Sofh.HEADER_LENGTH);
-        }
         switch (event.action)
         {
             case RingEvent.ACTION_SEND:
@@ -78,12 +71,12 @@ final class RouteStage implements EventHandler<RingEvent>
                 break;
 
             case RingEvent.ACTION_PRESENCE_SUBSCRIBE:
-                presenceSubscribe.wrap(event.frame, bodyOffset(), header.blockLength(), header.version());
+                presenceSubscribe.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
                 onPresenceSubscribe(event, presenceSubscribe.userId());
                 break;
 
             case RingEvent.ACTION_PRESENCE_UNSUBSCRIBE:
-                presenceUnsubscribe.wrap(event.frame, bodyOffset(), header.blockLength(), header.version());
+                presenceUnsubscribe.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
                 event.targetUserId = presenceUnsubscribe.userId();
                 break;
 
@@ -94,12 +87,7 @@ final class RouteStage implements EventHandler<RingEvent>
 
     private void onSend(final RingEvent event)
     {
-        header.wrap(event.frame, Sofh.HEADER_LENGTH);
-        send.wrap(
-            event.frame,
-            Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
-            header.blockLength(),
-            header.version());
+        send.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final long toUserId = send.to().userId();
         if (resolve(event, toUserId, send.to().deviceId()))
         {
@@ -115,14 +103,9 @@ final class RouteStage implements EventHandler<RingEvent>
         }
     }
 
-    private int bodyOffset()
-    {
-        return Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
-    }
-
     private void onTyping(final RingEvent event)
     {
-        typing.wrap(event.frame, bodyOffset(), header.blockLength(), header.version());
+        typing.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final long toUserId = typing.to().userId();
         final int toDeviceId = typing.to().deviceId();
         // Typing is never answered: unknown recipients and blockers are dropped silently.
@@ -150,7 +133,7 @@ final class RouteStage implements EventHandler<RingEvent>
      */
     private void onContactLookup(final RingEvent event)
     {
-        contactLookup.wrap(event.frame, bodyOffset(), header.blockLength(), header.version());
+        contactLookup.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final ContactLookupDecoder.PhonesDecoder phones = contactLookup.phones();
         int found = 0;
         while (phones.hasNext())
@@ -190,12 +173,7 @@ final class RouteStage implements EventHandler<RingEvent>
 
     private void onReadMark(final RingEvent event)
     {
-        header.wrap(event.frame, Sofh.HEADER_LENGTH);
-        readMark.wrap(
-            event.frame,
-            Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH,
-            header.blockLength(),
-            header.version());
+        readMark.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         if (resolve(event, readMark.sender().userId(), readMark.sender().deviceId()))
         {
             event.messageId = messageIds.next(event.timestampMs);

@@ -203,8 +203,10 @@ final class SessionStage implements EventHandler<RingEvent>
         final int templateId = header.templateId();
         final int blockLength = header.blockLength();
         final int version = header.version();
-        final int bodyOffset = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int bodyOffset = RingEvent.BODY_OFFSET;
         event.templateId = templateId;
+        event.blockLength = blockLength;
+        event.version = version;
         event.requestId = event.frame.getLong(bodyOffset, MessageHeaderDecoder.BYTE_ORDER);
 
         // Acks are bounded by what was delivered, so they are not rate limited: a device draining a backlog acks fast.

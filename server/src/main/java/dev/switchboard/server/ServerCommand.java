@@ -36,9 +36,10 @@ final class ServerCommand implements Callable<Integer>
     public Integer call()
     {
         Profiles.apply(profile);
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
         final EdgeContext edgeContext = new EdgeContext().port(port).bindAddress(bindAddress);
-        try (SwitchboardServer server = SwitchboardServer.launch(dataDir.getAbsoluteFile(), edgeContext, System.out))
+        // The barrier is closed last, after the server: its shutdown hook holds the JVM until then.
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            SwitchboardServer server = SwitchboardServer.launch(dataDir.getAbsoluteFile(), edgeContext, System.out))
         {
             System.out.println("switchboard: listening on " + bindAddress + ":" + server.port() +
                 " (profile " + profile + ", data " + server.dataDir() + "); Ctrl-C to stop");

@@ -2,7 +2,6 @@ package dev.switchboard.server;
 
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
-import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.ring.RingConfiguration;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -29,35 +28,24 @@ class ConnectionScaleSystemTest
     @TempDir
     File dataDir;
 
-    private final CapturingCodeSender codes = new CapturingCodeSender();
     private final List<TestConnection> connections = new ArrayList<>();
-    private SwitchboardServer server;
+    private TestServer server;
 
     @BeforeEach
     void start()
     {
         // Every test device registers from 127.0.0.1: lift the per-address registration limit for this server only.
-        System.setProperty(RingConfiguration.CODES_PER_ADDRESS_PROP_NAME, String.valueOf(CONNECTIONS));
-        try
-        {
-            server = SwitchboardServer.launch(
-                dataDir,
-                new EdgeContext().port(0).bindAddress("127.0.0.1")
-                    .idleTimeoutNs(TimeUnit.MINUTES.toNanos(10))
-                    .deadTimeoutNs(TimeUnit.MINUTES.toNanos(20)),
-                MessagingSystemTest.quietLog(),
-                codes);
-        }
-        finally
-        {
-            System.clearProperty(RingConfiguration.CODES_PER_ADDRESS_PROP_NAME);
-        }
+        server = TestServer.launch(
+            dataDir,
+            TestServer.loopback()
+                .idleTimeoutNs(TimeUnit.MINUTES.toNanos(10))
+                .deadTimeoutNs(TimeUnit.MINUTES.toNanos(20)),
+            RingConfiguration.CODES_PER_ADDRESS_PROP_NAME + "=" + CONNECTIONS);
     }
 
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(connections);
         CloseHelper.close(server);
     }
 
@@ -66,9 +54,7 @@ class ConnectionScaleSystemTest
     {
         for (int i = 0; i < CONNECTIONS; i++)
         {
-            final TestConnection connection = new TestConnection(server.port());
-            connections.add(connection);
-            connection.registerAndLogin(String.format("+1555%07d", i), codes);
+            connections.add(server.device(String.format("+1555%07d", i)));
         }
 
         // Everyone sends to the next connection round the ring, all before anyone reads.

@@ -3,7 +3,6 @@ package dev.switchboard.server;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
-import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.ring.RingConfiguration;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,14 +30,11 @@ class HotPathAllocationSystemTest
     @TempDir
     File dataDir;
 
-    private final CapturingCodeSender codes = new CapturingCodeSender();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private SwitchboardServer server;
+    private TestServer server;
 
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(closeables);
         CloseHelper.close(server);
     }
 
@@ -48,22 +42,9 @@ class HotPathAllocationSystemTest
     void shouldNotAllocatePerMessageOnServerThreads() throws IOException
     {
         // One sender at full speed: lift the per-connection frame budget for this server.
-        System.setProperty(RingConfiguration.FRAMES_PER_SECOND_PROP_NAME, "10000000");
-        try
-        {
-            server = SwitchboardServer.launch(
-                dataDir, new EdgeContext().port(0).bindAddress("127.0.0.1"), MessagingSystemTest.quietLog(), codes);
-        }
-        finally
-        {
-            System.clearProperty(RingConfiguration.FRAMES_PER_SECOND_PROP_NAME);
-        }
-        final TestConnection alice = new TestConnection(server.port());
-        final TestConnection bob = new TestConnection(server.port());
-        closeables.add(alice);
-        closeables.add(bob);
-        alice.registerAndLogin("+15551290001", codes);
-        bob.registerAndLogin("+15551290002", codes);
+        server = TestServer.launch(dataDir, RingConfiguration.FRAMES_PER_SECOND_PROP_NAME + "=10000000");
+        final TestConnection alice = server.device("+15551290001");
+        final TestConnection bob = server.device("+15551290002");
 
         exchange(alice, bob, 0, WARM_UP);
         final long before = serverThreadAllocatedBytes();

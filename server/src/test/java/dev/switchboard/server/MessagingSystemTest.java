@@ -7,7 +7,6 @@ import dev.switchboard.codec.sbe.PongDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SentAckDecoder;
-import dev.switchboard.edge.EdgeContext;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,11 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,46 +29,28 @@ class MessagingSystemTest
     @TempDir
     File dataDir;
 
-    private final CapturingCodeSender codes = new CapturingCodeSender();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private SwitchboardServer server;
+    private TestServer server;
 
     @BeforeEach
     void start()
     {
-        server = launch();
+        server = TestServer.launch(dataDir);
     }
 
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(closeables);
         CloseHelper.close(server);
-    }
-
-    private SwitchboardServer launch()
-    {
-        return SwitchboardServer.launch(
-            dataDir, new EdgeContext().port(0).bindAddress("127.0.0.1"), quietLog(), codes);
-    }
-
-    static PrintStream quietLog()
-    {
-        return new PrintStream(OutputStream.nullOutputStream());
     }
 
     private TestConnection connect() throws IOException
     {
-        final TestConnection connection = new TestConnection(server.port());
-        closeables.add(connection);
-        return connection;
+        return server.connect();
     }
 
     private TestConnection device(final String phone) throws IOException
     {
-        final TestConnection connection = connect();
-        connection.registerAndLogin(phone, codes);
-        return connection;
+        return server.device(phone);
     }
 
     @Test
@@ -118,7 +95,7 @@ class MessagingSystemTest
         aliceAgain.keyPair = alice.keyPair;
         aliceAgain.userId = alice.userId;
         aliceAgain.deviceId = alice.deviceId;
-        assertEquals(0, aliceAgain.login().pendingCount());
+        assertEquals(0, aliceAgain.login().pendingCount(), "receipts acked: nothing pending");
     }
 
     @Test
@@ -193,7 +170,7 @@ class MessagingSystemTest
         device.register("+15551230041");
         assertEquals(ErrorCode.RATE_LIMITED, device.expectError());
 
-        final String code = codes.await("+15551230041");
+        final String code = server.codes.await("+15551230041");
         final String wrong = code.equals("000000") ? "111111" : "000000";
         final byte[] key = TestConnection.rawPublicKey(TestConnection.newKeyPair());
         for (int i = 0; i < 4; i++)
@@ -256,9 +233,7 @@ class MessagingSystemTest
             alice.send(i + 1, bob.userId, 0, ("m" + i).getBytes(StandardCharsets.UTF_8));
             alice.expect(SentAckDecoder.TEMPLATE_ID);
         }
-        alice.close();
-        server.close();
-        server = launch();
+        server.restart();
 
         final TestConnection bobAgain = connect();
         bobAgain.keyPair = bob.keyPair;

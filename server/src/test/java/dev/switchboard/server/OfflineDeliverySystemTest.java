@@ -3,7 +3,6 @@ package dev.switchboard.server;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
-import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.ring.RingConfiguration;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -36,50 +35,29 @@ class OfflineDeliverySystemTest
     @TempDir
     File dataDir;
 
-    private final CapturingCodeSender codes = new CapturingCodeSender();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private SwitchboardServer server;
+    private TestServer server;
 
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(closeables);
         CloseHelper.close(server);
-    }
-
-    private TestConnection device(final String phone) throws IOException
-    {
-        final TestConnection connection = new TestConnection(server.port());
-        closeables.add(connection);
-        connection.registerAndLogin(phone, codes);
-        return connection;
     }
 
     @Test
     void shouldDeliverTenThousandOfflineMessagesFromTwoSendersOnceAndInOrderWithLiveOnesAfter() throws Exception
     {
         // Two senders at full speed: lift the per-connection frame budget for this server.
-        System.setProperty(RingConfiguration.FRAMES_PER_SECOND_PROP_NAME, "10000000");
-        try
-        {
-            server = SwitchboardServer.launch(
-                dataDir, new EdgeContext().port(0).bindAddress("127.0.0.1"), MessagingSystemTest.quietLog(), codes);
-        }
-        finally
-        {
-            System.clearProperty(RingConfiguration.FRAMES_PER_SECOND_PROP_NAME);
-        }
-        final TestConnection alice = device("+15551240001");
-        final TestConnection carol = device("+15551240003");
-        final TestConnection bob = device("+15551240002");
+        server = TestServer.launch(dataDir, RingConfiguration.FRAMES_PER_SECOND_PROP_NAME + "=10000000");
+        final TestConnection alice = server.device("+15551240001");
+        final TestConnection carol = server.device("+15551240003");
+        final TestConnection bob = server.device("+15551240002");
         bob.close();
 
         send(alice, bob.userId, "a", 0, SENT_WHILE_OFFLINE);
         send(carol, bob.userId, "c", 0, SENT_WHILE_OFFLINE);
 
         // Bob comes back while both keep sending: backlog first, then live messages, order kept per sender.
-        final TestConnection bobAgain = new TestConnection(server.port());
-        closeables.add(bobAgain);
+        final TestConnection bobAgain = server.connect();
         bobAgain.keyPair = bob.keyPair;
         bobAgain.userId = bob.userId;
         bobAgain.deviceId = bob.deviceId;

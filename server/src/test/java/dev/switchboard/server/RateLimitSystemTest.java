@@ -4,7 +4,6 @@ import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
-import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.ring.RingConfiguration;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -15,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,47 +31,28 @@ class RateLimitSystemTest
     @TempDir
     File dataDir;
 
-    private final CapturingCodeSender codes = new CapturingCodeSender();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private SwitchboardServer server;
+    private TestServer server;
 
     @BeforeEach
     void start()
     {
-        System.setProperty(RingConfiguration.FRAMES_PER_SECOND_PROP_NAME, String.valueOf(FRAMES_PER_SECOND));
-        System.setProperty(RingConfiguration.MAX_REJECTS_PROP_NAME, "1000");
-        try
-        {
-            server = SwitchboardServer.launch(
-                dataDir, new EdgeContext().port(0).bindAddress("127.0.0.1"), MessagingSystemTest.quietLog(), codes);
-        }
-        finally
-        {
-            System.clearProperty(RingConfiguration.FRAMES_PER_SECOND_PROP_NAME);
-            System.clearProperty(RingConfiguration.MAX_REJECTS_PROP_NAME);
-        }
+        server = TestServer.launch(
+            dataDir,
+            RingConfiguration.FRAMES_PER_SECOND_PROP_NAME + "=" + FRAMES_PER_SECOND,
+            RingConfiguration.MAX_REJECTS_PROP_NAME + "=1000");
     }
 
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(closeables);
         CloseHelper.close(server);
-    }
-
-    private TestConnection device(final String phone) throws IOException
-    {
-        final TestConnection connection = new TestConnection(server.port());
-        closeables.add(connection);
-        connection.registerAndLogin(phone, codes);
-        return connection;
     }
 
     @Test
     void shouldRefuseSendsBeyondTheRate() throws IOException
     {
-        final TestConnection alice = device("+15551270001");
-        final TestConnection bob = device("+15551270002");
+        final TestConnection alice = server.device("+15551270001");
+        final TestConnection bob = server.device("+15551270002");
 
         for (int i = 0; i < BURST; i++)
         {

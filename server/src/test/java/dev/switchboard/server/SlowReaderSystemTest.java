@@ -2,7 +2,6 @@ package dev.switchboard.server;
 
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
-import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.ring.RingConfiguration;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -33,47 +32,28 @@ class SlowReaderSystemTest
     @TempDir
     File dataDir;
 
-    private final CapturingCodeSender codes = new CapturingCodeSender();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private SwitchboardServer server;
+    private TestServer server;
 
     @BeforeEach
     void start()
     {
-        System.setProperty(RingConfiguration.DELIVERY_WINDOW_PROP_NAME, String.valueOf(WINDOW));
-        System.setProperty(RingConfiguration.STUCK_READER_TIMEOUT_PROP_NAME, "2s");
-        try
-        {
-            server = SwitchboardServer.launch(
-                dataDir, new EdgeContext().port(0).bindAddress("127.0.0.1"), MessagingSystemTest.quietLog(), codes);
-        }
-        finally
-        {
-            System.clearProperty(RingConfiguration.DELIVERY_WINDOW_PROP_NAME);
-            System.clearProperty(RingConfiguration.STUCK_READER_TIMEOUT_PROP_NAME);
-        }
+        server = TestServer.launch(
+            dataDir,
+            RingConfiguration.DELIVERY_WINDOW_PROP_NAME + "=" + WINDOW,
+            RingConfiguration.STUCK_READER_TIMEOUT_PROP_NAME + "=2s");
     }
 
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(closeables);
         CloseHelper.close(server);
-    }
-
-    private TestConnection device(final String phone) throws IOException
-    {
-        final TestConnection connection = new TestConnection(server.port());
-        closeables.add(connection);
-        connection.registerAndLogin(phone, codes);
-        return connection;
     }
 
     @Test
     void shouldPauseAtTheWindowResumeOnAckAndDisconnectAStuckReader() throws IOException
     {
-        final TestConnection alice = device("+15551260001");
-        final TestConnection bob = device("+15551260002");
+        final TestConnection alice = server.device("+15551260001");
+        final TestConnection bob = server.device("+15551260002");
 
         for (int i = 0; i < 3 * WINDOW; i++)
         {
@@ -99,8 +79,7 @@ class SlowReaderSystemTest
         bob.channel.socket().setSoTimeout(10_000);
         assertTrue(bob.awaitClosed());
 
-        final TestConnection bobAgain = new TestConnection(server.port());
-        closeables.add(bobAgain);
+        final TestConnection bobAgain = server.connect();
         bobAgain.keyPair = bob.keyPair;
         bobAgain.userId = bob.userId;
         bobAgain.deviceId = bob.deviceId;

@@ -10,7 +10,6 @@ import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.codec.sbe.TypingState;
 import dev.switchboard.codec.sbe.TypingUpdateDecoder;
 import dev.switchboard.codec.sbe.Visibility;
-import dev.switchboard.edge.EdgeContext;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,9 +35,7 @@ class SocialSystemTest
     @TempDir
     File dataDir;
 
-    private final CapturingCodeSender codes = new CapturingCodeSender();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private SwitchboardServer server;
+    private TestServer server;
     private TestConnection alice;
     private TestConnection bob;
 
@@ -49,13 +44,11 @@ class SocialSystemTest
      */
     private void start(final long idleTimeoutMs) throws IOException
     {
-        server = SwitchboardServer.launch(
+        server = TestServer.launch(
             dataDir,
-            new EdgeContext().port(0).bindAddress("127.0.0.1")
+            TestServer.loopback()
                 .idleTimeoutNs(TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs))
-                .deadTimeoutNs(TimeUnit.MILLISECONDS.toNanos(3 * idleTimeoutMs)),
-            MessagingSystemTest.quietLog(),
-            codes);
+                .deadTimeoutNs(TimeUnit.MILLISECONDS.toNanos(3 * idleTimeoutMs)));
         alice = device(ALICE);
         bob = device(BOB);
     }
@@ -63,23 +56,17 @@ class SocialSystemTest
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(closeables);
         CloseHelper.close(server);
     }
 
     private TestConnection device(final String phone) throws IOException
     {
-        final TestConnection connection = new TestConnection(server.port());
-        closeables.add(connection);
-        connection.registerAndLogin(phone, codes);
-        return connection;
+        return server.device(phone);
     }
 
     private TestConnection again(final TestConnection device) throws IOException
     {
-        final TestConnection connection = TestConnection.loginAgain(server.port(), device);
-        closeables.add(connection);
-        return connection;
+        return server.again(device);
     }
 
     private static PresenceUpdateDecoder presence(final TestConnection connection, final long userId)
@@ -161,8 +148,7 @@ class SocialSystemTest
         bob.close();
         alice.typing(bob.userId, TypingState.COMPOSING);
         alice.typing(bob.userId, TypingState.PAUSED);
-        final TestConnection bobAgain = TestConnection.loginAgain(server.port(), bob);
-        closeables.add(bobAgain);
+        final TestConnection bobAgain = again(bob);
         bobAgain.expectSilence(300);
 
         // A burst is cut to the per-second budget (at most two windows' worth if it straddles one).

@@ -360,19 +360,6 @@ final class TestConnection implements AutoCloseable
     }
 
     /**
-     * A new connection for a device that registered before, logged in with its key.
-     */
-    static TestConnection loginAgain(final int port, final TestConnection device) throws IOException
-    {
-        final TestConnection connection = new TestConnection(port);
-        connection.keyPair = device.keyPair;
-        connection.userId = device.userId;
-        connection.deviceId = device.deviceId;
-        connection.login();
-        return connection;
-    }
-
-    /**
      * Assert nothing arrives within the given time.
      */
     void expectSilence(final int timeoutMs) throws IOException

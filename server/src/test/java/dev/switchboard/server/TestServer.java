@@ -1,0 +1,125 @@
+package dev.switchboard.server;
+
+import dev.switchboard.edge.EdgeContext;
+import org.agrona.CloseHelper;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A server on loopback for one test, with the connections the test opened: all closed together.
+ */
+final class TestServer implements AutoCloseable
+{
+    final CapturingCodeSender codes = new CapturingCodeSender();
+    private final List<AutoCloseable> connections = new ArrayList<>();
+    private final File dataDir;
+    private SwitchboardServer server;
+
+    private TestServer(final File dataDir, final EdgeContext edgeContext, final String... properties)
+    {
+        this.dataDir = dataDir;
+        launch(edgeContext, properties);
+    }
+
+    /**
+     * A server on an ephemeral loopback port with default settings but those given as "name=value" pairs, which are
+     * system properties only while the server starts.
+     */
+    static TestServer launch(final File dataDir, final String... properties)
+    {
+        return new TestServer(dataDir, loopback(), properties);
+    }
+
+    static TestServer launch(final File dataDir, final EdgeContext edgeContext, final String... properties)
+    {
+        return new TestServer(dataDir, edgeContext, properties);
+    }
+
+    static EdgeContext loopback()
+    {
+        return new EdgeContext().port(0).bindAddress("127.0.0.1");
+    }
+
+    private void launch(final EdgeContext edgeContext, final String... properties)
+    {
+        for (final String property : properties)
+        {
+            final int equals = property.indexOf('=');
+            System.setProperty(property.substring(0, equals), property.substring(equals + 1));
+        }
+        try
+        {
+            server = SwitchboardServer.launch(
+                dataDir, edgeContext, new PrintStream(OutputStream.nullOutputStream()), codes);
+        }
+        finally
+        {
+            for (final String property : properties)
+            {
+                System.clearProperty(property.substring(0, property.indexOf('=')));
+            }
+        }
+    }
+
+    /**
+     * Stop the server and start another on the same data folder, as after a clean restart.
+     */
+    void restart(final String... properties)
+    {
+        CloseHelper.closeAll(connections);
+        connections.clear();
+        server.close();
+        launch(loopback(), properties);
+    }
+
+    int port()
+    {
+        return server.port();
+    }
+
+    SwitchboardServer server()
+    {
+        return server;
+    }
+
+    TestConnection connect() throws IOException
+    {
+        final TestConnection connection = new TestConnection(server.port());
+        connections.add(connection);
+        return connection;
+    }
+
+    /**
+     * A new device: registered, verified and logged in.
+     */
+    TestConnection device(final String phone) throws IOException
+    {
+        final TestConnection connection = connect();
+        connection.registerAndLogin(phone, codes);
+        return connection;
+    }
+
+    /**
+     * A device that registered before, logged in again on a new connection.
+     */
+    TestConnection again(final TestConnection device) throws IOException
+    {
+        final TestConnection connection = connect();
+        connection.keyPair = device.keyPair;
+        connection.userId = device.userId;
+        connection.deviceId = device.deviceId;
+        connection.login();
+        return connection;
+    }
+
+    public void close()
+    {
+        CloseHelper.closeAll(connections);
+        CloseHelper.close(server);
+    }
+}
