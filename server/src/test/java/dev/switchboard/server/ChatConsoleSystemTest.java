@@ -1,0 +1,150 @@
+package dev.switchboard.server;
+
+import dev.switchboard.client.cli.ChatConsole;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Two people chat with the command-line client against a real server: the consoles are driven through their
+ * standard input and what they print is checked.
+ */
+@Timeout(120)
+class ChatConsoleSystemTest
+{
+    private static final String ALICE = "+15551300001";
+    private static final String BOB = "+15551300002";
+
+    @TempDir
+    File dataDir;
+
+    @TempDir
+    File storeDir;
+
+    private TestServer server;
+    private Console alice;
+    private Console bob;
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        CloseHelper.closeAll(alice, bob);
+        CloseHelper.close(server);
+    }
+
+    @Test
+    void shouldChatWithTicksPresenceTypingAndReadMarks() throws Exception
+    {
+        server = TestServer.launch(dataDir);
+        alice = new Console(ALICE);
+        bob = new Console(BOB);
+        alice.register();
+        bob.register();
+
+        alice.type("/to " + BOB + " hi bob");
+        alice.await("you -> " + BOB + ": hi bob (#");
+        alice.await(BOB + " is online");
+        bob.await("] " + ALICE + ": hi bob");
+        alice.await("✓ sent");
+        alice.await("✓✓ delivered");
+
+        bob.type("/to " + ALICE);
+        bob.await(ALICE + " is online");
+        bob.type("/read");
+        alice.await("✓✓ read");
+
+        bob.type("hello alice");
+        alice.await(BOB + " is typing...");
+        alice.await("] " + BOB + ": hello alice");
+
+        bob.type("/quit");
+        assertEquals(0, bob.exitCode());
+        alice.await(BOB + " last seen ");
+
+        alice.type("/chats");
+        alice.await(BOB);
+        alice.type("/quit");
+        assertEquals(0, alice.exitCode());
+    }
+
+    /**
+     * One chat console on its own thread, fed through a pipe, its output collected.
+     */
+    private final class Console implements AutoCloseable
+    {
+        private final String phone;
+        private final PipedOutputStream input = new PipedOutputStream();
+        private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+        private final CompletableFuture<Integer> exit;
+
+        Console(final String phone) throws IOException
+        {
+            this.phone = phone;
+            final PipedInputStream in = new PipedInputStream(input, 64 * 1024);
+            final PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
+            final String[] args = {
+                "--phone", phone,
+                "--server", "127.0.0.1:" + server.port(),
+                "--store", new File(storeDir, phone).getPath() };
+            exit = CompletableFuture.supplyAsync(() -> ChatConsole.run(args, in, out));
+        }
+
+        void register() throws Exception
+        {
+            await("Enter the code sent to " + phone);
+            type(server.codes.await(phone));
+            await("logged in as " + phone);
+        }
+
+        void type(final String line) throws IOException
+        {
+            input.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            input.flush();
+        }
+
+        String printed()
+        {
+            synchronized (output)
+            {
+                return output.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        void await(final String text) throws InterruptedException
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!printed().contains(text))
+            {
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    throw new AssertionError(phone + " never printed \"" + text + "\"; it printed:\n" + printed());
+                }
+                Thread.sleep(10);
+            }
+        }
+
+        int exitCode() throws Exception
+        {
+            return exit.get(60, TimeUnit.SECONDS);
+        }
+
+        public void close() throws IOException
+        {
+            input.close();
+        }
+    }
+}
