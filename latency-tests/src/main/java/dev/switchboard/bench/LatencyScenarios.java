@@ -56,6 +56,8 @@ final class LatencyScenarios
             result.figure("rate", settings.rate);
             result.figure("sent", run.sent());
             result.figure("delivered", run.delivered());
+            result.figure("measuredSent", run.measuredSent());
+            result.figure("measuredDelivered", run.measuredDelivered());
             result.figure("deliveredPerSecond", run.measuredDelivered() / (double)settings.durationSeconds);
             result.figure("clientCounters", poller.counters().toMap());
         }

@@ -241,8 +241,8 @@ final class NatsDriver implements AutoCloseable
         }
         result.figure("pairs", pairs);
         result.figure("rate", settings.rate);
-        result.figure("sent", sentMeasured);
-        result.figure("delivered", delivered.get());
+        result.figure("measuredSent", sentMeasured);
+        result.figure("measuredDelivered", delivered.get());
         result.figure("deliveredPerSecond", delivered.get() / (double)settings.durationSeconds);
         return result;
     }
