@@ -19,7 +19,7 @@ public final class RingConfiguration
     public static final int LARGE_FRAME_BUFFERS_DEFAULT = 64;
 
     public static final String WAIT_STRATEGY_PROP_NAME = "switchboard.ring.wait.strategy";
-    public static final String WAIT_STRATEGY_DEFAULT = "sleeping";
+    public static final String WAIT_STRATEGY_DEFAULT = "phased";
 
     public static final String FUSED_PROP_NAME = "switchboard.ring.fused";
     public static final boolean FUSED_DEFAULT = false;
