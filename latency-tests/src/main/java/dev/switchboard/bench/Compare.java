@@ -44,17 +44,49 @@ final class Compare
             }
         }
         final Map<String, List<BenchResult>> byTarget = new LinkedHashMap<>();
+        final List<String> failures = new ArrayList<>();
         final String originalTarget = settings.target;
         for (int run = 0; run < Math.max(1, settings.runs); run++)
         {
             for (final String target : targets)
             {
                 settings.target = target;
-                final BenchResult result = BenchCli.runOne(scenario, settings, serverHome, outDir, out);
-                byTarget.computeIfAbsent(target, ignore -> new ArrayList<>()).add(result);
+                try
+                {
+                    final BenchResult result = BenchCli.runOne(scenario, settings, serverHome, outDir, out);
+                    byTarget.computeIfAbsent(target, ignore -> new ArrayList<>()).add(result);
+                }
+                catch (final RuntimeException ex)
+                {
+                    // One target failing must not lose the others' runs: report it and go on.
+                    out.println("bench: " + target + " run " + (run + 1) + " failed: " + ex);
+                    failures.add(target + " run " + (run + 1) + ": " + ex);
+                }
             }
         }
         settings.target = originalTarget;
+
+        final List<Object> everyRun = new ArrayList<>();
+        for (final List<BenchResult> runs : byTarget.values())
+        {
+            for (final BenchResult run : runs)
+            {
+                final Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("target", run.target);
+                for (final Map.Entry<String, Histogram> entry : run.series.entrySet())
+                {
+                    summary.put(entry.getKey(), ReportWriter.percentilesUs(entry.getValue()));
+                }
+                summary.put("figures", run.figures);
+                everyRun.add(summary);
+            }
+        }
+        extra.put("everyRun", everyRun);
+        extra.put("failures", failures);
+        if (byTarget.isEmpty())
+        {
+            throw new IllegalStateException("every run failed: " + failures);
+        }
 
         final List<BenchResult> results = new ArrayList<>();
         for (final List<BenchResult> runs : byTarget.values())
@@ -63,7 +95,7 @@ final class Compare
         }
         final Map<String, Object> ratios = new LinkedHashMap<>();
         final BenchResult ours = results.get(0);
-        for (int i = 1; i < results.size(); i++)
+        for (int i = "switchboard".equals(ours.target) ? 1 : results.size(); i < results.size(); i++)
         {
             final BenchResult theirs = results.get(i);
             final Map<String, Object> ratio = ratios(ours, theirs);
