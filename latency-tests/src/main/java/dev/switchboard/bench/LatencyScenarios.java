@@ -50,8 +50,10 @@ final class LatencyScenarios
             final OpenLoopRun run = new OpenLoopRun(
                 sides, settings.rate, settings.payloadLength, result.series("deliver"), result.series("sent-ack"));
             poller.listener(run);
+            final CpuMeter cpu = new CpuMeter(rig.server());
             run.run(poller, TimeUnit.SECONDS.toNanos(settings.warmupSeconds),
                 TimeUnit.SECONDS.toNanos(settings.durationSeconds));
+            cpu.addTo(result);
             result.figure("pairs", pairs);
             result.figure("rate", settings.rate);
             result.figure("sent", run.sent());
