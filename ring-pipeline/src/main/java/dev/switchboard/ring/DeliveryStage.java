@@ -5,25 +5,17 @@ import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ReadMarkDecoder;
-import dev.switchboard.codec.sbe.PresenceState;
-import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
-import dev.switchboard.codec.sbe.PresenceUnsubscribeDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SendDecoder;
 import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.RecordHandler;
-import dev.switchboard.state.Presence;
-import dev.switchboard.state.Privacy;
-import dev.switchboard.state.UserPairs;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,12 +46,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     private final UnsafeBuffer ackScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
 
     private final Long2ObjectHashMap<DeviceDelivery> deliveryByDevice = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap onlineDevicesByUser = new Long2LongHashMap(0);
-    private final PresenceSubscriptions subscriptions = new PresenceSubscriptions();
-    private final Presence presence;
-    private final Privacy privacy;
-    private final UserPairs contacts;
-    private final UserPairs blocks;
+    private final PresenceFeed presenceFeed;
     private final ResendDedupe dedupe;
     private final PendingSentAcks pendingSentAcks;
     private final Journal journal;
@@ -85,10 +72,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     DeliveryStage(final RingContext ctx, final LargeFrameBufferPool largeFrames)
     {
         journal = ctx.journal();
-        presence = ctx.state().newPresence();
-        privacy = ctx.state().newPrivacy();
-        contacts = ctx.state().newContacts();
-        blocks = ctx.state().newBlocks();
+        presenceFeed = new PresenceFeed(ctx.state(), ctx.outbound(), ctx.counters());
         outbound = ctx.outbound();
         nanoClock = ctx.nanoClock();
         counters = ctx.counters();
@@ -149,13 +133,11 @@ final class DeliveryStage implements EventHandler<RingEvent>
                     break;
 
                 case RingEvent.ACTION_PRESENCE_SUBSCRIBE:
-                    onPresenceSubscribe(event);
+                    presenceFeed.subscribe(event);
                     break;
 
                 case RingEvent.ACTION_PRESENCE_UNSUBSCRIBE:
-                    subscriptions.unsubscribe(event.connectionId, event.targetUserId);
-                    send(event.pollerIndex, event.connectionId, scratch, encoders.requestAck(
-                        scratch, event.requestId, PresenceUnsubscribeDecoder.TEMPLATE_ID));
+                    presenceFeed.unsubscribe(event);
                     break;
 
                 case RingEvent.ACTION_LOGOUT:
@@ -168,7 +150,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
             if (RingEvent.KIND_CLOSED == event.kind)
             {
-                subscriptions.removeConnection(event.connectionId);
+                presenceFeed.connectionClosed(event.connectionId);
                 if (0 != event.userId)
                 {
                     deviceGone(event.userId, event.deviceId, event.connectionId, event.timestampMs);
@@ -212,12 +194,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         delivery.lastProgressNs = nanoClock.nanoTime();
         if (null == deliveryByDevice.put(deviceKey, delivery))
         {
-            final long onlineDevices = onlineDevicesByUser.get(event.userId) + 1;
-            onlineDevicesByUser.put(event.userId, onlineDevices);
-            if (1 == onlineDevices)
-            {
-                pushPresence(event.userId, true);
-            }
+            presenceFeed.deviceOnline(event.userId);
         }
 
         final int length = encoders.loginAck(
@@ -313,72 +290,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
             return;
         }
         deliveryByDevice.remove(deviceKey);
-        final long onlineDevices = onlineDevicesByUser.get(userId) - 1;
-        if (onlineDevices <= 0)
-        {
-            onlineDevicesByUser.remove(userId);
-            pushPresence(userId, false);
-        }
-        else
-        {
-            onlineDevicesByUser.put(userId, onlineDevices);
-        }
-    }
-
-    private void pushPresence(final long userId, final boolean online)
-    {
-        final ArrayList<PresenceSubscriptions.Subscriber> subscribers = subscriptions.subscribersOf(userId);
-        if (null == subscribers)
-        {
-            return;
-        }
-        for (int i = 0, size = subscribers.size(); i < size; i++)
-        {
-            final PresenceSubscriptions.Subscriber subscriber = subscribers.get(i);
-            final int length = presenceFrame(userId, subscriber.userId, online, false);
-            send(subscriber.pollerIndex, subscriber.connectionId, scratch, length);
-        }
-    }
-
-    /**
-     * What a viewer may see of a user's presence under the user's privacy settings and blocks.
-     */
-    private int presenceFrame(final long userId, final long viewerUserId, final boolean online, final boolean blocked)
-    {
-        final boolean hiddenByBlock = blocked || blocks.contains(userId, viewerUserId);
-        final boolean onlineVisible = !hiddenByBlock && visible(privacy.onlineVisibility(userId), userId, viewerUserId);
-        final boolean lastSeenVisible =
-            !hiddenByBlock && visible(privacy.lastSeenVisibility(userId), userId, viewerUserId);
-        final PresenceState state = onlineVisible ?
-            (online ? PresenceState.ONLINE : PresenceState.OFFLINE) : PresenceState.HIDDEN;
-        return encoders.presenceUpdate(scratch, userId, state, lastSeenVisible ? presence.lastSeenMs(userId) : 0);
-    }
-
-    private boolean visible(final int visibility, final long userId, final long viewerUserId)
-    {
-        switch (visibility)
-        {
-            case Privacy.EVERYONE:
-                return true;
-            case Privacy.CONTACTS:
-                return userId == viewerUserId || contacts.contains(userId, viewerUserId);
-            default:
-                return userId == viewerUserId;
-        }
-    }
-
-    private void onPresenceSubscribe(final RingEvent event)
-    {
-        if (!event.blocked && !subscriptions.subscribe(
-            event.connectionId, event.pollerIndex, event.userId, event.targetUserId))
-        {
-            send(event.pollerIndex, event.connectionId, scratch, encoders.error(
-                scratch, event.requestId, PresenceSubscribeDecoder.TEMPLATE_ID, ErrorCode.STATE_FULL));
-            return;
-        }
-        final boolean online = onlineDevicesByUser.get(event.targetUserId) > 0;
-        send(event.pollerIndex, event.connectionId, scratch,
-            presenceFrame(event.targetUserId, event.userId, online, event.blocked));
+        presenceFeed.deviceOffline(userId);
     }
 
     private void onTyping(final RingEvent event)
