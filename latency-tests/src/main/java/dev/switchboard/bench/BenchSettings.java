@@ -58,8 +58,8 @@ final class BenchSettings
         "(127.0.0.1 ..; default: one per 20,000 connections).", defaultValue = "-1")
     int sources;
 
-    @Option(names = "--backlog", description = "Messages queued for the drain scenario (default: ${DEFAULT-VALUE}).",
-        defaultValue = "20000")
+    @Option(names = "--backlog", description = "Messages queued for the drain scenario (default: ${DEFAULT-VALUE}, " +
+        "the server's default per-recipient cap).", defaultValue = "10000")
     int backlog;
 
     @Option(names = "--p99-bound-us", description = "throughput: the p99 a sustained rate must stay under " +
