@@ -238,8 +238,9 @@ final class NatsDriver implements AutoCloseable
         while (true)
         {
             final long dueNs = runStartNs + (long)(k * periodNs);
-            if (dueNs - window[1] >= 0)
+            if (dueNs - window[1] >= 0 || System.nanoTime() - window[1] >= 0)
             {
+                // A peer slower than the rate stops at the end of the period too, as the Switchboard run does.
                 break;
             }
             while (System.nanoTime() - dueNs < 0)
