@@ -22,7 +22,8 @@ public final class RingConfiguration
     public static final String WAIT_STRATEGY_DEFAULT = "phased";
 
     public static final String FUSED_PROP_NAME = "switchboard.ring.fused";
-    public static final boolean FUSED_DEFAULT = false;
+    /** Below this many cores the stages share one thread: three stage threads and a poller would fight for cores. */
+    public static final int SEPARATE_STAGES_MIN_CORES = 6;
 
     public static final String DELIVERY_WINDOW_PROP_NAME = "switchboard.delivery.window";
     public static final int DELIVERY_WINDOW_DEFAULT = 64;
@@ -75,10 +76,17 @@ public final class RingConfiguration
         return System.getProperty(WAIT_STRATEGY_PROP_NAME, WAIT_STRATEGY_DEFAULT);
     }
 
+    /**
+     * true, false, or auto (the default): fused on hosts with fewer than {@link #SEPARATE_STAGES_MIN_CORES} cores.
+     */
     public static boolean fused()
     {
-        final String value = System.getProperty(FUSED_PROP_NAME);
-        return null == value ? FUSED_DEFAULT : Boolean.parseBoolean(value);
+        final String value = System.getProperty(FUSED_PROP_NAME, "auto").trim();
+        if ("auto".equals(value))
+        {
+            return Runtime.getRuntime().availableProcessors() < SEPARATE_STAGES_MIN_CORES;
+        }
+        return Boolean.parseBoolean(value);
     }
 
     public static int deliveryWindow()

@@ -180,14 +180,11 @@ final class RouteStage implements EventHandler<RingEvent>
         }
     }
 
+    /**
+     * Devices first: a user with a device exists, so the common case costs no account lookup.
+     */
     private boolean resolve(final RingEvent event, final long userId, final int deviceId)
     {
-        if (!accounts.exists(userId))
-        {
-            refuse(event, ErrorCode.UNKNOWN_USER);
-            return false;
-        }
-
         if (0 == deviceId)
         {
             final int count = devices.deviceIds(userId, deviceIds);
@@ -195,23 +192,19 @@ final class RouteStage implements EventHandler<RingEvent>
             {
                 event.addRecipient(userId, deviceIds[i]);
             }
-            if (0 == count)
+            if (count > 0)
             {
-                refuse(event, ErrorCode.UNKNOWN_DEVICE);
-                return false;
+                return true;
             }
         }
         else if (deviceId <= DeviceKeys.MAX_DEVICE_ID && devices.exists(userId, deviceId))
         {
             event.addRecipient(userId, deviceId);
-        }
-        else
-        {
-            refuse(event, ErrorCode.UNKNOWN_DEVICE);
-            return false;
+            return true;
         }
 
-        return true;
+        refuse(event, accounts.exists(userId) ? ErrorCode.UNKNOWN_DEVICE : ErrorCode.UNKNOWN_USER);
+        return false;
     }
 
     private void refuse(final RingEvent event, final ErrorCode code)

@@ -34,7 +34,15 @@ class MessagingSystemTest
     @BeforeEach
     void start()
     {
-        server = TestServer.launch(dataDir);
+        server = TestServer.launch(dataDir, serverProperties());
+    }
+
+    /**
+     * Settings of the server under test, as "name=value" system properties.
+     */
+    String[] serverProperties()
+    {
+        return new String[0];
     }
 
     @AfterEach

@@ -18,11 +18,13 @@ final class TestServer implements AutoCloseable
     final CapturingCodeSender codes = new CapturingCodeSender();
     private final List<AutoCloseable> connections = new ArrayList<>();
     private final File dataDir;
+    private final String[] properties;
     private SwitchboardServer server;
 
     private TestServer(final File dataDir, final EdgeContext edgeContext, final String... properties)
     {
         this.dataDir = dataDir;
+        this.properties = properties;
         launch(edgeContext, properties);
     }
 
@@ -67,9 +69,9 @@ final class TestServer implements AutoCloseable
     }
 
     /**
-     * Stop the server and start another on the same data folder, as after a clean restart.
+     * Stop the server and start another with the same settings on the same data folder, as after a clean restart.
      */
-    void restart(final String... properties)
+    void restart()
     {
         CloseHelper.closeAll(connections);
         connections.clear();

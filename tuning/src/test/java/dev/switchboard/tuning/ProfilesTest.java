@@ -38,7 +38,7 @@ class ProfilesTest
         System.setProperty(KEY, "yielding");
         Profiles.apply("latency");
         assertEquals("yielding", System.getProperty(KEY));
-        assertEquals("true", System.getProperty("switchboard.ring.fused"));
+        assertEquals("auto", System.getProperty("switchboard.ring.fused"));
         assertEquals("latency", System.getProperty(Profiles.PROFILE_PROP_NAME));
     }
 

@@ -1,0 +1,15 @@
+package dev.switchboard.server;
+
+import dev.switchboard.ring.RingConfiguration;
+
+/**
+ * The messaging flows again with every ring stage on its own thread, whatever the host's core count (small hosts
+ * fuse the stages by default).
+ */
+class SeparateStagesMessagingSystemTest extends MessagingSystemTest
+{
+    String[] serverProperties()
+    {
+        return new String[]{ RingConfiguration.FUSED_PROP_NAME + "=false" };
+    }
+}
