@@ -179,7 +179,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
             }
         }
 
-        if (endOfBatch || pendingSentAcks.isFull())
+        if (endOfBatch)
         {
             journal.sync();
             flushSentAcks();
@@ -218,7 +218,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         if (0 != originalId)
         {
             counters.increment(RingCounters.MESSAGES_DEDUPED);
-            pendingSentAcks.add(event.pollerIndex, event.connectionId, clientMsgId, originalId, event.timestampMs);
+            holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, originalId, event.timestampMs);
             return;
         }
 
@@ -227,7 +227,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
             // The recipient blocked the sender: one tick, as for any message, and nothing stored or delivered.
             counters.increment(RingCounters.MESSAGES_BLOCKED);
             dedupe.put(senderKey, clientMsgId, event.messageId);
-            pendingSentAcks.add(event.pollerIndex, event.connectionId, clientMsgId, event.messageId, event.timestampMs);
+            holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, event.messageId, event.timestampMs);
             return;
         }
 
@@ -270,7 +270,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
         counters.increment(RingCounters.MESSAGES_STORED);
         dedupe.put(senderKey, clientMsgId, event.messageId);
-        pendingSentAcks.add(event.pollerIndex, event.connectionId, clientMsgId, event.messageId, event.timestampMs);
+        holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, event.messageId, event.timestampMs);
         for (int i = 0; i < event.recipientCount; i++)
         {
             deliverLive(event.recipientUserIds[i], event.recipientDeviceIds[i], event.messageId, scratch, frameLength);
@@ -536,15 +536,44 @@ final class DeliveryStage implements EventHandler<RingEvent>
         }
     }
 
+    /**
+     * Send the batch's SENT acks; keep, in order, those the edge's queue could not take, for the next flush.
+     */
     private void flushSentAcks()
     {
         final PendingSentAcks acks = pendingSentAcks;
+        int kept = 0;
         for (int i = 0, size = acks.size(); i < size; i++)
         {
             final int length = encoders.sentAck(ackScratch, acks.clientMsgId(i), acks.messageId(i), acks.timestampMs(i));
-            send(acks.pollerIndex(i), acks.connectionId(i), ackScratch, length);
+            if (!outbound.send(acks.pollerIndex(i), acks.connectionId(i), ackScratch, 0, length))
+            {
+                counters.increment(RingCounters.OUTBOUND_FULL);
+                acks.move(i, kept++);
+            }
         }
-        acks.clear();
+        acks.truncate(kept);
+    }
+
+    /**
+     * Hold a SENT ack for the end of the batch. If the edge has refused so many that no room is left, the connection
+     * is closed instead: its client reconnects and resends, and resend dedupe answers with the stored id.
+     */
+    private void holdSentAck(
+        final int pollerIndex, final long connectionId, final long clientMsgId, final long messageId, final long nowMs)
+    {
+        if (pendingSentAcks.isFull())
+        {
+            journal.sync(); // the acks held so far may go out only once their messages are committed
+            flushSentAcks();
+        }
+        if (pendingSentAcks.isFull())
+        {
+            counters.increment(RingCounters.OUTBOUND_FULL);
+            outbound.close(pollerIndex, connectionId);
+            return;
+        }
+        pendingSentAcks.add(pollerIndex, connectionId, clientMsgId, messageId, nowMs);
     }
 
     private void send(final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int length)

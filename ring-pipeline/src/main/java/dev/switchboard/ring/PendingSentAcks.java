@@ -2,7 +2,8 @@ package dev.switchboard.ring;
 
 /**
  * SENT acks held until the end of a batch, after the journal's group commit, so one tick never goes out for a
- * message the journal could still lose under the configured sync policy. Primitive arrays, no allocation.
+ * message the journal could still lose under the configured sync policy; an ack the edge could not take (its queue
+ * full) stays here and is sent at the next flush. Primitive arrays, no allocation.
  */
 final class PendingSentAcks
 {
@@ -75,5 +76,22 @@ final class PendingSentAcks
     void clear()
     {
         size = 0;
+    }
+
+    /**
+     * Keep entry {@code from} at position {@code to} (to <= from), for compacting the entries that could not be sent.
+     */
+    void move(final int from, final int to)
+    {
+        pollerIndexes[to] = pollerIndexes[from];
+        connectionIds[to] = connectionIds[from];
+        clientMsgIds[to] = clientMsgIds[from];
+        messageIds[to] = messageIds[from];
+        timestampsMs[to] = timestampsMs[from];
+    }
+
+    void truncate(final int newSize)
+    {
+        size = newSize;
     }
 }
