@@ -15,8 +15,10 @@ import picocli.CommandLine.Command;
     footer = {
         "",
         "Also, from the launcher:",
-        "  ./switchboard client --phone +15551230001 [--server host:port]   the command-line chat client",
-        "  ./switchboard bench SCENARIO [--json out.json] [--plot out.svg]   the latency harness" })
+        "  client --phone +15551230001 [--server host:port]",
+        "          The command-line chat client.",
+        "  bench SCENARIO [--json out.json] [--plot out.svg]",
+        "          The latency harness: ping, pingpong, throughput, connections, ..." })
 public final class SwitchboardCli implements Runnable
 {
     @CommandLine.Spec
