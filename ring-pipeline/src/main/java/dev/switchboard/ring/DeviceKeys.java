@@ -16,14 +16,4 @@ final class DeviceKeys
     {
         return (userId << DEVICE_BITS) | deviceId;
     }
-
-    static long userId(final long key)
-    {
-        return key >>> DEVICE_BITS;
-    }
-
-    static int deviceId(final long key)
-    {
-        return (int)(key & MAX_DEVICE_ID);
-    }
 }

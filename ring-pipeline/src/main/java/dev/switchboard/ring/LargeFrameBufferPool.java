@@ -37,9 +37,4 @@ final class LargeFrameBufferPool
     {
         return bufferLength;
     }
-
-    int available()
-    {
-        return free.size();
-    }
 }

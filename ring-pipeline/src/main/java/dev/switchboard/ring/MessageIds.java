@@ -22,9 +22,4 @@ final class MessageIds
         lastId = Math.max(lastId + 1, clockFloor);
         return lastId;
     }
-
-    long lastId()
-    {
-        return lastId;
-    }
 }

@@ -91,11 +91,6 @@ final class PresenceSubscriptions
         return subscribersByTarget.get(targetUserId);
     }
 
-    int connectionCount()
-    {
-        return subscriberByConnection.size();
-    }
-
     private void removeFromTarget(final Subscriber subscriber, final long targetUserId)
     {
         final ArrayList<Subscriber> subscribers = subscribersByTarget.get(targetUserId);

@@ -9,42 +9,42 @@ import org.agrona.concurrent.UnsafeBuffer;
  * One pre-allocated slot of the ring. The edge fills the inbound part; each stage reads what earlier stages wrote
  * and adds its own part; the delivery stage, last, sends the response and resets nothing: the next publish does.
  */
-public final class RingEvent
+final class RingEvent
 {
     /** A validated frame from a connection. */
-    public static final int KIND_FRAME = 1;
+    static final int KIND_FRAME = 1;
     /** A connection was accepted. */
-    public static final int KIND_OPENED = 2;
+    static final int KIND_OPENED = 2;
     /** A connection is gone; every opened connection gets exactly one. */
-    public static final int KIND_CLOSED = 3;
+    static final int KIND_CLOSED = 3;
     /** Periodic housekeeping: expiry, stuck readers, code expiry. */
-    public static final int KIND_TICK = 4;
+    static final int KIND_TICK = 4;
     /** A connection's unwritten output crossed the edge's high-water mark, or drained below it. */
-    public static final int KIND_CONGESTION = 5;
+    static final int KIND_CONGESTION = 5;
 
     /** Nothing for later stages to do beyond sending the response, if any. */
-    public static final int ACTION_NONE = 0;
+    static final int ACTION_NONE = 0;
     /** The session stage authenticated the device: start delivering its backlog. */
-    public static final int ACTION_LOGGED_IN = 1;
+    static final int ACTION_LOGGED_IN = 1;
     /** A 1:1 message to journal and deliver. */
-    public static final int ACTION_SEND = 2;
+    static final int ACTION_SEND = 2;
     /** The device acknowledged a Deliver or Receipt. */
-    public static final int ACTION_DELIVER_ACK = 3;
+    static final int ACTION_DELIVER_ACK = 3;
     /** The device read a message: a READ receipt for its sender. */
-    public static final int ACTION_READ_MARK = 4;
+    static final int ACTION_READ_MARK = 4;
     /** Composing or paused, relayed to the recipient's online devices only. */
-    public static final int ACTION_TYPING = 5;
+    static final int ACTION_TYPING = 5;
     /** Which of these phone numbers are registered. */
-    public static final int ACTION_CONTACT_LOOKUP = 6;
+    static final int ACTION_CONTACT_LOOKUP = 6;
     /** Answer with the target's presence now and on every change. */
-    public static final int ACTION_PRESENCE_SUBSCRIBE = 7;
+    static final int ACTION_PRESENCE_SUBSCRIBE = 7;
     /** Stop presence updates for the target. */
-    public static final int ACTION_PRESENCE_UNSUBSCRIBE = 8;
+    static final int ACTION_PRESENCE_UNSUBSCRIBE = 8;
     /** The device logged out: it is offline and its deliveries stop. */
-    public static final int ACTION_LOGOUT = 9;
+    static final int ACTION_LOGOUT = 9;
 
     /** Where a frame's message body starts: after the framing header and the SBE message header. */
-    public static final int BODY_OFFSET = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
+    static final int BODY_OFFSET = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
 
     /** Most devices have few; a group fan-out grows these arrays once, on the route stage's thread. */
     static final int INITIAL_RECIPIENTS = 8;
@@ -58,7 +58,6 @@ public final class RingEvent
     final UnsafeBuffer frame = new UnsafeBuffer(0, 0);
     final UnsafeBuffer inlineFrame;
     UnsafeBuffer largeFrame;
-    int frameLength;
 
     int templateId;
     /** Block length and schema version of the frame's message, read once by the session stage. */
@@ -106,7 +105,6 @@ public final class RingEvent
         this.connectionId = connectionId;
         remoteAddress = 0;
         congested = false;
-        frameLength = 0;
         templateId = 0;
         blockLength = 0;
         version = 0;
@@ -137,25 +135,5 @@ public final class RingEvent
         recipientUserIds[recipientCount] = userId;
         recipientDeviceIds[recipientCount] = deviceId;
         recipientCount++;
-    }
-
-    public int kind()
-    {
-        return kind;
-    }
-
-    public int action()
-    {
-        return action;
-    }
-
-    public long connectionId()
-    {
-        return connectionId;
-    }
-
-    public int responseLength()
-    {
-        return responseLength;
     }
 }

@@ -68,7 +68,6 @@ public final class RingPublisher
             event.frame.wrap(large, 0, length);
         }
         event.frame.putBytes(0, buffer, offset, length);
-        event.frameLength = length;
         ringBuffer.publish(sequence);
         return true;
     }

@@ -170,11 +170,6 @@ final class SessionStage implements EventHandler<RingEvent>
         }
     }
 
-    int sessionCount()
-    {
-        return sessionByConnection.size();
-    }
-
     private void onClosed(final RingEvent event)
     {
         final Session session = sessionByConnection.remove(event.connectionId);

@@ -147,9 +147,4 @@ final class VerificationCodes
             }
         }
     }
-
-    int pendingCount()
-    {
-        return codeByPhone.size();
-    }
 }
