@@ -10,6 +10,7 @@ import dev.switchboard.codec.sbe.SendDecoder;
 import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.RecordHandler;
+import dev.switchboard.state.DeviceKeys;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -188,7 +189,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     private void onLoggedIn(final RingEvent event)
     {
-        final long deviceKey = DeviceKeys.key(event.userId, event.deviceId);
+        final long deviceKey = DeviceKeys.pack(event.userId, event.deviceId);
         final DeviceDelivery delivery =
             new DeviceDelivery(event.userId, event.deviceId, event.pollerIndex, event.connectionId);
         delivery.lastProgressNs = nanoClock.nanoTime();
@@ -212,7 +213,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     {
         send.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final long clientMsgId = send.clientMsgId();
-        final long senderKey = DeviceKeys.key(event.userId, event.deviceId);
+        final long senderKey = DeviceKeys.pack(event.userId, event.deviceId);
 
         final long originalId = dedupe.find(senderKey, clientMsgId);
         if (0 != originalId)
@@ -283,7 +284,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
      */
     private void deviceGone(final long userId, final int deviceId, final long connectionId, final long nowMs)
     {
-        final long deviceKey = DeviceKeys.key(userId, deviceId);
+        final long deviceKey = DeviceKeys.pack(userId, deviceId);
         final DeviceDelivery delivery = deliveryByDevice.get(deviceKey);
         if (null == delivery || delivery.connectionId != connectionId)
         {
@@ -300,7 +301,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         for (int i = 0; i < event.recipientCount; i++)
         {
             final DeviceDelivery delivery =
-                deliveryByDevice.get(DeviceKeys.key(event.recipientUserIds[i], event.recipientDeviceIds[i]));
+                deliveryByDevice.get(DeviceKeys.pack(event.recipientUserIds[i], event.recipientDeviceIds[i]));
             if (null != delivery && !delivery.paused)
             {
                 send(delivery.pollerIndex, delivery.connectionId, scratch, length);
@@ -331,7 +332,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         }
         counters.increment(RingCounters.ACKS);
 
-        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.key(event.userId, event.deviceId));
+        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.pack(event.userId, event.deviceId));
         if (null != delivery && delivery.connectionId == event.connectionId && messageId <= delivery.cursor)
         {
             delivery.inFlight = Math.max(0, delivery.inFlight - 1);
@@ -394,7 +395,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     private void deliverLive(
         final long userId, final int deviceId, final long messageId, final DirectBuffer frame, final int length)
     {
-        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.key(userId, deviceId));
+        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.pack(userId, deviceId));
         if (null == delivery)
         {
             return; // offline: the journal holds it for the next login
@@ -410,7 +411,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     private void onCongestion(final RingEvent event)
     {
-        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.key(event.userId, event.deviceId));
+        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.pack(event.userId, event.deviceId));
         if (null != delivery && delivery.connectionId == event.connectionId)
         {
             delivery.paused = event.congested;
@@ -507,7 +508,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     {
         if (KIND_MESSAGE == kind)
         {
-            dedupe.put(DeviceKeys.key(senderUserId, senderDeviceId), correlationId, messageId);
+            dedupe.put(DeviceKeys.pack(senderUserId, senderDeviceId), correlationId, messageId);
         }
         return true;
     }

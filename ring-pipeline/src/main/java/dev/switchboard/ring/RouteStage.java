@@ -9,6 +9,7 @@ import dev.switchboard.codec.sbe.PresenceUnsubscribeDecoder;
 import dev.switchboard.codec.sbe.SendDecoder;
 import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.state.Accounts;
+import dev.switchboard.state.DeviceKeys;
 import dev.switchboard.state.Devices;
 import dev.switchboard.state.UserPairs;
 

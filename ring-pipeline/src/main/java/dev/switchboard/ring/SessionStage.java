@@ -22,6 +22,7 @@ import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.codec.sbe.UnblockDecoder;
 import dev.switchboard.codec.sbe.VerifyDecoder;
 import dev.switchboard.state.Accounts;
+import dev.switchboard.state.DeviceKeys;
 import dev.switchboard.state.Devices;
 import dev.switchboard.state.Presence;
 import dev.switchboard.state.Privacy;
@@ -177,7 +178,7 @@ final class SessionStage implements EventHandler<RingEvent>
         {
             event.userId = session.userId;
             event.deviceId = session.deviceId;
-            final long deviceKey = DeviceKeys.key(session.userId, session.deviceId);
+            final long deviceKey = DeviceKeys.pack(session.userId, session.deviceId);
             if (connectionByDevice.get(deviceKey) == session.connectionId)
             {
                 connectionByDevice.remove(deviceKey);
@@ -444,7 +445,7 @@ final class SessionStage implements EventHandler<RingEvent>
 
         session.state = Session.STATE_AUTHENTICATED;
         session.nonce = null;
-        final long deviceKey = DeviceKeys.key(session.userId, session.deviceId);
+        final long deviceKey = DeviceKeys.pack(session.userId, session.deviceId);
         final long previousConnectionId = connectionByDevice.put(deviceKey, session.connectionId);
         if (NO_CONNECTION != previousConnectionId)
         {
@@ -542,7 +543,7 @@ final class SessionStage implements EventHandler<RingEvent>
 
     private void onLogout(final RingEvent event, final Session session)
     {
-        final long deviceKey = DeviceKeys.key(session.userId, session.deviceId);
+        final long deviceKey = DeviceKeys.pack(session.userId, session.deviceId);
         if (connectionByDevice.get(deviceKey) == session.connectionId)
         {
             connectionByDevice.remove(deviceKey);

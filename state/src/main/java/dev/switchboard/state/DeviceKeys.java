@@ -3,9 +3,12 @@ package dev.switchboard.state;
 /**
  * Packs (user id, device id) into one long table key: user id in the high 60 bits, device id in the low 4.
  */
-final class DeviceKeys
+public final class DeviceKeys
 {
-    static final int DEVICE_ID_BITS = 4;
+    public static final int DEVICE_ID_BITS = 4;
+
+    /** Largest device id a key can hold. */
+    public static final int MAX_DEVICE_ID = (1 << DEVICE_ID_BITS) - 1;
 
     /** Largest user id that packs without loss. */
     static final long MAX_USER_ID = (1L << (Long.SIZE - 1 - DEVICE_ID_BITS)) - 1;
@@ -14,7 +17,10 @@ final class DeviceKeys
     {
     }
 
-    static long pack(final long userId, final int deviceId)
+    /**
+     * The table key of one device of one user.
+     */
+    public static long pack(final long userId, final int deviceId)
     {
         return (userId << DEVICE_ID_BITS) | deviceId;
     }
