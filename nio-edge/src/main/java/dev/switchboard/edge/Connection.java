@@ -26,6 +26,7 @@ final class Connection
     int pendingWriteBytes;
     int rejects;
     int flags;
+    int stagedEntry = OutboundStaging.NONE;
 
     Connection(final long id, final SocketChannel channel, final long nowNs)
     {

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EdgeAcceptor implements Agent
 {
     private static final int MAX_ACCEPTS_PER_CYCLE = 64;
+    // Sharing a poller's thread, look for pending connections once every few cycles: each look is a syscall.
+    private static final int IDLE_CYCLES_BETWEEN_LOOKS = 8;
     private static final byte[] REFUSAL_DETAIL = "connection limit".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocketChannel serverChannel;
@@ -41,6 +43,7 @@ public final class EdgeAcceptor implements Agent
     private final Selector selector;
     private final ByteBuffer refusal = encodeRefusal();
     private int nextPoller;
+    private int cyclesToNextLook;
     private long accepted;
     private long refused;
 
@@ -101,8 +104,13 @@ public final class EdgeAcceptor implements Agent
             // Sleep in the selector until a connection is pending, rather than polling accept().
             selector.select(selectTimeoutMs);
         }
+        else if (--cyclesToNextLook > 0)
+        {
+            return 0;
+        }
         else if (0 == selector.selectNow())
         {
+            cyclesToNextLook = IDLE_CYCLES_BETWEEN_LOOKS;
             return 0;
         }
         selector.selectedKeys().clear();

@@ -65,6 +65,7 @@ public final class EdgePoller implements Agent
     private final ChunkPool smallInboundPool;
     private final ChunkPool largeInboundPool;
     private final ChunkPool outboundPool;
+    private final OutboundStaging staging;
     private final ByteBuffer readByteBuffer;
     private final UnsafeBuffer readBuffer;
     private final ByteBuffer controlByteBuffer;
@@ -119,6 +120,7 @@ public final class EdgePoller implements Agent
     private long rejectDisconnects;
     private long bytesIn;
     private long bytesOut;
+    private long socketWrites;
     private long sinkFull;
     private long slowConsumerCloses;
     private long idleCloses;
@@ -158,6 +160,7 @@ public final class EdgePoller implements Agent
         smallInboundPool = new ChunkPool(ctx.readChunkLength(), ctx.maxPooledChunks());
         largeInboundPool = new ChunkPool(maxFrameLength, ctx.maxPooledChunks());
         outboundPool = new ChunkPool(ctx.writeChunkLength(), ctx.maxPooledChunks());
+        staging = new OutboundStaging(maxFrameLength);
         readByteBuffer = ByteBuffer.allocateDirect(maxFrameLength);
         readBuffer = new UnsafeBuffer(readByteBuffer);
         controlByteBuffer = ByteBuffer.allocateDirect(EdgeContext.CONTROL_FRAME_CAPACITY);
@@ -243,6 +246,7 @@ public final class EdgePoller implements Agent
         workCount += retryStalled();
         workCount += retryCongestionNotices();
         workCount += outboundRing.read(outboundHandler, MAX_OUTBOUND_MESSAGES_PER_CYCLE);
+        flushStaged();
         workCount += select(workCount);
         workCount += checkIdle();
 
@@ -819,7 +823,14 @@ public final class EdgePoller implements Agent
             {
                 final int frameOffset = index + EdgeContext.OUTBOUND_HEADER_LENGTH;
                 final int frameLength = length - EdgeContext.OUTBOUND_HEADER_LENGTH;
-                write(connection, buffer, outboundByteBuffer, frameOffset, frameLength);
+                if (null != connection.outboundHead)
+                {
+                    write(connection, buffer, outboundByteBuffer, frameOffset, frameLength);
+                }
+                else
+                {
+                    stage(connection, buffer, frameOffset, frameLength);
+                }
             }
             else if (EdgeOutbound.CLOSE_MSG_TYPE_ID == msgTypeId)
             {
@@ -831,6 +842,43 @@ public final class EdgePoller implements Agent
             errors++;
             closeConnection(connection);
         }
+    }
+
+    private void stage(final Connection connection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!staging.hasRoomFor(length))
+        {
+            flushStaged();
+        }
+        staging.stage(connection, buffer, offset, length);
+        framesOut++;
+    }
+
+    /**
+     * One write per connection for everything this cycle took off the outbound ring for it; what the socket does not
+     * take waits in chunks behind OP_WRITE, as for any write.
+     */
+    private void flushStaged()
+    {
+        if (staging.isEmpty())
+        {
+            return;
+        }
+        for (int i = 0, count = staging.entryCount(); i < count; i++)
+        {
+            final Connection connection = staging.connection(i);
+            if (connection.is(Connection.CLOSED))
+            {
+                continue;
+            }
+            final int length = staging.gather(i);
+            writeBytes(connection, staging.gathered(), staging.gatheredByteBuffer(), staging.gatheredOffset(), length);
+            if (null == connection.outboundHead && connection.is(Connection.CLOSE_AFTER_FLUSH))
+            {
+                closeConnection(connection);
+            }
+        }
+        staging.clear();
     }
 
     private int checkIdle()
@@ -923,7 +971,17 @@ public final class EdgePoller implements Agent
             outboundDropped++;
             return;
         }
+        framesOut++;
+        writeBytes(connection, buffer, byteBuffer, offset, length);
+    }
 
+    private void writeBytes(
+        final Connection connection,
+        final DirectBuffer buffer,
+        final ByteBuffer byteBuffer,
+        final int offset,
+        final int length)
+    {
         int position = offset;
         int remaining = length;
         if (null == connection.outboundHead)
@@ -932,6 +990,7 @@ public final class EdgePoller implements Agent
             {
                 byteBuffer.clear().limit(offset + length).position(offset);
                 final int written = connection.channel.write(byteBuffer);
+                socketWrites++;
                 bytesOut += written;
                 position += written;
                 remaining -= written;
@@ -942,7 +1001,6 @@ public final class EdgePoller implements Agent
                 return;
             }
         }
-        framesOut++;
         if (remaining > 0)
         {
             append(connection, buffer, position, remaining);
@@ -1001,6 +1059,7 @@ public final class EdgePoller implements Agent
             final ByteBuffer byteBuffer = head.byteBuffer;
             byteBuffer.clear().limit(head.writePosition).position(head.readPosition);
             final int written = connection.channel.write(byteBuffer);
+            socketWrites++;
             bytesOut += written;
             head.readPosition += written;
             connection.pendingWriteBytes -= written;
@@ -1085,7 +1144,7 @@ public final class EdgePoller implements Agent
             return;
         }
         connection.set(Connection.CLOSE_AFTER_FLUSH);
-        if (null == connection.outboundHead)
+        if (null == connection.outboundHead && OutboundStaging.NONE == connection.stagedEntry)
         {
             closeConnection(connection);
         }
@@ -1210,6 +1269,12 @@ public final class EdgePoller implements Agent
     public long bytesIn()
     {
         return bytesIn;
+    }
+
+    /** Write calls on sockets: fewer than {@link #framesOut()} when frames for a connection are coalesced. */
+    public long socketWrites()
+    {
+        return socketWrites;
     }
 
     /** Bytes written to sockets. */

@@ -1,0 +1,109 @@
+package dev.switchboard.edge;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OutboundCoalescingTest
+{
+    private EdgeFixture fixture;
+
+    @AfterEach
+    void tearDown()
+    {
+        if (null != fixture)
+        {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldWriteEachConnectionsFramesOfACycleInOneCallAndInOrder() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] a = new TestClient[1];
+        final TestClient[] b = new TestClient[1];
+        final long idA = fixture.connectAndOpen(a);
+        final long idB = fixture.connectAndOpen(b);
+        final int perConnection = 50;
+        final byte[][] framesA = new byte[perConnection][];
+        final byte[][] framesB = new byte[perConnection][];
+        for (int i = 0; i < perConnection; i++)
+        {
+            framesA[i] = Frames.logout(i);
+            framesB[i] = Frames.send(i, 1 + i * 7);
+            send(idA, framesA[i]);
+            send(idB, framesB[i]);
+        }
+        final long writesBefore = fixture.poller().socketWrites();
+        final long framesBefore = fixture.poller().framesOut();
+
+        fixture.awaitTrue(() -> a[0].frames().size() == perConnection && b[0].frames().size() == perConnection);
+
+        assertEquals(2 * perConnection, fixture.poller().framesOut() - framesBefore);
+        assertEquals(2, fixture.poller().socketWrites() - writesBefore, "one write per connection");
+        assertFrames(framesA, a[0].frames());
+        assertFrames(framesB, b[0].frames());
+        assertEquals(0, fixture.poller().borrowedChunks());
+    }
+
+    @Test
+    void shouldWriteStagedFramesBeforeACloseQueuedBehindThem() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        final long id = fixture.connectAndOpen(client);
+        final byte[][] frames = { Frames.logout(1), Frames.send(2, 100), Frames.logout(3) };
+        for (final byte[] frame : frames)
+        {
+            send(id, frame);
+        }
+        assertTrue(fixture.edge.outboundFor(id).close(id));
+
+        fixture.awaitTrue(() -> client[0].isEndOfStream());
+
+        assertFrames(frames, client[0].frames());
+        assertEquals(0, fixture.poller().connectionCount());
+    }
+
+    @Test
+    void shouldKeepOrderWhenACycleStagesMoreThanFits() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        final long id = fixture.connectAndOpen(client);
+        // About 300 KiB in one cycle: more than the staging buffer, so it is flushed mid-cycle.
+        final int count = 20;
+        final byte[][] frames = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            frames[i] = Frames.send(i, 15_000);
+            send(id, frames[i]);
+        }
+
+        fixture.awaitTrue(() -> client[0].frames().size() == count);
+
+        assertFrames(frames, client[0].frames());
+    }
+
+    private void send(final long connectionId, final byte[] frame)
+    {
+        assertTrue(fixture.edge.outboundFor(connectionId).send(connectionId, new UnsafeBuffer(frame), 0, frame.length));
+    }
+
+    private static void assertFrames(final byte[][] expected, final List<byte[]> received)
+    {
+        assertEquals(expected.length, received.size());
+        for (int i = 0; i < expected.length; i++)
+        {
+            assertArrayEquals(expected[i], received.get(i), "frame " + i);
+        }
+    }
+}
