@@ -18,7 +18,9 @@ import picocli.CommandLine.Command;
         "  client --phone +15551230001 [--server host:port]",
         "          The command-line chat client.",
         "  bench SCENARIO [--json out.json] [--plot out.svg]",
-        "          The latency harness: ping, pingpong, throughput, connections, ..." })
+        "          The latency harness: ping, pingpong, throughput, connections, ...",
+        "  jmh [REGEX] [JMH options, e.g. -prof gc -f 3]",
+        "          The JMH micro-benchmarks (-l lists them)." })
 public final class SwitchboardCli implements Runnable
 {
     @CommandLine.Spec
