@@ -9,18 +9,22 @@ import io.nats.client.Options;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +38,10 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * The same scenarios against NATS, with the jnats client: each bench user is a subject ({@code u.<n>}); users are
  * spread over a few client connections (jnats runs threads per connection, so not one connection per user), and
  * with JetStream the subjects belong to one file-backed stream and every publish waits for the stream's ack.
+ * Ping, pingpong and throughput are {@link PeerLoad}'s; idle connections and login storms speak the NATS text
+ * protocol on raw sockets.
  */
-final class NatsDriver implements AutoCloseable
+final class NatsDriver implements PeerDriver
 {
     private static final int CLIENT_CONNECTIONS = 4;
     private static final int MAX_UNACKED_PUBLISHES = 1000;
@@ -48,19 +54,34 @@ final class NatsDriver implements AutoCloseable
     private final AtomicLong unackedPublishes = new AtomicLong();
     private final AtomicLong publishRetries = new AtomicLong();
 
-    NatsDriver(final boolean jetStream, final java.io.File outDir, final PrintStream log)
+    NatsDriver(final boolean jetStream, final File outDir, final PrintStream log)
     {
         this.jetStream = jetStream;
         this.log = log;
         this.server = NatsServerProcess.start(jetStream, outDir);
     }
 
-    String target()
+    public String target()
     {
         return jetStream ? "nats-jetstream" : "nats";
     }
 
-    private void connect(final int users) throws IOException, InterruptedException
+    public String serverVersion()
+    {
+        return NatsServerProcess.version();
+    }
+
+    public String serverSettings()
+    {
+        return server.settings();
+    }
+
+    public long serverPid()
+    {
+        return server.pid();
+    }
+
+    public void connect() throws IOException, InterruptedException
     {
         for (int i = 0; i < CLIENT_CONNECTIONS; i++)
         {
@@ -87,10 +108,7 @@ final class NatsDriver implements AutoCloseable
         }
     }
 
-    /**
-     * Subscribe user {@code user}'s subject on its connection; each message goes to the handler with its stamp.
-     */
-    private void subscribe(final int user, final StampHandler handler) throws IOException
+    public void subscribe(final int user, final StampHandler handler) throws IOException
     {
         final Connection connection = connections.get(user % CLIENT_CONNECTIONS);
         final Dispatcher dispatcher = connection.createDispatcher();
@@ -122,7 +140,7 @@ final class NatsDriver implements AutoCloseable
         }
     }
 
-    private void publish(final int fromUser, final int toUser, final long stampNs, final int payloadLength)
+    public void publish(final int fromUser, final int toUser, final long stampNs, final int payloadLength)
     {
         final byte[] payload = new byte[payloadLength];
         new UnsafeBuffer(payload).putLong(0, stampNs, LITTLE_ENDIAN);
@@ -157,129 +175,20 @@ final class NatsDriver implements AutoCloseable
         }
     }
 
-    BenchResult ping(final BenchSettings settings) throws Exception
+    public long publishRetries()
     {
-        final int pairs = settings.pairsOr(1);
-        final BenchResult result = new BenchResult("ping", target());
-        final Histogram hop = result.series("hop");
-        final long warmupNs = TimeUnit.SECONDS.toNanos(settings.warmupSeconds);
-        final long startNs = System.nanoTime();
-        final long measureStartNs = startNs + warmupNs;
-        final long endNs = measureStartNs + TimeUnit.SECONDS.toNanos(settings.durationSeconds);
-        connect(2 * pairs);
-        for (int user = 0; user < 2 * pairs; user++)
-        {
-            subscribe(user, (to, stampNs, nowNs) ->
-            {
-                synchronized (hop)
-                {
-                    if (stampNs - measureStartNs >= 0 && nowNs - endNs < 0)
-                    {
-                        BenchResult.record(hop, nowNs - stampNs);
-                    }
-                }
-                if (nowNs - endNs < 0)
-                {
-                    publish(to, to ^ 1, System.nanoTime(), settings.payloadLength);
-                }
-            });
-        }
-        flushAll();
-        for (int pair = 0; pair < pairs; pair++)
-        {
-            publish(2 * pair, 2 * pair + 1, System.nanoTime(), settings.payloadLength);
-        }
-        sleepUntil(endNs + TimeUnit.MILLISECONDS.toNanos(500));
-        result.figure("pairs", pairs);
-        synchronized (hop)
-        {
-            result.figure("roundTripsPerSecond", hop.getTotalCount() / 2.0 / settings.durationSeconds);
-        }
-        return result;
-    }
-
-    BenchResult pingpong(final BenchSettings settings) throws Exception
-    {
-        final int pairs = settings.pairsOr(1000);
-        final BenchResult result = new BenchResult("pingpong", target());
-        final Histogram deliver = result.series("deliver");
-        final AtomicLong delivered = new AtomicLong();
-        final long warmupNs = TimeUnit.SECONDS.toNanos(settings.warmupSeconds);
-        final long durationNs = TimeUnit.SECONDS.toNanos(settings.durationSeconds);
-        connect(2 * pairs);
-        final long[] window = new long[2];
-        for (int user = 0; user < 2 * pairs; user++)
-        {
-            subscribe(user, (to, stampNs, nowNs) ->
-            {
-                synchronized (deliver)
-                {
-                    if (stampNs - window[0] >= 0)
-                    {
-                        delivered.incrementAndGet();
-                        if (stampNs - window[1] < 0)
-                        {
-                            BenchResult.record(deliver, nowNs - stampNs);
-                        }
-                    }
-                }
-            });
-        }
-        flushAll();
-        final long runStartNs = System.nanoTime();
-        synchronized (deliver)
-        {
-            window[0] = runStartNs + warmupNs;
-            window[1] = window[0] + durationNs;
-        }
-        final double periodNs = 1e9 / settings.rate;
-        long k = 0;
-        long measured = 0;
-        while (true)
-        {
-            final long dueNs = runStartNs + (long)(k * periodNs);
-            if (dueNs - window[1] >= 0 || System.nanoTime() - window[1] >= 0)
-            {
-                // A peer slower than the rate stops at the end of the period too, as the Switchboard run does.
-                break;
-            }
-            while (System.nanoTime() - dueNs < 0)
-            {
-                Thread.onSpinWait();
-            }
-            final int pair = (int)(k % pairs);
-            final boolean forward = ((k / pairs) & 1) == 0;
-            publish(forward ? 2 * pair : 2 * pair + 1, forward ? 2 * pair + 1 : 2 * pair, dueNs,
-                settings.payloadLength);
-            if (dueNs - window[0] >= 0)
-            {
-                measured++;
-            }
-            k++;
-        }
-        final long sentMeasured = measured;
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (delivered.get() < sentMeasured && System.nanoTime() - deadlineNs < 0)
-        {
-            Thread.sleep(10);
-        }
-        result.figure("pairs", pairs);
-        result.figure("rate", settings.rate);
-        result.figure("measuredSent", sentMeasured);
-        result.figure("measuredDelivered", delivered.get());
-        result.figure("deliveredPerSecond", delivered.get() / (double)settings.durationSeconds);
-        result.figure("publishRetries", publishRetries.get());
-        return result;
+        return publishRetries.get();
     }
 
     /**
      * N idle subscribed connections speaking the NATS text protocol on raw sockets: nats-server's resident memory
      * growth per connection and its CPU while they idle.
      */
-    BenchResult connections(final BenchSettings settings) throws Exception
+    public BenchResult connections(final BenchSettings settings) throws Exception
     {
         final int count = settings.connectionsOr(2000);
         final BenchResult result = new BenchResult("connections", target());
+        RawSessions.checkOpenFiles(count, "nats-server", server.pid());
         Thread.sleep(1000);
         final long baselineRss = server.residentBytes();
         final List<Socket> sockets = new ArrayList<>(count);
@@ -325,6 +234,8 @@ final class NatsDriver implements AutoCloseable
             {
                 try
                 {
+                    // A reset, not TIME_WAIT: thousands of those would hold ports the next run needs.
+                    socket.setSoLinger(true, 0);
                     socket.close();
                 }
                 catch (final IOException ignore)
@@ -336,19 +247,163 @@ final class NatsDriver implements AutoCloseable
         return result;
     }
 
-    private void flushAll() throws Exception
+    /**
+     * N clients connect at once (raw CONNECT and PING, no subscription): each connect-to-PONG time and the overall
+     * rate. The PONG comes after the server has processed the CONNECT, so it marks the login as done.
+     */
+    public BenchResult loginStorm(final BenchSettings settings) throws Exception
+    {
+        final int count = settings.connectionsOr(1000);
+        final BenchResult result = new BenchResult("login-storm", target());
+        RawSessions.checkOpenFiles(count, "nats-server", server.pid());
+        final List<InetAddress> sources = RawSessions.loopbackSources(count, settings.sources);
+        try (RawSessions sessions = new RawSessions(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), sources, new NatsHandshake()))
+        {
+            final long startNs = System.nanoTime();
+            sessions.open(count, count, result.series("login"), TimeUnit.MINUTES.toNanos(5));
+            final long elapsedNs = System.nanoTime() - startNs;
+            if (0 == sessions.established())
+            {
+                throw new IllegalStateException("no connection to nats-server succeeded: " + sessions.firstFailure());
+            }
+            result.figure("devices", count);
+            result.figure("loggedIn", sessions.established());
+            result.figure("failed", sessions.failed());
+            if (null != sessions.firstFailure())
+            {
+                result.figure("firstFailure", sessions.firstFailure());
+            }
+            result.figure("loginsPerSecond", sessions.established() * 1e9 / elapsedNs);
+        }
+        return result;
+    }
+
+    /**
+     * JetStream only: a sender stores a backlog on the recipient's subject (each publish acked by the stream), then
+     * the recipient subscribes from the start of the stream: how fast the backlog drains. Core NATS keeps nothing
+     * for a subscriber that is not there.
+     */
+    public BenchResult drain(final BenchSettings settings) throws Exception
+    {
+        if (!jetStream)
+        {
+            throw new IllegalStateException(PeerScenarios.NATS_CORE_NO_BACKLOG);
+        }
+        final int backlog = settings.backlog;
+        final BenchResult result = new BenchResult("drain", target());
+        final int recipientUser = 1;
+        connect();
+        final Histogram latency = result.series("queued-to-delivered");
+        final long runStartNs = System.nanoTime();
+        final long[] queued = queueBacklog("u." + recipientUser, backlog, settings.payloadLength);
+        final long queueNs = System.nanoTime() - runStartNs;
+        final long stored = queued[0];
+
+        final long[] delivered = new long[2]; // count, last delivery time
+        final Connection connection = connections.get(recipientUser % CLIENT_CONNECTIONS);
+        final Dispatcher dispatcher = connection.createDispatcher();
+        final long loginStartNs = System.nanoTime();
+        try
+        {
+            streams.get(recipientUser % CLIENT_CONNECTIONS).subscribe("u." + recipientUser, dispatcher, message ->
+            {
+                final long nowNs = System.nanoTime();
+                message.ack();
+                final long stampNs = new UnsafeBuffer(message.getData()).getLong(0, LITTLE_ENDIAN);
+                synchronized (delivered)
+                {
+                    if (stampNs - runStartNs >= 0)
+                    {
+                        delivered[0]++;
+                        delivered[1] = nowNs;
+                        BenchResult.record(latency, nowNs - stampNs);
+                    }
+                }
+            }, false, PushSubscribeOptions.builder().configuration(ConsumerConfiguration.builder()
+                .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).build()).build());
+        }
+        catch (final io.nats.client.JetStreamApiException ex)
+        {
+            throw new IOException(ex);
+        }
+        final long loggedInNs = System.nanoTime();
+        final long drainDeadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        long seen = -1;
+        long progressNs = System.nanoTime();
+        while (System.nanoTime() - drainDeadlineNs < 0)
+        {
+            final long count;
+            synchronized (delivered)
+            {
+                count = delivered[0];
+            }
+            if (count >= stored || (count == seen && System.nanoTime() - progressNs > TimeUnit.SECONDS.toNanos(10)))
+            {
+                break;
+            }
+            if (count != seen)
+            {
+                seen = count;
+                progressNs = System.nanoTime();
+            }
+            Thread.sleep(1);
+        }
+        synchronized (delivered)
+        {
+            final long drainNs = delivered[1] - loginStartNs;
+            result.figure("backlog", backlog);
+            result.figure("stored", stored);
+            result.figure("refused", queued[1]);
+            result.figure("delivered", delivered[0]);
+            result.figure("queueRatePerSecond", stored * 1e9 / queueNs);
+            result.figure("loginMs", (loggedInNs - loginStartNs) / 1e6);
+            result.figure("drainMs", drainNs / 1e6);
+            result.figure("drainRatePerSecond", delivered[0] * 1e9 / Math.max(1, drainNs));
+        }
+        return result;
+    }
+
+    /**
+     * Publish {@code count} stamped messages to the stream, at most a thousand awaiting their ack, and wait for
+     * every ack.
+     *
+     * @return the messages stored (acked) and refused.
+     */
+    private long[] queueBacklog(final String subject, final int count, final int payloadLength)
+        throws InterruptedException
+    {
+        final AtomicLong stored = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
+        final AtomicLong unacked = new AtomicLong();
+        for (int i = 0; i < count; i++)
+        {
+            final byte[] payload = new byte[payloadLength];
+            new UnsafeBuffer(payload).putLong(0, System.nanoTime(), LITTLE_ENDIAN);
+            while (unacked.get() >= MAX_UNACKED_PUBLISHES)
+            {
+                Thread.onSpinWait();
+            }
+            unacked.incrementAndGet();
+            streams.get(0).publishAsync(subject, payload).whenComplete((ack, error) ->
+            {
+                (null == error ? stored : refused).incrementAndGet();
+                unacked.decrementAndGet();
+            });
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (stored.get() + refused.get() < count && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(1);
+        }
+        return new long[]{ stored.get(), refused.get() };
+    }
+
+    public void flush() throws Exception
     {
         for (final Connection connection : connections)
         {
             connection.flush(Duration.ofSeconds(10));
-        }
-    }
-
-    private static void sleepUntil(final long deadlineNs) throws InterruptedException
-    {
-        while (System.nanoTime() - deadlineNs < 0)
-        {
-            Thread.sleep(10);
         }
     }
 
@@ -369,18 +424,34 @@ final class NatsDriver implements AutoCloseable
     }
 
     /**
+     * Raw sessions' handshake: CONNECT and PING, complete on the server's PONG (after its INFO line).
+     */
+    static final class NatsHandshake implements RawSessions.Handshake
+    {
+        private static final byte[] HELLO = "CONNECT {\"verbose\":false,\"pedantic\":false}\r\nPING\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+        public ByteBuffer hello(final int index)
+        {
+            return ByteBuffer.wrap(HELLO.clone());
+        }
+
+        public boolean isComplete(final ByteBuffer reply) throws IOException
+        {
+            final String text = new String(reply.array(), 0, reply.position(), StandardCharsets.US_ASCII);
+            final int error = text.indexOf("-ERR");
+            if (error >= 0)
+            {
+                throw new IOException("nats-server refused: " + text.substring(error).trim());
+            }
+            return text.contains("\r\nPONG\r\n") || text.startsWith("PONG\r\n");
+        }
+    }
+
+    /**
      * Queue-full reports are back-pressure the driver handles by retrying; they are not worth a log line each.
      */
     private static final class QuietErrorListener implements io.nats.client.ErrorListener
     {
-    }
-
-    /**
-     * A message for a user arrived carrying its stamp.
-     */
-    @FunctionalInterface
-    interface StampHandler
-    {
-        void onMessage(int toUser, long stampNs, long nowNs);
     }
 }

@@ -3,12 +3,13 @@ package dev.switchboard.bench;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A nats-server (the Debian package) on a free loopback port, with JetStream when asked; stopped with SIGTERM.
@@ -17,24 +18,36 @@ final class NatsServerProcess implements AutoCloseable
 {
     private final Process process;
     private final int port;
+    private final List<String> arguments;
+    private final File store;
 
-    private NatsServerProcess(final Process process, final int port)
+    private NatsServerProcess(final Process process, final int port, final List<String> arguments, final File store)
     {
         this.process = process;
         this.port = port;
+        this.arguments = arguments;
+        this.store = store;
     }
 
+    /**
+     * The nats-server executable, or null when it is not installed.
+     */
     static String executable()
     {
-        for (final String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/sbin").split(File.pathSeparator))
+        return PeerProcesses.find("nats-server");
+    }
+
+    /**
+     * {@code nats-server --version}, e.g. {@code nats-server: v2.9.10}.
+     */
+    static String version()
+    {
+        final String executable = executable();
+        if (null == executable)
         {
-            final File candidate = new File(dir, "nats-server");
-            if (candidate.canExecute())
-            {
-                return candidate.getAbsolutePath();
-            }
+            return "not installed";
         }
-        return null;
+        return PeerProcesses.firstLine(executable, "--version");
     }
 
     static NatsServerProcess start(final boolean jetStream, final File outDir)
@@ -50,9 +63,9 @@ final class NatsServerProcess implements AutoCloseable
         try
         {
             Files.createDirectories(outDir.toPath());
+            final File store = jetStream ? Files.createTempDirectory("bench-jetstream").toFile() : null;
             if (jetStream)
             {
-                final File store = Files.createTempDirectory("bench-jetstream").toFile();
                 command.add("-js");
                 command.add("-sd");
                 command.add(store.getAbsolutePath());
@@ -60,18 +73,16 @@ final class NatsServerProcess implements AutoCloseable
             final Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(new File(outDir, "nats-server.log")).start();
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() - deadlineNs < 0)
+            while (System.nanoTime() - deadlineNs < 0 && process.isAlive())
             {
-                try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port))
+                if (PeerProcesses.isListening(port))
                 {
-                    return new NatsServerProcess(process, port);
+                    return new NatsServerProcess(process, port, command.subList(1, command.size()), store);
                 }
-                catch (final IOException notYet)
-                {
-                    Thread.sleep(50);
-                }
+                Thread.sleep(50);
             }
             process.destroyForcibly();
+            deleteStore(store);
             throw new IllegalStateException("nats-server did not start; see " + new File(outDir, "nats-server.log"));
         }
         catch (final IOException ex)
@@ -93,6 +104,19 @@ final class NatsServerProcess implements AutoCloseable
     String url()
     {
         return "nats://127.0.0.1:" + port;
+    }
+
+    long pid()
+    {
+        return process.pid();
+    }
+
+    /**
+     * The server's command-line arguments, as started.
+     */
+    String settings()
+    {
+        return String.join(" ", arguments);
     }
 
     long residentBytes()
@@ -119,6 +143,26 @@ final class NatsServerProcess implements AutoCloseable
         {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        deleteStore(store);
+    }
+
+    /**
+     * The JetStream store is scratch space: each run starts from an empty one.
+     */
+    private static void deleteStore(final File store)
+    {
+        if (null == store)
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(store.toPath()))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        catch (final IOException | UncheckedIOException ignore)
+        {
+            // Best effort: it is a temporary folder.
         }
     }
 }
