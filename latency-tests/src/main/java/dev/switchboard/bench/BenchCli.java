@@ -83,6 +83,12 @@ public final class BenchCli implements Callable<Integer>
         {
             results.addAll(Compare.run(name, settings, serverHome, outDir, out, extra));
         }
+        else if (!"switchboard".equals(settings.target) && !PeerScenarios.isAvailable(settings.target, name))
+        {
+            out.println("bench: --target " + settings.target + ": " +
+                PeerScenarios.whyUnavailable(settings.target, name));
+            return 2;
+        }
         else
         {
             results.add(runOne(name, settings, serverHome, outDir, out));

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class BenchSettings
 {
-    @Option(names = "--target", description = "switchboard (default) or a peer: nats.", defaultValue = "switchboard")
+    @Option(names = "--target", description = "switchboard (default) or a peer: nats, nats-jetstream, mosquitto.", defaultValue = "switchboard")
     String target;
 
     @Option(names = "--rate", description = "Messages per second, open loop (default: ${DEFAULT-VALUE}).",
