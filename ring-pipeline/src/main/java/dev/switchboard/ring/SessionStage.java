@@ -375,6 +375,11 @@ final class SessionStage implements EventHandler<RingEvent>
         }
         final byte[] key = new byte[LoginVerifier.PUBLIC_KEY_LENGTH];
         verify.getLoginKey(key, 0, keyLength);
+        if (!LoginVerifier.isValidPublicKey(key))
+        {
+            reject(event, session, ErrorCode.INVALID_FIELD);
+            return;
+        }
 
         switch (codes.verify(phone, code, nanoClock.nanoTime()))
         {

@@ -127,6 +127,19 @@ class MessagingSystemTest
     }
 
     @Test
+    void shouldRefuseToRegisterALoginKeyThatIsNotACurvePoint() throws IOException
+    {
+        final TestConnection eve = connect();
+        eve.register("+15551230029");
+        eve.expect(dev.switchboard.codec.sbe.RegisterAckDecoder.TEMPLATE_ID);
+        final String code = server.codes.await("+15551230029");
+
+        // A small-order point: any signature would be checked against a key no device can hold.
+        eve.verify("+15551230029", code, new byte[32]);
+        assertEquals(ErrorCode.INVALID_FIELD, eve.expectError());
+    }
+
+    @Test
     void shouldStampTheAuthenticatedSenderAndRefuseAnotherDevicesLogin() throws IOException
     {
         final TestConnection alice = device("+15551230021");
