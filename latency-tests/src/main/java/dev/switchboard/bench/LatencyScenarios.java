@@ -54,78 +54,34 @@ final class LatencyScenarios
             run.run(poller, TimeUnit.SECONDS.toNanos(settings.warmupSeconds),
                 TimeUnit.SECONDS.toNanos(settings.durationSeconds));
             cpu.addTo(result);
-            result.figure("pairs", pairs);
-            result.figure("rate", settings.rate);
-            result.figure("sent", run.sent());
-            result.figure("delivered", run.delivered());
-            result.figure("measuredSent", run.measuredSent());
-            result.figure("measuredDelivered", run.measuredDelivered());
-            result.figure("deliveredPerSecond", run.measuredDelivered() / (double)settings.durationSeconds);
+            run.addTo(result, pairs, settings);
             result.figure("clientCounters", poller.counters().toMap());
         }
         return result;
     }
 
     /**
-     * Step the rate up (doubling, then bisecting) and keep the highest whose delivery p99 stayed under the bound
-     * with every message delivered; each step runs a short warm-up and measurement.
+     * The throughput search ({@link ThroughputSearch}), each step a fresh open-loop run over the same logged-in pairs.
      */
     static BenchResult throughput(final LoadRig rig, final BenchSettings settings)
     {
         final BenchResult result = new BenchResult("throughput", "switchboard");
         final int pairs = settings.pairsOr(1000);
-        final long boundNs = TimeUnit.MICROSECONDS.toNanos(settings.p99BoundUs);
-        final long stepNs = TimeUnit.SECONDS.toNanos(Math.max(2, settings.durationSeconds / 4));
-        final long warmupNs = TimeUnit.SECONDS.toNanos(Math.max(1, settings.warmupSeconds / 2));
         rig.ensureDevices(2 * pairs);
         try (LoadPoller poller = rig.newPoller(LoadListener.NONE, HANDSHAKES_IN_FLIGHT, 2 * pairs))
         {
             final List<LoadConnection> sides = rig.loginAll(
                 poller, 0, 2 * pairs, bufferLength(settings), TimeUnit.MINUTES.toNanos(2));
-            long good = 0;
-            long bad = 0;
-            long rate = settings.rate;
-            Histogram best = null;
-            final StringBuilder steps = new StringBuilder();
-            for (int step = 0; step < 8 && rate > 0; step++)
-            {
-                final Histogram deliver = BenchResult.newHistogram();
-                final OpenLoopRun run = new OpenLoopRun(
-                    sides, rate, settings.payloadLength, deliver, BenchResult.newHistogram());
-                poller.listener(run);
-                run.run(poller, warmupNs, stepNs);
-                final long p99Ns = deliver.getValueAtPercentile(99);
-                final boolean kept = run.delivered() >= run.sent() && deliver.getTotalCount() > 0 &&
-                    p99Ns <= boundNs && run.measuredDelivered() >= 0.99 * run.measuredSent();
-                rig.log().printf("bench: throughput step %,d msg/s: p99 %.1f us, delivered %,d of %,d -> %s%n",
-                    rate, p99Ns / 1000.0, run.delivered(), run.sent(), kept ? "sustained" : "not sustained");
-                steps.append(rate).append(kept ? ":ok " : ":over ");
-                if (kept)
+            ThroughputSearch.run(result, settings, pairs, rig.log(),
+                (rate, deliver, warmupNs, durationNs) ->
                 {
-                    good = rate;
-                    best = deliver;
-                }
-                else
-                {
-                    bad = rate;
-                    // Let the server drain before the next, lower step.
-                    LoadRig.pollFor(poller, TimeUnit.SECONDS.toNanos(2));
-                }
-                rate = 0 == bad ? rate * 2 : (good + bad) / 2;
-                if (bad > 0 && bad - good <= Math.max(1000, good / 20))
-                {
-                    break;
-                }
-            }
-            if (null != best)
-            {
-                result.series.put("deliver-at-max", best);
-            }
-            result.figure("pairs", pairs);
-            result.figure("p99BoundUs", settings.p99BoundUs);
-            result.figure("maxSustainedRate", good);
-            result.figure("firstUnsustainedRate", bad);
-            result.figure("steps", steps.toString().trim());
+                    final OpenLoopRun run = new OpenLoopRun(
+                        sides, rate, settings.payloadLength, deliver, BenchResult.newHistogram());
+                    poller.listener(run);
+                    run.run(poller, warmupNs, durationNs);
+                    return run;
+                },
+                () -> LoadRig.pollFor(poller, TimeUnit.SECONDS.toNanos(2)));
             result.figure("clientCounters", poller.counters().toMap());
         }
         return result;

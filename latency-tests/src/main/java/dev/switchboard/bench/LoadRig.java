@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -109,20 +108,7 @@ final class LoadRig implements AutoCloseable
      */
     List<InetAddress> sources(final int connections)
     {
-        final int count = settings.sources > 0 ? settings.sources : Math.max(1, (connections + 19_999) / 20_000);
-        final List<InetAddress> sources = new ArrayList<>();
-        for (int i = 0; i < count; i++)
-        {
-            try
-            {
-                sources.add(InetAddress.getByAddress(new byte[]{ 127, 0, 0, (byte)(1 + i) }));
-            }
-            catch (final UnknownHostException ex)
-            {
-                throw new IllegalStateException(ex);
-            }
-        }
-        return sources;
+        return RawSessions.loopbackSources(connections, settings.sources);
     }
 
     /**

@@ -6,13 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A mosquitto MQTT broker (the Debian package) on a free loopback port, with a configuration file the bench writes
  * into the run's folder; stopped with SIGTERM.
  */
-final class MosquittoProcess implements AutoCloseable
+final class MosquittoProcess extends LoopbackServerProcess
 {
     /**
      * Outgoing QoS 1 messages in flight per client: mosquitto's default.
@@ -27,14 +26,11 @@ final class MosquittoProcess implements AutoCloseable
 
     private static final String NAME = "mosquitto";
 
-    private final Process process;
-    private final int port;
     private final List<String> settings;
 
     private MosquittoProcess(final Process process, final int port, final List<String> settings)
     {
-        this.process = process;
-        this.port = port;
+        super(process, port);
         this.settings = settings;
     }
 
@@ -86,7 +82,7 @@ final class MosquittoProcess implements AutoCloseable
         {
             throw new IllegalStateException("mosquitto is not installed (apt-get install -y mosquitto)");
         }
-        final int port = ServerProcess.freePort();
+        final int port = freePort();
         final List<String> settings = configuration(port);
         final File log = new File(outDir, "mosquitto.log");
         try
@@ -96,16 +92,10 @@ final class MosquittoProcess implements AutoCloseable
             Files.write(config.toPath(), settings, StandardCharsets.US_ASCII);
             final Process process = new ProcessBuilder(executable, "-c", config.getAbsolutePath())
                 .redirectErrorStream(true).redirectOutput(log).start();
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() - deadlineNs < 0 && process.isAlive())
+            if (PeerProcesses.awaitListening(process, port))
             {
-                if (PeerProcesses.isListening(port))
-                {
-                    return new MosquittoProcess(process, port, settings);
-                }
-                Thread.sleep(50);
+                return new MosquittoProcess(process, port, settings);
             }
-            process.destroyForcibly();
             throw new IllegalStateException("mosquitto did not start on port " + port + "; see " + log);
         }
         catch (final IOException ex)
@@ -119,19 +109,9 @@ final class MosquittoProcess implements AutoCloseable
         }
     }
 
-    int port()
-    {
-        return port;
-    }
-
     String uri()
     {
-        return "tcp://127.0.0.1:" + port;
-    }
-
-    long pid()
-    {
-        return process.pid();
+        return "tcp://127.0.0.1:" + port();
     }
 
     /**
@@ -142,30 +122,8 @@ final class MosquittoProcess implements AutoCloseable
         return String.join("; ", settings);
     }
 
-    long residentBytes()
-    {
-        return ProcessStats.residentBytes(process.pid());
-    }
-
-    long cpuTimeNs()
-    {
-        return ProcessStats.cpuTimeNs(process.pid());
-    }
-
     public void close()
     {
-        process.destroy();
-        try
-        {
-            if (!process.waitFor(10, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        stop(10, 5);
     }
 }

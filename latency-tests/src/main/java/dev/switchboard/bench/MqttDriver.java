@@ -178,8 +178,7 @@ final class MqttDriver implements PeerDriver
         final int count = settings.connectionsOr(2000);
         final BenchResult result = new BenchResult("connections", TARGET);
         RawSessions.checkOpenFiles(count, TARGET, server.pid());
-        Thread.sleep(1000);
-        final long baselineRss = server.residentBytes();
+        final IdleFootprint footprint = IdleFootprint.baseline(server);
         final List<InetAddress> sources = RawSessions.loopbackSources(count, settings.sources);
         try (RawSessions sessions = new RawSessions(
             address(), sources, new MqttWire.Handshake("bench-idle-", KEEP_ALIVE_SECONDS, QOS)))
@@ -195,12 +194,7 @@ final class MqttDriver implements PeerDriver
             }
             log.println("bench: " + established + " MQTT connections subscribed (" + sessions.failed() +
                 " failed) in " + connectNs / 1_000_000 + " ms");
-            Thread.sleep(5000);
-            final long loadedRss = server.residentBytes();
-            final long cpuStartNs = server.cpuTimeNs();
-            final long idleStartNs = System.nanoTime();
-            Thread.sleep(10_000);
-            final double idleCpu = (server.cpuTimeNs() - cpuStartNs) / (double)(System.nanoTime() - idleStartNs);
+            footprint.measureLoaded();
             result.figure("connections", count);
             result.figure("loggedIn", established);
             result.figure("failed", sessions.failed());
@@ -210,10 +204,7 @@ final class MqttDriver implements PeerDriver
             }
             result.figure("sourceAddresses", sources.size());
             result.figure("loginsPerSecond", established * 1e9 / connectNs);
-            result.figure("serverRssBaselineBytes", baselineRss);
-            result.figure("serverRssLoadedBytes", loadedRss);
-            result.figure("rssGrowthPerConnectionBytes", (loadedRss - baselineRss) / (double)established);
-            result.figure("idleServerCpuCores", idleCpu);
+            footprint.addTo(result, established);
         }
         return result;
     }
@@ -223,30 +214,8 @@ final class MqttDriver implements PeerDriver
      */
     public BenchResult loginStorm(final BenchSettings settings) throws Exception
     {
-        final int count = settings.connectionsOr(1000);
-        final BenchResult result = new BenchResult("login-storm", TARGET);
-        RawSessions.checkOpenFiles(count, TARGET, server.pid());
-        final List<InetAddress> sources = RawSessions.loopbackSources(count, settings.sources);
-        try (RawSessions sessions = new RawSessions(
-            address(), sources, new MqttWire.Handshake("bench-storm-", KEEP_ALIVE_SECONDS, -1)))
-        {
-            final long startNs = System.nanoTime();
-            sessions.open(count, count, result.series("login"), TimeUnit.MINUTES.toNanos(5));
-            final long elapsedNs = System.nanoTime() - startNs;
-            if (0 == sessions.established())
-            {
-                throw new IllegalStateException("no connection to mosquitto succeeded: " + sessions.firstFailure());
-            }
-            result.figure("devices", count);
-            result.figure("loggedIn", sessions.established());
-            result.figure("failed", sessions.failed());
-            if (null != sessions.firstFailure())
-            {
-                result.figure("firstFailure", sessions.firstFailure());
-            }
-            result.figure("loginsPerSecond", sessions.established() * 1e9 / elapsedNs);
-        }
-        return result;
+        return PeerLoad.loginStorm(
+            this, settings, TARGET, address(), new MqttWire.Handshake("bench-storm-", KEEP_ALIVE_SECONDS, -1));
     }
 
     /**
@@ -473,38 +442,34 @@ final class MqttDriver implements PeerDriver
     {
         public Socket createSocket() throws IOException
         {
-            final Socket socket = new Socket();
-            socket.setTcpNoDelay(true);
-            return socket;
+            return noDelay(new Socket());
         }
 
         public Socket createSocket(final String host, final int port) throws IOException
         {
-            final Socket socket = new Socket(host, port);
-            socket.setTcpNoDelay(true);
-            return socket;
+            return noDelay(new Socket(host, port));
         }
 
         public Socket createSocket(
             final String host, final int port, final InetAddress localHost, final int localPort) throws IOException
         {
-            final Socket socket = new Socket(host, port, localHost, localPort);
-            socket.setTcpNoDelay(true);
-            return socket;
+            return noDelay(new Socket(host, port, localHost, localPort));
         }
 
         public Socket createSocket(final InetAddress host, final int port) throws IOException
         {
-            final Socket socket = new Socket(host, port);
-            socket.setTcpNoDelay(true);
-            return socket;
+            return noDelay(new Socket(host, port));
         }
 
         public Socket createSocket(
             final InetAddress address, final int port, final InetAddress localAddress, final int localPort)
             throws IOException
         {
-            final Socket socket = new Socket(address, port, localAddress, localPort);
+            return noDelay(new Socket(address, port, localAddress, localPort));
+        }
+
+        private static Socket noDelay(final Socket socket) throws IOException
+        {
             socket.setTcpNoDelay(true);
             return socket;
         }

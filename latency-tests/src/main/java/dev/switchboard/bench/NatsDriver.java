@@ -189,8 +189,7 @@ final class NatsDriver implements PeerDriver
         final int count = settings.connectionsOr(2000);
         final BenchResult result = new BenchResult("connections", target());
         RawSessions.checkOpenFiles(count, "nats-server", server.pid());
-        Thread.sleep(1000);
-        final long baselineRss = server.residentBytes();
+        final IdleFootprint footprint = IdleFootprint.baseline(server);
         final List<Socket> sockets = new ArrayList<>(count);
         final byte[] buffer = new byte[4096];
         try
@@ -214,19 +213,11 @@ final class NatsDriver implements PeerDriver
                 }
             }
             final long connectNs = System.nanoTime() - startNs;
-            Thread.sleep(5000);
-            final long loadedRss = server.residentBytes();
-            final long cpuStartNs = server.cpuTimeNs();
-            final long idleStartNs = System.nanoTime();
-            Thread.sleep(10_000);
-            final double idleCpu = (server.cpuTimeNs() - cpuStartNs) / (double)(System.nanoTime() - idleStartNs);
+            footprint.measureLoaded();
             log.println("bench: " + count + " NATS connections subscribed in " + connectNs / 1_000_000 + " ms");
             result.figure("connections", count);
             result.figure("loginsPerSecond", count * 1e9 / connectNs);
-            result.figure("serverRssBaselineBytes", baselineRss);
-            result.figure("serverRssLoadedBytes", loadedRss);
-            result.figure("rssGrowthPerConnectionBytes", (loadedRss - baselineRss) / (double)count);
-            result.figure("idleServerCpuCores", idleCpu);
+            footprint.addTo(result, count);
         }
         finally
         {
@@ -253,30 +244,8 @@ final class NatsDriver implements PeerDriver
      */
     public BenchResult loginStorm(final BenchSettings settings) throws Exception
     {
-        final int count = settings.connectionsOr(1000);
-        final BenchResult result = new BenchResult("login-storm", target());
-        RawSessions.checkOpenFiles(count, "nats-server", server.pid());
-        final List<InetAddress> sources = RawSessions.loopbackSources(count, settings.sources);
-        try (RawSessions sessions = new RawSessions(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), sources, new NatsHandshake()))
-        {
-            final long startNs = System.nanoTime();
-            sessions.open(count, count, result.series("login"), TimeUnit.MINUTES.toNanos(5));
-            final long elapsedNs = System.nanoTime() - startNs;
-            if (0 == sessions.established())
-            {
-                throw new IllegalStateException("no connection to nats-server succeeded: " + sessions.firstFailure());
-            }
-            result.figure("devices", count);
-            result.figure("loggedIn", sessions.established());
-            result.figure("failed", sessions.failed());
-            if (null != sessions.firstFailure())
-            {
-                result.figure("firstFailure", sessions.firstFailure());
-            }
-            result.figure("loginsPerSecond", sessions.established() * 1e9 / elapsedNs);
-        }
-        return result;
+        return PeerLoad.loginStorm(this, settings, "nats-server",
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), new NatsHandshake());
     }
 
     /**

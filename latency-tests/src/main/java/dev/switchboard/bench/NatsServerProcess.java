@@ -8,23 +8,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A nats-server (the Debian package) on a free loopback port, with JetStream when asked; stopped with SIGTERM.
  */
-final class NatsServerProcess implements AutoCloseable
+final class NatsServerProcess extends LoopbackServerProcess
 {
-    private final Process process;
-    private final int port;
     private final List<String> arguments;
     private final File store;
 
     private NatsServerProcess(final Process process, final int port, final List<String> arguments, final File store)
     {
-        this.process = process;
-        this.port = port;
+        super(process, port);
         this.arguments = arguments;
         this.store = store;
     }
@@ -57,7 +53,7 @@ final class NatsServerProcess implements AutoCloseable
         {
             throw new IllegalStateException("nats-server is not installed (apt-get install -y nats-server)");
         }
-        final int port = ServerProcess.freePort();
+        final int port = freePort();
         final List<String> command = new ArrayList<>(List.of(
             executable, "-a", "127.0.0.1", "-p", Integer.toString(port)));
         try
@@ -72,16 +68,10 @@ final class NatsServerProcess implements AutoCloseable
             }
             final Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(new File(outDir, "nats-server.log")).start();
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() - deadlineNs < 0 && process.isAlive())
+            if (PeerProcesses.awaitListening(process, port))
             {
-                if (PeerProcesses.isListening(port))
-                {
-                    return new NatsServerProcess(process, port, command.subList(1, command.size()), store);
-                }
-                Thread.sleep(50);
+                return new NatsServerProcess(process, port, command.subList(1, command.size()), store);
             }
-            process.destroyForcibly();
             deleteStore(store);
             throw new IllegalStateException("nats-server did not start; see " + new File(outDir, "nats-server.log"));
         }
@@ -96,19 +86,9 @@ final class NatsServerProcess implements AutoCloseable
         }
     }
 
-    int port()
-    {
-        return port;
-    }
-
     String url()
     {
-        return "nats://127.0.0.1:" + port;
-    }
-
-    long pid()
-    {
-        return process.pid();
+        return "nats://127.0.0.1:" + port();
     }
 
     /**
@@ -119,31 +99,9 @@ final class NatsServerProcess implements AutoCloseable
         return String.join(" ", arguments);
     }
 
-    long residentBytes()
-    {
-        return ProcessStats.residentBytes(process.pid());
-    }
-
-    long cpuTimeNs()
-    {
-        return ProcessStats.cpuTimeNs(process.pid());
-    }
-
     public void close()
     {
-        process.destroy();
-        try
-        {
-            if (!process.waitFor(10, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        stop(10, 5);
         deleteStore(store);
     }
 

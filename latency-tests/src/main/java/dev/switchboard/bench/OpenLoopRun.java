@@ -14,7 +14,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * round) and carries its due time in the payload. Latency is taken from the due time, not the actual send, so a
  * stalled sender or server shows up in the figures (coordinated omission corrected). The warm-up is not recorded.
  */
-final class OpenLoopRun implements LoadListener
+final class OpenLoopRun implements LoadListener, OpenLoopCounts
 {
     private final List<LoadConnection> sides;
     private final int pairs;
@@ -98,24 +98,29 @@ final class OpenLoopRun implements LoadListener
         LoadRig.pollUntil(poller, () -> delivered >= sent, TimeUnit.SECONDS.toNanos(10));
     }
 
-    long sent()
+    public long sent()
     {
         return sent;
     }
 
-    long delivered()
+    public long delivered()
     {
         return delivered;
     }
 
-    long measuredSent()
+    public long measuredSent()
     {
         return measuredSent;
     }
 
-    long measuredDelivered()
+    public long measuredDelivered()
     {
         return measuredDelivered;
+    }
+
+    public long deliverAtPercentileNs(final double percentile)
+    {
+        return deliver.getValueAtPercentile(percentile);
     }
 
     public void onDeliver(

@@ -2,14 +2,18 @@ package dev.switchboard.bench;
 
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The message latency scenarios against any peer, so every peer runs exactly the same load: {@code ping} (closed
  * loop), {@code pingpong} (open loop at a fixed rate over pairs, latency from the intended send time carried in the
  * payload, warm-up not recorded) and {@code throughput} (the highest rate whose p99 stays under a bound, stepped as
- * {@link LatencyScenarios#throughput} steps it).
+ * for Switchboard by {@link ThroughputSearch}); also the login storm over raw sessions of the peer's protocol.
  */
 final class PeerLoad
 {
@@ -81,13 +85,7 @@ final class PeerLoad
         run.run(driver, TimeUnit.SECONDS.toNanos(settings.warmupSeconds),
             TimeUnit.SECONDS.toNanos(settings.durationSeconds));
         final double elapsedNs = System.nanoTime() - startNs;
-        result.figure("pairs", pairs);
-        result.figure("rate", settings.rate);
-        result.figure("sent", run.sent());
-        result.figure("delivered", run.delivered());
-        result.figure("measuredSent", run.measuredSent());
-        result.figure("measuredDelivered", run.measuredDelivered());
-        result.figure("deliveredPerSecond", run.measuredDelivered() / (double)settings.durationSeconds);
+        run.addTo(result, pairs, settings);
         result.figure("publishRetries", driver.publishRetries() - retriesBefore);
         if (serverCpuStartNs >= 0)
         {
@@ -103,17 +101,13 @@ final class PeerLoad
     }
 
     /**
-     * Step the rate up (doubling, then bisecting) and keep the highest whose delivery p99 stayed under the bound
-     * with every message delivered; each step runs a short warm-up and measurement, as for Switchboard.
+     * The throughput search ({@link ThroughputSearch}), each step a fresh open-loop run over the same subscriptions.
      */
     static BenchResult throughput(final PeerDriver driver, final BenchSettings settings, final PrintStream log)
         throws Exception
     {
         final BenchResult result = new BenchResult("throughput", driver.target());
         final int pairs = settings.pairsOr(1000);
-        final long boundNs = TimeUnit.MICROSECONDS.toNanos(settings.p99BoundUs);
-        final long stepNs = TimeUnit.SECONDS.toNanos(Math.max(2, settings.durationSeconds / 4));
-        final long warmupNs = TimeUnit.SECONDS.toNanos(Math.max(1, settings.warmupSeconds / 2));
         final OpenLoop[] current = new OpenLoop[1];
         subscribeAll(driver, 2 * pairs, (to, stampNs, nowNs) ->
         {
@@ -127,57 +121,56 @@ final class PeerLoad
                 run.onMessage(stampNs, nowNs);
             }
         });
-        long good = 0;
-        long bad = 0;
-        long rate = settings.rate;
-        Histogram best = null;
-        final StringBuilder steps = new StringBuilder();
-        for (int step = 0; step < 8 && rate > 0; step++)
-        {
-            final Histogram deliver = BenchResult.newHistogram();
-            final OpenLoop run = new OpenLoop(pairs, rate, settings.payloadLength, deliver);
-            synchronized (current)
+        ThroughputSearch.run(result, settings, pairs, log,
+            (rate, deliver, warmupNs, durationNs) ->
             {
-                current[0] = run;
-            }
-            run.run(driver, warmupNs, stepNs);
-            final long p99Ns;
-            synchronized (run)
-            {
-                p99Ns = deliver.getValueAtPercentile(99);
-            }
-            final boolean kept = run.delivered() >= run.sent() && run.measuredDelivered() > 0 &&
-                p99Ns <= boundNs && run.measuredDelivered() >= 0.99 * run.measuredSent();
-            log.printf("bench: throughput step %,d msg/s: p99 %.1f us, delivered %,d of %,d -> %s%n",
-                rate, p99Ns / 1000.0, run.delivered(), run.sent(), kept ? "sustained" : "not sustained");
-            steps.append(rate).append(kept ? ":ok " : ":over ");
-            if (kept)
-            {
-                good = rate;
-                best = deliver;
-            }
-            else
-            {
-                bad = rate;
-                // Let the server drain before the next, lower step.
-                Thread.sleep(2000);
-            }
-            rate = 0 == bad ? rate * 2 : (good + bad) / 2;
-            if (bad > 0 && bad - good <= Math.max(1000, good / 20))
-            {
-                break;
-            }
-        }
-        if (null != best)
-        {
-            result.series.put("deliver-at-max", best);
-        }
-        result.figure("pairs", pairs);
-        result.figure("p99BoundUs", settings.p99BoundUs);
-        result.figure("maxSustainedRate", good);
-        result.figure("firstUnsustainedRate", bad);
-        result.figure("steps", steps.toString().trim());
+                final OpenLoop run = new OpenLoop(pairs, rate, settings.payloadLength, deliver);
+                synchronized (current)
+                {
+                    current[0] = run;
+                }
+                run.run(driver, warmupNs, durationNs);
+                return run;
+            },
+            () -> Thread.sleep(2000));
         result.figure("publishRetries", driver.publishRetries());
+        return result;
+    }
+
+    /**
+     * N clients connect at once over raw sessions speaking the peer's protocol ({@code handshake}): each
+     * connect-to-reply time and the overall rate.
+     */
+    static BenchResult loginStorm(
+        final PeerDriver driver,
+        final BenchSettings settings,
+        final String serverName,
+        final InetSocketAddress server,
+        final RawSessions.Handshake handshake) throws IOException
+    {
+        final int count = settings.connectionsOr(1000);
+        final BenchResult result = new BenchResult("login-storm", driver.target());
+        RawSessions.checkOpenFiles(count, serverName, driver.serverPid());
+        final List<InetAddress> sources = RawSessions.loopbackSources(count, settings.sources);
+        try (RawSessions sessions = new RawSessions(server, sources, handshake))
+        {
+            final long startNs = System.nanoTime();
+            sessions.open(count, count, result.series("login"), TimeUnit.MINUTES.toNanos(5));
+            final long elapsedNs = System.nanoTime() - startNs;
+            if (0 == sessions.established())
+            {
+                throw new IllegalStateException(
+                    "no connection to " + serverName + " succeeded: " + sessions.firstFailure());
+            }
+            result.figure("devices", count);
+            result.figure("loggedIn", sessions.established());
+            result.figure("failed", sessions.failed());
+            if (null != sessions.firstFailure())
+            {
+                result.figure("firstFailure", sessions.firstFailure());
+            }
+            result.figure("loginsPerSecond", sessions.established() * 1e9 / elapsedNs);
+        }
         return result;
     }
 
@@ -205,7 +198,7 @@ final class PeerLoad
      * of pair {@code k % pairs} to the other (directions alternate each round) and carries its due time, so a stalled
      * client or server shows in the latency (coordinated omission corrected). Deliveries arrive on client threads.
      */
-    static final class OpenLoop
+    static final class OpenLoop implements OpenLoopCounts
     {
         private final int pairs;
         private final long rate;
@@ -290,24 +283,29 @@ final class PeerLoad
             }
         }
 
-        long sent()
+        public long sent()
         {
             return sent;
         }
 
-        synchronized long delivered()
+        public synchronized long delivered()
         {
             return delivered;
         }
 
-        long measuredSent()
+        public long measuredSent()
         {
             return measuredSent;
         }
 
-        synchronized long measuredDelivered()
+        public synchronized long measuredDelivered()
         {
             return measuredDelivered;
+        }
+
+        public synchronized long deliverAtPercentileNs(final double percentile)
+        {
+            return deliver.getValueAtPercentile(percentile);
         }
     }
 }

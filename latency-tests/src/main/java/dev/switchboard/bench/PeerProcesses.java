@@ -13,10 +13,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Helpers for peer server processes: finding the executable (on the PATH, else in the sbin folders Debian packages
- * install servers to, often not on a non-root PATH), its version line, whether it listens yet.
+ * install servers to, often not on a non-root PATH), its version line, whether it listens yet, waiting until it does.
  */
 final class PeerProcesses
 {
+    private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+
     private PeerProcesses()
     {
     }
@@ -93,5 +95,24 @@ final class PeerProcesses
         {
             return false;
         }
+    }
+
+    /**
+     * Wait (up to 20 s) until the started server accepts connections on the loopback port; false, with the process
+     * killed, when it exits or does not listen in time.
+     */
+    static boolean awaitListening(final Process process, final int port) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + START_TIMEOUT_NS;
+        while (System.nanoTime() - deadlineNs < 0 && process.isAlive())
+        {
+            if (isListening(port))
+            {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        process.destroyForcibly();
+        return false;
     }
 }

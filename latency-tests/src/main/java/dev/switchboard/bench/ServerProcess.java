@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -19,18 +17,15 @@ import java.util.concurrent.TimeUnit;
  * A Switchboard server in a child JVM on a free loopback port, as {@code switchboard server} runs it: started,
  * waited for until it says "listening on", measured through /proc, stopped with SIGTERM.
  */
-final class ServerProcess implements AutoCloseable
+final class ServerProcess extends LoopbackServerProcess
 {
     static final String MAIN_CLASS = "dev.switchboard.server.SwitchboardCli";
 
-    private final Process process;
-    private final int port;
     private final Thread pump;
 
     private ServerProcess(final Process process, final int port, final Thread pump)
     {
-        this.process = process;
-        this.port = port;
+        super(process, port);
         this.pump = pump;
     }
 
@@ -90,26 +85,6 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
-    int port()
-    {
-        return port;
-    }
-
-    long pid()
-    {
-        return process.pid();
-    }
-
-    long residentBytes()
-    {
-        return ProcessStats.residentBytes(process.pid());
-    }
-
-    long cpuTimeNs()
-    {
-        return ProcessStats.cpuTimeNs(process.pid());
-    }
-
     /**
      * Ask the server JVM for a full collection (jcmd GC.run), so a memory sample counts live data rather than
      * garbage the login path left; false if jcmd is not available.
@@ -123,7 +98,7 @@ final class ServerProcess implements AutoCloseable
         }
         try
         {
-            final Process gc = new ProcessBuilder(jcmd.getAbsolutePath(), Long.toString(process.pid()), "GC.run")
+            final Process gc = new ProcessBuilder(jcmd.getAbsolutePath(), Long.toString(pid()), "GC.run")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return gc.waitFor(60, TimeUnit.SECONDS) && gc.exitValue() == 0;
         }
@@ -140,18 +115,13 @@ final class ServerProcess implements AutoCloseable
 
     public void close()
     {
-        process.destroy();
+        stop(30, 10);
         try
         {
-            if (!process.waitFor(30, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
             pump.join(5_000);
         }
         catch (final InterruptedException ex)
         {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
     }
@@ -177,18 +147,6 @@ final class ServerProcess implements AutoCloseable
         {
             return classes.getAbsolutePath() + File.pathSeparator +
                 Files.readString(dependencies.toPath(), StandardCharsets.UTF_8).trim();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    static int freePort()
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
         }
         catch (final IOException ex)
         {

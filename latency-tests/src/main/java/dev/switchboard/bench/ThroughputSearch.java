@@ -1,0 +1,103 @@
+package dev.switchboard.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The throughput scenario's search, the same for Switchboard ({@link LatencyScenarios#throughput}) and every peer
+ * ({@link PeerLoad#throughput}): step the rate up (doubling, then bisecting) and keep the highest whose delivery p99
+ * stayed under the bound with every message delivered; each step runs a short warm-up and measurement.
+ */
+final class ThroughputSearch
+{
+    private static final int MAX_STEPS = 8;
+
+    private ThroughputSearch()
+    {
+    }
+
+    /**
+     * Search from {@code settings.rate} over {@code pairs}, logging each step, and add to {@code result} the
+     * {@code deliver-at-max} series (when a rate was sustained) and the figures {@code pairs}, {@code p99BoundUs},
+     * {@code maxSustainedRate}, {@code firstUnsustainedRate} and {@code steps}.
+     */
+    static <E extends Exception> void run(
+        final BenchResult result,
+        final BenchSettings settings,
+        final int pairs,
+        final PrintStream log,
+        final Step<E> step,
+        final Settle<E> settle) throws E
+    {
+        final long boundNs = TimeUnit.MICROSECONDS.toNanos(settings.p99BoundUs);
+        final long stepNs = TimeUnit.SECONDS.toNanos(Math.max(2, settings.durationSeconds / 4));
+        final long warmupNs = TimeUnit.SECONDS.toNanos(Math.max(1, settings.warmupSeconds / 2));
+        long good = 0;
+        long bad = 0;
+        long rate = settings.rate;
+        Histogram best = null;
+        final StringBuilder steps = new StringBuilder();
+        for (int i = 0; i < MAX_STEPS && rate > 0; i++)
+        {
+            final Histogram deliver = BenchResult.newHistogram();
+            final OpenLoopCounts run = step.run(rate, deliver, warmupNs, stepNs);
+            final long p99Ns = run.deliverAtPercentileNs(99);
+            final boolean kept = run.delivered() >= run.sent() && run.measuredDelivered() > 0 &&
+                p99Ns <= boundNs && run.measuredDelivered() >= 0.99 * run.measuredSent();
+            log.printf("bench: throughput step %,d msg/s: p99 %.1f us, delivered %,d of %,d -> %s%n",
+                rate, p99Ns / 1000.0, run.delivered(), run.sent(), kept ? "sustained" : "not sustained");
+            steps.append(rate).append(kept ? ":ok " : ":over ");
+            if (kept)
+            {
+                good = rate;
+                best = deliver;
+            }
+            else
+            {
+                bad = rate;
+                settle.run();
+            }
+            rate = 0 == bad ? rate * 2 : (good + bad) / 2;
+            if (bad > 0 && bad - good <= Math.max(1000, good / 20))
+            {
+                break;
+            }
+        }
+        if (null != best)
+        {
+            result.series.put("deliver-at-max", best);
+        }
+        result.figure("pairs", pairs);
+        result.figure("p99BoundUs", settings.p99BoundUs);
+        result.figure("maxSustainedRate", good);
+        result.figure("firstUnsustainedRate", bad);
+        result.figure("steps", steps.toString().trim());
+    }
+
+    /**
+     * One step of the search against the target.
+     */
+    @FunctionalInterface
+    interface Step<E extends Exception>
+    {
+        /**
+         * Run open loop at {@code rate} msg/s for {@code warmupNs}, then {@code durationNs} measured, recording the
+         * measured delivery latency into {@code deliver}.
+         */
+        OpenLoopCounts run(long rate, Histogram deliver, long warmupNs, long durationNs) throws E;
+    }
+
+    /**
+     * After a step the target could not sustain.
+     */
+    @FunctionalInterface
+    interface Settle<E extends Exception>
+    {
+        /**
+         * Let the server drain before the next, lower step.
+         */
+        void run() throws E;
+    }
+}
