@@ -2,8 +2,10 @@
 """Render the bench JSON files of scripts/performance-figures into a Markdown page.
 
 Usage: render-figures.py RESULTS_DIR > docs/performance-figures.md
-Reads RESULTS_DIR/<section>.json for the harness sections and RESULTS_DIR/jmh.json (JMH's -rf json) if present.
+Reads RESULTS_DIR/<section>.json (or <section>-1.json, -2.json, ... for repeated single-target runs) for the harness
+sections and RESULTS_DIR/jmh.json (JMH's -rf json) if present.
 """
+import glob
 import json
 import os
 import statistics
@@ -111,12 +113,26 @@ def render_section(name, title, doc, out):
         out.append("|---|---|---|")
         out.extend(figure_rows)
         out.append("")
-    ratios = doc.get("ratiosOursOverTheirs") or {}
+    settings = doc.get("settings", {})
+    rate = settings.get("rate")
+    seconds = (settings.get("durationSeconds") or 0) + (settings.get("warmupSeconds") or 0)
+    if name.startswith("pingpong") and rate and seconds:
+        for target, target_runs in runs.items():
+            for index, run in enumerate(target_runs):
+                figures = run.get("figures", {})
+                delivered = figures.get("deliveredPerSecond")
+                if isinstance(delivered, (int, float)) and delivered < 0.95 * rate:
+                    out.append("- %s run %d did not keep %s msg/s: %s sent in %d s (about %s/s), %s delivered per "
+                               "second measured." % (target, index + 1, number(rate), number(figures.get("sent", 0)),
+                                                     seconds, number(figures.get("sent", 0) // seconds),
+                                                     number(delivered)))
+        out.append("")
+    ratios = {peer: ratio for peer, ratio in (doc.get("ratiosOursOverTheirs") or {}).items() if ratio}
     if ratios:
         out.append("Ratios switchboard / peer of the median runs, same invocation (below 1 is better for latency "
                    "and memory, above 1 for rates):")
         out.append("")
-        out.append("| peer | " + " | ".join(["ratio"]) + " |")
+        out.append("| peer | ratios |")
         out.append("|---|---|")
         for peer, ratio in ratios.items():
             out.append("| %s | %s |" % (peer, ", ".join("%s %s" % (k, v) for k, v in ratio.items())))
@@ -161,6 +177,19 @@ def main():
             with open(path) as f:
                 render_section(name, title, json.load(f), out)
             found = True
+        else:
+            # Single-target runs repeated by the script: NAME-1.json, NAME-2.json, ... rendered as one section.
+            parts = sorted(glob.glob(os.path.join(folder, name + "-[0-9]*.json")))
+            if parts:
+                docs = []
+                for part in parts:
+                    with open(part) as f:
+                        docs.append(json.load(f))
+                merged = dict(docs[0])
+                merged["settings"] = dict(docs[0].get("settings", {}), runs=len(docs))
+                merged["everyRun"] = [run for doc in docs for run in doc.get("runs", [])]
+                render_section(name, title, merged, out)
+                found = True
     jmh = os.path.join(folder, "jmh.json")
     if os.path.exists(jmh):
         with open(jmh) as f:
