@@ -4,6 +4,8 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -66,7 +68,10 @@ public final class Edge implements AutoCloseable
         for (int i = 0; i < pollers.length; i++)
         {
             final Agent agent = 0 == i && !acceptorAlone ? new CompositeAgent(acceptor, pollers[0]) : pollers[i];
-            runners[i] = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler, null, agent);
+            // A poller that blocks in its selector idles there: an idle strategy on top would only delay the
+            // cycle after a wake-up (a park of up to its maximum before the frames that woke it are written).
+            final IdleStrategy idleStrategy = acceptorAlone ? new NoOpIdleStrategy() : ctx.idleStrategySupplier().get();
+            runners[i] = new AgentRunner(idleStrategy, errorHandler, null, agent);
         }
         if (acceptorAlone)
         {
