@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SwitchboardCli.Version.class,
     description = "A messaging server: raw TCP, SBE frames, a Disruptor ring, an off-heap state.",
-    subcommands = { ServerCommand.class, CodecCommand.class, CommandLine.HelpCommand.class },
+    subcommands = { ServerCommand.class, StatCommand.class, CodecCommand.class, CommandLine.HelpCommand.class },
     footer = {
         "",
         "Also, from the launcher:",

@@ -25,6 +25,9 @@ public final class SwitchboardServer implements AutoCloseable
 {
     /** Housekeeping events (code and journal expiry, stuck readers) are published this often. */
     static final long TICK_INTERVAL_MS = 100;
+    /** The live counters file is refreshed this often, on the ticker thread. */
+    static final long COUNTERS_INTERVAL_MS = 100;
+    private static final long TICKER_STOP_TIMEOUT_MS = 1_000;
 
     private final File dataDir;
     private final SwitchboardState state;
@@ -33,6 +36,7 @@ public final class SwitchboardServer implements AutoCloseable
     private final RingPipeline ring;
     private final Edge edge;
     private final ScheduledExecutorService ticker;
+    private final ServerCounters counters;
 
     private SwitchboardServer(
         final File dataDir, final EdgeContext edgeContext, final PrintStream log, final CodeSender customCodeSender)
@@ -44,6 +48,7 @@ public final class SwitchboardServer implements AutoCloseable
         RingPipeline ring = null;
         Edge edge = null;
         ScheduledExecutorService ticker = null;
+        ServerCounters counters = null;
         try
         {
             if (!dataDir.isDirectory() && !dataDir.mkdirs())
@@ -72,6 +77,7 @@ public final class SwitchboardServer implements AutoCloseable
                 bridge,
                 Throwable::printStackTrace);
             bridge.connect(ring.publisher(), edge);
+            counters = new ServerCounters(dataDir, ring.counters(), edge);
             edge.start();
 
             ticker = Executors.newSingleThreadScheduledExecutor(runnable ->
@@ -83,6 +89,10 @@ public final class SwitchboardServer implements AutoCloseable
             final RingPipeline tickTarget = ring;
             ticker.scheduleAtFixedRate(
                 () -> tickTarget.publisher().publishTick(), TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            // The ticker is the counters file's only writer: the hot path keeps its own counters and never waits.
+            final ServerCounters copier = counters;
+            ticker.scheduleAtFixedRate(
+                () -> copyCounters(copier), COUNTERS_INTERVAL_MS, COUNTERS_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
         catch (final RuntimeException ex)
         {
@@ -91,6 +101,12 @@ public final class SwitchboardServer implements AutoCloseable
                 ticker.shutdownNow();
             }
             CloseHelper.quietCloseAll(edge, ring, codeSender, journal, state);
+            if (null != counters)
+            {
+                final ServerCounters failed = counters;
+                final boolean unmap = null == ticker || stopped(ticker);
+                CloseHelper.quietClose(() -> failed.close(unmap));
+            }
             throw ex;
         }
         this.state = state;
@@ -99,6 +115,7 @@ public final class SwitchboardServer implements AutoCloseable
         this.ring = ring;
         this.edge = edge;
         this.ticker = ticker;
+        this.counters = counters;
     }
 
     /**
@@ -144,6 +161,41 @@ public final class SwitchboardServer implements AutoCloseable
     public void close()
     {
         ticker.shutdownNow();
-        CloseHelper.closeAll(edge, ring, codeSenderResource, journal, state);
+        final boolean tickerStopped = stopped(ticker);
+        try
+        {
+            CloseHelper.closeAll(edge, ring, codeSenderResource, journal, state);
+        }
+        finally
+        {
+            // After the ring drained: the file keeps the final values, marked stopped, for a last stat.
+            counters.close(tickerStopped);
+        }
+    }
+
+    private static void copyCounters(final ServerCounters counters)
+    {
+        try
+        {
+            counters.update();
+        }
+        catch (final RuntimeException ex)
+        {
+            // A task that throws is never run again: report and carry on.
+            ex.printStackTrace();
+        }
+    }
+
+    private static boolean stopped(final ScheduledExecutorService ticker)
+    {
+        try
+        {
+            return ticker.awaitTermination(TICKER_STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

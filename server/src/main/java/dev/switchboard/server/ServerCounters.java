@@ -1,0 +1,189 @@
+package dev.switchboard.server;
+
+import dev.switchboard.edge.Edge;
+import dev.switchboard.edge.EdgePoller;
+import dev.switchboard.ring.RingCounters;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+import java.io.File;
+import java.nio.MappedByteBuffer;
+import java.util.function.ToLongFunction;
+
+import static org.agrona.concurrent.status.CountersReader.COUNTER_LENGTH;
+import static org.agrona.concurrent.status.CountersReader.METADATA_LENGTH;
+
+/**
+ * Publishes the server's counters to {@code <data folder>/counters.dat} (layout in {@link CountersFile}) for
+ * {@code switchboard stat} to read from another process.
+ * <p>
+ * The hot path keeps its own in-process counters and never touches the file: {@link #update()}, called periodically
+ * from one thread, copies them in, so each counter in the file has that one writer.
+ */
+final class ServerCounters implements AutoCloseable
+{
+    private static final String EDGE_LABEL_PREFIX = "edge-poller-";
+
+    /** The figures copied from every edge poller, in label order within a poller. */
+    private static final EdgeFigure[] EDGE_FIGURES = {
+        new EdgeFigure("connections", EdgePoller::connectionCount),
+        new EdgeFigure("connections-opened", EdgePoller::connectionsOpened),
+        new EdgeFigure("connections-closed", EdgePoller::connectionsClosed),
+        new EdgeFigure("frames-in", EdgePoller::framesIn),
+        new EdgeFigure("frames-out", EdgePoller::framesOut),
+        new EdgeFigure("socket-writes", EdgePoller::socketWrites),
+        new EdgeFigure("frames-rejected", EdgePoller::framesRejected),
+        new EdgeFigure("corrupt-streams", EdgePoller::corruptStreams),
+        new EdgeFigure("reject-disconnects", EdgePoller::rejectDisconnects),
+        new EdgeFigure("bytes-in", EdgePoller::bytesIn),
+        new EdgeFigure("bytes-out", EdgePoller::bytesOut),
+        new EdgeFigure("sink-full", EdgePoller::sinkFull),
+        new EdgeFigure("slow-consumer-closes", EdgePoller::slowConsumerCloses),
+        new EdgeFigure("idle-closes", EdgePoller::idleCloses),
+        new EdgeFigure("pings-in", EdgePoller::pingsIn),
+        new EdgeFigure("pings-out", EdgePoller::pingsOut),
+        new EdgeFigure("congestions", EdgePoller::congestions),
+        new EdgeFigure("outbound-dropped", EdgePoller::outboundDropped),
+        new EdgeFigure("errors", EdgePoller::errors) };
+
+    private static final int SERVER_COUNTER_COUNT = 3;
+
+    private final MappedByteBuffer mapped;
+    private final RingCounters ringCounters;
+    private final EdgePoller[] pollers;
+    private final AtomicCounter running;
+    private final AtomicCounter[] ringFigures;
+    /** Poller-major: the counter of figure f of poller p is at {@code p * EDGE_FIGURES.length + f}. */
+    private final AtomicCounter[] edgeFigures;
+    private boolean closed;
+
+    /**
+     * Create (or replace) {@code counters.dat} in the data folder with one counter per figure, and fill it once.
+     */
+    ServerCounters(final File dataDir, final RingCounters ringCounters, final Edge edge)
+    {
+        this.ringCounters = ringCounters;
+        pollers = new EdgePoller[edge.pollerCount()];
+        for (int i = 0; i < pollers.length; i++)
+        {
+            pollers[i] = edge.poller(i);
+        }
+
+        final int counterCount = SERVER_COUNTER_COUNT + ringCounters.size() + pollers.length * EDGE_FIGURES.length;
+        final int metadataLength = counterCount * METADATA_LENGTH;
+        final int valuesLength = counterCount * COUNTER_LENGTH;
+        final File file = new File(dataDir, CountersFile.FILE_NAME);
+        // A new file, not the old one rewritten: a stat still mapping the old one keeps reading consistent values.
+        IoUtil.deleteIfExists(file);
+        mapped = IoUtil.mapNewFile(file, CountersFile.fileLength(counterCount));
+        try
+        {
+            final AtomicBuffer header = new UnsafeBuffer(mapped, 0, CountersFile.HEADER_LENGTH);
+            header.putInt(CountersFile.METADATA_LENGTH_OFFSET, metadataLength);
+            header.putInt(CountersFile.VALUES_LENGTH_OFFSET, valuesLength);
+            final CountersManager manager = new CountersManager(
+                new UnsafeBuffer(mapped, CountersFile.HEADER_LENGTH, metadataLength),
+                new UnsafeBuffer(mapped, CountersFile.HEADER_LENGTH + metadataLength, valuesLength));
+
+            running = manager.newCounter(CountersFile.RUNNING_LABEL, CountersFile.SERVER_TYPE_ID);
+            manager.newCounter(CountersFile.PID_LABEL, CountersFile.SERVER_TYPE_ID)
+                .setRelease(ProcessHandle.current().pid());
+            manager.newCounter(CountersFile.START_TIME_LABEL, CountersFile.SERVER_TYPE_ID)
+                .setRelease(System.currentTimeMillis());
+
+            ringFigures = new AtomicCounter[ringCounters.size()];
+            for (int id = 0; id < ringFigures.length; id++)
+            {
+                ringFigures[id] = manager.newCounter(RingCounters.label(id), CountersFile.RING_TYPE_ID);
+            }
+
+            edgeFigures = new AtomicCounter[pollers.length * EDGE_FIGURES.length];
+            for (int p = 0; p < pollers.length; p++)
+            {
+                final int pollerIndex = p;
+                for (int f = 0; f < EDGE_FIGURES.length; f++)
+                {
+                    edgeFigures[p * EDGE_FIGURES.length + f] = manager.newCounter(
+                        EDGE_LABEL_PREFIX + p + " " + EDGE_FIGURES[f].label,
+                        CountersFile.EDGE_TYPE_ID,
+                        key -> key.putInt(0, pollerIndex));
+                }
+            }
+
+            update();
+            running.setRelease(1);
+            header.putIntRelease(CountersFile.VERSION_OFFSET, CountersFile.LAYOUT_VERSION);
+        }
+        catch (final RuntimeException ex)
+        {
+            IoUtil.unmap(mapped);
+            throw ex;
+        }
+    }
+
+    /**
+     * Copy the in-process counters into the file. Call from one thread at a time: it is the counters' sole writer.
+     * It reads the pollers' plain fields from another thread, so a figure may lag a cycle; it does not allocate.
+     */
+    void update()
+    {
+        final AtomicCounter[] ringFigures = this.ringFigures;
+        for (int id = 0; id < ringFigures.length; id++)
+        {
+            ringFigures[id].setRelease(ringCounters.get(id));
+        }
+
+        final AtomicCounter[] edgeFigures = this.edgeFigures;
+        final EdgeFigure[] figures = EDGE_FIGURES;
+        int counter = 0;
+        for (final EdgePoller poller : pollers)
+        {
+            for (final EdgeFigure figure : figures)
+            {
+                edgeFigures[counter++].setRelease(figure.reader.applyAsLong(poller));
+            }
+        }
+    }
+
+    /**
+     * Copy the final values, mark the file stopped and unmap it; the file stays for a last {@code stat}.
+     */
+    public void close()
+    {
+        close(true);
+    }
+
+    /**
+     * As {@link #close()}, but keep the mapping when the copier thread may still be running: unmapping under it
+     * would crash the JVM, while a mapping left to the garbage collector costs nothing.
+     */
+    void close(final boolean unmap)
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        update();
+        running.setRelease(0);
+        if (unmap)
+        {
+            IoUtil.unmap(mapped);
+        }
+    }
+
+    private static final class EdgeFigure
+    {
+        final String label;
+        final ToLongFunction<EdgePoller> reader;
+
+        EdgeFigure(final String label, final ToLongFunction<EdgePoller> reader)
+        {
+            this.label = label;
+            this.reader = reader;
+        }
+    }
+}

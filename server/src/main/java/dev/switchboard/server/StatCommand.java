@@ -1,0 +1,246 @@
+package dev.switchboard.server;
+
+import org.agrona.concurrent.status.CountersReader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code switchboard stat}: print the live counters of a server on this machine from its {@code counters.dat}.
+ */
+@Command(
+    name = "stat",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Print the live counters of a server on this machine, read from <data folder>/counters.dat.",
+        "The file stays after the server stops, with its last values." })
+final class StatCommand implements Callable<Integer>
+{
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "The server's data folder (default: ${DEFAULT-VALUE}).",
+        defaultValue = "data")
+    private File dataDir;
+
+    @Option(names = "--interval", converter = IntervalConverter.class, paramLabel = "TIME",
+        description = "Time between prints, e.g. 1s, 500ms, 2m; 0 prints once and exits (default: ${DEFAULT-VALUE}).",
+        defaultValue = "1s")
+    private long intervalMs;
+
+    @Option(names = "--count", paramLabel = "N",
+        description = "Prints before exiting; 0 repeats until Ctrl-C (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
+    private int count;
+
+    public Integer call() throws InterruptedException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        if (count < 0)
+        {
+            err.println("--count must not be negative");
+            err.flush();
+            return 2;
+        }
+        final File file = new File(dataDir, CountersFile.FILE_NAME);
+        if (!file.isFile())
+        {
+            err.println("no counters at " + file.getPath() + ": is the server running with --data " +
+                dataDir.getPath() + "?");
+            err.flush();
+            return 1;
+        }
+
+        CountersFile counters;
+        try
+        {
+            counters = CountersFile.mapReadOnly(file);
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println(ex.getMessage());
+            err.flush();
+            return 1;
+        }
+
+        final boolean repeat = intervalMs > 0 && 1 != count;
+        try
+        {
+            long[] previous = null;
+            long previousNs = 0;
+            for (int i = 0; 0 == count || i < count; i++)
+            {
+                if (i > 0)
+                {
+                    Thread.sleep(intervalMs);
+                    if (null == counters || counters.isReplaced())
+                    {
+                        // A restarted server laid out a new file: follow it, rates start over.
+                        if (null != counters)
+                        {
+                            counters.close();
+                        }
+                        previous = null;
+                        counters = reopen(file, out);
+                        if (null == counters)
+                        {
+                            continue;
+                        }
+                    }
+                }
+                final long nowNs = System.nanoTime();
+                previous = print(out, counters, repeat, previous, nowNs - previousNs);
+                previousNs = nowNs;
+                if (0 == intervalMs)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            if (null != counters)
+            {
+                counters.close();
+            }
+        }
+        return 0;
+    }
+
+    private static CountersFile reopen(final File file, final PrintWriter out)
+    {
+        try
+        {
+            return CountersFile.mapReadOnly(file);
+        }
+        catch (final RuntimeException ex)
+        {
+            out.println(LocalTime.now().format(TIME) + "  " + ex.getMessage());
+            out.flush();
+            return null;
+        }
+    }
+
+    /**
+     * Print one block: a header about the server, then label, value and, given the values of the last block, the
+     * change per second.
+     *
+     * @return the values printed, by counter id.
+     */
+    private static long[] print(
+        final PrintWriter out,
+        final CountersFile counters,
+        final boolean repeat,
+        final long[] previous,
+        final long elapsedNs)
+    {
+        final CountersReader reader = counters.reader();
+        final long startTimeMs = counters.startTimeMs();
+        final String started = LocalDateTime.ofInstant(Instant.ofEpochMilli(startTimeMs), ZoneId.systemDefault())
+            .truncatedTo(ChronoUnit.SECONDS).format(DATE_TIME);
+        out.println((repeat ? LocalTime.now().format(TIME) + "  " : "") + counters.file().getPath() + ": pid " +
+            counters.pid() + ", started " + started + ", " + counters.status());
+
+        final List<Row> rows = new ArrayList<>();
+        final long[] values = new long[reader.maxCounterId() + 1];
+        reader.forEach((final long value, final int counterId, final String label) ->
+        {
+            values[counterId] = value;
+            if (CountersFile.SERVER_TYPE_ID != reader.getCounterTypeId(counterId))
+            {
+                rows.add(new Row(counterId, label, value));
+            }
+        });
+
+        int labelWidth = 0;
+        for (final Row row : rows)
+        {
+            labelWidth = Math.max(labelWidth, row.label.length());
+        }
+        final boolean withRate = null != previous && previous.length == values.length && elapsedNs > 0;
+        out.println(String.format(Locale.ROOT, "  %-" + labelWidth + "s %20s%s", "counter", "value",
+            withRate ? String.format(Locale.ROOT, " %16s", "per second") : ""));
+        for (final Row row : rows)
+        {
+            String rate = "";
+            if (withRate)
+            {
+                final double perSecond = (row.value - previous[row.counterId]) *
+                    (double)TimeUnit.SECONDS.toNanos(1) / elapsedNs;
+                rate = String.format(Locale.ROOT, " %,16.0f", perSecond);
+            }
+            out.println(String.format(Locale.ROOT, "  %-" + labelWidth + "s %,20d%s", row.label, row.value, rate));
+        }
+        if (repeat)
+        {
+            out.println();
+        }
+        out.flush();
+        return values;
+    }
+
+    private static final class Row
+    {
+        final int counterId;
+        final String label;
+        final long value;
+
+        Row(final int counterId, final String label, final long value)
+        {
+            this.counterId = counterId;
+            this.label = label;
+            this.value = value;
+        }
+    }
+
+    /**
+     * Reads a time such as {@code 1s}, {@code 500ms} or {@code 2m} as milliseconds; a bare number is seconds.
+     */
+    static final class IntervalConverter implements CommandLine.ITypeConverter<Long>
+    {
+        private static final Pattern INTERVAL = Pattern.compile("(\\d+)(ms|s|m)?");
+
+        public Long convert(final String value)
+        {
+            final Matcher matcher = INTERVAL.matcher(value.trim());
+            if (!matcher.matches())
+            {
+                throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a time such as 1s, 500ms or 2m");
+            }
+            final long amount = Long.parseLong(matcher.group(1));
+            final String unit = null == matcher.group(2) ? "s" : matcher.group(2);
+            switch (unit)
+            {
+                case "ms":
+                    return amount;
+                case "m":
+                    return TimeUnit.MINUTES.toMillis(amount);
+                default:
+                    return TimeUnit.SECONDS.toMillis(amount);
+            }
+        }
+    }
+}
