@@ -21,7 +21,8 @@ SECTIONS = [
     ("login-storm", "Devices logging in at once (login-storm)"),
 ]
 FIGURES = ["deliveredPerSecond", "maxSustainedRate", "roundTripsPerSecond", "rssGrowthPerConnectionBytes",
-           "idleServerCpuCores", "loginsPerSecond", "drainRatePerSecond", "serverCpuCores", "clientCpuCores"]
+           "idleServerCpuCores", "loginsPerSecond", "drainRatePerSecond", "serverCpuCores", "clientCpuCores",
+           "lostToClosedConnections"]
 
 
 def us(value):

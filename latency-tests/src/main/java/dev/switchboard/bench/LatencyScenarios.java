@@ -56,6 +56,7 @@ final class LatencyScenarios
             cpu.addTo(result);
             run.addTo(result, pairs, settings);
             result.figure("clientCounters", poller.counters().toMap());
+            warnOfLostConnections(poller, rig);
         }
         return result;
     }
@@ -90,5 +91,19 @@ final class LatencyScenarios
     static int bufferLength(final BenchSettings settings)
     {
         return Math.max(4096, 4 * (settings.payloadLength + 128));
+    }
+
+    /**
+     * A run that lost connections measured something else than it set out to: say so, and where to look.
+     */
+    static void warnOfLostConnections(final LoadPoller poller, final LoadRig rig)
+    {
+        final long disconnects = poller.counters().disconnects;
+        if (disconnects > 0)
+        {
+            rig.log().println("bench: WARNING " + disconnects + " connection(s) lost during the run; messages they " +
+                "could not send count as lost (lostToClosedConnections). Server counters of the run: " +
+                "./switchboard stat --data " + rig.dataDir());
+        }
     }
 }

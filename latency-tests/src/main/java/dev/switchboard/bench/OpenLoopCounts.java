@@ -27,6 +27,14 @@ interface OpenLoopCounts
     long measuredDelivered();
 
     /**
+     * Messages never sent because their sender's connection was lost during the run.
+     */
+    default long lost()
+    {
+        return 0;
+    }
+
+    /**
      * The delivery latency at {@code percentile} over the measured period, in nanoseconds.
      */
     long deliverAtPercentileNs(double percentile);
@@ -43,5 +51,6 @@ interface OpenLoopCounts
         result.figure("measuredSent", measuredSent());
         result.figure("measuredDelivered", measuredDelivered());
         result.figure("deliveredPerSecond", measuredDelivered() / (double)settings.durationSeconds);
+        result.figure("lostToClosedConnections", lost());
     }
 }

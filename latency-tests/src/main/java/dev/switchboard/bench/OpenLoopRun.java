@@ -30,6 +30,7 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     private long measuredSent;
     private long delivered;
     private long measuredDelivered;
+    private long lost;
 
     /**
      * @param sides connections in pairs: {@code sides[2i]} and {@code sides[2i + 1]} talk to each other.
@@ -80,6 +81,14 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
                 final LoadConnection to = sides.get(2 * pair + (forward ? 1 : 0));
                 if (!poller.send(from, to.device, from.nextClientMsgId(dueNs), dueNs, payloadLength))
                 {
+                    if (LoadConnection.State.READY != from.state)
+                    {
+                        // The sender's connection is gone: the message cannot go out, and holding the whole open
+                        // loop behind it would stall every other pair. It counts as lost.
+                        lost++;
+                        k++;
+                        continue;
+                    }
                     // Back-pressure: this message stays due and its latency keeps growing until it goes out.
                     break;
                 }
@@ -116,6 +125,11 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     public long measuredDelivered()
     {
         return measuredDelivered;
+    }
+
+    public long lost()
+    {
+        return lost;
     }
 
     public long deliverAtPercentileNs(final double percentile)
