@@ -1,0 +1,52 @@
+package dev.switchboard.bench;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(30)
+class OpenLoopRunTest
+{
+    @TempDir
+    File dataDir;
+
+    @Test
+    void shouldCountMessagesOfALostConnectionAsLostAndKeepTheScheduleGoing() throws Exception
+    {
+        final DeviceBook book = DeviceBook.open(dataDir);
+        final List<Device> devices = book.missing(2);
+        for (int i = 0; i < devices.size(); i++)
+        {
+            devices.get(i).userId = 10 + i;
+            devices.get(i).deviceId = 1;
+        }
+        book.addRegistered(devices);
+        final LoadConnection a = new LoadConnection(0, book.get(0), 256);
+        final LoadConnection b = new LoadConnection(1, book.get(1), 256);
+        a.state = LoadConnection.State.CLOSED;
+        b.state = LoadConnection.State.CLOSED;
+
+        final int rate = 2_000;
+        final OpenLoopRun run = new OpenLoopRun(List.of(a, b), rate, 32, new Histogram(3), new Histogram(3));
+        try (LoadPoller poller = new LoadPoller(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),
+            List.of(InetAddress.getLoopbackAddress()), book, null, run, 8))
+        {
+            run.run(poller, TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(400));
+        }
+
+        // Every message due in the half second was skipped in turn, not held up behind the first one.
+        assertEquals(0, run.sent());
+        final long due = rate / 2;
+        assertTrue(run.lost() > due * 0.9 && run.lost() <= due + 1, "lost " + run.lost() + ", due " + due);
+    }
+}
