@@ -4,7 +4,6 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.ProducerType;
 
 import java.util.concurrent.TimeUnit;
 
@@ -26,18 +25,12 @@ public final class RingBenchFixture implements AutoCloseable
     public RingBenchFixture(final String waitStrategy)
     {
         final RingContext ctx = new RingContext().waitStrategy(waitStrategy);
-        final int slotFrameLength = ctx.slotFrameLength();
         final LargeFrameBufferPool largeFrames =
             new LargeFrameBufferPool(ctx.largeFrameBuffers(), ctx.maxFrameLength());
-        disruptor = new Disruptor<>(
-            () -> new RingEvent(slotFrameLength, 512),
-            ctx.ringSize(),
-            new RingPipeline.StageThreadFactory(),
-            ProducerType.MULTI,
-            RingPipeline.waitStrategy(ctx.waitStrategy()));
+        disruptor = RingPipeline.newDisruptor(ctx);
         disruptor.handleEventsWith(handler);
         ringBuffer = disruptor.getRingBuffer();
-        publisher = new RingPublisher(ringBuffer, largeFrames, new RingCounters(), slotFrameLength);
+        publisher = new RingPublisher(ringBuffer, largeFrames, new RingCounters(), ctx.slotFrameLength());
         disruptor.start();
     }
 

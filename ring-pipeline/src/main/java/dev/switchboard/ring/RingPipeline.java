@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RingPipeline implements AutoCloseable
 {
+    /** Bytes of each slot's response buffer: the largest answer a stage encodes in place. */
+    private static final int RESPONSE_CAPACITY = 512;
+
     private final RingContext ctx;
     private final Disruptor<RingEvent> disruptor;
     private final RingPublisher publisher;
@@ -32,12 +35,7 @@ public final class RingPipeline implements AutoCloseable
         this.ctx = ctx;
         final int slotFrameLength = ctx.slotFrameLength();
         final LargeFrameBufferPool largeFrames = new LargeFrameBufferPool(ctx.largeFrameBuffers(), ctx.maxFrameLength());
-        disruptor = new Disruptor<>(
-            () -> new RingEvent(slotFrameLength, 512),
-            ctx.ringSize(),
-            new StageThreadFactory(),
-            ProducerType.MULTI,
-            waitStrategy(ctx.waitStrategy()));
+        disruptor = newDisruptor(ctx);
         disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(ctx.counters()));
 
         final SessionStage session = new SessionStage(ctx);
@@ -53,6 +51,21 @@ public final class RingPipeline implements AutoCloseable
         }
 
         publisher = new RingPublisher(disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength);
+    }
+
+    /**
+     * The ring as the pipeline runs it, before any handler: pre-allocated slots of the configured frame length, a
+     * producer per poller, the configured wait strategy. The ring benchmark builds it here too.
+     */
+    static Disruptor<RingEvent> newDisruptor(final RingContext ctx)
+    {
+        final int slotFrameLength = ctx.slotFrameLength();
+        return new Disruptor<>(
+            () -> new RingEvent(slotFrameLength, RESPONSE_CAPACITY),
+            ctx.ringSize(),
+            new StageThreadFactory(),
+            ProducerType.MULTI,
+            waitStrategy(ctx.waitStrategy()));
     }
 
     /**
