@@ -84,6 +84,7 @@ final class LatencyScenarios
                 },
                 () -> LoadRig.pollFor(poller, TimeUnit.SECONDS.toNanos(2)));
             result.figure("clientCounters", poller.counters().toMap());
+            warnOfLostConnections(poller, rig);
         }
         return result;
     }
