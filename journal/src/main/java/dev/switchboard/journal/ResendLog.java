@@ -81,8 +81,11 @@ final class ResendLog implements AutoCloseable
     private final MappedByteBuffer mappedBuffer;
     private final UnsafeBuffer buffer;
 
-    /** Slot + 1 per index cell, 0 when empty; keys are read from the mapped slots. */
-    private final int[] index;
+    /**
+     * Per index cell the key's hash in the high 32 bits and slot + 1 in the low 32, 0 when empty. The hash keeps
+     * probes and deletes off the mapped slots, which are read only to confirm a hash match.
+     */
+    private final long[] index;
     private final int indexMask;
 
     private long nextSequence = 1;
@@ -102,7 +105,7 @@ final class ResendLog implements AutoCloseable
         this.slotMask = capacity - 1;
         this.mappedBuffer = mappedBuffer;
         this.buffer = new UnsafeBuffer(mappedBuffer);
-        index = new int[Math.max(16, capacity * 2)];
+        index = new long[Math.max(16, capacity * 2)];
         indexMask = index.length - 1;
     }
 
@@ -250,17 +253,19 @@ final class ResendLog implements AutoCloseable
             final int offset = slotOffset(slot);
             final int cell = findCell(
                 buffer.getLong(offset + SENDER_KEY_OFFSET), buffer.getLong(offset + CLIENT_MSG_ID_OFFSET));
-            if (index[cell] != 0)
+            final long value = index[cell];
+            if (0 != value)
             {
                 // the same send remembered twice (it was matched no more, outside the window): the newer wins
-                if (sequence > buffer.getLong(slotOffset(index[cell] - 1) + SEQUENCE_OFFSET))
+                if (sequence > buffer.getLong(slotOffset(cellSlot(value)) + SEQUENCE_OFFSET))
                 {
-                    index[cell] = slot + 1;
+                    index[cell] = cellValue(value, slot);
                 }
             }
             else
             {
-                index[cell] = slot + 1;
+                index[cell] = cellValue(buffer.getLong(offset + SENDER_KEY_OFFSET),
+                    buffer.getLong(offset + CLIENT_MSG_ID_OFFSET), slot);
                 recoveredEntries++;
             }
         }
@@ -272,12 +277,12 @@ final class ResendLog implements AutoCloseable
      */
     long find(final long senderKey, final long clientMsgId, final long minTimestampMs)
     {
-        final int value = index[findCell(senderKey, clientMsgId)];
+        final long value = index[findCell(senderKey, clientMsgId)];
         if (0 == value)
         {
             return 0;
         }
-        final int offset = slotOffset(value - 1);
+        final int offset = slotOffset(cellSlot(value));
         return buffer.getLong(offset + TIMESTAMP_OFFSET) >= minTimestampMs ?
             buffer.getLong(offset + MESSAGE_ID_OFFSET) : 0;
     }
@@ -294,7 +299,7 @@ final class ResendLog implements AutoCloseable
         {
             final int oldCell = findCell(
                 buffer.getLong(offset + SENDER_KEY_OFFSET), buffer.getLong(offset + CLIENT_MSG_ID_OFFSET));
-            if (index[oldCell] == slot + 1)
+            if (0 != index[oldCell] && cellSlot(index[oldCell]) == slot)
             {
                 removeCell(oldCell);
             }
@@ -309,7 +314,7 @@ final class ResendLog implements AutoCloseable
         buffer.putLongRelease(offset + SEQUENCE_OFFSET, sequence);
         markDirty(offset, offset + ENTRY_LENGTH);
 
-        index[findCell(senderKey, clientMsgId)] = slot + 1;
+        index[findCell(senderKey, clientMsgId)] = cellValue(senderKey, clientMsgId, slot);
     }
 
     /** Forces the slots written since the last force to the device. */
@@ -339,7 +344,7 @@ final class ResendLog implements AutoCloseable
     int size()
     {
         int size = 0;
-        for (final int value : index)
+        for (final long value : index)
         {
             size += 0 != value ? 1 : 0;
         }
@@ -362,6 +367,21 @@ final class ResendLog implements AutoCloseable
     private int slotOf(final long sequence)
     {
         return (int)((sequence - 1) & slotMask);
+    }
+
+    private static long cellValue(final long senderKey, final long clientMsgId, final int slot)
+    {
+        return ((long)hash(senderKey, clientMsgId) << 32) | (slot + 1);
+    }
+
+    private static long cellValue(final long sameKeyValue, final int slot)
+    {
+        return (sameKeyValue & 0xFFFF_FFFF_0000_0000L) | (slot + 1);
+    }
+
+    private static int cellSlot(final long cellValue)
+    {
+        return (int)cellValue - 1;
     }
 
     private int slotOffset(final int slot)
@@ -404,19 +424,23 @@ final class ResendLog implements AutoCloseable
     /** The cell holding this key, or the empty cell where it would go. */
     private int findCell(final long senderKey, final long clientMsgId)
     {
-        int cell = hash(senderKey, clientMsgId) & indexMask;
+        final int hash = hash(senderKey, clientMsgId);
+        int cell = hash & indexMask;
         while (true)
         {
-            final int value = index[cell];
+            final long value = index[cell];
             if (0 == value)
             {
                 return cell;
             }
-            final int offset = slotOffset(value - 1);
-            if (buffer.getLong(offset + CLIENT_MSG_ID_OFFSET) == clientMsgId &&
-                buffer.getLong(offset + SENDER_KEY_OFFSET) == senderKey)
+            if ((int)(value >>> 32) == hash)
             {
-                return cell;
+                final int offset = slotOffset(cellSlot(value));
+                if (buffer.getLong(offset + CLIENT_MSG_ID_OFFSET) == clientMsgId &&
+                    buffer.getLong(offset + SENDER_KEY_OFFSET) == senderKey)
+                {
+                    return cell;
+                }
             }
             cell = (cell + 1) & indexMask;
         }
@@ -427,15 +451,14 @@ final class ResendLog implements AutoCloseable
     {
         int gap = removed;
         int cell = (removed + 1) & indexMask;
-        while (0 != index[cell])
+        long value;
+        while (0 != (value = index[cell]))
         {
-            final int offset = slotOffset(index[cell] - 1);
-            final int home = hash(
-                buffer.getLong(offset + SENDER_KEY_OFFSET), buffer.getLong(offset + CLIENT_MSG_ID_OFFSET)) & indexMask;
+            final int home = (int)(value >>> 32) & indexMask;
             // the entry may fill the gap if its home is not cyclically inside (gap, cell]
             if (((cell - home) & indexMask) >= ((cell - gap) & indexMask))
             {
-                index[gap] = index[cell];
+                index[gap] = value;
                 gap = cell;
             }
             cell = (cell + 1) & indexMask;

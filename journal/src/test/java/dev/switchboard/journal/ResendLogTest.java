@@ -338,6 +338,47 @@ class ResendLogTest
         assertEquals(52, journal.findResend(SENDER, DEVICE, 9));
     }
 
+    @Test
+    void shouldAgreeWithAFifoModelOverRandomSendsAndReopens()
+    {
+        clock.update(NOW_MS);
+        journal = open(CAPACITY * 4);
+        final java.util.Random random = new java.util.Random(42);
+        final java.util.ArrayDeque<long[]> model = new java.util.ArrayDeque<>(); // {senderKey, clientMsgId, id}
+        long nextId = 1;
+        for (int step = 0; step < 20_000; step++)
+        {
+            if (step % 5_000 == 4_999)
+            {
+                journal.close();
+                journal = open(CAPACITY * 4);
+            }
+            final long user = 1 + random.nextInt(4);
+            final int device = 1 + random.nextInt(2);
+            final long clientMsgId = random.nextInt(200); // repeats often, so lookups hit and miss
+            long expected = 0;
+            for (final long[] entry : model)
+            {
+                if (entry[0] == user * 16 + device && entry[1] == clientMsgId)
+                {
+                    expected = entry[2];
+                }
+            }
+            assertEquals(expected, journal.findResend(user, device, clientMsgId), "step " + step);
+            if (0 == expected)
+            {
+                final long id = nextId++;
+                journal.rememberSend(user, device, clientMsgId, id, clock.time());
+                model.addLast(new long[] { user * 16 + device, clientMsgId, id });
+                if (model.size() > CAPACITY * 4)
+                {
+                    model.removeFirst();
+                }
+            }
+        }
+        assertEquals(model.size(), journal.resendEntries());
+    }
+
     private static File copyOf(final File from) throws IOException
     {
         final File to = Files.createTempDirectory(from.toPath().getParent(), "copy").toFile();
