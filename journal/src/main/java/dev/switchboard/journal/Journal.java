@@ -398,16 +398,18 @@ public final class Journal implements AutoCloseable
      * remembers it: accepted within the resend window and fewer than the resend capacity sends ago, or still held
      * undelivered since the last open.
      *
+     * @param nowMs the caller's current time, against which the window is measured.
      * @return the original server message id, or 0 if the send is new.
      */
-    public long findResend(final long senderUserId, final int senderDeviceId, final long clientMsgId)
+    public long findResend(
+        final long senderUserId, final int senderDeviceId, final long clientMsgId, final long nowMs)
     {
         if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
         {
             return 0;
         }
         final long senderKey = RecordDescriptor.recipientKey(senderUserId, senderDeviceId);
-        final long messageId = resendLog.find(senderKey, clientMsgId, epochClock.time() - resendWindowMs);
+        final long messageId = resendLog.find(senderKey, clientMsgId, nowMs - resendWindowMs);
         if (0 != messageId || null == heldSends)
         {
             return messageId;

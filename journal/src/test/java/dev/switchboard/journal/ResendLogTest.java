@@ -70,7 +70,7 @@ class ResendLogTest
     {
         for (int i = from; i <= to; i++)
         {
-            assertEquals(1000 + i, journal.findResend(SENDER, DEVICE, i), "client id " + i);
+            assertEquals(1000 + i, journal.findResend(SENDER, DEVICE, i, clock.time()), "client id " + i);
         }
     }
 
@@ -78,7 +78,7 @@ class ResendLogTest
     {
         for (int i = from; i <= to; i++)
         {
-            assertEquals(0, journal.findResend(SENDER, DEVICE, i), "client id " + i);
+            assertEquals(0, journal.findResend(SENDER, DEVICE, i, clock.time()), "client id " + i);
         }
     }
 
@@ -89,11 +89,11 @@ class ResendLogTest
         journal = open(CAPACITY);
         journal.rememberSend(SENDER, DEVICE, 5, 900, NOW_MS);
 
-        assertEquals(900, journal.findResend(SENDER, DEVICE, 5));
-        assertEquals(0, journal.findResend(SENDER, DEVICE + 1, 5));
-        assertEquals(0, journal.findResend(SENDER + 1, DEVICE, 5));
-        assertEquals(0, journal.findResend(SENDER, DEVICE, 6));
-        assertEquals(0, journal.findResend(-1, DEVICE, 5));
+        assertEquals(900, journal.findResend(SENDER, DEVICE, 5, clock.time()));
+        assertEquals(0, journal.findResend(SENDER, DEVICE + 1, 5, clock.time()));
+        assertEquals(0, journal.findResend(SENDER + 1, DEVICE, 5, clock.time()));
+        assertEquals(0, journal.findResend(SENDER, DEVICE, 6, clock.time()));
+        assertEquals(0, journal.findResend(-1, DEVICE, 5, clock.time()));
     }
 
     @Test
@@ -122,12 +122,12 @@ class ResendLogTest
         journal = open(CAPACITY);
         journal.rememberSend(SENDER, DEVICE, 5, 900, NOW_MS);
         clock.update(NOW_MS + WINDOW_MS + 1);
-        assertEquals(0, journal.findResend(SENDER, DEVICE, 5));
+        assertEquals(0, journal.findResend(SENDER, DEVICE, 5, clock.time()));
 
         journal.rememberSend(SENDER, DEVICE, 5, 901, clock.time());
-        assertEquals(901, journal.findResend(SENDER, DEVICE, 5));
+        assertEquals(901, journal.findResend(SENDER, DEVICE, 5, clock.time()));
         remember(100, 100 + CAPACITY - 2); // the ring wraps over the first copy: the second must stay
-        assertEquals(901, journal.findResend(SENDER, DEVICE, 5));
+        assertEquals(901, journal.findResend(SENDER, DEVICE, 5, clock.time()));
         assertRemembered(100, 100 + CAPACITY - 2);
     }
 
@@ -178,7 +178,7 @@ class ResendLogTest
         {
             for (int i = 1; i <= 5; i++)
             {
-                assertEquals(1000 + i, second.findResend(SENDER, DEVICE, i));
+                assertEquals(1000 + i, second.findResend(SENDER, DEVICE, i, clock.time()));
             }
         }
         finally
@@ -330,12 +330,12 @@ class ResendLogTest
 
         clock.update(NOW_MS + WINDOW_MS + 1);
         journal = open(CAPACITY);
-        assertEquals(0, journal.findResend(SENDER, DEVICE, 7));
+        assertEquals(0, journal.findResend(SENDER, DEVICE, 7, clock.time()));
         assertEquals(2, journal.rememberStoredSends(MESSAGE));
         assertEquals(2, journal.recoveryReport().heldSends());
-        assertEquals(50, journal.findResend(SENDER, DEVICE, 7));
-        assertEquals(0, journal.findResend(SENDER, DEVICE, 8));
-        assertEquals(52, journal.findResend(SENDER, DEVICE, 9));
+        assertEquals(50, journal.findResend(SENDER, DEVICE, 7, clock.time()));
+        assertEquals(0, journal.findResend(SENDER, DEVICE, 8, clock.time()));
+        assertEquals(52, journal.findResend(SENDER, DEVICE, 9, clock.time()));
     }
 
     @Test
@@ -364,7 +364,7 @@ class ResendLogTest
                     expected = entry[2];
                 }
             }
-            assertEquals(expected, journal.findResend(user, device, clientMsgId), "step " + step);
+            assertEquals(expected, journal.findResend(user, device, clientMsgId, clock.time()), "step " + step);
             if (0 == expected)
             {
                 final long id = nextId++;

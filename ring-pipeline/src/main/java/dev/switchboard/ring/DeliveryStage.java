@@ -212,7 +212,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         send.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final long clientMsgId = send.clientMsgId();
 
-        final long originalId = journal.findResend(event.userId, event.deviceId, clientMsgId);
+        final long originalId = journal.findResend(event.userId, event.deviceId, clientMsgId, event.timestampMs);
         if (0 != originalId)
         {
             counters.increment(RingCounters.MESSAGES_DEDUPED);

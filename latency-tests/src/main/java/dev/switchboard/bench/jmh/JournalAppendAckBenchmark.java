@@ -115,7 +115,7 @@ public class JournalAppendAckBenchmark
     private boolean appendAndAckOneWithResendDedupe()
     {
         final long clientMsgId = messageId + 1;
-        if (0 != journal.findResend(42, 1, clientMsgId))
+        if (0 != journal.findResend(42, 1, clientMsgId, timestampMs))
         {
             return false;
         }
