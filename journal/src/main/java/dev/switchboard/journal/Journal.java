@@ -75,6 +75,10 @@ public final class Journal implements AutoCloseable
     private final int maxPayloadLength;
     private final SyncPolicy syncPolicy;
     private final EpochClock epochClock;
+    private final int resendCapacity;
+    private final long resendWindowMs;
+    private ResendLog resendLog;
+    private HeldSends heldSends;
 
     private final ArrayList<Segment> segments = new ArrayList<>();
     private final Int2ObjectHashMap<Segment> segmentByIndex = new Int2ObjectHashMap<>();
@@ -109,6 +113,8 @@ public final class Journal implements AutoCloseable
         maxPayloadLength = ctx.maxPayloadLength();
         syncPolicy = ctx.syncPolicy();
         epochClock = ctx.epochClock();
+        resendCapacity = ctx.resendCapacity();
+        resendWindowMs = ctx.resendWindowMs();
     }
 
     /** Opens the journal in the context's data folder, rebuilding the index from the segments found there. */
@@ -120,6 +126,7 @@ public final class Journal implements AutoCloseable
         try
         {
             journal.recover();
+            journal.openResendLog();
         }
         catch (final RuntimeException ex)
         {
@@ -373,13 +380,90 @@ public final class Journal implements AutoCloseable
         return expired;
     }
 
-    /** The batch fsync point: forces what was written since the last call. No-op for {@link SyncPolicy#NONE}. */
+    /**
+     * The batch fsync point: forces what was written since the last call, records and remembered sends alike.
+     * No-op for {@link SyncPolicy#NONE}.
+     */
     public void sync()
     {
         if (SyncPolicy.NONE != syncPolicy)
         {
             tail.force();
+            resendLog.force();
         }
+    }
+
+    /**
+     * The server message id an earlier send from this device with this client message id got, if the journal
+     * remembers it: accepted within the resend window and fewer than the resend capacity sends ago, or still held
+     * undelivered since the last open.
+     *
+     * @param nowMs the caller's current time, against which the window is measured.
+     * @return the original server message id, or 0 if the send is new.
+     */
+    public long findResend(
+        final long senderUserId, final int senderDeviceId, final long clientMsgId, final long nowMs)
+    {
+        if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
+        {
+            return 0;
+        }
+        final long senderKey = RecordDescriptor.recipientKey(senderUserId, senderDeviceId);
+        final long messageId = resendLog.find(senderKey, clientMsgId, nowMs - resendWindowMs);
+        if (0 != messageId || null == heldSends)
+        {
+            return messageId;
+        }
+        return heldSends.find(senderKey, clientMsgId);
+    }
+
+    /**
+     * Remembers the server message id an accepted send got, so a resend is answered with it. Durable as the
+     * records are: forced now under {@link SyncPolicy#ALWAYS}, by {@link #sync()} under {@link SyncPolicy#BATCH}.
+     */
+    public void rememberSend(
+        final long senderUserId,
+        final int senderDeviceId,
+        final long clientMsgId,
+        final long messageId,
+        final long timestampMs)
+    {
+        if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
+        {
+            return;
+        }
+        resendLog.append(
+            RecordDescriptor.recipientKey(senderUserId, senderDeviceId), clientMsgId, messageId, timestampMs);
+        if (SyncPolicy.ALWAYS == syncPolicy)
+        {
+            resendLog.force();
+        }
+    }
+
+    /**
+     * Makes every live record of the given kind count as a remembered send (its correlation id being the client
+     * message id), for those the resend log would not match; called once after open by the owner, who knows which
+     * kind is a client send.
+     *
+     * @return the number of sends added.
+     */
+    public int rememberStoredSends(final int kind)
+    {
+        final long minTimestampMs = epochClock.time() - resendWindowMs;
+        final int missing = storedSendsNotRemembered(kind, minTimestampMs, null);
+        if (missing > 0)
+        {
+            heldSends = new HeldSends(missing);
+            storedSendsNotRemembered(kind, minTimestampMs, heldSends);
+        }
+        recoveryReport.heldSends = null == heldSends ? 0 : heldSends.size();
+        return recoveryReport.heldSends;
+    }
+
+    /** Sends the resend log can answer for (each at most once), including those past the window. */
+    public int resendEntries()
+    {
+        return resendLog.size();
     }
 
     /** Hands every live record to the handler, recipient by recipient, oldest first within a recipient. */
@@ -480,9 +564,18 @@ public final class Journal implements AutoCloseable
             {
                 tail.force();
             }
+            if (null != resendLog && SyncPolicy.NONE != syncPolicy)
+            {
+                resendLog.force();
+            }
         }
         finally
         {
+            if (null != resendLog)
+            {
+                resendLog.close();
+                resendLog = null;
+            }
             for (final Segment segment : segments)
             {
                 segment.close();
@@ -495,6 +588,63 @@ public final class Journal implements AutoCloseable
             segments.clear();
             segmentByIndex.clear();
         }
+    }
+
+    private void openResendLog()
+    {
+        final long startNs = System.nanoTime();
+        final boolean existed = new File(dataDir, ResendLog.FILE_NAME).exists();
+        resendLog = ResendLog.open(dataDir, resendCapacity);
+        if (SyncPolicy.NONE != syncPolicy && (!existed || resendLog.wasReset || resendLog.migratedEntries > 0))
+        {
+            resendLog.forceAll();
+            syncDirectory();
+        }
+        recoveryReport.resendEntries = resendLog.recoveredEntries;
+        recoveryReport.resendTornSlots = resendLog.tornSlots;
+        recoveryReport.resendLogReset = resendLog.wasReset;
+        recoveryReport.durationNs += System.nanoTime() - startNs;
+    }
+
+    private int storedSendsNotRemembered(final int kind, final long minTimestampMs, final HeldSends held)
+    {
+        int count = 0;
+        final long cutoffMs = epochClock.time() - ttlMs;
+        for (final RecipientQueue queue : queueByRecipient.values())
+        {
+            for (int i = queue.head(), end = queue.end(); i < end; i++)
+            {
+                if (!queue.isLive(i) || queue.timestampMs(i) < cutoffMs)
+                {
+                    continue;
+                }
+                final long position = queue.position(i);
+                final UnsafeBuffer buffer = segmentOf(RecordDescriptor.segmentIndex(position)).buffer;
+                final int offset = RecordDescriptor.offset(position);
+                final long messageId = buffer.getLong(offset + MESSAGE_ID_OFFSET);
+                if (kind != buffer.getInt(offset + KIND_OFFSET) || messageId <= 0)
+                {
+                    continue;
+                }
+                final long senderUserId = buffer.getLong(offset + SENDER_USER_ID_OFFSET);
+                final int senderDeviceId = buffer.getInt(offset + SENDER_DEVICE_ID_OFFSET);
+                if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
+                {
+                    continue;
+                }
+                final long senderKey = RecordDescriptor.recipientKey(senderUserId, senderDeviceId);
+                final long clientMsgId = buffer.getLong(offset + CORRELATION_ID_OFFSET);
+                if (0 == resendLog.find(senderKey, clientMsgId, minTimestampMs))
+                {
+                    count++;
+                    if (null != held)
+                    {
+                        held.put(senderKey, clientMsgId, messageId);
+                    }
+                }
+            }
+        }
+        return count;
     }
 
     private RecipientQueue queueOf(final long userId, final int deviceId)

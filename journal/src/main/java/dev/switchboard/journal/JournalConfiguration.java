@@ -44,6 +44,19 @@ public final class JournalConfiguration
     /** Default sync policy. */
     public static final SyncPolicy SYNC_POLICY_DEFAULT = SyncPolicy.BATCH;
 
+    /**
+     * Sends the resend log remembers, server-wide: a resend is recognised while fewer than this many sends were
+     * accepted since the original. A power of two, at most 2^25; the file takes 48 bytes per entry (sparse).
+     */
+    public static final String RESEND_CAPACITY_PROP_NAME = "switchboard.delivery.dedupe.capacity";
+    /** Default resend log capacity: 1,048,576 sends, a 48 MiB file. */
+    public static final int RESEND_CAPACITY_DEFAULT = 1 << 20;
+
+    /** Age past which a remembered send no longer matches a resend. */
+    public static final String RESEND_WINDOW_PROP_NAME = "switchboard.delivery.dedupe.window";
+    /** Default resend window: 7 days. */
+    public static final long RESEND_WINDOW_MS_DEFAULT = TimeUnit.DAYS.toMillis(7);
+
     private JournalConfiguration()
     {
     }
@@ -83,6 +96,19 @@ public final class JournalConfiguration
     public static int maxPayloadLength()
     {
         return Integer.getInteger(MAX_PAYLOAD_LENGTH_PROP_NAME, MAX_PAYLOAD_LENGTH_DEFAULT);
+    }
+
+    /** Resend log capacity from {@link #RESEND_CAPACITY_PROP_NAME}. */
+    public static int resendCapacity()
+    {
+        return Integer.getInteger(RESEND_CAPACITY_PROP_NAME, RESEND_CAPACITY_DEFAULT);
+    }
+
+    /** Resend window from {@link #RESEND_WINDOW_PROP_NAME}, with Agrona duration suffixes (s, ms, us, ns). */
+    public static long resendWindowMs()
+    {
+        return TimeUnit.NANOSECONDS.toMillis(SystemUtil.getDurationInNanos(
+            RESEND_WINDOW_PROP_NAME, TimeUnit.MILLISECONDS.toNanos(RESEND_WINDOW_MS_DEFAULT)));
     }
 
     /** Sync policy from {@link #SYNC_POLICY_PROP_NAME}. */

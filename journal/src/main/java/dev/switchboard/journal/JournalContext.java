@@ -18,6 +18,8 @@ public final class JournalContext
     private long maxBytesPerRecipient = JournalConfiguration.maxBytesPerRecipient();
     private int maxPayloadLength = JournalConfiguration.maxPayloadLength();
     private SyncPolicy syncPolicy = JournalConfiguration.syncPolicy();
+    private int resendCapacity = JournalConfiguration.resendCapacity();
+    private long resendWindowMs = JournalConfiguration.resendWindowMs();
     private EpochClock epochClock;
     private boolean concluded;
 
@@ -51,6 +53,15 @@ public final class JournalContext
         {
             throw new IllegalStateException("per-recipient caps must be positive: " + maxRecordsPerRecipient +
                 ", " + maxBytesPerRecipient);
+        }
+        if (resendCapacity <= 0 || resendCapacity > ResendLog.MAX_CAPACITY || Integer.bitCount(resendCapacity) != 1)
+        {
+            throw new IllegalStateException("resendCapacity must be a power of two up to " + ResendLog.MAX_CAPACITY +
+                ": " + resendCapacity);
+        }
+        if (resendWindowMs <= 0)
+        {
+            throw new IllegalStateException("resendWindowMs must be positive: " + resendWindowMs);
         }
         if (null == syncPolicy)
         {
@@ -153,6 +164,32 @@ public final class JournalContext
     public SyncPolicy syncPolicy()
     {
         return syncPolicy;
+    }
+
+    /** Sends the resend log remembers, a power of two (default 1,048,576). */
+    public JournalContext resendCapacity(final int resendCapacity)
+    {
+        this.resendCapacity = resendCapacity;
+        return this;
+    }
+
+    /** Sends the resend log remembers. */
+    public int resendCapacity()
+    {
+        return resendCapacity;
+    }
+
+    /** Age past which a remembered send no longer matches a resend (default 7 days). */
+    public JournalContext resendWindowMs(final long resendWindowMs)
+    {
+        this.resendWindowMs = resendWindowMs;
+        return this;
+    }
+
+    /** Age past which a remembered send no longer matches a resend. */
+    public long resendWindowMs()
+    {
+        return resendWindowMs;
     }
 
     /** Clock for expiry; tests pass a {@link org.agrona.concurrent.CachedEpochClock}. */

@@ -18,6 +18,10 @@ public final class RecoveryReport
     long tornTailBytes;
     long maxMessageId;
     long durationNs;
+    long resendEntries;
+    long resendTornSlots;
+    boolean resendLogReset;
+    int heldSends;
 
     /** Segment files scanned. */
     public int segments()
@@ -97,6 +101,30 @@ public final class RecoveryReport
         return durationNs;
     }
 
+    /** Remembered sends recovered from the resend log (each send once, matched or past the window). */
+    public long resendEntries()
+    {
+        return resendEntries;
+    }
+
+    /** Resend log slots holding a partly written or damaged entry, ignored. */
+    public long resendTornSlots()
+    {
+        return resendTornSlots;
+    }
+
+    /** Whether the resend log file was unreadable (short, or a bad header) and replaced by an empty one. */
+    public boolean resendLogReset()
+    {
+        return resendLogReset;
+    }
+
+    /** Sends still held undelivered that the resend log would not match, remembered in memory from the records. */
+    public int heldSends()
+    {
+        return heldSends;
+    }
+
     /** Whether anything was skipped or truncated. */
     public boolean isClean()
     {
@@ -118,6 +146,10 @@ public final class RecoveryReport
             ", corruptBytes=" + corruptBytes +
             ", tornTailBytes=" + tornTailBytes +
             ", maxMessageId=" + maxMessageId +
+            ", resendEntries=" + resendEntries +
+            ", resendTornSlots=" + resendTornSlots +
+            ", resendLogReset=" + resendLogReset +
+            ", heldSends=" + heldSends +
             ", durationNs=" + durationNs +
             '}';
     }

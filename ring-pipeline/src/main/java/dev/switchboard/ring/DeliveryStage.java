@@ -48,7 +48,6 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     private final Long2ObjectHashMap<DeviceDelivery> deliveryByDevice = new Long2ObjectHashMap<>();
     private final PresenceFeed presenceFeed;
-    private final ResendDedupe dedupe;
     private final PendingSentAcks pendingSentAcks;
     private final Journal journal;
     private final OutboundFrames outbound;
@@ -81,12 +80,11 @@ final class DeliveryStage implements EventHandler<RingEvent>
         stuckReaderTimeoutNs = ctx.stuckReaderTimeoutNs();
         this.largeFrames = largeFrames;
         scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(align(ctx.maxFrameLength() + 256), 64));
-        dedupe = new ResendDedupe(ctx.dedupeCapacity());
         pendingSentAcks = new PendingSentAcks(ctx.ringSize());
         nextExpiryNs = nanoClock.nanoTime() + EXPIRY_INTERVAL_NS;
 
-        // Resend dedupe survives a restart for every message still in the journal.
-        journal.forEachRecord(this::rememberSend);
+        // The journal's resend log survives a restart; messages still held are recognised whatever their age.
+        journal.rememberStoredSends(KIND_MESSAGE);
     }
 
     private static int align(final int length)
@@ -213,9 +211,8 @@ final class DeliveryStage implements EventHandler<RingEvent>
     {
         send.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
         final long clientMsgId = send.clientMsgId();
-        final long senderKey = DeviceKeys.pack(event.userId, event.deviceId);
 
-        final long originalId = dedupe.find(senderKey, clientMsgId);
+        final long originalId = journal.findResend(event.userId, event.deviceId, clientMsgId, event.timestampMs);
         if (0 != originalId)
         {
             counters.increment(RingCounters.MESSAGES_DEDUPED);
@@ -227,7 +224,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         {
             // The recipient blocked the sender: one tick, as for any message, and nothing stored or delivered.
             counters.increment(RingCounters.MESSAGES_BLOCKED);
-            dedupe.put(senderKey, clientMsgId, event.messageId);
+            journal.rememberSend(event.userId, event.deviceId, clientMsgId, event.messageId, event.timestampMs);
             holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, event.messageId, event.timestampMs);
             return;
         }
@@ -270,7 +267,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         }
 
         counters.increment(RingCounters.MESSAGES_STORED);
-        dedupe.put(senderKey, clientMsgId, event.messageId);
+        journal.rememberSend(event.userId, event.deviceId, clientMsgId, event.messageId, event.timestampMs);
         holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, event.messageId, event.timestampMs);
         for (int i = 0; i < event.recipientCount; i++)
         {
@@ -491,26 +488,6 @@ final class DeliveryStage implements EventHandler<RingEvent>
             ackedSenderDeviceId = senderDeviceId;
         }
         return false;
-    }
-
-    private boolean rememberSend(
-        final long recipientUserId,
-        final int recipientDeviceId,
-        final long messageId,
-        final long senderUserId,
-        final int senderDeviceId,
-        final long correlationId,
-        final long timestampMs,
-        final int kind,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length)
-    {
-        if (KIND_MESSAGE == kind)
-        {
-            dedupe.put(DeviceKeys.pack(senderUserId, senderDeviceId), correlationId, messageId);
-        }
-        return true;
     }
 
     private void onTick()

@@ -31,9 +31,6 @@ public final class RingConfiguration
     public static final String STUCK_READER_TIMEOUT_PROP_NAME = "switchboard.delivery.stuck.timeout";
     public static final long STUCK_READER_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(60);
 
-    public static final String DEDUPE_CAPACITY_PROP_NAME = "switchboard.delivery.dedupe.capacity";
-    public static final int DEDUPE_CAPACITY_DEFAULT = 1 << 20;
-
     public static final String CODE_TTL_PROP_NAME = "switchboard.registration.code.ttl";
     public static final long CODE_TTL_DEFAULT_NS = TimeUnit.MINUTES.toNanos(10);
 
@@ -97,11 +94,6 @@ public final class RingConfiguration
     public static long stuckReaderTimeoutNs()
     {
         return SystemUtil.getDurationInNanos(STUCK_READER_TIMEOUT_PROP_NAME, STUCK_READER_TIMEOUT_DEFAULT_NS);
-    }
-
-    public static int dedupeCapacity()
-    {
-        return Integer.getInteger(DEDUPE_CAPACITY_PROP_NAME, DEDUPE_CAPACITY_DEFAULT);
     }
 
     public static long codeTtlNs()

@@ -22,7 +22,6 @@ public final class RingContext
     private boolean fused = RingConfiguration.fused();
     private int deliveryWindow = RingConfiguration.deliveryWindow();
     private long stuckReaderTimeoutNs = RingConfiguration.stuckReaderTimeoutNs();
-    private int dedupeCapacity = RingConfiguration.dedupeCapacity();
     private long codeTtlNs = RingConfiguration.codeTtlNs();
     private int codeAttempts = RingConfiguration.codeAttempts();
     private long codeIntervalPerPhoneNs = RingConfiguration.codeIntervalPerPhoneNs();
@@ -54,10 +53,6 @@ public final class RingContext
         if (deliveryWindow < 1)
         {
             throw new IllegalArgumentException("delivery window must be positive: " + deliveryWindow);
-        }
-        if (Integer.bitCount(dedupeCapacity) != 1)
-        {
-            throw new IllegalArgumentException("dedupe capacity must be a power of two: " + dedupeCapacity);
         }
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(journal, "journal");
@@ -164,17 +159,6 @@ public final class RingContext
     public long stuckReaderTimeoutNs()
     {
         return stuckReaderTimeoutNs;
-    }
-
-    public RingContext dedupeCapacity(final int dedupeCapacity)
-    {
-        this.dedupeCapacity = dedupeCapacity;
-        return this;
-    }
-
-    public int dedupeCapacity()
-    {
-        return dedupeCapacity;
     }
 
     public RingContext codeTtlNs(final long codeTtlNs)

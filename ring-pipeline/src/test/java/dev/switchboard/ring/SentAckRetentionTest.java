@@ -71,14 +71,16 @@ class SentAckRetentionTest
     void shouldSendAHeldSentAckOnceTheEdgeTakesFramesAgain() throws Exception
     {
         state = SwitchboardState.open(new StateContext().dataDir(new File(dataDir, "state")).maxAccounts(1_000));
-        journal = Journal.open(new JournalContext().dataDir(new File(dataDir, "journal")).syncPolicy(SyncPolicy.NONE));
+        journal = Journal.open(new JournalContext()
+            .dataDir(new File(dataDir, "journal"))
+            .syncPolicy(SyncPolicy.NONE)
+            .resendCapacity(1024));
         ring = RingPipeline.launch(new RingContext()
             .state(state)
             .journal(journal)
             .outbound(new FakeEdge())
             .codeSender((phone, code) -> codes.put(phone.toString(), code.toString()))
-            .ringSize(1024)
-            .dedupeCapacity(1024));
+            .ringSize(1024));
         final RingPublisher publisher = ring.publisher();
         assertTrue(publisher.publishOpened(POLLER, CONNECTION, 0x7F000001L));
 

@@ -5,6 +5,7 @@ import dev.switchboard.edge.Edge;
 import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.JournalContext;
+import dev.switchboard.journal.RecoveryReport;
 import dev.switchboard.ring.CodeSender;
 import dev.switchboard.ring.RingContext;
 import dev.switchboard.ring.RingPipeline;
@@ -72,6 +73,7 @@ public final class SwitchboardServer implements AutoCloseable
                 .outbound(bridge)
                 .codeSender(null == customCodeSender ? codeSender : customCodeSender)
                 .maxFrameLength(maxFrameLength));
+            logRecovery(log, journal.recoveryReport());
             edge = new Edge(
                 edgeContext.maxFrameLength(maxFrameLength).idleStrategySupplier(IdleStrategies.fromSystemProperty()),
                 bridge,
@@ -171,6 +173,15 @@ public final class SwitchboardServer implements AutoCloseable
             // After the ring drained: the file keeps the final values, marked stopped, for a last stat.
             counters.close(tickerStopped);
         }
+    }
+
+    private static void logRecovery(final PrintStream log, final RecoveryReport report)
+    {
+        log.println("switchboard: journal recovered " + report.liveEntries() + " undelivered entries and " +
+            report.resendEntries() + " resend-dedupe entries (" + report.heldSends() + " more held in memory, " +
+            report.resendTornSlots() + " torn slots" + (report.resendLogReset() ? ", resend log replaced" : "") +
+            ") in " + TimeUnit.NANOSECONDS.toMillis(report.durationNs()) + " ms" +
+            (report.isClean() ? "" : "; " + report));
     }
 
     private static void copyCounters(final ServerCounters counters)

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Append and acknowledge 200-byte records the way the journal stage does: each operation appends one record and
- * deletes the one appended 64 operations earlier, so a window of undelivered records is always held.
+ * deletes the one appended 64 operations earlier, so a window of undelivered records is always held. The
+ * {@code ...WithResendDedupe} forms also ask the resend log first and remember the send after, as a client send does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -87,6 +88,39 @@ public class JournalAppendAckBenchmark
             acked += appendAndAckOne() ? 1 : 0;
         }
         journal.sync();
+        return acked;
+    }
+
+    /** As {@link #appendAndAck()} with the resend lookup before and the remembered send after. */
+    @Benchmark
+    public boolean appendAndAckWithResendDedupe()
+    {
+        return appendAndAckOneWithResendDedupe();
+    }
+
+    /** As {@link #appendAndAckBatchOf64()} with the resend lookup before and the remembered send after. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int appendAndAckWithResendDedupeBatchOf64()
+    {
+        int acked = 0;
+        for (int i = 0; i < BATCH; i++)
+        {
+            acked += appendAndAckOneWithResendDedupe() ? 1 : 0;
+        }
+        journal.sync();
+        return acked;
+    }
+
+    private boolean appendAndAckOneWithResendDedupe()
+    {
+        final long clientMsgId = messageId + 1;
+        if (0 != journal.findResend(42, 1, clientMsgId, timestampMs))
+        {
+            return false;
+        }
+        final boolean acked = appendAndAckOne();
+        journal.rememberSend(42, 1, clientMsgId, messageId, timestampMs);
         return acked;
     }
 
