@@ -182,6 +182,43 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * Appends one record for every recipient or for none: a 1:1 message to all of a user's devices must not reach
+     * some of them and silently miss the others.
+     *
+     * @return {@link #OK}, {@link #QUEUE_FULL} when any recipient is full, invalid or out of order (nothing is
+     * written), or a negative code from {@link #appendToMany}.
+     */
+    public int appendToAll(
+        final long[] recipientUserIds,
+        final int[] recipientDeviceIds,
+        final int recipientCount,
+        final long messageId,
+        final long senderUserId,
+        final int senderDeviceId,
+        final long correlationId,
+        final long timestampMs,
+        final int kind,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+        for (int i = 0; i < recipientCount; i++)
+        {
+            final long userId = recipientUserIds[i];
+            final int deviceId = recipientDeviceIds[i];
+            if (!RecordDescriptor.isValidRecipient(userId, deviceId) ||
+                OK != checkRecipient(queueOf(userId, deviceId), messageId, length))
+            {
+                return QUEUE_FULL;
+            }
+        }
+        final int refused = appendToMany(
+            recipientUserIds, recipientDeviceIds, recipientCount, messageId, senderUserId, senderDeviceId,
+            correlationId, timestampMs, kind, payload, offset, length);
+        return refused > 0 ? QUEUE_FULL : refused;
+    }
+
+    /**
      * Appends one record shared by many recipients (a group fan-out); the payload is stored once.
      * <p>
      * Recipients that are invalid, full or out of order are left out of the record and counted.

@@ -193,6 +193,29 @@ class JournalTest
     }
 
     @Test
+    void shouldStoreAMessageForEveryDeviceOrForNone()
+    {
+        journal = Journal.open(context().maxRecordsPerRecipient(1));
+        append(journal, 5, 2, 1, "fills device 2");
+        final UnsafeBuffer payload = new UnsafeBuffer(CollectingHandler.bytes("to every device"));
+        final long[] users = {5, 5, 5};
+        final int[] devices = {1, 2, 3};
+
+        assertEquals(Journal.QUEUE_FULL, journal.appendToAll(users, devices, 3, 2, 9, 1, 0, NOW_MS, MESSAGE,
+            payload, 0, payload.capacity()));
+        assertEquals(0, journal.count(5, 1));
+        assertEquals(0, journal.count(5, 3));
+        assertEquals(1, journal.liveEntries());
+
+        assertTrue(journal.delete(5, 2, 1));
+        assertEquals(Journal.OK, journal.appendToAll(users, devices, 3, 3, 9, 1, 0, NOW_MS, MESSAGE,
+            payload, 0, payload.capacity()));
+        assertEquals(List.of(3L), idsOf(journal, 5, 1));
+        assertEquals(List.of(3L), idsOf(journal, 5, 2));
+        assertEquals(List.of(3L), idsOf(journal, 5, 3));
+    }
+
+    @Test
     void shouldReturnQueueFullAtTheRecordCapUntilSomethingIsDelivered()
     {
         journal = Journal.open(context().maxRecordsPerRecipient(3));

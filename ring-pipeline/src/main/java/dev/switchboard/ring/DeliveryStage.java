@@ -242,7 +242,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
             payloadOffset,
             payloadLength);
 
-        final int refused = journal.appendToMany(
+        final int result = journal.appendToAll(
             event.recipientUserIds,
             event.recipientDeviceIds,
             event.recipientCount,
@@ -256,11 +256,12 @@ final class DeliveryStage implements EventHandler<RingEvent>
             0,
             frameLength);
 
-        if (refused < 0 || refused == event.recipientCount)
+        if (Journal.OK != result)
         {
-            // Nothing stored: no tick, and no dedupe entry, so the client's resend is tried afresh.
+            // Nothing stored (for any device, or one would miss what the others get): no tick, and no dedupe entry,
+            // so the client's resend is tried afresh.
             counters.increment(RingCounters.QUEUE_FULL);
-            final ErrorCode code = refused < 0 ? ErrorCode.INTERNAL_ERROR : ErrorCode.QUEUE_FULL;
+            final ErrorCode code = Journal.QUEUE_FULL == result ? ErrorCode.QUEUE_FULL : ErrorCode.INTERNAL_ERROR;
             final int length = encoders.error(ackScratch, clientMsgId, event.templateId, code);
             send(event.pollerIndex, event.connectionId, ackScratch, length);
             return;

@@ -6,6 +6,12 @@ import dev.switchboard.codec.sbe.BlockDecoder;
 import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.GroupCreateDecoder;
+import dev.switchboard.codec.sbe.GroupInfoRequestDecoder;
+import dev.switchboard.codec.sbe.GroupLeaveDecoder;
+import dev.switchboard.codec.sbe.GroupUpdateDecoder;
+import dev.switchboard.codec.sbe.KeyBundleFetchDecoder;
+import dev.switchboard.codec.sbe.KeyBundleUploadDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
@@ -18,6 +24,7 @@ import dev.switchboard.codec.sbe.PushTokenUpdateDecoder;
 import dev.switchboard.codec.sbe.ReadMarkDecoder;
 import dev.switchboard.codec.sbe.RegisterDecoder;
 import dev.switchboard.codec.sbe.SendDecoder;
+import dev.switchboard.codec.sbe.SendGroupDecoder;
 import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.codec.sbe.UnblockDecoder;
 import dev.switchboard.codec.sbe.VerifyDecoder;
@@ -303,8 +310,18 @@ final class SessionStage implements EventHandler<RingEvent>
                 onPushToken(event, session);
                 break;
 
+            case SendGroupDecoder.TEMPLATE_ID:
+            case GroupCreateDecoder.TEMPLATE_ID:
+            case GroupUpdateDecoder.TEMPLATE_ID:
+            case GroupLeaveDecoder.TEMPLATE_ID:
+            case GroupInfoRequestDecoder.TEMPLATE_ID:
+            case KeyBundleUploadDecoder.TEMPLATE_ID:
+            case KeyBundleFetchDecoder.TEMPLATE_ID:
+                refuse(event, ErrorCode.UNSUPPORTED_REQUEST); // defined on the wire, not served yet
+                break;
+
             default:
-                reject(event, session, ErrorCode.UNSUPPORTED_REQUEST);
+                reject(event, session, ErrorCode.UNSUPPORTED_REQUEST); // a server-to-client template
                 break;
         }
     }
@@ -387,28 +404,28 @@ final class SessionStage implements EventHandler<RingEvent>
                 break;
 
             case VerificationCodes.EXPIRED:
-                reject(event, session, ErrorCode.CODE_EXPIRED);
+                refuse(event, ErrorCode.CODE_EXPIRED);
                 return;
 
             case VerificationCodes.TOO_MANY_ATTEMPTS:
-                reject(event, session, ErrorCode.TOO_MANY_ATTEMPTS);
+                refuse(event, ErrorCode.TOO_MANY_ATTEMPTS);
                 return;
 
             default:
-                reject(event, session, ErrorCode.CODE_INVALID);
+                refuse(event, ErrorCode.CODE_INVALID);
                 return;
         }
 
         final long userId = accounts.create(phone);
         if (userId < 0)
         {
-            reject(event, session, ErrorCode.STATE_FULL);
+            refuse(event, ErrorCode.STATE_FULL);
             return;
         }
         final int deviceId = devices.addDevice(userId, key, registrationId);
         if (deviceId <= 0)
         {
-            reject(event, session, ErrorCode.DEVICE_LIMIT);
+            refuse(event, ErrorCode.DEVICE_LIMIT);
             return;
         }
         counters.increment(RingCounters.REGISTRATIONS);
@@ -475,14 +492,14 @@ final class SessionStage implements EventHandler<RingEvent>
     {
         if (!accounts.exists(userId))
         {
-            reject(event, session, ErrorCode.UNKNOWN_USER);
+            refuse(event, ErrorCode.UNKNOWN_USER);
             return;
         }
         if (isBlock)
         {
             if (!blocks.add(session.userId, userId, event.timestampMs))
             {
-                reject(event, session, ErrorCode.STATE_FULL);
+                refuse(event, ErrorCode.STATE_FULL);
                 return;
             }
         }
@@ -528,7 +545,7 @@ final class SessionStage implements EventHandler<RingEvent>
         if (used + numbers > MAX_LOOKUPS_PER_DAY)
         {
             counters.increment(RingCounters.RATE_LIMITED);
-            reject(event, session, ErrorCode.RATE_LIMITED);
+            refuse(event, ErrorCode.RATE_LIMITED);
             return;
         }
         lookupsByUser.put(session.userId, used + numbers);
@@ -571,14 +588,27 @@ final class SessionStage implements EventHandler<RingEvent>
         return ++session.framesInWindow <= framesPerSecond;
     }
 
+    /**
+     * Refuse a request the client had no business sending (out of state, malformed field, failed proof, over the
+     * frame rate): an Error, and a strike towards the disconnect threshold.
+     */
     private void reject(final RingEvent event, final Session session, final ErrorCode code)
+    {
+        refuse(event, code);
+        if (++session.rejects >= maxRejects)
+        {
+            event.closeAfterResponse = true;
+        }
+    }
+
+    /**
+     * Refuse a well-formed request the server cannot grant (unknown user, full state, a wrong or expired code, a
+     * request not served yet): an Error only, so a long-lived, well-behaved connection is never closed for them.
+     */
+    private void refuse(final RingEvent event, final ErrorCode code)
     {
         counters.increment(RingCounters.REQUESTS_REJECTED);
         event.action = RingEvent.ACTION_NONE;
         event.responseLength = encoders.error(event.response, event.requestId, event.templateId, code);
-        if (++session.rejects > maxRejects)
-        {
-            event.closeAfterResponse = true;
-        }
     }
 }

@@ -17,6 +17,7 @@ import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PingEncoder;
+import dev.switchboard.codec.sbe.PongDecoder;
 import dev.switchboard.codec.sbe.PongEncoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUpdateDecoder;
@@ -25,6 +26,7 @@ import dev.switchboard.codec.sbe.ReadMarkEncoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.SendEncoder;
+import dev.switchboard.codec.sbe.SentAckEncoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.codec.sbe.TypingEncoder;
 import dev.switchboard.codec.sbe.TypingState;
@@ -246,6 +248,14 @@ final class TestConnection implements AutoCloseable
         write(encoder.encodedLength());
     }
 
+    /** A server-to-client template written by a client: never valid. */
+    void serverOnlyFrame(final long clientMsgId) throws IOException
+    {
+        final SentAckEncoder encoder = new SentAckEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).clientMsgId(clientMsgId).messageId(1);
+        write(encoder.encodedLength());
+    }
+
     void writeRaw(final byte[] bytes) throws IOException
     {
         final ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -428,6 +438,11 @@ final class TestConnection implements AutoCloseable
         ErrorDecoder error()
         {
             return new ErrorDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        PongDecoder pong()
+        {
+            return new PongDecoder().wrap(buffer, body(), blockLength, version);
         }
 
         SentAckDecoder sentAck()
