@@ -1,7 +1,9 @@
 package dev.switchboard.server;
 
 import dev.switchboard.codec.MaxFrame;
+import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.PongDecoder;
+import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.edge.Edge;
 import dev.switchboard.ring.RingCounters;
@@ -16,11 +18,16 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -36,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@value #SECONDS_PROP_NAME} (default {@value #SECONDS_DEFAULT}), {@value #SEED_PROP_NAME} (default: random, printed),
  * {@value #CONNECTIONS_PROP_NAME} (concurrent fuzz connections, default {@value #CONNECTIONS_DEFAULT}),
  * {@value #RATE_PROP_NAME} (fuzz frames a second, default {@value #RATE_DEFAULT}),
- * {@value #PAIR_RATE_PROP_NAME} (pair messages a second, default {@value #PAIR_RATE_DEFAULT}).
+ * {@value #PAIR_RATE_PROP_NAME} (pair messages a second, default {@value #PAIR_RATE_DEFAULT}),
+ * {@value #KINDS_PROP_NAME} (a bit per kind of fuzz connection, see {@link SocketFuzzer}, default all: 15).
  */
 @Timeout(value = 2, unit = TimeUnit.HOURS)
 class SocketFuzzSystemTest
@@ -50,6 +58,8 @@ class SocketFuzzSystemTest
     static final int RATE_DEFAULT = 2_000;
     static final String PAIR_RATE_PROP_NAME = "switchboard.fuzz.pair.rate";
     static final int PAIR_RATE_DEFAULT = 100;
+    static final String KINDS_PROP_NAME = "switchboard.fuzz.kinds";
+    static final int KINDS_DEFAULT = 0xF;
 
     /** Fuzzing before the first heap measurement, so pools, maps and lazily built state reach their working size. */
     private static final long WARM_UP_NS = TimeUnit.SECONDS.toNanos(5);
@@ -61,11 +71,13 @@ class SocketFuzzSystemTest
      */
     private static final long HEAP_GROWTH_BOUND_BYTES = 4L * 1024 * 1024;
     private static final int IDENTITIES = 6;
+    private static final String INSTANCES = " instances";
 
     @TempDir
     File dataDir;
 
     private TestServer server;
+    private long drainedRecords;
     private PrintStream originalErr;
 
     @AfterEach
@@ -114,6 +126,8 @@ class SocketFuzzSystemTest
         final long startNs = System.nanoTime();
         final long heapBefore;
         final long heapAfter;
+        final long directBefore;
+        final long directAfter;
         try (SocketFuzzer fuzzer = new SocketFuzzer(
             server.port(),
             seed,
@@ -124,18 +138,38 @@ class SocketFuzzSystemTest
             new long[]{ alice.userId, bob.userId },
             pair::recentMessageId))
         {
+            fuzzer.kinds(Integer.getInteger(KINDS_PROP_NAME, KINDS_DEFAULT));
             fuzzer.run(WARM_UP_NS);
-            awaitOpenConnections(2);
+            quiesce(identities);
+            // The histogram first, so that both heap measurements hold it; kept as text, one object, parsed at the end.
+            final String histogramBefore = classHistogram();
             heapBefore = usedHeapAfterGc();
+            directBefore = directBytes();
 
-            fuzzer.run(TimeUnit.SECONDS.toNanos(seconds) - WARM_UP_NS);
+            // In segments with a heap measurement after each: a leak climbs from one to the next, a table filling up
+            // to its working size levels off.
+            final long measuredNs = TimeUnit.SECONDS.toNanos(seconds) - WARM_UP_NS;
+            final int segments = (int)Math.max(1, Math.min(10, measuredNs / TimeUnit.SECONDS.toNanos(10)));
+            final StringBuilder heapSeries = new StringBuilder().append(heapBefore);
+            for (int i = 0; i < segments; i++)
+            {
+                fuzzer.run(measuredNs / segments);
+                if (i < segments - 1)
+                {
+                    quiesce(identities);
+                    heapSeries.append(String.format(" %+d", usedHeapAfterGc() - heapBefore));
+                }
+            }
             final double elapsedS = (System.nanoTime() - startNs) / 1e9;
 
             pair.stopSending();
             pairThread.join(TimeUnit.SECONDS.toMillis(30));
             assertTrue(pair.isFinished(), "pair did not drain: " + pair.summary());
-            awaitOpenConnections(2);
+            quiesce(identities);
             heapAfter = usedHeapAfterGc();
+            directAfter = directBytes();
+            heapSeries.append(String.format(" %+d", heapAfter - heapBefore));
+            final String histogramGrowth = largestGrowth(histogramBefore, classHistogram(), 12);
 
             final RingCounters ring = server.server().ring().counters();
             System.out.printf("socket fuzz: %.1f s, %,d fuzz frames (%,d bytes) on %,d connections (at most %d at " +
@@ -148,8 +182,12 @@ class SocketFuzzSystemTest
                 fuzzer.framesReceived, fuzzer.errorsReceived(), fuzzer.errorsByCodeText());
             System.out.printf("socket fuzz: pair %s%n", pair.summary());
             System.out.printf("socket fuzz: server %s%n", serverFigures(ring, server.server().edge()));
-            System.out.printf("socket fuzz: heap after GC %,d -> %,d bytes (%+,d; bound %,d)%n",
-                heapBefore, heapAfter, heapAfter - heapBefore, HEAP_GROWTH_BOUND_BYTES);
+            System.out.printf("socket fuzz: heap after GC %,d -> %,d bytes (%+,d; bound %,d); direct buffers " +
+                "%,d -> %,d bytes%n", heapBefore, heapAfter, heapAfter - heapBefore, HEAP_GROWTH_BOUND_BYTES,
+                directBefore, directAfter);
+            System.out.printf("socket fuzz: heap after GC by segment: %s; fuzz identities' backlogs drained " +
+                "before each: %,d records%n", heapSeries, drainedRecords);
+            System.out.printf("socket fuzz: live bytes grown most, by class: %s%n", histogramGrowth);
 
             assertTrue(fuzzer.failures.isEmpty(),
                 fuzzer.failureCount + " malformed or misdirected server frames, first: " + fuzzer.failures);
@@ -237,6 +275,54 @@ class SocketFuzzSystemTest
         return threads;
     }
 
+    /**
+     * Bring the server to the same state before each heap measurement: the fuzz identities' offline queues (messages
+     * and receipts the fuzz connections left unacked) delivered and acked, only the pair connected.
+     */
+    private void quiesce(final List<SocketFuzzer.Identity> identities) throws IOException, InterruptedException
+    {
+        for (int pass = 0; pass < 3; pass++)
+        {
+            long pendingInPass = 0;
+            for (final SocketFuzzer.Identity identity : identities)
+            {
+                // Not through the server's list, which would keep every connection and its buffers reachable.
+                try (TestConnection device = new TestConnection(server.port()))
+                {
+                    device.keyPair = identity.keyPair;
+                    device.userId = identity.userId;
+                    device.deviceId = identity.deviceId;
+                    final long pending = device.login().pendingCount();
+                    for (long i = 0; i < pending; i++)
+                    {
+                        final TestConnection.Frame frame = device.read();
+                        if (DeliverDecoder.TEMPLATE_ID == frame.templateId() ||
+                            ReceiptDecoder.TEMPLATE_ID == frame.templateId())
+                        {
+                            device.ack(frame.buffer.getLong(MaxFrame.MIN_FRAME_LENGTH, ByteOrder.LITTLE_ENDIAN));
+                        }
+                        else
+                        {
+                            i--; // a presence update or the like, not from the queue
+                        }
+                    }
+                    device.ping(0);
+                    while (PongDecoder.TEMPLATE_ID != device.read().templateId())
+                    {
+                        Thread.onSpinWait(); // anything else is a live delivery, acked on the next login
+                    }
+                    pendingInPass += pending;
+                }
+            }
+            drainedRecords += pendingInPass;
+            if (0 == pendingInPass)
+            {
+                break;
+            }
+        }
+        awaitOpenConnections(2);
+    }
+
     private void awaitOpenConnections(final int expected) throws InterruptedException
     {
         final Edge edge = server.server().edge();
@@ -272,6 +358,85 @@ class SocketFuzzSystemTest
             least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return least;
+    }
+
+    /**
+     * The JVM's class histogram of live objects (it collects first), as text.
+     */
+    private static String classHistogram() throws Exception
+    {
+        return (String)ManagementFactory.getPlatformMBeanServer().invoke(
+            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+            "gcClassHistogram",
+            new Object[]{ new String[0] },
+            new String[]{ String[].class.getName() });
+    }
+
+    /**
+     * Live bytes by class, and instances by class under the class name and {@link #INSTANCES}.
+     */
+    private static Map<String, Long> parse(final String histogram)
+    {
+        final Map<String, Long> byClass = new HashMap<>();
+        for (final String line : histogram.split("\n"))
+        {
+            final String[] fields = line.trim().split("\\s+");
+            if (fields.length >= 4 && fields[0].endsWith(":"))
+            {
+                byClass.put(fields[3], Long.parseLong(fields[2]));
+                byClass.put(fields[3] + INSTANCES, Long.parseLong(fields[1]));
+            }
+        }
+        return byClass;
+    }
+
+    /**
+     * The classes whose live bytes grew most between two histograms, less the text of the first, which is live
+     * when the second is taken.
+     */
+    private static String largestGrowth(final String beforeText, final String afterText, final int top)
+    {
+        final Map<String, Long> before = parse(beforeText);
+        final Map<String, Long> after = parse(afterText);
+        final long textBytes = 16 + beforeText.length();
+        after.computeIfPresent("[B", (name, bytes) -> bytes - textBytes);
+        after.computeIfPresent("[B" + INSTANCES, (name, count) -> count - 1);
+        after.computeIfPresent("java.lang.String", (name, bytes) -> bytes - 24);
+        after.computeIfPresent("java.lang.String" + INSTANCES, (name, count) -> count - 1);
+        final List<Map.Entry<String, Long>> growth = new ArrayList<>();
+        for (final Map.Entry<String, Long> entry : after.entrySet())
+        {
+            final long grown = entry.getValue() - before.getOrDefault(entry.getKey(), 0L);
+            if (grown > 0 && !entry.getKey().endsWith(INSTANCES))
+            {
+                growth.add(Map.entry(entry.getKey(), grown));
+            }
+        }
+        growth.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        final StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(top, growth.size()); i++)
+        {
+            final String name = growth.get(i).getKey();
+            text.append(i > 0 ? "; " : "").append(name).append(' ')
+                .append(String.format("%+,d bytes %+,d instances", growth.get(i).getValue(),
+                    after.get(name + INSTANCES) - before.getOrDefault(name + INSTANCES, 0L)));
+        }
+        return text.toString();
+    }
+
+    /**
+     * Direct buffer memory in use: the edge's chunks and the ring's slots live there, not on the heap.
+     */
+    private static long directBytes()
+    {
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if ("direct".equals(pool.getName()))
+            {
+                return pool.getMemoryUsed();
+            }
+        }
+        return -1;
     }
 
     private static final class TeeStream extends OutputStream

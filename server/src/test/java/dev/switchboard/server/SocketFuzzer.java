@@ -165,6 +165,7 @@ final class SocketFuzzer implements AutoCloseable
     private final StringBuilder decoded = new StringBuilder();
     private final byte[] bytes = new byte[SCRATCH_LENGTH];
     private long nextRequestId = 1;
+    private int kinds = (1 << KIND_NAMES.length) - 1;
 
     final long[] errorsByCode = new long[256];
     final long[] connectionsByKind = new long[KIND_NAMES.length];
@@ -234,7 +235,8 @@ final class SocketFuzzer implements AutoCloseable
                 }
                 maxConcurrent = Math.max(maxConcurrent, connections.size());
 
-                final long allowed = (nowNs - startNs) * framesPerSecond / 1_000_000_000L - (framesSent - framesAtStart);
+                final long dueFrames = (nowNs - startNs) * framesPerSecond / 1_000_000_000L;
+                final long allowed = dueFrames - (framesSent - framesAtStart);
                 for (long i = 0, n = Math.min(allowed, 64); i < n && !connections.isEmpty(); i++)
                 {
                     // Logging-in connections wait; a few tries find one that may send.
@@ -284,6 +286,15 @@ final class SocketFuzzer implements AutoCloseable
         }
     }
 
+    /**
+     * Open only connections of these kinds, a bit per kind ({@code 1 << KIND_GARBAGE} ...): to narrow a finding down.
+     */
+    SocketFuzzer kinds(final int kinds)
+    {
+        this.kinds = kinds;
+        return this;
+    }
+
     public void close() throws IOException
     {
         selector.close();
@@ -291,9 +302,14 @@ final class SocketFuzzer implements AutoCloseable
 
     private void open(final long nowNs) throws IOException
     {
-        final int roll = random.nextInt(100);
-        final int kind = roll < 10 ? KIND_GARBAGE : roll < 40 ? KIND_MUTATED : roll < 60 ? KIND_UNAUTHENTICATED :
-            KIND_AUTHENTICATED;
+        int kind;
+        do
+        {
+            final int roll = random.nextInt(100);
+            kind = roll < 10 ? KIND_GARBAGE : roll < 40 ? KIND_MUTATED : roll < 60 ? KIND_UNAUTHENTICATED :
+                KIND_AUTHENTICATED;
+        }
+        while (0 == (kinds & (1 << kind)));
         final SocketChannel channel = SocketChannel.open();
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -490,9 +506,12 @@ final class SocketFuzzer implements AutoCloseable
                 length = 1 + random.nextInt(length);
                 break;
             case 4:
+                // A prefix a little off, or claiming a frame up to the maximum of which only this much ever comes.
                 final int delta = 1 + random.nextInt(16);
-                scratch.putInt(0, random.nextBoolean() ? validLength + delta : Math.max(0, validLength - delta),
-                    ByteOrder.BIG_ENDIAN);
+                final int declared = random.nextInt(4) == 0 ?
+                    validLength + random.nextInt(Math.max(1, maxFrameLength - validLength)) :
+                    random.nextBoolean() ? validLength + delta : Math.max(0, validLength - delta);
+                scratch.putInt(0, declared, ByteOrder.BIG_ENDIAN);
                 break;
             case 5:
                 final int huge = random.nextInt(3) == 0 ? -1 - random.nextInt(1000) :
@@ -574,8 +593,11 @@ final class SocketFuzzer implements AutoCloseable
                 final LoginStartEncoder start = new LoginStartEncoder()
                     .wrapAndApplyHeader(scratch, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId++);
                 final Identity identity = identities.get(random.nextInt(identities.size()));
+                // A victim's device gets a challenge too; without its key the proof that follows must fail.
+                final long userId = random.nextInt(4) == 0 ? victimUserIds[random.nextInt(victimUserIds.length)] :
+                    random.nextBoolean() ? identity.userId : randomUserId();
                 start.device()
-                    .userId(random.nextBoolean() ? identity.userId : randomUserId())
+                    .userId(userId)
                     .deviceId(random.nextBoolean() ? identity.deviceId : random.nextInt(65_536));
                 return finish(start);
             case 6:

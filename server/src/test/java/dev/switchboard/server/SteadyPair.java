@@ -286,8 +286,8 @@ final class SteadyPair implements Runnable
 
     String summary()
     {
-        return String.format("sent %,d, SentAcks %,d, delivered %,d in order (%,d ids matched), DELIVERED receipts %,d, " +
-            "resends %,d, READ receipts from others %,d, deliveries from others %,d",
+        return String.format("sent %,d, SentAcks %,d, delivered %,d in order (%,d ids matched), " +
+            "DELIVERED receipts %,d, resends %,d, READ receipts from others %,d, deliveries from others %,d",
             sent, sentAcks, delivered, matchedIds, deliveredReceipts, resends, foreignReadReceipts, foreignDeliveries);
     }
 }
