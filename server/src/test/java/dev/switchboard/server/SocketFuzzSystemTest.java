@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * thread has died or swallowed an exception, the pair missed nothing, every frame the fuzzed connections got back was
  * well formed, and the heap after a full GC is where it was.
  * <p>
- * The CI form runs about 40 seconds. Properties for longer runs and reproduction:
+ * The CI form fuzzes for 35 seconds (under a minute in all). Properties for longer runs and reproduction:
  * {@value #SECONDS_PROP_NAME} (default {@value #SECONDS_DEFAULT}), {@value #SEED_PROP_NAME} (default: random, printed),
  * {@value #CONNECTIONS_PROP_NAME} (concurrent fuzz connections, default {@value #CONNECTIONS_DEFAULT}),
  * {@value #RATE_PROP_NAME} (fuzz frames a second, default {@value #RATE_DEFAULT}),
