@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HostileFootprint
 {
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
     private HostileFootprint()
     {
     }
@@ -49,7 +51,7 @@ public final class HostileFootprint
             Thread.sleep(3_000);
             final long[] before = memory(pid);
             final long tcpPagesBefore = tcpMemoryPages();
-            final double cpuBefore = cpuCores(server, 5_000);
+            final double[] cpuBefore = cpuCores(pid, 5_000);
 
             final List<Process> clients = new ArrayList<>();
             final long startNs = System.nanoTime();
@@ -83,7 +85,7 @@ public final class HostileFootprint
             Thread.sleep(5_000);
             final long[] loaded = memory(pid);
             final long tcpPagesLoaded = tcpMemoryPages();
-            final double cpuLoaded = cpuCores(server, 10_000);
+            final double[] cpuLoaded = cpuCores(pid, 10_000);
 
             System.out.printf("kind=%s connections=%d opened-in=%d ms%n", kind, opened, openMs);
             System.out.printf("server RssAnon %,d -> %,d kB (%+.0f B/conn), RssFile %,d -> %,d kB (%+.0f B/conn)%n",
@@ -91,7 +93,8 @@ public final class HostileFootprint
                 before[1], loaded[1], (loaded[1] - before[1]) * 1024.0 / opened);
             System.out.printf("kernel TCP memory %,d -> %,d pages (%+.0f B/conn)%n",
                 tcpPagesBefore, tcpPagesLoaded, (tcpPagesLoaded - tcpPagesBefore) * 4096.0 / opened);
-            System.out.printf("server CPU %.4f cores before, %.4f cores with them (10 s)%n", cpuBefore, cpuLoaded);
+            System.out.printf("server CPU (user + system) %.3f + %.3f cores before (5 s), %.3f + %.3f cores with them " +
+                "(10 s)%n", cpuBefore[0], cpuBefore[1], cpuLoaded[0], cpuLoaded[1]);
 
             for (final Process client : clients)
             {
@@ -102,12 +105,23 @@ public final class HostileFootprint
         }
     }
 
-    private static double cpuCores(final ServerProcess server, final long millis) throws InterruptedException
+    /** User and system CPU of the process over the interval, in cores. */
+    private static double[] cpuCores(final long pid, final long millis) throws InterruptedException, IOException
     {
-        final long cpuStartNs = server.cpuTimeNs();
+        final long[] start = cpuTicks(pid);
         final long startNs = System.nanoTime();
         Thread.sleep(millis);
-        return (server.cpuTimeNs() - cpuStartNs) / (double)(System.nanoTime() - startNs);
+        final long[] end = cpuTicks(pid);
+        final double elapsedTicks = (System.nanoTime() - startNs) / 1e9 * CLOCK_TICKS_PER_SECOND;
+        return new double[]{ (end[0] - start[0]) / elapsedTicks, (end[1] - start[1]) / elapsedTicks };
+    }
+
+    /** utime and stime, in clock ticks, from /proc/PID/stat. */
+    private static long[] cpuTicks(final long pid) throws IOException
+    {
+        final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+        final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[]{ Long.parseLong(fields[11]), Long.parseLong(fields[12]) };
     }
 
     /** RssAnon and RssFile in kB. */
