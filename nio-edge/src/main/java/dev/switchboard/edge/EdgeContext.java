@@ -100,10 +100,12 @@ public final class EdgeContext
             throw new IllegalArgumentException("deadTimeoutNs must exceed idleTimeoutNs: " + deadTimeoutNs);
         }
         requirePositive("maxRejectsBeforeDisconnect", maxRejectsBeforeDisconnect);
-        if (readChunkLength < 64 || readChunkLength > maxFrameLength)
+        if (readChunkLength < 64)
         {
-            throw new IllegalArgumentException("readChunkLength outside [64, maxFrameLength]: " + readChunkLength);
+            throw new IllegalArgumentException("readChunkLength below 64: " + readChunkLength);
         }
+        // A partial frame never needs more than a frame: with a small frame limit the small chunk is the frame.
+        readChunkLength = Math.min(readChunkLength, maxFrameLength);
         requirePositive("writeChunkLength", writeChunkLength);
         requirePositive("maxPendingWriteBytes", maxPendingWriteBytes);
         if (writeHighWaterBytes <= 0 || writeHighWaterBytes > maxPendingWriteBytes)

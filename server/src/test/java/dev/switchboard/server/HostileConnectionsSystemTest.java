@@ -106,6 +106,22 @@ class HostileConnectionsSystemTest
     }
 
     @Test
+    void shouldRefuseAFrameAboveTheCodecLimitWithFrameTooLarge() throws IOException
+    {
+        server = TestServer.launch(dataDir, "switchboard.codec.max.frame.length=1024");
+        final TestConnection connection = server.connect();
+        final byte[] frame = new byte[2_040];
+        java.nio.ByteBuffer.wrap(frame).putInt(frame.length).putShort((short)0x5BE0);
+        connection.writeRaw(frame);
+
+        final TestConnection.Frame error = connection.read();
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, error.error().code());
+        assertEquals(0, error.error().requestId());
+        assertTrue(connection.awaitClosed());
+        assertEquals(1024, server.server().edge().poller(0).outbound().maxFrameLength());
+    }
+
+    @Test
     void shouldCloseAConnectionThatNeverReadsWhatItAskedFor() throws IOException
     {
         server = launch();
