@@ -93,8 +93,8 @@ public final class HostileFootprint
                 before[1], loaded[1], (loaded[1] - before[1]) * 1024.0 / opened);
             System.out.printf("kernel TCP memory %,d -> %,d pages (%+.0f B/conn)%n",
                 tcpPagesBefore, tcpPagesLoaded, (tcpPagesLoaded - tcpPagesBefore) * 4096.0 / opened);
-            System.out.printf("server CPU (user + system) %.3f + %.3f cores before (5 s), %.3f + %.3f cores with them " +
-                "(10 s)%n", cpuBefore[0], cpuBefore[1], cpuLoaded[0], cpuLoaded[1]);
+            System.out.printf("server CPU (user + system) %.3f + %.3f cores before (5 s), " +
+                "%.3f + %.3f cores with them (10 s)%n", cpuBefore[0], cpuBefore[1], cpuLoaded[0], cpuLoaded[1]);
 
             for (final Process client : clients)
             {

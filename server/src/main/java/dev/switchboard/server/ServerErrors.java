@@ -51,8 +51,8 @@ final class ServerErrors implements ErrorHandler
         nextLogNs = nowNs + LOG_INTERVAL_NS;
         if (recorded)
         {
-            log.println("switchboard: error: " + throwable +
-                (unlogged > 0 ? " (and " + unlogged + " more not shown)" : "") + "; switchboard stat --errors lists all");
+            final String more = unlogged > 0 ? " (and " + unlogged + " more not shown)" : "";
+            log.println("switchboard: error: " + throwable + more + "; switchboard stat --errors lists all");
         }
         else
         {

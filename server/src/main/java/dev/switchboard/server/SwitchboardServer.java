@@ -133,8 +133,8 @@ public final class SwitchboardServer implements AutoCloseable
         if (ctx.isMaxConnectionsCapped())
         {
             log.println("switchboard: warning: " + EdgeConfiguration.MAX_CONNECTIONS_PROP_NAME + " " +
-                ctx.requestedMaxConnections() + " lowered to " + ctx.maxConnections() + " to stay below the open-file " +
-                "limit of " + ctx.maxFileDescriptors() + " (raise ulimit -n for more)");
+                ctx.requestedMaxConnections() + " lowered to " + ctx.maxConnections() +
+                " to stay below the open-file limit of " + ctx.maxFileDescriptors() + " (raise ulimit -n for more)");
         }
         log.println("switchboard: edge: " + ctx.pollerCount() + " poller(s), max connections " + ctx.maxConnections() +
             (ctx.maxFileDescriptors() > 0 ? " (open-file limit " + ctx.maxFileDescriptors() + ", " +

@@ -58,7 +58,9 @@ final class TestServer implements AutoCloseable
         try
         {
             server = SwitchboardServer.launch(
-                dataDir, null == edgeContext ? loopback() : edgeContext, new PrintStream(OutputStream.nullOutputStream()),
+                dataDir,
+                null == edgeContext ? loopback() : edgeContext,
+                new PrintStream(OutputStream.nullOutputStream()),
                 codes);
         }
         finally
