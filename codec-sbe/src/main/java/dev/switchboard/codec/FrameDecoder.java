@@ -31,6 +31,17 @@ public final class FrameDecoder
     }
 
     /**
+     * Why a stream that {@link #decode} reported corrupt is refused, from the length its next frame declares: the
+     * prefix is unsigned on the wire, so one at or above 2^31 (negative as an int) is too long, as is any above the
+     * maximum; one below the framing header is too short.
+     */
+    public static FrameRejection corruptionOf(final int declaredLength, final int maxFrameLength)
+    {
+        return declaredLength < 0 || declaredLength > maxFrameLength ?
+            FrameRejection.TOO_LONG : FrameRejection.TOO_SHORT;
+    }
+
+    /**
      * Hand every complete frame in {@code [offset, offset + length)} to the handler.
      *
      * @return the number of bytes consumed (whole frames only), or {@link #CORRUPT_STREAM}.

@@ -19,8 +19,20 @@ public final class MaxFrame
     /** Default largest frame, framing header included. */
     public static final int DEFAULT_MAX_FRAME_LENGTH = 66_048;
 
+    /**
+     * Smallest setting allowed: every frame the server itself sends (login, receipts, acks, errors) fits, and so does
+     * the ring's default slot ({@code switchboard.ring.slot.frame.length}, 1 KiB), which may not exceed it.
+     */
+    public static final int MIN_MAX_FRAME_LENGTH = 1024;
+
     /** System property that overrides {@link #DEFAULT_MAX_FRAME_LENGTH}, e.g. {@code 128k}. */
     public static final String MAX_FRAME_LENGTH_PROP_NAME = "switchboard.codec.max.frame.length";
+
+    /**
+     * The edge's former knob, read by nothing since the codec's one rules the edge, ring and journal alike: a server
+     * started with it refuses to start rather than quietly ignore it.
+     */
+    public static final String REMOVED_EDGE_PROP_NAME = "switchboard.edge.max.frame.length";
 
     private MaxFrame()
     {
@@ -31,6 +43,18 @@ public final class MaxFrame
      */
     public static int maxFrameLength()
     {
-        return SystemUtil.getSizeAsInt(MAX_FRAME_LENGTH_PROP_NAME, DEFAULT_MAX_FRAME_LENGTH);
+        if (null != System.getProperty(REMOVED_EDGE_PROP_NAME))
+        {
+            throw new IllegalStateException(REMOVED_EDGE_PROP_NAME + " is no longer read: set " +
+                MAX_FRAME_LENGTH_PROP_NAME + " instead (one limit for the edge, ring and journal)");
+        }
+        final int maxFrameLength = SystemUtil.getSizeAsInt(MAX_FRAME_LENGTH_PROP_NAME, DEFAULT_MAX_FRAME_LENGTH);
+        if (maxFrameLength < MIN_MAX_FRAME_LENGTH)
+        {
+            throw new IllegalStateException(MAX_FRAME_LENGTH_PROP_NAME + " below " + MIN_MAX_FRAME_LENGTH + ": " +
+                maxFrameLength);
+        }
+
+        return maxFrameLength;
     }
 }

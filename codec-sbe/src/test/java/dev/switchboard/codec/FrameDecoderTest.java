@@ -1,5 +1,6 @@
 package dev.switchboard.codec;
 
+import dev.switchboard.codec.sbe.ErrorCode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,23 @@ class FrameDecoderTest
             assertEquals(FrameDecoder.CORRUPT_STREAM, decoder.decode(buffer, 0, buffer.capacity(), collector(frames)));
         }
         assertEquals(0, frames.size());
+    }
+
+    @Test
+    void shouldCallEveryLengthAboveTheMaximumTooLongAndEveryOneBelowTheHeaderTooShort()
+    {
+        final int max = MaxFrame.DEFAULT_MAX_FRAME_LENGTH;
+        for (final long unsignedLength : new long[]{ max + 1L, 1L << 31, (1L << 31) + 1, 0xFFFF_FFFFL })
+        {
+            assertEquals(FrameRejection.TOO_LONG, FrameDecoder.corruptionOf((int)unsignedLength, max),
+                "length " + unsignedLength);
+        }
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, FrameDecoder.corruptionOf(Integer.MIN_VALUE, max).errorCode());
+        for (final int shortLength : new int[]{ 0, 1, Sofh.HEADER_LENGTH - 1 })
+        {
+            assertEquals(FrameRejection.TOO_SHORT, FrameDecoder.corruptionOf(shortLength, max));
+        }
+        assertEquals(ErrorCode.MALFORMED_FRAME, FrameDecoder.corruptionOf(0, max).errorCode());
     }
 
     @Test

@@ -15,6 +15,10 @@ final class Connection
     static final int CLOSED = 8;
     static final int CONGESTED = 16;
     static final int CONGESTION_NOTICE_PENDING = 32;
+    /** The server sent this connection a LoginAck: the login deadline no longer applies. */
+    static final int LOGGED_IN = 64;
+    /** The connection had its one registration window (after a RegisterAck); another Register does not renew it. */
+    static final int REGISTRATION_WINDOW_USED = 128;
 
     final long id;
     final SocketChannel channel;
@@ -27,6 +31,12 @@ final class Connection
     int rejects;
     int flags;
     int stagedEntry = OutboundStaging.NONE;
+    /** Login or registration deadline until logged in, then null so a logged-in connection does not keep it. */
+    DeadlineQueue.Entry loginDeadline;
+    /** Deadline for the partial frame held in {@link #inbound}; created on the first partial frame. */
+    DeadlineQueue.Entry frameDeadline;
+    /** Deadline for the socket to take some of the unwritten output; created on the first backlog. */
+    DeadlineQueue.Entry writeDeadline;
 
     Connection(final long id, final SocketChannel channel, final long nowNs)
     {

@@ -39,7 +39,7 @@ public final class Edge implements AutoCloseable
             {
                 pollers[i] = new EdgePoller(i, ctx, sink, openConnections);
             }
-            acceptor = new EdgeAcceptor(ctx, pollers, openConnections);
+            acceptor = new EdgeAcceptor(ctx, pollers, openConnections, errorHandler);
         }
         catch (final RuntimeException ex)
         {

@@ -5,7 +5,9 @@ import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -41,15 +43,29 @@ public final class EdgeAcceptor implements Agent
     private final int boundPort;
     private final long selectTimeoutMs;
     private final Selector selector;
+    private final SelectionKey acceptKey;
+    private final NanoClock nanoClock;
+    private final long acceptBackoffNs;
+    private final ErrorHandler errorHandler;
     private final ByteBuffer refusal = encodeRefusal();
     private int nextPoller;
     private int cyclesToNextLook;
+    private boolean backingOff;
+    private long backoffDeadlineNs;
     private long accepted;
     private long refused;
+    private long acceptErrors;
 
-    EdgeAcceptor(final EdgeContext ctx, final EdgePoller[] pollers, final AtomicInteger openConnections)
+    EdgeAcceptor(
+        final EdgeContext ctx,
+        final EdgePoller[] pollers,
+        final AtomicInteger openConnections,
+        final ErrorHandler errorHandler)
     {
         this.pollers = pollers;
+        this.errorHandler = errorHandler;
+        this.nanoClock = ctx.nanoClock();
+        this.acceptBackoffNs = ctx.acceptBackoffNs();
         this.openConnections = openConnections;
         this.maxConnections = ctx.maxConnections();
         this.tcpNoDelay = ctx.tcpNoDelay();
@@ -59,6 +75,7 @@ public final class EdgeAcceptor implements Agent
 
         ServerSocketChannel channel = null;
         Selector acceptSelector = null;
+        SelectionKey key = null;
         try
         {
             channel = ServerSocketChannel.open();
@@ -73,7 +90,7 @@ public final class EdgeAcceptor implements Agent
             boundPort = ((InetSocketAddress)channel.getLocalAddress()).getPort();
             // accept() allocates even when nothing is pending, so a selector says when to call it.
             acceptSelector = Selector.open();
-            channel.register(acceptSelector, SelectionKey.OP_ACCEPT);
+            key = channel.register(acceptSelector, SelectionKey.OP_ACCEPT);
         }
         catch (final IOException ex)
         {
@@ -82,6 +99,7 @@ public final class EdgeAcceptor implements Agent
         }
         serverChannel = channel;
         selector = acceptSelector;
+        acceptKey = key;
     }
 
     /** {@inheritDoc} */
@@ -99,6 +117,10 @@ public final class EdgeAcceptor implements Agent
     /** {@inheritDoc} */
     public int doWork() throws IOException
     {
+        if (backingOff && !backoffElapsed())
+        {
+            return 0;
+        }
         if (0 != selectTimeoutMs)
         {
             // Sleep in the selector until a connection is pending, rather than polling accept().
@@ -117,7 +139,16 @@ public final class EdgeAcceptor implements Agent
         int workCount = 0;
         for (int i = 0; i < MAX_ACCEPTS_PER_CYCLE; i++)
         {
-            final SocketChannel channel = serverChannel.accept();
+            final SocketChannel channel;
+            try
+            {
+                channel = serverChannel.accept();
+            }
+            catch (final IOException ex)
+            {
+                onAcceptFailed(ex);
+                return workCount + 1;
+            }
             if (null == channel)
             {
                 break;
@@ -127,6 +158,48 @@ public final class EdgeAcceptor implements Agent
         }
 
         return workCount;
+    }
+
+    /**
+     * Out of descriptors (EMFILE, ENFILE) or out of buffers, accept() fails again at once while the connection stays
+     * pending: leave it for a while rather than spin, so whatever frees a descriptor (a close, a deadline) gets the
+     * cycles. Reported once per failure, which the backoff bounds to one per interval.
+     */
+    private void onAcceptFailed(final IOException ex)
+    {
+        acceptErrors++;
+        backingOff = true;
+        backoffDeadlineNs = nanoClock.nanoTime() + acceptBackoffNs;
+        if (acceptKey.isValid())
+        {
+            acceptKey.interestOps(0);
+        }
+        errorHandler.onError(ex);
+    }
+
+    /**
+     * While backing off, a blocking acceptor sleeps in its selector with no interest (a close still wakes it); one that
+     * shares a poller's thread returns at once. True once the backoff is over and accepting resumed.
+     */
+    private boolean backoffElapsed() throws IOException
+    {
+        final long remainingNs = backoffDeadlineNs - nanoClock.nanoTime();
+        if (remainingNs > 0)
+        {
+            if (0 != selectTimeoutMs)
+            {
+                selector.select(Math.max(1, Math.min(selectTimeoutMs, remainingNs / 1_000_000)));
+            }
+            return false;
+        }
+        backingOff = false;
+        cyclesToNextLook = 0;
+        if (acceptKey.isValid())
+        {
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+
+        return true;
     }
 
     private void onAccepted(final SocketChannel channel)
@@ -238,6 +311,18 @@ public final class EdgeAcceptor implements Agent
     public long refused()
     {
         return refused;
+    }
+
+    /** Times accept() failed, e.g. for want of file descriptors; each started a backoff. */
+    public long acceptErrors()
+    {
+        return acceptErrors;
+    }
+
+    /** Whether the acceptor is leaving pending connections after a failed accept(). */
+    public boolean isBackingOff()
+    {
+        return backingOff;
     }
 
     /** Connections open across all pollers. */

@@ -26,14 +26,50 @@ public final class EdgeConfiguration
     public static final String MAX_CONNECTIONS_PROP_NAME = "switchboard.edge.max.connections";
     public static final int MAX_CONNECTIONS_DEFAULT = 19_000;
 
-    public static final String MAX_FRAME_LENGTH_PROP_NAME = "switchboard.edge.max.frame.length";
-    public static final int MAX_FRAME_LENGTH_DEFAULT = MaxFrame.DEFAULT_MAX_FRAME_LENGTH;
 
     public static final String IDLE_TIMEOUT_PROP_NAME = "switchboard.edge.idle.timeout";
     public static final long IDLE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(60);
 
     public static final String DEAD_TIMEOUT_PROP_NAME = "switchboard.edge.dead.timeout";
     public static final long DEAD_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(90);
+
+    /** A connection must be logged in (LoginAck sent) this long after accept, or gets NOT_AUTHENTICATED and closes. */
+    public static final String LOGIN_TIMEOUT_PROP_NAME = "switchboard.edge.login.timeout";
+    public static final long LOGIN_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * After the first RegisterAck a connection has this long to verify the texted code (a person reads and types it);
+     * the code's own lifetime, {@code switchboard.registration.code.ttl}, by default.
+     */
+    public static final String REGISTRATION_TIMEOUT_PROP_NAME = "switchboard.edge.registration.timeout";
+    public static final long REGISTRATION_TIMEOUT_DEFAULT_NS = TimeUnit.MINUTES.toNanos(10);
+
+    /** A frame whose first bytes arrived must be whole within this long, or MALFORMED_FRAME and a close. */
+    public static final String FRAME_TIMEOUT_PROP_NAME = "switchboard.edge.frame.timeout";
+    public static final long FRAME_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /** Output waiting on a socket that takes none of it for this long closes the connection: its peer does not read. */
+    public static final String WRITE_TIMEOUT_PROP_NAME = "switchboard.edge.write.timeout";
+    public static final long WRITE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    /** After accept() fails (e.g. out of file descriptors) the acceptor leaves pending connections this long. */
+    public static final String ACCEPT_BACKOFF_PROP_NAME = "switchboard.edge.accept.backoff";
+    public static final long ACCEPT_BACKOFF_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * Lower max connections to fit the process's open-file limit: limit minus descriptors open at start minus
+     * {@link #FD_RESERVE_PROP_NAME}. Turn off only to test what happens at the limit.
+     */
+    public static final String FD_CAP_PROP_NAME = "switchboard.edge.fd.cap";
+    public static final boolean FD_CAP_DEFAULT = true;
+
+    /**
+     * Descriptors kept free beyond those open at start: a selector per poller and the acceptor (an epoll descriptor
+     * and a wake-up pipe each), the listening socket, files opened briefly (journal segments, state, the counters
+     * file, stat), with room to spare.
+     */
+    public static final String FD_RESERVE_PROP_NAME = "switchboard.edge.fd.reserve";
+    public static final int FD_RESERVE_DEFAULT = 256;
 
     public static final String MAX_REJECTS_PROP_NAME = "switchboard.edge.max.rejects";
     public static final int MAX_REJECTS_DEFAULT = 8;
@@ -95,9 +131,12 @@ public final class EdgeConfiguration
         return Integer.getInteger(MAX_CONNECTIONS_PROP_NAME, MAX_CONNECTIONS_DEFAULT);
     }
 
+    /**
+     * The one frame limit, {@link MaxFrame#MAX_FRAME_LENGTH_PROP_NAME}; the edge has no knob of its own.
+     */
     public static int maxFrameLength()
     {
-        return SystemUtil.getSizeAsInt(MAX_FRAME_LENGTH_PROP_NAME, MAX_FRAME_LENGTH_DEFAULT);
+        return MaxFrame.maxFrameLength();
     }
 
     public static long idleTimeoutNs()
@@ -108,6 +147,41 @@ public final class EdgeConfiguration
     public static long deadTimeoutNs()
     {
         return SystemUtil.getDurationInNanos(DEAD_TIMEOUT_PROP_NAME, DEAD_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long loginTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(LOGIN_TIMEOUT_PROP_NAME, LOGIN_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long registrationTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(REGISTRATION_TIMEOUT_PROP_NAME, REGISTRATION_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long frameTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(FRAME_TIMEOUT_PROP_NAME, FRAME_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long writeTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(WRITE_TIMEOUT_PROP_NAME, WRITE_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long acceptBackoffNs()
+    {
+        return SystemUtil.getDurationInNanos(ACCEPT_BACKOFF_PROP_NAME, ACCEPT_BACKOFF_DEFAULT_NS);
+    }
+
+    public static boolean fdCap()
+    {
+        return Boolean.parseBoolean(System.getProperty(FD_CAP_PROP_NAME, Boolean.toString(FD_CAP_DEFAULT)));
+    }
+
+    public static int fdReserve()
+    {
+        return Integer.getInteger(FD_RESERVE_PROP_NAME, FD_RESERVE_DEFAULT);
     }
 
     public static int maxRejectsBeforeDisconnect()

@@ -1,5 +1,6 @@
 package dev.switchboard.edge;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
@@ -8,6 +9,7 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import java.lang.management.ManagementFactory;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +29,15 @@ public final class EdgeContext
     private int maxFrameLength = EdgeConfiguration.maxFrameLength();
     private long idleTimeoutNs = EdgeConfiguration.idleTimeoutNs();
     private long deadTimeoutNs = EdgeConfiguration.deadTimeoutNs();
+    private long loginTimeoutNs = EdgeConfiguration.loginTimeoutNs();
+    private long registrationTimeoutNs = EdgeConfiguration.registrationTimeoutNs();
+    private long frameTimeoutNs = EdgeConfiguration.frameTimeoutNs();
+    private long writeTimeoutNs = EdgeConfiguration.writeTimeoutNs();
+    private long acceptBackoffNs = EdgeConfiguration.acceptBackoffNs();
+    private boolean fdCap = EdgeConfiguration.fdCap();
+    private int fdReserve = EdgeConfiguration.fdReserve();
+    private long maxFileDescriptors = -1;
+    private int requestedMaxConnections;
     private int maxRejectsBeforeDisconnect = EdgeConfiguration.maxRejectsBeforeDisconnect();
     private int readChunkLength = EdgeConfiguration.readChunkLength();
     private int writeChunkLength = EdgeConfiguration.writeChunkLength();
@@ -65,6 +76,16 @@ public final class EdgeContext
         {
             throw new IllegalArgumentException("maxConnections above " + ConnectionId.MAX_SLOTS);
         }
+        requestedMaxConnections = maxConnections;
+        if (fdCap)
+        {
+            capToFileDescriptorLimit();
+        }
+        requirePositive("loginTimeoutNs", loginTimeoutNs);
+        requirePositive("registrationTimeoutNs", registrationTimeoutNs);
+        requirePositive("frameTimeoutNs", frameTimeoutNs);
+        requirePositive("writeTimeoutNs", writeTimeoutNs);
+        requirePositive("acceptBackoffNs", acceptBackoffNs);
         if (port < 0 || port > 65_535)
         {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -79,10 +100,12 @@ public final class EdgeContext
             throw new IllegalArgumentException("deadTimeoutNs must exceed idleTimeoutNs: " + deadTimeoutNs);
         }
         requirePositive("maxRejectsBeforeDisconnect", maxRejectsBeforeDisconnect);
-        if (readChunkLength < 64 || readChunkLength > maxFrameLength)
+        if (readChunkLength < 64)
         {
-            throw new IllegalArgumentException("readChunkLength outside [64, maxFrameLength]: " + readChunkLength);
+            throw new IllegalArgumentException("readChunkLength below 64: " + readChunkLength);
         }
+        // A partial frame never needs more than a frame: with a small frame limit the small chunk is the frame.
+        readChunkLength = Math.min(readChunkLength, maxFrameLength);
         requirePositive("writeChunkLength", writeChunkLength);
         requirePositive("maxPendingWriteBytes", maxPendingWriteBytes);
         if (writeHighWaterBytes <= 0 || writeHighWaterBytes > maxPendingWriteBytes)
@@ -120,6 +143,35 @@ public final class EdgeContext
         }
 
         return this;
+    }
+
+    /**
+     * Past the open-file limit accept() fails and the process can open nothing else either (journal segments, state),
+     * so the connection limit stays below it: a connection beyond is still accepted and told SERVER_BUSY.
+     */
+    private void capToFileDescriptorLimit()
+    {
+        if (fdReserve < 0)
+        {
+            throw new IllegalArgumentException("fdReserve negative: " + fdReserve);
+        }
+        final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (!(os instanceof UnixOperatingSystemMXBean))
+        {
+            return;
+        }
+        final UnixOperatingSystemMXBean unix = (UnixOperatingSystemMXBean)os;
+        maxFileDescriptors = unix.getMaxFileDescriptorCount();
+        final long cap = maxFileDescriptors - unix.getOpenFileDescriptorCount() - fdReserve;
+        if (maxFileDescriptors > 0 && maxConnections > cap)
+        {
+            if (cap < 1)
+            {
+                throw new IllegalStateException("the open-file limit (" + maxFileDescriptors + ") leaves no room " +
+                    "for connections beyond the " + fdReserve + " descriptors reserved: raise it (ulimit -n)");
+            }
+            maxConnections = (int)cap;
+        }
     }
 
     private static void requirePositive(final String name, final long value)
@@ -218,6 +270,111 @@ public final class EdgeContext
     public long deadTimeoutNs()
     {
         return deadTimeoutNs;
+    }
+
+    /**
+     * Whether {@link #conclude()} lowered {@link #maxConnections()} to fit the open-file limit; see
+     * {@link #requestedMaxConnections()} and {@link #maxFileDescriptors()}.
+     */
+    public boolean isMaxConnectionsCapped()
+    {
+        return maxConnections < requestedMaxConnections;
+    }
+
+    /** The connection limit asked for, before {@link #conclude()} fitted it to the open-file limit. */
+    public int requestedMaxConnections()
+    {
+        return requestedMaxConnections;
+    }
+
+    /** The process's open-file limit seen by {@link #conclude()}, or -1 when unknown or not looked at. */
+    public long maxFileDescriptors()
+    {
+        return maxFileDescriptors;
+    }
+
+    /** Fit {@link #maxConnections()} below the process's open-file limit at {@link #conclude()}. */
+    public EdgeContext fdCap(final boolean fdCap)
+    {
+        this.fdCap = fdCap;
+        return this;
+    }
+
+    public boolean fdCap()
+    {
+        return fdCap;
+    }
+
+    /** Descriptors kept free beyond those open at {@link #conclude()} when fitting the connection limit. */
+    public EdgeContext fdReserve(final int fdReserve)
+    {
+        this.fdReserve = fdReserve;
+        return this;
+    }
+
+    public int fdReserve()
+    {
+        return fdReserve;
+    }
+
+    /** Time from accept within which a connection must be logged in; NOT_AUTHENTICATED and a close after. */
+    public EdgeContext loginTimeoutNs(final long loginTimeoutNs)
+    {
+        this.loginTimeoutNs = loginTimeoutNs;
+        return this;
+    }
+
+    public long loginTimeoutNs()
+    {
+        return loginTimeoutNs;
+    }
+
+    /** Time from the first RegisterAck within which a registering connection must be logged in. */
+    public EdgeContext registrationTimeoutNs(final long registrationTimeoutNs)
+    {
+        this.registrationTimeoutNs = registrationTimeoutNs;
+        return this;
+    }
+
+    public long registrationTimeoutNs()
+    {
+        return registrationTimeoutNs;
+    }
+
+    /** Time within which a frame whose first bytes arrived must be whole; MALFORMED_FRAME and a close after. */
+    public EdgeContext frameTimeoutNs(final long frameTimeoutNs)
+    {
+        this.frameTimeoutNs = frameTimeoutNs;
+        return this;
+    }
+
+    public long frameTimeoutNs()
+    {
+        return frameTimeoutNs;
+    }
+
+    /** Time a socket may take none of the output waiting for it before the connection is closed. */
+    public EdgeContext writeTimeoutNs(final long writeTimeoutNs)
+    {
+        this.writeTimeoutNs = writeTimeoutNs;
+        return this;
+    }
+
+    public long writeTimeoutNs()
+    {
+        return writeTimeoutNs;
+    }
+
+    /** Time the acceptor leaves pending connections after accept() failed, e.g. for want of descriptors. */
+    public EdgeContext acceptBackoffNs(final long acceptBackoffNs)
+    {
+        this.acceptBackoffNs = acceptBackoffNs;
+        return this;
+    }
+
+    public long acceptBackoffNs()
+    {
+        return acceptBackoffNs;
     }
 
     /** Rejected frames a connection may send before it is disconnected. */

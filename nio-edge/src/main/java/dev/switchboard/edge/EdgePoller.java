@@ -8,11 +8,14 @@ import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongDecoder;
 import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.RegisterAckDecoder;
+import dev.switchboard.codec.sbe.VerifyAckDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.LongArrayQueue;
@@ -29,6 +32,7 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -50,6 +54,11 @@ public final class EdgePoller implements Agent
     private static final int INITIAL_SLOTS = 64;
     private static final long CLOSE_NOTICE_GRACE_NS = 1_000_000_000L;
     private static final int MESSAGE_OFFSET = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final int TEMPLATE_ID_OFFSET = Sofh.HEADER_LENGTH + MessageHeaderDecoder.templateIdEncodingOffset();
+    /** Deadlines handled per cycle, so a mass expiry (a flood of idle connections) is spread over cycles. */
+    private static final int MAX_EXPIRIES_PER_CYCLE = 256;
+    private static final byte[] LOGIN_TIMEOUT_DETAIL = "login timeout".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FRAME_TIMEOUT_DETAIL = "frame timeout".getBytes(StandardCharsets.US_ASCII);
 
     private final int pollerIndex;
     private final InboundFrameSink sink;
@@ -89,6 +98,10 @@ public final class EdgePoller implements Agent
     private final FrameHandler frameHandler = this::onFrame;
     private final MessageHandler outboundHandler = this::onOutbound;
     private final LongArrayQueue pendingCloseNotices = new LongArrayQueue(Long.MIN_VALUE);
+    private final DeadlineQueue loginDeadlines;
+    private final DeadlineQueue registrationDeadlines;
+    private final DeadlineQueue frameDeadlines;
+    private final DeadlineQueue writeDeadlines;
 
     private Connection[] connections = new Connection[INITIAL_SLOTS];
     private int[] generations = new int[INITIAL_SLOTS];
@@ -109,6 +122,7 @@ public final class EdgePoller implements Agent
     private Connection current;
     private int progress;
     private boolean halted;
+    private int framesCut;
 
     private int connectionCount;
     private long connectionsOpened;
@@ -129,6 +143,9 @@ public final class EdgePoller implements Agent
     private long outboundDropped;
     private long congestions;
     private long errors;
+    private long loginTimeouts;
+    private long frameTimeouts;
+    private long writeTimeouts;
 
     EdgePoller(
         final int pollerIndex,
@@ -150,6 +167,10 @@ public final class EdgePoller implements Agent
         this.idleCheckIntervalNs = Math.max(1, Math.min(idleTimeoutNs, deadTimeoutNs - idleTimeoutNs) / 4);
         this.nextIdleCheckNs = nanoClock.nanoTime() + idleCheckIntervalNs;
         this.selectTimeoutMs = ctx.selectTimeoutMs();
+        this.loginDeadlines = new DeadlineQueue(ctx.loginTimeoutNs());
+        this.registrationDeadlines = new DeadlineQueue(ctx.registrationTimeoutNs());
+        this.frameDeadlines = new DeadlineQueue(ctx.frameTimeoutNs());
+        this.writeDeadlines = new DeadlineQueue(ctx.writeTimeoutNs());
 
         outboundByteBuffer = ByteBuffer.allocateDirect(ctx.outboundBufferLength());
         outboundRing = new ManyToOneRingBuffer(new UnsafeBuffer(outboundByteBuffer));
@@ -249,6 +270,7 @@ public final class EdgePoller implements Agent
         flushStaged();
         workCount += select(workCount);
         workCount += checkIdle();
+        workCount += checkDeadlines();
 
         return workCount;
     }
@@ -268,7 +290,8 @@ public final class EdgePoller implements Agent
             {
                 return selector.selectNow(selectHandler);
             }
-            final long timeoutMs = Math.min(selectTimeoutMs, Math.max(1, (nextIdleCheckNs - nowNs) / 1_000_000));
+            final long wakeNs = Math.min(nextIdleCheckNs - nowNs, nextDeadlineNs() - nowNs);
+            final long timeoutMs = Math.min(selectTimeoutMs, Math.max(1, wakeNs / 1_000_000));
             final int selected = selector.select(selectHandler, timeoutMs);
             nowNs = nanoClock.nanoTime();
             return selected;
@@ -397,6 +420,9 @@ public final class EdgePoller implements Agent
     private void register(final Connection connection)
     {
         connectionsOpened++;
+        // The login deadline runs from when the connection is served, so one held back by a full ring is not cut short.
+        connection.loginDeadline = new DeadlineQueue.Entry(connection);
+        loginDeadlines.schedule(connection.loginDeadline, nowNs);
         try
         {
             connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);
@@ -536,6 +562,7 @@ public final class EdgePoller implements Agent
             onReceived(connection, bytesRead);
             chunk.writePosition += bytesRead;
             drainInbound(connection);
+            updateFrameDeadline(connection);
         }
         else
         {
@@ -563,7 +590,38 @@ public final class EdgePoller implements Agent
                 {
                     addStalled(connection);
                 }
+                updateFrameDeadline(connection);
             }
+        }
+    }
+
+    /**
+     * A frame's first bytes start its deadline; a read that completes a frame and leaves part of the next restarts
+     * it. Bytes held because the sink was full are the edge's doing, not the peer's: no deadline while stalled.
+     */
+    private void updateFrameDeadline(final Connection connection)
+    {
+        if (connection.is(Connection.CLOSED))
+        {
+            return;
+        }
+        if (null == connection.inbound || connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH))
+        {
+            if (null != connection.frameDeadline)
+            {
+                frameDeadlines.remove(connection.frameDeadline);
+            }
+            return;
+        }
+        DeadlineQueue.Entry entry = connection.frameDeadline;
+        if (null == entry)
+        {
+            entry = new DeadlineQueue.Entry(connection);
+            connection.frameDeadline = entry;
+        }
+        if (framesCut > 0 || !entry.isQueued())
+        {
+            frameDeadlines.schedule(entry, nowNs);
         }
     }
 
@@ -670,6 +728,7 @@ public final class EdgePoller implements Agent
         current = connection;
         progress = offset;
         halted = false;
+        framesCut = 0;
         final int result = decoder.decode(buffer, offset, length, frameHandler);
         current = null;
 
@@ -684,12 +743,9 @@ public final class EdgePoller implements Agent
         if (FrameDecoder.CORRUPT_STREAM == result)
         {
             corruptStreams++;
-            final int declaredLength = Sofh.frameLength(buffer, progress);
-            final ErrorCode code = declaredLength > maxFrameLength ?
-                ErrorCode.FRAME_TOO_LARGE : ErrorCode.MALFORMED_FRAME;
-            final FrameRejection rejection = declaredLength > maxFrameLength ?
-                FrameRejection.TOO_LONG : FrameRejection.TOO_SHORT;
-            sendError(connection, 0, 0, code, rejection);
+            final FrameRejection rejection =
+                FrameDecoder.corruptionOf(Sofh.frameLength(buffer, progress), maxFrameLength);
+            sendError(connection, 0, 0, rejection.errorCode(), rejection);
             closeAfterFlush(connection);
             return length;
         }
@@ -704,6 +760,7 @@ public final class EdgePoller implements Agent
             return;
         }
         final Connection connection = current;
+        framesCut++;
 
         final FrameRejection rejection = validator.validate(buffer, offset, length);
         if (FrameRejection.NONE != rejection)
@@ -767,6 +824,8 @@ public final class EdgePoller implements Agent
             {
                 addInterest(connection, SelectionKey.OP_READ);
             }
+            framesCut = 1; // what stays is a partial frame the peer could not finish while reads were paused
+            updateFrameDeadline(connection);
         }
 
         return workCount;
@@ -823,6 +882,10 @@ public final class EdgePoller implements Agent
             {
                 final int frameOffset = index + EdgeContext.OUTBOUND_HEADER_LENGTH;
                 final int frameLength = length - EdgeContext.OUTBOUND_HEADER_LENGTH;
+                if (!connection.is(Connection.LOGGED_IN))
+                {
+                    onPreLoginAnswer(connection, buffer, frameOffset, frameLength);
+                }
                 if (null != connection.outboundHead)
                 {
                     write(connection, buffer, outboundByteBuffer, frameOffset, frameLength);
@@ -841,6 +904,51 @@ public final class EdgePoller implements Agent
         {
             errors++;
             closeConnection(connection);
+        }
+    }
+
+    /**
+     * The edge learns of logins from what the server answers: a LoginAck ends the login deadline; the first RegisterAck
+     * opens the registration window (a person has to read the texted code); a VerifyAck gives a fresh login timeout to
+     * log in with the new device.
+     */
+    private void onPreLoginAnswer(
+        final Connection connection, final DirectBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        if (frameLength < TEMPLATE_ID_OFFSET + Short.BYTES)
+        {
+            return;
+        }
+        final int templateId = buffer.getShort(frameOffset + TEMPLATE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final DeadlineQueue.Entry entry = connection.loginDeadline;
+        switch (templateId)
+        {
+            case LoginAckDecoder.TEMPLATE_ID:
+                connection.set(Connection.LOGGED_IN);
+                if (null != entry && null != entry.queue)
+                {
+                    entry.queue.remove(entry);
+                }
+                connection.loginDeadline = null;
+                break;
+
+            case RegisterAckDecoder.TEMPLATE_ID:
+                if (!connection.is(Connection.REGISTRATION_WINDOW_USED) && null != entry)
+                {
+                    connection.set(Connection.REGISTRATION_WINDOW_USED);
+                    registrationDeadlines.schedule(entry, nowNs);
+                }
+                break;
+
+            case VerifyAckDecoder.TEMPLATE_ID:
+                if (null != entry)
+                {
+                    loginDeadlines.schedule(entry, nowNs);
+                }
+                break;
+
+            default:
+                break;
         }
     }
 
@@ -922,6 +1030,63 @@ public final class EdgePoller implements Agent
         return workCount;
     }
 
+    private int checkDeadlines()
+    {
+        int expired = 0;
+        DeadlineQueue.Entry entry;
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = loginDeadlines.pollExpired(nowNs)))
+        {
+            expired++;
+            onLoginTimeout(entry.connection);
+        }
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = registrationDeadlines.pollExpired(nowNs)))
+        {
+            expired++;
+            onLoginTimeout(entry.connection);
+        }
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = frameDeadlines.pollExpired(nowNs)))
+        {
+            expired++;
+            final Connection connection = entry.connection;
+            if (!connection.is(Connection.CLOSED | Connection.CLOSE_AFTER_FLUSH))
+            {
+                frameTimeouts++;
+                sendError(connection, ErrorCode.MALFORMED_FRAME, FRAME_TIMEOUT_DETAIL);
+                closeAfterFlush(connection);
+            }
+        }
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = writeDeadlines.pollExpired(nowNs)))
+        {
+            expired++;
+            // The peer reads nothing: an Error would only join the output it ignores.
+            writeTimeouts++;
+            closeConnection(entry.connection);
+        }
+
+        return expired;
+    }
+
+    private void onLoginTimeout(final Connection connection)
+    {
+        if (!connection.is(Connection.CLOSED | Connection.CLOSE_AFTER_FLUSH | Connection.LOGGED_IN))
+        {
+            loginTimeouts++;
+            sendError(connection, ErrorCode.NOT_AUTHENTICATED, LOGIN_TIMEOUT_DETAIL);
+            closeAfterFlush(connection);
+        }
+    }
+
+    /** The earliest deadline of any queue's head, far in the future when none is set. */
+    private long nextDeadlineNs()
+    {
+        long deadlineNs = nowNs + Long.MAX_VALUE / 2;
+        deadlineNs = loginDeadlines.earliest(deadlineNs, nowNs);
+        deadlineNs = registrationDeadlines.earliest(deadlineNs, nowNs);
+        deadlineNs = frameDeadlines.earliest(deadlineNs, nowNs);
+
+        return writeDeadlines.earliest(deadlineNs, nowNs);
+    }
+
     private void sendPing(final Connection connection)
     {
         pingEncoder.wrapAndApplyHeader(controlBuffer, Sofh.HEADER_LENGTH, headerEncoder).timestampNs(nowNs);
@@ -945,7 +1110,21 @@ public final class EdgePoller implements Agent
         final ErrorCode code,
         final FrameRejection rejection)
     {
-        final byte[] detail = rejectionDetails[rejection.ordinal()];
+        sendError(connection, requestId, templateId, code, rejectionDetails[rejection.ordinal()]);
+    }
+
+    private void sendError(final Connection connection, final ErrorCode code, final byte[] detail)
+    {
+        sendError(connection, 0, 0, code, detail);
+    }
+
+    private void sendError(
+        final Connection connection,
+        final long requestId,
+        final int templateId,
+        final ErrorCode code,
+        final byte[] detail)
+    {
         errorEncoder.wrapAndApplyHeader(controlBuffer, Sofh.HEADER_LENGTH, headerEncoder)
             .requestId(requestId)
             .templateId(templateId & 0xFFFF)
@@ -1024,6 +1203,11 @@ public final class EdgePoller implements Agent
             connection.outboundHead = tail;
             connection.outboundTail = tail;
             addInterest(connection, SelectionKey.OP_WRITE);
+            if (null == connection.writeDeadline)
+            {
+                connection.writeDeadline = new DeadlineQueue.Entry(connection);
+            }
+            writeDeadlines.schedule(connection.writeDeadline, nowNs);
         }
 
         int position = offset;
@@ -1063,6 +1247,11 @@ public final class EdgePoller implements Agent
             bytesOut += written;
             head.readPosition += written;
             connection.pendingWriteBytes -= written;
+            if (written > 0)
+            {
+                // Progress: the peer reads, however slowly; only a socket that takes nothing runs out the deadline.
+                writeDeadlines.schedule(connection.writeDeadline, nowNs);
+            }
             if (head.pending() > 0)
             {
                 if (connection.is(Connection.CONGESTED) && connection.pendingWriteBytes <= writeHighWaterBytes / 2)
@@ -1080,6 +1269,7 @@ public final class EdgePoller implements Agent
         }
 
         removeInterest(connection, SelectionKey.OP_WRITE);
+        writeDeadlines.remove(connection.writeDeadline);
         if (connection.is(Connection.CLOSE_AFTER_FLUSH))
         {
             closeConnection(connection);
@@ -1182,6 +1372,9 @@ public final class EdgePoller implements Agent
         connection.outboundHead = null;
         connection.outboundTail = null;
         connection.pendingWriteBytes = 0;
+        removeDeadline(connection.loginDeadline);
+        removeDeadline(connection.frameDeadline);
+        removeDeadline(connection.writeDeadline);
         if (connection.is(Connection.INBOUND_STALLED) || isStalledListed(connection))
         {
             removeStalled(connection);
@@ -1196,6 +1389,14 @@ public final class EdgePoller implements Agent
         if (!pendingCloseNotices.isEmpty() || !sink.onConnectionClosed(pollerIndex, connection.id))
         {
             pendingCloseNotices.offerLong(connection.id);
+        }
+    }
+
+    private static void removeDeadline(final DeadlineQueue.Entry entry)
+    {
+        if (null != entry && null != entry.queue)
+        {
+            entry.queue.remove(entry);
         }
     }
 
@@ -1323,6 +1524,30 @@ public final class EdgePoller implements Agent
     public long outboundDropped()
     {
         return outboundDropped;
+    }
+
+    /** Connections told NOT_AUTHENTICATED and closed for not logging in within the login or registration timeout. */
+    public long loginTimeouts()
+    {
+        return loginTimeouts;
+    }
+
+    /** Connections told MALFORMED_FRAME and closed for leaving a frame partial past the frame timeout. */
+    public long frameTimeouts()
+    {
+        return frameTimeouts;
+    }
+
+    /** Connections closed because their socket took none of the waiting output within the write timeout. */
+    public long writeTimeouts()
+    {
+        return writeTimeouts;
+    }
+
+    /** Connections waiting to log in (login or registration deadline running). */
+    public int awaitingLogin()
+    {
+        return loginDeadlines.size() + registrationDeadlines.size();
     }
 
     /** Unexpected failures contained to one connection. */

@@ -1,12 +1,17 @@
 package dev.switchboard.edge;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
 
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EdgeContextTest
 {
@@ -18,8 +23,34 @@ class EdgeContextTest
         assertNotNull(ctx.nanoClock());
         assertNotNull(ctx.epochClock());
         assertEquals(7420, ctx.port());
-        assertEquals(19_000, ctx.maxConnections());
+        assertEquals(19_000, ctx.requestedMaxConnections());
         assertEquals("0.0.0.0", ctx.bindAddress());
+    }
+
+    @Test
+    void shouldCapMaxConnectionsBelowTheOpenFileLimitLessTheReserve()
+    {
+        final UnixOperatingSystemMXBean os = (UnixOperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
+        final long limit = os.getMaxFileDescriptorCount();
+        final EdgeContext ctx = new EdgeContext().maxConnections((int)Math.min(limit + 1000, 1 << 23)).fdReserve(256)
+            .conclude();
+
+        assertTrue(ctx.isMaxConnectionsCapped());
+        assertEquals(limit, ctx.maxFileDescriptors());
+        assertTrue(ctx.maxConnections() <= limit - 256 - 3, "below the limit less the reserve and what is open");
+        assertTrue(ctx.maxConnections() > limit - 256 - os.getOpenFileDescriptorCount() - 64);
+    }
+
+    @Test
+    void shouldKeepMaxConnectionsBelowTheCapOrWhenTheCapIsOff()
+    {
+        final EdgeContext small = new EdgeContext().maxConnections(10).conclude();
+        assertEquals(10, small.maxConnections());
+        assertFalse(small.isMaxConnectionsCapped());
+
+        final EdgeContext uncapped = new EdgeContext().maxConnections(1 << 23).fdCap(false).conclude();
+        assertEquals(1 << 23, uncapped.maxConnections());
+        assertFalse(uncapped.isMaxConnectionsCapped());
     }
 
     @Test

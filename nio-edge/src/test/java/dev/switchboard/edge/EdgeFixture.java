@@ -31,14 +31,23 @@ final class EdgeFixture implements AutoCloseable
         this(new EdgeContext());
     }
 
+    /** Login, frame and write deadlines an hour away, so tests that move the clock meet only the idle timeouts. */
     EdgeFixture(final EdgeContext ctx)
+    {
+        this(ctx.loginTimeoutNs(TimeUnit.HOURS.toNanos(1))
+            .frameTimeoutNs(TimeUnit.HOURS.toNanos(1))
+            .writeTimeoutNs(TimeUnit.HOURS.toNanos(1))
+            .idleTimeoutNs(IDLE_TIMEOUT_NS)
+            .deadTimeoutNs(DEAD_TIMEOUT_NS), true);
+    }
+
+    /** With the timeouts and deadlines the context holds. */
+    EdgeFixture(final EdgeContext ctx, final boolean timeoutsAsGiven)
     {
         clock.update(TimeUnit.SECONDS.toNanos(1));
         ctx.bindAddress("127.0.0.1")
             .port(0)
             .nanoClock(clock)
-            .idleTimeoutNs(IDLE_TIMEOUT_NS)
-            .deadTimeoutNs(DEAD_TIMEOUT_NS)
             .outboundCapacity(1024 * 1024);
         edge = new Edge(ctx, sink, errors::add);
     }

@@ -152,6 +152,24 @@ class EdgePollerTest
     }
 
     @Test
+    void shouldAnswerALengthPrefixAtOrAbove2To31WithFrameTooLarge() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        final long connectionId = fixture.connectAndOpen(client);
+        final byte[] header = new byte[14];
+        ByteBuffer.wrap(header).order(ByteOrder.BIG_ENDIAN).putInt(0x8000_0000).putShort((short)0x5BE0);
+
+        client[0].send(header);
+        fixture.awaitTrue(() -> client[0].isEndOfStream() && fixture.sink.closed.contains(connectionId));
+
+        final List<byte[]> received = client[0].frames();
+        assertEquals(1, received.size());
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, Frames.errorCode(received.get(0)));
+        assertEquals(0, Frames.error(received.get(0)).requestId());
+    }
+
+    @Test
     void shouldAnswerUnknownTemplateWithErrorAndKeepTheConnection() throws IOException
     {
         fixture = new EdgeFixture();

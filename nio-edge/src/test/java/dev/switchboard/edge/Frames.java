@@ -3,13 +3,16 @@ package dev.switchboard.edge;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.LoginAckEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.RegisterAckEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.SendEncoder;
+import dev.switchboard.codec.sbe.VerifyAckEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.ByteArrayOutputStream;
@@ -62,6 +65,40 @@ final class Frames
             .clientMsgId(clientMsgId);
         encoder.to().userId(42).deviceId(1);
         encoder.putPayload(payload, 0, payloadLength);
+        return finish(buffer, encoder.encodedLength());
+    }
+
+    /** What the server sends on a successful login. */
+    static byte[] loginAck(final long requestId)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
+        final LoginAckEncoder encoder = new LoginAckEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId);
+        encoder.device().userId(7).deviceId(1);
+        return finish(buffer, encoder.encodedLength());
+    }
+
+    /** What the server sends when a registration code was texted. */
+    static byte[] registerAck(final long requestId)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final RegisterAckEncoder encoder = new RegisterAckEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId)
+            .codeTtlSeconds(600);
+        return finish(buffer, encoder.encodedLength());
+    }
+
+    /** What the server sends when a registration code was right. */
+    static byte[] verifyAck(final long requestId)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final VerifyAckEncoder encoder = new VerifyAckEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId)
+            .userId(7)
+            .deviceId(1);
         return finish(buffer, encoder.encodedLength());
     }
 

@@ -2,7 +2,10 @@ package dev.switchboard.server;
 
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.ErrorConsumer;
+import org.agrona.concurrent.errors.ErrorLogReader;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
@@ -21,8 +24,10 @@ import static org.agrona.concurrent.status.CountersReader.NULL_COUNTER_ID;
  * The server's live counters file, {@code <data folder>/counters.dat}, mapped read-only by another process.
  * <p>
  * The server ({@link ServerCounters}) lays the file out as a header followed by the metadata and values buffers of
- * an Agrona {@link org.agrona.concurrent.status.CountersManager}. It writes the layout version last, so a reader that
- * sees it also sees every counter; a reader that finds 0 there caught the server while it was starting.
+ * an Agrona {@link org.agrona.concurrent.status.CountersManager} and, since layout version 2, the buffer of an Agrona
+ * {@link org.agrona.concurrent.errors.DistinctErrorLog}: each distinct error once, with its count and the times it was
+ * first and last seen, as in Aeron's CnC file. It writes the layout version last, so a reader that sees it also sees
+ * every counter; a reader that finds 0 there caught the server while it was starting.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -33,13 +38,18 @@ import static org.agrona.concurrent.status.CountersReader.NULL_COUNTER_ID;
  *  +---------------------------------------------------------------+
  *  |                         Values Length                         |
  *  +---------------------------------------------------------------+
- *  |                     116 bytes of padding                     ...
+ *  |                  Error Log Length (version 2)                 |
+ *  +---------------------------------------------------------------+
+ *  |                     112 bytes of padding                     ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
  *  |              Metadata buffer (Metadata Length bytes)         ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
  *  |                Values buffer (Values Length bytes)           ...
+ * ...                                                              |
+ *  +---------------------------------------------------------------+
+ *  |           Distinct error log (Error Log Length bytes)        ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
  * </pre>
@@ -50,10 +60,15 @@ final class CountersFile implements AutoCloseable
 {
     static final String FILE_NAME = "counters.dat";
 
-    static final int LAYOUT_VERSION = 1;
+    static final int LAYOUT_VERSION = 2;
+    /** The first layout, without the error log; still read. */
+    static final int LAYOUT_VERSION_WITHOUT_ERRORS = 1;
     static final int VERSION_OFFSET = 0;
     static final int METADATA_LENGTH_OFFSET = VERSION_OFFSET + Integer.BYTES;
     static final int VALUES_LENGTH_OFFSET = METADATA_LENGTH_OFFSET + Integer.BYTES;
+    static final int ERROR_LOG_LENGTH_OFFSET = VALUES_LENGTH_OFFSET + Integer.BYTES;
+    /** Room for the distinct errors: each is stored once however often it recurs, so this fills only with variety. */
+    static final int ERROR_LOG_LENGTH = 1024 * 1024;
     /** Two cache lines: keeps both buffers aligned for atomic access. */
     static final int HEADER_LENGTH = 128;
 
@@ -63,6 +78,8 @@ final class CountersFile implements AutoCloseable
     static final int RING_TYPE_ID = 2;
     /** Type of an edge poller's counters; the key holds the poller index as an int. */
     static final int EDGE_TYPE_ID = 3;
+    /** Type of the edge acceptor's counters. */
+    static final int ACCEPTOR_TYPE_ID = 4;
 
     static final String RUNNING_LABEL = "server-running";
     static final String PID_LABEL = "server-pid";
@@ -72,6 +89,7 @@ final class CountersFile implements AutoCloseable
     private final Object fileKey;
     private final MappedByteBuffer mapped;
     private final CountersReader reader;
+    private final AtomicBuffer errorLog;
 
     private CountersFile(final File file, final Object fileKey, final MappedByteBuffer mapped)
     {
@@ -87,22 +105,26 @@ final class CountersFile implements AutoCloseable
                 throw new IllegalStateException(
                     "counters at " + file.getPath() + " are not ready: the server is starting");
             }
-            if (LAYOUT_VERSION != version)
+            if (LAYOUT_VERSION != version && LAYOUT_VERSION_WITHOUT_ERRORS != version)
             {
                 throw new IllegalStateException("counters at " + file.getPath() + " have layout version " + version +
-                    ", this reader knows " + LAYOUT_VERSION);
+                    ", this reader knows " + LAYOUT_VERSION_WITHOUT_ERRORS + " to " + LAYOUT_VERSION);
             }
             final int metadataLength = header.getInt(METADATA_LENGTH_OFFSET);
             final int valuesLength = header.getInt(VALUES_LENGTH_OFFSET);
-            if (metadataLength < 0 || valuesLength < 0 ||
-                (long)HEADER_LENGTH + metadataLength + valuesLength > mapped.capacity())
+            final int errorLogLength = LAYOUT_VERSION_WITHOUT_ERRORS == version ? 0 :
+                header.getInt(ERROR_LOG_LENGTH_OFFSET);
+            if (metadataLength < 0 || valuesLength < 0 || errorLogLength < 0 ||
+                (long)HEADER_LENGTH + metadataLength + valuesLength + errorLogLength > mapped.capacity())
             {
                 throw new IllegalStateException("counters at " + file.getPath() + " are damaged: lengths " +
-                    metadataLength + " and " + valuesLength + " do not fit " + mapped.capacity() + " bytes");
+                    metadataLength + ", " + valuesLength + " and " + errorLogLength + " do not fit " +
+                    mapped.capacity() + " bytes");
             }
             reader = new CountersReader(
                 new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
                 new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength));
+            errorLog = new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength + valuesLength, errorLogLength);
         }
         catch (final RuntimeException ex)
         {
@@ -126,10 +148,26 @@ final class CountersFile implements AutoCloseable
         return new CountersFile(file, fileKey, IoUtil.mapExistingFile(file, FileChannel.MapMode.READ_ONLY, FILE_NAME));
     }
 
-    /** Bytes of a counters file holding the given number of counters. */
+    /** Bytes of a counters file holding the given number of counters and the error log. */
     static long fileLength(final int counterCount)
     {
-        return HEADER_LENGTH + (long)counterCount * (METADATA_LENGTH + COUNTER_LENGTH);
+        return HEADER_LENGTH + (long)counterCount * (METADATA_LENGTH + COUNTER_LENGTH) + ERROR_LOG_LENGTH;
+    }
+
+    /** The distinct error log, empty in a file of the first layout; read it with {@link ErrorLogReader}. */
+    AtomicBuffer errorLog()
+    {
+        return errorLog;
+    }
+
+    /**
+     * Hand each distinct error to the consumer: observation count, first and last time (epoch ms) and the stack trace.
+     *
+     * @return the number of distinct errors.
+     */
+    int readErrors(final ErrorConsumer consumer)
+    {
+        return 0 == errorLog.capacity() ? 0 : ErrorLogReader.read(errorLog, consumer);
     }
 
     File file()

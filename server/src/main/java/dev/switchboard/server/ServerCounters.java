@@ -1,11 +1,14 @@
 package dev.switchboard.server;
 
 import dev.switchboard.edge.Edge;
+import dev.switchboard.edge.EdgeAcceptor;
 import dev.switchboard.edge.EdgePoller;
 import dev.switchboard.ring.RingCounters;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
@@ -47,14 +50,29 @@ final class ServerCounters implements AutoCloseable
         new EdgeFigure("pings-out", EdgePoller::pingsOut),
         new EdgeFigure("congestions", EdgePoller::congestions),
         new EdgeFigure("outbound-dropped", EdgePoller::outboundDropped),
-        new EdgeFigure("errors", EdgePoller::errors) };
+        new EdgeFigure("errors", EdgePoller::errors),
+        new EdgeFigure("login-timeouts", EdgePoller::loginTimeouts),
+        new EdgeFigure("frame-timeouts", EdgePoller::frameTimeouts),
+        new EdgeFigure("write-timeouts", EdgePoller::writeTimeouts),
+        new EdgeFigure("awaiting-login", EdgePoller::awaitingLogin) };
+
+    private static final String ACCEPTOR_LABEL_PREFIX = "edge-acceptor ";
+
+    /** The figures copied from the edge acceptor, after every poller's. */
+    private static final AcceptorFigure[] ACCEPTOR_FIGURES = {
+        new AcceptorFigure("accepted", EdgeAcceptor::accepted),
+        new AcceptorFigure("refused", EdgeAcceptor::refused),
+        new AcceptorFigure("accept-errors", EdgeAcceptor::acceptErrors) };
 
     private static final int SERVER_COUNTER_COUNT = 3;
 
     private final MappedByteBuffer mapped;
     private final RingCounters ringCounters;
     private final EdgePoller[] pollers;
+    private final EdgeAcceptor acceptor;
     private final AtomicCounter running;
+    private final AtomicCounter[] acceptorFigures;
+    private final DistinctErrorLog errorLog;
     private final AtomicCounter[] ringFigures;
     /** Poller-major: the counter of figure f of poller p is at {@code p * EDGE_FIGURES.length + f}. */
     private final AtomicCounter[] edgeFigures;
@@ -66,13 +84,15 @@ final class ServerCounters implements AutoCloseable
     ServerCounters(final File dataDir, final RingCounters ringCounters, final Edge edge)
     {
         this.ringCounters = ringCounters;
+        acceptor = edge.acceptor();
         pollers = new EdgePoller[edge.pollerCount()];
         for (int i = 0; i < pollers.length; i++)
         {
             pollers[i] = edge.poller(i);
         }
 
-        final int counterCount = SERVER_COUNTER_COUNT + ringCounters.size() + pollers.length * EDGE_FIGURES.length;
+        final int counterCount = SERVER_COUNTER_COUNT + ringCounters.size() + pollers.length * EDGE_FIGURES.length +
+            ACCEPTOR_FIGURES.length;
         final int metadataLength = counterCount * METADATA_LENGTH;
         final int valuesLength = counterCount * COUNTER_LENGTH;
         final File file = new File(dataDir, CountersFile.FILE_NAME);
@@ -84,6 +104,7 @@ final class ServerCounters implements AutoCloseable
             final AtomicBuffer header = new UnsafeBuffer(mapped, 0, CountersFile.HEADER_LENGTH);
             header.putInt(CountersFile.METADATA_LENGTH_OFFSET, metadataLength);
             header.putInt(CountersFile.VALUES_LENGTH_OFFSET, valuesLength);
+            header.putInt(CountersFile.ERROR_LOG_LENGTH_OFFSET, CountersFile.ERROR_LOG_LENGTH);
             final CountersManager manager = new CountersManager(
                 new UnsafeBuffer(mapped, CountersFile.HEADER_LENGTH, metadataLength),
                 new UnsafeBuffer(mapped, CountersFile.HEADER_LENGTH + metadataLength, valuesLength));
@@ -112,6 +133,17 @@ final class ServerCounters implements AutoCloseable
                         key -> key.putInt(0, pollerIndex));
                 }
             }
+
+            acceptorFigures = new AtomicCounter[ACCEPTOR_FIGURES.length];
+            for (int f = 0; f < ACCEPTOR_FIGURES.length; f++)
+            {
+                acceptorFigures[f] = manager.newCounter(
+                    ACCEPTOR_LABEL_PREFIX + ACCEPTOR_FIGURES[f].label, CountersFile.ACCEPTOR_TYPE_ID);
+            }
+            errorLog = new DistinctErrorLog(
+                new UnsafeBuffer(mapped, CountersFile.HEADER_LENGTH + metadataLength + valuesLength,
+                    CountersFile.ERROR_LOG_LENGTH),
+                SystemEpochClock.INSTANCE);
 
             update();
             running.setRelease(1);
@@ -146,6 +178,18 @@ final class ServerCounters implements AutoCloseable
                 edgeFigures[counter++].setRelease(figure.reader.applyAsLong(poller));
             }
         }
+        for (int f = 0; f < ACCEPTOR_FIGURES.length; f++)
+        {
+            acceptorFigures[f].setRelease(ACCEPTOR_FIGURES[f].reader.applyAsLong(acceptor));
+        }
+    }
+
+    /**
+     * The distinct error log in the file; safe to record into from any thread until {@link #close(boolean)} unmaps.
+     */
+    DistinctErrorLog errorLog()
+    {
+        return errorLog;
     }
 
     /**
@@ -172,6 +216,18 @@ final class ServerCounters implements AutoCloseable
         if (unmap)
         {
             IoUtil.unmap(mapped);
+        }
+    }
+
+    private static final class AcceptorFigure
+    {
+        final String label;
+        final ToLongFunction<EdgeAcceptor> reader;
+
+        AcceptorFigure(final String label, final ToLongFunction<EdgeAcceptor> reader)
+        {
+            this.label = label;
+            this.reader = reader;
         }
     }
 

@@ -14,7 +14,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,11 +30,13 @@ import java.util.regex.Pattern;
     mixinStandardHelpOptions = true,
     description = {
         "Print the live counters of a server on this machine, read from <data folder>/counters.dat.",
-        "The file stays after the server stops, with its last values." })
+        "The file stays after the server stops, with its last values.",
+        "--errors prints the server's distinct errors instead: count, first and last time, stack trace." })
 final class StatCommand implements Callable<Integer>
 {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter DATE_TIME_MS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     @Spec
     private CommandSpec spec;
@@ -53,6 +54,10 @@ final class StatCommand implements Callable<Integer>
         description = "Prints before exiting; 0 repeats until Ctrl-C (default: ${DEFAULT-VALUE}).",
         defaultValue = "0")
     private int count;
+
+    @Option(names = "--errors",
+        description = "Print the distinct errors (count, first and last time, stack trace) once and exit.")
+    private boolean errors;
 
     public Integer call() throws InterruptedException
     {
@@ -83,6 +88,20 @@ final class StatCommand implements Callable<Integer>
             err.println(ex.getMessage());
             err.flush();
             return 1;
+        }
+
+        if (errors)
+        {
+            try
+            {
+                printHeader(out, counters, false);
+                printErrors(out, counters);
+            }
+            finally
+            {
+                counters.close();
+            }
+            return 0;
         }
 
         final boolean repeat = intervalMs > 0 && 1 != count;
@@ -157,11 +176,7 @@ final class StatCommand implements Callable<Integer>
         final long elapsedNs)
     {
         final CountersReader reader = counters.reader();
-        final long startTimeMs = counters.startTimeMs();
-        final String started = LocalDateTime.ofInstant(Instant.ofEpochMilli(startTimeMs), ZoneId.systemDefault())
-            .truncatedTo(ChronoUnit.SECONDS).format(DATE_TIME);
-        out.println((repeat ? LocalTime.now().format(TIME) + "  " : "") + counters.file().getPath() + ": pid " +
-            counters.pid() + ", started " + started + ", " + counters.status());
+        printHeader(out, counters, repeat);
 
         final List<Row> rows = new ArrayList<>();
         final long[] values = new long[reader.maxCounterId() + 1];
@@ -193,12 +208,49 @@ final class StatCommand implements Callable<Integer>
             }
             out.println(String.format(Locale.ROOT, "  %-" + labelWidth + "s %,20d%s", row.label, row.value, rate));
         }
+        final long[] observations = new long[1];
+        final int distinct = counters.readErrors(
+            (observationCount, firstTimestamp, lastTimestamp, encodedException) -> observations[0] += observationCount);
+        out.println(String.format(Locale.ROOT, "  errors: %d distinct, %,d observed%s", distinct, observations[0],
+            distinct > 0 ? " (switchboard stat --errors prints them)" : ""));
         if (repeat)
         {
             out.println();
         }
         out.flush();
         return values;
+    }
+
+    private static void printHeader(final PrintWriter out, final CountersFile counters, final boolean repeat)
+    {
+        final String started = format(counters.startTimeMs(), DATE_TIME);
+        out.println((repeat ? LocalTime.now().format(TIME) + "  " : "") + counters.file().getPath() + ": pid " +
+            counters.pid() + ", started " + started + ", " + counters.status());
+    }
+
+    /**
+     * As Aeron's ErrorStat: one block per distinct error, most recent layout first as the log holds them.
+     */
+    private static void printErrors(final PrintWriter out, final CountersFile counters)
+    {
+        final long[] observations = new long[1];
+        final StringBuilder blocks = new StringBuilder();
+        final int distinct = counters.readErrors((observationCount, firstTimestamp, lastTimestamp, encodedException) ->
+        {
+            observations[0] += observationCount;
+            blocks.append(String.format(Locale.ROOT, "%n%,d observations from %s to %s for:%n%s",
+                observationCount, format(firstTimestamp, DATE_TIME_MS), format(lastTimestamp, DATE_TIME_MS),
+                encodedException.endsWith(System.lineSeparator()) || encodedException.endsWith("\n") ?
+                encodedException : encodedException + System.lineSeparator()));
+        });
+        out.println(String.format(Locale.ROOT, "%d distinct errors, %,d observed", distinct, observations[0]));
+        out.print(blocks);
+        out.flush();
+    }
+
+    private static String format(final long epochMs, final DateTimeFormatter formatter)
+    {
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneId.systemDefault()).format(formatter);
     }
 
     private static final class Row

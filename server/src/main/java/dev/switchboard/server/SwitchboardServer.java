@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.codec.MaxFrame;
 import dev.switchboard.edge.Edge;
+import dev.switchboard.edge.EdgeConfiguration;
 import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.JournalContext;
@@ -38,11 +39,13 @@ public final class SwitchboardServer implements AutoCloseable
     private final Edge edge;
     private final ScheduledExecutorService ticker;
     private final ServerCounters counters;
+    private final ServerErrors errors;
 
     private SwitchboardServer(
         final File dataDir, final EdgeContext edgeContext, final PrintStream log, final CodeSender customCodeSender)
     {
         this.dataDir = dataDir;
+        final ServerErrors errors = new ServerErrors(log);
         SwitchboardState state = null;
         Journal journal = null;
         DevelopmentCodeSender codeSender = null;
@@ -77,9 +80,11 @@ public final class SwitchboardServer implements AutoCloseable
             edge = new Edge(
                 edgeContext.maxFrameLength(maxFrameLength).idleStrategySupplier(IdleStrategies.fromSystemProperty()),
                 bridge,
-                Throwable::printStackTrace);
+                errors);
+            printEdgeLayout(edgeContext, log);
             bridge.connect(ring.publisher(), edge);
             counters = new ServerCounters(dataDir, ring.counters(), edge);
+            errors.errorLog(counters.errorLog());
             edge.start();
 
             ticker = Executors.newSingleThreadScheduledExecutor(runnable ->
@@ -94,7 +99,7 @@ public final class SwitchboardServer implements AutoCloseable
             // The ticker is the counters file's only writer: the hot path keeps its own counters and never waits.
             final ServerCounters copier = counters;
             ticker.scheduleAtFixedRate(
-                () -> copyCounters(copier), COUNTERS_INTERVAL_MS, COUNTERS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                () -> copyCounters(copier, errors), COUNTERS_INTERVAL_MS, COUNTERS_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
         catch (final RuntimeException ex)
         {
@@ -103,6 +108,7 @@ public final class SwitchboardServer implements AutoCloseable
                 ticker.shutdownNow();
             }
             CloseHelper.quietCloseAll(edge, ring, codeSender, journal, state);
+            errors.detach();
             if (null != counters)
             {
                 final ServerCounters failed = counters;
@@ -118,6 +124,25 @@ public final class SwitchboardServer implements AutoCloseable
         this.edge = edge;
         this.ticker = ticker;
         this.counters = counters;
+        this.errors = errors;
+    }
+
+    /**
+     * One line on the edge's limits; a connection limit above what the open-file limit allows was lowered, and says so.
+     */
+    private static void printEdgeLayout(final EdgeContext ctx, final PrintStream log)
+    {
+        if (ctx.isMaxConnectionsCapped())
+        {
+            log.println("switchboard: warning: " + EdgeConfiguration.MAX_CONNECTIONS_PROP_NAME + " " +
+                ctx.requestedMaxConnections() + " lowered to " + ctx.maxConnections() +
+                " to stay below the open-file limit of " + ctx.maxFileDescriptors() + " (raise ulimit -n for more)");
+        }
+        log.println("switchboard: edge: " + ctx.pollerCount() + " poller(s), max connections " + ctx.maxConnections() +
+            (ctx.maxFileDescriptors() > 0 ? " (open-file limit " + ctx.maxFileDescriptors() + ", " +
+            ctx.fdReserve() + " kept free)" : "") + ", max frame " + ctx.maxFrameLength() + " bytes, login timeout " +
+            TimeUnit.NANOSECONDS.toMillis(ctx.loginTimeoutNs()) + " ms, frame timeout " +
+            TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms");
     }
 
     /**
@@ -157,6 +182,12 @@ public final class SwitchboardServer implements AutoCloseable
         return edge;
     }
 
+    /** Where the server's threads report errors: the distinct error log in the counters file. */
+    ServerErrors errors()
+    {
+        return errors;
+    }
+
     /**
      * Stop accepting and reading, let the ring finish what it holds, then flush the journal and close the maps.
      */
@@ -171,6 +202,7 @@ public final class SwitchboardServer implements AutoCloseable
         finally
         {
             // After the ring drained: the file keeps the final values, marked stopped, for a last stat.
+            errors.detach();
             counters.close(tickerStopped);
         }
     }
@@ -184,7 +216,7 @@ public final class SwitchboardServer implements AutoCloseable
             (report.isClean() ? "" : "; " + report));
     }
 
-    private static void copyCounters(final ServerCounters counters)
+    private static void copyCounters(final ServerCounters counters, final ServerErrors errors)
     {
         try
         {
@@ -193,7 +225,7 @@ public final class SwitchboardServer implements AutoCloseable
         catch (final RuntimeException ex)
         {
             // A task that throws is never run again: report and carry on.
-            ex.printStackTrace();
+            errors.onError(ex);
         }
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,30 @@ class LiveCountersSystemTest
             assertEquals("running", again.status());
             assertEquals(0, again.value("registrations", -1), "a new run counts from zero");
         }
+    }
+
+    @Test
+    void shouldKeepEachDistinctErrorOnceWithItsCountAndPrintThemWithStatErrors()
+    {
+        server = TestServer.launch(dataDir);
+        final ServerErrors errors = server.server().errors();
+        for (int i = 0; i < 5; i++)
+        {
+            errors.onError(new IOException("Too many open files")); // one call site: one distinct error
+        }
+        errors.onError(new IllegalStateException("something else"));
+
+        final String summary = stat("--data", dataDir.getPath(), "--interval", "0");
+        assertTrue(summary.contains("\n  errors: 2 distinct, 6 observed (switchboard stat --errors prints them)"),
+            summary);
+
+        final String printed = stat("--data", dataDir.getPath(), "--errors");
+        assertTrue(printed.contains("counters.dat: pid "), printed);
+        assertTrue(printed.contains("\n2 distinct errors, 6 observed\n"), printed);
+        assertTrue(printed.matches("(?s).*\n5 observations from \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} " +
+            "to \\d{4}-.* for:\n.*java.io.IOException: Too many open files\n\\s+at dev.switchboard.*"), printed);
+        assertTrue(printed.contains("\n1 observations from "), printed);
+        assertTrue(printed.contains("java.lang.IllegalStateException: something else"), printed);
     }
 
     @Test

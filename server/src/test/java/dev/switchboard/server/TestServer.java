@@ -34,7 +34,8 @@ final class TestServer implements AutoCloseable
      */
     static TestServer launch(final File dataDir, final String... properties)
     {
-        return new TestServer(dataDir, loopback(), properties);
+        // The context is made once the properties are set, so edge properties count too.
+        return new TestServer(dataDir, null, properties);
     }
 
     static TestServer launch(final File dataDir, final EdgeContext edgeContext, final String... properties)
@@ -57,7 +58,10 @@ final class TestServer implements AutoCloseable
         try
         {
             server = SwitchboardServer.launch(
-                dataDir, edgeContext, new PrintStream(OutputStream.nullOutputStream()), codes);
+                dataDir,
+                null == edgeContext ? loopback() : edgeContext,
+                new PrintStream(OutputStream.nullOutputStream()),
+                codes);
         }
         finally
         {
@@ -76,7 +80,7 @@ final class TestServer implements AutoCloseable
         CloseHelper.closeAll(connections);
         connections.clear();
         server.close();
-        launch(loopback(), properties);
+        launch((EdgeContext)null, properties);
     }
 
     int port()

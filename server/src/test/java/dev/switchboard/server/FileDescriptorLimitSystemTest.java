@@ -1,0 +1,243 @@
+package dev.switchboard.server;
+
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.PongDecoder;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A server in a child JVM with a low open-file limit (set with prlimit) and a connection limit far above it: by
+ * default the limit is lowered to fit and the excess is told SERVER_BUSY; with the cap off, accept() runs out of
+ * descriptors and backs off, counted, with a short log. Either way the server still answers afterwards.
+ */
+@Timeout(180)
+class FileDescriptorLimitSystemTest
+{
+    private static final File PRLIMIT = new File("/usr/bin/prlimit");
+    private static final int FD_LIMIT = 512;
+    private static final int MAX_LOG_LINES = 100;
+    private static final Pattern MAX_CONNECTIONS = Pattern.compile("max connections (\\d+) \\(open-file limit (\\d+)");
+
+    @TempDir
+    File dataDir;
+
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final List<TestConnection> connections = new ArrayList<>();
+    private Process process;
+
+    @AfterEach
+    void stop() throws InterruptedException
+    {
+        CloseHelper.closeAll(connections);
+        if (null != process)
+        {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void shouldLowerTheConnectionLimitBelowTheOpenFileLimitAndTellTheExcessServerBusy() throws Exception
+    {
+        final int port = startServer("-Dswitchboard.edge.max.connections=100000");
+        final Matcher layout = layoutLine();
+        final int maxConnections = Integer.parseInt(layout.group(1));
+        assertEquals(FD_LIMIT, Integer.parseInt(layout.group(2)));
+        assertTrue(maxConnections > 0 && maxConnections <= FD_LIMIT - 256, layout.group());
+        assertTrue(log.stream().anyMatch(line -> line.startsWith("switchboard: warning: " +
+            "switchboard.edge.max.connections 100000 lowered to " + maxConnections)), String.join("\n", log));
+
+        for (int i = 0; i < maxConnections; i++)
+        {
+            connections.add(new TestConnection(port));
+        }
+        // Each accepted one answers a Ping, so all of them are in before the excess arrives.
+        for (final TestConnection connection : connections)
+        {
+            connection.ping(1);
+            assertEquals(PongDecoder.TEMPLATE_ID, connection.read().templateId());
+        }
+        for (int i = 0; i < 20; i++)
+        {
+            final TestConnection excess = new TestConnection(port);
+            connections.add(excess);
+            final TestConnection.Frame refusal = excess.read();
+            assertEquals(ErrorDecoder.TEMPLATE_ID, refusal.templateId());
+            assertEquals(ErrorCode.SERVER_BUSY, refusal.error().code());
+            assertEquals(0, refusal.error().requestId());
+            assertTrue(excess.awaitClosed());
+        }
+
+        for (int i = 0; i < 10; i++)
+        {
+            connections.get(i).close();
+        }
+        assertAnswersAFreshConnection(port);
+        assertTrue(log.size() < MAX_LOG_LINES, log.size() + " lines:\n" + String.join("\n", log));
+    }
+
+    @Test
+    void shouldBackOffCountAndLogBrieflyWhenAcceptRunsOutOfDescriptors() throws Exception
+    {
+        final int port = startServer(
+            "-Dswitchboard.edge.max.connections=100000", "-Dswitchboard.edge.fd.cap=false");
+        final int maxConnections = Integer.parseInt(layoutLine().group(1));
+        assertEquals(100_000, maxConnections, "the cap is off");
+
+        // More than the process can hold: the kernel completes the handshakes, accept() fails for the rest.
+        for (int i = 0; i < FD_LIMIT + 200; i++)
+        {
+            connections.add(new TestConnection(port));
+        }
+        final File countersFile = new File(dataDir, CountersFile.FILE_NAME);
+        long acceptErrors = 0;
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (acceptErrors == 0 && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(100);
+            try (CountersFile counters = CountersFile.mapReadOnly(countersFile))
+            {
+                acceptErrors = counters.value("edge-acceptor accept-errors", 0);
+            }
+        }
+        assertTrue(acceptErrors > 0, "accept-errors counted");
+        Thread.sleep(3_000); // let it sit at the limit: the log must not grow with time
+
+        CloseHelper.closeAll(connections);
+        connections.clear();
+        assertAnswersAFreshConnection(port);
+
+        try (CountersFile counters = CountersFile.mapReadOnly(countersFile))
+        {
+            final long[] observed = new long[1];
+            final int distinct = counters.readErrors((count, first, last, trace) ->
+            {
+                if (trace.contains("Too many open files"))
+                {
+                    observed[0] += count;
+                }
+            });
+            assertTrue(distinct >= 1 && observed[0] > 0, "the error log holds the accept failures");
+            // Recorded once per failure, and a failure starts a 100 ms backoff: a few dozen a second at most.
+            assertTrue(counters.value("edge-acceptor accept-errors", 0) < 20 * 40, "accept does not spin");
+        }
+        assertTrue(log.stream().anyMatch(line -> line.contains("Too many open files")), String.join("\n", log));
+        assertTrue(log.size() < MAX_LOG_LINES, log.size() + " lines:\n" + String.join("\n", log));
+    }
+
+    private void assertAnswersAFreshConnection(final int port) throws IOException, InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true)
+        {
+            final TestConnection fresh = new TestConnection(port);
+            connections.add(fresh);
+            fresh.ping(77);
+            final TestConnection.Frame frame = fresh.read();
+            if (PongDecoder.TEMPLATE_ID == frame.templateId())
+            {
+                return;
+            }
+            // Told SERVER_BUSY while the server still closes what the test let go of: try again.
+            assertEquals(ErrorCode.SERVER_BUSY, frame.error().code());
+            assertTrue(System.nanoTime() - deadlineNs < 0, "the server never took a fresh connection");
+            Thread.sleep(200);
+        }
+    }
+
+    private Matcher layoutLine()
+    {
+        for (final String line : new ArrayList<>(log))
+        {
+            final Matcher matcher = MAX_CONNECTIONS.matcher(line);
+            if (line.startsWith("switchboard: edge: ") && matcher.find())
+            {
+                return matcher;
+            }
+        }
+        final Matcher uncapped = Pattern.compile("max connections (\\d+)").matcher(String.join("\n", log));
+        assertTrue(uncapped.find(), String.join("\n", log));
+        return uncapped;
+    }
+
+    private int startServer(final String... properties) throws IOException, InterruptedException
+    {
+        assumeTrue(PRLIMIT.canExecute(), "needs prlimit (util-linux)");
+        final int port;
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            port = socket.getLocalPort();
+        }
+        final List<String> command = new ArrayList<>();
+        command.add(PRLIMIT.getPath());
+        command.add("--nofile=" + FD_LIMIT + ":" + FD_LIMIT);
+        command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+        command.addAll(ChildJvm.flags());
+        command.add("-Dswitchboard.edge.login.timeout=120s");
+        Collections.addAll(command, properties);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(SwitchboardCli.class.getName());
+        command.add("server");
+        command.add("--port=" + port);
+        command.add("--bind=127.0.0.1");
+        command.add("--data=" + dataDir.getAbsolutePath());
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+
+        final BufferedReader output = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while (null != (line = output.readLine()))
+        {
+            log.add(line);
+            if (line.contains("listening on"))
+            {
+                final Thread drain = new Thread(() -> collect(output));
+                drain.setDaemon(true);
+                drain.start();
+                return port;
+            }
+        }
+        throw new AssertionError("server exited with " + process.waitFor() + ":\n" + String.join("\n", log));
+    }
+
+    private void collect(final BufferedReader output)
+    {
+        try
+        {
+            String line;
+            while (null != (line = output.readLine()))
+            {
+                log.add(line);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the child is gone
+        }
+    }
+}
