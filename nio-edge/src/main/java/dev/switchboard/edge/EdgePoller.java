@@ -532,7 +532,9 @@ public final class EdgePoller implements Agent
 
     private void onReadable(final Connection connection) throws IOException
     {
-        if (connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH))
+        // A peer whose output is backed up gets no reads either, so it cannot make us buffer answers (Pongs,
+        // errors) without bound: back pressure reaches its TCP send buffer instead of our memory.
+        if (connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CONGESTED))
         {
             removeInterest(connection, SelectionKey.OP_READ);
             return;
@@ -605,7 +607,8 @@ public final class EdgePoller implements Agent
         {
             return;
         }
-        if (null == connection.inbound || connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH))
+        if (null == connection.inbound ||
+            connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CONGESTED))
         {
             if (null != connection.frameDeadline)
             {
@@ -1285,10 +1288,17 @@ public final class EdgePoller implements Agent
         if (congested)
         {
             connection.set(Connection.CONGESTED);
+            updateFrameDeadline(connection); // reads pause: a partial frame is not the peer's delay now
         }
         else
         {
             connection.clear(Connection.CONGESTED);
+            if (!connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CLOSED))
+            {
+                addInterest(connection, SelectionKey.OP_READ);
+                framesCut = 1; // a partial frame left when reads paused gets a whole frame timeout again
+                updateFrameDeadline(connection);
+            }
         }
         if (connection.is(Connection.CONGESTION_NOTICE_PENDING))
         {
