@@ -26,6 +26,11 @@ abstract class LoopbackServerProcess implements AutoCloseable
         return port;
     }
 
+    Process process()
+    {
+        return process;
+    }
+
     long pid()
     {
         return process.pid();
