@@ -48,7 +48,7 @@ final class SoakResult
      */
     String summary()
     {
-        return String.format("soak sync=%s: kills %d, sent %d, acknowledged %d, delivered %d/%d, lost %d, " +
+        return String.format("soak sync=%s: kills %d, sent %d, acknowledged %d, delivered %d (expected %d), lost %d, " +
             "duplicates %d, reordered %d, journal records left %d, %.1f s: %s",
             syncPolicy,
             kills,

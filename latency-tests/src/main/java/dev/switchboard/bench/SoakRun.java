@@ -298,26 +298,32 @@ final class SoakRun implements AutoCloseable
         }
     }
 
+    /**
+     * Kill the server at random moments while clients are back and sending: each kill waits until every running
+     * client has logged in again (so resend bursts and steady traffic are hit, not an empty server), then a random
+     * delay between {@code minUpMs} and {@code minUpMs + durationMs / kills}.
+     */
     private void kill(final long startNs)
     {
         final Random killRandom = new Random(random.nextLong());
         final long durationNs = TimeUnit.MILLISECONDS.toNanos(settings.durationMs);
-        final long slotNs = Math.max(1, durationNs / Math.max(1, settings.kills));
-        final long minUpNs = TimeUnit.MILLISECONDS.toNanos(settings.minUpMs);
-        for (int slot = 0; killing; slot++)
+        final long spreadMs = Math.max(settings.minUpMs, settings.durationMs / Math.max(1, settings.kills));
+        while (killing)
         {
-            if (kills >= settings.kills && System.nanoTime() - startNs >= durationNs)
+            if (kills >= settings.kills)
             {
-                return;
-            }
-            if (slot >= settings.kills)
-            {
+                if (System.nanoTime() - startNs >= durationNs)
+                {
+                    return;
+                }
                 // Every kill is done: send on until the duration is over.
                 sleepMs(10);
                 continue;
             }
-            final long plannedNs = startNs + slot * slotNs + (long)(killRandom.nextDouble() * slotNs);
-            final long atNs = plannedNs - (serverUpNs + minUpNs) < 0 ? serverUpNs + minUpNs : plannedNs;
+            final long clientsBackMs = awaitClientsLoggedIn();
+            final long delayNs = TimeUnit.MILLISECONDS.toNanos(
+                settings.minUpMs + (long)(killRandom.nextDouble() * spreadMs));
+            final long atNs = System.nanoTime() + delayNs;
             while (killing && atNs - System.nanoTime() > 0)
             {
                 LockSupport.parkNanos(Math.min(atNs - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(10)));
@@ -326,11 +332,7 @@ final class SoakRun implements AutoCloseable
             {
                 return;
             }
-            int pendingAtKill = 0;
-            for (final SoakDevice sender : senders)
-            {
-                pendingAtKill += sender.pendingSends();
-            }
+            final int pendingAtKill = pendingSends();
             final long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - serverUpNs);
             final int status = server.kill();
             server = null;
@@ -344,11 +346,35 @@ final class SoakRun implements AutoCloseable
             final Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("atMs", TimeUnit.NANOSECONDS.toMillis(killedNs - startNs));
             entry.put("upMs", upMs);
+            entry.put("clientsBackAfterMs", clientsBackMs);
             entry.put("exitStatus", status);
             entry.put("pendingSendsAtKill", pendingAtKill);
             entry.put("restartMs", TimeUnit.NANOSECONDS.toMillis(serverUpNs - killedNs));
             killLog.add(entry);
         }
+    }
+
+    /**
+     * Wait (up to 15 s) until every client that is running has logged in to the current server; returns how long
+     * after the server started that was.
+     */
+    private long awaitClientsLoggedIn()
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (killing && System.nanoTime() - deadlineNs < 0)
+        {
+            boolean all = true;
+            for (final SoakDevice device : devices)
+            {
+                all &= device.isLoggedIn() || !device.isOnline();
+            }
+            if (all)
+            {
+                break;
+            }
+            sleepMs(5);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - serverUpNs);
     }
 
     // ---- the end ----

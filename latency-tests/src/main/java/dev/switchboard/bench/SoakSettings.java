@@ -25,8 +25,8 @@ final class SoakSettings
     List<String> syncPolicies = List.of("batch");
     String profile = "balanced";
     long seed = System.nanoTime();
-    /** A restarted server serves at least this long before the next kill, so clients are back and sending. */
-    long minUpMs = 200;
+    /** After a restart, once every running client has logged in again, the server serves at least this long. */
+    long minUpMs = 100;
     /** A device closed by the churn stays closed up to this long. */
     long maxOfflineMs = 2_500;
     /** Mean time between two devices going offline. */
