@@ -107,8 +107,8 @@ final class BenchSettings
         "(default: ${DEFAULT-VALUE}).", defaultValue = "4")
     int recipients;
 
-    @Option(names = "--send-rate", description = "soak: messages per second over all senders " +
-        "(default: ${DEFAULT-VALUE}).", defaultValue = "200")
+    @Option(names = "--send-rate", description = "soak: messages per second over all senders; sync always gets a " +
+        "quarter of it (default: ${DEFAULT-VALUE}).", defaultValue = "200")
     int sendRate;
 
     @Option(names = "--seed", description = "soak: seed of the kill, churn and recipient choices (default: random).",

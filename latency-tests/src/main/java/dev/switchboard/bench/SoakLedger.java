@@ -239,6 +239,15 @@ final class SoakLedger
      */
     synchronized Verdict verdict()
     {
+        return verdict(Set.of());
+    }
+
+    /**
+     * As {@link #verdict()}, telling apart lost messages the journal still holds (undelivered: slow, or a drain
+     * that ended too soon) from those it does not (gone). {@code journaled} holds {@link #sendRef} values.
+     */
+    synchronized Verdict verdict(final Set<Long> journaled)
+    {
         final Verdict verdict = new Verdict();
         for (int s = 0; s < senderCount; s++)
         {
@@ -281,6 +290,10 @@ final class SoakLedger
                 if (lost)
                 {
                     verdict.lostMessages++;
+                    if (journaled.contains(sendRef(s, ack.getKey())))
+                    {
+                        verdict.lostStillInJournal++;
+                    }
                 }
             }
         }
@@ -310,6 +323,29 @@ final class SoakLedger
             verdict.examples.subList(4 * MAX_EXAMPLES, verdict.examples.size()).clear();
         }
         return verdict;
+    }
+
+    /**
+     * Index of the sender with this user id, or -1.
+     */
+    synchronized int senderIndexOf(final long userId)
+    {
+        for (int s = 0; s < senderCount; s++)
+        {
+            if (senderUserIds[s] == userId)
+            {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * One value for (sender index, clientMsgId): client message ids of a soak run stay far below 2^48.
+     */
+    static long sendRef(final int sender, final long clientMsgId)
+    {
+        return ((long)sender << 48) | clientMsgId;
     }
 
     private static void example(final List<String> examples, final String text)
@@ -346,6 +382,7 @@ final class SoakLedger
         long expectedDeliveries;
         long lostMessages;
         long lostDeliveries;
+        long lostStillInJournal;
         long duplicateIds;
         long duplicateResends;
         long duplicateAcks;
@@ -371,6 +408,7 @@ final class SoakLedger
             map.put("expectedDeliveries", expectedDeliveries);
             map.put("lostMessages", lostMessages);
             map.put("lostDeliveries", lostDeliveries);
+            map.put("lostStillInJournal", lostStillInJournal);
             map.put("duplicates", duplicates());
             map.put("duplicateSameServerId", duplicateIds);
             map.put("duplicateNewServerId", duplicateResends);

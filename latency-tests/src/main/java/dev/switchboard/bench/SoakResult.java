@@ -48,7 +48,7 @@ final class SoakResult
      */
     String summary()
     {
-        return String.format("soak sync=%s: kills %d, sent %d, acknowledged %d, delivered %d (expected %d), lost %d, " +
+        return String.format("soak sync=%s: kills %d, sent %d, acknowledged %d, delivered %d (expected %d), lost %d%s, " +
             "duplicates %d, reordered %d, journal records left %d, %.1f s: %s",
             syncPolicy,
             kills,
@@ -57,6 +57,7 @@ final class SoakResult
             verdict.delivered,
             verdict.expectedDeliveries,
             verdict.lostMessages,
+            0 == verdict.lostStillInJournal ? "" : " (" + verdict.lostStillInJournal + " still in the journal)",
             verdict.duplicates(),
             verdict.reordered,
             journalRecordsLeft,

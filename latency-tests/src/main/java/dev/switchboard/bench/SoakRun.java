@@ -9,10 +9,12 @@ import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -31,6 +33,9 @@ final class SoakRun implements AutoCloseable
     static final String HOST = "127.0.0.1";
     private static final long REGISTRATION_TIMEOUT_MS = 30_000;
     private static final int START_ATTEMPTS = 5;
+    /** Journal record kinds as the delivery stage writes them; the correlation id of a message is its clientMsgId. */
+    private static final int MESSAGE_KIND = 1;
+    private static final int RECEIPT_KIND = 2;
 
     private final SoakSettings settings;
     private final String syncPolicy;
@@ -44,7 +49,7 @@ final class SoakRun implements AutoCloseable
     private final List<List<SoakDevice>> recipients = new ArrayList<>();
     private final List<SoakDevice> devices = new ArrayList<>();
     private final List<Map<String, Object>> killLog = new ArrayList<>();
-    private final AtomicLong sendsWhileOffline = new AtomicLong();
+    private final AtomicLong sendsSkipped = new AtomicLong();
     private final AtomicLong offlinePeriods = new AtomicLong();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
@@ -109,13 +114,14 @@ final class SoakRun implements AutoCloseable
         }
         final int stopStatus = stopServer();
         final Map<String, Object> journalFigures = new LinkedHashMap<>();
-        final long journalRecords = journalRecords(journalFigures);
+        final Set<Long> journaledSends = new HashSet<>();
+        final long journalRecords = journalRecords(journalFigures, journaledSends);
 
         final SoakResult result = new SoakResult(
             syncPolicy,
             kills,
             serverStarts,
-            ledger.verdict(),
+            ledger.verdict(journaledSends),
             journalRecords,
             drained,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
@@ -123,7 +129,8 @@ final class SoakRun implements AutoCloseable
         result.details.put("drainMs", drainMs);
         result.details.put("killsWithOtherExitStatus", killedWithOtherStatus);
         result.details.put("cleanStopExitStatus", stopStatus);
-        result.details.put("sendsSkippedSenderOffline", sendsWhileOffline.get());
+        result.details.put("sendRatePerSecond", settings.rateFor(syncPolicy));
+        result.details.put("sendsSkipped", sendsSkipped.get());
         result.details.put("offlinePeriods", offlinePeriods.get());
         result.details.put("clients", clientFigures);
         result.details.put("journal", journalFigures);
@@ -230,7 +237,7 @@ final class SoakRun implements AutoCloseable
 
     private void pace()
     {
-        final long intervalNs = TimeUnit.SECONDS.toNanos(1) / settings.sendRate;
+        final long intervalNs = TimeUnit.SECONDS.toNanos(1) / settings.rateFor(syncPolicy);
         final Random paceRandom = new Random(random.nextLong());
         final long[][] sequences = new long[settings.senders][settings.recipients];
         long nextNs = System.nanoTime();
@@ -250,6 +257,10 @@ final class SoakRun implements AutoCloseable
             for (int tries = 0; tries < settings.senders && !sent; tries++)
             {
                 final int sender = turn++ % settings.senders;
+                if (senders.get(sender).pendingSends() >= settings.maxPendingPerSender)
+                {
+                    continue;
+                }
                 final long sequence = sequences[sender][recipient] + 1;
                 final byte[] payload = SoakLedger.payload(sender, recipient, sequence, System.currentTimeMillis());
                 final long clientMsgId = senders.get(sender).send(toUserId, payload);
@@ -262,7 +273,7 @@ final class SoakRun implements AutoCloseable
             }
             if (!sent)
             {
-                sendsWhileOffline.incrementAndGet();
+                sendsSkipped.incrementAndGet();
             }
         }
     }
@@ -424,7 +435,7 @@ final class SoakRun implements AutoCloseable
     /**
      * Open the journal the server left after its clean stop and count the records it still holds.
      */
-    private long journalRecords(final Map<String, Object> figures)
+    private long journalRecords(final Map<String, Object> figures, final Set<Long> journaledSends)
     {
         final long[] byKind = new long[4];
         final List<String> examples = new ArrayList<>();
@@ -436,6 +447,11 @@ final class SoakRun implements AutoCloseable
                 correlationId, timestampMs, kind, buffer, offset, length) ->
             {
                 byKind[Math.min(kind, byKind.length - 1)]++;
+                final int sender = ledger.senderIndexOf(senderUserId);
+                if (MESSAGE_KIND == kind && sender >= 0)
+                {
+                    journaledSends.add(SoakLedger.sendRef(sender, correlationId));
+                }
                 if (examples.size() < 10)
                 {
                     examples.add("kind " + kind + " id " + messageId + " for " + recipientUserId + ":" +
@@ -445,8 +461,8 @@ final class SoakRun implements AutoCloseable
                 return true;
             });
             figures.put("liveEntries", journal.liveEntries());
-            figures.put("messageRecords", byKind[1]);
-            figures.put("receiptRecords", byKind[2]);
+            figures.put("messageRecords", byKind[MESSAGE_KIND]);
+            figures.put("receiptRecords", byKind[RECEIPT_KIND]);
             figures.put("otherRecords", byKind[0] + byKind[3]);
             figures.put("recipients", journal.recipientCount());
             figures.put("segments", journal.segmentCount());

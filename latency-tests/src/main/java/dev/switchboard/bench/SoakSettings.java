@@ -20,8 +20,10 @@ final class SoakSettings
     int kills = 10;
     /** Sending lasts at least this long, and until every kill has happened. */
     long durationMs = 60_000;
-    /** Sends per second over all senders. */
+    /** Sends per second over all senders; a quarter of it under sync always (see {@link #rateFor}). */
     int sendRate = 200;
+    /** A sender with this many sends not yet acknowledged skips its turn, so a slow server is not buried. */
+    int maxPendingPerSender = 1_000;
     List<String> syncPolicies = List.of("batch");
     String profile = "balanced";
     long seed = System.nanoTime();
@@ -48,9 +50,19 @@ final class SoakSettings
         return 1 == (recipient & 1) ? 2 : 1;
     }
 
+    /**
+     * The send rate under a sync policy: always forces every append and delete on its own (some 5 to 9 fsyncs per
+     * message with receipts and two devices), so it gets a quarter of the rate to stay within a plain disk's reach.
+     */
+    int rateFor(final String syncPolicy)
+    {
+        return "always".equals(syncPolicy) ? Math.max(1, sendRate / 4) : sendRate;
+    }
+
     void validate()
     {
-        if (senders < 1 || recipients < 1 || kills < 0 || durationMs < 0 || sendRate < 1 || minUpMs < 0)
+        if (senders < 1 || recipients < 1 || kills < 0 || durationMs < 0 || sendRate < 1 || minUpMs < 0 ||
+            maxPendingPerSender < 1)
         {
             throw new IllegalArgumentException("soak: senders, recipients and rate must be positive, kills and " +
                 "duration not negative");
@@ -84,6 +96,8 @@ final class SoakSettings
         map.put("killsPerPolicy", kills);
         map.put("durationMs", durationMs);
         map.put("sendRatePerSecond", sendRate);
+        map.put("sendRatePerSecondAlways", rateFor("always"));
+        map.put("maxPendingPerSender", maxPendingPerSender);
         map.put("syncPolicies", syncPolicies);
         map.put("profile", profile);
         map.put("seed", seed);

@@ -64,6 +64,17 @@ class SoakLedgerTest
     }
 
     @Test
+    void shouldTellLostMessagesTheJournalStillHoldsFromThoseItDoesNot()
+    {
+        send(0, 11, 0, 1, 500);
+        send(0, 12, 0, 2, 501);
+
+        final SoakLedger.Verdict verdict = ledger.verdict(java.util.Set.of(SoakLedger.sendRef(0, 12)));
+        assertEquals(2, verdict.lostMessages);
+        assertEquals(1, verdict.lostStillInJournal);
+    }
+
+    @Test
     void shouldNotCountAnUnacknowledgedOrRefusedSendAsLost()
     {
         ledger.sent(0, 11, 0, 1);
