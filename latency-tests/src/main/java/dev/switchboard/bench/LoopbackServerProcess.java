@@ -52,7 +52,8 @@ abstract class LoopbackServerProcess implements AutoCloseable
      */
     void stop(final long graceSeconds, final long killWaitSeconds)
     {
-        process.destroy();
+        // Through the handle: Process.destroy() also closes our ends of the pipes, losing the server's last lines.
+        process.toHandle().destroy();
         try
         {
             if (!process.waitFor(graceSeconds, TimeUnit.SECONDS))

@@ -7,6 +7,7 @@ import org.agrona.IoUtil;
 
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -113,6 +114,8 @@ final class SoakRun implements AutoCloseable
             device.goOffline();
         }
         final int stopStatus = stopServer();
+        final boolean stopLogged = Files.readString(new File(dir, "server-" + serverStarts + ".log").toPath())
+            .contains("switchboard: stopped");
         final Map<String, Object> journalFigures = new LinkedHashMap<>();
         final Set<Long> journaledSends = new HashSet<>();
         final long journalRecords = journalRecords(journalFigures, journaledSends);
@@ -129,6 +132,7 @@ final class SoakRun implements AutoCloseable
         result.details.put("drainMs", drainMs);
         result.details.put("killsWithOtherExitStatus", killedWithOtherStatus);
         result.details.put("cleanStopExitStatus", stopStatus);
+        result.details.put("cleanStopLogged", stopLogged);
         result.details.put("sendRatePerSecond", settings.rateFor(syncPolicy));
         result.details.put("sendsSkipped", sendsSkipped.get());
         result.details.put("offlinePeriods", offlinePeriods.get());
