@@ -116,7 +116,8 @@ public final class BenchCli implements Callable<Integer>
     {
         if ("compare".equals(scenario) || !"switchboard".equals(settings.target) || null != settings.host)
         {
-            out.println("bench: soak runs against a switchboard server it starts itself (no compare, --target, --host)");
+            out.println("bench: soak runs against a switchboard server it starts itself " +
+                "(no compare, --target, --host)");
             return 2;
         }
         final SoakSettings soak = new SoakSettings();

@@ -39,8 +39,8 @@ final class ServerProcess extends LoopbackServerProcess
         final List<String> jvmOptions,
         final File logFile)
     {
-        return start(
-            serverClasspath(serverHome), JvmFlags.forChild(serverHome), freePort(), dataDir, profile, jvmOptions, logFile);
+        return start(serverClasspath(serverHome), JvmFlags.forChild(serverHome), freePort(), dataDir, profile,
+            jvmOptions, logFile);
     }
 
     /**

@@ -35,7 +35,6 @@ final class SoakLedger
     private static final int MAX_EXAMPLES = 10;
 
     private final int senderCount;
-    private final int[] devicesPerRecipient;
     private final long[] senderUserIds;
     private final SenderBook[] senders;
     private final DeviceBook[][] devices;
@@ -44,7 +43,6 @@ final class SoakLedger
     SoakLedger(final int senderCount, final int[] devicesPerRecipient)
     {
         this.senderCount = senderCount;
-        this.devicesPerRecipient = devicesPerRecipient.clone();
         senderUserIds = new long[senderCount];
         senders = new SenderBook[senderCount];
         for (int s = 0; s < senderCount; s++)
@@ -75,21 +73,6 @@ final class SoakLedger
     synchronized void senderUserId(final int sender, final long userId)
     {
         senderUserIds[sender] = userId;
-    }
-
-    int senderCount()
-    {
-        return senderCount;
-    }
-
-    int recipientCount()
-    {
-        return devicesPerRecipient.length;
-    }
-
-    int devicesOf(final int recipient)
-    {
-        return devicesPerRecipient[recipient];
     }
 
     /**
@@ -206,32 +189,6 @@ final class SoakLedger
             }
         }
         return true;
-    }
-
-    /**
-     * Application deliveries so far, over all devices.
-     */
-    synchronized long deliveries()
-    {
-        long total = 0;
-        for (final DeviceBook[] recipientDevices : devices)
-        {
-            for (final DeviceBook book : recipientDevices)
-            {
-                total += book.deliveries;
-            }
-        }
-        return total;
-    }
-
-    synchronized long acknowledgedCount()
-    {
-        long total = 0;
-        for (final SenderBook book : senders)
-        {
-            total += book.acknowledged.size();
-        }
-        return total;
     }
 
     /**

@@ -48,8 +48,8 @@ final class SoakResult
      */
     String summary()
     {
-        return String.format("soak sync=%s: kills %d, sent %d, acknowledged %d, delivered %d (expected %d), lost %d%s, " +
-            "duplicates %d, reordered %d, journal records left %d, %.1f s: %s",
+        return String.format("soak sync=%s: kills %d, sent %d, acknowledged %d, delivered %d (expected %d), " +
+            "lost %d%s, duplicates %d, reordered %d, journal records left %d, %.1f s: %s",
             syncPolicy,
             kills,
             verdict.sent,

@@ -24,8 +24,8 @@ final class SoakScenario
     {
     }
 
-    static List<SoakResult> run(final SoakSettings settings, final File outDir, final File jsonFile, final PrintStream out)
-        throws Exception
+    static List<SoakResult> run(
+        final SoakSettings settings, final File outDir, final File jsonFile, final PrintStream out) throws Exception
     {
         settings.validate();
         out.println("soak: " + settings.senders + " senders, " + settings.recipients + " recipients, " +

@@ -14,8 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The short form of {@code switchboard bench soak}: per journal sync policy, 3 senders and 3 recipients (one with two
  * devices) on the real client SDK at 150 messages a second (37 under sync always), devices going offline and back,
- * and the server in a child JVM killed with SIGKILL at least 10 times and restarted on the same data folder. Nothing acknowledged may be lost, shown twice or
- * reordered, and the journal must be empty once everyone has drained. Logs and soak.json stay in target/soak-test.
+ * and the server in a child JVM killed with SIGKILL at least 10 times and restarted on the same data folder. Nothing
+ * acknowledged may be lost, shown twice or reordered, and the journal must be empty once everyone has drained.
+ * Logs and soak.json stay in target/soak-test.
  */
 class CrashSoakTest
 {
