@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code switchboard bench SCENARIO}: measure Switchboard (or a peer) with open-loop load and write a summary table,
@@ -26,13 +27,15 @@ import java.util.concurrent.Callable;
     description = {
         "Measure Switchboard, or a peer doing the same work, over loopback.",
         "Scenarios: ping, pingpong, throughput, connections, drain, login-storm; compare SCENARIO runs the",
-        "targets in turn. The server is started on a free loopback port (unless --host) and stopped after." })
+        "targets in turn. The server is started on a free loopback port (unless --host) and stopped after.",
+        "soak kills the server with SIGKILL while clients send, and checks nothing is lost, doubled or reordered." })
 public final class BenchCli implements Callable<Integer>
 {
     static final List<String> SCENARIOS =
-        List.of("ping", "pingpong", "throughput", "connections", "drain", "login-storm", "fanout");
+        List.of("ping", "pingpong", "throughput", "connections", "drain", "login-storm", "fanout", "soak");
 
-    @Parameters(index = "0", description = "ping, pingpong, throughput, connections, drain, login-storm, compare.")
+    @Parameters(index = "0", description = "ping, pingpong, throughput, connections, drain, login-storm, soak, " +
+        "compare.")
     String scenario;
 
     @Parameters(index = "1", arity = "0..1", description = "The scenario to compare, after 'compare'.")
@@ -77,6 +80,10 @@ public final class BenchCli implements Callable<Integer>
         final File home = repoRoot();
         final File serverHome = null != settings.serverHome ? settings.serverHome.getAbsoluteFile() : home;
         final File outDir = outDir(name);
+        if ("soak".equals(name))
+        {
+            return soak(serverHome, outDir);
+        }
         final List<BenchResult> results = new ArrayList<>();
         final Map<String, Object> extra = new LinkedHashMap<>();
         if ("compare".equals(scenario))
@@ -103,6 +110,48 @@ public final class BenchCli implements Callable<Integer>
             out.println("bench: wrote " + file);
         }
         return 0;
+    }
+
+    private int soak(final File serverHome, final File outDir)
+    {
+        if ("compare".equals(scenario) || !"switchboard".equals(settings.target) || null != settings.host)
+        {
+            out.println("bench: soak runs against a switchboard server it starts itself " +
+                "(no compare, --target, --host)");
+            return 2;
+        }
+        final SoakSettings soak = new SoakSettings();
+        soak.senders = settings.senders;
+        soak.recipients = settings.recipients;
+        soak.kills = settings.kills;
+        soak.durationMs = TimeUnit.SECONDS.toMillis(settings.durationSeconds);
+        soak.sendRate = settings.sendRate;
+        soak.syncPolicies = "all".equals(settings.sync) ? SoakSettings.SYNC_POLICIES : List.of(settings.sync);
+        soak.profile = settings.profile;
+        if (settings.seed >= 0)
+        {
+            soak.seed = settings.seed;
+        }
+        soak.serverOptions.addAll(settings.serverOptions);
+        try
+        {
+            soak.serverClasspath = ServerProcess.serverClasspath(serverHome);
+            soak.serverJvmFlags.addAll(JvmFlags.forChild(serverHome));
+            soak.validate();
+            final List<SoakResult> results = SoakScenario.run(soak, outDir, settings.jsonFile, out);
+            return results.stream().allMatch(SoakResult::passed) ? 0 : 1;
+        }
+        catch (final IllegalArgumentException | IllegalStateException ex)
+        {
+            out.println("bench: " + ex.getMessage());
+            return 2;
+        }
+        catch (final Exception ex)
+        {
+            out.println("bench: soak failed: " + ex);
+            ex.printStackTrace(out);
+            return 1;
+        }
     }
 
     static BenchResult runOne(

@@ -91,6 +91,30 @@ final class BenchSettings
         defaultValue = "1")
     int runs;
 
+    @Option(names = "--kills", description = "soak: SIGKILLs of the server per sync policy, at least " +
+        "(default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    int kills;
+
+    @Option(names = "--sync", description = "soak: journal sync policy, none, batch or always; all runs the three " +
+        "in turn (default: ${DEFAULT-VALUE}).", defaultValue = "batch")
+    String sync;
+
+    @Option(names = "--senders", description = "soak: sending devices (default: ${DEFAULT-VALUE}).",
+        defaultValue = "4")
+    int senders;
+
+    @Option(names = "--recipients", description = "soak: recipients; every second one has two devices " +
+        "(default: ${DEFAULT-VALUE}).", defaultValue = "4")
+    int recipients;
+
+    @Option(names = "--send-rate", description = "soak: messages per second over all senders; sync always gets a " +
+        "quarter of it (default: ${DEFAULT-VALUE}).", defaultValue = "200")
+    int sendRate;
+
+    @Option(names = "--seed", description = "soak: seed of the kill, churn and recipient choices (default: random).",
+        defaultValue = "-1")
+    long seed;
+
     int pairsOr(final int scenarioDefault)
     {
         return pairs > 0 ? pairs : scenarioDefault;

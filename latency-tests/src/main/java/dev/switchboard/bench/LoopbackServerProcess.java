@@ -26,6 +26,11 @@ abstract class LoopbackServerProcess implements AutoCloseable
         return port;
     }
 
+    Process process()
+    {
+        return process;
+    }
+
     long pid()
     {
         return process.pid();
@@ -47,7 +52,8 @@ abstract class LoopbackServerProcess implements AutoCloseable
      */
     void stop(final long graceSeconds, final long killWaitSeconds)
     {
-        process.destroy();
+        // Through the handle: Process.destroy() also closes our ends of the pipes, losing the server's last lines.
+        process.toHandle().destroy();
         try
         {
             if (!process.waitFor(graceSeconds, TimeUnit.SECONDS))

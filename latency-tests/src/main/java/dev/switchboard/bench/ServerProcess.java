@@ -39,13 +39,29 @@ final class ServerProcess extends LoopbackServerProcess
         final List<String> jvmOptions,
         final File logFile)
     {
-        final int port = freePort();
+        return start(serverClasspath(serverHome), JvmFlags.forChild(serverHome), freePort(), dataDir, profile,
+            jvmOptions, logFile);
+    }
+
+    /**
+     * Start a server from {@code classpath} on a given loopback port, so that a restarted server is found where its
+     * clients left it.
+     */
+    static ServerProcess start(
+        final String classpath,
+        final List<String> jvmFlags,
+        final int port,
+        final File dataDir,
+        final String profile,
+        final List<String> jvmOptions,
+        final File logFile)
+    {
         final List<String> command = new ArrayList<>();
         command.add(javaExecutable());
-        command.addAll(JvmFlags.forChild(serverHome));
+        command.addAll(jvmFlags);
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(serverClasspath(serverHome));
+        command.add(classpath);
         command.add(MAIN_CLASS);
         command.add("server");
         command.add("--port");
@@ -83,6 +99,38 @@ final class ServerProcess extends LoopbackServerProcess
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }
+    }
+
+    /**
+     * SIGKILL, as {@code kill -9} does: no shutdown hook runs, nothing is flushed. Returns the exit status (137).
+     */
+    int kill()
+    {
+        final Process process = process();
+        process.destroyForcibly();
+        try
+        {
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("server " + process.pid() + " survived SIGKILL for 30 s");
+            }
+            pump.join(5_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * The exit status once the process has ended, else -1.
+     */
+    int exitStatus()
+    {
+        final Process process = process();
+        return process.isAlive() ? -1 : process.exitValue();
     }
 
     /**
