@@ -1008,9 +1008,10 @@ public final class EdgePoller implements Agent
             {
                 continue;
             }
-            if (connection.is(Connection.INBOUND_STALLED))
+            if (connection.is(Connection.INBOUND_STALLED | Connection.CONGESTED))
             {
-                // The edge stopped reading, not the client: silence is ours.
+                // The edge stopped reading (ring full, or the client's output backed up; the write deadline watches
+                // that one), not the client: silence is ours.
                 connection.lastReceiveNs = nowNs;
                 continue;
             }
