@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,11 +26,14 @@ final class ChildServer implements AutoCloseable
     final Process process;
     /** The child's output up to and including its "listening on" line. */
     final List<String> startLines;
+    /** All the child's output so far, start lines included; read it while the child runs. */
+    final List<String> output;
 
-    private ChildServer(final Process process, final List<String> startLines)
+    private ChildServer(final Process process, final List<String> startLines, final List<String> output)
     {
         this.process = process;
         this.startLines = startLines;
+        this.output = output;
     }
 
     /**
@@ -38,7 +42,17 @@ final class ChildServer implements AutoCloseable
     static ChildServer start(final File dataDir, final int port, final String... systemProperties)
         throws IOException, InterruptedException
     {
-        final List<String> command = new ArrayList<>();
+        return start(List.of(), dataDir, port, systemProperties);
+    }
+
+    /**
+     * As {@link #start(File, int, String...)}, with the java command run by a launcher, e.g. prlimit with its options.
+     */
+    static ChildServer start(
+        final List<String> launcher, final File dataDir, final int port, final String... systemProperties)
+        throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>(launcher);
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         command.addAll(ChildJvm.flags());
         for (final String property : systemProperties)
@@ -56,20 +70,21 @@ final class ChildServer implements AutoCloseable
 
         final BufferedReader output = new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        final List<String> lines = new ArrayList<>();
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         String line;
         while (null != (line = output.readLine()))
         {
             lines.add(line);
             if (line.contains("listening on"))
             {
-                final Thread drain = new Thread(() -> drain(output));
+                final ChildServer server = new ChildServer(process, List.copyOf(lines), lines);
+                final Thread drain = new Thread(() -> collect(output, lines));
                 drain.setDaemon(true);
                 drain.start();
-                return new ChildServer(process, lines);
+                return server;
             }
         }
-        throw new AssertionError("server exited with " + process.waitFor() + ": " + lines);
+        throw new AssertionError("server exited with " + process.waitFor() + ":\n" + String.join("\n", lines));
     }
 
     /** The start line that begins with the prefix, or fails. */
@@ -157,13 +172,15 @@ final class ChildServer implements AutoCloseable
         }
     }
 
-    private static void drain(final BufferedReader output)
+    /** Keeps the child's pipe from filling, and its lines for the test. */
+    private static void collect(final BufferedReader output, final List<String> lines)
     {
         try
         {
-            while (null != output.readLine())
+            String line;
+            while (null != (line = output.readLine()))
             {
-                // keep the child's pipe from filling
+                lines.add(line);
             }
         }
         catch (final IOException ignore)

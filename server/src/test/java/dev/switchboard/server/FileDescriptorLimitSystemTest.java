@@ -9,14 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -42,8 +37,8 @@ class FileDescriptorLimitSystemTest
     @TempDir
     File dataDir;
 
-    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final List<TestConnection> connections = new ArrayList<>();
+    private List<String> log = List.of();
     private Process process;
 
     @AfterEach
@@ -63,13 +58,13 @@ class FileDescriptorLimitSystemTest
     @Test
     void shouldLowerTheConnectionLimitBelowTheOpenFileLimitAndTellTheExcessServerBusy() throws Exception
     {
-        final int port = startServer("-Dswitchboard.edge.max.connections=100000");
+        final int port = startServer("switchboard.edge.max.connections=100000");
         final Matcher layout = layoutLine();
         final int maxConnections = Integer.parseInt(layout.group(1));
         assertEquals(FD_LIMIT, Integer.parseInt(layout.group(2)));
         assertTrue(maxConnections > 0 && maxConnections <= FD_LIMIT - 256, layout.group());
-        assertTrue(log.stream().anyMatch(line -> line.startsWith("switchboard: warning: " +
-            "switchboard.edge.max.connections 100000 lowered to " + maxConnections)), String.join("\n", log));
+        assertTrue(List.copyOf(log).stream().anyMatch(line -> line.startsWith("switchboard: warning: " +
+            "switchboard.edge.max.connections 100000 lowered to " + maxConnections)), logText());
 
         for (int i = 0; i < maxConnections; i++)
         {
@@ -97,14 +92,14 @@ class FileDescriptorLimitSystemTest
             connections.get(i).close();
         }
         assertAnswersAFreshConnection(port);
-        assertTrue(log.size() < MAX_LOG_LINES, log.size() + " lines:\n" + String.join("\n", log));
+        assertTrue(log.size() < MAX_LOG_LINES, log.size() + " lines:\n" + logText());
     }
 
     @Test
     void shouldBackOffCountAndLogBrieflyWhenAcceptRunsOutOfDescriptors() throws Exception
     {
         final int port = startServer(
-            "-Dswitchboard.edge.max.connections=100000", "-Dswitchboard.edge.fd.cap=false");
+            "switchboard.edge.max.connections=100000", "switchboard.edge.fd.cap=false");
         final int maxConnections = Integer.parseInt(layoutLine().group(1));
         assertEquals(100_000, maxConnections, "the cap is off");
 
@@ -145,8 +140,8 @@ class FileDescriptorLimitSystemTest
             // Recorded once per failure, and a failure starts a 100 ms backoff: a few dozen a second at most.
             assertTrue(counters.value("edge-acceptor accept-errors", 0) < 20 * 40, "accept does not spin");
         }
-        assertTrue(log.stream().anyMatch(line -> line.contains("Too many open files")), String.join("\n", log));
-        assertTrue(log.size() < MAX_LOG_LINES, log.size() + " lines:\n" + String.join("\n", log));
+        assertTrue(List.copyOf(log).stream().anyMatch(line -> line.contains("Too many open files")), logText());
+        assertTrue(log.size() < MAX_LOG_LINES, log.size() + " lines:\n" + logText());
     }
 
     private void assertAnswersAFreshConnection(final int port) throws IOException, InterruptedException
@@ -179,65 +174,27 @@ class FileDescriptorLimitSystemTest
                 return matcher;
             }
         }
-        final Matcher uncapped = Pattern.compile("max connections (\\d+)").matcher(String.join("\n", log));
-        assertTrue(uncapped.find(), String.join("\n", log));
+        final Matcher uncapped = Pattern.compile("max connections (\\d+)").matcher(logText());
+        assertTrue(uncapped.find(), logText());
         return uncapped;
+    }
+
+    private String logText()
+    {
+        return String.join("\n", List.copyOf(log));
     }
 
     private int startServer(final String... properties) throws IOException, InterruptedException
     {
         assumeTrue(PRLIMIT.canExecute(), "needs prlimit (util-linux)");
-        final int port;
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            port = socket.getLocalPort();
-        }
-        final List<String> command = new ArrayList<>();
-        command.add(PRLIMIT.getPath());
-        command.add("--nofile=" + FD_LIMIT + ":" + FD_LIMIT);
-        command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
-        command.addAll(ChildJvm.flags());
-        command.add("-Dswitchboard.edge.login.timeout=120s");
-        Collections.addAll(command, properties);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(SwitchboardCli.class.getName());
-        command.add("server");
-        command.add("--port=" + port);
-        command.add("--bind=127.0.0.1");
-        command.add("--data=" + dataDir.getAbsolutePath());
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
-
-        final BufferedReader output = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while (null != (line = output.readLine()))
-        {
-            log.add(line);
-            if (line.contains("listening on"))
-            {
-                final Thread drain = new Thread(() -> collect(output));
-                drain.setDaemon(true);
-                drain.start();
-                return port;
-            }
-        }
-        throw new AssertionError("server exited with " + process.waitFor() + ":\n" + String.join("\n", log));
-    }
-
-    private void collect(final BufferedReader output)
-    {
-        try
-        {
-            String line;
-            while (null != (line = output.readLine()))
-            {
-                log.add(line);
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // the child is gone
-        }
+        final int port = ChildServer.freePort();
+        final String[] systemProperties = new String[properties.length + 1];
+        systemProperties[0] = "switchboard.edge.login.timeout=120s";
+        System.arraycopy(properties, 0, systemProperties, 1, properties.length);
+        final ChildServer server = ChildServer.start(
+            List.of(PRLIMIT.getPath(), "--nofile=" + FD_LIMIT + ":" + FD_LIMIT), dataDir, port, systemProperties);
+        process = server.process;
+        log = server.output;
+        return port;
     }
 }
