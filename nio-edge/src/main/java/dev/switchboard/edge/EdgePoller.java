@@ -28,7 +28,6 @@ import org.agrona.concurrent.MessageHandler;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -439,12 +438,9 @@ public final class EdgePoller implements Agent
         try
         {
             final SocketAddress address = channel.getRemoteAddress();
-            if (address instanceof InetSocketAddress &&
-                ((InetSocketAddress)address).getAddress() instanceof Inet4Address)
+            if (address instanceof InetSocketAddress && null != ((InetSocketAddress)address).getAddress())
             {
-                final byte[] bytes = ((InetSocketAddress)address).getAddress().getAddress();
-                return ((bytes[0] & 0xFFL) << 24) | ((bytes[1] & 0xFFL) << 16) | ((bytes[2] & 0xFFL) << 8) |
-                    (bytes[3] & 0xFFL);
+                return RemoteAddressKey.of(((InetSocketAddress)address).getAddress());
             }
         }
         catch (final IOException ignore)
