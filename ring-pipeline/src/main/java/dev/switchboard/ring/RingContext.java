@@ -2,6 +2,7 @@ package dev.switchboard.ring;
 
 import dev.switchboard.journal.Journal;
 import dev.switchboard.state.SwitchboardState;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
@@ -36,6 +37,7 @@ public final class RingContext
     private EpochClock epochClock;
     private NanoClock nanoClock;
     private RingCounters counters;
+    private ErrorHandler errorHandler;
 
     /**
      * Validate settings and fill unset collaborators.
@@ -69,6 +71,14 @@ public final class RingContext
         if (null == counters)
         {
             counters = new RingCounters();
+        }
+        if (null == errorHandler)
+        {
+            errorHandler = (throwable) ->
+            {
+                System.err.println("switchboard: stage error: " + throwable);
+                throwable.printStackTrace();
+            };
         }
         return this;
     }
@@ -302,5 +312,17 @@ public final class RingContext
     public RingCounters counters()
     {
         return counters;
+    }
+
+    /** Where a stage's exception is reported (it is counted in any case); default: printed to standard error. */
+    public RingContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
     }
 }

@@ -12,6 +12,7 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.switchboard.codec.sbe.ErrorCode;
+import org.agrona.ErrorHandler;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,7 @@ public final class RingPipeline implements AutoCloseable
         final int slotFrameLength = ctx.slotFrameLength();
         final LargeFrameBufferPool largeFrames = new LargeFrameBufferPool(ctx.largeFrameBuffers(), ctx.maxFrameLength());
         disruptor = newDisruptor(ctx);
-        disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(ctx.counters()));
+        disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(ctx.counters(), ctx.errorHandler()));
 
         final SessionStage session = new SessionStage(ctx);
         final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
@@ -169,10 +170,12 @@ public final class RingPipeline implements AutoCloseable
     static final class CountingExceptionHandler implements ExceptionHandler<RingEvent>
     {
         private final RingCounters counters;
+        private final ErrorHandler errorHandler;
 
-        CountingExceptionHandler(final RingCounters counters)
+        CountingExceptionHandler(final RingCounters counters, final ErrorHandler errorHandler)
         {
             this.counters = counters;
+            this.errorHandler = errorHandler;
         }
 
         private final ThreadLocal<FrameEncoders> encoders = ThreadLocal.withInitial(FrameEncoders::new);
@@ -191,18 +194,17 @@ public final class RingPipeline implements AutoCloseable
             }
             event.action = RingEvent.ACTION_NONE;
             event.recipientCount = 0;
-            System.err.println("switchboard: stage error at sequence " + sequence + ": " + ex);
-            ex.printStackTrace();
+            errorHandler.onError(ex);
         }
 
         public void handleOnStartException(final Throwable ex)
         {
-            System.err.println("switchboard: stage failed to start: " + ex);
+            errorHandler.onError(ex);
         }
 
         public void handleOnShutdownException(final Throwable ex)
         {
-            System.err.println("switchboard: stage failed to stop: " + ex);
+            errorHandler.onError(ex);
         }
     }
 

@@ -75,6 +75,7 @@ public final class SwitchboardServer implements AutoCloseable
                 .journal(journal)
                 .outbound(bridge)
                 .codeSender(null == customCodeSender ? codeSender : customCodeSender)
+                .errorHandler(errors)
                 .maxFrameLength(maxFrameLength));
             logRecovery(log, journal.recoveryReport());
             edge = new Edge(
