@@ -202,19 +202,9 @@ public final class Journal implements AutoCloseable
         final int offset,
         final int length)
     {
-        for (int i = 0; i < recipientCount; i++)
-        {
-            final long userId = recipientUserIds[i];
-            final int deviceId = recipientDeviceIds[i];
-            if (!RecordDescriptor.isValidRecipient(userId, deviceId) ||
-                OK != checkRecipient(queueOf(userId, deviceId), messageId, length))
-            {
-                return QUEUE_FULL;
-            }
-        }
-        final int refused = appendToMany(
+        final int refused = appendShared(
             recipientUserIds, recipientDeviceIds, recipientCount, messageId, senderUserId, senderDeviceId,
-            correlationId, timestampMs, kind, payload, offset, length);
+            correlationId, timestampMs, kind, payload, offset, length, true);
         return refused > 0 ? QUEUE_FULL : refused;
     }
 
@@ -239,6 +229,30 @@ public final class Journal implements AutoCloseable
         final DirectBuffer payload,
         final int offset,
         final int length)
+    {
+        return appendShared(
+            recipientUserIds, recipientDeviceIds, recipientCount, messageId, senderUserId, senderDeviceId,
+            correlationId, timestampMs, kind, payload, offset, length, false);
+    }
+
+    /**
+     * One record shared by the recipients accepted; with allOrNothing, any refusal leaves nothing written and counts
+     * the whole call as refused.
+     */
+    private int appendShared(
+        final long[] recipientUserIds,
+        final int[] recipientDeviceIds,
+        final int recipientCount,
+        final long messageId,
+        final long senderUserId,
+        final int senderDeviceId,
+        final long correlationId,
+        final long timestampMs,
+        final int kind,
+        final DirectBuffer payload,
+        final int offset,
+        final int length,
+        final boolean allOrNothing)
     {
         if (length < 0 || length > maxPayloadLength || offset < 0)
         {
@@ -269,7 +283,12 @@ public final class Journal implements AutoCloseable
                 if (OK == checkRecipient(queueByRecipient.get(key), messageId, length))
                 {
                     acceptedKeys[accepted++] = key;
+                    continue;
                 }
+            }
+            if (allOrNothing)
+            {
+                return recipientCount;
             }
         }
         if (0 == accepted)
