@@ -560,7 +560,7 @@ public final class EdgePoller implements Agent
             onReceived(connection, bytesRead);
             chunk.writePosition += bytesRead;
             drainInbound(connection);
-            updateFrameDeadline(connection);
+            updateFrameDeadline(connection, framesCut > 0);
         }
         else
         {
@@ -588,7 +588,7 @@ public final class EdgePoller implements Agent
                 {
                     addStalled(connection);
                 }
-                updateFrameDeadline(connection);
+                updateFrameDeadline(connection, framesCut > 0);
             }
         }
     }
@@ -596,8 +596,10 @@ public final class EdgePoller implements Agent
     /**
      * A frame's first bytes start its deadline; a read that completes a frame and leaves part of the next restarts
      * it. Bytes held because the sink was full are the edge's doing, not the peer's: no deadline while stalled.
+     *
+     * @param restart a new partial frame, or reads resumed after a pause: the deadline runs from now.
      */
-    private void updateFrameDeadline(final Connection connection)
+    private void updateFrameDeadline(final Connection connection, final boolean restart)
     {
         if (connection.is(Connection.CLOSED))
         {
@@ -618,7 +620,7 @@ public final class EdgePoller implements Agent
             entry = new DeadlineQueue.Entry(connection);
             connection.frameDeadline = entry;
         }
-        if (framesCut > 0 || !entry.isQueued())
+        if (restart || !entry.isQueued())
         {
             frameDeadlines.schedule(entry, nowNs);
         }
@@ -823,8 +825,8 @@ public final class EdgePoller implements Agent
             {
                 addInterest(connection, SelectionKey.OP_READ);
             }
-            framesCut = 1; // what stays is a partial frame the peer could not finish while reads were paused
-            updateFrameDeadline(connection);
+            // what stays is a partial frame the peer could not finish while reads were paused
+            updateFrameDeadline(connection, true);
         }
 
         return workCount;
@@ -924,10 +926,7 @@ public final class EdgePoller implements Agent
         {
             case LoginAckDecoder.TEMPLATE_ID:
                 connection.set(Connection.LOGGED_IN);
-                if (null != entry && null != entry.queue)
-                {
-                    entry.queue.remove(entry);
-                }
+                removeDeadline(entry);
                 connection.loginDeadline = null;
                 break;
 
@@ -1285,7 +1284,7 @@ public final class EdgePoller implements Agent
         if (congested)
         {
             connection.set(Connection.CONGESTED);
-            updateFrameDeadline(connection); // reads pause: a partial frame is not the peer's delay now
+            updateFrameDeadline(connection, false); // reads pause: a partial frame is not the peer's delay now
         }
         else
         {
@@ -1293,8 +1292,7 @@ public final class EdgePoller implements Agent
             if (!connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CLOSED))
             {
                 addInterest(connection, SelectionKey.OP_READ);
-                framesCut = 1; // a partial frame left when reads paused gets a whole frame timeout again
-                updateFrameDeadline(connection);
+                updateFrameDeadline(connection, true); // a partial frame left when reads paused: a fresh timeout
             }
         }
         if (connection.is(Connection.CONGESTION_NOTICE_PENDING))
