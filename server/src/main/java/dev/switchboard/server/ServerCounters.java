@@ -31,38 +31,38 @@ final class ServerCounters implements AutoCloseable
     private static final String EDGE_LABEL_PREFIX = "edge-poller-";
 
     /** The figures copied from every edge poller, in label order within a poller. */
-    private static final EdgeFigure[] EDGE_FIGURES = {
-        new EdgeFigure("connections", EdgePoller::connectionCount),
-        new EdgeFigure("connections-opened", EdgePoller::connectionsOpened),
-        new EdgeFigure("connections-closed", EdgePoller::connectionsClosed),
-        new EdgeFigure("frames-in", EdgePoller::framesIn),
-        new EdgeFigure("frames-out", EdgePoller::framesOut),
-        new EdgeFigure("socket-writes", EdgePoller::socketWrites),
-        new EdgeFigure("frames-rejected", EdgePoller::framesRejected),
-        new EdgeFigure("corrupt-streams", EdgePoller::corruptStreams),
-        new EdgeFigure("reject-disconnects", EdgePoller::rejectDisconnects),
-        new EdgeFigure("bytes-in", EdgePoller::bytesIn),
-        new EdgeFigure("bytes-out", EdgePoller::bytesOut),
-        new EdgeFigure("sink-full", EdgePoller::sinkFull),
-        new EdgeFigure("slow-consumer-closes", EdgePoller::slowConsumerCloses),
-        new EdgeFigure("idle-closes", EdgePoller::idleCloses),
-        new EdgeFigure("pings-in", EdgePoller::pingsIn),
-        new EdgeFigure("pings-out", EdgePoller::pingsOut),
-        new EdgeFigure("congestions", EdgePoller::congestions),
-        new EdgeFigure("outbound-dropped", EdgePoller::outboundDropped),
-        new EdgeFigure("errors", EdgePoller::errors),
-        new EdgeFigure("login-timeouts", EdgePoller::loginTimeouts),
-        new EdgeFigure("frame-timeouts", EdgePoller::frameTimeouts),
-        new EdgeFigure("write-timeouts", EdgePoller::writeTimeouts),
-        new EdgeFigure("awaiting-login", EdgePoller::awaitingLogin) };
+    private static final Figure<EdgePoller>[] EDGE_FIGURES = figures(
+        new Figure<>("connections", EdgePoller::connectionCount),
+        new Figure<>("connections-opened", EdgePoller::connectionsOpened),
+        new Figure<>("connections-closed", EdgePoller::connectionsClosed),
+        new Figure<>("frames-in", EdgePoller::framesIn),
+        new Figure<>("frames-out", EdgePoller::framesOut),
+        new Figure<>("socket-writes", EdgePoller::socketWrites),
+        new Figure<>("frames-rejected", EdgePoller::framesRejected),
+        new Figure<>("corrupt-streams", EdgePoller::corruptStreams),
+        new Figure<>("reject-disconnects", EdgePoller::rejectDisconnects),
+        new Figure<>("bytes-in", EdgePoller::bytesIn),
+        new Figure<>("bytes-out", EdgePoller::bytesOut),
+        new Figure<>("sink-full", EdgePoller::sinkFull),
+        new Figure<>("slow-consumer-closes", EdgePoller::slowConsumerCloses),
+        new Figure<>("idle-closes", EdgePoller::idleCloses),
+        new Figure<>("pings-in", EdgePoller::pingsIn),
+        new Figure<>("pings-out", EdgePoller::pingsOut),
+        new Figure<>("congestions", EdgePoller::congestions),
+        new Figure<>("outbound-dropped", EdgePoller::outboundDropped),
+        new Figure<>("errors", EdgePoller::errors),
+        new Figure<>("login-timeouts", EdgePoller::loginTimeouts),
+        new Figure<>("frame-timeouts", EdgePoller::frameTimeouts),
+        new Figure<>("write-timeouts", EdgePoller::writeTimeouts),
+        new Figure<>("awaiting-login", EdgePoller::awaitingLogin));
 
     private static final String ACCEPTOR_LABEL_PREFIX = "edge-acceptor ";
 
     /** The figures copied from the edge acceptor, after every poller's. */
-    private static final AcceptorFigure[] ACCEPTOR_FIGURES = {
-        new AcceptorFigure("accepted", EdgeAcceptor::accepted),
-        new AcceptorFigure("refused", EdgeAcceptor::refused),
-        new AcceptorFigure("accept-errors", EdgeAcceptor::acceptErrors) };
+    private static final Figure<EdgeAcceptor>[] ACCEPTOR_FIGURES = figures(
+        new Figure<>("accepted", EdgeAcceptor::accepted),
+        new Figure<>("refused", EdgeAcceptor::refused),
+        new Figure<>("accept-errors", EdgeAcceptor::acceptErrors));
 
     private static final int SERVER_COUNTER_COUNT = 3;
 
@@ -169,11 +169,11 @@ final class ServerCounters implements AutoCloseable
         }
 
         final AtomicCounter[] edgeFigures = this.edgeFigures;
-        final EdgeFigure[] figures = EDGE_FIGURES;
+        final Figure<EdgePoller>[] figures = EDGE_FIGURES;
         int counter = 0;
         for (final EdgePoller poller : pollers)
         {
-            for (final EdgeFigure figure : figures)
+            for (final Figure<EdgePoller> figure : figures)
             {
                 edgeFigures[counter++].setRelease(figure.reader.applyAsLong(poller));
             }
@@ -219,24 +219,19 @@ final class ServerCounters implements AutoCloseable
         }
     }
 
-    private static final class AcceptorFigure
+    @SafeVarargs
+    private static <T> Figure<T>[] figures(final Figure<T>... figures)
     {
-        final String label;
-        final ToLongFunction<EdgeAcceptor> reader;
-
-        AcceptorFigure(final String label, final ToLongFunction<EdgeAcceptor> reader)
-        {
-            this.label = label;
-            this.reader = reader;
-        }
+        return figures;
     }
 
-    private static final class EdgeFigure
+    /** A labelled figure read from a source object (a poller, the acceptor) into its counter. */
+    private static final class Figure<T>
     {
         final String label;
-        final ToLongFunction<EdgePoller> reader;
+        final ToLongFunction<T> reader;
 
-        EdgeFigure(final String label, final ToLongFunction<EdgePoller> reader)
+        Figure(final String label, final ToLongFunction<T> reader)
         {
             this.label = label;
             this.reader = reader;
