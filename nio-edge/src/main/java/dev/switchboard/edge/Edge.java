@@ -57,7 +57,19 @@ public final class Edge implements AutoCloseable
     /**
      * Run every poller on its own thread; the acceptor shares poller 0's, or has its own when it blocks.
      */
-    public synchronized Edge start()
+    public Edge start()
+    {
+        return start(null);
+    }
+
+    /**
+     * As {@link #start()}, with another agent run after poller 0 in each of its duty cycles: the ring's stages on a
+     * small host, so that one thread reads, runs the stages and writes, and blocks in the selector when idle.
+     * Whatever the co-agent leaves for poller 0 to write, poller 0 finds on its next cycle without a wake-up.
+     *
+     * @param coAgent run on poller 0's thread, or null for none.
+     */
+    public synchronized Edge start(final Agent coAgent)
     {
         if (null != runners)
         {
@@ -67,7 +79,7 @@ public final class Edge implements AutoCloseable
         runners = new AgentRunner[pollers.length + (acceptorAlone ? 1 : 0)];
         for (int i = 0; i < pollers.length; i++)
         {
-            final Agent agent = 0 == i && !acceptorAlone ? new CompositeAgent(acceptor, pollers[0]) : pollers[i];
+            final Agent agent = 0 == i ? pollerZeroAgent(acceptorAlone, coAgent) : pollers[i];
             // A poller that blocks in its selector idles there: an idle strategy on top would only delay the
             // cycle after a wake-up (a park of up to its maximum before the frames that woke it are written).
             final IdleStrategy idleStrategy = acceptorAlone ? new NoOpIdleStrategy() : ctx.idleStrategySupplier().get();
@@ -83,6 +95,16 @@ public final class Edge implements AutoCloseable
         }
 
         return this;
+    }
+
+    private Agent pollerZeroAgent(final boolean acceptorAlone, final Agent coAgent)
+    {
+        if (null == coAgent)
+        {
+            return acceptorAlone ? pollers[0] : new CompositeAgent(acceptor, pollers[0]);
+        }
+        return acceptorAlone ?
+            new CompositeAgent(pollers[0], coAgent) : new CompositeAgent(acceptor, pollers[0], coAgent);
     }
 
     private void wakeAll()

@@ -9,6 +9,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RingConfiguration
 {
+    /** Housekeeping (code and journal expiry, stuck readers) runs this often. */
+    public static final long TICK_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
     public static final String RING_SIZE_PROP_NAME = "switchboard.ring.size";
     public static final int RING_SIZE_DEFAULT = 16 * 1024;
 

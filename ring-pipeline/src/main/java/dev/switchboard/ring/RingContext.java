@@ -29,6 +29,8 @@ public final class RingContext
     private int codesPerAddressPerHour = RingConfiguration.codesPerAddressPerHour();
     private int framesPerSecond = RingConfiguration.framesPerSecond();
     private int maxRejects = RingConfiguration.maxRejects();
+    private boolean dutyCycle;
+    private long tickIntervalNs = RingConfiguration.TICK_INTERVAL_DEFAULT_NS;
 
     private SwitchboardState state;
     private Journal journal;
@@ -51,6 +53,10 @@ public final class RingContext
         if (slotFrameLength < 64 || slotFrameLength > maxFrameLength)
         {
             throw new IllegalArgumentException("slot frame length out of range: " + slotFrameLength);
+        }
+        if (tickIntervalNs < 0)
+        {
+            throw new IllegalArgumentException("tick interval negative: " + tickIntervalNs);
         }
         if (deliveryWindow < 1)
         {
@@ -235,6 +241,33 @@ public final class RingContext
     public int maxRejects()
     {
         return maxRejects;
+    }
+
+    /**
+     * Run the stages from the caller's duty cycle ({@link RingPipeline#dutyCycle()}) instead of stage threads;
+     * {@link #fused()} and {@link #waitStrategy()} then do not apply.
+     */
+    public RingContext dutyCycle(final boolean dutyCycle)
+    {
+        this.dutyCycle = dutyCycle;
+        return this;
+    }
+
+    public boolean dutyCycle()
+    {
+        return dutyCycle;
+    }
+
+    /** How often the duty cycle publishes the housekeeping tick itself; 0 for never (someone else does). */
+    public RingContext tickIntervalNs(final long tickIntervalNs)
+    {
+        this.tickIntervalNs = tickIntervalNs;
+        return this;
+    }
+
+    public long tickIntervalNs()
+    {
+        return tickIntervalNs;
     }
 
     public RingContext state(final SwitchboardState state)

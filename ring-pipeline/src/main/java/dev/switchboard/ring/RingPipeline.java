@@ -2,9 +2,11 @@ package dev.switchboard.ring;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventFactory;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
@@ -19,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The Disruptor ring and its stages in order: session, route, journal + dispatch. Fused, one thread runs all three
- * (small hosts); otherwise each stage has its own thread.
+ * The Disruptor ring and its stages in order: session, route, journal + dispatch. Three ways to run them: a duty
+ * cycle the caller drives ({@link RingContext#dutyCycle()}: no thread of its own, for small hosts), fused on one
+ * stage thread, or each stage on its own thread.
  */
 public final class RingPipeline implements AutoCloseable
 {
@@ -30,28 +33,65 @@ public final class RingPipeline implements AutoCloseable
     private final RingContext ctx;
     private final Disruptor<RingEvent> disruptor;
     private final RingPublisher publisher;
+    private final RingDutyCycle dutyCycle;
 
     private RingPipeline(final RingContext ctx)
     {
         this.ctx = ctx;
         final int slotFrameLength = ctx.slotFrameLength();
-        final LargeFrameBufferPool largeFrames = new LargeFrameBufferPool(ctx.largeFrameBuffers(), ctx.maxFrameLength());
-        disruptor = newDisruptor(ctx);
-        disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(ctx.counters(), ctx.errorHandler()));
+        final LargeFrameBufferPool largeFrames =
+            new LargeFrameBufferPool(ctx.largeFrameBuffers(), ctx.maxFrameLength());
+        final CountingExceptionHandler exceptionHandler =
+            new CountingExceptionHandler(ctx.counters(), ctx.errorHandler());
 
-        final SessionStage session = new SessionStage(ctx);
-        final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
-        final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
-        if (ctx.fused())
+        if (ctx.dutyCycle())
         {
-            disruptor.handleEventsWith(new FusedStages(session, route, delivery));
+            // Stages read the clocks the duty cycle updates once per cycle, not the system's per event.
+            final RingDutyCycle.RingClocks clocks = new RingDutyCycle.RingClocks(ctx.nanoClock(), ctx.epochClock());
+            ctx.nanoClock(clocks.nanoClock).epochClock(clocks.epochClock);
+            final FusedStages stages = newStages(ctx, largeFrames, exceptionHandler);
+            // Nobody waits on this ring (the duty cycle polls it), so publishing signals nothing.
+            final RingBuffer<RingEvent> ringBuffer =
+                RingBuffer.createMultiProducer(eventFactory(ctx), ctx.ringSize(), new BusySpinWaitStrategy());
+            final EventPoller<RingEvent> poller = ringBuffer.newPoller();
+            ringBuffer.addGatingSequences(poller.getSequence());
+            disruptor = null;
+            publisher = new RingPublisher(ringBuffer, largeFrames, ctx.counters(), slotFrameLength);
+            dutyCycle = new RingDutyCycle(poller, stages, publisher, clocks, ctx.tickIntervalNs());
         }
         else
         {
-            disruptor.handleEventsWith(session).then(route).then(delivery);
+            disruptor = newDisruptor(ctx);
+            disruptor.setDefaultExceptionHandler(exceptionHandler);
+            if (ctx.fused())
+            {
+                disruptor.handleEventsWith(newStages(ctx, largeFrames, exceptionHandler));
+            }
+            else
+            {
+                final SessionStage session = new SessionStage(ctx);
+                final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
+                final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
+                disruptor.handleEventsWith(session).then(route).then(delivery);
+            }
+            publisher = new RingPublisher(disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength);
+            dutyCycle = null;
         }
+    }
 
-        publisher = new RingPublisher(disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength);
+    private static FusedStages newStages(
+        final RingContext ctx, final LargeFrameBufferPool largeFrames, final CountingExceptionHandler exceptionHandler)
+    {
+        final SessionStage session = new SessionStage(ctx);
+        final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
+        final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
+        return new FusedStages(session, route, delivery, exceptionHandler);
+    }
+
+    private static EventFactory<RingEvent> eventFactory(final RingContext ctx)
+    {
+        final int slotFrameLength = ctx.slotFrameLength();
+        return () -> new RingEvent(slotFrameLength, RESPONSE_CAPACITY);
     }
 
     /**
@@ -60,9 +100,8 @@ public final class RingPipeline implements AutoCloseable
      */
     static Disruptor<RingEvent> newDisruptor(final RingContext ctx)
     {
-        final int slotFrameLength = ctx.slotFrameLength();
         return new Disruptor<>(
-            () -> new RingEvent(slotFrameLength, RESPONSE_CAPACITY),
+            eventFactory(ctx),
             ctx.ringSize(),
             new StageThreadFactory(),
             ProducerType.MULTI,
@@ -70,14 +109,26 @@ public final class RingPipeline implements AutoCloseable
     }
 
     /**
-     * Build the stages and start their threads.
+     * Build the stages and start their threads; with {@link RingContext#dutyCycle()} no thread is started: the
+     * caller runs {@link #dutyCycle()} on a thread of its own, e.g. composed with an edge poller.
      */
     public static RingPipeline launch(final RingContext ctx)
     {
         ctx.conclude();
         final RingPipeline pipeline = new RingPipeline(ctx);
-        pipeline.disruptor.start();
+        if (null != pipeline.disruptor)
+        {
+            pipeline.disruptor.start();
+        }
         return pipeline;
+    }
+
+    /**
+     * The agent that runs the stages, when the context asked for a duty cycle; null when they have threads.
+     */
+    public RingDutyCycle dutyCycle()
+    {
+        return dutyCycle;
     }
 
     public RingPublisher publisher()
@@ -95,6 +146,19 @@ public final class RingPipeline implements AutoCloseable
      */
     public void close()
     {
+        if (null == disruptor)
+        {
+            // The duty cycle's thread has stopped: what it left is processed here, once.
+            try
+            {
+                dutyCycle.doWork();
+            }
+            catch (final Exception ex)
+            {
+                ctx.errorHandler().onError(ex);
+            }
+            return;
+        }
         try
         {
             disruptor.shutdown(10, TimeUnit.SECONDS);
@@ -123,44 +187,6 @@ public final class RingPipeline implements AutoCloseable
             default:
                 throw new IllegalArgumentException(
                     "unknown wait strategy (busy-spin, yielding, sleeping, phased, blocking): " + name);
-        }
-    }
-
-    /**
-     * All three stages on one thread, in the same order.
-     */
-    static final class FusedStages implements EventHandler<RingEvent>
-    {
-        private final EventHandler<RingEvent> session;
-        private final EventHandler<RingEvent> route;
-        private final EventHandler<RingEvent> delivery;
-
-        FusedStages(
-            final EventHandler<RingEvent> session,
-            final EventHandler<RingEvent> route,
-            final EventHandler<RingEvent> delivery)
-        {
-            this.session = session;
-            this.route = route;
-            this.delivery = delivery;
-        }
-
-        public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch) throws Exception
-        {
-            try
-            {
-                session.onEvent(event, sequence, endOfBatch);
-                route.onEvent(event, sequence, endOfBatch);
-            }
-            catch (final Exception ex)
-            {
-                // Still run the last stage, which sends what is owed and returns a borrowed large-frame buffer.
-                event.action = RingEvent.ACTION_NONE;
-                event.recipientCount = 0;
-                delivery.onEvent(event, sequence, endOfBatch);
-                throw ex;
-            }
-            delivery.onEvent(event, sequence, endOfBatch);
         }
     }
 
@@ -194,6 +220,13 @@ public final class RingPipeline implements AutoCloseable
             }
             event.action = RingEvent.ACTION_NONE;
             event.recipientCount = 0;
+            errorHandler.onError(ex);
+        }
+
+        /** A failure after the answer went out: counted and reported only. */
+        void countAndReport(final Throwable ex)
+        {
+            counters.incrementShared(RingCounters.STAGE_ERRORS);
             errorHandler.onError(ex);
         }
 

@@ -23,7 +23,21 @@ final class IdleStrategies
 
     static Supplier<IdleStrategy> fromSystemProperty()
     {
-        return supplier(System.getProperty(PROP_NAME, DEFAULT));
+        return supplier(nameFromSystemProperty());
+    }
+
+    static String nameFromSystemProperty()
+    {
+        return System.getProperty(PROP_NAME, DEFAULT).trim();
+    }
+
+    /**
+     * Whether the strategy keeps its thread on the core (rather than parking or sleeping when idle).
+     */
+    static boolean spins(final String name)
+    {
+        supplier(name);
+        return "noop".equals(name) || "busy-spin".equals(name) || "yielding".equals(name);
     }
 
     static Supplier<IdleStrategy> supplier(final String name)

@@ -8,6 +8,7 @@ import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.JournalContext;
 import dev.switchboard.journal.RecoveryReport;
 import dev.switchboard.ring.CodeSender;
+import dev.switchboard.ring.RingConfiguration;
 import dev.switchboard.ring.RingContext;
 import dev.switchboard.ring.RingPipeline;
 import dev.switchboard.state.StateContext;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class SwitchboardServer implements AutoCloseable
 {
     /** Housekeeping events (code and journal expiry, stuck readers) are published this often. */
-    static final long TICK_INTERVAL_MS = 100;
+    static final long TICK_INTERVAL_MS = TimeUnit.NANOSECONDS.toMillis(RingConfiguration.TICK_INTERVAL_DEFAULT_NS);
     /** The live counters file is refreshed this often, on the ticker thread. */
     static final long COUNTERS_INTERVAL_MS = 100;
     private static final long TICKER_STOP_TIMEOUT_MS = 1_000;
@@ -69,8 +70,10 @@ public final class SwitchboardServer implements AutoCloseable
                 codeSender = new DevelopmentCodeSender(dataDir, log);
             }
 
+            final ThreadLayout layout = ThreadLayout.fromSystemProperties();
             final EdgeRingBridge bridge = new EdgeRingBridge();
-            ring = RingPipeline.launch(new RingContext()
+            final RingContext ringContext = layout.applyTo(new RingContext());
+            ring = RingPipeline.launch(ringContext
                 .state(state)
                 .journal(journal)
                 .outbound(bridge)
@@ -79,14 +82,17 @@ public final class SwitchboardServer implements AutoCloseable
                 .maxFrameLength(maxFrameLength));
             logRecovery(log, journal.recoveryReport());
             edge = new Edge(
-                edgeContext.maxFrameLength(maxFrameLength).idleStrategySupplier(IdleStrategies.fromSystemProperty()),
+                layout.applyTo(edgeContext)
+                    .maxFrameLength(maxFrameLength)
+                    .idleStrategySupplier(IdleStrategies.fromSystemProperty()),
                 bridge,
                 errors);
             printEdgeLayout(edgeContext, log);
+            log.println(layout.describe(edgeContext, ringContext));
             bridge.connect(ring.publisher(), edge);
             counters = new ServerCounters(dataDir, ring.counters(), edge);
             errors.errorLog(counters.errorLog());
-            edge.start();
+            edge.start(ring.dutyCycle());
 
             ticker = Executors.newSingleThreadScheduledExecutor(runnable ->
             {
@@ -94,9 +100,16 @@ public final class SwitchboardServer implements AutoCloseable
                 thread.setDaemon(true);
                 return thread;
             });
-            final RingPipeline tickTarget = ring;
-            ticker.scheduleAtFixedRate(
-                () -> tickTarget.publisher().publishTick(), TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            if (!layout.isDutyCycle())
+            {
+                // Stage threads have no duty cycle of their own to publish the housekeeping tick.
+                final RingPipeline tickTarget = ring;
+                ticker.scheduleAtFixedRate(
+                    () -> tickTarget.publisher().publishTick(),
+                    TICK_INTERVAL_MS,
+                    TICK_INTERVAL_MS,
+                    TimeUnit.MILLISECONDS);
+            }
             // The ticker is the counters file's only writer: the hot path keeps its own counters and never waits.
             final ServerCounters copier = counters;
             ticker.scheduleAtFixedRate(

@@ -1,0 +1,108 @@
+package dev.switchboard.ring;
+
+import com.lmax.disruptor.EventPoller;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.CachedEpochClock;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * The stages as an agent: each {@link #doWork()} runs every published event through session, route and delivery on
+ * the caller's thread, through the Disruptor's {@link EventPoller}. Composed with an edge poller it makes one duty
+ * cycle (read, publish, run the stages, write, block in the selector) in which nothing has to wake anything.
+ * <p>
+ * It also publishes the housekeeping tick when due and reads the clocks once per cycle for the stages.
+ */
+public final class RingDutyCycle implements Agent
+{
+    private final EventPoller<RingEvent> poller;
+    private final EventPoller.Handler<RingEvent> handler = this::onEvent;
+    private final FusedStages stages;
+    private final RingPublisher publisher;
+    private final NanoClock sourceNanoClock;
+    private final EpochClock sourceEpochClock;
+    private final CachedNanoClock nanoClock;
+    private final CachedEpochClock epochClock;
+    private final long tickIntervalNs;
+    private long nextTickNs;
+    private int eventsThisCycle;
+
+    RingDutyCycle(
+        final EventPoller<RingEvent> poller,
+        final FusedStages stages,
+        final RingPublisher publisher,
+        final RingClocks clocks,
+        final long tickIntervalNs)
+    {
+        this.poller = poller;
+        this.stages = stages;
+        this.publisher = publisher;
+        this.sourceNanoClock = clocks.sourceNanoClock;
+        this.sourceEpochClock = clocks.sourceEpochClock;
+        this.nanoClock = clocks.nanoClock;
+        this.epochClock = clocks.epochClock;
+        this.tickIntervalNs = tickIntervalNs;
+        updateClocks();
+        this.nextTickNs = nanoClock.nanoTime() + tickIntervalNs;
+    }
+
+    /** {@inheritDoc} */
+    public String roleName()
+    {
+        return "ring-stages";
+    }
+
+    /**
+     * Run the stages over everything published so far.
+     *
+     * @return the number of events processed, the tick included.
+     */
+    public int doWork() throws Exception
+    {
+        final long nowNs = updateClocks();
+        if (0 != tickIntervalNs && nowNs - nextTickNs >= 0 && publisher.publishTick())
+        {
+            nextTickNs = nowNs + tickIntervalNs;
+        }
+
+        eventsThisCycle = 0;
+        poller.poll(handler);
+
+        return eventsThisCycle;
+    }
+
+    private long updateClocks()
+    {
+        final long nowNs = sourceNanoClock.nanoTime();
+        nanoClock.update(nowNs);
+        epochClock.update(sourceEpochClock.time());
+        return nowNs;
+    }
+
+    private boolean onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
+    {
+        stages.onEvent(event, sequence, endOfBatch);
+        eventsThisCycle++;
+        return true;
+    }
+
+    /**
+     * The clocks the stages read in a duty cycle: cached, updated once per cycle from the context's clocks.
+     */
+    static final class RingClocks
+    {
+        final NanoClock sourceNanoClock;
+        final EpochClock sourceEpochClock;
+        final CachedNanoClock nanoClock = new CachedNanoClock();
+        final CachedEpochClock epochClock = new CachedEpochClock();
+
+        RingClocks(final NanoClock sourceNanoClock, final EpochClock sourceEpochClock)
+        {
+            this.sourceNanoClock = sourceNanoClock;
+            this.sourceEpochClock = sourceEpochClock;
+            nanoClock.update(sourceNanoClock.nanoTime());
+            epochClock.update(sourceEpochClock.time());
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.switchboard.ring;
+
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.DeliverDecoder;
+import dev.switchboard.codec.sbe.LoginAckDecoder;
+import dev.switchboard.codec.sbe.LoginChallengeDecoder;
+import dev.switchboard.codec.sbe.LoginProofEncoder;
+import dev.switchboard.codec.sbe.LoginStartEncoder;
+import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.RegisterEncoder;
+import dev.switchboard.codec.sbe.SendEncoder;
+import dev.switchboard.codec.sbe.SentAckDecoder;
+import dev.switchboard.codec.sbe.VerifyAckDecoder;
+import dev.switchboard.codec.sbe.VerifyEncoder;
+import dev.switchboard.journal.Journal;
+import dev.switchboard.journal.JournalContext;
+import dev.switchboard.journal.SyncPolicy;
+import dev.switchboard.state.StateContext;
+import dev.switchboard.state.SwitchboardState;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The ring driven from a duty cycle on the test's own thread, as the single-thread layout drives it from the edge
+ * poller's: no stage thread exists, and each {@link RingDutyCycle#doWork()} runs everything published so far through
+ * every stage before it returns, so the answers are there at once, in order.
+ */
+@Timeout(60)
+class RingDutyCycleTest
+{
+    private static final int POLLER = 0;
+    private static final long ALICE_CONNECTION = 11;
+    private static final long BOB_CONNECTION = 12;
+    private static final long TICK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    @TempDir
+    File dataDir;
+
+    private final Map<Long, List<byte[]>> sentByConnection = new HashMap<>();
+    private final Map<String, String> codes = new HashMap<>();
+    private final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final Thread testThread = Thread.currentThread();
+    private long nowNs = TimeUnit.SECONDS.toNanos(1_000);
+    private int framesFromOtherThreads;
+    private SwitchboardState state;
+    private Journal journal;
+    private RingPipeline ring;
+    private RingPublisher publisher;
+    private RingDutyCycle dutyCycle;
+
+    @BeforeEach
+    void start()
+    {
+        state = SwitchboardState.open(new StateContext().dataDir(new File(dataDir, "state")).maxAccounts(1_000));
+        journal = Journal.open(new JournalContext()
+            .dataDir(new File(dataDir, "journal"))
+            .syncPolicy(SyncPolicy.NONE)
+            .resendCapacity(1024));
+        ring = RingPipeline.launch(new RingContext()
+            .state(state)
+            .journal(journal)
+            .outbound(new RecordingEdge())
+            .codeSender((phone, code) -> codes.put(phone.toString(), code.toString()))
+            .nanoClock(() -> nowNs)
+            .dutyCycle(true)
+            .tickIntervalNs(TICK_INTERVAL_NS)
+            .ringSize(1024));
+        publisher = ring.publisher();
+        dutyCycle = ring.dutyCycle();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        CloseHelper.closeAll(ring, journal, state);
+    }
+
+    @Test
+    void shouldRunEveryStageOnTheCallersThreadWithinOneCycle() throws Exception
+    {
+        assertNotNull(dutyCycle);
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch((t) -> t.getName().startsWith("sb-")),
+            "no stage thread in a duty cycle");
+
+        final long alice = login(ALICE_CONNECTION, "+15551320001");
+        final long bob = login(BOB_CONNECTION, "+15551320002");
+
+        final SendEncoder send = new SendEncoder();
+        send.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).clientMsgId(77);
+        send.to().userId(bob).deviceId(1);
+        send.putPayload(new byte[]{ 5, 6, 7 }, 0, 3);
+        publish(ALICE_CONNECTION, send.encodedLength());
+        assertNull(first(ALICE_CONNECTION, SentAckDecoder.TEMPLATE_ID), "nothing runs until the cycle does");
+
+        assertEquals(1, dutyCycle.doWork());
+        final SentAckDecoder sentAck = new SentAckDecoder();
+        sentAck.wrap(first(ALICE_CONNECTION, SentAckDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET,
+            SentAckDecoder.BLOCK_LENGTH, 1);
+        assertEquals(77, sentAck.clientMsgId());
+        final DeliverDecoder deliver = new DeliverDecoder();
+        deliver.wrap(first(BOB_CONNECTION, DeliverDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET,
+            DeliverDecoder.BLOCK_LENGTH, 1);
+        assertEquals(sentAck.messageId(), deliver.messageId());
+        assertEquals(alice, deliver.from().userId());
+        assertEquals(0, framesFromOtherThreads);
+        assertEquals(0, dutyCycle.doWork(), "nothing left for the next cycle");
+    }
+
+    @Test
+    void shouldPublishTheHousekeepingTickWhenDue() throws Exception
+    {
+        assertEquals(0, dutyCycle.doWork());
+        nowNs += TICK_INTERVAL_NS - 1;
+        assertEquals(0, dutyCycle.doWork());
+        nowNs += 1;
+        assertEquals(1, dutyCycle.doWork(), "the tick is an event the cycle publishes and runs itself");
+        assertEquals(0, dutyCycle.doWork());
+        nowNs += 3 * TICK_INTERVAL_NS;
+        assertEquals(1, dutyCycle.doWork(), "late cycles catch up with one tick, not three");
+    }
+
+    @Test
+    void shouldRunWhatWasLeftWhenClosed()
+    {
+        assertTrue(publisher.publishOpened(POLLER, ALICE_CONNECTION, 0x7F000001L));
+        final RegisterEncoder register = new RegisterEncoder();
+        register.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(1).phone("+15551320003");
+        publish(ALICE_CONNECTION, register.encodedLength());
+
+        ring.close();
+        assertNotNull(codes.get("+15551320003"), "close ran the registration the duty cycle had not reached");
+    }
+
+    private long login(final long connectionId, final String phone) throws Exception
+    {
+        assertTrue(publisher.publishOpened(POLLER, connectionId, 0x7F000001L));
+        final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        final byte[] encoded = keys.getPublic().getEncoded();
+        final byte[] rawKey = Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
+
+        final RegisterEncoder register = new RegisterEncoder();
+        register.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(1).phone(phone);
+        publish(connectionId, register.encodedLength());
+        assertEquals(2, dutyCycle.doWork(), "opened and register in one cycle");
+        final String code = codes.get(phone);
+        assertNotNull(code);
+
+        final VerifyEncoder verify = new VerifyEncoder();
+        verify.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header)
+            .requestId(2).registrationId(1).phone(phone).code(code).putLoginKey(rawKey, 0, rawKey.length);
+        publish(connectionId, verify.encodedLength());
+        dutyCycle.doWork();
+        final VerifyAckDecoder verifyAck = new VerifyAckDecoder();
+        verifyAck.wrap(first(connectionId, VerifyAckDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET,
+            VerifyAckDecoder.BLOCK_LENGTH, 1);
+        final long userId = verifyAck.userId();
+
+        final LoginStartEncoder loginStart = new LoginStartEncoder();
+        loginStart.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(3);
+        loginStart.device().userId(userId).deviceId(verifyAck.deviceId());
+        publish(connectionId, loginStart.encodedLength());
+        dutyCycle.doWork();
+        final LoginChallengeDecoder challenge = new LoginChallengeDecoder();
+        challenge.wrap(first(connectionId, LoginChallengeDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET,
+            LoginChallengeDecoder.BLOCK_LENGTH, 1);
+        final byte[] nonce = new byte[challenge.nonceLength()];
+        challenge.getNonce(nonce, 0, nonce.length);
+        final Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(keys.getPrivate());
+        signer.update(nonce);
+        final byte[] signature = signer.sign();
+        final LoginProofEncoder proof = new LoginProofEncoder();
+        proof.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header)
+            .requestId(4).putSignature(signature, 0, signature.length);
+        publish(connectionId, proof.encodedLength());
+        dutyCycle.doWork();
+        assertNotNull(first(connectionId, LoginAckDecoder.TEMPLATE_ID), "logged in within the cycle");
+        assertFalse(sentByConnection.get(connectionId).isEmpty());
+
+        return userId;
+    }
+
+    private void publish(final long connectionId, final int bodyLength)
+    {
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
+        Sofh.write(out, 0, messageLength);
+        assertTrue(publisher.publishFrame(POLLER, connectionId, out, 0, Sofh.HEADER_LENGTH + messageLength));
+    }
+
+    private UnsafeBuffer first(final long connectionId, final int templateId)
+    {
+        for (final byte[] frame : sentByConnection.getOrDefault(connectionId, List.of()))
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+            if (new MessageHeaderDecoder().wrap(buffer, Sofh.HEADER_LENGTH).templateId() == templateId)
+            {
+                return buffer;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Records frames per connection, and whether any came from a thread other than the test's.
+     */
+    private final class RecordingEdge implements OutboundFrames
+    {
+        public boolean send(
+            final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (Thread.currentThread() != testThread)
+            {
+                framesFromOtherThreads++;
+            }
+            final byte[] frame = new byte[length];
+            buffer.getBytes(offset, frame);
+            sentByConnection.computeIfAbsent(connectionId, (ignore) -> new ArrayList<>()).add(frame);
+            return true;
+        }
+
+        public boolean close(final int pollerIndex, final long connectionId)
+        {
+            return true;
+        }
+    }
+}
