@@ -1,6 +1,7 @@
 package dev.switchboard.ring;
 
 import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.Cursored;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.CachedNanoClock;
@@ -16,7 +17,14 @@ import org.agrona.concurrent.NanoClock;
  */
 public final class RingDutyCycle implements Agent
 {
+    /**
+     * Events run per cycle at most, so the poller writes what they answered before the next batch: a burst then
+     * cannot fill the edge's outbound queue and stall deliveries until the next tick.
+     */
+    static final int MAX_EVENTS_PER_CYCLE = 256;
+
     private final EventPoller<RingEvent> poller;
+    private final Cursored cursor;
     private final EventPoller.Handler<RingEvent> handler = this::onEvent;
     private final FusedStages stages;
     private final RingPublisher publisher;
@@ -30,12 +38,14 @@ public final class RingDutyCycle implements Agent
 
     RingDutyCycle(
         final EventPoller<RingEvent> poller,
+        final Cursored cursor,
         final FusedStages stages,
         final RingPublisher publisher,
         final RingClocks clocks,
         final long tickIntervalNs)
     {
         this.poller = poller;
+        this.cursor = cursor;
         this.stages = stages;
         this.publisher = publisher;
         this.sourceNanoClock = clocks.sourceNanoClock;
@@ -72,6 +82,15 @@ public final class RingDutyCycle implements Agent
         return eventsThisCycle;
     }
 
+    /**
+     * Whether events wait that this cycle has not run (more than {@link #MAX_EVENTS_PER_CYCLE} were published, or
+     * another thread published since): the thread should not block before its next cycle.
+     */
+    public boolean hasPendingEvents()
+    {
+        return cursor.getCursor() > poller.getSequence().get();
+    }
+
     private long updateClocks()
     {
         final long nowNs = sourceNanoClock.nanoTime();
@@ -82,9 +101,10 @@ public final class RingDutyCycle implements Agent
 
     private boolean onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
-        stages.onEvent(event, sequence, endOfBatch);
-        eventsThisCycle++;
-        return true;
+        // The last event of the cycle ends the batch: the journal syncs and the SENT acks go out with it.
+        final boolean lastOfCycle = ++eventsThisCycle == MAX_EVENTS_PER_CYCLE;
+        stages.onEvent(event, sequence, endOfBatch || lastOfCycle);
+        return !lastOfCycle;
     }
 
     /**

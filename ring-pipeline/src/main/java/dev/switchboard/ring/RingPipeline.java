@@ -57,7 +57,7 @@ public final class RingPipeline implements AutoCloseable
             ringBuffer.addGatingSequences(poller.getSequence());
             disruptor = null;
             publisher = new RingPublisher(ringBuffer, largeFrames, ctx.counters(), slotFrameLength);
-            dutyCycle = new RingDutyCycle(poller, stages, publisher, clocks, ctx.tickIntervalNs());
+            dutyCycle = new RingDutyCycle(poller, ringBuffer, stages, publisher, clocks, ctx.tickIntervalNs());
         }
         else
         {

@@ -145,6 +145,21 @@ class RingDutyCycleTest
     }
 
     @Test
+    void shouldRunABoundedBatchPerCycleAndSayWhatIsLeft() throws Exception
+    {
+        final int events = RingDutyCycle.MAX_EVENTS_PER_CYCLE + 10;
+        for (int i = 0; i < events; i++)
+        {
+            assertTrue(publisher.publishOpened(POLLER, 1_000 + i, 0x7F000001L));
+        }
+        assertTrue(dutyCycle.hasPendingEvents());
+        assertEquals(RingDutyCycle.MAX_EVENTS_PER_CYCLE, dutyCycle.doWork());
+        assertTrue(dutyCycle.hasPendingEvents(), "the poller must not block while these wait");
+        assertEquals(10, dutyCycle.doWork());
+        assertFalse(dutyCycle.hasPendingEvents());
+    }
+
+    @Test
     void shouldRunWhatWasLeftWhenClosed()
     {
         assertTrue(publisher.publishOpened(POLLER, ALICE_CONNECTION, 0x7F000001L));
