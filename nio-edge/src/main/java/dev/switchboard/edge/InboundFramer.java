@@ -104,16 +104,11 @@ final class InboundFramer implements FrameHandler
             }
             final ByteBuffer byteBuffer = chunk.byteBuffer;
             byteBuffer.clear().position(chunk.writePosition);
-            final int bytesRead = connection.channel.read(byteBuffer);
-            if (bytesRead <= 0)
+            final int bytesRead = read(connection, byteBuffer);
+            if (0 == bytesRead)
             {
-                if (bytesRead < 0)
-                {
-                    lifecycle.close(connection);
-                }
                 return;
             }
-            onReceived(connection, bytesRead);
             chunk.writePosition += bytesRead;
             drainInbound(connection);
             deadlines.updateFrameDeadline(connection, framesCut > 0);
@@ -121,16 +116,11 @@ final class InboundFramer implements FrameHandler
         else
         {
             readByteBuffer.clear();
-            final int bytesRead = connection.channel.read(readByteBuffer);
-            if (bytesRead <= 0)
+            final int bytesRead = read(connection, readByteBuffer);
+            if (0 == bytesRead)
             {
-                if (bytesRead < 0)
-                {
-                    lifecycle.close(connection);
-                }
                 return;
             }
-            onReceived(connection, bytesRead);
             final int consumed = process(connection, readBuffer, 0, bytesRead);
             if (consumed < bytesRead && !connection.is(Connection.CLOSED))
             {
@@ -186,11 +176,27 @@ final class InboundFramer implements FrameHandler
         return declared > 0 && declared <= maxFrameLength ? declared : 0;
     }
 
-    private void onReceived(final Connection connection, final int bytesRead)
+    /**
+     * Read what the socket has; any byte is a sign of life.
+     *
+     * @return bytes read, 0 when none came or the peer closed (the connection is closed then).
+     */
+    private int read(final Connection connection, final ByteBuffer byteBuffer) throws IOException
     {
+        final int bytesRead = connection.channel.read(byteBuffer);
+        if (bytesRead <= 0)
+        {
+            if (bytesRead < 0)
+            {
+                lifecycle.close(connection);
+            }
+            return 0;
+        }
         counters.bytesIn.getAndAddRelease(bytesRead);
         connection.lastReceiveNs = clock.nanoTime();
         connection.clear(Connection.PING_SENT);
+
+        return bytesRead;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.switchboard.edge;
 
 import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.ConcurrentCountersManager;
 import org.agrona.concurrent.status.CountersManager;
@@ -29,10 +30,7 @@ class EdgeCountersTest
     @AfterEach
     void tearDown()
     {
-        if (null != fixture)
-        {
-            fixture.close();
-        }
+        CloseHelper.quietClose(fixture);
     }
 
     @Test
