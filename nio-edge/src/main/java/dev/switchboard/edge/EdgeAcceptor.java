@@ -10,6 +10,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +56,7 @@ public final class EdgeAcceptor implements Agent
     private int cyclesToNextLook;
     private boolean backingOff;
     private long backoffDeadlineNs;
+    private final CountersManager countersManager;
     private final AtomicCounter[] counters;
     private final AtomicCounter accepted;
     private final AtomicCounter refused;
@@ -104,6 +106,7 @@ public final class EdgeAcceptor implements Agent
         serverChannel = channel;
         selector = acceptSelector;
         acceptKey = key;
+        countersManager = ctx.countersManager();
         try
         {
             counters = EdgeCounters.allocate(
@@ -301,7 +304,7 @@ public final class EdgeAcceptor implements Agent
     public void onClose()
     {
         CloseHelper.quietCloseAll(selector, serverChannel);
-        CloseHelper.closeAll(counters);
+        EdgeCounters.free(countersManager, counters);
     }
 
     /** Wake the acceptor out of a blocking select, e.g. so its runner can stop. */

@@ -597,9 +597,10 @@ public final class EdgeContext
     }
 
     /**
-     * Where the pollers and the acceptor allocate their counters ({@link EdgeCounters}); each agent frees its own when
-     * it closes, on its own thread, so a manager other threads use at the same time must be a
-     * {@link ConcurrentCountersManager}. Unset, {@link #conclude()} makes one in this process's memory.
+     * Where the pollers and the acceptor allocate their counters ({@link EdgeCounters}): allocated when the
+     * {@link Edge} is built, on that thread, and freed as each agent closes, on the agent's thread (the edge's agents
+     * take turns on the manager's monitor). A manager other threads allocate from or free into at the same time must
+     * be a {@link ConcurrentCountersManager}. Unset, {@link #conclude()} makes one in this process's memory.
      */
     public EdgeContext countersManager(final CountersManager countersManager)
     {

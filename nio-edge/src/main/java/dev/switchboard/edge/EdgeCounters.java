@@ -47,4 +47,16 @@ public final class EdgeCounters
 
         return counters;
     }
+
+    /**
+     * Free the counters in their manager. Each agent frees its own as it closes, on its own thread, so the edge's
+     * agents take turns on the manager's monitor: a plain {@link CountersManager} is not safe for concurrent frees.
+     */
+    static void free(final CountersManager countersManager, final AtomicCounter[] counters)
+    {
+        synchronized (countersManager)
+        {
+            CloseHelper.closeAll(counters);
+        }
+    }
 }

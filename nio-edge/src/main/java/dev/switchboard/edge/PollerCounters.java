@@ -1,6 +1,5 @@
 package dev.switchboard.edge;
 
-import org.agrona.CloseHelper;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
@@ -86,10 +85,12 @@ final class PollerCounters implements AutoCloseable
     /** Connections waiting to log in, set once per duty cycle. */
     final AtomicCounter awaitingLogin;
 
+    private final CountersManager countersManager;
     private final AtomicCounter[] all;
 
     PollerCounters(final CountersManager countersManager, final int pollerIndex)
     {
+        this.countersManager = countersManager;
         all = EdgeCounters.allocate(
             countersManager, EdgeCounters.POLLER_TYPE_ID, pollerIndex, "edge poller " + pollerIndex + ": ", LABELS);
         int i = 0;
@@ -121,6 +122,6 @@ final class PollerCounters implements AutoCloseable
     /** Free the counters in their manager; the last values stay readable here until the ids are reused. */
     public void close()
     {
-        CloseHelper.closeAll(all);
+        EdgeCounters.free(countersManager, all);
     }
 }
