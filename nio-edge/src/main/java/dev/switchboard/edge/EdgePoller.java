@@ -242,7 +242,8 @@ public final class EdgePoller implements Agent
         }
         finally
         {
-            CloseHelper.closeAll(selector, counters);
+            CloseHelper.quietClose(selector);
+            counters.close();
         }
     }
 
