@@ -59,4 +59,20 @@ final class Connection
     {
         flags &= ~flag;
     }
+
+    void addInterest(final int op)
+    {
+        if (null != key && key.isValid())
+        {
+            key.interestOps(key.interestOps() | op);
+        }
+    }
+
+    void removeInterest(final int op)
+    {
+        if (null != key && key.isValid())
+        {
+            key.interestOps(key.interestOps() & ~op);
+        }
+    }
 }

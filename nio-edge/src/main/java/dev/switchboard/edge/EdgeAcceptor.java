@@ -9,6 +9,8 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +34,8 @@ public final class EdgeAcceptor implements Agent
     // Sharing a poller's thread, look for pending connections once every few cycles: each look is a syscall.
     private static final int IDLE_CYCLES_BETWEEN_LOOKS = 8;
     private static final byte[] REFUSAL_DETAIL = "connection limit".getBytes(StandardCharsets.US_ASCII);
+    /** Label suffixes of the acceptor's counters, in allocation order. */
+    static final String[] COUNTER_LABELS = { "accepted", "refused", "accept errors" };
 
     private final ServerSocketChannel serverChannel;
     private final EdgePoller[] pollers;
@@ -52,9 +56,11 @@ public final class EdgeAcceptor implements Agent
     private int cyclesToNextLook;
     private boolean backingOff;
     private long backoffDeadlineNs;
-    private long accepted;
-    private long refused;
-    private long acceptErrors;
+    private final CountersManager countersManager;
+    private final AtomicCounter[] counters;
+    private final AtomicCounter accepted;
+    private final AtomicCounter refused;
+    private final AtomicCounter acceptErrors;
 
     EdgeAcceptor(
         final EdgeContext ctx,
@@ -100,6 +106,20 @@ public final class EdgeAcceptor implements Agent
         serverChannel = channel;
         selector = acceptSelector;
         acceptKey = key;
+        countersManager = ctx.countersManager();
+        try
+        {
+            counters = EdgeCounters.allocate(
+                ctx.countersManager(), EdgeCounters.ACCEPTOR_TYPE_ID, 0, "edge acceptor: ", COUNTER_LABELS);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(selector, serverChannel);
+            throw ex;
+        }
+        accepted = counters[0];
+        refused = counters[1];
+        acceptErrors = counters[2];
     }
 
     /** {@inheritDoc} */
@@ -167,7 +187,7 @@ public final class EdgeAcceptor implements Agent
      */
     private void onAcceptFailed(final IOException ex)
     {
-        acceptErrors++;
+        acceptErrors.incrementRelease();
         backingOff = true;
         backoffDeadlineNs = nanoClock.nanoTime() + acceptBackoffNs;
         if (acceptKey.isValid())
@@ -221,7 +241,7 @@ public final class EdgeAcceptor implements Agent
         }
         catch (final IOException ex)
         {
-            refused++;
+            refused.incrementRelease();
             CloseHelper.quietClose(channel);
             return;
         }
@@ -233,13 +253,13 @@ public final class EdgeAcceptor implements Agent
             nextPoller = nextPoller + 1 == pollers.length ? 0 : nextPoller + 1;
             if (poller.offer(channel))
             {
-                accepted++;
+                accepted.incrementRelease();
                 return;
             }
         }
 
         openConnections.decrementAndGet();
-        refused++;
+        refused.incrementRelease();
         CloseHelper.quietClose(channel);
     }
 
@@ -249,7 +269,7 @@ public final class EdgeAcceptor implements Agent
      */
     private void refuse(final SocketChannel channel)
     {
-        refused++;
+        refused.incrementRelease();
         try
         {
             channel.configureBlocking(false);
@@ -284,6 +304,7 @@ public final class EdgeAcceptor implements Agent
     public void onClose()
     {
         CloseHelper.quietCloseAll(selector, serverChannel);
+        EdgeCounters.free(countersManager, counters);
     }
 
     /** Wake the acceptor out of a blocking select, e.g. so its runner can stop. */
@@ -304,19 +325,19 @@ public final class EdgeAcceptor implements Agent
     /** Connections handed to a poller. */
     public long accepted()
     {
-        return accepted;
+        return accepted.get();
     }
 
     /** Connections closed at once because the limit was reached or no poller could take them. */
     public long refused()
     {
-        return refused;
+        return refused.get();
     }
 
     /** Times accept() failed, e.g. for want of file descriptors; each started a backoff. */
     public long acceptErrors()
     {
-        return acceptErrors;
+        return acceptErrors.get();
     }
 
     /** Whether the acceptor is leaving pending connections after a failed accept(). */

@@ -2,11 +2,16 @@ package dev.switchboard.edge;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.ConcurrentCountersManager;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.lang.management.ManagementFactory;
@@ -53,6 +58,7 @@ public final class EdgeContext
     private Supplier<IdleStrategy> idleStrategySupplier = EdgeConfiguration.idleStrategySupplier();
     private NanoClock nanoClock;
     private EpochClock epochClock;
+    private CountersManager countersManager;
     private boolean concluded;
 
     /**
@@ -141,6 +147,10 @@ public final class EdgeContext
         {
             epochClock = SystemEpochClock.INSTANCE;
         }
+        if (null == countersManager)
+        {
+            countersManager = privateCountersManager(pollerCount);
+        }
 
         return this;
     }
@@ -172,6 +182,19 @@ public final class EdgeContext
             }
             maxConnections = (int)cap;
         }
+    }
+
+    /**
+     * Counters kept in this process only, when no counters file is given: room for the edge's counters twice over, so
+     * an edge built again from this context while the last one closes still finds room.
+     */
+    private static CountersManager privateCountersManager(final int pollerCount)
+    {
+        final int counters = 2 * (pollerCount * PollerCounters.LABELS.length + EdgeAcceptor.COUNTER_LABELS.length);
+
+        return new ConcurrentCountersManager(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.METADATA_LENGTH, 64)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.COUNTER_LENGTH, 64)));
     }
 
     private static void requirePositive(final String name, final long value)
@@ -571,5 +594,22 @@ public final class EdgeContext
     public EpochClock epochClock()
     {
         return epochClock;
+    }
+
+    /**
+     * Where the pollers and the acceptor allocate their counters ({@link EdgeCounters}): allocated when the
+     * {@link Edge} is built, on that thread, and freed as each agent closes, on the agent's thread (the edge's agents
+     * take turns on the manager's monitor). A manager other threads allocate from or free into at the same time must
+     * be a {@link ConcurrentCountersManager}. Unset, {@link #conclude()} makes one in this process's memory.
+     */
+    public EdgeContext countersManager(final CountersManager countersManager)
+    {
+        this.countersManager = countersManager;
+        return this;
+    }
+
+    public CountersManager countersManager()
+    {
+        return countersManager;
     }
 }

@@ -1,0 +1,179 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.LoginAckDecoder;
+import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.RegisterAckDecoder;
+import dev.switchboard.codec.sbe.VerifyAckDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.nio.ByteOrder;
+
+/**
+ * One poller's deadline queues (login, registration, partial frame, write) and the rules for when each starts, restarts
+ * and stops; {@link ConnectionTimers} acts on what expires.
+ */
+final class ConnectionDeadlines
+{
+    private static final int TEMPLATE_ID_OFFSET = Sofh.HEADER_LENGTH + MessageHeaderDecoder.templateIdEncodingOffset();
+
+    final DeadlineQueue login;
+    final DeadlineQueue registration;
+    final DeadlineQueue frame;
+    final DeadlineQueue write;
+    private final CachedNanoClock clock;
+    private final AtomicCounter awaitingLogin;
+
+    ConnectionDeadlines(final EdgeContext ctx, final CachedNanoClock clock, final AtomicCounter awaitingLogin)
+    {
+        this.clock = clock;
+        this.awaitingLogin = awaitingLogin;
+        login = new DeadlineQueue(ctx.loginTimeoutNs());
+        registration = new DeadlineQueue(ctx.registrationTimeoutNs());
+        frame = new DeadlineQueue(ctx.frameTimeoutNs());
+        write = new DeadlineQueue(ctx.writeTimeoutNs());
+    }
+
+    /** The login deadline runs from when the connection is served, so one held back by a full ring is not cut short. */
+    void startLogin(final Connection connection)
+    {
+        connection.loginDeadline = new DeadlineQueue.Entry(connection);
+        login.schedule(connection.loginDeadline, clock.nanoTime());
+    }
+
+    /**
+     * The edge learns of logins from what the server answers: a LoginAck ends the login deadline; the first RegisterAck
+     * opens the registration window (a person has to read the texted code); a VerifyAck gives a fresh login timeout to
+     * log in with the new device.
+     */
+    void onPreLoginAnswer(
+        final Connection connection, final DirectBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        if (frameLength < TEMPLATE_ID_OFFSET + Short.BYTES)
+        {
+            return;
+        }
+        final int templateId = buffer.getShort(frameOffset + TEMPLATE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final DeadlineQueue.Entry entry = connection.loginDeadline;
+        switch (templateId)
+        {
+            case LoginAckDecoder.TEMPLATE_ID:
+                connection.set(Connection.LOGGED_IN);
+                remove(entry);
+                connection.loginDeadline = null;
+                break;
+
+            case RegisterAckDecoder.TEMPLATE_ID:
+                if (!connection.is(Connection.REGISTRATION_WINDOW_USED) && null != entry)
+                {
+                    connection.set(Connection.REGISTRATION_WINDOW_USED);
+                    registration.schedule(entry, clock.nanoTime());
+                }
+                break;
+
+            case VerifyAckDecoder.TEMPLATE_ID:
+                if (null != entry)
+                {
+                    login.schedule(entry, clock.nanoTime());
+                }
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    /**
+     * A frame's first bytes start its deadline; a read that completes a frame and leaves part of the next restarts
+     * it. Bytes held because the sink was full are the edge's doing, not the peer's: no deadline while stalled.
+     *
+     * @param restart a new partial frame, or reads resumed after a pause: the deadline runs from now.
+     */
+    void updateFrameDeadline(final Connection connection, final boolean restart)
+    {
+        if (connection.is(Connection.CLOSED))
+        {
+            return;
+        }
+        if (null == connection.inbound ||
+            connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CONGESTED))
+        {
+            if (null != connection.frameDeadline)
+            {
+                frame.remove(connection.frameDeadline);
+            }
+            return;
+        }
+        DeadlineQueue.Entry entry = connection.frameDeadline;
+        if (null == entry)
+        {
+            entry = new DeadlineQueue.Entry(connection);
+            connection.frameDeadline = entry;
+        }
+        if (restart || !entry.isQueued())
+        {
+            frame.schedule(entry, clock.nanoTime());
+        }
+    }
+
+    /** Output started to wait, or the socket took some of it: the socket has a write timeout from now. */
+    void startWrite(final Connection connection)
+    {
+        if (null == connection.writeDeadline)
+        {
+            connection.writeDeadline = new DeadlineQueue.Entry(connection);
+        }
+        write.schedule(connection.writeDeadline, clock.nanoTime());
+    }
+
+    /** All waiting output is written. */
+    void stopWrite(final Connection connection)
+    {
+        write.remove(connection.writeDeadline);
+    }
+
+    /** The connection closed: none of its deadlines applies. */
+    void cancelAll(final Connection connection)
+    {
+        remove(connection.loginDeadline);
+        remove(connection.frameDeadline);
+        remove(connection.writeDeadline);
+    }
+
+    /** The earliest deadline of any queue's head, far in the future when none is set. */
+    long nextDeadlineNs(final long nowNs)
+    {
+        long deadlineNs = nowNs + Long.MAX_VALUE / 2;
+        deadlineNs = login.earliest(deadlineNs, nowNs);
+        deadlineNs = registration.earliest(deadlineNs, nowNs);
+        deadlineNs = frame.earliest(deadlineNs, nowNs);
+
+        return write.earliest(deadlineNs, nowNs);
+    }
+
+    /** Connections waiting to log in (login or registration deadline running). */
+    int awaitingLogin()
+    {
+        return login.size() + registration.size();
+    }
+
+    /** Publish {@link #awaitingLogin()} to its counter, a store only when it changed. */
+    void updateAwaitingLoginCounter()
+    {
+        final int awaiting = awaitingLogin();
+        if (awaitingLogin.getPlain() != awaiting)
+        {
+            awaitingLogin.setRelease(awaiting);
+        }
+    }
+
+    private static void remove(final DeadlineQueue.Entry entry)
+    {
+        if (null != entry && null != entry.queue)
+        {
+            entry.queue.remove(entry);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.switchboard.edge;
+
+import dev.switchboard.codec.sbe.ErrorCode;
+import org.agrona.concurrent.CachedNanoClock;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A poller's timed duties: a Ping to a connection silent past the idle timeout and a close past the dead timeout,
+ * and what happens when a login, registration, frame or write deadline expires.
+ */
+final class ConnectionTimers
+{
+    /** Deadlines handled per cycle, so a mass expiry (a flood of idle connections) is spread over cycles. */
+    private static final int MAX_EXPIRIES_PER_CYCLE = 256;
+    private static final byte[] LOGIN_TIMEOUT_DETAIL = "login timeout".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FRAME_TIMEOUT_DETAIL = "frame timeout".getBytes(StandardCharsets.US_ASCII);
+
+    private final CachedNanoClock clock;
+    private final ConnectionSlots slots;
+    private final ConnectionDeadlines deadlines;
+    private final ConnectionLifecycle lifecycle;
+    private final ControlFrames controls;
+    private final PollerCounters counters;
+    private final long idleTimeoutNs;
+    private final long deadTimeoutNs;
+    private final long idleCheckIntervalNs;
+    private long nextIdleCheckNs;
+
+    ConnectionTimers(
+        final EdgeContext ctx,
+        final CachedNanoClock clock,
+        final ConnectionSlots slots,
+        final ConnectionDeadlines deadlines,
+        final ConnectionLifecycle lifecycle,
+        final ControlFrames controls,
+        final PollerCounters counters)
+    {
+        this.clock = clock;
+        this.slots = slots;
+        this.deadlines = deadlines;
+        this.lifecycle = lifecycle;
+        this.controls = controls;
+        this.counters = counters;
+        this.idleTimeoutNs = ctx.idleTimeoutNs();
+        this.deadTimeoutNs = ctx.deadTimeoutNs();
+        this.idleCheckIntervalNs = Math.max(1, Math.min(idleTimeoutNs, deadTimeoutNs - idleTimeoutNs) / 4);
+        this.nextIdleCheckNs = clock.nanoTime() + idleCheckIntervalNs;
+    }
+
+    /** Time until the next idle check or deadline, for how long the poller may sleep. */
+    long nextWakeInNs()
+    {
+        final long nowNs = clock.nanoTime();
+
+        return Math.min(nextIdleCheckNs - nowNs, deadlines.nextDeadlineNs(nowNs) - nowNs);
+    }
+
+    int checkIdle()
+    {
+        final long nowNs = clock.nanoTime();
+        if (nowNs - nextIdleCheckNs < 0)
+        {
+            return 0;
+        }
+        nextIdleCheckNs = nowNs + idleCheckIntervalNs;
+
+        int workCount = 0;
+        for (int slot = 0; slot < slots.highWater(); slot++)
+        {
+            final Connection connection = slots.get(slot);
+            if (null == connection || null == connection.key)
+            {
+                continue;
+            }
+            if (connection.is(Connection.INBOUND_STALLED | Connection.CONGESTED))
+            {
+                // The edge stopped reading (ring full, or the client's output backed up; the write deadline watches
+                // that one), not the client: silence is ours.
+                connection.lastReceiveNs = nowNs;
+                continue;
+            }
+            final long silentNs = nowNs - connection.lastReceiveNs;
+            if (silentNs >= deadTimeoutNs)
+            {
+                counters.idleCloses.incrementRelease();
+                lifecycle.close(connection);
+                workCount++;
+            }
+            else if (silentNs >= idleTimeoutNs && !connection.is(Connection.PING_SENT))
+            {
+                connection.set(Connection.PING_SENT);
+                counters.pingsOut.incrementRelease();
+                controls.sendPing(connection);
+                workCount++;
+            }
+        }
+
+        return workCount;
+    }
+
+    int checkDeadlines()
+    {
+        final long nowNs = clock.nanoTime();
+        int expired = 0;
+        DeadlineQueue.Entry entry;
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.login.pollExpired(nowNs)))
+        {
+            expired++;
+            onLoginTimeout(entry.connection);
+        }
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.registration.pollExpired(nowNs)))
+        {
+            expired++;
+            onLoginTimeout(entry.connection);
+        }
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.frame.pollExpired(nowNs)))
+        {
+            expired++;
+            final Connection connection = entry.connection;
+            if (!connection.is(Connection.CLOSED | Connection.CLOSE_AFTER_FLUSH))
+            {
+                counters.frameTimeouts.incrementRelease();
+                controls.sendError(connection, ErrorCode.MALFORMED_FRAME, FRAME_TIMEOUT_DETAIL);
+                lifecycle.closeAfterFlush(connection);
+            }
+        }
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.write.pollExpired(nowNs)))
+        {
+            expired++;
+            // The peer reads nothing: an Error would only join the output it ignores.
+            counters.writeTimeouts.incrementRelease();
+            lifecycle.close(entry.connection);
+        }
+        deadlines.updateAwaitingLoginCounter();
+
+        return expired;
+    }
+
+    private void onLoginTimeout(final Connection connection)
+    {
+        if (!connection.is(Connection.CLOSED | Connection.CLOSE_AFTER_FLUSH | Connection.LOGGED_IN))
+        {
+            counters.loginTimeouts.incrementRelease();
+            controls.sendError(connection, ErrorCode.NOT_AUTHENTICATED, LOGIN_TIMEOUT_DETAIL);
+            lifecycle.closeAfterFlush(connection);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package dev.switchboard.edge;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+
+/**
+ * A poller's output: frames from the outbound ring are staged so each connection gets one write per cycle; what a
+ * socket does not take waits in pooled chunks behind OP_WRITE, bounded per connection. Past the high-water mark the
+ * sink hears the connection is congested (and again when it drains), retried while the sink is full.
+ */
+final class OutboundWriter implements MessageHandler
+{
+    private final int pollerIndex;
+    private final InboundFrameSink sink;
+    private final ConnectionSlots slots;
+    private final ConnectionLifecycle lifecycle;
+    private final ConnectionDeadlines deadlines;
+    private final PollerCounters counters;
+    private final ChunkPool outboundPool;
+    private final ByteBuffer ringByteBuffer;
+    private final OutboundStaging staging;
+    private final ConnectionList congestionNotices = new ConnectionList();
+    private final int maxPendingWriteBytes;
+    private final int writeHighWaterBytes;
+
+    OutboundWriter(
+        final EdgeContext ctx,
+        final int pollerIndex,
+        final InboundFrameSink sink,
+        final ConnectionSlots slots,
+        final ConnectionLifecycle lifecycle,
+        final ConnectionDeadlines deadlines,
+        final PollerCounters counters,
+        final ChunkPool outboundPool,
+        final ByteBuffer ringByteBuffer)
+    {
+        this.pollerIndex = pollerIndex;
+        this.sink = sink;
+        this.slots = slots;
+        this.lifecycle = lifecycle;
+        this.deadlines = deadlines;
+        this.counters = counters;
+        this.outboundPool = outboundPool;
+        this.ringByteBuffer = ringByteBuffer;
+        this.staging = new OutboundStaging(ctx.maxFrameLength());
+        this.maxPendingWriteBytes = ctx.maxPendingWriteBytes();
+        this.writeHighWaterBytes = ctx.writeHighWaterBytes();
+    }
+
+    /** A record from the outbound ring: a frame for, or a close of, one connection. */
+    public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final long connectionId = buffer.getLong(index);
+        final Connection connection = slots.lookup(connectionId);
+        if (null == connection || null == connection.key || connection.is(Connection.CLOSE_AFTER_FLUSH))
+        {
+            counters.outboundDropped.incrementRelease();
+            return;
+        }
+
+        try
+        {
+            if (EdgeOutbound.FRAME_MSG_TYPE_ID == msgTypeId)
+            {
+                final int frameOffset = index + EdgeContext.OUTBOUND_HEADER_LENGTH;
+                final int frameLength = length - EdgeContext.OUTBOUND_HEADER_LENGTH;
+                if (!connection.is(Connection.LOGGED_IN))
+                {
+                    deadlines.onPreLoginAnswer(connection, buffer, frameOffset, frameLength);
+                }
+                if (null != connection.outboundHead)
+                {
+                    write(connection, buffer, ringByteBuffer, frameOffset, frameLength);
+                }
+                else
+                {
+                    stage(connection, buffer, frameOffset, frameLength);
+                }
+            }
+            else if (EdgeOutbound.CLOSE_MSG_TYPE_ID == msgTypeId)
+            {
+                lifecycle.closeAfterFlush(connection);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.errors.incrementRelease();
+            lifecycle.close(connection);
+        }
+    }
+
+    private void stage(final Connection connection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!staging.hasRoomFor(length))
+        {
+            flushStaged();
+        }
+        staging.stage(connection, buffer, offset, length);
+        counters.framesOut.incrementRelease();
+    }
+
+    /**
+     * One write per connection for everything this cycle took off the outbound ring for it; what the socket does not
+     * take waits in chunks behind OP_WRITE, as for any write.
+     */
+    void flushStaged()
+    {
+        if (staging.isEmpty())
+        {
+            return;
+        }
+        for (int i = 0, count = staging.entryCount(); i < count; i++)
+        {
+            final Connection connection = staging.connection(i);
+            if (connection.is(Connection.CLOSED))
+            {
+                continue;
+            }
+            final int length = staging.gather(i);
+            writeBytes(connection, staging.gathered(), staging.gatheredByteBuffer(), staging.gatheredOffset(), length);
+            if (null == connection.outboundHead && connection.is(Connection.CLOSE_AFTER_FLUSH))
+            {
+                lifecycle.close(connection);
+            }
+        }
+        staging.clear();
+    }
+
+    /**
+     * Write straight to the socket; what the socket does not take waits in pooled chunks behind OP_WRITE.
+     */
+    void write(
+        final Connection connection,
+        final DirectBuffer buffer,
+        final ByteBuffer byteBuffer,
+        final int offset,
+        final int length)
+    {
+        if (connection.is(Connection.CLOSED) || null == connection.key)
+        {
+            counters.outboundDropped.incrementRelease();
+            return;
+        }
+        counters.framesOut.incrementRelease();
+        writeBytes(connection, buffer, byteBuffer, offset, length);
+    }
+
+    private void writeBytes(
+        final Connection connection,
+        final DirectBuffer buffer,
+        final ByteBuffer byteBuffer,
+        final int offset,
+        final int length)
+    {
+        int position = offset;
+        int remaining = length;
+        if (null == connection.outboundHead)
+        {
+            try
+            {
+                byteBuffer.clear().limit(offset + length).position(offset);
+                final int written = connection.channel.write(byteBuffer);
+                counters.socketWrites.incrementRelease();
+                counters.bytesOut.getAndAddRelease(written);
+                position += written;
+                remaining -= written;
+            }
+            catch (final IOException ex)
+            {
+                lifecycle.close(connection);
+                return;
+            }
+        }
+        if (remaining > 0)
+        {
+            append(connection, buffer, position, remaining);
+        }
+    }
+
+    private void append(final Connection connection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (connection.pendingWriteBytes + length > maxPendingWriteBytes)
+        {
+            // The layer above pauses delivery long before this; a reader this far behind is stuck.
+            counters.slowConsumerCloses.incrementRelease();
+            lifecycle.close(connection);
+            return;
+        }
+
+        Chunk tail = connection.outboundTail;
+        if (null == tail)
+        {
+            tail = outboundPool.borrow();
+            connection.outboundHead = tail;
+            connection.outboundTail = tail;
+            connection.addInterest(SelectionKey.OP_WRITE);
+            deadlines.startWrite(connection);
+        }
+
+        int position = offset;
+        int remaining = length;
+        while (remaining > 0)
+        {
+            if (tail.space() == 0)
+            {
+                final Chunk next = outboundPool.borrow();
+                tail.next = next;
+                tail = next;
+                connection.outboundTail = next;
+            }
+            final int bytes = Math.min(remaining, tail.space());
+            tail.buffer.putBytes(tail.writePosition, buffer, position, bytes);
+            tail.writePosition += bytes;
+            position += bytes;
+            remaining -= bytes;
+        }
+        connection.pendingWriteBytes += length;
+        if (connection.pendingWriteBytes >= writeHighWaterBytes && !connection.is(Connection.CONGESTED))
+        {
+            counters.congestions.incrementRelease();
+            changeCongestion(connection, true);
+        }
+    }
+
+    /** The socket takes output again: write what waits, then stop watching for OP_WRITE. */
+    void onWritable(final Connection connection) throws IOException
+    {
+        Chunk head;
+        while (null != (head = connection.outboundHead))
+        {
+            final ByteBuffer byteBuffer = head.byteBuffer;
+            byteBuffer.clear().limit(head.writePosition).position(head.readPosition);
+            final int written = connection.channel.write(byteBuffer);
+            counters.socketWrites.incrementRelease();
+            counters.bytesOut.getAndAddRelease(written);
+            head.readPosition += written;
+            connection.pendingWriteBytes -= written;
+            if (written > 0)
+            {
+                // Progress: the peer reads, however slowly; only a socket that takes nothing runs out the deadline.
+                deadlines.startWrite(connection);
+            }
+            if (head.pending() > 0)
+            {
+                if (connection.is(Connection.CONGESTED) && connection.pendingWriteBytes <= writeHighWaterBytes / 2)
+                {
+                    changeCongestion(connection, false);
+                }
+                return;
+            }
+            connection.outboundHead = head.next;
+            if (null == head.next)
+            {
+                connection.outboundTail = null;
+            }
+            outboundPool.release(head);
+        }
+
+        connection.removeInterest(SelectionKey.OP_WRITE);
+        deadlines.stopWrite(connection);
+        if (connection.is(Connection.CLOSE_AFTER_FLUSH))
+        {
+            lifecycle.close(connection);
+        }
+        else if (connection.is(Connection.CONGESTED))
+        {
+            changeCongestion(connection, false);
+        }
+    }
+
+    private void changeCongestion(final Connection connection, final boolean congested)
+    {
+        if (congested)
+        {
+            connection.set(Connection.CONGESTED);
+            // reads pause: a partial frame is not the peer's delay now
+            deadlines.updateFrameDeadline(connection, false);
+        }
+        else
+        {
+            connection.clear(Connection.CONGESTED);
+            if (!connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CLOSED))
+            {
+                connection.addInterest(SelectionKey.OP_READ);
+                // a partial frame left when reads paused: a fresh timeout
+                deadlines.updateFrameDeadline(connection, true);
+            }
+        }
+        if (connection.is(Connection.CONGESTION_NOTICE_PENDING))
+        {
+            return;
+        }
+        if (!sink.onOutputCongestion(pollerIndex, connection.id, congested))
+        {
+            counters.sinkFull.incrementRelease();
+            connection.set(Connection.CONGESTION_NOTICE_PENDING);
+            congestionNotices.add(connection);
+        }
+    }
+
+    /** Offer the sink the congestion changes it refused, each with the connection's state now. */
+    int retryCongestionNotices()
+    {
+        int workCount = 0;
+        for (int i = congestionNotices.size() - 1; i >= 0; i--)
+        {
+            final Connection connection = congestionNotices.get(i);
+            if (!connection.is(Connection.CLOSED) &&
+                !sink.onOutputCongestion(pollerIndex, connection.id, connection.is(Connection.CONGESTED)))
+            {
+                counters.sinkFull.incrementRelease();
+                continue;
+            }
+            connection.clear(Connection.CONGESTION_NOTICE_PENDING);
+            congestionNotices.removeAt(i);
+            workCount++;
+        }
+
+        return workCount;
+    }
+}
