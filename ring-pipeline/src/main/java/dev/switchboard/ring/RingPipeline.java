@@ -11,7 +11,6 @@ import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import dev.switchboard.codec.sbe.ErrorCode;
 import org.agrona.ErrorHandler;
 
 import java.util.concurrent.ThreadFactory;
@@ -134,6 +133,7 @@ public final class RingPipeline implements AutoCloseable
         private final EventHandler<RingEvent> session;
         private final EventHandler<RingEvent> route;
         private final EventHandler<RingEvent> delivery;
+        private final FrameEncoders encoders = new FrameEncoders();
 
         FusedStages(
             final EventHandler<RingEvent> session,
@@ -155,8 +155,7 @@ public final class RingPipeline implements AutoCloseable
             catch (final Exception ex)
             {
                 // Still run the last stage, which sends what is owed and returns a borrowed large-frame buffer.
-                event.action = RingEvent.ACTION_NONE;
-                event.recipientCount = 0;
+                event.fail(encoders);
                 delivery.onEvent(event, sequence, endOfBatch);
                 throw ex;
             }
@@ -187,13 +186,7 @@ public final class RingPipeline implements AutoCloseable
         public void handleEventException(final Throwable ex, final long sequence, final RingEvent event)
         {
             counters.incrementShared(RingCounters.STAGE_ERRORS);
-            if (RingEvent.KIND_FRAME == event.kind)
-            {
-                event.responseLength = encoders.get().error(
-                    event.response, event.requestId, event.templateId, ErrorCode.INTERNAL_ERROR);
-            }
-            event.action = RingEvent.ACTION_NONE;
-            event.recipientCount = 0;
+            event.fail(encoders.get());
             errorHandler.onError(ex);
         }
 

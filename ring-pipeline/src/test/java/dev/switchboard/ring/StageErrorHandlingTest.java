@@ -27,11 +27,12 @@ class StageErrorHandlingTest
         final RingPipeline.CountingExceptionHandler handler =
             new RingPipeline.CountingExceptionHandler(counters, reported::add);
         final RingEvent event = new RingEvent(1024, 256);
-        event.kind = RingEvent.KIND_FRAME;
-        event.requestId = 42;
-        event.templateId = 10;
-        event.action = RingEvent.ACTION_SEND;
-        event.recipientCount = 2;
+        event.reset(RingEvent.KIND_FRAME, 0, 7);
+        event.frame.requestId = 42;
+        event.frame.templateId = 10;
+        event.flow = new SendFlow();
+        event.recipients.add(5, 1);
+        event.recipients.add(6, 1);
 
         final IllegalStateException failure = new IllegalStateException("stage bug");
         handler.handleEventException(failure, 7, event);
@@ -39,14 +40,14 @@ class StageErrorHandlingTest
         assertEquals(1, counters.get(RingCounters.STAGE_ERRORS));
         assertEquals(1, reported.size());
         assertSame(failure, reported.get(0));
-        assertEquals(RingEvent.ACTION_NONE, event.action);
-        assertEquals(0, event.recipientCount);
-        assertTrue(event.responseLength > 0);
+        assertSame(Flow.NONE, event.flow);
+        assertEquals(0, event.recipients.count);
+        assertTrue(event.reply.length > 0);
 
-        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(event.response, Sofh.HEADER_LENGTH);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(event.reply.buffer, Sofh.HEADER_LENGTH);
         assertEquals(ErrorDecoder.TEMPLATE_ID, header.templateId());
         final ErrorDecoder error = new ErrorDecoder().wrap(
-            event.response, Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+            event.reply.buffer, Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
             header.version());
         assertEquals(ErrorCode.INTERNAL_ERROR, error.code());
         assertEquals(42, error.requestId());
