@@ -1,5 +1,6 @@
 package dev.switchboard.ring;
 
+import com.lmax.disruptor.EventHandler;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
@@ -11,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -51,5 +53,66 @@ class StageErrorHandlingTest
             header.version());
         assertEquals(ErrorCode.INTERNAL_ERROR, error.code());
         assertEquals(42, error.requestId());
+    }
+
+    @Test
+    void shouldKeepAControlEventsFlowSoAClosedConnectionIsStillCleanedUp()
+    {
+        final RingCounters counters = new RingCounters();
+        final RingPipeline.CountingExceptionHandler handler =
+            new RingPipeline.CountingExceptionHandler(counters, (ex) -> {});
+        final RingEvent event = new RingEvent(1024, 256);
+        event.reset(RingEvent.KIND_CLOSED, 0, 7);
+        final Flow closed = new ClosedFlow();
+        event.flow = closed;
+
+        handler.handleEventException(new IllegalStateException("stage bug"), 7, event);
+
+        assertEquals(1, counters.get(RingCounters.STAGE_ERRORS));
+        assertSame(closed, event.flow);
+        assertEquals(0, event.reply.length);
+    }
+
+    @Test
+    void shouldAnswerInternalErrorWhenAFusedStageThrows()
+    {
+        final List<RingEvent> delivered = new ArrayList<>();
+        final List<Integer> deliveredErrorCodes = new ArrayList<>();
+        final EventHandler<RingEvent> throwingSession = (event, sequence, endOfBatch) ->
+        {
+            event.flow = new SendFlow();
+            event.recipients.add(5, 1);
+            throw new IllegalStateException("session bug");
+        };
+        final EventHandler<RingEvent> route = (event, sequence, endOfBatch) ->
+        {
+            throw new AssertionError("route must not run after the session stage threw");
+        };
+        final EventHandler<RingEvent> delivery = (event, sequence, endOfBatch) ->
+        {
+            delivered.add(event);
+            deliveredErrorCodes.add(event.reply.length > 0 ? errorCode(event).value() : -1);
+            assertSame(Flow.NONE, event.flow);
+            assertEquals(0, event.recipients.count);
+        };
+        final RingPipeline.FusedStages fused = new RingPipeline.FusedStages(throwingSession, route, delivery);
+        final RingEvent event = new RingEvent(1024, 256);
+        event.reset(RingEvent.KIND_FRAME, 0, 7);
+        event.frame.requestId = 43;
+        event.frame.templateId = 10;
+
+        assertThrows(IllegalStateException.class, () -> fused.onEvent(event, 1, true));
+
+        assertEquals(1, delivered.size());
+        assertEquals(List.of(ErrorCode.INTERNAL_ERROR.value()), deliveredErrorCodes);
+    }
+
+    private static ErrorCode errorCode(final RingEvent event)
+    {
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(event.reply.buffer, Sofh.HEADER_LENGTH);
+        assertEquals(ErrorDecoder.TEMPLATE_ID, header.templateId());
+        return new ErrorDecoder().wrap(
+            event.reply.buffer, Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+            header.version()).code();
     }
 }
