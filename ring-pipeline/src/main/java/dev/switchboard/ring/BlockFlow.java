@@ -23,9 +23,7 @@ final class BlockFlow extends Flow
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
         final InboundFrame frame = event.frame;
-        final long userId = isBlock ?
-            block.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version).userId() :
-            unblock.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version).userId();
+        final long userId = isBlock ? frame.decode(block).userId() : frame.decode(unblock).userId();
         if (!stage.accounts.exists(userId))
         {
             stage.refuse(event, ErrorCode.UNKNOWN_USER);

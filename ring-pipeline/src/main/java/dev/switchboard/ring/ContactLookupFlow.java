@@ -6,13 +6,15 @@ import dev.switchboard.state.Accounts;
 
 /**
  * ContactLookup: which of these phone numbers are registered. Session: at most {@link #MAX_LOOKUP_NUMBERS} per
- * request and the user's daily {@link LookupQuota}. Route: recipient slot i holds the user of the i-th number asked,
- * or -1; each one found becomes the caller's contact. Delivery: a ContactLookupResult with the numbers found.
+ * request and {@link #MAX_LOOKUPS_PER_DAY} per user per day. Route: recipient slot i holds the user of the i-th
+ * number asked, or -1; each one found becomes the caller's contact. Delivery: a ContactLookupResult with those found.
  */
 final class ContactLookupFlow extends Flow
 {
     /** Phone numbers one ContactLookup may carry. */
     static final int MAX_LOOKUP_NUMBERS = 64;
+    /** Phone numbers a user may look up per 24 hours: a contact book fits, the number space does not. */
+    static final int MAX_LOOKUPS_PER_DAY = 2_000;
 
     private final ContactLookupDecoder sessionLookup = new ContactLookupDecoder();
     private final ContactLookupDecoder routeLookup = new ContactLookupDecoder();
@@ -27,8 +29,7 @@ final class ContactLookupFlow extends Flow
 
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
-        final InboundFrame frame = event.frame;
-        sessionLookup.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(sessionLookup);
         final int numbers = sessionLookup.phones().count();
         if (numbers > MAX_LOOKUP_NUMBERS)
         {
@@ -44,8 +45,7 @@ final class ContactLookupFlow extends Flow
 
     void route(final RingEvent event, final RouteStage stage)
     {
-        final InboundFrame frame = event.frame;
-        routeLookup.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(routeLookup);
         final ContactLookupDecoder.PhonesDecoder phones = routeLookup.phones();
         final Recipients recipients = event.recipients;
         int found = 0;
@@ -72,7 +72,7 @@ final class ContactLookupFlow extends Flow
     void deliver(final RingEvent event, final DeliveryStage stage)
     {
         final InboundFrame frame = event.frame;
-        deliveryLookup.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        frame.decode(deliveryLookup);
         final int length = stage.encoders.contactLookupResult(
             stage.scratch, frame.requestId, deliveryLookup, event.recipients.userIds, event.recipients.foundCount);
         stage.send(event.pollerIndex, event.connectionId, stage.scratch, length);

@@ -34,8 +34,7 @@ final class DeliverAckFlow extends Flow
 
     void deliver(final RingEvent event, final DeliveryStage stage)
     {
-        final InboundFrame frame = event.frame;
-        deliverAck.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(deliverAck);
         final long messageId = deliverAck.messageId();
         final long userId = event.caller.userId;
         final int deviceId = event.caller.deviceId;

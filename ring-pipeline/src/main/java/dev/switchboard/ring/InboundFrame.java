@@ -5,6 +5,7 @@ import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.sbe.MessageDecoderFlyweight;
 
 /**
  * The request part of a ring slot: the frame as the edge validated it, in the slot's own buffer or, when larger
@@ -53,6 +54,15 @@ final class InboundFrame
         blockLength = header.blockLength();
         version = header.version();
         requestId = buffer.getLong(BODY_OFFSET, MessageHeaderDecoder.BYTE_ORDER);
+    }
+
+    /**
+     * Wrap a flow's decoder over the frame's message body.
+     */
+    <T extends MessageDecoderFlyweight> T decode(final T decoder)
+    {
+        decoder.wrap(buffer, BODY_OFFSET, blockLength, version);
+        return decoder;
     }
 
     void reset()

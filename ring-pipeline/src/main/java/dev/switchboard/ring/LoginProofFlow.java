@@ -23,8 +23,7 @@ final class LoginProofFlow extends Flow
 
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
-        final InboundFrame frame = event.frame;
-        loginProof.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(loginProof);
         final int signatureLength = loginProof.signatureLength();
         loginProof.getSignature(signature, 0, signatureLength);
         if (Session.STATE_CHALLENGED != session.state ||

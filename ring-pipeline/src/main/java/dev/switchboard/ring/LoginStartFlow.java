@@ -25,7 +25,7 @@ final class LoginStartFlow extends Flow
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
         final InboundFrame frame = event.frame;
-        loginStart.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        frame.decode(loginStart);
         final long userId = loginStart.device().userId();
         final int deviceId = loginStart.device().deviceId();
         if (deviceId < 1 || deviceId > DeviceKeys.MAX_DEVICE_ID || !stage.devices.loginKey(userId, deviceId, loginKey))

@@ -16,8 +16,7 @@ final class PingFlow extends Flow
 
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
-        final InboundFrame frame = event.frame;
-        ping.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(ping);
         event.reply.length = stage.encoders.pong(event.reply.buffer, ping.timestampNs());
     }
 }

@@ -106,8 +106,8 @@ final class PresenceFeed
         for (int i = 0, size = subscribers.size(); i < size; i++)
         {
             final PresenceSubscriptions.Subscriber subscriber = subscribers.get(i);
-            send(
-                subscriber.pollerIndex, subscriber.connectionId, presenceFrame(userId, subscriber.userId, online, false));
+            final int length = presenceFrame(userId, subscriber.userId, online, false);
+            send(subscriber.pollerIndex, subscriber.connectionId, length);
         }
     }
 

@@ -19,8 +19,7 @@ final class PresenceSubscribeFlow extends Flow
 
     void route(final RingEvent event, final RouteStage stage)
     {
-        final InboundFrame frame = event.frame;
-        subscribe.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(subscribe);
         final long targetUserId = subscribe.userId();
         if (!stage.accounts.exists(targetUserId))
         {

@@ -16,8 +16,7 @@ final class PresenceUnsubscribeFlow extends Flow
 
     void route(final RingEvent event, final RouteStage stage)
     {
-        final InboundFrame frame = event.frame;
-        unsubscribe.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(unsubscribe);
         event.recipients.targetUserId = unsubscribe.userId();
     }
 

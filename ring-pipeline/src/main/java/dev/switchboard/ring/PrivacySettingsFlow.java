@@ -17,7 +17,7 @@ final class PrivacySettingsFlow extends Flow
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
         final InboundFrame frame = event.frame;
-        settings.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        frame.decode(settings);
         stage.privacy.set(session.userId, settings.lastSeenRaw(), settings.onlineRaw());
         event.reply.requestAck(stage.encoders, frame);
     }

@@ -19,7 +19,7 @@ final class PushTokenFlow extends Flow
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
         final InboundFrame frame = event.frame;
-        update.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        frame.decode(update);
         final int length = update.getToken(token, 0, update.tokenLength());
         if (0 == length)
         {

@@ -19,8 +19,7 @@ final class ReadMarkFlow extends Flow
 
     void route(final RingEvent event, final RouteStage stage)
     {
-        final InboundFrame frame = event.frame;
-        routeReadMark.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(routeReadMark);
         if (stage.resolve(event, routeReadMark.sender().userId(), routeReadMark.sender().deviceId()))
         {
             event.recipients.messageId = stage.messageIds.next(event.timestampMs);
@@ -29,8 +28,7 @@ final class ReadMarkFlow extends Flow
 
     void deliver(final RingEvent event, final DeliveryStage stage)
     {
-        final InboundFrame frame = event.frame;
-        deliveryReadMark.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(deliveryReadMark);
         final long originalMessageId = deliveryReadMark.messageId();
         final Recipients recipients = event.recipients;
         for (int i = 0; i < recipients.count; i++)

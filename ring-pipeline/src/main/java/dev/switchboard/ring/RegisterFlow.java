@@ -19,7 +19,7 @@ final class RegisterFlow extends Flow
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
         final InboundFrame frame = event.frame;
-        register.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        frame.decode(register);
         final String phone = register.phone();
         if (!Accounts.isValidPhone(phone))
         {

@@ -22,8 +22,7 @@ final class SendFlow extends Flow
 
     void route(final RingEvent event, final RouteStage stage)
     {
-        final InboundFrame frame = event.frame;
-        routeSend.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(routeSend);
         final long toUserId = routeSend.to().userId();
         final long userId = event.caller.userId;
         if (stage.resolve(event, toUserId, routeSend.to().deviceId()))
@@ -43,8 +42,7 @@ final class SendFlow extends Flow
     void deliver(final RingEvent event, final DeliveryStage stage)
     {
         final InboundFrame frame = event.frame;
-        final SendDecoder send = deliverySend.wrap(
-            frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        final SendDecoder send = frame.decode(deliverySend);
         final long clientMsgId = send.clientMsgId();
         final Caller caller = event.caller;
         final Recipients recipients = event.recipients;

@@ -42,7 +42,9 @@ final class SessionStage implements EventHandler<RingEvent>
     final UserPairs blocks;
     final Privacy privacy;
     final VerificationCodes codes;
-    final LookupQuota lookupQuota = new LookupQuota();
+    /** Phone numbers each user looked up in its current day (see {@link ContactLookupFlow}). */
+    final FixedWindowQuota lookupQuota =
+        new FixedWindowQuota(TimeUnit.DAYS.toNanos(1), ContactLookupFlow.MAX_LOOKUPS_PER_DAY);
     final EpochClock epochClock;
     final NanoClock nanoClock;
     final RingCounters counters;

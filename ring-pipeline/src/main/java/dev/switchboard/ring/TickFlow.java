@@ -5,14 +5,16 @@ import org.agrona.concurrent.NanoClock;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Periodic housekeeping. Session: registration codes and lookup quotas expire. Delivery: journal records past
- * their retention expire (once a minute), stuck readers are disconnected, and devices whose outbound queue was
- * full resume their drain.
+ * Periodic housekeeping. Session: registration codes expire, and lookup quotas (once a minute). Delivery: journal
+ * records past their retention expire (once a minute), stuck readers are disconnected, and devices whose outbound
+ * queue was full resume their drain.
  */
 final class TickFlow extends Flow
 {
     private static final long EXPIRY_INTERVAL_NS = TimeUnit.MINUTES.toNanos(1);
 
+    /** Session step only. */
+    private long nextQuotaSweepNs;
     /** Delivery step only. */
     private long nextExpiryNs;
 
@@ -26,7 +28,11 @@ final class TickFlow extends Flow
     {
         final long nowNs = stage.nanoClock.nanoTime();
         stage.codes.expire(nowNs);
-        stage.lookupQuota.sweep(nowNs);
+        if (nowNs - nextQuotaSweepNs >= 0)
+        {
+            nextQuotaSweepNs = nowNs + EXPIRY_INTERVAL_NS;
+            stage.lookupQuota.sweep(nowNs);
+        }
     }
 
     void deliver(final RingEvent event, final DeliveryStage stage)

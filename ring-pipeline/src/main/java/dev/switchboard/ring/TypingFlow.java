@@ -38,8 +38,7 @@ final class TypingFlow extends Flow
 
     void route(final RingEvent event, final RouteStage stage)
     {
-        final InboundFrame frame = event.frame;
-        routeTyping.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(routeTyping);
         final long toUserId = routeTyping.to().userId();
         final int toDeviceId = routeTyping.to().deviceId();
         if (!stage.accounts.exists(toUserId) || stage.blocks.contains(toUserId, event.caller.userId))
@@ -59,8 +58,7 @@ final class TypingFlow extends Flow
 
     void deliver(final RingEvent event, final DeliveryStage stage)
     {
-        final InboundFrame frame = event.frame;
-        deliveryTyping.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        event.frame.decode(deliveryTyping);
         final int length = stage.encoders.typingUpdate(
             stage.scratch, event.caller.userId, event.caller.deviceId, deliveryTyping.state());
         final Recipients recipients = event.recipients;

@@ -20,7 +20,7 @@ final class VerifyFlow extends Flow
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
         final InboundFrame frame = event.frame;
-        verify.wrap(frame.buffer, InboundFrame.BODY_OFFSET, frame.blockLength, frame.version);
+        frame.decode(verify);
         final int registrationId = (int)verify.registrationId();
         final String phone = verify.phone();
         final String code = verify.code();
