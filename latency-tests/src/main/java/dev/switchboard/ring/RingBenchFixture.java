@@ -96,7 +96,7 @@ public final class RingBenchFixture implements AutoCloseable
             if (RingEvent.KIND_FRAME == event.kind)
             {
                 frames++;
-                bytes += event.frame.capacity();
+                bytes += event.frame.buffer.capacity();
             }
         }
     }

@@ -1,13 +1,7 @@
 package dev.switchboard.ring;
 
 import com.lmax.disruptor.EventHandler;
-import dev.switchboard.codec.sbe.ContactLookupDecoder;
-import dev.switchboard.codec.sbe.DeliverAckDecoder;
-import dev.switchboard.codec.sbe.ErrorCode;
-import dev.switchboard.codec.sbe.ReadMarkDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
-import dev.switchboard.codec.sbe.SendDecoder;
-import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.RecordHandler;
 import dev.switchboard.state.DeviceKeys;
@@ -17,57 +11,44 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.concurrent.TimeUnit;
-
 /**
- * Stages 3 and 4: journals every message and receipt, then dispatches. They share a thread because dispatch reads
- * the journal's per-recipient queues (backlog drain, window refill) and the journal has a single owner.
+ * Stage 3, journal and dispatch on one thread, because dispatch reads the journal's per-recipient queues (backlog
+ * drain, window refill) and the journal has a single owner. For each event: close a kicked connection, send the
+ * reply, run the flow's delivery step, close if asked; at the end of a batch, the group commit, then the SENT acks.
  * <ul>
  *   <li>SENT goes out only after the journal holds the message, at the end of the batch, after the group commit.</li>
  *   <li>Every device has a window of unacknowledged deliveries; a full window pauses it (the journal holds the
  *   rest); an ack deletes the journal copy, journals a DELIVERED receipt for the sender and refills the window.</li>
- *   <li>A device whose window stays full past the stuck-reader timeout is disconnected.</li>
+ *   <li>A device whose window stays full past the stuck-reader timeout is disconnected (on the tick).</li>
  * </ul>
  * The only stage that writes to the edge, so each connection sees responses in request order.
  */
 final class DeliveryStage implements EventHandler<RingEvent>
 {
+    /** Journal record kinds. */
     static final int KIND_MESSAGE = 1;
     static final int KIND_RECEIPT = 2;
 
-    private static final long EXPIRY_INTERVAL_NS = TimeUnit.MINUTES.toNanos(1);
+    final FrameEncoders encoders = new FrameEncoders();
+    /** Scratch for one outgoing frame as large as the largest inbound one. */
+    final UnsafeBuffer scratch;
+    /** Scratch for a small frame (ack, error) encoded while {@link #scratch} is in use. */
+    final UnsafeBuffer ackScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
 
-    private final SendDecoder send = new SendDecoder();
-    private final DeliverAckDecoder deliverAck = new DeliverAckDecoder();
-    private final ReadMarkDecoder readMark = new ReadMarkDecoder();
-    private final TypingDecoder typing = new TypingDecoder();
-    private final ContactLookupDecoder contactLookup = new ContactLookupDecoder();
-    private final FrameEncoders encoders = new FrameEncoders();
-    private final UnsafeBuffer scratch;
-    private final UnsafeBuffer ackScratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(256, 64));
-
-    private final Long2ObjectHashMap<DeviceDelivery> deliveryByDevice = new Long2ObjectHashMap<>();
-    private final PresenceFeed presenceFeed;
+    final Long2ObjectHashMap<DeviceDelivery> deliveryByDevice = new Long2ObjectHashMap<>();
+    final PresenceFeed presenceFeed;
+    final Journal journal;
+    final OutboundFrames outbound;
+    final NanoClock nanoClock;
+    final RingCounters counters;
+    final int window;
+    final long stuckReaderTimeoutNs;
     private final PendingSentAcks pendingSentAcks;
-    private final Journal journal;
-    private final OutboundFrames outbound;
     private final LargeFrameBufferPool largeFrames;
-    private final NanoClock nanoClock;
-    private final RingCounters counters;
-    private final int window;
-    private final long stuckReaderTimeoutNs;
-    private long nextExpiryNs;
 
     private final RecordHandler drainHandler = this::onDrainRecord;
     private DeviceDelivery draining;
     private boolean drainBlocked;
-
-    private final RecordHandler ackHandler = this::onAckedRecord;
-    private long ackedMessageId;
-    private boolean ackFound;
-    private int ackedKind;
-    private long ackedSenderUserId;
-    private int ackedSenderDeviceId;
 
     DeliveryStage(final RingContext ctx, final LargeFrameBufferPool largeFrames)
     {
@@ -79,102 +60,39 @@ final class DeliveryStage implements EventHandler<RingEvent>
         window = ctx.deliveryWindow();
         stuckReaderTimeoutNs = ctx.stuckReaderTimeoutNs();
         this.largeFrames = largeFrames;
-        scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(align(ctx.maxFrameLength() + 256), 64));
+        scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(RingEvent.align(ctx.maxFrameLength() + 256), 64));
         pendingSentAcks = new PendingSentAcks(ctx.ringSize());
-        nextExpiryNs = nanoClock.nanoTime() + EXPIRY_INTERVAL_NS;
 
         // The journal's resend log survives a restart; messages still held are recognised whatever their age.
         journal.rememberStoredSends(KIND_MESSAGE);
-    }
-
-    private static int align(final int length)
-    {
-        return (length + 63) & ~63;
     }
 
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
         try
         {
-            if (event.kick)
+            final Reply reply = event.reply;
+            if (reply.kick)
             {
-                outbound.close(event.kickPollerIndex, event.kickConnectionId);
+                outbound.close(reply.kickPollerIndex, reply.kickConnectionId);
             }
-            if (event.responseLength > 0)
+            if (reply.length > 0)
             {
-                send(event.pollerIndex, event.connectionId, event.response, event.responseLength);
+                send(event.pollerIndex, event.connectionId, reply.buffer, reply.length);
             }
-
-            switch (event.action)
-            {
-                case RingEvent.ACTION_LOGGED_IN:
-                    onLoggedIn(event);
-                    break;
-
-                case RingEvent.ACTION_SEND:
-                    onSend(event);
-                    break;
-
-                case RingEvent.ACTION_DELIVER_ACK:
-                    onDeliverAck(event);
-                    break;
-
-                case RingEvent.ACTION_READ_MARK:
-                    onReadMark(event);
-                    break;
-
-                case RingEvent.ACTION_TYPING:
-                    onTyping(event);
-                    break;
-
-                case RingEvent.ACTION_CONTACT_LOOKUP:
-                    onContactLookup(event);
-                    break;
-
-                case RingEvent.ACTION_PRESENCE_SUBSCRIBE:
-                    presenceFeed.subscribe(event);
-                    break;
-
-                case RingEvent.ACTION_PRESENCE_UNSUBSCRIBE:
-                    presenceFeed.unsubscribe(event);
-                    break;
-
-                case RingEvent.ACTION_LOGOUT:
-                    deviceGone(event.userId, event.deviceId, event.connectionId, event.timestampMs);
-                    break;
-
-                default:
-                    break;
-            }
-
-            if (RingEvent.KIND_CLOSED == event.kind)
-            {
-                presenceFeed.connectionClosed(event.connectionId);
-                if (0 != event.userId)
-                {
-                    deviceGone(event.userId, event.deviceId, event.connectionId, event.timestampMs);
-                }
-            }
-            else if (RingEvent.KIND_TICK == event.kind)
-            {
-                onTick();
-            }
-            else if (RingEvent.KIND_CONGESTION == event.kind && 0 != event.userId)
-            {
-                onCongestion(event);
-            }
-
-            if (event.closeAfterResponse)
+            event.flow.deliver(event, this);
+            if (reply.closeAfterSend)
             {
                 outbound.close(event.pollerIndex, event.connectionId);
             }
         }
         finally
         {
-            if (null != event.largeFrame)
+            final InboundFrame frame = event.frame;
+            if (null != frame.largeBuffer)
             {
-                largeFrames.release(event.largeFrame);
-                event.largeFrame = null;
+                largeFrames.release(frame.largeBuffer);
+                frame.largeBuffer = null;
             }
         }
 
@@ -185,102 +103,16 @@ final class DeliveryStage implements EventHandler<RingEvent>
         }
     }
 
-    private void onLoggedIn(final RingEvent event)
+    DeviceDelivery delivery(final long userId, final int deviceId)
     {
-        final long deviceKey = DeviceKeys.pack(event.userId, event.deviceId);
-        final DeviceDelivery delivery =
-            new DeviceDelivery(event.userId, event.deviceId, event.pollerIndex, event.connectionId);
-        delivery.lastProgressNs = nanoClock.nanoTime();
-        if (null == deliveryByDevice.put(deviceKey, delivery))
-        {
-            presenceFeed.deviceOnline(event.userId);
-        }
-
-        final int length = encoders.loginAck(
-            scratch,
-            event.requestId,
-            event.userId,
-            event.deviceId,
-            event.timestampMs,
-            journal.count(event.userId, event.deviceId));
-        send(event.pollerIndex, event.connectionId, scratch, length);
-        drain(delivery);
-    }
-
-    private void onSend(final RingEvent event)
-    {
-        send.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
-        final long clientMsgId = send.clientMsgId();
-
-        final long originalId = journal.findResend(event.userId, event.deviceId, clientMsgId, event.timestampMs);
-        if (0 != originalId)
-        {
-            counters.increment(RingCounters.MESSAGES_DEDUPED);
-            holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, originalId, event.timestampMs);
-            return;
-        }
-
-        if (event.blocked)
-        {
-            // The recipient blocked the sender: one tick, as for any message, and nothing stored or delivered.
-            counters.increment(RingCounters.MESSAGES_BLOCKED);
-            journal.rememberSend(event.userId, event.deviceId, clientMsgId, event.messageId, event.timestampMs);
-            holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, event.messageId, event.timestampMs);
-            return;
-        }
-
-        final int payloadLength = send.payloadLength();
-        final int payloadOffset = send.limit() + SendDecoder.payloadHeaderLength();
-        final int frameLength = encoders.deliver(
-            scratch,
-            event.messageId,
-            event.timestampMs,
-            event.userId,
-            event.deviceId,
-            0,
-            event.frame,
-            payloadOffset,
-            payloadLength);
-
-        final int result = journal.appendToAll(
-            event.recipientUserIds,
-            event.recipientDeviceIds,
-            event.recipientCount,
-            event.messageId,
-            event.userId,
-            event.deviceId,
-            clientMsgId,
-            event.timestampMs,
-            KIND_MESSAGE,
-            scratch,
-            0,
-            frameLength);
-
-        if (Journal.OK != result)
-        {
-            // Nothing stored (for any device, or one would miss what the others get): no tick, and no dedupe entry,
-            // so the client's resend is tried afresh.
-            counters.increment(RingCounters.QUEUE_FULL);
-            final ErrorCode code = Journal.QUEUE_FULL == result ? ErrorCode.QUEUE_FULL : ErrorCode.INTERNAL_ERROR;
-            final int length = encoders.error(ackScratch, clientMsgId, event.templateId, code);
-            send(event.pollerIndex, event.connectionId, ackScratch, length);
-            return;
-        }
-
-        counters.increment(RingCounters.MESSAGES_STORED);
-        journal.rememberSend(event.userId, event.deviceId, clientMsgId, event.messageId, event.timestampMs);
-        holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, event.messageId, event.timestampMs);
-        for (int i = 0; i < event.recipientCount; i++)
-        {
-            deliverLive(event.recipientUserIds[i], event.recipientDeviceIds[i], event.messageId, scratch, frameLength);
-        }
+        return deliveryByDevice.get(DeviceKeys.pack(userId, deviceId));
     }
 
     /**
      * A device's connection closed or it logged out: stop delivering to it, and tell subscribers when its user has no
      * device online any more.
      */
-    private void deviceGone(final long userId, final int deviceId, final long connectionId, final long nowMs)
+    void deviceGone(final long userId, final int deviceId, final long connectionId)
     {
         final long deviceKey = DeviceKeys.pack(userId, deviceId);
         final DeviceDelivery delivery = deliveryByDevice.get(deviceKey);
@@ -292,89 +124,26 @@ final class DeliveryStage implements EventHandler<RingEvent>
         presenceFeed.deviceOffline(userId);
     }
 
-    private void onTyping(final RingEvent event)
-    {
-        typing.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
-        final int length = encoders.typingUpdate(scratch, event.userId, event.deviceId, typing.state());
-        for (int i = 0; i < event.recipientCount; i++)
-        {
-            final DeviceDelivery delivery =
-                deliveryByDevice.get(DeviceKeys.pack(event.recipientUserIds[i], event.recipientDeviceIds[i]));
-            if (null != delivery && !delivery.paused)
-            {
-                send(delivery.pollerIndex, delivery.connectionId, scratch, length);
-            }
-        }
-    }
-
-    private void onContactLookup(final RingEvent event)
-    {
-        contactLookup.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
-        final int length = encoders.contactLookupResult(
-            scratch, event.requestId, contactLookup, event.recipientUserIds, event.resultCount);
-        send(event.pollerIndex, event.connectionId, scratch, length);
-    }
-
-    private void onDeliverAck(final RingEvent event)
-    {
-        deliverAck.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
-        final long messageId = deliverAck.messageId();
-
-        ackedMessageId = messageId;
-        ackFound = false;
-        journal.read(event.userId, event.deviceId, messageId - 1, 1, ackHandler);
-        if (!ackFound || !journal.delete(event.userId, event.deviceId, messageId))
-        {
-            counters.increment(RingCounters.UNKNOWN_ACKS);
-            return;
-        }
-        counters.increment(RingCounters.ACKS);
-
-        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.pack(event.userId, event.deviceId));
-        if (null != delivery && delivery.connectionId == event.connectionId && messageId <= delivery.cursor)
-        {
-            delivery.inFlight = Math.max(0, delivery.inFlight - 1);
-            delivery.lastProgressNs = nanoClock.nanoTime();
-        }
-
-        if (KIND_MESSAGE == ackedKind && 0 != ackedSenderUserId)
-        {
-            storeReceipt(
-                event, ackedSenderUserId, ackedSenderDeviceId, messageId, ReceiptType.DELIVERED);
-        }
-
-        if (null != delivery && delivery.behind)
-        {
-            drain(delivery);
-        }
-    }
-
-    private void onReadMark(final RingEvent event)
-    {
-        readMark.wrap(event.frame, RingEvent.BODY_OFFSET, event.blockLength, event.version);
-        final long originalMessageId = readMark.messageId();
-        for (int i = 0; i < event.recipientCount; i++)
-        {
-            storeReceipt(
-                event, event.recipientUserIds[i], event.recipientDeviceIds[i], originalMessageId, ReceiptType.READ);
-        }
-    }
-
-    private void storeReceipt(
+    /**
+     * Journal a receipt (DELIVERED or READ) from the caller for the sender's device, and deliver it if online.
+     */
+    void storeReceipt(
         final RingEvent event,
         final long toUserId,
         final int toDeviceId,
         final long originalMessageId,
         final ReceiptType type)
     {
+        final Caller caller = event.caller;
+        final long messageId = event.recipients.messageId;
         final int length = encoders.receipt(
-            scratch, event.messageId, originalMessageId, event.userId, event.deviceId, type, event.timestampMs);
+            scratch, messageId, originalMessageId, caller.userId, caller.deviceId, type, event.timestampMs);
         final int result = journal.append(
             toUserId,
             toDeviceId,
-            event.messageId,
-            event.userId,
-            event.deviceId,
+            messageId,
+            caller.userId,
+            caller.deviceId,
             originalMessageId,
             event.timestampMs,
             KIND_RECEIPT,
@@ -387,13 +156,17 @@ final class DeliveryStage implements EventHandler<RingEvent>
             return;
         }
         counters.increment(RingCounters.RECEIPTS_STORED);
-        deliverLive(toUserId, toDeviceId, event.messageId, scratch, length);
+        deliverLive(toUserId, toDeviceId, messageId, scratch, length);
     }
 
-    private void deliverLive(
+    /**
+     * Send a journaled record to its device now if it is online and its window has room; else the journal keeps it
+     * for the drain.
+     */
+    void deliverLive(
         final long userId, final int deviceId, final long messageId, final DirectBuffer frame, final int length)
     {
-        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.pack(userId, deviceId));
+        final DeviceDelivery delivery = delivery(userId, deviceId);
         if (null == delivery)
         {
             return; // offline: the journal holds it for the next login
@@ -407,20 +180,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
         sent(delivery, messageId);
     }
 
-    private void onCongestion(final RingEvent event)
-    {
-        final DeviceDelivery delivery = deliveryByDevice.get(DeviceKeys.pack(event.userId, event.deviceId));
-        if (null != delivery && delivery.connectionId == event.connectionId)
-        {
-            delivery.paused = event.congested;
-            if (!delivery.paused && delivery.behind)
-            {
-                drain(delivery);
-            }
-        }
-    }
-
-    private void drain(final DeviceDelivery delivery)
+    /**
+     * Fill the device's window from its journal queue, after its cursor.
+     */
+    void drain(final DeviceDelivery delivery)
     {
         final int room = window - delivery.inFlight;
         if (room <= 0 || delivery.paused)
@@ -468,53 +231,6 @@ final class DeliveryStage implements EventHandler<RingEvent>
         counters.increment(RingCounters.DELIVERIES);
     }
 
-    private boolean onAckedRecord(
-        final long recipientUserId,
-        final int recipientDeviceId,
-        final long messageId,
-        final long senderUserId,
-        final int senderDeviceId,
-        final long correlationId,
-        final long timestampMs,
-        final int kind,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length)
-    {
-        if (messageId == ackedMessageId)
-        {
-            ackFound = true;
-            ackedKind = kind;
-            ackedSenderUserId = senderUserId;
-            ackedSenderDeviceId = senderDeviceId;
-        }
-        return false;
-    }
-
-    private void onTick()
-    {
-        final long nowNs = nanoClock.nanoTime();
-        if (nowNs - nextExpiryNs >= 0)
-        {
-            nextExpiryNs = nowNs + EXPIRY_INTERVAL_NS;
-            counters.add(RingCounters.RECORDS_EXPIRED, journal.expire());
-        }
-
-        for (final DeviceDelivery delivery : deliveryByDevice.values())
-        {
-            if (delivery.inFlight > 0 && nowNs - delivery.lastProgressNs > stuckReaderTimeoutNs)
-            {
-                counters.increment(RingCounters.STUCK_READERS_CLOSED);
-                outbound.close(delivery.pollerIndex, delivery.connectionId);
-                delivery.lastProgressNs = nowNs; // one close request per timeout, not one per tick
-            }
-            else if (delivery.behind && delivery.inFlight < window)
-            {
-                drain(delivery); // resume after the outbound queue was full
-            }
-        }
-    }
-
     /**
      * Send the batch's SENT acks; keep, in order, those the edge's queue could not take, for the next flush.
      */
@@ -524,7 +240,8 @@ final class DeliveryStage implements EventHandler<RingEvent>
         int kept = 0;
         for (int i = 0, size = acks.size(); i < size; i++)
         {
-            final int length = encoders.sentAck(ackScratch, acks.clientMsgId(i), acks.messageId(i), acks.timestampMs(i));
+            final int length =
+                encoders.sentAck(ackScratch, acks.clientMsgId(i), acks.messageId(i), acks.timestampMs(i));
             if (!outbound.send(acks.pollerIndex(i), acks.connectionId(i), ackScratch, 0, length))
             {
                 counters.increment(RingCounters.OUTBOUND_FULL);
@@ -538,7 +255,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
      * Hold a SENT ack for the end of the batch. If the edge has refused so many that no room is left, the connection
      * is closed instead: its client reconnects and resends, and resend dedupe answers with the stored id.
      */
-    private void holdSentAck(
+    void holdSentAck(
         final int pollerIndex, final long connectionId, final long clientMsgId, final long messageId, final long nowMs)
     {
         if (pendingSentAcks.isFull())
@@ -555,7 +272,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
         pendingSentAcks.add(pollerIndex, connectionId, clientMsgId, messageId, nowMs);
     }
 
-    private void send(final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int length)
+    /**
+     * A frame for a connection; counted, not retried, when the edge's queue is full.
+     */
+    void send(final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int length)
     {
         if (!outbound.send(pollerIndex, connectionId, buffer, 0, length))
         {

@@ -71,23 +71,24 @@ final class PresenceFeed
      */
     void subscribe(final RingEvent event)
     {
-        if (!event.blocked && !subscriptions.subscribe(
-            event.connectionId, event.pollerIndex, event.userId, event.targetUserId))
+        final long userId = event.caller.userId;
+        final long targetUserId = event.recipients.targetUserId;
+        final boolean blocked = event.recipients.blocked;
+        if (!blocked && !subscriptions.subscribe(event.connectionId, event.pollerIndex, userId, targetUserId))
         {
             send(event.pollerIndex, event.connectionId, encoders.error(
-                frame, event.requestId, PresenceSubscribeDecoder.TEMPLATE_ID, ErrorCode.STATE_FULL));
+                frame, event.frame.requestId, PresenceSubscribeDecoder.TEMPLATE_ID, ErrorCode.STATE_FULL));
             return;
         }
-        final boolean online = onlineDevicesByUser.get(event.targetUserId) > 0;
-        send(event.pollerIndex, event.connectionId, presenceFrame(
-            event.targetUserId, event.userId, online, event.blocked));
+        final boolean online = onlineDevicesByUser.get(targetUserId) > 0;
+        send(event.pollerIndex, event.connectionId, presenceFrame(targetUserId, userId, online, blocked));
     }
 
     void unsubscribe(final RingEvent event)
     {
-        subscriptions.unsubscribe(event.connectionId, event.targetUserId);
+        subscriptions.unsubscribe(event.connectionId, event.recipients.targetUserId);
         send(event.pollerIndex, event.connectionId, encoders.requestAck(
-            frame, event.requestId, PresenceUnsubscribeDecoder.TEMPLATE_ID));
+            frame, event.frame.requestId, PresenceUnsubscribeDecoder.TEMPLATE_ID));
     }
 
     void connectionClosed(final long connectionId)
@@ -105,7 +106,8 @@ final class PresenceFeed
         for (int i = 0, size = subscribers.size(); i < size; i++)
         {
             final PresenceSubscriptions.Subscriber subscriber = subscribers.get(i);
-            send(subscriber.pollerIndex, subscriber.connectionId, presenceFrame(userId, subscriber.userId, online, false));
+            final int length = presenceFrame(userId, subscriber.userId, online, false);
+            send(subscriber.pollerIndex, subscriber.connectionId, length);
         }
     }
 

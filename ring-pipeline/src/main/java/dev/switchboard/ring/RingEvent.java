@@ -1,13 +1,11 @@
 package dev.switchboard.ring;
 
-import dev.switchboard.codec.Sofh;
-import dev.switchboard.codec.sbe.MessageHeaderDecoder;
-import org.agrona.BufferUtil;
-import org.agrona.concurrent.UnsafeBuffer;
+import dev.switchboard.codec.sbe.ErrorCode;
 
 /**
- * One pre-allocated slot of the ring. The edge fills the inbound part; each stage reads what earlier stages wrote
- * and adds its own part; the delivery stage, last, sends the response and resets nothing: the next publish does.
+ * One pre-allocated slot of the ring: what the edge published (the kind and the connection), the flow the session
+ * stage picked for it, and the parts the flow's steps read and write: the inbound {@link InboundFrame}, the
+ * authenticated {@link Caller}, the resolved {@link Recipients} and the {@link Reply}. The next publish resets it.
  */
 final class RingEvent
 {
@@ -22,78 +20,29 @@ final class RingEvent
     /** A connection's unwritten output crossed the edge's high-water mark, or drained below it. */
     static final int KIND_CONGESTION = 5;
 
-    /** Nothing for later stages to do beyond sending the response, if any. */
-    static final int ACTION_NONE = 0;
-    /** The session stage authenticated the device: start delivering its backlog. */
-    static final int ACTION_LOGGED_IN = 1;
-    /** A 1:1 message to journal and deliver. */
-    static final int ACTION_SEND = 2;
-    /** The device acknowledged a Deliver or Receipt. */
-    static final int ACTION_DELIVER_ACK = 3;
-    /** The device read a message: a READ receipt for its sender. */
-    static final int ACTION_READ_MARK = 4;
-    /** Composing or paused, relayed to the recipient's online devices only. */
-    static final int ACTION_TYPING = 5;
-    /** Which of these phone numbers are registered. */
-    static final int ACTION_CONTACT_LOOKUP = 6;
-    /** Answer with the target's presence now and on every change. */
-    static final int ACTION_PRESENCE_SUBSCRIBE = 7;
-    /** Stop presence updates for the target. */
-    static final int ACTION_PRESENCE_UNSUBSCRIBE = 8;
-    /** The device logged out: it is offline and its deliveries stop. */
-    static final int ACTION_LOGOUT = 9;
-
-    /** Where a frame's message body starts: after the framing header and the SBE message header. */
-    static final int BODY_OFFSET = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
-
-    /** Most devices have few; a group fan-out grows these arrays once, on the route stage's thread. */
-    static final int INITIAL_RECIPIENTS = 8;
-
     int kind;
     int pollerIndex;
     long connectionId;
     long remoteAddress;
+    /** Congestion events: the output is backed up (true) or drained (false). */
     boolean congested;
-
-    final UnsafeBuffer frame = new UnsafeBuffer(0, 0);
-    final UnsafeBuffer inlineFrame;
-    UnsafeBuffer largeFrame;
-
-    int templateId;
-    /** Block length and schema version of the frame's message, read once by the session stage. */
-    int blockLength;
-    int version;
-    long requestId;
-    int action;
-    long userId;
-    int deviceId;
+    /** Server time, stamped once by the session stage. */
     long timestampMs;
+    /** What each stage does with the event; {@link Flow#NONE} until the session stage picks one. */
+    Flow flow = Flow.NONE;
 
-    long messageId;
-    /** The recipient blocked the sender: acknowledge, but deliver nothing. */
-    boolean blocked;
-    /** The user a presence request is about. */
-    long targetUserId;
-    /** How many of the recipient entries are results (contact lookup: found users). */
-    int resultCount;
-    long[] recipientUserIds = new long[INITIAL_RECIPIENTS];
-    int[] recipientDeviceIds = new int[INITIAL_RECIPIENTS];
-    int recipientCount;
+    final InboundFrame frame;
+    final Caller caller = new Caller();
+    final Recipients recipients = new Recipients();
+    final Reply reply;
 
-    final UnsafeBuffer response;
-    int responseLength;
-    boolean closeAfterResponse;
-    boolean kick;
-    long kickConnectionId;
-    int kickPollerIndex;
-
-    RingEvent(final int inlineFrameLength, final int responseCapacity)
+    RingEvent(final int inlineFrameLength, final int replyCapacity)
     {
-        inlineFrame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(align(inlineFrameLength), 64));
-        response = new UnsafeBuffer(BufferUtil.allocateDirectAligned(align(responseCapacity), 64));
+        frame = new InboundFrame(inlineFrameLength);
+        reply = new Reply(replyCapacity);
     }
 
-    private static int align(final int length)
+    static int align(final int length)
     {
         return (length + 63) & ~63;
     }
@@ -105,35 +54,25 @@ final class RingEvent
         this.connectionId = connectionId;
         remoteAddress = 0;
         congested = false;
-        templateId = 0;
-        blockLength = 0;
-        version = 0;
-        requestId = 0;
-        action = ACTION_NONE;
-        userId = 0;
-        deviceId = 0;
         timestampMs = 0;
-        messageId = 0;
-        blocked = false;
-        targetUserId = 0;
-        resultCount = 0;
-        recipientCount = 0;
-        responseLength = 0;
-        closeAfterResponse = false;
-        kick = false;
-        kickConnectionId = 0;
-        kickPollerIndex = 0;
+        flow = Flow.NONE;
+        frame.reset();
+        caller.set(0, 0);
+        recipients.reset();
+        reply.reset();
     }
 
-    void addRecipient(final long userId, final int deviceId)
+    /**
+     * A stage threw: a request is answered INTERNAL_ERROR and later stages leave it alone (what is owed is still sent
+     * and a borrowed buffer returned); a control event keeps its flow, so a closed connection is still cleaned up.
+     */
+    void fail(final FrameEncoders encoders)
     {
-        if (recipientCount == recipientUserIds.length)
+        if (KIND_FRAME == kind)
         {
-            recipientUserIds = java.util.Arrays.copyOf(recipientUserIds, recipientCount * 2);
-            recipientDeviceIds = java.util.Arrays.copyOf(recipientDeviceIds, recipientCount * 2);
+            reply.error(encoders, frame, ErrorCode.INTERNAL_ERROR);
+            flow = Flow.NONE;
         }
-        recipientUserIds[recipientCount] = userId;
-        recipientDeviceIds[recipientCount] = deviceId;
-        recipientCount++;
+        recipients.count = 0;
     }
 }

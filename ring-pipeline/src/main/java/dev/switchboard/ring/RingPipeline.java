@@ -13,7 +13,6 @@ import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import dev.switchboard.codec.sbe.ErrorCode;
 import org.agrona.ErrorHandler;
 
 import java.util.concurrent.ThreadFactory;
@@ -213,13 +212,7 @@ public final class RingPipeline implements AutoCloseable
         public void handleEventException(final Throwable ex, final long sequence, final RingEvent event)
         {
             counters.incrementShared(RingCounters.STAGE_ERRORS);
-            if (RingEvent.KIND_FRAME == event.kind)
-            {
-                event.responseLength = encoders.get().error(
-                    event.response, event.requestId, event.templateId, ErrorCode.INTERNAL_ERROR);
-            }
-            event.action = RingEvent.ACTION_NONE;
-            event.recipientCount = 0;
+            event.fail(encoders.get());
             errorHandler.onError(ex);
         }
 

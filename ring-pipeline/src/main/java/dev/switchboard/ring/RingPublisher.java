@@ -58,16 +58,7 @@ public final class RingPublisher
 
         final RingEvent event = ringBuffer.get(sequence);
         event.reset(RingEvent.KIND_FRAME, pollerIndex, connectionId);
-        event.largeFrame = large;
-        if (null == large)
-        {
-            event.frame.wrap(event.inlineFrame, 0, length);
-        }
-        else
-        {
-            event.frame.wrap(large, 0, length);
-        }
-        event.frame.putBytes(0, buffer, offset, length);
+        event.frame.copy(large, buffer, offset, length);
         ringBuffer.publish(sequence);
         return true;
     }

@@ -1,7 +1,5 @@
 package dev.switchboard.ring;
 
-import org.agrona.collections.Long2LongHashMap;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -41,14 +39,12 @@ final class VerificationCodes
     }
 
     private final Map<String, PendingCode> codeByPhone = new HashMap<>();
-    private final Long2LongHashMap windowStartByAddress = new Long2LongHashMap(Long.MIN_VALUE);
-    private final Long2LongHashMap codesByAddress = new Long2LongHashMap(-1);
     private final SecureRandom random = new SecureRandom();
     private final CodeSender codeSender;
     private final long ttlNs;
     private final int maxAttempts;
     private final long intervalPerPhoneNs;
-    private final int codesPerAddressPerHour;
+    private final FixedWindowQuota codesByAddress;
 
     VerificationCodes(
         final CodeSender codeSender,
@@ -61,7 +57,7 @@ final class VerificationCodes
         this.ttlNs = ttlNs;
         this.maxAttempts = maxAttempts;
         this.intervalPerPhoneNs = intervalPerPhoneNs;
-        this.codesPerAddressPerHour = codesPerAddressPerHour;
+        codesByAddress = new FixedWindowQuota(ADDRESS_WINDOW_NS, codesPerAddressPerHour);
     }
 
     long ttlSeconds()
@@ -77,18 +73,10 @@ final class VerificationCodes
             return RATE_LIMITED;
         }
 
-        final long windowStartNs = windowStartByAddress.get(remoteAddress);
-        if (Long.MIN_VALUE == windowStartNs || nowNs - windowStartNs >= ADDRESS_WINDOW_NS)
-        {
-            windowStartByAddress.put(remoteAddress, nowNs);
-            codesByAddress.put(remoteAddress, 0);
-        }
-        final long issued = Math.max(0, codesByAddress.get(remoteAddress));
-        if (issued >= codesPerAddressPerHour)
+        if (!codesByAddress.tryTake(remoteAddress, 1, nowNs))
         {
             return RATE_LIMITED;
         }
-        codesByAddress.put(remoteAddress, issued + 1);
 
         final String code = String.format("%06d", random.nextInt(1_000_000));
         codeByPhone.put(phone, new PendingCode(code.getBytes(StandardCharsets.US_ASCII), nowNs, nowNs + ttlNs));
@@ -135,16 +123,6 @@ final class VerificationCodes
                 codes.remove();
             }
         }
-
-        final Long2LongHashMap.EntryIterator windows = windowStartByAddress.entrySet().iterator();
-        while (windows.hasNext())
-        {
-            windows.next();
-            if (nowNs - windows.getLongValue() >= ADDRESS_WINDOW_NS)
-            {
-                codesByAddress.remove(windows.getLongKey());
-                windows.remove();
-            }
-        }
+        codesByAddress.sweep(nowNs);
     }
 }

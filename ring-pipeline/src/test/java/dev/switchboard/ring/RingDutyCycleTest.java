@@ -119,11 +119,11 @@ class RingDutyCycleTest
 
         assertEquals(1, dutyCycle.doWork());
         final SentAckDecoder sentAck = new SentAckDecoder();
-        sentAck.wrap(first(ALICE_CONNECTION, SentAckDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET,
+        sentAck.wrap(first(ALICE_CONNECTION, SentAckDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
             SentAckDecoder.BLOCK_LENGTH, 1);
         assertEquals(77, sentAck.clientMsgId());
         final DeliverDecoder deliver = new DeliverDecoder();
-        deliver.wrap(first(BOB_CONNECTION, DeliverDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET,
+        deliver.wrap(first(BOB_CONNECTION, DeliverDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
             DeliverDecoder.BLOCK_LENGTH, 1);
         assertEquals(sentAck.messageId(), deliver.messageId());
         assertEquals(alice, deliver.from().userId());
@@ -191,7 +191,7 @@ class RingDutyCycleTest
         publish(connectionId, verify.encodedLength());
         dutyCycle.doWork();
         final VerifyAckDecoder verifyAck = new VerifyAckDecoder();
-        verifyAck.wrap(first(connectionId, VerifyAckDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET,
+        verifyAck.wrap(first(connectionId, VerifyAckDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
             VerifyAckDecoder.BLOCK_LENGTH, 1);
         final long userId = verifyAck.userId();
 
@@ -201,7 +201,7 @@ class RingDutyCycleTest
         publish(connectionId, loginStart.encodedLength());
         dutyCycle.doWork();
         final LoginChallengeDecoder challenge = new LoginChallengeDecoder();
-        challenge.wrap(first(connectionId, LoginChallengeDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET,
+        challenge.wrap(first(connectionId, LoginChallengeDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
             LoginChallengeDecoder.BLOCK_LENGTH, 1);
         final byte[] nonce = new byte[challenge.nonceLength()];
         challenge.getNonce(nonce, 0, nonce.length);

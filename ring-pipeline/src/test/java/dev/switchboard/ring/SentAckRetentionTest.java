@@ -99,7 +99,7 @@ class SentAckRetentionTest
         publish(publisher, verify.encodedLength());
         final VerifyAckDecoder verifyAck = new VerifyAckDecoder();
         final UnsafeBuffer verifyFrame = awaitFrame(VerifyAckDecoder.TEMPLATE_ID);
-        verifyAck.wrap(verifyFrame, RingEvent.BODY_OFFSET, VerifyAckDecoder.BLOCK_LENGTH, 1);
+        verifyAck.wrap(verifyFrame, InboundFrame.BODY_OFFSET, VerifyAckDecoder.BLOCK_LENGTH, 1);
         final long userId = verifyAck.userId();
         final int deviceId = verifyAck.deviceId();
 
@@ -108,7 +108,7 @@ class SentAckRetentionTest
         loginStart.device().userId(userId).deviceId(deviceId);
         publish(publisher, loginStart.encodedLength());
         final LoginChallengeDecoder challenge = new LoginChallengeDecoder();
-        challenge.wrap(awaitFrame(LoginChallengeDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET,
+        challenge.wrap(awaitFrame(LoginChallengeDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
             LoginChallengeDecoder.BLOCK_LENGTH, 1);
         final byte[] nonce = new byte[challenge.nonceLength()];
         challenge.getNonce(nonce, 0, nonce.length);
@@ -135,7 +135,7 @@ class SentAckRetentionTest
         edgeFull = false;
         assertTrue(publisher.publishTick()); // any later batch flushes what was held
         final SentAckDecoder sentAck = new SentAckDecoder();
-        sentAck.wrap(awaitFrame(SentAckDecoder.TEMPLATE_ID), RingEvent.BODY_OFFSET, SentAckDecoder.BLOCK_LENGTH, 1);
+        sentAck.wrap(awaitFrame(SentAckDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET, SentAckDecoder.BLOCK_LENGTH, 1);
         assertEquals(42, sentAck.clientMsgId());
         assertEquals(1, count(SentAckDecoder.TEMPLATE_ID));
     }

@@ -1,0 +1,111 @@
+package dev.switchboard.ring;
+
+import dev.switchboard.codec.sbe.BlockDecoder;
+import dev.switchboard.codec.sbe.ContactLookupDecoder;
+import dev.switchboard.codec.sbe.DeliverAckDecoder;
+import dev.switchboard.codec.sbe.GroupCreateDecoder;
+import dev.switchboard.codec.sbe.GroupInfoRequestDecoder;
+import dev.switchboard.codec.sbe.GroupLeaveDecoder;
+import dev.switchboard.codec.sbe.GroupUpdateDecoder;
+import dev.switchboard.codec.sbe.KeyBundleFetchDecoder;
+import dev.switchboard.codec.sbe.KeyBundleUploadDecoder;
+import dev.switchboard.codec.sbe.LoginProofDecoder;
+import dev.switchboard.codec.sbe.LoginStartDecoder;
+import dev.switchboard.codec.sbe.LogoutDecoder;
+import dev.switchboard.codec.sbe.PingDecoder;
+import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
+import dev.switchboard.codec.sbe.PresenceUnsubscribeDecoder;
+import dev.switchboard.codec.sbe.PrivacySettingsDecoder;
+import dev.switchboard.codec.sbe.PushTokenUpdateDecoder;
+import dev.switchboard.codec.sbe.ReadMarkDecoder;
+import dev.switchboard.codec.sbe.RegisterDecoder;
+import dev.switchboard.codec.sbe.SendDecoder;
+import dev.switchboard.codec.sbe.SendGroupDecoder;
+import dev.switchboard.codec.sbe.TypingDecoder;
+import dev.switchboard.codec.sbe.UnblockDecoder;
+import dev.switchboard.codec.sbe.VerifyDecoder;
+
+import java.util.Arrays;
+
+/**
+ * Which {@link Flow} serves each request template and each control event, built once per pipeline. A new request is
+ * one new flow class and one line here. A template with no flow (a server-to-client one) is refused with a strike.
+ */
+final class Flows
+{
+    private final Flow unknown = new UnsupportedFlow(true);
+    private final Flow[] byKind = new Flow[RingEvent.KIND_CONGESTION + 1];
+    private Flow[] byTemplateId = new Flow[0];
+
+    Flows(final RingContext ctx)
+    {
+        control(RingEvent.KIND_OPENED, new OpenedFlow());
+        control(RingEvent.KIND_CLOSED, new ClosedFlow());
+        control(RingEvent.KIND_TICK, new TickFlow(ctx.nanoClock()));
+        control(RingEvent.KIND_CONGESTION, new CongestionFlow());
+
+        request(PingDecoder.TEMPLATE_ID, new PingFlow());
+        request(RegisterDecoder.TEMPLATE_ID, new RegisterFlow());
+        request(VerifyDecoder.TEMPLATE_ID, new VerifyFlow());
+        request(LoginStartDecoder.TEMPLATE_ID, new LoginStartFlow());
+        request(LoginProofDecoder.TEMPLATE_ID, new LoginProofFlow());
+        request(LogoutDecoder.TEMPLATE_ID, new LogoutFlow());
+        request(SendDecoder.TEMPLATE_ID, new SendFlow());
+        request(DeliverAckDecoder.TEMPLATE_ID, new DeliverAckFlow());
+        request(ReadMarkDecoder.TEMPLATE_ID, new ReadMarkFlow());
+        request(TypingDecoder.TEMPLATE_ID, new TypingFlow());
+        request(ContactLookupDecoder.TEMPLATE_ID, new ContactLookupFlow());
+        request(PresenceSubscribeDecoder.TEMPLATE_ID, new PresenceSubscribeFlow());
+        request(PresenceUnsubscribeDecoder.TEMPLATE_ID, new PresenceUnsubscribeFlow());
+        request(BlockDecoder.TEMPLATE_ID, new BlockFlow(true));
+        request(UnblockDecoder.TEMPLATE_ID, new BlockFlow(false));
+        request(PrivacySettingsDecoder.TEMPLATE_ID, new PrivacySettingsFlow());
+        request(PushTokenUpdateDecoder.TEMPLATE_ID, new PushTokenFlow());
+
+        // Defined on the wire, not served yet: refused without a strike.
+        final Flow notServed = new UnsupportedFlow(false);
+        request(SendGroupDecoder.TEMPLATE_ID, notServed);
+        request(GroupCreateDecoder.TEMPLATE_ID, notServed);
+        request(GroupUpdateDecoder.TEMPLATE_ID, notServed);
+        request(GroupLeaveDecoder.TEMPLATE_ID, notServed);
+        request(GroupInfoRequestDecoder.TEMPLATE_ID, notServed);
+        request(KeyBundleUploadDecoder.TEMPLATE_ID, notServed);
+        request(KeyBundleFetchDecoder.TEMPLATE_ID, notServed);
+    }
+
+    /**
+     * The flow of a request template; never null.
+     */
+    Flow request(final int templateId)
+    {
+        final Flow flow = templateId < byTemplateId.length ? byTemplateId[templateId] : null;
+        return null == flow ? unknown : flow;
+    }
+
+    /**
+     * The flow of a control event kind; never null.
+     */
+    Flow control(final int kind)
+    {
+        final Flow flow = kind >= 0 && kind < byKind.length ? byKind[kind] : null;
+        return null == flow ? Flow.NONE : flow;
+    }
+
+    private void request(final int templateId, final Flow flow)
+    {
+        if (templateId >= byTemplateId.length)
+        {
+            byTemplateId = Arrays.copyOf(byTemplateId, templateId + 1);
+        }
+        if (null != byTemplateId[templateId])
+        {
+            throw new IllegalStateException("two flows for template " + templateId);
+        }
+        byTemplateId[templateId] = flow;
+    }
+
+    private void control(final int kind, final Flow flow)
+    {
+        byKind[kind] = flow;
+    }
+}

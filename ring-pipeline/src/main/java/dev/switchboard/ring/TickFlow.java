@@ -1,0 +1,61 @@
+package dev.switchboard.ring;
+
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Periodic housekeeping. Session: registration codes expire, and lookup quotas (once a minute). Delivery: journal
+ * records past their retention expire (once a minute), stuck readers are disconnected, and devices whose outbound
+ * queue was full resume their drain.
+ */
+final class TickFlow extends Flow
+{
+    private static final long EXPIRY_INTERVAL_NS = TimeUnit.MINUTES.toNanos(1);
+
+    /** Session step only. */
+    private long nextQuotaSweepNs;
+    /** Delivery step only. */
+    private long nextExpiryNs;
+
+    TickFlow(final NanoClock nanoClock)
+    {
+        super(ANYONE, false);
+        nextExpiryNs = nanoClock.nanoTime() + EXPIRY_INTERVAL_NS;
+    }
+
+    void session(final RingEvent event, final Session session, final SessionStage stage)
+    {
+        final long nowNs = stage.nanoClock.nanoTime();
+        stage.codes.expire(nowNs);
+        if (nowNs - nextQuotaSweepNs >= 0)
+        {
+            nextQuotaSweepNs = nowNs + EXPIRY_INTERVAL_NS;
+            stage.lookupQuota.sweep(nowNs);
+        }
+    }
+
+    void deliver(final RingEvent event, final DeliveryStage stage)
+    {
+        final long nowNs = stage.nanoClock.nanoTime();
+        if (nowNs - nextExpiryNs >= 0)
+        {
+            nextExpiryNs = nowNs + EXPIRY_INTERVAL_NS;
+            stage.counters.add(RingCounters.RECORDS_EXPIRED, stage.journal.expire());
+        }
+
+        for (final DeviceDelivery delivery : stage.deliveryByDevice.values())
+        {
+            if (delivery.inFlight > 0 && nowNs - delivery.lastProgressNs > stage.stuckReaderTimeoutNs)
+            {
+                stage.counters.increment(RingCounters.STUCK_READERS_CLOSED);
+                stage.outbound.close(delivery.pollerIndex, delivery.connectionId);
+                delivery.lastProgressNs = nowNs; // one close request per timeout, not one per tick
+            }
+            else if (delivery.behind && delivery.inFlight < stage.window)
+            {
+                stage.drain(delivery); // resume after the outbound queue was full
+            }
+        }
+    }
+}
