@@ -8,6 +8,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpIdleStrategy;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The network edge: one {@link EdgeAcceptor} and {@link EdgeContext#pollerCount()} {@link EdgePoller}s.
@@ -59,7 +60,7 @@ public final class Edge implements AutoCloseable
      */
     public Edge start()
     {
-        return start(null);
+        return start(null, null);
     }
 
     /**
@@ -67,15 +68,21 @@ public final class Edge implements AutoCloseable
      * small host, so that one thread reads, runs the stages and writes, and blocks in the selector when idle.
      * Whatever the co-agent leaves for poller 0 to write, poller 0 finds on its next cycle without a wake-up.
      *
-     * @param coAgent run on poller 0's thread, or null for none.
+     * @param coAgent        run on poller 0's thread, or null for none.
+     * @param coAgentHasWork whether the co-agent has work left that its last cycle did not finish: poller 0 then
+     *                       does not block in its selector. Null when the co-agent never leaves work.
      */
-    public synchronized Edge start(final Agent coAgent)
+    public synchronized Edge start(final Agent coAgent, final BooleanSupplier coAgentHasWork)
     {
         if (null != runners)
         {
             throw new IllegalStateException("already started");
         }
         final boolean acceptorAlone = acceptor.isBlocking();
+        if (null != coAgentHasWork)
+        {
+            pollers[0].coAgentHasWork(coAgentHasWork);
+        }
         runners = new AgentRunner[pollers.length + (acceptorAlone ? 1 : 0)];
         for (int i = 0; i < pollers.length; i++)
         {

@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EdgeAcceptor implements Agent
 {
     private static final int MAX_ACCEPTS_PER_CYCLE = 64;
+    /** Alone on its thread, the acceptor wakes this often with nothing pending: only to see whether to stop. */
+    private static final long BLOCKING_SELECT_TIMEOUT_MS = 1_000;
     // Sharing a poller's thread, look for pending connections once every few cycles: each look is a syscall.
     private static final int IDLE_CYCLES_BETWEEN_LOOKS = 8;
     private static final byte[] REFUSAL_DETAIL = "connection limit".getBytes(StandardCharsets.US_ASCII);
@@ -143,8 +145,8 @@ public final class EdgeAcceptor implements Agent
         }
         if (0 != selectTimeoutMs)
         {
-            // Sleep in the selector until a connection is pending, rather than polling accept().
-            selector.select(selectTimeoutMs);
+            // Sleep in the selector until a connection is pending, rather than polling accept(); a close wakes it.
+            selector.select(BLOCKING_SELECT_TIMEOUT_MS);
         }
         else if (--cyclesToNextLook > 0)
         {

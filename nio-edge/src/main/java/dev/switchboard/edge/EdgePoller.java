@@ -16,6 +16,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,7 @@ public final class EdgePoller implements Agent
     private final ConnectionTimers timers;
     private final long selectTimeoutMs;
     private final Consumer<SelectionKey> selectHandler = this::onSelected;
+    private BooleanSupplier coAgentHasWork = () -> false;
     private boolean closed;
     private volatile boolean sleeping;
 
@@ -155,6 +157,15 @@ public final class EdgePoller implements Agent
         selector.wakeup();
     }
 
+    /**
+     * Another agent runs after this one on its thread (see {@link Edge#start(Agent, BooleanSupplier)}): while it has
+     * work left, this poller must not block in its selector. Set before the thread starts.
+     */
+    void coAgentHasWork(final BooleanSupplier coAgentHasWork)
+    {
+        this.coAgentHasWork = coAgentHasWork;
+    }
+
     /** {@inheritDoc} */
     public int doWork() throws IOException
     {
@@ -165,16 +176,22 @@ public final class EdgePoller implements Agent
         workCount += writer.retryCongestionNotices();
         workCount += outboundRing.read(writer, MAX_OUTBOUND_MESSAGES_PER_CYCLE);
         writer.flushStaged();
-        workCount += select(workCount);
+        workCount += select();
         workCount += timers.checkIdle();
         workCount += timers.checkDeadlines();
 
         return workCount;
     }
 
-    private int select(final int workSoFar) throws IOException
+    /**
+     * Block in the selector unless something is left to do: work done this cycle is not such a thing (what was
+     * written is gone; a socket with more to read is ready, and a ready selector returns at once), so a cycle that
+     * read, ran the stages and wrote costs one select, not a non-blocking one and then a blocking one.
+     */
+    private int select() throws IOException
     {
-        if (0 == selectTimeoutMs || workSoFar > 0 || framer.hasStalled() || lifecycle.hasPendingNotices())
+        if (0 == selectTimeoutMs || framer.hasStalled() || lifecycle.hasPendingNotices() ||
+            writer.hasPendingCongestionNotices() || coAgentHasWork.getAsBoolean())
         {
             return selector.selectNow(selectHandler);
         }

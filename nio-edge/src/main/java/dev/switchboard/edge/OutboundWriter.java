@@ -304,6 +304,11 @@ final class OutboundWriter implements MessageHandler
     }
 
     /** Offer the sink the congestion changes it refused, each with the connection's state now. */
+    boolean hasPendingCongestionNotices()
+    {
+        return congestionNotices.size() > 0;
+    }
+
     int retryCongestionNotices()
     {
         int workCount = 0;

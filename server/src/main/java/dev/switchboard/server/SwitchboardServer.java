@@ -10,6 +10,7 @@ import dev.switchboard.journal.RecoveryReport;
 import dev.switchboard.ring.CodeSender;
 import dev.switchboard.ring.RingConfiguration;
 import dev.switchboard.ring.RingContext;
+import dev.switchboard.ring.RingDutyCycle;
 import dev.switchboard.ring.RingPipeline;
 import dev.switchboard.state.StateContext;
 import dev.switchboard.state.SwitchboardState;
@@ -92,7 +93,8 @@ public final class SwitchboardServer implements AutoCloseable
             bridge.connect(ring.publisher(), edge);
             counters = new ServerCounters(dataDir, ring.counters(), edge);
             errors.errorLog(counters.errorLog());
-            edge.start(ring.dutyCycle());
+            final RingDutyCycle dutyCycle = ring.dutyCycle();
+            edge.start(dutyCycle, null == dutyCycle ? null : dutyCycle::hasPendingEvents);
 
             ticker = Executors.newSingleThreadScheduledExecutor(runnable ->
             {
