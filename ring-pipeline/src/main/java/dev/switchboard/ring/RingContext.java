@@ -7,6 +7,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.CountersManager;
 
 import java.util.Objects;
 
@@ -29,6 +30,7 @@ public final class RingContext
     private int codesPerAddressPerHour = RingConfiguration.codesPerAddressPerHour();
     private int framesPerSecond = RingConfiguration.framesPerSecond();
     private int maxRejects = RingConfiguration.maxRejects();
+    private boolean serviceTimes = RingConfiguration.serviceTimes();
 
     private SwitchboardState state;
     private Journal journal;
@@ -36,6 +38,7 @@ public final class RingContext
     private CodeSender codeSender;
     private EpochClock epochClock;
     private NanoClock nanoClock;
+    private CountersManager countersManager;
     private RingCounters counters;
     private ErrorHandler errorHandler;
 
@@ -70,7 +73,7 @@ public final class RingContext
         }
         if (null == counters)
         {
-            counters = new RingCounters();
+            counters = null == countersManager ? new RingCounters() : new RingCounters(countersManager);
         }
         if (null == errorHandler)
         {
@@ -237,6 +240,18 @@ public final class RingContext
         return maxRejects;
     }
 
+    /** Whether each stage's service time is recorded into its histogram ({@link RingCounters#sessionTime()}...). */
+    public RingContext serviceTimes(final boolean serviceTimes)
+    {
+        this.serviceTimes = serviceTimes;
+        return this;
+    }
+
+    public boolean serviceTimes()
+    {
+        return serviceTimes;
+    }
+
     public RingContext state(final SwitchboardState state)
     {
         this.state = state;
@@ -301,6 +316,21 @@ public final class RingContext
     public NanoClock nanoClock()
     {
         return nanoClock;
+    }
+
+    /**
+     * Where the ring's counters and service-time histograms are allocated (the server's counters file); default: a
+     * private manager in this process. Ignored when {@link #counters(RingCounters)} is set.
+     */
+    public RingContext countersManager(final CountersManager countersManager)
+    {
+        this.countersManager = countersManager;
+        return this;
+    }
+
+    public CountersManager countersManager()
+    {
+        return countersManager;
     }
 
     public RingContext counters(final RingCounters counters)

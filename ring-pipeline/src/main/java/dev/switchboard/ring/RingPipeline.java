@@ -39,12 +39,16 @@ public final class RingPipeline implements AutoCloseable
         disruptor = newDisruptor(ctx);
         disruptor.setDefaultExceptionHandler(new CountingExceptionHandler(ctx.counters(), ctx.errorHandler()));
 
-        final SessionStage session = new SessionStage(ctx);
-        final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
-        final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
+        final RingCounters counters = ctx.counters();
+        final EventHandler<RingEvent> session = TimedStage.timed(new SessionStage(ctx), counters.sessionTime(), ctx);
+        final EventHandler<RingEvent> delivery =
+            TimedStage.timed(new DeliveryStage(ctx, largeFrames), counters.deliveryTime(), ctx);
+        final EventHandler<RingEvent> route =
+            TimedStage.timed(new RouteStage(ctx, ctx.journal().maxMessageId()), counters.routeTime(), ctx);
         if (ctx.fused())
         {
-            disruptor.handleEventsWith(new FusedStages(session, route, delivery));
+            disruptor.handleEventsWith(
+                TimedStage.timed(new FusedStages(session, route, delivery), counters.eventTime(), ctx));
         }
         else
         {
