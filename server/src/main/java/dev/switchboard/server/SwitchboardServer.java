@@ -27,8 +27,6 @@ public final class SwitchboardServer implements AutoCloseable
 {
     /** Housekeeping events (code and journal expiry, stuck readers) are published this often. */
     static final long TICK_INTERVAL_MS = 100;
-    /** The live counters file is refreshed this often, on the ticker thread. */
-    static final long COUNTERS_INTERVAL_MS = 100;
     private static final long TICKER_STOP_TIMEOUT_MS = 1_000;
 
     private final File dataDir;
@@ -59,6 +57,9 @@ public final class SwitchboardServer implements AutoCloseable
             {
                 throw new IllegalStateException("cannot create data folder " + dataDir);
             }
+            // First: every module allocates its counters from it, and start-up errors go to its error log.
+            counters = new ServerCounters(dataDir);
+            errors.errorLog(counters.errorLog());
             final int maxFrameLength = MaxFrame.maxFrameLength();
             state = SwitchboardState.open(new StateContext().dataDir(new File(dataDir, "state")));
             journal = Journal.open(new JournalContext()
@@ -76,6 +77,7 @@ public final class SwitchboardServer implements AutoCloseable
                 .outbound(bridge)
                 .codeSender(null == customCodeSender ? codeSender : customCodeSender)
                 .errorHandler(errors)
+                .countersManager(counters.manager())
                 .maxFrameLength(maxFrameLength));
             logRecovery(log, journal.recoveryReport());
             edge = new Edge(
@@ -84,8 +86,6 @@ public final class SwitchboardServer implements AutoCloseable
                 errors);
             printEdgeLayout(edgeContext, log);
             bridge.connect(ring.publisher(), edge);
-            counters = new ServerCounters(dataDir, ring.counters(), edge);
-            errors.errorLog(counters.errorLog());
             edge.start();
 
             ticker = Executors.newSingleThreadScheduledExecutor(runnable ->
@@ -97,10 +97,6 @@ public final class SwitchboardServer implements AutoCloseable
             final RingPipeline tickTarget = ring;
             ticker.scheduleAtFixedRate(
                 () -> tickTarget.publisher().publishTick(), TICK_INTERVAL_MS, TICK_INTERVAL_MS, TimeUnit.MILLISECONDS);
-            // The ticker is the counters file's only writer: the hot path keeps its own counters and never waits.
-            final ServerCounters copier = counters;
-            ticker.scheduleAtFixedRate(
-                () -> copyCounters(copier, errors), COUNTERS_INTERVAL_MS, COUNTERS_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
         catch (final RuntimeException ex)
         {
@@ -110,12 +106,7 @@ public final class SwitchboardServer implements AutoCloseable
             }
             CloseHelper.quietCloseAll(edge, ring, codeSender, journal, state);
             errors.detach();
-            if (null != counters)
-            {
-                final ServerCounters failed = counters;
-                final boolean unmap = null == ticker || stopped(ticker);
-                CloseHelper.quietClose(() -> failed.close(unmap));
-            }
+            CloseHelper.quietClose(counters);
             throw ex;
         }
         this.state = state;
@@ -195,7 +186,7 @@ public final class SwitchboardServer implements AutoCloseable
     public void close()
     {
         ticker.shutdownNow();
-        final boolean tickerStopped = stopped(ticker);
+        stopped(ticker);
         try
         {
             CloseHelper.closeAll(edge, ring, codeSenderResource, journal, state);
@@ -204,7 +195,7 @@ public final class SwitchboardServer implements AutoCloseable
         {
             // After the ring drained: the file keeps the final values, marked stopped, for a last stat.
             errors.detach();
-            counters.close(tickerStopped);
+            counters.close();
         }
     }
 
@@ -215,19 +206,6 @@ public final class SwitchboardServer implements AutoCloseable
             report.resendTornSlots() + " torn slots" + (report.resendLogReset() ? ", resend log replaced" : "") +
             ") in " + TimeUnit.NANOSECONDS.toMillis(report.durationNs()) + " ms" +
             (report.isClean() ? "" : "; " + report));
-    }
-
-    private static void copyCounters(final ServerCounters counters, final ServerErrors errors)
-    {
-        try
-        {
-            counters.update();
-        }
-        catch (final RuntimeException ex)
-        {
-            // A task that throws is never run again: report and carry on.
-            errors.onError(ex);
-        }
     }
 
     private static boolean stopped(final ScheduledExecutorService ticker)
