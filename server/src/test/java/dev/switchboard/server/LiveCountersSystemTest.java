@@ -51,12 +51,8 @@ class LiveCountersSystemTest
     @Test
     void shouldCountInPlaceAsFramesFlowAndMarkTheFileStoppedOnClose() throws Exception
     {
-        server = TestServer.launch(dataDir);
-        final TestConnection alice = server.device("+15551400001");
-        final TestConnection bob = server.device("+15551400002");
-        alice.send(1, bob.userId, 0, new byte[]{ 1, 2, 3 });
-        alice.expect(SentAckDecoder.TEMPLATE_ID);
-        bob.expect(DeliverDecoder.TEMPLATE_ID);
+        final TestConnection[] pair = launchAndSend("+1555140000", 1);
+        pair[1].expect(DeliverDecoder.TEMPLATE_ID);
 
         counters = CountersFile.mapReadOnly(new File(dataDir, CountersFile.FILE_NAME));
         assertEquals(ProcessHandle.current().pid(), counters.pid());
@@ -69,11 +65,7 @@ class LiveCountersSystemTest
         assertTrue(stored >= 1, "messages-stored " + stored);
         assertTrue(counters.value("ring: logins", 0) >= 2);
         assertTrue(counters.value("ring: registrations", 0) >= 2);
-        for (int i = 0; i < 5; i++)
-        {
-            alice.send(2 + i, bob.userId, 0, new byte[]{ 4, 5, 6 });
-            alice.expect(SentAckDecoder.TEMPLATE_ID);
-        }
+        send(pair, 100, 5);
         assertEquals(stored + 5, counters.value("ring: messages-stored", 0), "the file follows the frames");
 
         final String printed = stat("--data", dataDir.getPath(), "--interval", "0");
@@ -94,14 +86,7 @@ class LiveCountersSystemTest
     @Test
     void shouldRecordEachStagesServiceTimeAndPrintItWithStatHistograms() throws Exception
     {
-        server = TestServer.launch(dataDir);
-        final TestConnection alice = server.device("+15551400021");
-        final TestConnection bob = server.device("+15551400022");
-        for (int i = 0; i < 20; i++)
-        {
-            alice.send(1 + i, bob.userId, 0, new byte[]{ 1, 2, 3 });
-            alice.expect(SentAckDecoder.TEMPLATE_ID);
-        }
+        launchAndSend("+1555140002", 20);
 
         counters = CountersFile.mapReadOnly(new File(dataDir, CountersFile.FILE_NAME));
         final List<ServiceTimeSnapshot> serviceTimes = counters.serviceTimes();
@@ -131,11 +116,7 @@ class LiveCountersSystemTest
     @Test
     void shouldPrintServiceTimesFromAnotherProcess() throws Exception
     {
-        server = TestServer.launch(dataDir);
-        final TestConnection alice = server.device("+15551400031");
-        final TestConnection bob = server.device("+15551400032");
-        alice.send(1, bob.userId, 0, new byte[]{ 1, 2, 3 });
-        alice.expect(SentAckDecoder.TEMPLATE_ID);
+        launchAndSend("+1555140003", 1);
         final long sessionCount = server.server().ring().counters().sessionTime().totalCount();
         assertTrue(sessionCount >= 5, "session events " + sessionCount);
 
@@ -161,17 +142,11 @@ class LiveCountersSystemTest
     @Test
     void shouldReadServiceTimesThroughTheBenchReader() throws Exception
     {
-        server = TestServer.launch(dataDir);
-        final TestConnection alice = server.device("+15551400041");
-        final TestConnection bob = server.device("+15551400042");
+        final TestConnection[] pair = launchAndSend("+1555140004", 0);
         try (ServiceTimeReader reader = ServiceTimeReader.open(dataDir))
         {
             final ServiceTimeSnapshot before = reader.read("ring: route service-time");
-            for (int i = 0; i < 10; i++)
-            {
-                alice.send(1 + i, bob.userId, 0, new byte[]{ 1, 2, 3 });
-                alice.expect(SentAckDecoder.TEMPLATE_ID);
-            }
+            send(pair, 1, 10);
             final ServiceTimeSnapshot measured = reader.read("ring: route service-time").minus(before);
             assertTrue(measured.totalCount() >= 10, "route events " + measured.totalCount());
             assertTrue(measured.valueAtPercentile(99) > 0);
@@ -247,6 +222,28 @@ class LiveCountersSystemTest
             "no counters at " + new File(missing, "counters.dat").getPath() + ": is the server running with --data " +
             missing.getPath() + "?",
             err.toString().trim());
+    }
+
+    /**
+     * Launch the server, register and log in two devices (phone prefix + 1 and + 2) and send messages from the
+     * first to the second, each acknowledged.
+     */
+    private TestConnection[] launchAndSend(final String phonePrefix, final int messages) throws Exception
+    {
+        server = TestServer.launch(dataDir);
+        final TestConnection[] pair = { server.device(phonePrefix + "1"), server.device(phonePrefix + "2") };
+        send(pair, 1, messages);
+        return pair;
+    }
+
+    private static void send(final TestConnection[] pair, final long firstClientMsgId, final int messages)
+        throws Exception
+    {
+        for (int i = 0; i < messages; i++)
+        {
+            pair[0].send(firstClientMsgId + i, pair[1].userId, 0, new byte[]{ 1, 2, 3 });
+            pair[0].expect(SentAckDecoder.TEMPLATE_ID);
+        }
     }
 
     private static String stat(final String... args)
