@@ -1,6 +1,5 @@
 package dev.switchboard.server;
 
-import dev.switchboard.ring.RingConfiguration;
 import dev.switchboard.ring.ServiceTimeHistogram;
 import dev.switchboard.ring.ServiceTimeSnapshot;
 import org.agrona.concurrent.status.CountersReader;
@@ -302,7 +301,7 @@ final class StatCommand implements Callable<Integer>
         }
         if (snapshots.isEmpty())
         {
-            out.println("  (none: service times are off, " + RingConfiguration.SERVICE_TIMES_PROP_NAME + "=false?)");
+            out.println("  (no histograms in this file)");
         }
         if (repeat)
         {
