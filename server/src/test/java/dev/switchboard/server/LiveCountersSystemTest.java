@@ -109,8 +109,8 @@ class LiveCountersSystemTest
 
         final String printed = stat("--data", dataDir.getPath(), "--histograms", "--interval", "0");
         assertTrue(printed.contains("counters.dat: pid "), printed);
-        assertTrue(printed.matches("(?s).*\\n  service time +count +p50 +p90 +p99 +p99\\.9 +max +\\(since start\\)\\n.*"),
-            printed);
+        assertTrue(printed.matches(
+            "(?s).*\\n  service time +count +p50 +p90 +p99 +p99\\.9 +max +\\(since start\\)\\n.*"), printed);
         assertTrue(printed.matches("(?s).*\\n  ring: session service-time +[1-9][0-9,]* +[0-9.]+ [mun]?s .*"), printed);
 
         final String repeated = stat("--data", dataDir.getPath(), "--histograms", "--interval", "50ms", "--count", "2");
