@@ -37,7 +37,7 @@ public final class EdgeAcceptor implements Agent
     private static final int IDLE_CYCLES_BETWEEN_LOOKS = 8;
     private static final byte[] REFUSAL_DETAIL = "connection limit".getBytes(StandardCharsets.US_ASCII);
     /** Label suffixes of the acceptor's counters, in allocation order. */
-    static final String[] COUNTER_LABELS = { "accepted", "refused", "accept errors" };
+    static final String[] COUNTER_LABELS = { "accepted", "refused", "accept-errors" };
 
     private final ServerSocketChannel serverChannel;
     private final EdgePoller[] pollers;
@@ -112,7 +112,7 @@ public final class EdgeAcceptor implements Agent
         try
         {
             counters = EdgeCounters.allocate(
-                ctx.countersManager(), EdgeCounters.ACCEPTOR_TYPE_ID, 0, "edge acceptor: ", COUNTER_LABELS);
+                ctx.countersManager(), EdgeCounters.ACCEPTOR_TYPE_ID, 0, "edge-acceptor: ", COUNTER_LABELS);
         }
         catch (final RuntimeException ex)
         {

@@ -4,7 +4,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
 /**
- * One poller's counters, labelled {@code "edge poller N: frames in"} and so on. Only the poller's thread writes them,
+ * One poller's counters, labelled {@code "edge-poller-N: frames-in"} and so on. Only the poller's thread writes them,
  * with the release variants ({@code incrementRelease}, {@code getAndAddRelease}, {@code setRelease}): a plain
  * read-modify-write and an ordered store, no locked instruction, and a reader in another process sees whole values.
  */
@@ -13,29 +13,29 @@ final class PollerCounters implements AutoCloseable
     /** Label suffixes, in allocation order. */
     static final String[] LABELS =
     {
-        "connections open",
-        "connections opened",
-        "connections closed",
-        "frames in",
-        "frames out",
-        "frames rejected",
-        "corrupt streams",
-        "reject disconnects",
-        "bytes in",
-        "bytes out",
-        "socket writes",
-        "sink full",
-        "slow consumer closes",
-        "idle closes",
-        "pings in",
-        "pings out",
+        "connections-open",
+        "connections-opened",
+        "connections-closed",
+        "frames-in",
+        "frames-out",
+        "frames-rejected",
+        "corrupt-streams",
+        "reject-disconnects",
+        "bytes-in",
+        "bytes-out",
+        "socket-writes",
+        "sink-full",
+        "slow-consumer-closes",
+        "idle-closes",
+        "pings-in",
+        "pings-out",
         "congestions",
-        "outbound dropped",
+        "outbound-dropped",
         "errors",
-        "login timeouts",
-        "frame timeouts",
-        "write timeouts",
-        "awaiting login",
+        "login-timeouts",
+        "frame-timeouts",
+        "write-timeouts",
+        "awaiting-login",
     };
 
     /** Connections this poller holds now. */
@@ -92,7 +92,7 @@ final class PollerCounters implements AutoCloseable
     {
         this.countersManager = countersManager;
         all = EdgeCounters.allocate(
-            countersManager, EdgeCounters.POLLER_TYPE_ID, pollerIndex, "edge poller " + pollerIndex + ": ", LABELS);
+            countersManager, EdgeCounters.POLLER_TYPE_ID, pollerIndex, "edge-poller-" + pollerIndex + ": ", LABELS);
         int i = 0;
         connectionsOpen = all[i++];
         connectionsOpened = all[i++];

@@ -50,14 +50,14 @@ class EdgeCountersTest
         {
             for (final String label : PollerCounters.LABELS)
             {
-                final String fullLabel = "edge poller " + poller + ": " + label;
+                final String fullLabel = "edge-poller-" + poller + ": " + label;
                 assertEquals(EdgeCounters.POLLER_TYPE_ID, typeByLabel.get(fullLabel), fullLabel);
                 assertEquals(poller, keyByLabel.get(fullLabel), fullLabel);
             }
         }
         for (final String label : EdgeAcceptor.COUNTER_LABELS)
         {
-            assertEquals(EdgeCounters.ACCEPTOR_TYPE_ID, typeByLabel.get("edge acceptor: " + label));
+            assertEquals(EdgeCounters.ACCEPTOR_TYPE_ID, typeByLabel.get("edge-acceptor: " + label));
         }
     }
 
@@ -71,15 +71,15 @@ class EdgeCountersTest
         client[0].send(frames);
         fixture.awaitTrue(() -> 2 == fixture.sink.frames.size() && 1 == fixture.poller().pingsIn());
 
-        assertEquals(1, valueOf("edge poller 0: connections open"));
-        assertEquals(1, valueOf("edge poller 0: connections opened"));
-        assertEquals(2, valueOf("edge poller 0: frames in"));
-        assertEquals(1, valueOf("edge poller 0: pings in"));
-        assertEquals(frames.length, valueOf("edge poller 0: bytes in"));
-        assertEquals(1, valueOf("edge poller 0: awaiting login"));
-        assertEquals(1, valueOf("edge acceptor: accepted"));
-        assertEquals(fixture.poller().framesIn(), valueOf("edge poller 0: frames in"));
-        assertEquals(fixture.poller().bytesOut(), valueOf("edge poller 0: bytes out"));
+        assertEquals(1, valueOf("edge-poller-0: connections-open"));
+        assertEquals(1, valueOf("edge-poller-0: connections-opened"));
+        assertEquals(2, valueOf("edge-poller-0: frames-in"));
+        assertEquals(1, valueOf("edge-poller-0: pings-in"));
+        assertEquals(frames.length, valueOf("edge-poller-0: bytes-in"));
+        assertEquals(1, valueOf("edge-poller-0: awaiting-login"));
+        assertEquals(1, valueOf("edge-acceptor: accepted"));
+        assertEquals(fixture.poller().framesIn(), valueOf("edge-poller-0: frames-in"));
+        assertEquals(fixture.poller().bytesOut(), valueOf("edge-poller-0: bytes-out"));
         assertTrue(fixture.poller().bytesOut() > 0, "the Pong was written");
 
         fixture.close();

@@ -7,6 +7,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.status.CountersManager;
 
 import java.util.Objects;
 
@@ -31,6 +32,7 @@ public final class RingContext
     private int maxRejects = RingConfiguration.maxRejects();
     private boolean dutyCycle;
     private long tickIntervalNs = RingConfiguration.TICK_INTERVAL_DEFAULT_NS;
+    private boolean serviceTimes = RingConfiguration.serviceTimes();
 
     private SwitchboardState state;
     private Journal journal;
@@ -38,6 +40,7 @@ public final class RingContext
     private CodeSender codeSender;
     private EpochClock epochClock;
     private NanoClock nanoClock;
+    private CountersManager countersManager;
     private RingCounters counters;
     private ErrorHandler errorHandler;
 
@@ -76,7 +79,7 @@ public final class RingContext
         }
         if (null == counters)
         {
-            counters = new RingCounters();
+            counters = null == countersManager ? new RingCounters() : new RingCounters(countersManager);
         }
         if (null == errorHandler)
         {
@@ -270,6 +273,18 @@ public final class RingContext
         return tickIntervalNs;
     }
 
+    /** Whether each stage's service time is recorded into its histogram ({@link RingCounters#sessionTime()}...). */
+    public RingContext serviceTimes(final boolean serviceTimes)
+    {
+        this.serviceTimes = serviceTimes;
+        return this;
+    }
+
+    public boolean serviceTimes()
+    {
+        return serviceTimes;
+    }
+
     public RingContext state(final SwitchboardState state)
     {
         this.state = state;
@@ -334,6 +349,21 @@ public final class RingContext
     public NanoClock nanoClock()
     {
         return nanoClock;
+    }
+
+    /**
+     * Where the ring's counters and service-time histograms are allocated (the server's counters file); default: a
+     * private manager in this process. Ignored when {@link #counters(RingCounters)} is set.
+     */
+    public RingContext countersManager(final CountersManager countersManager)
+    {
+        this.countersManager = countersManager;
+        return this;
+    }
+
+    public CountersManager countersManager()
+    {
+        return countersManager;
     }
 
     public RingContext counters(final RingCounters counters)

@@ -1,12 +1,27 @@
 package dev.switchboard.ring;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import static org.agrona.concurrent.status.CountersReader.COUNTER_LENGTH;
+import static org.agrona.concurrent.status.CountersReader.METADATA_LENGTH;
 
 /**
- * Counters of the pipeline, each written by one stage only and readable from any thread.
+ * Counters of the pipeline, Agrona {@link AtomicCounter}s in a {@link CountersManager} (the server's counters file,
+ * read live by {@code switchboard stat}), each incremented in place by its writer: no copier. Most have one writer,
+ * a stage; the few that producers or any stage bump take an atomic increment ({@link #incrementShared(int)}).
+ * Also the per-stage service-time histograms ({@link ServiceTimeHistogram}) in the same manager.
  */
 public final class RingCounters
 {
+    /** Type id of the ring's counters in the counters file. */
+    public static final int COUNTER_TYPE_ID = 100;
+    /** Every ring counter's label starts with this; stat groups counters by it. */
+    public static final String LABEL_PREFIX = "ring: ";
+
     public static final int RING_FULL = 0;
     public static final int LARGE_FRAME_POOL_EMPTY = 1;
     public static final int STAGE_ERRORS = 2;
@@ -34,29 +49,68 @@ public final class RingCounters
         "queue-full", "outbound-full", "stuck-readers-closed", "records-expired", "rate-limited", "unknown-acks",
         "unknown-recipients", "messages-blocked" };
 
-    private final AtomicLongArray values = new AtomicLongArray(LABELS.length);
+    private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
+    private final ServiceTimeHistogram sessionTime;
+    private final ServiceTimeHistogram routeTime;
+    private final ServiceTimeHistogram deliveryTime;
+    private final ServiceTimeHistogram eventTime;
 
-    void increment(final int id)
+    /**
+     * Counters in a private manager of this process's memory: nothing outside sees them (tests, benchmarks).
+     */
+    public RingCounters()
     {
-        values.lazySet(id, values.get(id) + 1);
-    }
-
-    void add(final int id, final long delta)
-    {
-        values.lazySet(id, values.get(id) + delta);
+        this(newPrivateCountersManager());
     }
 
     /**
-     * Increment from a thread other than the counter's single writer (producers publishing into the ring).
+     * Counters allocated from the manager (the server's counters file), each label starting {@value #LABEL_PREFIX}.
+     */
+    public RingCounters(final CountersManager countersManager)
+    {
+        for (int id = 0; id < LABELS.length; id++)
+        {
+            counters[id] = countersManager.newCounter(LABEL_PREFIX + LABELS[id], COUNTER_TYPE_ID);
+        }
+        sessionTime = new ServiceTimeHistogram(countersManager, LABEL_PREFIX + "session service-time");
+        routeTime = new ServiceTimeHistogram(countersManager, LABEL_PREFIX + "route service-time");
+        deliveryTime = new ServiceTimeHistogram(countersManager, LABEL_PREFIX + "delivery service-time");
+        eventTime = new ServiceTimeHistogram(countersManager, LABEL_PREFIX + "event service-time");
+    }
+
+    /** Counters taken from a manager: one per label and the four histograms'. */
+    public static int counterCount()
+    {
+        return LABELS.length + 4 * ServiceTimeHistogram.COUNTERS_PER_HISTOGRAM;
+    }
+
+    /**
+     * Increment from the counter's single writer (its stage's thread).
+     */
+    void increment(final int id)
+    {
+        counters[id].incrementRelease();
+    }
+
+    /**
+     * Add from the counter's single writer (its stage's thread).
+     */
+    void add(final int id, final long delta)
+    {
+        counters[id].getAndAddRelease(delta);
+    }
+
+    /**
+     * Increment a counter written by several threads (producers publishing into the ring, any stage failing).
      */
     void incrementShared(final int id)
     {
-        values.incrementAndGet(id);
+        counters[id].increment();
     }
 
     public long get(final int id)
     {
-        return values.get(id);
+        return counters[id].get();
     }
 
     public int size()
@@ -64,8 +118,41 @@ public final class RingCounters
         return LABELS.length;
     }
 
+    /** The label without {@value #LABEL_PREFIX}, e.g. "messages-stored". */
     public static String label(final int id)
     {
         return LABELS[id];
+    }
+
+    /** Service time of the session stage, written by its thread. */
+    public ServiceTimeHistogram sessionTime()
+    {
+        return sessionTime;
+    }
+
+    /** Service time of the route stage, written by its thread. */
+    public ServiceTimeHistogram routeTime()
+    {
+        return routeTime;
+    }
+
+    /** Service time of the delivery (journal + dispatch) stage, written by its thread. */
+    public ServiceTimeHistogram deliveryTime()
+    {
+        return deliveryTime;
+    }
+
+    /** Service time of all stages on one event, recorded where one thread runs them all (fused). */
+    public ServiceTimeHistogram eventTime()
+    {
+        return eventTime;
+    }
+
+    private static CountersManager newPrivateCountersManager()
+    {
+        final int count = counterCount();
+        return new CountersManager(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(count * METADATA_LENGTH, CACHE_LINE_LENGTH)),
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(count * COUNTER_LENGTH, CACHE_LINE_LENGTH)));
     }
 }

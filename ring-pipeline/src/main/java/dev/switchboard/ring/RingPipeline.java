@@ -3,6 +3,7 @@ package dev.switchboard.ring;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventFactory;
+import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
@@ -14,6 +15,7 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.NanoClock;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -45,10 +47,12 @@ public final class RingPipeline implements AutoCloseable
 
         if (ctx.dutyCycle())
         {
-            // Stages read the clocks the duty cycle updates once per cycle, not the system's per event.
+            // Stages read the clocks the duty cycle updates once per cycle, not the system's per event; service times
+            // still need the real clock.
+            final NanoClock serviceTimeClock = ctx.nanoClock();
             final RingDutyCycle.RingClocks clocks = new RingDutyCycle.RingClocks(ctx.nanoClock(), ctx.epochClock());
             ctx.nanoClock(clocks.nanoClock).epochClock(clocks.epochClock);
-            final FusedStages stages = newStages(ctx, largeFrames, exceptionHandler);
+            final FusedStages stages = newStages(ctx, largeFrames, exceptionHandler, serviceTimeClock);
             // Nobody waits on this ring (the duty cycle polls it), so publishing signals nothing.
             final RingBuffer<RingEvent> ringBuffer =
                 RingBuffer.createMultiProducer(eventFactory(ctx), ctx.ringSize(), new BusySpinWaitStrategy());
@@ -64,13 +68,17 @@ public final class RingPipeline implements AutoCloseable
             disruptor.setDefaultExceptionHandler(exceptionHandler);
             if (ctx.fused())
             {
-                disruptor.handleEventsWith(newStages(ctx, largeFrames, exceptionHandler));
+                disruptor.handleEventsWith(newStages(ctx, largeFrames, exceptionHandler, ctx.nanoClock()));
             }
             else
             {
-                final SessionStage session = new SessionStage(ctx);
-                final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
-                final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
+                final RingCounters counters = ctx.counters();
+                final EventHandler<RingEvent> session =
+                    TimedStage.timed(new SessionStage(ctx), counters.sessionTime(), ctx);
+                final EventHandler<RingEvent> delivery =
+                    TimedStage.timed(new DeliveryStage(ctx, largeFrames), counters.deliveryTime(), ctx);
+                final EventHandler<RingEvent> route =
+                    TimedStage.timed(new RouteStage(ctx, ctx.journal().maxMessageId()), counters.routeTime(), ctx);
                 disruptor.handleEventsWith(session).then(route).then(delivery);
             }
             publisher = new RingPublisher(disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength);
@@ -79,12 +87,16 @@ public final class RingPipeline implements AutoCloseable
     }
 
     private static FusedStages newStages(
-        final RingContext ctx, final LargeFrameBufferPool largeFrames, final CountingExceptionHandler exceptionHandler)
+        final RingContext ctx,
+        final LargeFrameBufferPool largeFrames,
+        final CountingExceptionHandler exceptionHandler,
+        final NanoClock serviceTimeClock)
     {
         final SessionStage session = new SessionStage(ctx);
         final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
         final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
-        return new FusedStages(session, route, delivery, exceptionHandler);
+        return new FusedStages(
+            session, route, delivery, exceptionHandler, ctx.serviceTimes() ? ctx.counters() : null, serviceTimeClock);
     }
 
     private static EventFactory<RingEvent> eventFactory(final RingContext ctx)

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.ring.ServiceTimeSnapshot;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AtomicBuffer;
@@ -14,6 +15,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Objects;
 
 import static org.agrona.concurrent.status.CountersReader.COUNTER_LENGTH;
@@ -21,13 +23,14 @@ import static org.agrona.concurrent.status.CountersReader.METADATA_LENGTH;
 import static org.agrona.concurrent.status.CountersReader.NULL_COUNTER_ID;
 
 /**
- * The server's live counters file, {@code <data folder>/counters.dat}, mapped read-only by another process.
+ * The server's live counters file, {@code <data folder>/counters.dat}, as Aeron's CnC file: written in place by the
+ * server's threads ({@link ServerCounters}) and mapped read-only by {@code switchboard stat} in another process.
  * <p>
- * The server ({@link ServerCounters}) lays the file out as a header followed by the metadata and values buffers of
- * an Agrona {@link org.agrona.concurrent.status.CountersManager} and, since layout version 2, the buffer of an Agrona
+ * A header, then the metadata and values buffers of the one Agrona {@link org.agrona.concurrent.status.CountersManager}
+ * every module allocates its counters from (each incremented in place by its writer), then the buffer of an Agrona
  * {@link org.agrona.concurrent.errors.DistinctErrorLog}: each distinct error once, with its count and the times it was
- * first and last seen, as in Aeron's CnC file. It writes the layout version last, so a reader that sees it also sees
- * every counter; a reader that finds 0 there caught the server while it was starting.
+ * first and last seen. The server writes the layout version after the rest of the header, so a reader that sees it
+ * sees the lengths; counters appear as the modules allocate them.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -38,9 +41,17 @@ import static org.agrona.concurrent.status.CountersReader.NULL_COUNTER_ID;
  *  +---------------------------------------------------------------+
  *  |                         Values Length                         |
  *  +---------------------------------------------------------------+
- *  |                  Error Log Length (version 2)                 |
+ *  |                       Error Log Length                        |
  *  +---------------------------------------------------------------+
- *  |                     112 bytes of padding                     ...
+ *  |                          Process Id                           |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                     Start Time (epoch ms)                     |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |          Stopped (1 after a clean shutdown, else 0)           |
+ *  +---------------------------------------------------------------+
+ *  |                      92 bytes of padding                     ...
  * ...                                                              |
  *  +---------------------------------------------------------------+
  *  |              Metadata buffer (Metadata Length bytes)         ...
@@ -53,41 +64,34 @@ import static org.agrona.concurrent.status.CountersReader.NULL_COUNTER_ID;
  * ...                                                              |
  *  +---------------------------------------------------------------+
  * </pre>
- * Counters of type {@link #SERVER_TYPE_ID} describe the process: {@link #RUNNING_LABEL} is 1 while it serves and 0
- * after a clean shutdown, which leaves the file in place with the last values.
+ * Counters are grouped by the prefix of their label ("ring: ", "edge: ", "journal: "); type ids are kept apart by
+ * module: 100 to 199 the ring ({@link dev.switchboard.ring.RingCounters#COUNTER_TYPE_ID}, the service-time
+ * histograms' {@link dev.switchboard.ring.ServiceTimeHistogram#HISTOGRAM_TYPE_ID} and
+ * {@link dev.switchboard.ring.ServiceTimeHistogram#BUCKET_TYPE_ID}),
+ * 200 to 299 the edge, 300 to 399 the journal. The file stays after the server stops, with the last values.
  */
 final class CountersFile implements AutoCloseable
 {
     static final String FILE_NAME = "counters.dat";
 
-    static final int LAYOUT_VERSION = 2;
-    /** The first layout, without the error log; still read. */
-    static final int LAYOUT_VERSION_WITHOUT_ERRORS = 1;
+    /** Version 3: one CountersManager written in place, process fields in the header (1 and 2 were copied). */
+    static final int LAYOUT_VERSION = 3;
     static final int VERSION_OFFSET = 0;
     static final int METADATA_LENGTH_OFFSET = VERSION_OFFSET + Integer.BYTES;
     static final int VALUES_LENGTH_OFFSET = METADATA_LENGTH_OFFSET + Integer.BYTES;
     static final int ERROR_LOG_LENGTH_OFFSET = VALUES_LENGTH_OFFSET + Integer.BYTES;
+    static final int PID_OFFSET = ERROR_LOG_LENGTH_OFFSET + Integer.BYTES;
+    static final int START_TIME_OFFSET = PID_OFFSET + Long.BYTES;
+    static final int STOPPED_OFFSET = START_TIME_OFFSET + Long.BYTES;
     /** Room for the distinct errors: each is stored once however often it recurs, so this fills only with variety. */
     static final int ERROR_LOG_LENGTH = 1024 * 1024;
     /** Two cache lines: keeps both buffers aligned for atomic access. */
     static final int HEADER_LENGTH = 128;
 
-    /** Type of the counters about the server process itself. */
-    static final int SERVER_TYPE_ID = 1;
-    /** Type of the ring pipeline's counters ({@link dev.switchboard.ring.RingCounters}). */
-    static final int RING_TYPE_ID = 2;
-    /** Type of an edge poller's counters; the key holds the poller index as an int. */
-    static final int EDGE_TYPE_ID = 3;
-    /** Type of the edge acceptor's counters. */
-    static final int ACCEPTOR_TYPE_ID = 4;
-
-    static final String RUNNING_LABEL = "server-running";
-    static final String PID_LABEL = "server-pid";
-    static final String START_TIME_LABEL = "server-start-time-ms";
-
     private final File file;
     private final Object fileKey;
     private final MappedByteBuffer mapped;
+    private final UnsafeBuffer header;
     private final CountersReader reader;
     private final AtomicBuffer errorLog;
 
@@ -98,22 +102,26 @@ final class CountersFile implements AutoCloseable
         this.mapped = mapped;
         try
         {
-            final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
+            if (mapped.capacity() < HEADER_LENGTH)
+            {
+                throw new IllegalStateException("counters at " + file.getPath() + " are damaged: " +
+                    mapped.capacity() + " bytes");
+            }
+            header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
             final int version = header.getIntVolatile(VERSION_OFFSET);
             if (0 == version)
             {
                 throw new IllegalStateException(
                     "counters at " + file.getPath() + " are not ready: the server is starting");
             }
-            if (LAYOUT_VERSION != version && LAYOUT_VERSION_WITHOUT_ERRORS != version)
+            if (LAYOUT_VERSION != version)
             {
                 throw new IllegalStateException("counters at " + file.getPath() + " have layout version " + version +
-                    ", this reader knows " + LAYOUT_VERSION_WITHOUT_ERRORS + " to " + LAYOUT_VERSION);
+                    ", this reader knows " + LAYOUT_VERSION + " (a server and stat of different releases?)");
             }
             final int metadataLength = header.getInt(METADATA_LENGTH_OFFSET);
             final int valuesLength = header.getInt(VALUES_LENGTH_OFFSET);
-            final int errorLogLength = LAYOUT_VERSION_WITHOUT_ERRORS == version ? 0 :
-                header.getInt(ERROR_LOG_LENGTH_OFFSET);
+            final int errorLogLength = header.getInt(ERROR_LOG_LENGTH_OFFSET);
             if (metadataLength < 0 || valuesLength < 0 || errorLogLength < 0 ||
                 (long)HEADER_LENGTH + metadataLength + valuesLength + errorLogLength > mapped.capacity())
             {
@@ -148,13 +156,13 @@ final class CountersFile implements AutoCloseable
         return new CountersFile(file, fileKey, IoUtil.mapExistingFile(file, FileChannel.MapMode.READ_ONLY, FILE_NAME));
     }
 
-    /** Bytes of a counters file holding the given number of counters and the error log. */
-    static long fileLength(final int counterCount)
+    /** Bytes of a counters file with room for the given number of counters and the error log. */
+    static long fileLength(final int counterCapacity)
     {
-        return HEADER_LENGTH + (long)counterCount * (METADATA_LENGTH + COUNTER_LENGTH) + ERROR_LOG_LENGTH;
+        return HEADER_LENGTH + (long)counterCapacity * (METADATA_LENGTH + COUNTER_LENGTH) + ERROR_LOG_LENGTH;
     }
 
-    /** The distinct error log, empty in a file of the first layout; read it with {@link ErrorLogReader}. */
+    /** The distinct error log; read it with {@link ErrorLogReader}. */
     AtomicBuffer errorLog()
     {
         return errorLog;
@@ -168,6 +176,12 @@ final class CountersFile implements AutoCloseable
     int readErrors(final ErrorConsumer consumer)
     {
         return 0 == errorLog.capacity() ? 0 : ErrorLogReader.read(errorLog, consumer);
+    }
+
+    /** The service-time histograms in the file, read now. */
+    List<ServiceTimeSnapshot> serviceTimes()
+    {
+        return ServiceTimeSnapshot.readAll(reader);
     }
 
     File file()
@@ -201,14 +215,22 @@ final class CountersFile implements AutoCloseable
         return NULL_COUNTER_ID == counterId ? missingValue : reader.getCounterValue(counterId);
     }
 
+    /** The writing server's process id. */
     long pid()
     {
-        return value(PID_LABEL, -1);
+        return header.getLongVolatile(PID_OFFSET);
     }
 
+    /** When the writing server started, epoch ms. */
     long startTimeMs()
     {
-        return value(START_TIME_LABEL, 0);
+        return header.getLongVolatile(START_TIME_OFFSET);
+    }
+
+    /** Whether the writing server marked the file at a clean shutdown. */
+    boolean isStopped()
+    {
+        return 0 != header.getIntVolatile(STOPPED_OFFSET);
     }
 
     /**
@@ -218,8 +240,7 @@ final class CountersFile implements AutoCloseable
     boolean isRunning()
     {
         final long pid = pid();
-        return 1 == value(RUNNING_LABEL, 0) && pid > 0 &&
-            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return !isStopped() && pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /** "running", "stopped" (a clean shutdown) or "gone without stopping" (the process died). */
@@ -229,7 +250,7 @@ final class CountersFile implements AutoCloseable
         {
             return "running";
         }
-        return 0 == value(RUNNING_LABEL, 0) ? "stopped" : "gone without stopping";
+        return isStopped() ? "stopped" : "gone without stopping";
     }
 
     /** Whether the path now names another file than the one mapped, as after a server restart, or none. */

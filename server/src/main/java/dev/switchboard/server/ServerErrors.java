@@ -32,7 +32,7 @@ final class ServerErrors implements ErrorHandler
         this.errorLog = errorLog;
     }
 
-    /** Stop recording, before the file is unmapped; waits for a recording under way. */
+    /** Stop recording once the file is marked stopped (later errors are printed whole); waits for one under way. */
     synchronized void detach()
     {
         errorLog = null;

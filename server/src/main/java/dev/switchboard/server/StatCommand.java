@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.ring.ServiceTimeHistogram;
+import dev.switchboard.ring.ServiceTimeSnapshot;
 import org.agrona.concurrent.status.CountersReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +17,10 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,7 +35,9 @@ import java.util.regex.Pattern;
     description = {
         "Print the live counters of a server on this machine, read from <data folder>/counters.dat.",
         "The file stays after the server stops, with its last values.",
-        "--errors prints the server's distinct errors instead: count, first and last time, stack trace." })
+        "Counters are grouped by the prefix of their label (ring, edge, journal).",
+        "--errors prints the server's distinct errors instead: count, first and last time, stack trace.",
+        "--histograms prints the per-stage service times instead: count, p50, p90, p99, p99.9 and max." })
 final class StatCommand implements Callable<Integer>
 {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -58,6 +64,15 @@ final class StatCommand implements Callable<Integer>
     @Option(names = "--errors",
         description = "Print the distinct errors (count, first and last time, stack trace) once and exit.")
     private boolean errors;
+
+    @Option(names = { "--histograms", "--latency" },
+        description = "Print the per-stage service-time histograms: count and percentiles since the server started, " +
+        "then, when repeating, of each interval.")
+    private boolean histograms;
+
+    /** What the last block printed, for the change since: counter values by id, or the histograms. */
+    private long[] previousValues;
+    private List<ServiceTimeSnapshot> previousSnapshots;
 
     public Integer call() throws InterruptedException
     {
@@ -107,7 +122,6 @@ final class StatCommand implements Callable<Integer>
         final boolean repeat = intervalMs > 0 && 1 != count;
         try
         {
-            long[] previous = null;
             long previousNs = 0;
             for (int i = 0; 0 == count || i < count; i++)
             {
@@ -121,7 +135,8 @@ final class StatCommand implements Callable<Integer>
                         {
                             counters.close();
                         }
-                        previous = null;
+                        previousValues = null;
+                        previousSnapshots = null;
                         counters = reopen(file, out);
                         if (null == counters)
                         {
@@ -130,7 +145,14 @@ final class StatCommand implements Callable<Integer>
                     }
                 }
                 final long nowNs = System.nanoTime();
-                previous = print(out, counters, repeat, previous, nowNs - previousNs);
+                if (histograms)
+                {
+                    previousSnapshots = printHistograms(out, counters, repeat, previousSnapshots, nowNs - previousNs);
+                }
+                else
+                {
+                    previousValues = print(out, counters, repeat, previousValues, nowNs - previousNs);
+                }
                 previousNs = nowNs;
                 if (0 == intervalMs)
                 {
@@ -164,7 +186,8 @@ final class StatCommand implements Callable<Integer>
 
     /**
      * Print one block: a header about the server, then label, value and, given the values of the last block, the
-     * change per second.
+     * change per second, grouped by label prefix ("ring: ", "edge: ", "journal: ") in order of first appearance.
+     * Histogram buckets are left to {@code --histograms}.
      *
      * @return the values printed, by counter id.
      */
@@ -178,35 +201,58 @@ final class StatCommand implements Callable<Integer>
         final CountersReader reader = counters.reader();
         printHeader(out, counters, repeat);
 
-        final List<Row> rows = new ArrayList<>();
+        final Map<String, List<Row>> groups = new LinkedHashMap<>();
         final long[] values = new long[reader.maxCounterId() + 1];
+        final int[] histogramCount = new int[1];
         reader.forEach((final long value, final int counterId, final String label) ->
         {
             values[counterId] = value;
-            if (CountersFile.SERVER_TYPE_ID != reader.getCounterTypeId(counterId))
+            final int typeId = reader.getCounterTypeId(counterId);
+            if (ServiceTimeHistogram.HISTOGRAM_TYPE_ID == typeId)
             {
-                rows.add(new Row(counterId, label, value));
+                histogramCount[0]++;
+            }
+            else if (ServiceTimeHistogram.BUCKET_TYPE_ID != typeId)
+            {
+                groups.computeIfAbsent(group(label), (key) -> new ArrayList<>()).add(new Row(counterId, label, value));
             }
         });
 
-        int labelWidth = 0;
-        for (final Row row : rows)
+        int labelWidth = "counter".length();
+        for (final List<Row> rows : groups.values())
         {
-            labelWidth = Math.max(labelWidth, row.label.length());
+            for (final Row row : rows)
+            {
+                labelWidth = Math.max(labelWidth, row.label.length());
+            }
         }
         final boolean withRate = null != previous && previous.length == values.length && elapsedNs > 0;
         out.println(String.format(Locale.ROOT, "  %-" + labelWidth + "s %20s%s", "counter", "value",
             withRate ? String.format(Locale.ROOT, " %16s", "per second") : ""));
-        for (final Row row : rows)
+        boolean first = true;
+        for (final List<Row> rows : groups.values())
         {
-            String rate = "";
-            if (withRate)
+            if (!first)
             {
-                final double perSecond = (row.value - previous[row.counterId]) *
-                    (double)TimeUnit.SECONDS.toNanos(1) / elapsedNs;
-                rate = String.format(Locale.ROOT, " %,16.0f", perSecond);
+                out.println();
             }
-            out.println(String.format(Locale.ROOT, "  %-" + labelWidth + "s %,20d%s", row.label, row.value, rate));
+            first = false;
+            for (final Row row : rows)
+            {
+                String rate = "";
+                if (withRate)
+                {
+                    final double perSecond = (row.value - previous[row.counterId]) *
+                        (double)TimeUnit.SECONDS.toNanos(1) / elapsedNs;
+                    rate = String.format(Locale.ROOT, " %,16.0f", perSecond);
+                }
+                out.println(String.format(Locale.ROOT, "  %-" + labelWidth + "s %,20d%s", row.label, row.value, rate));
+            }
+        }
+        if (histogramCount[0] > 0)
+        {
+            out.println(String.format(Locale.ROOT, "  service times: %d histograms (switchboard stat --histograms " +
+                "prints them)", histogramCount[0]));
         }
         final long[] observations = new long[1];
         final int distinct = counters.readErrors(
@@ -219,6 +265,89 @@ final class StatCommand implements Callable<Integer>
         }
         out.flush();
         return values;
+    }
+
+    /**
+     * Print the service-time histograms: since the server started, or, given the last block's, of the interval.
+     *
+     * @return the snapshots read.
+     */
+    private static List<ServiceTimeSnapshot> printHistograms(
+        final PrintWriter out,
+        final CountersFile counters,
+        final boolean repeat,
+        final List<ServiceTimeSnapshot> previous,
+        final long elapsedNs)
+    {
+        printHeader(out, counters, repeat);
+        final List<ServiceTimeSnapshot> snapshots = counters.serviceTimes();
+        final boolean interval = null != previous && previous.size() == snapshots.size();
+        int nameWidth = "service time".length();
+        for (final ServiceTimeSnapshot snapshot : snapshots)
+        {
+            nameWidth = Math.max(nameWidth, snapshot.name().length());
+        }
+        out.println(String.format(Locale.ROOT, "  %-" + nameWidth + "s %14s %9s %9s %9s %9s %9s   (%s)",
+            "service time", "count", "p50", "p90", "p99", "p99.9", "max",
+            interval ? String.format(Locale.ROOT, "last %.1f s", elapsedNs / 1e9) : "since start"));
+        for (int i = 0; i < snapshots.size(); i++)
+        {
+            final ServiceTimeSnapshot snapshot = interval ? snapshots.get(i).minus(previous.get(i)) : snapshots.get(i);
+            out.println(String.format(Locale.ROOT, "  %-" + nameWidth + "s %,14d %9s %9s %9s %9s %9s",
+                snapshot.name(), snapshot.totalCount(),
+                formatNs(snapshot.valueAtPercentile(50)), formatNs(snapshot.valueAtPercentile(90)),
+                formatNs(snapshot.valueAtPercentile(99)), formatNs(snapshot.valueAtPercentile(99.9)),
+                formatNs(snapshot.maxValue())));
+        }
+        if (snapshots.isEmpty())
+        {
+            out.println("  (no histograms in this file)");
+        }
+        if (repeat)
+        {
+            out.println();
+        }
+        out.flush();
+        return snapshots;
+    }
+
+    /** The label's group: what comes before its first ": ", or "other". */
+    static String group(final String label)
+    {
+        final int end = label.indexOf(": ");
+        return end > 0 ? label.substring(0, end) : "other";
+    }
+
+    /** A time to three significant digits in ns, us, ms or s; "-" for none. */
+    static String formatNs(final long valueNs)
+    {
+        if (valueNs <= 0)
+        {
+            return "-";
+        }
+        if (valueNs < 1_000)
+        {
+            return valueNs + " ns";
+        }
+        final double value;
+        final String unit;
+        if (valueNs < 1_000_000)
+        {
+            value = valueNs / 1e3;
+            unit = " us";
+        }
+        else if (valueNs < 1_000_000_000)
+        {
+            value = valueNs / 1e6;
+            unit = " ms";
+        }
+        else
+        {
+            value = valueNs / 1e9;
+            unit = " s";
+        }
+        final String pattern = value < 10 ? "%.2f" : value < 100 ? "%.1f" : "%.0f";
+        return String.format(Locale.ROOT, pattern, value) + unit;
     }
 
     private static void printHeader(final PrintWriter out, final CountersFile counters, final boolean repeat)

@@ -29,8 +29,6 @@ public final class SwitchboardServer implements AutoCloseable
 {
     /** Housekeeping events (code and journal expiry, stuck readers) are published this often. */
     static final long TICK_INTERVAL_MS = TimeUnit.NANOSECONDS.toMillis(RingConfiguration.TICK_INTERVAL_DEFAULT_NS);
-    /** The live counters file is refreshed this often, on the ticker thread. */
-    static final long COUNTERS_INTERVAL_MS = 100;
     private static final long TICKER_STOP_TIMEOUT_MS = 1_000;
 
     private final File dataDir;
@@ -61,6 +59,9 @@ public final class SwitchboardServer implements AutoCloseable
             {
                 throw new IllegalStateException("cannot create data folder " + dataDir);
             }
+            // First: every module allocates its counters from it, and start-up errors go to its error log.
+            counters = new ServerCounters(dataDir);
+            errors.errorLog(counters.errorLog());
             final int maxFrameLength = MaxFrame.maxFrameLength();
             state = SwitchboardState.open(new StateContext().dataDir(new File(dataDir, "state")));
             journal = Journal.open(new JournalContext()
@@ -80,10 +81,12 @@ public final class SwitchboardServer implements AutoCloseable
                 .outbound(bridge)
                 .codeSender(null == customCodeSender ? codeSender : customCodeSender)
                 .errorHandler(errors)
+                .countersManager(counters.manager())
                 .maxFrameLength(maxFrameLength));
             logRecovery(log, journal.recoveryReport());
             edge = new Edge(
                 layout.applyTo(edgeContext)
+                    .countersManager(counters.manager())
                     .maxFrameLength(maxFrameLength)
                     .idleStrategySupplier(IdleStrategies.fromSystemProperty()),
                 bridge,
@@ -91,20 +94,18 @@ public final class SwitchboardServer implements AutoCloseable
             printEdgeLayout(edgeContext, log);
             log.println(layout.describe(edgeContext, ringContext));
             bridge.connect(ring.publisher(), edge);
-            counters = new ServerCounters(dataDir, ring.counters(), edge);
-            errors.errorLog(counters.errorLog());
             final RingDutyCycle dutyCycle = ring.dutyCycle();
             edge.start(dutyCycle, null == dutyCycle ? null : dutyCycle::hasPendingEvents);
 
-            ticker = Executors.newSingleThreadScheduledExecutor(runnable ->
-            {
-                final Thread thread = new Thread(runnable, "sb-ticker");
-                thread.setDaemon(true);
-                return thread;
-            });
             if (!layout.isDutyCycle())
             {
                 // Stage threads have no duty cycle of their own to publish the housekeeping tick.
+                ticker = Executors.newSingleThreadScheduledExecutor(runnable ->
+                {
+                    final Thread thread = new Thread(runnable, "sb-ticker");
+                    thread.setDaemon(true);
+                    return thread;
+                });
                 final RingPipeline tickTarget = ring;
                 ticker.scheduleAtFixedRate(
                     () -> tickTarget.publisher().publishTick(),
@@ -112,10 +113,6 @@ public final class SwitchboardServer implements AutoCloseable
                     TICK_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
             }
-            // The ticker is the counters file's only writer: the hot path keeps its own counters and never waits.
-            final ServerCounters copier = counters;
-            ticker.scheduleAtFixedRate(
-                () -> copyCounters(copier, errors), COUNTERS_INTERVAL_MS, COUNTERS_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
         catch (final RuntimeException ex)
         {
@@ -125,12 +122,7 @@ public final class SwitchboardServer implements AutoCloseable
             }
             CloseHelper.quietCloseAll(edge, ring, codeSender, journal, state);
             errors.detach();
-            if (null != counters)
-            {
-                final ServerCounters failed = counters;
-                final boolean unmap = null == ticker || stopped(ticker);
-                CloseHelper.quietClose(() -> failed.close(unmap));
-            }
+            CloseHelper.quietClose(counters);
             throw ex;
         }
         this.state = state;
@@ -210,7 +202,7 @@ public final class SwitchboardServer implements AutoCloseable
     public void close()
     {
         ticker.shutdownNow();
-        final boolean tickerStopped = stopped(ticker);
+        stopped(ticker);
         try
         {
             CloseHelper.closeAll(edge, ring, codeSenderResource, journal, state);
@@ -219,7 +211,7 @@ public final class SwitchboardServer implements AutoCloseable
         {
             // After the ring drained: the file keeps the final values, marked stopped, for a last stat.
             errors.detach();
-            counters.close(tickerStopped);
+            counters.close();
         }
     }
 
@@ -230,19 +222,6 @@ public final class SwitchboardServer implements AutoCloseable
             report.resendTornSlots() + " torn slots" + (report.resendLogReset() ? ", resend log replaced" : "") +
             ") in " + TimeUnit.NANOSECONDS.toMillis(report.durationNs()) + " ms" +
             (report.isClean() ? "" : "; " + report));
-    }
-
-    private static void copyCounters(final ServerCounters counters, final ServerErrors errors)
-    {
-        try
-        {
-            counters.update();
-        }
-        catch (final RuntimeException ex)
-        {
-            // A task that throws is never run again: report and carry on.
-            errors.onError(ex);
-        }
     }
 
     private static boolean stopped(final ScheduledExecutorService ticker)

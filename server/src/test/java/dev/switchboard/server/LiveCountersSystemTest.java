@@ -2,6 +2,8 @@ package dev.switchboard.server;
 
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
+import dev.switchboard.ring.RingConfiguration;
+import dev.switchboard.ring.ServiceTimeSnapshot;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,22 +15,28 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The server publishes its counters to {@code counters.dat}; {@code switchboard stat} reads them.
+ * The server's threads count in place in {@code counters.dat}; {@code switchboard stat} reads the counters, the
+ * distinct errors and the service-time histograms, from this process and from another.
  */
 @Timeout(120)
 class LiveCountersSystemTest
 {
-    private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(30);
-
     @TempDir
     File dataDir;
 
@@ -42,14 +50,10 @@ class LiveCountersSystemTest
     }
 
     @Test
-    void shouldPublishRingAndEdgeCountersAndMarkTheFileStoppedOnClose() throws Exception
+    void shouldCountInPlaceAsFramesFlowAndMarkTheFileStoppedOnClose() throws Exception
     {
-        server = TestServer.launch(dataDir);
-        final TestConnection alice = server.device("+15551400001");
-        final TestConnection bob = server.device("+15551400002");
-        alice.send(1, bob.userId, 0, new byte[]{ 1, 2, 3 });
-        alice.expect(SentAckDecoder.TEMPLATE_ID);
-        bob.expect(DeliverDecoder.TEMPLATE_ID);
+        final TestConnection[] pair = launchAndSend("+1555140000", 1);
+        pair[1].expect(DeliverDecoder.TEMPLATE_ID);
 
         counters = CountersFile.mapReadOnly(new File(dataDir, CountersFile.FILE_NAME));
         assertEquals(ProcessHandle.current().pid(), counters.pid());
@@ -57,22 +61,103 @@ class LiveCountersSystemTest
         assertEquals("running", counters.status());
         assertNotEquals(0, counters.startTimeMs());
 
-        // The copier runs periodically: wait for it rather than for a time.
-        awaitTrue(() -> counters.value("messages-stored", 0) >= 1 && edgeSum(counters, "frames-in") > 0 &&
-            edgeSum(counters, "frames-out") > 0 && counters.value("logins", 0) >= 2,
-            "ring and edge counters published");
+        // Stages count in place, each before it hands the answer on: no copier to wait for.
+        final long stored = counters.value("ring: messages-stored", 0);
+        assertTrue(stored >= 1, "messages-stored " + stored);
+        assertTrue(counters.value("ring: logins", 0) >= 2);
+        assertTrue(counters.value("ring: registrations", 0) >= 2);
+        send(pair, 100, 5);
+        assertEquals(stored + 5, counters.value("ring: messages-stored", 0), "the file follows the frames");
 
         final String printed = stat("--data", dataDir.getPath(), "--interval", "0");
         assertTrue(printed.contains(", running"), printed);
-        assertTrue(printed.matches("(?s).*\\n  messages-stored +[1-9].*"), printed);
-        assertTrue(printed.matches("(?s).*\\n  edge-poller-0 frames-in +[1-9].*"), printed);
+        assertTrue(printed.matches("(?s).*\\n  ring: messages-stored +[1-9].*"), printed);
+        assertTrue(printed.matches("(?s).*\\n  ring: ring-full +0\\n.*"), printed);
+        assertFalse(printed.contains("bucket"), "histogram buckets are left to --histograms: " + printed);
+        assertTrue(printed.contains("\n  service times: 4 histograms (switchboard stat --histograms prints them)\n"),
+            printed);
 
         server.close();
         server = null;
-        assertEquals(0, counters.value(CountersFile.RUNNING_LABEL, -1), "a clean shutdown marks the file stopped");
-        assertEquals("stopped", counters.status());
-        assertTrue(counters.value("messages-stored", 0) >= 1, "the last values stay readable");
+        assertEquals("stopped", counters.status(), "a clean shutdown marks the file stopped");
+        assertTrue(counters.value("ring: messages-stored", 0) >= 6, "the last values stay readable");
         assertTrue(stat("--data", dataDir.getPath(), "--interval", "0").contains(", stopped"));
+    }
+
+    @Test
+    void shouldRecordEachStagesServiceTimeAndPrintItWithStatHistograms() throws Exception
+    {
+        launchAndSend("+1555140002", 20);
+
+        counters = CountersFile.mapReadOnly(new File(dataDir, CountersFile.FILE_NAME));
+        final List<ServiceTimeSnapshot> serviceTimes = counters.serviceTimes();
+        assertEquals(List.of("ring: session service-time", "ring: route service-time",
+            "ring: delivery service-time", "ring: event service-time"),
+            serviceTimes.stream().map(ServiceTimeSnapshot::name).collect(Collectors.toList()));
+        final boolean fused = RingConfiguration.fused(); // the whole event is timed where one thread runs it
+        for (final ServiceTimeSnapshot snapshot : serviceTimes)
+        {
+            if (!snapshot.name().startsWith("ring: event") || fused)
+            {
+                // Every frame passed every stage: 20 sends, registrations and logins; ticks too.
+                assertTrue(snapshot.totalCount() >= 24, snapshot.name() + " " + snapshot.totalCount());
+                final long p50 = snapshot.valueAtPercentile(50);
+                assertTrue(p50 > 0 && p50 <= snapshot.maxValue(), snapshot.name() + " p50 " + p50);
+                assertTrue(snapshot.maxValue() < TimeUnit.SECONDS.toNanos(30), snapshot.name());
+            }
+        }
+
+        final String printed = stat("--data", dataDir.getPath(), "--histograms", "--interval", "0");
+        assertTrue(printed.contains("counters.dat: pid "), printed);
+        assertTrue(printed.matches(
+            "(?s).*\\n  service time +count +p50 +p90 +p99 +p99\\.9 +max +\\(since start\\)\\n.*"), printed);
+        assertTrue(printed.matches("(?s).*\\n  ring: session service-time +[1-9][0-9,]* +[0-9.]+ [mun]?s .*"), printed);
+
+        final String repeated = stat("--data", dataDir.getPath(), "--histograms", "--interval", "50ms", "--count", "2");
+        assertTrue(repeated.contains("(since start)"), repeated);
+        assertTrue(repeated.matches("(?s).*\\(last [0-9]+\\.[0-9] s\\)\\n.*"), repeated);
+    }
+
+    @Test
+    void shouldPrintServiceTimesFromAnotherProcess() throws Exception
+    {
+        launchAndSend("+1555140003", 1);
+        final long sessionCount = server.server().ring().counters().sessionTime().totalCount();
+        assertTrue(sessionCount >= 5, "session events " + sessionCount);
+
+        final List<String> command = new ArrayList<>();
+        command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter((argument) -> argument.startsWith("--add-") || argument.startsWith("-Dchronicle"))
+            .collect(Collectors.toList()));
+        command.addAll(List.of("-Xmx64m", "-cp", System.getProperty("java.class.path"),
+            SwitchboardCli.class.getName(), "stat", "--data", dataDir.getPath(), "--histograms", "--interval", "0"));
+        final Process stat = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String printed = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(stat.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, stat.exitValue(), printed);
+
+        assertTrue(printed.contains(", running"), printed);
+        final Matcher session = Pattern.compile("\\n  ring: session service-time +([0-9,]+) +([0-9.]+ [mun]?s) ")
+            .matcher(printed);
+        assertTrue(session.find(), printed);
+        assertTrue(Long.parseLong(session.group(1).replace(",", "")) >= sessionCount, printed);
+    }
+
+    @Test
+    void shouldReadServiceTimesThroughTheBenchReader() throws Exception
+    {
+        final TestConnection[] pair = launchAndSend("+1555140004", 0);
+        try (ServiceTimeReader reader = ServiceTimeReader.open(dataDir))
+        {
+            final ServiceTimeSnapshot before = reader.read("ring: route service-time");
+            send(pair, 1, 10);
+            final ServiceTimeSnapshot measured = reader.read("ring: route service-time").minus(before);
+            assertTrue(measured.totalCount() >= 10, "route events " + measured.totalCount());
+            assertTrue(measured.valueAtPercentile(99) > 0);
+            assertNull(reader.read("no such histogram"));
+            assertFalse(reader.isReplaced());
+        }
     }
 
     @Test
@@ -91,7 +176,7 @@ class LiveCountersSystemTest
         server = TestServer.launch(dataDir);
         server.device("+15551400011");
         counters = CountersFile.mapReadOnly(new File(dataDir, CountersFile.FILE_NAME));
-        awaitTrue(() -> counters.value("registrations", 0) >= 1, "registration counted");
+        assertEquals(1, counters.value("ring: registrations", 0), "registration counted");
 
         server.restart();
         assertTrue(counters.isReplaced());
@@ -99,7 +184,7 @@ class LiveCountersSystemTest
         try (CountersFile again = CountersFile.mapReadOnly(new File(dataDir, CountersFile.FILE_NAME)))
         {
             assertEquals("running", again.status());
-            assertEquals(0, again.value("registrations", -1), "a new run counts from zero");
+            assertEquals(0, again.value("ring: registrations", -1), "a new run counts from zero");
         }
     }
 
@@ -144,6 +229,28 @@ class LiveCountersSystemTest
             err.toString().trim());
     }
 
+    /**
+     * Launch the server, register and log in two devices (phone prefix + 1 and + 2) and send messages from the
+     * first to the second, each acknowledged.
+     */
+    private TestConnection[] launchAndSend(final String phonePrefix, final int messages) throws Exception
+    {
+        server = TestServer.launch(dataDir);
+        final TestConnection[] pair = { server.device(phonePrefix + "1"), server.device(phonePrefix + "2") };
+        send(pair, 1, messages);
+        return pair;
+    }
+
+    private static void send(final TestConnection[] pair, final long firstClientMsgId, final int messages)
+        throws Exception
+    {
+        for (int i = 0; i < messages; i++)
+        {
+            pair[0].send(firstClientMsgId + i, pair[1].userId, 0, new byte[]{ 1, 2, 3 });
+            pair[0].expect(SentAckDecoder.TEMPLATE_ID);
+        }
+    }
+
     private static String stat(final String... args)
     {
         final StringWriter out = new StringWriter();
@@ -157,31 +264,5 @@ class LiveCountersSystemTest
             .execute(command);
         assertEquals(0, exitCode, err.toString());
         return out.toString();
-    }
-
-    private static long edgeSum(final CountersFile counters, final String figure)
-    {
-        final long[] sum = { 0 };
-        counters.reader().forEach((final long value, final int counterId, final String label) ->
-        {
-            if (label.startsWith("edge-poller-") && label.endsWith(" " + figure))
-            {
-                sum[0] += value;
-            }
-        });
-        return sum[0];
-    }
-
-    private static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException
-    {
-        final long deadlineNs = System.nanoTime() + DEADLINE_NS;
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() - deadlineNs > 0)
-            {
-                fail("timed out waiting for: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 }
