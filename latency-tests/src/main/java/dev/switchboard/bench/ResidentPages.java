@@ -63,6 +63,15 @@ final class ResidentPages
     }
 
     /**
+     * Resident kB of a group, 0 when the process maps nothing of it.
+     */
+    long residentKb(final String group)
+    {
+        final long[] values = groups.get(group);
+        return null == values ? 0 : values[1];
+    }
+
+    /**
      * Print this snapshot, one line per group.
      */
     void print(final PrintStream out, final String label)
