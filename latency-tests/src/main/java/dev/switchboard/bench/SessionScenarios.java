@@ -48,6 +48,7 @@ final class SessionScenarios
         final ServerProcess server = rig.server();
         sleep(TimeUnit.SECONDS.toMillis(3));
         final long freshRss = server.residentBytes();
+        final ResidentPages freshPages = ResidentPages.of(server.pid());
 
         // Warm the login path (JIT, table pages touched once) so the figure is about connections, not first use.
         final int warmup = Math.min(1000, Math.max(1, count / 10));
@@ -57,6 +58,7 @@ final class SessionScenarios
         }
         sleep(TimeUnit.SECONDS.toMillis(3));
         final long baselineRss = server.residentBytes();
+        final ResidentPages baselinePages = ResidentPages.of(server.pid());
         final boolean collected = server.collectGarbage();
         sleep(TimeUnit.SECONDS.toMillis(1));
         final long baselineGcRss = server.residentBytes();
@@ -66,6 +68,7 @@ final class SessionScenarios
         final List<Process> processes = new ArrayList<>();
         final List<BufferedReader> readers = new ArrayList<>();
         final Histogram login = result.series("login");
+        ResidentPages loadedPages = null;
         long loggedIn = 0;
         long failed = 0;
         long slowestAgentMs = 0;
@@ -114,6 +117,11 @@ final class SessionScenarios
                 allReadyMs + " ms");
             sleep(TimeUnit.SECONDS.toMillis(5));
             final long loadedRss = server.residentBytes();
+            loadedPages = ResidentPages.of(server.pid());
+            rig.log().println("bench: resident growth per connection from before the first login:");
+            loadedPages.printGrowth(rig.log(), freshPages, Math.max(1, loggedIn));
+            rig.log().println("bench: resident growth per connection from after the warm-up logins:");
+            loadedPages.printGrowth(rig.log(), baselinePages, Math.max(1, loggedIn));
             final long cpuStartNs = server.cpuTimeNs();
             final long idleStartNs = System.nanoTime();
             sleep(TimeUnit.SECONDS.toMillis(10));
@@ -170,6 +178,13 @@ final class SessionScenarios
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+        if (null != loadedPages)
+        {
+            // what closing gives back: the table pages a login touched stay resident, per-connection memory should not
+            sleep(TimeUnit.SECONDS.toMillis(3));
+            rig.log().println("bench: resident change per connection from all logged in to all closed:");
+            ResidentPages.of(server.pid()).printGrowth(rig.log(), loadedPages, Math.max(1, loggedIn));
         }
         return result;
     }

@@ -49,6 +49,12 @@ public final class StateConfiguration
     /** Default: recover only after an unclean close, when a killed process may have left segment locks held. */
     public static final boolean RECOVER_ON_OPEN_DEFAULT = false;
 
+    /** Whether the table mappings are advised as read at random (madvise MADV_RANDOM) after open. */
+    public static final String RANDOM_ACCESS_PROP_NAME = "switchboard.state.random.access";
+
+    /** Default: advised, so a lookup maps the page it reads and not a readahead window around it. */
+    public static final boolean RANDOM_ACCESS_DEFAULT = true;
+
     private StateConfiguration()
     {
     }
@@ -129,5 +135,16 @@ public final class StateConfiguration
     {
         final String value = System.getProperty(RECOVER_ON_OPEN_PROP_NAME);
         return null == value ? RECOVER_ON_OPEN_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    /**
+     * Whether the table mappings are advised as read at random after open.
+     *
+     * @return the value of {@link #RANDOM_ACCESS_PROP_NAME} or the default.
+     */
+    public static boolean randomAccess()
+    {
+        final String value = System.getProperty(RANDOM_ACCESS_PROP_NAME);
+        return null == value ? RANDOM_ACCESS_DEFAULT : Boolean.parseBoolean(value);
     }
 }

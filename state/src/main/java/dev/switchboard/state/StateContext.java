@@ -16,6 +16,7 @@ public final class StateContext
     private int averagePushTokenLength = StateConfiguration.averagePushTokenLength();
     private int averageContactsPerAccount = StateConfiguration.averageContactsPerAccount();
     private boolean recoverOnOpen = StateConfiguration.recoverOnOpen();
+    private boolean randomAccess = StateConfiguration.randomAccess();
 
     /**
      * Validate the settings and create the data folder; idempotent.
@@ -215,6 +216,29 @@ public final class StateContext
     public boolean recoverOnOpen()
     {
         return recoverOnOpen;
+    }
+
+    /**
+     * Whether the table mappings are advised as read at random (madvise MADV_RANDOM) once open, so a lookup maps the
+     * page it reads rather than a readahead window around it.
+     *
+     * @param randomAccess true to advise.
+     * @return this for a fluent API.
+     */
+    public StateContext randomAccess(final boolean randomAccess)
+    {
+        this.randomAccess = randomAccess;
+        return this;
+    }
+
+    /**
+     * Whether the table mappings are advised as read at random once open.
+     *
+     * @return true to advise.
+     */
+    public boolean randomAccess()
+    {
+        return randomAccess;
     }
 
     /**

@@ -53,6 +53,7 @@ public final class SwitchboardState implements AutoCloseable
 
     private final StateContext ctx;
     private final List<ChronicleMap<?, ?>> maps = new ArrayList<>();
+    private final List<File> files = new ArrayList<>();
     private final ChronicleMap<LongRef, LongRef> meta;
     private final ChronicleMap<LongRef, LongRef> accountsByPhone;
     private final ChronicleMap<LongRef, LongRef> accountsById;
@@ -64,6 +65,7 @@ public final class SwitchboardState implements AutoCloseable
     private final ChronicleMap<LongRef, LongRef> privacy;
     private final int openEpoch;
     private final boolean wasRecovered;
+    private final int advisedMappings;
     private final LongRef metaKey = new LongRef();
     private final LongRef metaValue = new LongRef();
     private boolean isClosed;
@@ -114,6 +116,7 @@ public final class SwitchboardState implements AutoCloseable
             "contacts", CONTACTS_FILE, ctx.maxAccounts() * ctx.averageContactsPerAccount(), recover));
         privacy = track(longToLong("privacy", PRIVACY_FILE, ctx.maxAccounts(), recover));
         openEpoch = nextOpenEpoch();
+        advisedMappings = ctx.randomAccess() ? RandomAccessAdvice.advise(files) : 0;
     }
 
     /**
@@ -159,6 +162,16 @@ public final class SwitchboardState implements AutoCloseable
     public boolean wasRecovered()
     {
         return wasRecovered;
+    }
+
+    /**
+     * Mappings of the table files advised as read at random on this open (see {@link StateContext#randomAccess()}).
+     *
+     * @return the mappings advised, 0 when not asked for or not possible on this platform.
+     */
+    public int advisedMappings()
+    {
+        return advisedMappings;
     }
 
     /**
@@ -305,6 +318,7 @@ public final class SwitchboardState implements AutoCloseable
         final ChronicleMapBuilder<K, V> builder, final String fileName, final boolean recover)
     {
         final File file = new File(ctx.dataDir(), fileName);
+        files.add(file);
         builder
             .putReturnsNull(true)
             .removeReturnsNull(true)
