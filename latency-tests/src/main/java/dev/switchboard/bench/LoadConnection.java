@@ -33,6 +33,11 @@ final class LoadConnection
     int pendingCount;
     long sends;
     long delivers;
+    // Peer wires only (NATS, MQTT): this user's subject or topic, and MQTT's unacknowledged QoS 1 publishes.
+    byte[] name;
+    int nextPacketId;
+    int unackedPublishes;
+    long[] stampByPacketId;
 
     LoadConnection(final int index, final Device device, final int bufferLength)
     {

@@ -37,10 +37,11 @@ final class ServerProcess extends LoopbackServerProcess
         final File dataDir,
         final String profile,
         final List<String> jvmOptions,
-        final File logFile)
+        final File logFile,
+        final CpuAffinity affinity)
     {
         return start(serverClasspath(serverHome), JvmFlags.forChild(serverHome), freePort(), dataDir, profile,
-            jvmOptions, logFile);
+            jvmOptions, logFile, affinity);
     }
 
     /**
@@ -55,6 +56,22 @@ final class ServerProcess extends LoopbackServerProcess
         final String profile,
         final List<String> jvmOptions,
         final File logFile)
+    {
+        return start(classpath, jvmFlags, port, dataDir, profile, jvmOptions, logFile, CpuAffinity.none());
+    }
+
+    /**
+     * As above, the server pinned to the affinity's server CPUs.
+     */
+    static ServerProcess start(
+        final String classpath,
+        final List<String> jvmFlags,
+        final int port,
+        final File dataDir,
+        final String profile,
+        final List<String> jvmOptions,
+        final File logFile,
+        final CpuAffinity affinity)
     {
         final List<String> command = new ArrayList<>();
         command.add(javaExecutable());
@@ -76,7 +93,7 @@ final class ServerProcess extends LoopbackServerProcess
         {
             Files.createDirectories(dataDir.toPath());
             Files.createDirectories(logFile.getAbsoluteFile().getParentFile().toPath());
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final Process process = new ProcessBuilder(affinity.serverCommand(command)).redirectErrorStream(true).start();
             final CountDownLatch listening = new CountDownLatch(1);
             final PrintStream log = new PrintStream(logFile, StandardCharsets.UTF_8);
             final Thread pump = new Thread(() -> pump(process, log, listening), "bench-server-log");
