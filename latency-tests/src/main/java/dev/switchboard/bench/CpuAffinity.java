@@ -91,8 +91,11 @@ final class CpuAffinity
         }
         final String pid = Long.toString(ProcessHandle.current().pid());
         final String result = PeerProcesses.run(PeerProcesses.find("taskset"), "-a", "-p", "-c", loadCpus, pid);
-        selfPinResult = result;
-        return result;
+        // taskset prints a current and a new affinity line per thread: sum it up.
+        final long threads = result.lines().filter(line -> line.contains("new affinity list")).count();
+        selfPinResult = result.startsWith("failed") ? result :
+            "pid " + pid + ": " + threads + " threads pinned to CPUs " + loadCpus;
+        return selfPinResult;
     }
 
     /**

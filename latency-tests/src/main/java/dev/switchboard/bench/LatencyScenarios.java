@@ -127,8 +127,8 @@ final class LatencyScenarios
         if (disconnects > 0)
         {
             rig.log().println("bench: WARNING " + disconnects + " connection(s) lost during the run; messages they " +
-                "could not send count as lost (lostToClosedConnections). Server counters of the run: " +
-                "./switchboard stat --data " + rig.dataDir());
+                "could not send count as lost (lostToClosedConnections)." + (null == rig.server() ? "" :
+                " Server counters of the run: ./switchboard stat --data " + rig.dataDir()));
         }
     }
 }
