@@ -89,6 +89,22 @@ final class LoadConnection
         return false;
     }
 
+    /**
+     * Append bytes to the output (handshakes and other rare writes), growing it if needed; false if it cannot take
+     * them.
+     */
+    boolean putOut(final byte[] bytes)
+    {
+        if (!ensureOutRoom(bytes.length))
+        {
+            return false;
+        }
+        final int at = out.position();
+        outView.putBytes(at, bytes);
+        out.position(at + bytes.length);
+        return true;
+    }
+
     boolean hasPendingOutput()
     {
         return out.position() > 0;

@@ -65,8 +65,8 @@ final class MqttLoadWire implements LoadWire
         {
             connection.stampByPacketId = new long[MAX_UNACKED];
         }
-        put(connection, MqttWire.connectPacket("bench-" + connection.index, true, KEEP_ALIVE_SECONDS));
-        put(connection, MqttWire.subscribePacket(1, topic, qos));
+        connection.putOut(MqttWire.connectPacket("bench-" + connection.index, true, KEEP_ALIVE_SECONDS));
+        connection.putOut(MqttWire.subscribePacket(1, topic, qos));
     }
 
     public boolean encodePublish(
@@ -222,13 +222,5 @@ final class MqttLoadWire implements LoadWire
         }
         while (length > 0);
         return at;
-    }
-
-    private static void put(final LoadConnection connection, final byte[] bytes)
-    {
-        connection.ensureOutRoom(bytes.length);
-        final int at = connection.out.position();
-        connection.outView.putBytes(at, bytes);
-        connection.out.position(at + bytes.length);
     }
 }

@@ -39,8 +39,8 @@ final class NatsLoadWire implements LoadWire
         connection.name = subject(connection.index).getBytes(StandardCharsets.US_ASCII);
         final byte[] subscribe = ("SUB " + subject(connection.index) + " 1\r\nPING\r\n")
             .getBytes(StandardCharsets.US_ASCII);
-        put(connection, CONNECT);
-        put(connection, subscribe);
+        connection.putOut(CONNECT);
+        connection.putOut(subscribe);
     }
 
     public boolean encodePublish(
@@ -105,10 +105,7 @@ final class NatsLoadWire implements LoadWire
             {
                 if ('I' == buffer.getByte(offset + 1))
                 {
-                    if (connection.ensureOutRoom(PONG.length))
-                    {
-                        put(connection, PONG);
-                    }
+                    connection.putOut(PONG);
                 }
                 else
                 {
@@ -147,13 +144,5 @@ final class NatsLoadWire implements LoadWire
             }
         }
         throw new IOException("malformed MSG line");
-    }
-
-    private static void put(final LoadConnection connection, final byte[] bytes)
-    {
-        connection.ensureOutRoom(bytes.length);
-        final int at = connection.out.position();
-        connection.outView.putBytes(at, bytes);
-        connection.out.position(at + bytes.length);
     }
 }

@@ -46,22 +46,7 @@ final class ServerProcess extends LoopbackServerProcess
 
     /**
      * Start a server from {@code classpath} on a given loopback port, so that a restarted server is found where its
-     * clients left it.
-     */
-    static ServerProcess start(
-        final String classpath,
-        final List<String> jvmFlags,
-        final int port,
-        final File dataDir,
-        final String profile,
-        final List<String> jvmOptions,
-        final File logFile)
-    {
-        return start(classpath, jvmFlags, port, dataDir, profile, jvmOptions, logFile, CpuAffinity.none());
-    }
-
-    /**
-     * As above, the server pinned to the affinity's server CPUs.
+     * clients left it; pinned to the affinity's server CPUs when it pins.
      */
     static ServerProcess start(
         final String classpath,
