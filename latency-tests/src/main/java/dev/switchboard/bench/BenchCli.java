@@ -7,6 +7,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.File;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * {@code switchboard bench SCENARIO}: measure Switchboard (or a peer) with open-loop load and write a summary table,
@@ -27,7 +29,9 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Measure Switchboard, or a peer doing the same work, over loopback.",
         "Scenarios: ping, pingpong, throughput, connections, drain, login-storm; compare SCENARIO runs the",
-        "targets in turn. The server is started on a free loopback port (unless --host) and stopped after.",
+        "targets in turn (switchboard, nats, mosquitto at QoS 1, mosquitto-qos0), ping, pingpong and throughput",
+        "through one load engine for all. The server is started on a free loopback port (unless --host), pinned",
+        "apart from the load generator (taskset; --no-pin to share CPUs), and stopped after.",
         "soak kills the server with SIGKILL while clients send, and checks nothing is lost, doubled or reordered." })
 public final class BenchCli implements Callable<Integer>
 {
@@ -86,9 +90,15 @@ public final class BenchCli implements Callable<Integer>
         }
         final List<BenchResult> results = new ArrayList<>();
         final Map<String, Object> extra = new LinkedHashMap<>();
+        final CpuAffinity affinity = CpuAffinity.of(settings);
+        if (affinity.enabled())
+        {
+            out.println("bench: load generator pinned (" + affinity.pinSelf() + "); servers run under taskset -c " +
+                settings.serverCpus);
+        }
         if ("compare".equals(scenario))
         {
-            results.addAll(Compare.run(name, settings, serverHome, outDir, out, extra));
+            results.addAll(Compare.run(name, settings, affinity, serverHome, outDir, out, extra));
         }
         else if (!"switchboard".equals(settings.target) && !PeerScenarios.isAvailable(settings.target, name))
         {
@@ -98,12 +108,15 @@ public final class BenchCli implements Callable<Integer>
         }
         else
         {
-            results.add(runOne(name, settings, serverHome, outDir, out));
+            results.add(runOne(name, settings, affinity, serverHome, outDir, out));
         }
         out.println();
         ReportWriter.printTable(out, results);
         final Map<String, Object> settingsMap = settings.toMap(scenario + (null != compared ? " " + compared : ""));
         settingsMap.put("benchServerOptions", LoadRig.BENCH_SERVER_OPTIONS);
+        settingsMap.put("pinning", affinity.toMap());
+        settingsMap.put("loadJvm", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(argument -> !argument.startsWith("--add-")).collect(Collectors.toList()));
         for (final File file : ReportWriter.write(
             results, settingsMap, extra, outDir, settings.jsonFile, settings.plotFile))
         {
@@ -157,17 +170,20 @@ public final class BenchCli implements Callable<Integer>
     static BenchResult runOne(
         final String scenario,
         final BenchSettings settings,
+        final CpuAffinity affinity,
         final File serverHome,
         final File outDir,
         final PrintStream out)
     {
-        if (!"switchboard".equals(settings.target))
+        final boolean switchboard = "switchboard".equals(settings.target);
+        if (!switchboard && !PeerScenarios.ENGINE_SCENARIOS.contains(scenario))
         {
-            return PeerScenarios.run(scenario, settings, outDir, out);
+            return PeerScenarios.run(scenario, settings, outDir, out, affinity);
         }
-        try (LoadRig rig = new LoadRig(settings, serverHome, outDir, out))
+        try (LoadRig rig = new LoadRig(settings, affinity, serverHome, outDir, out))
         {
-            out.println("bench: " + scenario + " against switchboard (profile " + settings.profile + ")");
+            out.println("bench: " + scenario + " against " + settings.target +
+                (switchboard ? " (profile " + settings.profile + ")" : ""));
             switch (scenario)
             {
                 case "ping":

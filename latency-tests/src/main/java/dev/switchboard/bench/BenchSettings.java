@@ -13,8 +13,30 @@ import java.util.Map;
  */
 final class BenchSettings
 {
-    @Option(names = "--target", description = "switchboard (default) or a peer: nats, nats-jetstream, mosquitto.", defaultValue = "switchboard")
+    @Option(names = "--target", description = "switchboard (default) or a peer: nats, mosquitto (MQTT QoS 1), " +
+        "mosquitto-qos0.", defaultValue = "switchboard")
     String target;
+
+    @Option(names = "--idle", description = "ping, pingpong: idle connections (users connected, logged in or " +
+        "subscribed, sending nothing) beside the pairs (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    int idle;
+
+    @Option(names = "--pin", negatable = true, description = "Pin the server and the load generator to disjoint " +
+        "CPUs with taskset when the host has at least 2 (default: on; --no-pin to share all CPUs).",
+        defaultValue = "true", fallbackValue = "true")
+    boolean pin;
+
+    @Option(names = "--server-cpus", description = "CPU list (taskset -c) of a bench-started server when pinning " +
+        "(default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    String serverCpus;
+
+    @Option(names = "--load-cpus", description = "CPU list (taskset -c) of the load generator when pinning " +
+        "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    String loadCpus;
+
+    @Option(names = "--server-heap", description = "Fixed, pre-touched heap of a JVM server: -Xms = -Xmx = this, " +
+        "-XX:+AlwaysPreTouch; none to leave the JVM's default (default: ${DEFAULT-VALUE}).", defaultValue = "1g")
+    String serverHeap;
 
     @Option(names = "--rate", description = "Messages per second, open loop (default: ${DEFAULT-VALUE}).",
         defaultValue = "20000")
@@ -143,6 +165,11 @@ final class BenchSettings
         map.put("p99BoundUs", p99BoundUs);
         map.put("serverOptions", serverOptions);
         map.put("runs", runs);
+        map.put("idle", idle);
+        map.put("pin", pin);
+        map.put("serverCpus", serverCpus);
+        map.put("loadCpus", loadCpus);
+        map.put("serverHeap", serverHeap);
         return map;
     }
 }

@@ -17,14 +17,17 @@ final class ClosedLoopPing implements LoadListener
     private final List<LoadConnection> sides;
     private final int payloadLength;
     private final Histogram hop;
+    private final CpuMeter cpu;
     private LoadPoller poller;
+    private long delivered;
     private long measureStartNs;
     private long endNs;
     private boolean sending;
     private long inFlight;
 
-    ClosedLoopPing(final List<LoadConnection> sides, final int payloadLength, final Histogram hop)
+    ClosedLoopPing(final List<LoadConnection> sides, final int payloadLength, final Histogram hop, final CpuMeter cpu)
     {
+        this.cpu = cpu;
         this.sides = sides;
         this.payloadLength = payloadLength;
         this.hop = hop;
@@ -41,12 +44,15 @@ final class ClosedLoopPing implements LoadListener
         {
             final long nowNs = System.nanoTime();
             final LoadConnection from = sides.get(i);
-            if (poller.send(from, sides.get(i + 1).device, from.nextClientMsgId(nowNs), nowNs, payloadLength))
+            if (poller.send(from, sides.get(i + 1), from.nextClientMsgId(nowNs), nowNs, payloadLength))
             {
                 inFlight++;
             }
         }
-        LoadRig.pollUntil(poller, () -> System.nanoTime() - endNs >= 0, durationNs + warmupNs + 1_000_000_000L);
+        LoadRig.pollUntil(poller, () -> System.nanoTime() - measureStartNs >= 0, warmupNs + 1_000_000_000L);
+        cpu.start(System.nanoTime(), delivered);
+        LoadRig.pollUntil(poller, () -> System.nanoTime() - endNs >= 0, durationNs + 1_000_000_000L);
+        cpu.stop(System.nanoTime(), delivered);
         sending = false;
         LoadRig.pollUntil(poller, () -> inFlight == 0, TimeUnit.SECONDS.toNanos(5));
     }
@@ -64,6 +70,7 @@ final class ClosedLoopPing implements LoadListener
             return;
         }
         inFlight--;
+        delivered++;
         final long sentNs = buffer.getLong(payloadOffset, LITTLE_ENDIAN);
         if (sentNs - measureStartNs >= 0 && nowNs - endNs < 0)
         {
@@ -73,7 +80,7 @@ final class ClosedLoopPing implements LoadListener
         {
             final LoadConnection back = sides.get(to.index ^ 1);
             final long sendNs = System.nanoTime();
-            if (poller.send(to, back.device, to.nextClientMsgId(sendNs), sendNs, this.payloadLength))
+            if (poller.send(to, back, to.nextClientMsgId(sendNs), sendNs, this.payloadLength))
             {
                 inFlight++;
             }

@@ -12,11 +12,12 @@ import java.util.Map;
 
 /**
  * {@code bench compare SCENARIO}: Switchboard and the peers run the same scenario in turn (alternating, so drift on a
- * shared machine hits both), then the ratios ours / theirs for p50, p99, p99.9, throughput and memory per connection.
+ * shared machine hits both), then the ratios ours / theirs for p50, p99, p99.9, throughput, memory per connection
+ * and CPU per delivered message, and a table of each target's server and load CPU per message.
  */
 final class Compare
 {
-    static final List<String> PEERS = List.of("nats", "nats-jetstream", "mosquitto");
+    static final List<String> PEERS = List.of("nats", "mosquitto", "mosquitto-qos0");
 
     private Compare()
     {
@@ -25,6 +26,7 @@ final class Compare
     static List<BenchResult> run(
         final String scenario,
         final BenchSettings settings,
+        final CpuAffinity affinity,
         final File serverHome,
         final File outDir,
         final PrintStream out,
@@ -53,7 +55,7 @@ final class Compare
                 settings.target = target;
                 try
                 {
-                    final BenchResult result = BenchCli.runOne(scenario, settings, serverHome, outDir, out);
+                    final BenchResult result = BenchCli.runOne(scenario, settings, affinity, serverHome, outDir, out);
                     byTarget.computeIfAbsent(target, ignore -> new ArrayList<>()).add(result);
                 }
                 catch (final RuntimeException ex)
@@ -109,7 +111,54 @@ final class Compare
             }
         }
         extra.put("ratiosOursOverTheirs", ratios);
+        printCpuTable(out, results);
         return results;
+    }
+
+    /**
+     * Each target's CPU over its measured window per delivered message, beside its latency, and the ratios to the
+     * first target (Switchboard): the server's work per message is what compares servers; the load's says whether
+     * the load generator was what limited.
+     */
+    static void printCpuTable(final PrintStream out, final List<BenchResult> results)
+    {
+        out.println();
+        out.printf(Locale.ROOT, "%-16s %10s %8s %8s %9s %9s %9s %9s %8s %8s%n", "target", "delivered",
+            "srv cpu s", "load s", "srv us/m", "load us/m", "p50 us", "p99 us", "srv x", "load x");
+        final BenchResult first = results.isEmpty() ? null : results.get(0);
+        for (final BenchResult result : results)
+        {
+            final Histogram h = result.series.isEmpty() ? null : result.series.values().iterator().next();
+            out.printf(Locale.ROOT, "%-16s %10s %8s %8s %9s %9s %9s %9s %8s %8s%n", result.target,
+                figure(result, "cpuWindowDelivered", "%.0f"),
+                figure(result, "serverCpuSeconds", "%.2f"),
+                figure(result, "loadCpuSeconds", "%.2f"),
+                figure(result, "serverCpuUsPerMessage", "%.2f"),
+                figure(result, "loadCpuUsPerMessage", "%.2f"),
+                null == h ? "-" : String.format(Locale.ROOT, "%.1f", h.getValueAtPercentile(50) / 1000.0),
+                null == h ? "-" : String.format(Locale.ROOT, "%.1f", h.getValueAtPercentile(99) / 1000.0),
+                ratio(first, result, "serverCpuUsPerMessage"),
+                ratio(first, result, "loadCpuUsPerMessage"));
+        }
+        out.println("(srv x, load x: this target's CPU per delivered message over " +
+            (null == first ? "the first" : first.target) + "'s; CPU over the measured window, /proc utime + stime)");
+    }
+
+    private static String figure(final BenchResult result, final String name, final String format)
+    {
+        final Object value = result.figures.get(name);
+        return value instanceof Number ? String.format(Locale.ROOT, format, ((Number)value).doubleValue()) : "-";
+    }
+
+    private static String ratio(final BenchResult base, final BenchResult result, final String name)
+    {
+        final Object a = result.figures.get(name);
+        final Object b = null == base ? null : base.figures.get(name);
+        if (a instanceof Number && b instanceof Number && ((Number)b).doubleValue() > 0)
+        {
+            return String.format(Locale.ROOT, "%.2f", ((Number)a).doubleValue() / ((Number)b).doubleValue());
+        }
+        return "-";
     }
 
     /**
@@ -149,7 +198,8 @@ final class Compare
                 their.getValueAtPercentile(99.9)));
         }
         for (final String figure : List.of("maxSustainedRate", "deliveredPerSecond", "roundTripsPerSecond",
-            "rssGrowthPerConnectionBytes", "loginsPerSecond", "drainRatePerSecond"))
+            "rssGrowthPerConnectionBytes", "loginsPerSecond", "drainRatePerSecond", "serverCpuUsPerMessage",
+            "loadCpuUsPerMessage"))
         {
             final Object a = ours.figures.get(figure);
             final Object b = theirs.figures.get(figure);

@@ -45,7 +45,8 @@ public final class HostileFootprint
             "-Dswitchboard.edge.idle.timeout=600s",
             "-Dswitchboard.edge.dead.timeout=1200s");
         try (ServerProcess server = ServerProcess.start(
-            serverHome, new File(workDir, "data"), "balanced", jvmOptions, new File(workDir, "server.log")))
+            serverHome, new File(workDir, "data"), "balanced", jvmOptions, new File(workDir, "server.log"),
+            CpuAffinity.none()))
         {
             final long pid = server.pid();
             Thread.sleep(3_000);

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The message latency scenarios against Switchboard: {@code ping} (closed loop, the floor), {@code pingpong} (open
- * loop at a fixed rate over pairs) and {@code throughput} (the highest rate whose p99 stays under a bound).
+ * The message latency scenarios, the same for every target ({@link LoadRig#TARGETS}: one load poller, one
+ * connection per user, each user subscribed to its own subject or topic): {@code ping} (closed loop, the floor),
+ * {@code pingpong} (open loop at a fixed rate over pairs) and {@code throughput} (the highest rate whose p99 stays
+ * under a bound). Each records the server's and the load's CPU per delivered message over the measured window.
  */
 final class LatencyScenarios
 {
@@ -20,19 +22,23 @@ final class LatencyScenarios
     static BenchResult ping(final LoadRig rig, final BenchSettings settings)
     {
         final int pairs = settings.pairsOr(1);
-        final BenchResult result = new BenchResult("ping", "switchboard");
+        final BenchResult result = newResult("ping", rig, settings);
         final Histogram hop = result.series("hop");
-        rig.ensureDevices(2 * pairs);
-        try (LoadPoller poller = rig.newPoller(LoadListener.NONE, HANDSHAKES_IN_FLIGHT, 2 * pairs))
+        final int connections = 2 * pairs + settings.idle;
+        rig.ensureDevices(connections);
+        try (LoadPoller poller = rig.newPoller(LoadListener.NONE, HANDSHAKES_IN_FLIGHT, connections))
         {
             final List<LoadConnection> sides = rig.loginAll(
-                poller, 0, 2 * pairs, bufferLength(settings), TimeUnit.MINUTES.toNanos(2));
-            final ClosedLoopPing ping = new ClosedLoopPing(sides, settings.payloadLength, hop);
+                poller, 0, connections, bufferLength(settings), TimeUnit.MINUTES.toNanos(2)).subList(0, 2 * pairs);
+            final CpuMeter cpu = new CpuMeter(rig.process());
+            final ClosedLoopPing ping = new ClosedLoopPing(sides, settings.payloadLength, hop, cpu);
             poller.listener(ping);
             ping.run(poller, TimeUnit.SECONDS.toNanos(settings.warmupSeconds),
                 TimeUnit.SECONDS.toNanos(settings.durationSeconds));
             result.figure("pairs", pairs);
+            result.figure("idleConnections", settings.idle);
             result.figure("roundTripsPerSecond", hop.getTotalCount() / 2.0 / settings.durationSeconds);
+            cpu.addTo(result);
             result.figure("clientCounters", poller.counters().toMap());
         }
         return result;
@@ -40,24 +46,42 @@ final class LatencyScenarios
 
     static BenchResult pingpong(final LoadRig rig, final BenchSettings settings)
     {
-        final BenchResult result = new BenchResult("pingpong", "switchboard");
+        final BenchResult result = newResult("pingpong", rig, settings);
         final int pairs = settings.pairsOr(1000);
-        rig.ensureDevices(2 * pairs);
-        try (LoadPoller poller = rig.newPoller(LoadListener.NONE, HANDSHAKES_IN_FLIGHT, 2 * pairs))
+        final int connections = 2 * pairs + settings.idle;
+        rig.ensureDevices(connections);
+        try (LoadPoller poller = rig.newPoller(LoadListener.NONE, HANDSHAKES_IN_FLIGHT, connections))
         {
             final List<LoadConnection> sides = rig.loginAll(
-                poller, 0, 2 * pairs, bufferLength(settings), TimeUnit.MINUTES.toNanos(2));
-            final OpenLoopRun run = new OpenLoopRun(
-                sides, settings.rate, settings.payloadLength, result.series("deliver"), result.series("sent-ack"));
+                poller, 0, connections, bufferLength(settings), TimeUnit.MINUTES.toNanos(2)).subList(0, 2 * pairs);
+            final OpenLoopRun run = new OpenLoopRun(sides, settings.rate, settings.payloadLength,
+                result.series("deliver"), result.series("sent-ack"), new CpuMeter(rig.process()));
             poller.listener(run);
-            final CpuMeter cpu = new CpuMeter(rig.server());
             run.run(poller, TimeUnit.SECONDS.toNanos(settings.warmupSeconds),
                 TimeUnit.SECONDS.toNanos(settings.durationSeconds));
-            cpu.addTo(result);
+            if (0 == result.series.get("sent-ack").getTotalCount())
+            {
+                // No acknowledgement from the server to the sender in this protocol (core NATS, MQTT QoS 0).
+                result.series.remove("sent-ack");
+            }
+            run.cpu().addTo(result);
             run.addTo(result, pairs, settings);
+            result.figure("idleConnections", settings.idle);
             result.figure("clientCounters", poller.counters().toMap());
             warnOfLostConnections(poller, rig);
         }
+        return result;
+    }
+
+    /**
+     * A result for the rig's target carrying the server's version and settings.
+     */
+    private static BenchResult newResult(final String scenario, final LoadRig rig, final BenchSettings settings)
+    {
+        final BenchResult result = new BenchResult(scenario, rig.target());
+        result.figure("serverVersion", rig.serverVersion());
+        result.figure("serverSettings", rig.serverSettings());
+        result.figure("payloadBytes", settings.payloadLength);
         return result;
     }
 
@@ -66,7 +90,7 @@ final class LatencyScenarios
      */
     static BenchResult throughput(final LoadRig rig, final BenchSettings settings)
     {
-        final BenchResult result = new BenchResult("throughput", "switchboard");
+        final BenchResult result = newResult("throughput", rig, settings);
         final int pairs = settings.pairsOr(1000);
         rig.ensureDevices(2 * pairs);
         try (LoadPoller poller = rig.newPoller(LoadListener.NONE, HANDSHAKES_IN_FLIGHT, 2 * pairs))
@@ -76,8 +100,8 @@ final class LatencyScenarios
             ThroughputSearch.run(result, settings, pairs, rig.log(),
                 (rate, deliver, warmupNs, durationNs) ->
                 {
-                    final OpenLoopRun run = new OpenLoopRun(
-                        sides, rate, settings.payloadLength, deliver, BenchResult.newHistogram());
+                    final OpenLoopRun run = new OpenLoopRun(sides, rate, settings.payloadLength, deliver,
+                        BenchResult.newHistogram(), new CpuMeter(rig.process()));
                     poller.listener(run);
                     run.run(poller, warmupNs, durationNs);
                     return run;
@@ -103,8 +127,8 @@ final class LatencyScenarios
         if (disconnects > 0)
         {
             rig.log().println("bench: WARNING " + disconnects + " connection(s) lost during the run; messages they " +
-                "could not send count as lost (lostToClosedConnections). Server counters of the run: " +
-                "./switchboard stat --data " + rig.dataDir());
+                "could not send count as lost (lostToClosedConnections)." + (null == rig.server() ? "" :
+                " Server counters of the run: ./switchboard stat --data " + rig.dataDir()));
         }
     }
 }

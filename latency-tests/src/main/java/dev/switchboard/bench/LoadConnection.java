@@ -33,6 +33,11 @@ final class LoadConnection
     int pendingCount;
     long sends;
     long delivers;
+    // Peer wires only (NATS, MQTT): this user's subject or topic, and MQTT's unacknowledged QoS 1 publishes.
+    byte[] name;
+    int nextPacketId;
+    int unackedPublishes;
+    long[] stampByPacketId;
 
     LoadConnection(final int index, final Device device, final int bufferLength)
     {
@@ -82,6 +87,22 @@ final class LoadConnection
             return true;
         }
         return false;
+    }
+
+    /**
+     * Append bytes to the output (handshakes and other rare writes), growing it if needed; false if it cannot take
+     * them.
+     */
+    boolean putOut(final byte[] bytes)
+    {
+        if (!ensureOutRoom(bytes.length))
+        {
+            return false;
+        }
+        final int at = out.position();
+        outView.putBytes(at, bytes);
+        out.position(at + bytes.length);
+        return true;
     }
 
     boolean hasPendingOutput()

@@ -43,7 +43,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * A selector loop driving thousands of load connections on one thread: connects them (bound to several loopback
  * source addresses when one runs out of ports), registers and logs them in, acknowledges every delivery and receipt,
  * answers pings and hands deliveries and sent acks to the scenario's {@link LoadListener}. The steady path (send,
- * read, acknowledge) allocates nothing.
+ * read, acknowledge) allocates nothing. With a {@link LoadWire} the same loop speaks a peer's protocol (NATS, MQTT)
+ * instead of Switchboard frames, so every bench target is driven by one engine.
  */
 final class LoadPoller implements AutoCloseable
 {
@@ -57,6 +58,7 @@ final class LoadPoller implements AutoCloseable
     private final DeviceBook book;
     private final CodeBook codes;
     private LoadListener listener;
+    private final LoadWire wire;
     private final int maxHandshakesInFlight;
     private final ArrayDeque<LoadConnection> connectQueue = new ArrayDeque<>();
     private final ArrayDeque<LoadConnection> awaitingCode = new ArrayDeque<>();
@@ -94,17 +96,40 @@ final class LoadPoller implements AutoCloseable
         final LoadListener listener,
         final int maxHandshakesInFlight)
     {
+        this(server, sources, book, codes, null, listener, maxHandshakesInFlight);
+    }
+
+    /**
+     * @param wire the peer protocol to speak, or null for Switchboard frames (then {@code book} signs the logins).
+     */
+    LoadPoller(
+        final InetSocketAddress server,
+        final List<InetAddress> sources,
+        final DeviceBook book,
+        final CodeBook codes,
+        final LoadWire wire,
+        final LoadListener listener,
+        final int maxHandshakesInFlight)
+    {
         this.server = server;
         this.sources = sources;
         this.book = book;
         this.codes = codes;
+        this.wire = wire;
         this.listener = listener;
         this.maxHandshakesInFlight = maxHandshakesInFlight;
         try
         {
             selector = Selector.open();
-            signature = Signature.getInstance("Ed25519");
-            signature.initSign(book.privateKey());
+            if (null == wire)
+            {
+                signature = Signature.getInstance("Ed25519");
+                signature.initSign(book.privateKey());
+            }
+            else
+            {
+                signature = null;
+            }
         }
         catch (final IOException ex)
         {
@@ -164,8 +189,38 @@ final class LoadPoller implements AutoCloseable
     }
 
     /**
-     * Send one message of {@code payloadLength} bytes carrying {@code stampNs} in its first 8 bytes; false when the
-     * connection cannot take it (not ready or its output is backed up).
+     * Send one message from one load connection to another's user (its device, subject or topic), carrying
+     * {@code stampNs} in its first 8 payload bytes; false when the connection cannot take it (not ready, its output
+     * backed up, or for MQTT QoS 1 too many publishes unacknowledged).
+     */
+    boolean send(
+        final LoadConnection from,
+        final LoadConnection to,
+        final long clientMsgId,
+        final long stampNs,
+        final int payloadLength)
+    {
+        if (null == wire)
+        {
+            return send(from, to.device, clientMsgId, stampNs, payloadLength);
+        }
+        if (from.state != LoadConnection.State.READY)
+        {
+            return false;
+        }
+        if (from.out.position() > 64 * 1024 || !wire.encodePublish(from, to, stampNs, payloadLength))
+        {
+            counters.sendsRefused++;
+            return false;
+        }
+        from.sends++;
+        counters.sends++;
+        return flush(from);
+    }
+
+    /**
+     * Send one Switchboard message of {@code payloadLength} bytes carrying {@code stampNs} in its first 8 bytes;
+     * false when the connection cannot take it (not ready or its output is backed up).
      */
     boolean send(
         final LoadConnection from,
@@ -322,6 +377,13 @@ final class LoadPoller implements AutoCloseable
     private void onConnected(final LoadConnection connection)
     {
         counters.connected++;
+        if (null != wire)
+        {
+            connection.state = LoadConnection.State.LOGGING_IN;
+            wire.onConnected(connection);
+            flush(connection);
+            return;
+        }
         if (connection.device.isRegistered())
         {
             if (connection.loginAfterConnect)
@@ -400,6 +462,11 @@ final class LoadPoller implements AutoCloseable
             throw new IOException("closed by server");
         }
         final long readNs = System.nanoTime();
+        if (null != wire)
+        {
+            readWire(connection, readNs);
+            return;
+        }
         final ByteBuffer in = connection.in;
         final UnsafeBuffer view = connection.inView;
         int offset = 0;
@@ -436,6 +503,68 @@ final class LoadPoller implements AutoCloseable
         {
             flush(connection);
         }
+    }
+
+    private void readWire(final LoadConnection connection, final long readNs) throws IOException
+    {
+        final ByteBuffer in = connection.in;
+        final int end = in.position();
+        final int consumed = wire.onRead(this, connection, connection.inView, end, readNs);
+        if (null == connection.channel)
+        {
+            return;
+        }
+        if (consumed > 0)
+        {
+            // The wire may have grown the buffer (a packet longer than it): compact whichever is current.
+            final ByteBuffer current = connection.in;
+            current.flip().position(consumed);
+            current.compact();
+        }
+        else if (end == in.capacity() && in == connection.in)
+        {
+            // A line or packet header longer than the buffer: grow it.
+            connection.ensureInCapacity(2 * in.capacity());
+        }
+        if (connection.hasPendingOutput())
+        {
+            flush(connection);
+        }
+    }
+
+    /**
+     * A peer wire's handshake completed: the connection is subscribed and ready to send.
+     */
+    void onWireReady(final LoadConnection connection, final long nowNs)
+    {
+        if (connection.state == LoadConnection.State.LOGGING_IN)
+        {
+            connection.state = LoadConnection.State.READY;
+            handshakesInFlight--;
+            counters.loggedIn++;
+            listener.onLoggedIn(connection, nowNs);
+        }
+    }
+
+    /**
+     * A peer wire delivered a message (already acknowledged where the protocol asks it).
+     */
+    void onWireDeliver(
+        final LoadConnection to, final UnsafeBuffer buffer, final int payloadOffset, final int payloadLength,
+        final long nowNs)
+    {
+        to.delivers++;
+        counters.delivers++;
+        listener.onDeliver(to, -1, buffer, payloadOffset, payloadLength, nowNs);
+    }
+
+    /**
+     * The broker acknowledged a publish (MQTT QoS 1 PUBACK) that carried {@code stampNs}.
+     */
+    void onWireSentAck(final LoadConnection from, final long stampNs, final long nowNs)
+    {
+        counters.sentAcks++;
+        listener.onSentAck(from, stampNs, nowNs);
     }
 
     private void onFrame(final LoadConnection connection, final UnsafeBuffer buffer, final int offset, final long readNs)

@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The Switchboard side of a bench run: the server (started on a free loopback port unless --host names one), the
- * bench devices registered on its data folder, and load pollers connected to it.
+ * The server side of a bench run and the load pollers connected to it, for every target alike: the server
+ * (Switchboard, nats-server or mosquitto, started on a free loopback port and pinned to the server CPUs unless
+ * --host names one), for Switchboard the bench devices registered on its data folder, and for a peer the
+ * {@link LoadWire} its pollers speak.
  */
 final class LoadRig implements AutoCloseable
 {
@@ -26,26 +28,66 @@ final class LoadRig implements AutoCloseable
 
     private static final int REGISTRATIONS_IN_FLIGHT = 64;
 
+    /**
+     * The bench targets the rig drives, each with its wire (Switchboard speaks its own frames).
+     */
+    static final List<String> TARGETS = List.of("switchboard", "nats", "mosquitto", "mosquitto-qos0");
+
     private final BenchSettings settings;
+    private final CpuAffinity affinity;
+    private final LoadWire wire;
     private final File serverHome;
     private final File dataDir;
     private final File outDir;
     private final PrintStream log;
-    private ServerProcess server;
+    private LoopbackServerProcess server;
+    private String serverSettings = "";
     private final DeviceBook book;
     private InetSocketAddress address;
     private int serverStarts;
 
     LoadRig(final BenchSettings settings, final File serverHome, final File outDir, final PrintStream log)
     {
+        this(settings, CpuAffinity.none(), serverHome, outDir, log);
+    }
+
+    LoadRig(
+        final BenchSettings settings,
+        final CpuAffinity affinity,
+        final File serverHome,
+        final File outDir,
+        final PrintStream log)
+    {
         this.settings = settings;
+        this.affinity = affinity;
+        this.wire = wire(settings.target);
         this.serverHome = serverHome;
         this.outDir = outDir;
         this.log = log;
         this.dataDir = (null != settings.dataDir ? settings.dataDir :
             new File(serverHome, "latency-tests/target/bench-data")).getAbsoluteFile();
-        this.book = DeviceBook.open(dataDir);
+        this.book = null == wire ? DeviceBook.open(dataDir) : null;
         startServer();
+    }
+
+    /**
+     * The wire a target's load speaks: null for Switchboard's own frames.
+     */
+    static LoadWire wire(final String target)
+    {
+        switch (target)
+        {
+            case "switchboard":
+                return null;
+            case NatsLoadWire.TARGET:
+                return new NatsLoadWire();
+            case MqttDriver.TARGET:
+                return new MqttLoadWire(1);
+            case MqttDriver.TARGET + "-qos0":
+                return new MqttLoadWire(0);
+            default:
+                throw new IllegalArgumentException("no load wire for target " + target + "; targets are " + TARGETS);
+        }
     }
 
     void startServer()
@@ -55,12 +97,81 @@ final class LoadRig implements AutoCloseable
             address = new InetSocketAddress(settings.host, settings.port);
             return;
         }
-        final List<String> options = new ArrayList<>(BENCH_SERVER_OPTIONS);
-        options.addAll(settings.serverOptions);
-        final File logFile = new File(outDir, "server-" + (++serverStarts) + ".log");
-        log.println("bench: starting server (profile " + settings.profile + ", data " + dataDir + ")");
-        server = ServerProcess.start(serverHome, dataDir, settings.profile, options, logFile);
+        if (wire instanceof NatsLoadWire)
+        {
+            log.println("bench: starting nats-server");
+            final NatsServerProcess nats = NatsServerProcess.start(outDir, affinity);
+            serverSettings = nats.settings();
+            server = nats;
+        }
+        else if (wire instanceof MqttLoadWire)
+        {
+            log.println("bench: starting mosquitto");
+            final MosquittoProcess mosquitto = MosquittoProcess.start(outDir, affinity);
+            serverSettings = mosquitto.settings() + "; bench QoS " + ((MqttLoadWire)wire).qos();
+            server = mosquitto;
+        }
+        else
+        {
+            final List<String> options = new ArrayList<>(heapOptions(settings.serverHeap));
+            options.addAll(BENCH_SERVER_OPTIONS);
+            options.addAll(settings.serverOptions);
+            final File logFile = new File(outDir, "server-" + (++serverStarts) + ".log");
+            log.println("bench: starting server (profile " + settings.profile + ", data " + dataDir + ")");
+            server = ServerProcess.start(serverHome, dataDir, settings.profile, options, logFile, affinity);
+            serverSettings = "profile " + settings.profile + "; " + String.join(" ", options);
+        }
         address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
+    }
+
+    /**
+     * A fixed, pre-touched heap for a JVM server ({@code -Xms = -Xmx}, {@code AlwaysPreTouch}), so heap growth and
+     * first-touch page faults are not part of what is measured; none for {@code none}.
+     */
+    static List<String> heapOptions(final String heap)
+    {
+        if (null == heap || "none".equals(heap))
+        {
+            return List.of();
+        }
+        return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch");
+    }
+
+    /**
+     * The target's server version line.
+     */
+    String serverVersion()
+    {
+        if (wire instanceof NatsLoadWire)
+        {
+            return NatsServerProcess.version();
+        }
+        if (wire instanceof MqttLoadWire)
+        {
+            return MosquittoProcess.version();
+        }
+        return "switchboard (java " + System.getProperty("java.version") + ")";
+    }
+
+    /**
+     * How the bench configured the server: command-line arguments, configuration lines or JVM options.
+     */
+    String serverSettings()
+    {
+        return serverSettings;
+    }
+
+    /**
+     * The server process, whichever the target; null with --host.
+     */
+    LoopbackServerProcess process()
+    {
+        return server;
+    }
+
+    String target()
+    {
+        return null == wire ? "switchboard" : wire.target();
     }
 
     void restartServer()
@@ -78,9 +189,12 @@ final class LoadRig implements AutoCloseable
         }
     }
 
+    /**
+     * The Switchboard server process; null for a peer or with --host.
+     */
     ServerProcess server()
     {
-        return server;
+        return server instanceof ServerProcess ? (ServerProcess)server : null;
     }
 
     InetSocketAddress address()
@@ -116,7 +230,7 @@ final class LoadRig implements AutoCloseable
      */
     void ensureDevices(final int count)
     {
-        if (book.size() >= count)
+        if (null != wire || book.size() >= count)
         {
             return;
         }
@@ -158,11 +272,12 @@ final class LoadRig implements AutoCloseable
 
     LoadPoller newPoller(final LoadListener listener, final int handshakesInFlight, final int connections)
     {
-        return new LoadPoller(address, sources(connections), book, null, listener, handshakesInFlight);
+        return new LoadPoller(address, sources(connections), book, null, wire, listener, handshakesInFlight);
     }
 
     /**
-     * Connect and log in devices {@code [from, from + count)}, failing if any cannot within the timeout.
+     * Connect and log in devices {@code [from, from + count)} (for a peer: connect and subscribe users), failing if
+     * any cannot within the timeout.
      */
     List<LoadConnection> loginAll(
         final LoadPoller poller, final int from, final int count, final int bufferLength, final long timeoutNs)
@@ -170,7 +285,8 @@ final class LoadRig implements AutoCloseable
         final List<LoadConnection> connections = new ArrayList<>(count);
         for (int i = from; i < from + count; i++)
         {
-            final LoadConnection connection = new LoadConnection(i - from, book.get(i), bufferLength);
+            final LoadConnection connection = new LoadConnection(i - from, null == wire ? book.get(i) : null,
+                bufferLength);
             connections.add(connection);
             poller.start(connection, true);
         }

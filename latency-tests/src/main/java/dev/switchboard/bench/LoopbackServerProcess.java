@@ -68,6 +68,11 @@ abstract class LoopbackServerProcess implements AutoCloseable
         }
     }
 
+    /**
+     * Stop the server.
+     */
+    public abstract void close();
+
     static int freePort()
     {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))

@@ -19,8 +19,8 @@ final class MosquittoProcess extends LoopbackServerProcess
     static final int MAX_INFLIGHT_MESSAGES = 20;
 
     /**
-     * QoS 1 messages queued per client beyond those in flight. Mosquitto's default (1000) would drop messages for
-     * the few client connections the bench users share, and for a drain backlog; this holds a bench's worth.
+     * QoS 1 messages queued per client beyond those in flight. Mosquitto's default (1000) would drop a drain
+     * backlog; this holds a bench's worth.
      */
     static final int MAX_QUEUED_MESSAGES = 1_000_000;
 
@@ -75,7 +75,7 @@ final class MosquittoProcess extends LoopbackServerProcess
             "log_type notice");
     }
 
-    static MosquittoProcess start(final File outDir)
+    static MosquittoProcess start(final File outDir, final CpuAffinity affinity)
     {
         final String executable = executable();
         if (null == executable)
@@ -90,7 +90,7 @@ final class MosquittoProcess extends LoopbackServerProcess
             Files.createDirectories(outDir.toPath());
             final File config = new File(outDir, "mosquitto.conf");
             Files.write(config.toPath(), settings, StandardCharsets.US_ASCII);
-            final Process process = new ProcessBuilder(executable, "-c", config.getAbsolutePath())
+            final Process process = new ProcessBuilder(affinity.serverCommand(List.of(executable, "-c", config.getAbsolutePath())))
                 .redirectErrorStream(true).redirectOutput(log).start();
             if (PeerProcesses.awaitListening(process, port))
             {
@@ -107,11 +107,6 @@ final class MosquittoProcess extends LoopbackServerProcess
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }
-    }
-
-    String uri()
-    {
-        return "tcp://127.0.0.1:" + port();
     }
 
     /**

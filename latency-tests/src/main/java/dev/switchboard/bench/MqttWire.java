@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The few MQTT 3.1.1 packets the bench writes itself, for connections without a client library: idle connections
- * and login storms ({@link Handshake}), and the drain recipient ({@link Session}), whose connect must not wait on a
- * client library's thread start-up (Paho sleeps 100 ms for each of its three threads while connecting).
+ * The few MQTT 3.1.1 packets the bench writes itself (it uses no client library): CONNECT and SUBSCRIBE for the load
+ * engine ({@link MqttLoadWire}), idle connections and login storms ({@link Handshake}), and the drain's blocking
+ * sender and recipient ({@link Session}).
  */
 final class MqttWire
 {
@@ -158,8 +158,8 @@ final class MqttWire
     }
 
     /**
-     * One blocking MQTT session on a plain socket: connect, subscribe, read publishes (acknowledging QoS 1 ones,
-     * the acks flushed once the bytes already received are read), disconnect.
+     * One blocking MQTT session on a plain socket: connect, subscribe, publish at QoS 1 and read the PUBACKs, read
+     * publishes (acknowledging QoS 1 ones, the acks flushed once the bytes already received are read), disconnect.
      */
     static final class Session implements AutoCloseable
     {
@@ -206,6 +206,49 @@ final class MqttWire
             out.write(subscribePacket(1, topic, qos));
             out.flush();
             checkSuback(in.readByte(), in.readByte(), skipAndRead(2), qos);
+        }
+
+        /**
+         * Write (buffered) a QoS 1 publish of {@code payload} to {@code topic} with packet id {@code packetId}.
+         */
+        void publish(final String topic, final byte[] payload, final int packetId) throws IOException
+        {
+            final byte[] name = topic.getBytes(StandardCharsets.UTF_8);
+            final ByteBuffer body = ByteBuffer.allocate(2 + name.length + 2 + payload.length);
+            body.putShort((short)name.length).put(name).putShort((short)packetId).put(payload);
+            out.write(packet(PUBLISH << 4 | 1 << 1, body.array()));
+        }
+
+        void flush() throws IOException
+        {
+            out.flush();
+        }
+
+        /**
+         * Read packets until {@code count} PUBACKs arrived, the stream ends or nothing arrives for ten seconds.
+         *
+         * @return the PUBACKs read.
+         */
+        int readPubacks(final int count) throws IOException
+        {
+            int acks = 0;
+            try
+            {
+                while (acks < count)
+                {
+                    final int first = in.readUnsignedByte();
+                    in.skipNBytes(remainingLength(in));
+                    if (first >>> 4 == PUBACK)
+                    {
+                        acks++;
+                    }
+                }
+            }
+            catch (final SocketTimeoutException | EOFException end)
+            {
+                // Fewer acks than publishes: the caller counts the rest as refused.
+            }
+            return acks;
         }
 
         /**

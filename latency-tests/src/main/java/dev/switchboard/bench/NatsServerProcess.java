@@ -4,25 +4,20 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * A nats-server (the Debian package) on a free loopback port, with JetStream when asked; stopped with SIGTERM.
+ * A nats-server (the Debian package) on a free loopback port, core NATS (no JetStream); stopped with SIGTERM.
  */
 final class NatsServerProcess extends LoopbackServerProcess
 {
     private final List<String> arguments;
-    private final File store;
 
-    private NatsServerProcess(final Process process, final int port, final List<String> arguments, final File store)
+    private NatsServerProcess(final Process process, final int port, final List<String> arguments)
     {
         super(process, port);
         this.arguments = arguments;
-        this.store = store;
     }
 
     /**
@@ -46,7 +41,7 @@ final class NatsServerProcess extends LoopbackServerProcess
         return PeerProcesses.firstLine(executable, "--version");
     }
 
-    static NatsServerProcess start(final boolean jetStream, final File outDir)
+    static NatsServerProcess start(final File outDir, final CpuAffinity affinity)
     {
         final String executable = executable();
         if (null == executable)
@@ -59,20 +54,12 @@ final class NatsServerProcess extends LoopbackServerProcess
         try
         {
             Files.createDirectories(outDir.toPath());
-            final File store = jetStream ? Files.createTempDirectory("bench-jetstream").toFile() : null;
-            if (jetStream)
-            {
-                command.add("-js");
-                command.add("-sd");
-                command.add(store.getAbsolutePath());
-            }
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            final Process process = new ProcessBuilder(affinity.serverCommand(command)).redirectErrorStream(true)
                 .redirectOutput(new File(outDir, "nats-server.log")).start();
             if (PeerProcesses.awaitListening(process, port))
             {
-                return new NatsServerProcess(process, port, command.subList(1, command.size()), store);
+                return new NatsServerProcess(process, port, command.subList(1, command.size()));
             }
-            deleteStore(store);
             throw new IllegalStateException("nats-server did not start; see " + new File(outDir, "nats-server.log"));
         }
         catch (final IOException ex)
@@ -86,11 +73,6 @@ final class NatsServerProcess extends LoopbackServerProcess
         }
     }
 
-    String url()
-    {
-        return "nats://127.0.0.1:" + port();
-    }
-
     /**
      * The server's command-line arguments, as started.
      */
@@ -102,25 +84,5 @@ final class NatsServerProcess extends LoopbackServerProcess
     public void close()
     {
         stop(10, 5);
-        deleteStore(store);
-    }
-
-    /**
-     * The JetStream store is scratch space: each run starts from an empty one.
-     */
-    private static void deleteStore(final File store)
-    {
-        if (null == store)
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(store.toPath()))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
-        catch (final IOException | UncheckedIOException ignore)
-        {
-            // Best effort: it is a temporary folder.
-        }
     }
 }

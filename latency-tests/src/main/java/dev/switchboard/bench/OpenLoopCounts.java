@@ -1,8 +1,8 @@
 package dev.switchboard.bench;
 
 /**
- * What an open-loop run counted, Switchboard's ({@link OpenLoopRun}) or a peer's ({@link PeerLoad.OpenLoop}), so
- * pingpong and the throughput search ({@link ThroughputSearch}) report every target the same way.
+ * What an open-loop run ({@link OpenLoopRun}) counted, so pingpong and the throughput search
+ * ({@link ThroughputSearch}) report every target the same way.
  */
 interface OpenLoopCounts
 {
@@ -32,6 +32,14 @@ interface OpenLoopCounts
     default long lost()
     {
         return 0;
+    }
+
+    /**
+     * The server and load CPU over the measured window; null when not measured.
+     */
+    default CpuMeter cpu()
+    {
+        return null;
     }
 
     /**

@@ -12,7 +12,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * Open-loop 1:1 traffic at a fixed rate over pairs of logged-in connections: message k is due at
  * {@code start + k / rate}, goes from one side of pair {@code k % pairs} to the other (directions alternate each
  * round) and carries its due time in the payload. Latency is taken from the due time, not the actual send, so a
- * stalled sender or server shows up in the figures (coordinated omission corrected). The warm-up is not recorded.
+ * stalled sender or server shows up in the figures (coordinated omission corrected). The warm-up is not recorded;
+ * the server's and the load's CPU are sampled as the measured period opens and closes.
  */
 final class OpenLoopRun implements LoadListener, OpenLoopCounts
 {
@@ -22,6 +23,7 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     private final int payloadLength;
     private final Histogram deliver;
     private final Histogram sentAck;
+    private final CpuMeter cpu;
     private LoadPoller poller;
     private long runStartNs;
     private long measureStartNs;
@@ -40,8 +42,10 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         final long rate,
         final int payloadLength,
         final Histogram deliver,
-        final Histogram sentAck)
+        final Histogram sentAck,
+        final CpuMeter cpu)
     {
+        this.cpu = cpu;
         this.sides = sides;
         this.pairs = sides.size() / 2;
         this.rate = rate;
@@ -66,7 +70,12 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
             final long nowNs = System.nanoTime();
             if (nowNs - measureEndNs >= 0)
             {
+                cpu.stop(nowNs, delivered);
                 break;
+            }
+            if (!cpu.started() && nowNs - measureStartNs >= 0)
+            {
+                cpu.start(nowNs, delivered);
             }
             while (true)
             {
@@ -79,7 +88,7 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
                 final boolean forward = ((k / pairs) & 1) == 0;
                 final LoadConnection from = sides.get(2 * pair + (forward ? 0 : 1));
                 final LoadConnection to = sides.get(2 * pair + (forward ? 1 : 0));
-                if (!poller.send(from, to.device, from.nextClientMsgId(dueNs), dueNs, payloadLength))
+                if (!poller.send(from, to, from.nextClientMsgId(dueNs), dueNs, payloadLength))
                 {
                     if (LoadConnection.State.READY != from.state)
                     {
@@ -130,6 +139,11 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     public long lost()
     {
         return lost;
+    }
+
+    public CpuMeter cpu()
+    {
+        return cpu;
     }
 
     public long deliverAtPercentileNs(final double percentile)

@@ -82,6 +82,34 @@ final class PeerProcesses
     }
 
     /**
+     * Run a command to its end (at most 10 s) and return all it printed, trimmed; "failed: ..." when it cannot run
+     * or exits non-zero.
+     */
+    static String run(final String... command)
+    {
+        try
+        {
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+                return "failed: timed out";
+            }
+            return process.exitValue() == 0 ? output : "failed (exit " + process.exitValue() + "): " + output;
+        }
+        catch (final IOException ex)
+        {
+            return "failed: " + ex.getMessage();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "failed: interrupted";
+        }
+    }
+
+    /**
      * Whether something accepts connections on the loopback port.
      */
     static boolean isListening(final int port)

@@ -5,20 +5,26 @@ import java.io.PrintStream;
 import java.util.List;
 
 /**
- * Runs a scenario against a peer server instead of Switchboard: nats (core), nats-jetstream and mosquitto (MQTT QoS 1).
- * Ping, pingpong and throughput run the same load for every peer ({@link PeerLoad}); connections, drain and
- * login-storm are each driver's own.
+ * Which scenario each peer target runs, and why not. Ping, pingpong and throughput run for every peer through the
+ * same load engine as Switchboard ({@link LatencyScenarios}); connections, drain and login-storm are each
+ * {@link PeerDriver}'s own. JetStream is no longer a target: speaking it raw (stream and consumer API requests,
+ * per-message ack subjects) is a client of its own, and the bench's peers are compared through one engine.
  */
 final class PeerScenarios
 {
     static final String NATS_CORE_NO_BACKLOG = "core NATS keeps no backlog for a subscriber that is not " +
-        "connected (a message without interest is dropped); drain runs against nats-jetstream";
+        "connected (a message without interest is dropped)";
+
+    /**
+     * The scenarios every target runs through the one load engine.
+     */
+    static final List<String> ENGINE_SCENARIOS = List.of("ping", "pingpong", "throughput");
 
     private static final List<String> NATS_SCENARIOS =
         List.of("ping", "pingpong", "throughput", "connections", "login-storm");
-    private static final List<String> JETSTREAM_SCENARIOS = List.of("ping", "pingpong", "throughput", "drain");
     private static final List<String> MOSQUITTO_SCENARIOS =
         List.of("ping", "pingpong", "throughput", "connections", "drain", "login-storm");
+    private static final String MOSQUITTO_QOS0 = MqttDriver.TARGET + "-qos0";
 
     private PeerScenarios()
     {
@@ -36,10 +42,10 @@ final class PeerScenarios
     {
         switch (peer)
         {
-            case "nats":
+            case NatsLoadWire.TARGET:
                 if (null == NatsServerProcess.executable())
                 {
-                    return "nats-server is not installed";
+                    return "nats-server is not installed (apt-get install -y nats-server)";
                 }
                 if ("drain".equals(scenario))
                 {
@@ -47,21 +53,16 @@ final class PeerScenarios
                 }
                 return NATS_SCENARIOS.contains(scenario) ? null : "no nats driver for " + scenario +
                     " (nats runs " + String.join(", ", NATS_SCENARIOS) + ")";
-            case "nats-jetstream":
-                if (null == NatsServerProcess.executable())
-                {
-                    return "nats-server is not installed";
-                }
-                if ("connections".equals(scenario) || "login-storm".equals(scenario))
-                {
-                    return "connections and logins are core NATS's with or without JetStream: see --target nats";
-                }
-                return JETSTREAM_SCENARIOS.contains(scenario) ? null : "no nats-jetstream driver for " + scenario +
-                    " (nats-jetstream runs " + String.join(", ", JETSTREAM_SCENARIOS) + ")";
             case MqttDriver.TARGET:
+            case MOSQUITTO_QOS0:
                 if (null == MosquittoProcess.executable())
                 {
                     return "mosquitto is not installed (apt-get install -y mosquitto)";
+                }
+                if (MOSQUITTO_QOS0.equals(peer))
+                {
+                    return ENGINE_SCENARIOS.contains(scenario) ? null : "mosquitto-qos0 runs " +
+                        String.join(", ", ENGINE_SCENARIOS) + "; the others are QoS 1's: see --target mosquitto";
                 }
                 return MOSQUITTO_SCENARIOS.contains(scenario) ? null : "no mosquitto driver for " + scenario +
                     " (mosquitto runs " + String.join(", ", MOSQUITTO_SCENARIOS) + ")";
@@ -70,8 +71,15 @@ final class PeerScenarios
         }
     }
 
+    /**
+     * Connections, drain or login-storm against a peer it starts (pinned as {@code affinity} says).
+     */
     static BenchResult run(
-        final String scenario, final BenchSettings settings, final File outDir, final PrintStream out)
+        final String scenario,
+        final BenchSettings settings,
+        final File outDir,
+        final PrintStream out,
+        final CpuAffinity affinity)
     {
         final String why = whyUnavailable(settings.target, scenario);
         if (null != why)
@@ -79,9 +87,25 @@ final class PeerScenarios
             throw new IllegalArgumentException("--target " + settings.target + ": " + why);
         }
         out.println("bench: " + scenario + " against " + settings.target);
-        try (PeerDriver driver = open(settings.target, outDir, out))
+        try (PeerDriver driver = MqttDriver.TARGET.equals(settings.target) ?
+            new MqttDriver(outDir, out, affinity) : new NatsDriver(outDir, out, affinity))
         {
-            final BenchResult result = run(driver, scenario, settings, out);
+            final BenchResult result;
+            switch (scenario)
+            {
+                case "connections":
+                    result = driver.connections(settings);
+                    break;
+                case "drain":
+                    result = driver.drain(settings);
+                    break;
+                case "login-storm":
+                    result = driver.loginStorm(settings);
+                    break;
+                default:
+                    throw new IllegalArgumentException("no peer driver scenario " + scenario +
+                        " (ping, pingpong and throughput run through the load engine)");
+            }
             result.figure("serverVersion", driver.serverVersion());
             result.figure("serverSettings", driver.serverSettings());
             return result;
@@ -93,35 +117,6 @@ final class PeerScenarios
         catch (final Exception ex)
         {
             throw new IllegalStateException(settings.target + " " + scenario + " failed: " + ex, ex);
-        }
-    }
-
-    static PeerDriver open(final String target, final File outDir, final PrintStream out)
-    {
-        return MqttDriver.TARGET.equals(target) ?
-            new MqttDriver(outDir, out) : new NatsDriver("nats-jetstream".equals(target), outDir, out);
-    }
-
-    static BenchResult run(
-        final PeerDriver driver, final String scenario, final BenchSettings settings, final PrintStream out)
-        throws Exception
-    {
-        switch (scenario)
-        {
-            case "ping":
-                return PeerLoad.ping(driver, settings);
-            case "pingpong":
-                return PeerLoad.pingpong(driver, settings);
-            case "throughput":
-                return PeerLoad.throughput(driver, settings, out);
-            case "connections":
-                return driver.connections(settings);
-            case "drain":
-                return driver.drain(settings);
-            case "login-storm":
-                return driver.loginStorm(settings);
-            default:
-                throw new IllegalArgumentException("no peer scenario " + scenario);
         }
     }
 }

@@ -37,15 +37,16 @@ final class ServerProcess extends LoopbackServerProcess
         final File dataDir,
         final String profile,
         final List<String> jvmOptions,
-        final File logFile)
+        final File logFile,
+        final CpuAffinity affinity)
     {
         return start(serverClasspath(serverHome), JvmFlags.forChild(serverHome), freePort(), dataDir, profile,
-            jvmOptions, logFile);
+            jvmOptions, logFile, affinity);
     }
 
     /**
      * Start a server from {@code classpath} on a given loopback port, so that a restarted server is found where its
-     * clients left it.
+     * clients left it; pinned to the affinity's server CPUs when it pins.
      */
     static ServerProcess start(
         final String classpath,
@@ -54,7 +55,8 @@ final class ServerProcess extends LoopbackServerProcess
         final File dataDir,
         final String profile,
         final List<String> jvmOptions,
-        final File logFile)
+        final File logFile,
+        final CpuAffinity affinity)
     {
         final List<String> command = new ArrayList<>();
         command.add(javaExecutable());
@@ -76,7 +78,7 @@ final class ServerProcess extends LoopbackServerProcess
         {
             Files.createDirectories(dataDir.toPath());
             Files.createDirectories(logFile.getAbsoluteFile().getParentFile().toPath());
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final Process process = new ProcessBuilder(affinity.serverCommand(command)).redirectErrorStream(true).start();
             final CountDownLatch listening = new CountDownLatch(1);
             final PrintStream log = new PrintStream(logFile, StandardCharsets.UTF_8);
             final Thread pump = new Thread(() -> pump(process, log, listening), "bench-server-log");

@@ -188,7 +188,8 @@ final class SoakRun implements AutoCloseable
                     dataDir,
                     settings.profile,
                     options,
-                    new File(dir, "server-" + serverStarts + ".log"));
+                    new File(dir, "server-" + serverStarts + ".log"),
+                    CpuAffinity.none());
                 serverUpNs = System.nanoTime();
                 return;
             }

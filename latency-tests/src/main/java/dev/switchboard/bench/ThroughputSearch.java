@@ -6,8 +6,7 @@ import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The throughput scenario's search, the same for Switchboard ({@link LatencyScenarios#throughput}) and every peer
- * ({@link PeerLoad#throughput}): step the rate up (doubling, then bisecting) and keep the highest whose delivery p99
+ * The throughput scenario's search ({@link LatencyScenarios#throughput}), the same for every target: step the rate up (doubling, then bisecting) and keep the highest whose delivery p99
  * stayed under the bound with every message delivered; each step runs a short warm-up and measurement.
  */
 final class ThroughputSearch
@@ -20,8 +19,8 @@ final class ThroughputSearch
 
     /**
      * Search from {@code settings.rate} over {@code pairs}, logging each step, and add to {@code result} the
-     * {@code deliver-at-max} series (when a rate was sustained) and the figures {@code pairs}, {@code p99BoundUs},
-     * {@code maxSustainedRate}, {@code firstUnsustainedRate} and {@code steps}.
+     * {@code deliver-at-max} series and CPU figures (when a rate was sustained) and the figures {@code pairs},
+     * {@code p99BoundUs}, {@code maxSustainedRate}, {@code firstUnsustainedRate} and {@code steps}.
      */
     static <E extends Exception> void run(
         final BenchResult result,
@@ -38,6 +37,7 @@ final class ThroughputSearch
         long bad = 0;
         long rate = settings.rate;
         Histogram best = null;
+        CpuMeter bestCpu = null;
         final StringBuilder steps = new StringBuilder();
         for (int i = 0; i < MAX_STEPS && rate > 0; i++)
         {
@@ -53,6 +53,7 @@ final class ThroughputSearch
             {
                 good = rate;
                 best = deliver;
+                bestCpu = run.cpu();
             }
             else
             {
@@ -68,6 +69,11 @@ final class ThroughputSearch
         if (null != best)
         {
             result.series.put("deliver-at-max", best);
+        }
+        if (null != bestCpu)
+        {
+            // The CPU figures are the highest sustained step's.
+            bestCpu.addTo(result);
         }
         result.figure("pairs", pairs);
         result.figure("p99BoundUs", settings.p99BoundUs);

@@ -37,7 +37,8 @@ class OpenLoopRunTest
         b.state = LoadConnection.State.CLOSED;
 
         final int rate = 2_000;
-        final OpenLoopRun run = new OpenLoopRun(List.of(a, b), rate, 32, new Histogram(3), new Histogram(3));
+        final OpenLoopRun run = new OpenLoopRun(List.of(a, b), rate, 32, new Histogram(3), new Histogram(3),
+            new CpuMeter(null));
         try (LoadPoller poller = new LoadPoller(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),
             List.of(InetAddress.getLoopbackAddress()), book, null, run, 8))
         {

@@ -24,12 +24,12 @@ class PeerScenariosTest
         }
         assertNull(PeerScenarios.whyUnavailable("nats", "connections"));
         assertNull(PeerScenarios.whyUnavailable("nats", "login-storm"));
-        assertNull(PeerScenarios.whyUnavailable("nats-jetstream", "drain"));
         assertNull(PeerScenarios.whyUnavailable("mosquitto", "connections"));
         assertNull(PeerScenarios.whyUnavailable("mosquitto", "drain"));
         assertNull(PeerScenarios.whyUnavailable("mosquitto", "login-storm"));
         assertTrue(PeerScenarios.whyUnavailable("nats", "drain").contains("no backlog"));
-        assertTrue(PeerScenarios.whyUnavailable("nats-jetstream", "connections").contains("--target nats"));
+        assertTrue(PeerScenarios.whyUnavailable("mosquitto-qos0", "drain").contains("--target mosquitto"));
+        assertTrue(PeerScenarios.whyUnavailable("nats-jetstream", "ping").contains("peers are"));
         assertTrue(PeerScenarios.whyUnavailable("mosquitto", "fanout").contains("mosquitto runs ping"));
     }
 
