@@ -19,7 +19,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   <li>SENT goes out only after the journal holds the message, at the end of the batch, after the group commit.</li>
  *   <li>Every device has a window of unacknowledged deliveries; a full window pauses it (the journal holds the
  *   rest); an ack deletes the journal copy, journals a DELIVERED receipt for the sender and refills the window.</li>
- *   <li>A device whose window stays full past the stuck-reader timeout is disconnected (on the tick).</li>
+ *   <li>A device with deliveries unacknowledged past the stuck-reader timeout is disconnected ({@link
+ *   DeliveryTimers}, on the tick).</li>
  * </ul>
  * The only stage that writes to the edge, so each connection sees responses in request order.
  */
@@ -43,6 +44,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     final RingCounters counters;
     final int window;
     final long stuckReaderTimeoutNs;
+    final DeliveryTimers timers;
     private final PendingSentAcks pendingSentAcks;
     private final LargeFrameBufferPool largeFrames;
 
@@ -59,6 +61,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         counters = ctx.counters();
         window = ctx.deliveryWindow();
         stuckReaderTimeoutNs = ctx.stuckReaderTimeoutNs();
+        timers = new DeliveryTimers(nanoClock.nanoTime(), stuckReaderTimeoutNs, counters, outbound);
         this.largeFrames = largeFrames;
         scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(RingEvent.align(ctx.maxFrameLength() + 256), 64));
         pendingSentAcks = new PendingSentAcks(ctx.ringSize());
@@ -121,6 +124,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
             return;
         }
         deliveryByDevice.remove(deviceKey);
+        timers.deviceGone(delivery);
         presenceFeed.deviceOffline(userId);
     }
 
@@ -171,10 +175,15 @@ final class DeliveryStage implements EventHandler<RingEvent>
         {
             return; // offline: the journal holds it for the next login
         }
-        if (delivery.behind || delivery.paused || delivery.inFlight >= window ||
-            !outbound.send(delivery.pollerIndex, delivery.connectionId, frame, 0, length))
+        if (delivery.behind || delivery.paused || delivery.inFlight >= window)
         {
             delivery.behind = true;
+            return;
+        }
+        if (!outbound.send(delivery.pollerIndex, delivery.connectionId, frame, 0, length))
+        {
+            delivery.behind = true;
+            timers.outboundBlocked(delivery);
             return;
         }
         sent(delivery, messageId);
@@ -194,6 +203,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
         drainBlocked = false;
         final int handed = journal.read(delivery.userId, delivery.deviceId, delivery.cursor, room, drainHandler);
         delivery.behind = drainBlocked || handed == room;
+        if (drainBlocked)
+        {
+            timers.outboundBlocked(delivery);
+        }
         draining = null;
     }
 
@@ -225,6 +238,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         if (0 == delivery.inFlight)
         {
             delivery.lastProgressNs = nanoClock.nanoTime();
+            timers.windowOpened(delivery, delivery.lastProgressNs);
         }
         delivery.cursor = messageId;
         delivery.inFlight++;

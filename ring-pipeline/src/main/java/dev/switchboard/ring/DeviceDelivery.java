@@ -18,6 +18,10 @@ final class DeviceDelivery
     /** The connection's output is backed up at the edge: send nothing until it drains. */
     boolean paused;
     long lastProgressNs;
+    /** The stuck-reader timer while deliveries are unacknowledged, else {@link DeliveryTimers#NO_TIMER}. */
+    long stuckTimerId = DeliveryTimers.NO_TIMER;
+    /** Listed for a drain retry on the next tick: the edge's outbound queue refused a frame. */
+    boolean outboundBlocked;
 
     DeviceDelivery(final long userId, final int deviceId, final int pollerIndex, final long connectionId)
     {

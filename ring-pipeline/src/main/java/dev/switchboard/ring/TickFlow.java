@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Periodic housekeeping. Session: registration codes expire, and lookup quotas (once a minute). Delivery: journal
  * records past their retention expire (once a minute), stuck readers are disconnected, and devices whose outbound
- * queue was full resume their drain.
+ * queue was full resume their drain: both from {@link DeliveryTimers}, without a scan of the devices online.
  */
 final class TickFlow extends Flow
 {
@@ -44,18 +44,6 @@ final class TickFlow extends Flow
             stage.counters.add(RingCounters.RECORDS_EXPIRED, stage.journal.expire());
         }
 
-        for (final DeviceDelivery delivery : stage.deliveryByDevice.values())
-        {
-            if (delivery.inFlight > 0 && nowNs - delivery.lastProgressNs > stage.stuckReaderTimeoutNs)
-            {
-                stage.counters.increment(RingCounters.STUCK_READERS_CLOSED);
-                stage.outbound.close(delivery.pollerIndex, delivery.connectionId);
-                delivery.lastProgressNs = nowNs; // one close request per timeout, not one per tick
-            }
-            else if (delivery.behind && delivery.inFlight < stage.window)
-            {
-                stage.drain(delivery); // resume after the outbound queue was full
-            }
-        }
+        stage.timers.onTick(stage, nowNs);
     }
 }

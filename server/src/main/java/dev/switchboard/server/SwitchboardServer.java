@@ -201,8 +201,11 @@ public final class SwitchboardServer implements AutoCloseable
      */
     public void close()
     {
-        ticker.shutdownNow();
-        stopped(ticker);
+        if (null != ticker)
+        {
+            ticker.shutdownNow();
+            stopped(ticker);
+        }
         try
         {
             CloseHelper.closeAll(edge, ring, codeSenderResource, journal, state);
