@@ -224,47 +224,16 @@ public final class Journal implements AutoCloseable
             acceptedKeys = new long[Math.max(recipientCount, acceptedKeys.length * 2)];
         }
 
-        int accepted = 0;
-        for (int i = 0; i < recipientCount; i++)
-        {
-            final long userId = recipientUserIds[i];
-            final int deviceId = recipientDeviceIds[i];
-            if (RecordDescriptor.isValidRecipient(userId, deviceId))
-            {
-                final long key = RecordDescriptor.recipientKey(userId, deviceId);
-                if (OK == index.check(index.queue(key), messageId, length))
-                {
-                    acceptedKeys[accepted++] = key;
-                    continue;
-                }
-            }
-            if (allOrNothing)
-            {
-                return recipientCount;
-            }
-        }
-        if (0 == accepted)
+        final int accepted = index.accept(
+            recipientUserIds, recipientDeviceIds, recipientCount, messageId, length, allOrNothing, acceptedKeys);
+        if (accepted <= 0)
         {
             return recipientCount;
         }
-
         final long position = log.writeMessage(
             acceptedKeys, accepted, messageId, senderUserId, senderDeviceId, correlationId, timestampMs, kind,
             payload, offset, length);
-        final int charge = RecipientIndex.chargeOf(accepted, length);
-        int added = 0;
-        for (int i = 0; i < accepted; i++)
-        {
-            final long key = acceptedKeys[i];
-            final RecipientQueue queue = index.queue(key);
-            // a recipient named twice in one call is held once; the record still names it twice, which recovery
-            // tolerates
-            if (null == queue || queue.lastMessageId() < messageId)
-            {
-                index.add(key, messageId, position, timestampMs, length, charge);
-                added++;
-            }
-        }
+        final int added = index.addAll(acceptedKeys, accepted, messageId, position, timestampMs, length);
         afterAppend(accepted, length);
         return recipientCount - added;
     }

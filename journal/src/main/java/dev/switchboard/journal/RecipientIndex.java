@@ -89,6 +89,71 @@ final class RecipientIndex
         return Journal.OK;
     }
 
+    /**
+     * Puts the keys of the recipients that may take a new record into keys, each checked once.
+     *
+     * @return how many were put, or 0 when allOrNothing and any was refused.
+     */
+    int accept(
+        final long[] userIds,
+        final int[] deviceIds,
+        final int recipientCount,
+        final long messageId,
+        final int length,
+        final boolean allOrNothing,
+        final long[] keys)
+    {
+        int accepted = 0;
+        for (int i = 0; i < recipientCount; i++)
+        {
+            final long userId = userIds[i];
+            final int deviceId = deviceIds[i];
+            if (RecordDescriptor.isValidRecipient(userId, deviceId))
+            {
+                final long key = RecordDescriptor.recipientKey(userId, deviceId);
+                if (Journal.OK == check(queueByRecipient.get(key), messageId, length))
+                {
+                    keys[accepted++] = key;
+                    continue;
+                }
+            }
+            if (allOrNothing)
+            {
+                return 0;
+            }
+        }
+        return accepted;
+    }
+
+    /**
+     * Adds an entry for each key to the record they share at the position.
+     *
+     * @return how many were added: a recipient named twice is held once (the record still names it twice, which
+     * recovery tolerates).
+     */
+    int addAll(
+        final long[] keys,
+        final int keyCount,
+        final long messageId,
+        final long position,
+        final long timestampMs,
+        final int payloadLength)
+    {
+        final int charge = chargeOf(keyCount, payloadLength);
+        int added = 0;
+        for (int i = 0; i < keyCount; i++)
+        {
+            final long key = keys[i];
+            final RecipientQueue queue = queueByRecipient.get(key);
+            if (null == queue || queue.lastMessageId() < messageId)
+            {
+                add(key, messageId, position, timestampMs, payloadLength, charge);
+                added++;
+            }
+        }
+        return added;
+    }
+
     /** Adds an entry above every id the recipient holds. */
     void add(
         final long key,
