@@ -1,19 +1,15 @@
 package dev.switchboard.journal;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import static dev.switchboard.journal.RecordDescriptor.CORRELATION_ID_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.HEADER_LENGTH;
-import static dev.switchboard.journal.RecordDescriptor.KIND_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.MESSAGE_ID_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.PAYLOAD_LENGTH_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.RECIPIENTS_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.RECIPIENT_COUNT_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.SEGMENT_HEADER_LENGTH;
-import static dev.switchboard.journal.RecordDescriptor.SENDER_DEVICE_ID_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.SENDER_USER_ID_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.TIMESTAMP_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.TYPE_MESSAGE;
 import static dev.switchboard.journal.RecordDescriptor.TYPE_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.TYPE_PADDING;
@@ -33,7 +29,10 @@ final class Compactor
     private final RecipientIndex index;
     private final int stepLength;
     private final AtomicCounter recordsCompacted;
+    private final RecordHandler copier = this::onCopy;
     private long[] movedKeys = new long[64];
+    private int copyKeyCount;
+    private long copiedPosition;
     private Segment compacting;
     private int compactOffset;
 
@@ -116,6 +115,26 @@ final class Compactor
         return copied;
     }
 
+    /** Writes the record handed over again at the tail, for the live recipients found. */
+    private boolean onCopy(
+        final long recipientUserId,
+        final int recipientDeviceId,
+        final long messageId,
+        final long senderUserId,
+        final int senderDeviceId,
+        final long correlationId,
+        final long timestampMs,
+        final int kind,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        copiedPosition = log.writeMessage(
+            movedKeys, copyKeyCount, messageId, senderUserId, senderDeviceId, correlationId, timestampMs, kind,
+            buffer, offset, length);
+        return true;
+    }
+
     private boolean moveLiveRecipients(final Segment segment, final int offset)
     {
         final UnsafeBuffer buffer = segment.buffer;
@@ -146,19 +165,10 @@ final class Compactor
             return false;
         }
 
+        copyKeyCount = live;
+        log.handOver(0, 0, position, copier);
+        final long newPosition = copiedPosition;
         final int payloadLength = buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET);
-        final long newPosition = log.writeMessage(
-            movedKeys,
-            live,
-            messageId,
-            buffer.getLong(offset + SENDER_USER_ID_OFFSET),
-            buffer.getInt(offset + SENDER_DEVICE_ID_OFFSET),
-            buffer.getLong(offset + CORRELATION_ID_OFFSET),
-            buffer.getLong(offset + TIMESTAMP_OFFSET),
-            buffer.getInt(offset + KIND_OFFSET),
-            buffer,
-            offset + RecordDescriptor.payloadOffset(recipientCount),
-            payloadLength);
         final int charge = RecipientIndex.chargeOf(live, payloadLength);
         for (int i = 0; i < live; i++)
         {

@@ -22,6 +22,7 @@ final class RecipientIndex
     private final AtomicCounter queueFull;
     private final Long2ObjectHashMap<RecipientQueue> queueByRecipient = new Long2ObjectHashMap<>();
     private final ArrayDeque<RecipientQueue> queuePool = new ArrayDeque<>();
+    private boolean wasStopped;
 
     RecipientIndex(
         final SegmentLog log,
@@ -238,19 +239,7 @@ final class RecipientIndex
         {
             return 0;
         }
-        int handed = 0;
-        for (int i = queue.firstAfter(afterMessageId), end = queue.end(); i < end && handed < limit; i++)
-        {
-            if (queue.isLive(i) && queue.timestampMs(i) >= cutoffMs)
-            {
-                handed++;
-                if (!log.handOver(userId, deviceId, queue.position(i), handler))
-                {
-                    break;
-                }
-            }
-        }
-        return handed;
+        return handOver(queue, queue.firstAfter(afterMessageId), limit, cutoffMs, handler);
     }
 
     /** Hands every live record not older than cutoffMs over, recipient by recipient; stops when told to. */
@@ -258,17 +247,34 @@ final class RecipientIndex
     {
         for (final RecipientQueue queue : queueByRecipient.values())
         {
-            final long userId = RecordDescriptor.userId(queue.recipientKey);
-            final int deviceId = RecordDescriptor.deviceId(queue.recipientKey);
-            for (int i = queue.head(), end = queue.end(); i < end; i++)
+            handOver(queue, queue.head(), Integer.MAX_VALUE, cutoffMs, handler);
+            if (wasStopped)
             {
-                if (queue.isLive(i) && queue.timestampMs(i) >= cutoffMs &&
-                    !log.handOver(userId, deviceId, queue.position(i), handler))
+                return;
+            }
+        }
+    }
+
+    private int handOver(
+        final RecipientQueue queue, final int from, final int limit, final long cutoffMs, final RecordHandler handler)
+    {
+        final long userId = RecordDescriptor.userId(queue.recipientKey);
+        final int deviceId = RecordDescriptor.deviceId(queue.recipientKey);
+        wasStopped = false;
+        int handed = 0;
+        for (int i = from, end = queue.end(); i < end && handed < limit; i++)
+        {
+            if (queue.isLive(i) && queue.timestampMs(i) >= cutoffMs)
+            {
+                handed++;
+                if (!log.handOver(userId, deviceId, queue.position(i), handler))
                 {
-                    return;
+                    wasStopped = true;
+                    break;
                 }
             }
         }
+        return handed;
     }
 
     /** Hands every live entry's position not older than cutoffMs to the visitor. */
