@@ -118,7 +118,8 @@ public final class Journal implements AutoCloseable
             return INVALID_RECIPIENT;
         }
         final long key = RecordDescriptor.recipientKey(recipientUserId, recipientDeviceId);
-        final int check = index.check(index.queue(key), messageId, length);
+        final RecipientQueue queue = index.queue(key);
+        final int check = index.check(queue, messageId, length);
         if (OK != check)
         {
             return check;
@@ -128,7 +129,8 @@ public final class Journal implements AutoCloseable
         final long position = log.writeMessage(
             acceptedKeys, 1, messageId, senderUserId, senderDeviceId, correlationId, timestampMs, kind,
             payload, offset, length);
-        index.add(key, messageId, position, timestampMs, length, RecipientIndex.chargeOf(1, length));
+        // writes move no queue in or out of the index, so the one looked up above still holds
+        index.add(queue, key, messageId, position, timestampMs, length, RecipientIndex.chargeOf(1, length));
         afterAppend(1, length);
         return OK;
     }

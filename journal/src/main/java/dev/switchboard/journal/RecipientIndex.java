@@ -148,15 +148,16 @@ final class RecipientIndex
             final RecipientQueue queue = queueByRecipient.get(key);
             if (null == queue || queue.lastMessageId() < messageId)
             {
-                add(key, messageId, position, timestampMs, payloadLength, charge);
+                add(queue, key, messageId, position, timestampMs, payloadLength, charge);
                 added++;
             }
         }
         return added;
     }
 
-    /** Adds an entry above every id the recipient holds. */
+    /** Adds an entry above every id the recipient holds; queue is the recipient's, or null when it has none. */
     void add(
+        final RecipientQueue queue,
         final long key,
         final long messageId,
         final long position,
@@ -164,12 +165,7 @@ final class RecipientIndex
         final int payloadLength,
         final int charge)
     {
-        RecipientQueue queue = queueByRecipient.get(key);
-        if (null == queue)
-        {
-            queue = newQueue(key);
-        }
-        queue.add(messageId, position, timestampMs, payloadLength, charge);
+        (null == queue ? newQueue(key) : queue).add(messageId, position, timestampMs, payloadLength, charge);
         account(position, charge);
     }
 
