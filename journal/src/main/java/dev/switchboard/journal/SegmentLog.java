@@ -32,8 +32,9 @@ import static dev.switchboard.journal.RecordDescriptor.TYPE_PADDING;
 /**
  * The segments in use, oldest first, and the tail records are written to.
  * <p>
- * Owner thread only. A write that fills the tail swaps to the segment the {@link SegmentAgent} made ready once the
- * tail passed half full; only when none is ready is one created inline, and counted. Forcing happens in
+ * Owner thread only. A write that fills the tail swaps to the segment the {@link SegmentAgent} made ready meanwhile
+ * (asked for with the first write into the tail, so the agent has a whole segment's time); only when none is ready
+ * is one created inline, and counted. Forcing happens in
  * {@link #force()} (the batch sync point) and, under {@link SyncPolicy#ALWAYS}, after each write; a roll forces
  * nothing. Reclaimed segments go to the agent, which unmaps and deletes them.
  */
@@ -41,7 +42,6 @@ final class SegmentLog
 {
     private final File dataDir;
     private final int segmentLength;
-    private final int prepareThreshold;
     private final SyncPolicy syncPolicy;
     private final JournalCounters counters;
     private final SegmentAgent agent;
@@ -67,7 +67,6 @@ final class SegmentLog
     {
         this.dataDir = dataDir;
         this.segmentLength = segmentLength;
-        this.prepareThreshold = segmentLength / 2;
         this.syncPolicy = syncPolicy;
         this.counters = counters;
         this.agent = agent;
@@ -346,7 +345,7 @@ final class SegmentLog
         {
             roll();
         }
-        else if (!isNextRequested && tailOffset >= prepareThreshold)
+        else if (!isNextRequested)
         {
             isNextRequested = agent.requestNext(tail.index + 1);
         }
