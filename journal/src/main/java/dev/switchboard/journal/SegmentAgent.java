@@ -46,7 +46,8 @@ final class SegmentAgent implements Agent
     private Segment spare;
     private boolean wasCancelled;
 
-    SegmentAgent(final File dataDir, final int segmentLength, final SyncPolicy syncPolicy, final JournalCounters counters)
+    SegmentAgent(
+        final File dataDir, final int segmentLength, final SyncPolicy syncPolicy, final JournalCounters counters)
     {
         this.dataDir = dataDir;
         this.segmentLength = segmentLength;
