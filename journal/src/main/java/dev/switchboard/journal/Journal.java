@@ -3,54 +3,26 @@ package dev.switchboard.journal;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
-import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
 
-import static dev.switchboard.journal.RecordDescriptor.CORRELATION_ID_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.CRC_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.DELETE_LENGTH;
-import static dev.switchboard.journal.RecordDescriptor.DELETE_MESSAGE_ID_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.DELETE_RECIPIENT_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.HEADER_LENGTH;
-import static dev.switchboard.journal.RecordDescriptor.KIND_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.LENGTH_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.MESSAGE_ID_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.PAYLOAD_LENGTH_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.POSITION_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.RECIPIENTS_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.RECIPIENT_COUNT_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.SEGMENT_HEADER_LENGTH;
-import static dev.switchboard.journal.RecordDescriptor.SENDER_DEVICE_ID_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.SENDER_USER_ID_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.TIMESTAMP_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.TYPE_DELETE;
-import static dev.switchboard.journal.RecordDescriptor.TYPE_MESSAGE;
-import static dev.switchboard.journal.RecordDescriptor.TYPE_OFFSET;
-import static dev.switchboard.journal.RecordDescriptor.TYPE_PADDING;
 
 /**
  * The durable offline queue: every undelivered message and receipt, per recipient, in memory-mapped segments.
  * <p>
  * Single writer: one thread (a ring stage) calls every method. No locks; appends, deletes and reads allocate
- * nothing once a recipient has been seen. Segment rolls, reclaim and compaction run inside the append that fills a
- * segment and do file system calls there.
+ * nothing once a recipient has been seen, and make no file system call: the next segment is made ready by the
+ * {@link SegmentAgent} on its own thread ({@value SegmentAgent#ROLE_NAME}), which also deletes reclaimed ones.
+ * Reclaiming and compaction run at {@link #sync()} (the end of each ring batch) and in {@link #expire()}.
  * <p>
- * The oldest segment is reclaimed when no index entry points into it. Segments go oldest first only, so a delete
- * record never outlives the message it deletes. When the oldest segment is at most half live, or the journal as a
- * whole is less than half live, its live records are copied to the tail first (compaction), so a few
- * long-undelivered records never pin older segments.
+ * A facade over its parts: {@link SegmentLog} (segment files, the tail, forcing), {@link RecipientIndex} (the
+ * per-recipient queues), {@link Compactor} (freeing old segments), {@link JournalRecovery} (the start-up scan),
+ * {@link ResendDedupe} (client resends) and {@link JournalCounters} (figures).
  */
 public final class Journal implements AutoCloseable
 {
@@ -67,54 +39,33 @@ public final class Journal implements AutoCloseable
     /** A fan-out record for this many recipients does not fit in one segment. */
     public static final int RECORD_TOO_LARGE = -5;
 
-    private final File dataDir;
-    private final int segmentLength;
+    private static final long SEGMENT_AGENT_SLEEP_MS = 1;
+
     private final long ttlMs;
-    private final int maxRecordsPerRecipient;
-    private final long maxBytesPerRecipient;
     private final int maxPayloadLength;
-    private final SyncPolicy syncPolicy;
     private final EpochClock epochClock;
-    private final int resendCapacity;
-    private final long resendWindowMs;
-    private ResendLog resendLog;
-    private HeldSends heldSends;
-
-    private final ArrayList<Segment> segments = new ArrayList<>();
-    private final Int2ObjectHashMap<Segment> segmentByIndex = new Int2ObjectHashMap<>();
-    private final Long2ObjectHashMap<RecipientQueue> queueByRecipient = new Long2ObjectHashMap<>();
-    private final ArrayDeque<RecipientQueue> queuePool = new ArrayDeque<>();
-    private Segment spareSegment;
+    private final JournalCounters counters;
+    private final SegmentAgent segmentAgent;
+    private final SegmentLog log;
+    private final RecipientIndex index;
+    private final Compactor compactor;
     private final RecoveryReport recoveryReport = new RecoveryReport();
+    private AgentRunner segmentAgentRunner;
+    private AgentInvoker segmentAgentInvoker;
+    private ResendDedupe resendDedupe;
     private long[] acceptedKeys = new long[64];
-    // compaction runs inside an append's reserve, so it needs keys of its own
-    private long[] movedKeys = new long[64];
-
-    private Segment tail;
-    private int tailOffset;
-    private boolean isMaintaining;
     private boolean isClosed;
-
-    private long maxMessageId;
-    private long liveEntries;
-    private long liveBytes;
-    private long expiredTotal;
-    private long queueFullTotal;
-    private long compactedRecords;
-    private long reclaimedSegments;
 
     private Journal(final JournalContext ctx)
     {
-        dataDir = ctx.dataDir();
-        segmentLength = ctx.segmentLength();
         ttlMs = ctx.ttlMs();
-        maxRecordsPerRecipient = ctx.maxRecordsPerRecipient();
-        maxBytesPerRecipient = ctx.maxBytesPerRecipient();
         maxPayloadLength = ctx.maxPayloadLength();
-        syncPolicy = ctx.syncPolicy();
         epochClock = ctx.epochClock();
-        resendCapacity = ctx.resendCapacity();
-        resendWindowMs = ctx.resendWindowMs();
+        counters = new JournalCounters(ctx.countersManager());
+        segmentAgent = new SegmentAgent(ctx.dataDir(), ctx.segmentLength(), ctx.syncPolicy(), counters);
+        log = new SegmentLog(ctx.dataDir(), ctx.segmentLength(), ctx.syncPolicy(), counters, segmentAgent);
+        index = new RecipientIndex(log, ctx.maxRecordsPerRecipient(), ctx.maxBytesPerRecipient(), counters);
+        compactor = new Compactor(log, index, ctx.compactionStepLength(), counters);
     }
 
     /** Opens the journal in the context's data folder, rebuilding the index from the segments found there. */
@@ -125,8 +76,12 @@ public final class Journal implements AutoCloseable
         final Journal journal = new Journal(ctx);
         try
         {
-            journal.recover();
-            journal.openResendLog();
+            new JournalRecovery(ctx.dataDir(), journal.log, journal.index, journal.recoveryReport)
+                .recover(journal.cutoffMs());
+            journal.compactor.doWork();
+            journal.resendDedupe = ResendDedupe.open(
+                ctx.dataDir(), ctx.resendCapacity(), ctx.resendWindowMs(), ctx.syncPolicy(), journal.recoveryReport);
+            journal.startSegmentAgent(ctx);
         }
         catch (final RuntimeException ex)
         {
@@ -163,21 +118,20 @@ public final class Journal implements AutoCloseable
             return INVALID_RECIPIENT;
         }
         final long key = RecordDescriptor.recipientKey(recipientUserId, recipientDeviceId);
-        final RecipientQueue queue = queueByRecipient.get(key);
-        final int check = checkRecipient(queue, messageId, length);
+        final RecipientQueue queue = index.queue(key);
+        final int check = index.check(queue, messageId, length);
         if (OK != check)
         {
             return check;
         }
 
         acceptedKeys[0] = key;
-        final long position = writeMessage(
+        final long position = log.writeMessage(
             acceptedKeys, 1, messageId, senderUserId, senderDeviceId, correlationId, timestampMs, kind,
             payload, offset, length);
-        // compaction inside writeMessage moves entries but never adds or removes a queue
-        (null == queue ? newQueue(key) : queue).add(messageId, position, timestampMs, length, chargeOf(1, length));
-        account(position, chargeOf(1, length));
-        afterWrite();
+        // writes move no queue in or out of the index, so the one looked up above still holds
+        index.add(queue, key, messageId, position, timestampMs, length, RecipientIndex.chargeOf(1, length));
+        afterAppend(1, length);
         return OK;
     }
 
@@ -263,7 +217,7 @@ public final class Journal implements AutoCloseable
             return 0;
         }
         if (RecordDescriptor.aligned(RecordDescriptor.messageLength(recipientCount, length)) >
-            segmentLength - SEGMENT_HEADER_LENGTH)
+            log.segmentLength() - SEGMENT_HEADER_LENGTH)
         {
             return RECORD_TOO_LARGE;
         }
@@ -272,48 +226,17 @@ public final class Journal implements AutoCloseable
             acceptedKeys = new long[Math.max(recipientCount, acceptedKeys.length * 2)];
         }
 
-        int accepted = 0;
-        for (int i = 0; i < recipientCount; i++)
-        {
-            final long userId = recipientUserIds[i];
-            final int deviceId = recipientDeviceIds[i];
-            if (RecordDescriptor.isValidRecipient(userId, deviceId))
-            {
-                final long key = RecordDescriptor.recipientKey(userId, deviceId);
-                if (OK == checkRecipient(queueByRecipient.get(key), messageId, length))
-                {
-                    acceptedKeys[accepted++] = key;
-                    continue;
-                }
-            }
-            if (allOrNothing)
-            {
-                return recipientCount;
-            }
-        }
-        if (0 == accepted)
+        final int accepted = index.accept(
+            recipientUserIds, recipientDeviceIds, recipientCount, messageId, length, allOrNothing, acceptedKeys);
+        if (accepted <= 0)
         {
             return recipientCount;
         }
-
-        final long position = writeMessage(
+        final long position = log.writeMessage(
             acceptedKeys, accepted, messageId, senderUserId, senderDeviceId, correlationId, timestampMs, kind,
             payload, offset, length);
-        final int charge = chargeOf(accepted, length);
-        int added = 0;
-        for (int i = 0; i < accepted; i++)
-        {
-            final long key = acceptedKeys[i];
-            final RecipientQueue queue = queueByRecipient.get(key);
-            // a recipient named twice in one call is held once; the record still names it twice, which recovery
-            // tolerates
-            if (null == queue || queue.lastMessageId() < messageId)
-            {
-                addEntry(key, messageId, position, timestampMs, length, charge);
-                added++;
-            }
-        }
-        afterWrite();
+        final int added = index.addAll(acceptedKeys, accepted, messageId, position, timestampMs, length);
+        afterAppend(accepted, length);
         return recipientCount - added;
     }
 
@@ -324,29 +247,15 @@ public final class Journal implements AutoCloseable
      */
     public boolean delete(final long recipientUserId, final int recipientDeviceId, final long messageId)
     {
-        if (!RecordDescriptor.isValidRecipient(recipientUserId, recipientDeviceId))
-        {
-            return false;
-        }
-        final long key = RecordDescriptor.recipientKey(recipientUserId, recipientDeviceId);
-        final RecipientQueue queue = queueByRecipient.get(key);
+        final RecipientQueue queue = index.queueOf(recipientUserId, recipientDeviceId);
         if (null == queue || queue.find(messageId) < 0)
         {
             return false;
         }
-
-        final int offset = reserve(DELETE_LENGTH);
-        final UnsafeBuffer buffer = tail.buffer;
-        buffer.putInt(offset + TYPE_OFFSET, TYPE_DELETE);
-        buffer.putInt(offset + RECIPIENT_COUNT_OFFSET, 0);
-        buffer.putLong(offset + POSITION_OFFSET, RecordDescriptor.position(tail.index, offset));
-        buffer.putLong(offset + DELETE_RECIPIENT_OFFSET, key);
-        buffer.putLong(offset + DELETE_MESSAGE_ID_OFFSET, messageId);
-        commit(offset, DELETE_LENGTH, TYPE_DELETE);
-
-        // reserve may have compacted, which moves positions but never indices; look the entry up again anyway
-        removeEntry(queue, queue.find(messageId));
-        afterWrite();
+        log.writeDelete(queue.recipientKey, messageId);
+        index.remove(queue, queue.find(messageId));
+        log.afterWrite();
+        counters.deletes.incrementRelease();
         return true;
     }
 
@@ -362,44 +271,20 @@ public final class Journal implements AutoCloseable
         final int limit,
         final RecordHandler handler)
     {
-        if (!RecordDescriptor.isValidRecipient(recipientUserId, recipientDeviceId) || limit <= 0)
-        {
-            return 0;
-        }
-        final RecipientQueue queue = queueByRecipient.get(
-            RecordDescriptor.recipientKey(recipientUserId, recipientDeviceId));
-        if (null == queue)
-        {
-            return 0;
-        }
-
-        final long cutoffMs = epochClock.time() - ttlMs;
-        int handed = 0;
-        for (int i = queue.firstAfter(afterMessageId), end = queue.end(); i < end && handed < limit; i++)
-        {
-            if (queue.isLive(i) && queue.timestampMs(i) >= cutoffMs)
-            {
-                handed++;
-                if (!handOver(recipientUserId, recipientDeviceId, queue.position(i), handler))
-                {
-                    break;
-                }
-            }
-        }
-        return handed;
+        return index.read(recipientUserId, recipientDeviceId, afterMessageId, limit, cutoffMs(), handler);
     }
 
     /** Undelivered records held for a recipient. */
     public int count(final long recipientUserId, final int recipientDeviceId)
     {
-        final RecipientQueue queue = queueOf(recipientUserId, recipientDeviceId);
+        final RecipientQueue queue = index.queueOf(recipientUserId, recipientDeviceId);
         return null == queue ? 0 : queue.count();
     }
 
     /** Undelivered payload bytes held for a recipient. */
     public long bytes(final long recipientUserId, final int recipientDeviceId)
     {
-        final RecipientQueue queue = queueOf(recipientUserId, recipientDeviceId);
+        final RecipientQueue queue = index.queueOf(recipientUserId, recipientDeviceId);
         return null == queue ? 0 : queue.bytes();
     }
 
@@ -410,43 +295,25 @@ public final class Journal implements AutoCloseable
      */
     public int expire()
     {
-        final long cutoffMs = epochClock.time() - ttlMs;
-        int expired = 0;
-        final Iterator<RecipientQueue> iterator = queueByRecipient.values().iterator();
-        while (iterator.hasNext())
-        {
-            final RecipientQueue queue = iterator.next();
-            for (int i = queue.head(); i < queue.end(); i++)
-            {
-                if (queue.isLive(i) && queue.timestampMs(i) < cutoffMs)
-                {
-                    unaccount(queue, i);
-                    queue.remove(i);
-                    expired++;
-                }
-            }
-            if (0 == queue.count())
-            {
-                iterator.remove();
-                queuePool.push(queue);
-            }
-        }
-        expiredTotal += expired;
-        maintainSegments();
+        final int expired = index.expire(cutoffMs());
+        counters.expired.getAndAddRelease(expired);
+        compactor.doWork();
         return expired;
     }
 
     /**
-     * The batch fsync point: forces what was written since the last call, records and remembered sends alike.
-     * No-op for {@link SyncPolicy#NONE}.
+     * The batch sync point: forces what was written since the last call, records and remembered sends alike (not
+     * under {@link SyncPolicy#NONE}); then reclaims and compacts old segments, a bounded step at a time.
      */
     public void sync()
     {
-        if (SyncPolicy.NONE != syncPolicy)
+        log.force();
+        if (SyncPolicy.NONE != log.syncPolicy())
         {
-            tail.force();
-            resendLog.force();
+            resendDedupe.force();
         }
+        counters.syncs.incrementRelease();
+        compactor.doWork();
     }
 
     /**
@@ -464,13 +331,7 @@ public final class Journal implements AutoCloseable
         {
             return 0;
         }
-        final long senderKey = RecordDescriptor.recipientKey(senderUserId, senderDeviceId);
-        final long messageId = resendLog.find(senderKey, clientMsgId, nowMs - resendWindowMs);
-        if (0 != messageId || null == heldSends)
-        {
-            return messageId;
-        }
-        return heldSends.find(senderKey, clientMsgId);
+        return resendDedupe.find(RecordDescriptor.recipientKey(senderUserId, senderDeviceId), clientMsgId, nowMs);
     }
 
     /**
@@ -484,15 +345,10 @@ public final class Journal implements AutoCloseable
         final long messageId,
         final long timestampMs)
     {
-        if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
+        if (RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
         {
-            return;
-        }
-        resendLog.append(
-            RecordDescriptor.recipientKey(senderUserId, senderDeviceId), clientMsgId, messageId, timestampMs);
-        if (SyncPolicy.ALWAYS == syncPolicy)
-        {
-            resendLog.force();
+            resendDedupe.remember(
+                RecordDescriptor.recipientKey(senderUserId, senderDeviceId), clientMsgId, messageId, timestampMs);
         }
     }
 
@@ -505,46 +361,26 @@ public final class Journal implements AutoCloseable
      */
     public int rememberStoredSends(final int kind)
     {
-        final long minTimestampMs = epochClock.time() - resendWindowMs;
-        final int missing = storedSendsNotRemembered(kind, minTimestampMs, null);
-        if (missing > 0)
-        {
-            heldSends = new HeldSends(missing);
-            storedSendsNotRemembered(kind, minTimestampMs, heldSends);
-        }
-        recoveryReport.heldSends = null == heldSends ? 0 : heldSends.size();
+        recoveryReport.heldSends = resendDedupe.rememberStoredSends(kind, epochClock.time(), cutoffMs(), index, log);
         return recoveryReport.heldSends;
     }
 
     /** Sends the resend log can answer for (each at most once), including those past the window. */
     public int resendEntries()
     {
-        return resendLog.size();
+        return resendDedupe.entries();
     }
 
     /** Hands every live record to the handler, recipient by recipient, oldest first within a recipient. */
     public void forEachRecord(final RecordHandler handler)
     {
-        final long cutoffMs = epochClock.time() - ttlMs;
-        for (final RecipientQueue queue : queueByRecipient.values())
-        {
-            final long userId = RecordDescriptor.userId(queue.recipientKey);
-            final int deviceId = RecordDescriptor.deviceId(queue.recipientKey);
-            for (int i = queue.head(), end = queue.end(); i < end; i++)
-            {
-                if (queue.isLive(i) && queue.timestampMs(i) >= cutoffMs &&
-                    !handOver(userId, deviceId, queue.position(i), handler))
-                {
-                    return;
-                }
-            }
-        }
+        index.forEachRecord(cutoffMs(), handler);
     }
 
     /** Highest message id ever appended, kept across restarts. */
     public long maxMessageId()
     {
-        return maxMessageId;
+        return counters.maxMessageId.get();
     }
 
     /** What the last open found. */
@@ -556,57 +392,64 @@ public final class Journal implements AutoCloseable
     /** Undelivered (recipient, record) entries across all recipients. */
     public long liveEntries()
     {
-        return liveEntries;
+        return counters.liveEntries.get();
     }
 
     /** Recipients holding at least one record. */
     public int recipientCount()
     {
-        return queueByRecipient.size();
+        return (int)counters.recipients.get();
     }
 
     /** Segment files in use. */
     public int segmentCount()
     {
-        return segments.size();
+        return (int)counters.segments.get();
     }
 
     /** Entries dropped by expiry since open. */
     public long expiredTotal()
     {
-        return expiredTotal;
+        return counters.expired.get();
     }
 
     /** Appends refused with {@link #QUEUE_FULL} since open, counted per recipient. */
     public long queueFullTotal()
     {
-        return queueFullTotal;
+        return counters.queueFull.get();
     }
 
     /** Records copied forward by compaction since open. */
     public long compactedRecords()
     {
-        return compactedRecords;
+        return counters.recordsCompacted.get();
     }
 
     /** Segment files reclaimed since open. */
     public long reclaimedSegments()
     {
-        return reclaimedSegments;
+        return counters.segmentsReclaimed.get();
+    }
+
+    /** The journal's counters, for a reader in this process; a counters file shows the same figures outside it. */
+    public JournalCounters counters()
+    {
+        return counters;
     }
 
     /** Sum of the entries accounted to segments; equals {@link #liveEntries()} unless the accounting broke. */
     long segmentLiveRefs()
     {
-        long refs = 0;
-        for (final Segment segment : segments)
-        {
-            refs += segment.liveRefs;
-        }
-        return refs;
+        return log.liveRefs();
     }
 
-    /** Forces what is pending under the sync policy and unmaps every segment. */
+    /** Tests: runs one duty cycle of a segment agent opened with {@link JournalContext#segmentAgentInvoked}. */
+    int invokeSegmentAgent()
+    {
+        return segmentAgentInvoker.invoke();
+    }
+
+    /** Forces what is pending under the sync policy, stops the segment agent and unmaps every segment. */
     public void close()
     {
         if (isClosed)
@@ -616,681 +459,52 @@ public final class Journal implements AutoCloseable
         isClosed = true;
         try
         {
-            if (null != tail && SyncPolicy.NONE != syncPolicy)
-            {
-                tail.force();
-            }
-            if (null != resendLog && SyncPolicy.NONE != syncPolicy)
-            {
-                resendLog.force();
-            }
+            CloseHelper.closeAll(log::close, resendDedupe, segmentAgentRunner, segmentAgentInvoker);
         }
         finally
         {
-            if (null != resendLog)
+            if (null == segmentAgentRunner && null == segmentAgentInvoker)
             {
-                resendLog.close();
-                resendLog = null;
+                // never started: what it was handed is deleted here
+                segmentAgent.onClose();
             }
-            for (final Segment segment : segments)
-            {
-                segment.close();
-            }
-            if (null != spareSegment)
-            {
-                spareSegment.closeAndDelete();
-                spareSegment = null;
-            }
-            segments.clear();
-            segmentByIndex.clear();
+            counters.close();
         }
     }
 
-    private void openResendLog()
+    private void startSegmentAgent(final JournalContext ctx)
     {
-        final long startNs = System.nanoTime();
-        final boolean existed = new File(dataDir, ResendLog.FILE_NAME).exists();
-        resendLog = ResendLog.open(dataDir, resendCapacity);
-        if (SyncPolicy.NONE != syncPolicy && (!existed || resendLog.wasReset || resendLog.migratedEntries > 0))
+        if (ctx.isSegmentAgentInvoked())
         {
-            resendLog.forceAll();
-            syncDirectory();
-        }
-        recoveryReport.resendEntries = resendLog.recoveredEntries;
-        recoveryReport.resendTornSlots = resendLog.tornSlots;
-        recoveryReport.resendLogReset = resendLog.wasReset;
-        recoveryReport.durationNs += System.nanoTime() - startNs;
-    }
-
-    private int storedSendsNotRemembered(final int kind, final long minTimestampMs, final HeldSends held)
-    {
-        int count = 0;
-        final long cutoffMs = epochClock.time() - ttlMs;
-        for (final RecipientQueue queue : queueByRecipient.values())
-        {
-            for (int i = queue.head(), end = queue.end(); i < end; i++)
-            {
-                if (!queue.isLive(i) || queue.timestampMs(i) < cutoffMs)
-                {
-                    continue;
-                }
-                final long position = queue.position(i);
-                final UnsafeBuffer buffer = segmentOf(RecordDescriptor.segmentIndex(position)).buffer;
-                final int offset = RecordDescriptor.offset(position);
-                final long messageId = buffer.getLong(offset + MESSAGE_ID_OFFSET);
-                if (kind != buffer.getInt(offset + KIND_OFFSET) || messageId <= 0)
-                {
-                    continue;
-                }
-                final long senderUserId = buffer.getLong(offset + SENDER_USER_ID_OFFSET);
-                final int senderDeviceId = buffer.getInt(offset + SENDER_DEVICE_ID_OFFSET);
-                if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
-                {
-                    continue;
-                }
-                final long senderKey = RecordDescriptor.recipientKey(senderUserId, senderDeviceId);
-                final long clientMsgId = buffer.getLong(offset + CORRELATION_ID_OFFSET);
-                if (0 == resendLog.find(senderKey, clientMsgId, minTimestampMs))
-                {
-                    count++;
-                    if (null != held)
-                    {
-                        held.put(senderKey, clientMsgId, messageId);
-                    }
-                }
-            }
-        }
-        return count;
-    }
-
-    private RecipientQueue queueOf(final long userId, final int deviceId)
-    {
-        return RecordDescriptor.isValidRecipient(userId, deviceId) ?
-            queueByRecipient.get(RecordDescriptor.recipientKey(userId, deviceId)) : null;
-    }
-
-    private int checkRecipient(final RecipientQueue queue, final long messageId, final int length)
-    {
-        if (null == queue)
-        {
-            return length > maxBytesPerRecipient ? countQueueFull() : OK;
-        }
-        if (messageId <= queue.lastMessageId())
-        {
-            return OUT_OF_ORDER;
-        }
-        if (queue.count() >= maxRecordsPerRecipient || queue.bytes() + length > maxBytesPerRecipient)
-        {
-            return countQueueFull();
-        }
-        return OK;
-    }
-
-    private int countQueueFull()
-    {
-        queueFullTotal++;
-        return QUEUE_FULL;
-    }
-
-    private static int chargeOf(final int recipientCount, final int payloadLength)
-    {
-        final int aligned = RecordDescriptor.aligned(RecordDescriptor.messageLength(recipientCount, payloadLength));
-        return (aligned + recipientCount - 1) / recipientCount;
-    }
-
-    private long writeMessage(
-        final long[] keys,
-        final int keyCount,
-        final long messageId,
-        final long senderUserId,
-        final int senderDeviceId,
-        final long correlationId,
-        final long timestampMs,
-        final int kind,
-        final DirectBuffer payload,
-        final int payloadOffset,
-        final int payloadLength)
-    {
-        final int recordLength = RecordDescriptor.messageLength(keyCount, payloadLength);
-        final int offset = reserve(recordLength);
-        final UnsafeBuffer buffer = tail.buffer;
-        buffer.putInt(offset + TYPE_OFFSET, TYPE_MESSAGE);
-        buffer.putInt(offset + RECIPIENT_COUNT_OFFSET, keyCount);
-        buffer.putLong(offset + POSITION_OFFSET, RecordDescriptor.position(tail.index, offset));
-        buffer.putLong(offset + MESSAGE_ID_OFFSET, messageId);
-        buffer.putLong(offset + SENDER_USER_ID_OFFSET, senderUserId);
-        buffer.putLong(offset + CORRELATION_ID_OFFSET, correlationId);
-        buffer.putLong(offset + TIMESTAMP_OFFSET, timestampMs);
-        buffer.putInt(offset + SENDER_DEVICE_ID_OFFSET, senderDeviceId);
-        buffer.putInt(offset + KIND_OFFSET, kind);
-        buffer.putInt(offset + PAYLOAD_LENGTH_OFFSET, payloadLength);
-        buffer.putInt(offset + PAYLOAD_LENGTH_OFFSET + 4, 0);
-        for (int i = 0; i < keyCount; i++)
-        {
-            buffer.putLong(offset + RECIPIENTS_OFFSET + (i * 8), keys[i]);
-        }
-        buffer.putBytes(offset + RecordDescriptor.payloadOffset(keyCount), payload, payloadOffset, payloadLength);
-        commit(offset, recordLength, TYPE_MESSAGE);
-        if (messageId > maxMessageId)
-        {
-            maxMessageId = messageId;
-        }
-        return RecordDescriptor.position(tail.index, offset);
-    }
-
-    private void commit(final int offset, final int recordLength, final int type)
-    {
-        final UnsafeBuffer buffer = tail.buffer;
-        buffer.putInt(
-            offset + CRC_OFFSET,
-            tail.computeCrc(offset, RecordDescriptor.crcLength(type, recordLength)));
-        // the length goes last: a record is only there once its length is
-        buffer.putIntRelease(offset + LENGTH_OFFSET, recordLength);
-        final int end = offset + RecordDescriptor.aligned(recordLength);
-        tail.markDirty(offset, end);
-        tailOffset = end;
-    }
-
-    private void afterWrite()
-    {
-        if (SyncPolicy.ALWAYS == syncPolicy)
-        {
-            tail.force();
-        }
-    }
-
-    /** Offset in the tail segment with room for the record, rolling to a new segment when needed. */
-    private int reserve(final int recordLength)
-    {
-        final int alignedLength = RecordDescriptor.aligned(recordLength);
-        // a roll may compact into the new tail and fill it, hence the loop
-        while (tailOffset + alignedLength > tail.length)
-        {
-            rollSegment();
-        }
-        return tailOffset;
-    }
-
-    private void rollSegment()
-    {
-        final Segment old = tail;
-        if (old.length - tailOffset >= HEADER_LENGTH)
-        {
-            final UnsafeBuffer buffer = old.buffer;
-            buffer.putInt(tailOffset + TYPE_OFFSET, TYPE_PADDING);
-            buffer.putInt(tailOffset + RECIPIENT_COUNT_OFFSET, 0);
-            buffer.putLong(tailOffset + POSITION_OFFSET, RecordDescriptor.position(old.index, tailOffset));
-            commit(tailOffset, old.length - tailOffset, TYPE_PADDING);
-        }
-        if (SyncPolicy.NONE != syncPolicy)
-        {
-            old.force();
-        }
-
-        final int newIndex = old.index + 1;
-        if (null != spareSegment && spareSegment.length == segmentLength)
-        {
-            addSegment(spareSegment.recycle(dataDir, newIndex, maxMessageId));
-            spareSegment = null;
+            segmentAgentInvoker = new AgentInvoker(ctx.errorHandler(), counters.segmentAgentErrors, segmentAgent);
+            segmentAgentInvoker.start();
         }
         else
         {
-            addSegment(Segment.create(dataDir, newIndex, segmentLength, maxMessageId));
-        }
-        tailOffset = SEGMENT_HEADER_LENGTH;
-        if (SyncPolicy.NONE != syncPolicy)
-        {
-            tail.force();
-            syncDirectory();
-        }
-        maintainSegments();
-    }
-
-    private void addSegment(final Segment segment)
-    {
-        segments.add(segment);
-        segmentByIndex.put(segment.index, segment);
-        tail = segment;
-    }
-
-    /** Reclaims dead segments at the head and compacts the head when it pins too much; not re-entrant. */
-    private void maintainSegments()
-    {
-        if (isMaintaining)
-        {
-            return;
-        }
-        isMaintaining = true;
-        try
-        {
-            reclaimHeadSegments();
-            // with only head and tail, the head's last records are usually acknowledged before the next roll
-            if (segments.size() > 2 && shouldCompact(segments.get(0)))
+            segmentAgentRunner = new AgentRunner(
+                new SleepingMillisIdleStrategy(SEGMENT_AGENT_SLEEP_MS),
+                ctx.errorHandler(),
+                counters.segmentAgentErrors,
+                segmentAgent);
+            AgentRunner.startOnThread(segmentAgentRunner, (runnable) ->
             {
-                compact(segments.get(0));
-                reclaimHeadSegments();
-            }
-        }
-        finally
-        {
-            isMaintaining = false;
+                final Thread thread = new Thread(runnable);
+                thread.setDaemon(true);
+                return thread;
+            });
         }
     }
 
-    private boolean shouldCompact(final Segment head)
+    private void afterAppend(final int keyCount, final int payloadLength)
     {
-        final long usable = (long)(segments.size() - 1) * segmentLength;
-        return head.liveBytes * 2 <= head.length || liveBytes * 2 < usable;
+        log.afterWrite();
+        counters.appends.incrementRelease();
+        counters.bytesAppended.getAndAddRelease(
+            RecordDescriptor.aligned(RecordDescriptor.messageLength(keyCount, payloadLength)));
     }
 
-    private void reclaimHeadSegments()
+    private long cutoffMs()
     {
-        boolean isTailForced = SyncPolicy.NONE == syncPolicy;
-        while (segments.size() > 1 && 0 == segments.get(0).liveRefs)
-        {
-            if (!isTailForced)
-            {
-                // copies moved forward must be on the device before the originals go
-                tail.force();
-                isTailForced = true;
-            }
-            final Segment head = segments.remove(0);
-            segmentByIndex.remove(head.index);
-            if (null == spareSegment && head.length == segmentLength)
-            {
-                spareSegment = head.retire();
-            }
-            else
-            {
-                head.closeAndDelete();
-            }
-            reclaimedSegments++;
-        }
-    }
-
-    /** Copies the live records of a segment to the tail, so it holds no live entry afterwards. */
-    private void compact(final Segment segment)
-    {
-        int offset = SEGMENT_HEADER_LENGTH;
-        while (offset + HEADER_LENGTH <= segment.length && segment.liveRefs > 0)
-        {
-            // the index only points at checked records, so the walk needs their shape, not their checksum
-            final int length = RecordScanner.plausibleRecordLength(segment, offset);
-            if (0 == length)
-            {
-                offset += RecordDescriptor.ALIGNMENT;
-                continue;
-            }
-            final UnsafeBuffer buffer = segment.buffer;
-            final int type = buffer.getInt(offset + TYPE_OFFSET);
-            if (TYPE_PADDING == type)
-            {
-                break;
-            }
-            if (TYPE_MESSAGE == type)
-            {
-                moveLiveRecipients(segment, offset);
-            }
-            offset += RecordDescriptor.aligned(length);
-        }
-    }
-
-    private void moveLiveRecipients(final Segment segment, final int offset)
-    {
-        final UnsafeBuffer buffer = segment.buffer;
-        final long position = RecordDescriptor.position(segment.index, offset);
-        final long messageId = buffer.getLong(offset + MESSAGE_ID_OFFSET);
-        final int recipientCount = buffer.getInt(offset + RECIPIENT_COUNT_OFFSET);
-        if (movedKeys.length < recipientCount)
-        {
-            movedKeys = new long[recipientCount];
-        }
-
-        int live = 0;
-        for (int i = 0; i < recipientCount; i++)
-        {
-            final long key = buffer.getLong(offset + RECIPIENTS_OFFSET + (i * 8));
-            final RecipientQueue queue = queueByRecipient.get(key);
-            if (null != queue)
-            {
-                final int index = queue.find(messageId);
-                if (index >= 0 && queue.position(index) == position)
-                {
-                    movedKeys[live++] = key;
-                }
-            }
-        }
-        if (0 == live)
-        {
-            return;
-        }
-
-        final int payloadLength = buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET);
-        final long newPosition = writeMessage(
-            movedKeys,
-            live,
-            messageId,
-            buffer.getLong(offset + SENDER_USER_ID_OFFSET),
-            buffer.getInt(offset + SENDER_DEVICE_ID_OFFSET),
-            buffer.getLong(offset + CORRELATION_ID_OFFSET),
-            buffer.getLong(offset + TIMESTAMP_OFFSET),
-            buffer.getInt(offset + KIND_OFFSET),
-            buffer,
-            offset + RecordDescriptor.payloadOffset(recipientCount),
-            payloadLength);
-        final int charge = chargeOf(live, payloadLength);
-        final Segment target = segmentOf(RecordDescriptor.segmentIndex(newPosition));
-        for (int i = 0; i < live; i++)
-        {
-            final RecipientQueue queue = queueByRecipient.get(movedKeys[i]);
-            final int index = queue.find(messageId);
-            unaccount(queue, index);
-            queue.movePosition(index, newPosition, charge);
-            target.liveRefs++;
-            target.liveBytes += charge;
-            liveEntries++;
-            liveBytes += charge;
-        }
-        compactedRecords++;
-    }
-
-    private void addEntry(
-        final long key,
-        final long messageId,
-        final long position,
-        final long timestampMs,
-        final int payloadLength,
-        final int charge)
-    {
-        RecipientQueue queue = queueByRecipient.get(key);
-        if (null == queue)
-        {
-            queue = newQueue(key);
-        }
-        queue.add(messageId, position, timestampMs, payloadLength, charge);
-        account(position, charge);
-    }
-
-    private RecipientQueue newQueue(final long key)
-    {
-        RecipientQueue queue = queuePool.poll();
-        if (null == queue)
-        {
-            queue = new RecipientQueue();
-        }
-        queue.reset(key);
-        queueByRecipient.put(key, queue);
-        return queue;
-    }
-
-    private Segment segmentOf(final int index)
-    {
-        // most entries point into the tail or the segment before it
-        final Segment current = tail;
-        return current.index == index ? current : segmentByIndex.get(index);
-    }
-
-    private void account(final long position, final int charge)
-    {
-        final Segment segment = segmentOf(RecordDescriptor.segmentIndex(position));
-        segment.liveRefs++;
-        segment.liveBytes += charge;
-        liveEntries++;
-        liveBytes += charge;
-    }
-
-    private void unaccount(final RecipientQueue queue, final int index)
-    {
-        final Segment segment = segmentOf(RecordDescriptor.segmentIndex(queue.position(index)));
-        final int charge = queue.charge(index);
-        segment.liveRefs--;
-        segment.liveBytes -= charge;
-        liveEntries--;
-        liveBytes -= charge;
-    }
-
-    private void removeEntry(final RecipientQueue queue, final int index)
-    {
-        unaccount(queue, index);
-        queue.remove(index);
-        if (0 == queue.count())
-        {
-            queueByRecipient.remove(queue.recipientKey);
-            queuePool.push(queue);
-        }
-    }
-
-    private boolean handOver(
-        final long userId, final int deviceId, final long position, final RecordHandler handler)
-    {
-        final Segment segment = segmentOf(RecordDescriptor.segmentIndex(position));
-        final int offset = RecordDescriptor.offset(position);
-        final UnsafeBuffer buffer = segment.buffer;
-        final int recipientCount = buffer.getInt(offset + RECIPIENT_COUNT_OFFSET);
-        return handler.onRecord(
-            userId,
-            deviceId,
-            buffer.getLong(offset + MESSAGE_ID_OFFSET),
-            buffer.getLong(offset + SENDER_USER_ID_OFFSET),
-            buffer.getInt(offset + SENDER_DEVICE_ID_OFFSET),
-            buffer.getLong(offset + CORRELATION_ID_OFFSET),
-            buffer.getLong(offset + TIMESTAMP_OFFSET),
-            buffer.getInt(offset + KIND_OFFSET),
-            buffer,
-            offset + RecordDescriptor.payloadOffset(recipientCount),
-            buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET));
-    }
-
-    private void syncDirectory()
-    {
-        try (FileChannel channel = FileChannel.open(dataDir.toPath(), StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-    }
-
-    private void recover()
-    {
-        final long startNs = System.nanoTime();
-        final int[] indices = listSegmentIndices();
-        final long cutoffMs = epochClock.time() - ttlMs;
-        for (int i = 0; i < indices.length; i++)
-        {
-            final int index = indices[i];
-            final File file = new File(dataDir, Segment.fileName(index));
-            if (file.length() < SEGMENT_HEADER_LENGTH + HEADER_LENGTH)
-            {
-                // a segment whose creation was cut short holds nothing
-                IoUtil.deleteIfExists(file);
-                recoveryReport.invalidSegments++;
-                continue;
-            }
-            final Segment segment = Segment.open(file, index);
-            addSegment(segment);
-            recoveryReport.segments++;
-            if (segment.hasValidHeader())
-            {
-                maxMessageId = Math.max(maxMessageId, segment.headerMaxMessageId());
-            }
-            else if (i == indices.length - 1)
-            {
-                segment.writeHeader(maxMessageId);
-            }
-            final int end = scanSegment(segment, cutoffMs, i == indices.length - 1);
-            if (i == indices.length - 1)
-            {
-                tailOffset = end;
-            }
-        }
-
-        if (null == tail)
-        {
-            addSegment(Segment.create(dataDir, 0, segmentLength, maxMessageId));
-            tailOffset = SEGMENT_HEADER_LENGTH;
-            if (SyncPolicy.NONE != syncPolicy)
-            {
-                tail.forceAll();
-                syncDirectory();
-            }
-        }
-        recoveryReport.liveEntries = liveEntries;
-        recoveryReport.maxMessageId = maxMessageId;
-        maintainSegments();
-        recoveryReport.durationNs = System.nanoTime() - startNs;
-    }
-
-    private int[] listSegmentIndices()
-    {
-        final String[] names = dataDir.list();
-        if (null == names)
-        {
-            throw new IllegalStateException("cannot list journal folder " + dataDir);
-        }
-        int count = 0;
-        final int[] indices = new int[names.length];
-        for (final String name : names)
-        {
-            if (Segment.isSpareName(name))
-            {
-                // a retired segment kept for reuse when the process stopped: never read, just dropped
-                IoUtil.deleteIfExists(new File(dataDir, name));
-                continue;
-            }
-            final int index = Segment.parseIndex(name);
-            if (index >= 0)
-            {
-                indices[count++] = index;
-            }
-        }
-        final int[] found = Arrays.copyOf(indices, count);
-        Arrays.sort(found);
-        return found;
-    }
-
-    /** Applies every good record of a segment to the index; returns the end of the last good record. */
-    private int scanSegment(final Segment segment, final long cutoffMs, final boolean isTail)
-    {
-        int offset = SEGMENT_HEADER_LENGTH;
-        int goodEnd = offset;
-        while (offset + HEADER_LENGTH <= segment.length)
-        {
-            final int length = RecordScanner.validRecordLength(segment, offset);
-            if (0 == length)
-            {
-                // not a record here: step on and look for the next good one, so one bad record loses only itself
-                offset += RecordDescriptor.ALIGNMENT;
-                continue;
-            }
-            noteSkipped(segment, goodEnd, offset);
-            final int type = segment.buffer.getInt(offset + TYPE_OFFSET);
-            if (TYPE_PADDING == type)
-            {
-                goodEnd = segment.length;
-                break;
-            }
-            if (TYPE_MESSAGE == type)
-            {
-                recoverMessage(segment, offset, cutoffMs);
-            }
-            else
-            {
-                recoverDelete(segment, offset);
-            }
-            offset += RecordDescriptor.aligned(length);
-            goodEnd = offset;
-        }
-
-        final int dirtyEnd = RecordScanner.lastNonZeroEnd(segment, goodEnd, segment.length);
-        if (dirtyEnd > goodEnd)
-        {
-            if (isTail)
-            {
-                recoveryReport.tornTailBytes += dirtyEnd - goodEnd;
-                segment.buffer.setMemory(goodEnd, dirtyEnd - goodEnd, (byte)0);
-                segment.markDirty(goodEnd, dirtyEnd);
-            }
-            else
-            {
-                recoveryReport.corruptRegions++;
-                recoveryReport.corruptBytes += dirtyEnd - goodEnd;
-            }
-        }
-        return goodEnd;
-    }
-
-    private void noteSkipped(final Segment segment, final int from, final int to)
-    {
-        if (to > from && RecordScanner.lastNonZeroEnd(segment, from, to) > from)
-        {
-            recoveryReport.corruptRegions++;
-            recoveryReport.corruptBytes += to - from;
-        }
-    }
-
-    private void recoverMessage(final Segment segment, final int offset, final long cutoffMs)
-    {
-        final UnsafeBuffer buffer = segment.buffer;
-        recoveryReport.messageRecords++;
-        final long messageId = buffer.getLong(offset + MESSAGE_ID_OFFSET);
-        maxMessageId = Math.max(maxMessageId, messageId);
-        final long timestampMs = buffer.getLong(offset + TIMESTAMP_OFFSET);
-        if (timestampMs < cutoffMs)
-        {
-            recoveryReport.expiredRecords++;
-            return;
-        }
-
-        final long position = RecordDescriptor.position(segment.index, offset);
-        final int recipientCount = buffer.getInt(offset + RECIPIENT_COUNT_OFFSET);
-        final int payloadLength = buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET);
-        final int charge = chargeOf(recipientCount, payloadLength);
-        for (int i = 0; i < recipientCount; i++)
-        {
-            final long key = buffer.getLong(offset + RECIPIENTS_OFFSET + (i * 8));
-            if (key < 0)
-            {
-                continue;
-            }
-            RecipientQueue queue = queueByRecipient.get(key);
-            if (null == queue)
-            {
-                queue = newQueue(key);
-            }
-            final int index = queue.find(messageId);
-            if (index >= 0)
-            {
-                if (queue.position(index) != position)
-                {
-                    // a copy moved forward by compaction before the original's segment was reclaimed
-                    unaccount(queue, index);
-                    queue.movePosition(index, position, charge);
-                    account(position, charge);
-                    recoveryReport.supersededCopies++;
-                }
-            }
-            else
-            {
-                queue.insert(messageId, position, timestampMs, payloadLength, charge);
-                account(position, charge);
-            }
-        }
-    }
-
-    private void recoverDelete(final Segment segment, final int offset)
-    {
-        final UnsafeBuffer buffer = segment.buffer;
-        recoveryReport.deleteRecords++;
-        final RecipientQueue queue = queueByRecipient.get(buffer.getLong(offset + DELETE_RECIPIENT_OFFSET));
-        final int index = null == queue ? -1 : queue.find(buffer.getLong(offset + DELETE_MESSAGE_ID_OFFSET));
-        if (index < 0)
-        {
-            recoveryReport.orphanDeletes++;
-            return;
-        }
-        removeEntry(queue, index);
+        return epochClock.time() - ttlMs;
     }
 }

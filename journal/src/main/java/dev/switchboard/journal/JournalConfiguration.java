@@ -57,6 +57,14 @@ public final class JournalConfiguration
     /** Default resend window: 7 days. */
     public static final long RESEND_WINDOW_MS_DEFAULT = TimeUnit.DAYS.toMillis(7);
 
+    /**
+     * Most record bytes compaction copies forward per call at the batch sync point, so freeing an old segment is
+     * spread over many batches instead of stalling one.
+     */
+    public static final String COMPACTION_STEP_LENGTH_PROP_NAME = "switchboard.journal.compaction.step.length";
+    /** Default compaction step: 256 KiB. */
+    public static final int COMPACTION_STEP_LENGTH_DEFAULT = 256 * 1024;
+
     private JournalConfiguration()
     {
     }
@@ -109,6 +117,12 @@ public final class JournalConfiguration
     {
         return TimeUnit.NANOSECONDS.toMillis(SystemUtil.getDurationInNanos(
             RESEND_WINDOW_PROP_NAME, TimeUnit.MILLISECONDS.toNanos(RESEND_WINDOW_MS_DEFAULT)));
+    }
+
+    /** Compaction step from {@link #COMPACTION_STEP_LENGTH_PROP_NAME}, with k/m/g suffixes. */
+    public static int compactionStepLength()
+    {
+        return SystemUtil.getSizeAsInt(COMPACTION_STEP_LENGTH_PROP_NAME, COMPACTION_STEP_LENGTH_DEFAULT);
     }
 
     /** Sync policy from {@link #SYNC_POLICY_PROP_NAME}. */

@@ -1,7 +1,9 @@
 package dev.switchboard.journal;
 
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.status.CountersManager;
 
 import java.io.File;
 
@@ -20,7 +22,11 @@ public final class JournalContext
     private SyncPolicy syncPolicy = JournalConfiguration.syncPolicy();
     private int resendCapacity = JournalConfiguration.resendCapacity();
     private long resendWindowMs = JournalConfiguration.resendWindowMs();
+    private int compactionStepLength = JournalConfiguration.compactionStepLength();
     private EpochClock epochClock;
+    private CountersManager countersManager;
+    private ErrorHandler errorHandler;
+    private boolean isSegmentAgentInvoked;
     private boolean concluded;
 
     /** Validates the settings and fills unset collaborators; called by {@link Journal#open}. */
@@ -67,9 +73,17 @@ public final class JournalContext
         {
             throw new IllegalStateException("syncPolicy must be set");
         }
+        if (compactionStepLength <= 0)
+        {
+            throw new IllegalStateException("compactionStepLength must be positive: " + compactionStepLength);
+        }
         if (null == epochClock)
         {
             epochClock = SystemEpochClock.INSTANCE;
+        }
+        if (null == errorHandler)
+        {
+            errorHandler = (throwable) -> throwable.printStackTrace(System.err);
         }
         concluded = true;
         return this;
@@ -203,5 +217,59 @@ public final class JournalContext
     public EpochClock epochClock()
     {
         return epochClock;
+    }
+
+    /** Most record bytes compaction copies forward per sync point (default 256 KiB). */
+    public JournalContext compactionStepLength(final int compactionStepLength)
+    {
+        this.compactionStepLength = compactionStepLength;
+        return this;
+    }
+
+    /** Most record bytes compaction copies forward per sync point. */
+    public int compactionStepLength()
+    {
+        return compactionStepLength;
+    }
+
+    /**
+     * Where the journal's counters are allocated (the server's counters file); when unset, a private manager in
+     * memory. Allocation happens in {@link Journal#open}, on the caller's thread.
+     */
+    public JournalContext countersManager(final CountersManager countersManager)
+    {
+        this.countersManager = countersManager;
+        return this;
+    }
+
+    /** Where the journal's counters are allocated, or null for a private manager. */
+    public CountersManager countersManager()
+    {
+        return countersManager;
+    }
+
+    /** Receives errors of the segment agent's thread (default: printed to standard error); also counted. */
+    public JournalContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /** Receives errors of the segment agent's thread. */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /** Tests: no thread for the segment agent; it runs only when {@link Journal#invokeSegmentAgent()} is called. */
+    JournalContext segmentAgentInvoked(final boolean isSegmentAgentInvoked)
+    {
+        this.isSegmentAgentInvoked = isSegmentAgentInvoked;
+        return this;
+    }
+
+    boolean isSegmentAgentInvoked()
+    {
+        return isSegmentAgentInvoked;
     }
 }

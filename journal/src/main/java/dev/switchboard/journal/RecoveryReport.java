@@ -7,6 +7,7 @@ public final class RecoveryReport
 {
     int segments;
     int invalidSegments;
+    int unusedSegments;
     long messageRecords;
     long deleteRecords;
     long liveEntries;
@@ -33,6 +34,12 @@ public final class RecoveryReport
     public int invalidSegments()
     {
         return invalidSegments;
+    }
+
+    /** Segment files made ready ahead of need and never written, removed; not a sign of damage. */
+    public int unusedSegments()
+    {
+        return unusedSegments;
     }
 
     /** Message records read with a good checksum, live or not. */
@@ -136,6 +143,7 @@ public final class RecoveryReport
         return "RecoveryReport{" +
             "segments=" + segments +
             ", invalidSegments=" + invalidSegments +
+            ", unusedSegments=" + unusedSegments +
             ", messageRecords=" + messageRecords +
             ", deleteRecords=" + deleteRecords +
             ", liveEntries=" + liveEntries +

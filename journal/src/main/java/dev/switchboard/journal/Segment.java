@@ -27,6 +27,7 @@ import static dev.switchboard.journal.RecordDescriptor.SEGMENT_VERSION_OFFSET;
 final class Segment
 {
     static final String SUFFIX = ".seg";
+    static final String TEMPORARY_SUFFIX = ".tmp";
 
     final int index;
     final File file;
@@ -62,6 +63,11 @@ final class Segment
     static boolean isSpareName(final String fileName)
     {
         return fileName.startsWith("spare-") && fileName.endsWith(".free");
+    }
+
+    static boolean isTemporaryName(final String fileName)
+    {
+        return fileName.startsWith("journal-") && fileName.endsWith(SUFFIX + TEMPORARY_SUFFIX);
     }
 
     static int parseIndex(final String fileName)
@@ -100,16 +106,30 @@ final class Segment
     }
 
     /**
-     * Reuses a retired segment as a new one: its pages are mapped and allocated already, so appends into it take
+     * Makes a new segment file ready ahead of need, off the append path: created under a temporary name and renamed
+     * once its header is written, so a crash never leaves a short file under a segment name. The header has no magic
+     * until {@link #activate}: recovery drops such a file when it holds no record.
+     */
+    static Segment prepare(final File dir, final int index, final int length)
+    {
+        final File temporary = new File(dir, fileName(index) + TEMPORARY_SUFFIX);
+        final Segment created = new Segment(index, temporary, IoUtil.mapNewFile(temporary, length, false));
+        created.writePreparedHeader();
+        final File target = new File(dir, fileName(index));
+        rename(temporary, target);
+        return new Segment(index, target, created.mappedBuffer);
+    }
+
+    /**
+     * Reuses a retired segment as a prepared one: its pages are mapped and allocated already, so appends into it take
      * no page faults or block allocation. Zeroed before it gets a segment name.
      */
-    Segment recycle(final File dir, final int newIndex, final long maxMessageId)
+    Segment recycle(final File dir, final int newIndex)
     {
         buffer.setMemory(0, length, (byte)0);
-        final File target = new File(dir, fileName(newIndex));
-        rename(file, target);
-        final Segment segment = new Segment(newIndex, target, mappedBuffer);
-        segment.writeHeader(maxMessageId);
+        final Segment segment = new Segment(newIndex, new File(dir, fileName(newIndex)), mappedBuffer);
+        segment.writePreparedHeader();
+        rename(file, segment.file);
         return segment;
     }
 
@@ -132,14 +152,31 @@ final class Segment
 
     void writeHeader(final long maxMessageId)
     {
+        writePreparedHeader();
+        activate(maxMessageId);
+    }
+
+    private void writePreparedHeader()
+    {
         buffer.setMemory(0, SEGMENT_HEADER_LENGTH, (byte)0);
         buffer.putInt(SEGMENT_VERSION_OFFSET, SEGMENT_VERSION);
         buffer.putInt(SEGMENT_LENGTH_OFFSET, length);
         buffer.putInt(SEGMENT_INDEX_OFFSET, index);
+    }
+
+    /** Puts a prepared segment in use: two stores, forced with the records written after them. */
+    void activate(final long maxMessageId)
+    {
         buffer.putLong(SEGMENT_MAX_MESSAGE_ID_OFFSET, maxMessageId);
         buffer.putLongRelease(SEGMENT_MAGIC_OFFSET, SEGMENT_MAGIC);
-        dirtyFrom = 0;
-        dirtyTo = SEGMENT_HEADER_LENGTH;
+        markDirty(0, SEGMENT_HEADER_LENGTH);
+    }
+
+    /** A prepared segment never put in use: no magic and not one written byte past the header. */
+    boolean isUnusedPrepared()
+    {
+        return !hasValidHeader() &&
+            SEGMENT_HEADER_LENGTH == RecordScanner.lastNonZeroEnd(this, SEGMENT_HEADER_LENGTH, length);
     }
 
     boolean hasValidHeader()
@@ -172,8 +209,18 @@ final class Segment
         if (dirtyTo <= dirtyFrom)
         {
             dirtyFrom = from;
+            dirtyTo = to;
         }
-        dirtyTo = Math.max(dirtyTo, to);
+        else
+        {
+            dirtyFrom = Math.min(dirtyFrom, from);
+            dirtyTo = Math.max(dirtyTo, to);
+        }
+    }
+
+    boolean hasUnforcedBytes()
+    {
+        return dirtyTo > dirtyFrom;
     }
 
     /** Forces the bytes written since the last force to the device. */

@@ -68,6 +68,8 @@ final class CrashingAppender
                     }
                     report(report, "D " + previous);
                 }
+                // the ring's end of batch: compaction and reclaim run here, so the kill also lands in them
+                journal.sync();
             }
         }
     }

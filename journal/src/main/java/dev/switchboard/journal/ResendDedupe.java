@@ -1,0 +1,151 @@
+package dev.switchboard.journal;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+
+import static dev.switchboard.journal.RecordDescriptor.CORRELATION_ID_OFFSET;
+import static dev.switchboard.journal.RecordDescriptor.KIND_OFFSET;
+import static dev.switchboard.journal.RecordDescriptor.MESSAGE_ID_OFFSET;
+import static dev.switchboard.journal.RecordDescriptor.SENDER_DEVICE_ID_OFFSET;
+import static dev.switchboard.journal.RecordDescriptor.SENDER_USER_ID_OFFSET;
+
+/**
+ * Which server message id a client send got, so a resend is answered with it: the {@link ResendLog} of recent sends,
+ * plus the sends still held undelivered at open that the log would not match ({@link HeldSends}).
+ * <p>
+ * Owner thread only.
+ */
+final class ResendDedupe implements AutoCloseable
+{
+    private final ResendLog resendLog;
+    private final long windowMs;
+    private final SyncPolicy syncPolicy;
+    private HeldSends heldSends;
+    private int countingKind;
+    private long countingMinTimestampMs;
+    private int counted;
+
+    private ResendDedupe(final ResendLog resendLog, final long windowMs, final SyncPolicy syncPolicy)
+    {
+        this.resendLog = resendLog;
+        this.windowMs = windowMs;
+        this.syncPolicy = syncPolicy;
+    }
+
+    /** Opens the resend log in the folder, filling the report's resend figures. */
+    static ResendDedupe open(
+        final File dataDir,
+        final int capacity,
+        final long windowMs,
+        final SyncPolicy syncPolicy,
+        final RecoveryReport report)
+    {
+        final long startNs = System.nanoTime();
+        final boolean existed = new File(dataDir, ResendLog.FILE_NAME).exists();
+        final ResendLog resendLog = ResendLog.open(dataDir, capacity);
+        if (SyncPolicy.NONE != syncPolicy && (!existed || resendLog.wasReset || resendLog.migratedEntries > 0))
+        {
+            resendLog.forceAll();
+            SegmentAgent.syncDirectory(dataDir);
+        }
+        report.resendEntries = resendLog.recoveredEntries;
+        report.resendTornSlots = resendLog.tornSlots;
+        report.resendLogReset = resendLog.wasReset;
+        report.durationNs += System.nanoTime() - startNs;
+        return new ResendDedupe(resendLog, windowMs, syncPolicy);
+    }
+
+    long find(final long senderKey, final long clientMsgId, final long nowMs)
+    {
+        final long messageId = resendLog.find(senderKey, clientMsgId, nowMs - windowMs);
+        if (0 != messageId || null == heldSends)
+        {
+            return messageId;
+        }
+        return heldSends.find(senderKey, clientMsgId);
+    }
+
+    void remember(final long senderKey, final long clientMsgId, final long messageId, final long timestampMs)
+    {
+        resendLog.append(senderKey, clientMsgId, messageId, timestampMs);
+        if (SyncPolicy.ALWAYS == syncPolicy)
+        {
+            resendLog.force();
+        }
+    }
+
+    /**
+     * Remembers every live record of the kind (its correlation id being the client message id) that the log would
+     * not match; once, after open.
+     *
+     * @return the number of sends held so.
+     */
+    int rememberStoredSends(
+        final int kind, final long nowMs, final long cutoffMs, final RecipientIndex index, final SegmentLog log)
+    {
+        countingKind = kind;
+        countingMinTimestampMs = nowMs - windowMs;
+        counted = 0;
+        index.forEachPosition(cutoffMs, (position) -> visitStoredSend(log, position, null));
+        if (counted > 0)
+        {
+            final HeldSends held = new HeldSends(counted);
+            index.forEachPosition(cutoffMs, (position) -> visitStoredSend(log, position, held));
+            heldSends = held;
+        }
+        return null == heldSends ? 0 : heldSends.size();
+    }
+
+    int entries()
+    {
+        return resendLog.size();
+    }
+
+    void force()
+    {
+        resendLog.force();
+    }
+
+    public void close()
+    {
+        try
+        {
+            if (SyncPolicy.NONE != syncPolicy)
+            {
+                resendLog.force();
+            }
+        }
+        finally
+        {
+            resendLog.close();
+        }
+    }
+
+    private void visitStoredSend(final SegmentLog log, final long position, final HeldSends held)
+    {
+        final UnsafeBuffer buffer = log.segmentOf(RecordDescriptor.segmentIndex(position)).buffer;
+        final int offset = RecordDescriptor.offset(position);
+        final long messageId = buffer.getLong(offset + MESSAGE_ID_OFFSET);
+        if (countingKind != buffer.getInt(offset + KIND_OFFSET) || messageId <= 0)
+        {
+            return;
+        }
+        final long senderUserId = buffer.getLong(offset + SENDER_USER_ID_OFFSET);
+        final int senderDeviceId = buffer.getInt(offset + SENDER_DEVICE_ID_OFFSET);
+        if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
+        {
+            return;
+        }
+        final long senderKey = RecordDescriptor.recipientKey(senderUserId, senderDeviceId);
+        final long clientMsgId = buffer.getLong(offset + CORRELATION_ID_OFFSET);
+        if (0 == resendLog.find(senderKey, clientMsgId, countingMinTimestampMs))
+        {
+            counted++;
+            if (null != held)
+            {
+                held.put(senderKey, clientMsgId, messageId);
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.switchboard.journal;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Does the journal's file system work off the append path, on its own thread: makes the next segment file ready
+ * before the tail fills (new, or a retired one recycled) and unmaps, retires or deletes reclaimed segments.
+ * <p>
+ * The journal's owner asks for the next segment with {@link #requestNext} and takes it with {@link #takePrepared}; a
+ * single state word hands it over, so neither side waits. Reclaimed segments come through a one-to-one queue and are
+ * handled oldest first, so a delete record never outlives the message it deletes.
+ */
+final class SegmentAgent implements Agent
+{
+    static final String ROLE_NAME = "journal-segments";
+
+    private static final int IDLE = 0;
+    private static final int REQUESTED = 1;
+    private static final int PREPARING = 2;
+    private static final int READY = 3;
+    private static final int CANCELLED = 4;
+    private static final int RELEASE_QUEUE_CAPACITY = 256;
+
+    private final File dataDir;
+    private final int segmentLength;
+    private final SyncPolicy syncPolicy;
+    private final AtomicCounter prepared;
+    private final AtomicCounter recycled;
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    private final OneToOneConcurrentArrayQueue<Segment> releases =
+        new OneToOneConcurrentArrayQueue<>(RELEASE_QUEUE_CAPACITY);
+    // written by the owner before REQUESTED is published, read by the agent after it sees it
+    private int requestedIndex;
+    // written by the agent before READY is published, read by the owner after it sees it
+    private Segment preparedSegment;
+    // the agent's alone: one retired segment kept mapped for reuse
+    private Segment spare;
+    private boolean wasCancelled;
+
+    SegmentAgent(
+        final File dataDir, final int segmentLength, final SyncPolicy syncPolicy, final JournalCounters counters)
+    {
+        this.dataDir = dataDir;
+        this.segmentLength = segmentLength;
+        this.syncPolicy = syncPolicy;
+        this.prepared = counters.segmentsPrepared;
+        this.recycled = counters.segmentsRecycled;
+    }
+
+    public String roleName()
+    {
+        return ROLE_NAME;
+    }
+
+    public int doWork()
+    {
+        int workCount = 0;
+        Segment segment;
+        // releases first, so a segment just reclaimed can be the one recycled next
+        while (null != (segment = releases.poll()))
+        {
+            release(segment);
+            workCount++;
+        }
+        if (REQUESTED == state.get() && state.compareAndSet(REQUESTED, PREPARING))
+        {
+            Segment next = null;
+            try
+            {
+                next = prepare(requestedIndex);
+            }
+            finally
+            {
+                if (null == next)
+                {
+                    // failed, and counted by the runner: the owner creates its next segment itself
+                    state.set(IDLE);
+                }
+            }
+            preparedSegment = next;
+            if (!state.compareAndSet(PREPARING, READY))
+            {
+                // the owner created its next segment itself meanwhile
+                preparedSegment = null;
+                release(next);
+                state.set(IDLE);
+            }
+            workCount++;
+        }
+        return workCount;
+    }
+
+    public void onClose()
+    {
+        Segment segment;
+        while (null != (segment = releases.poll()))
+        {
+            segment.closeAndDelete();
+        }
+        if (READY == state.get() && null != preparedSegment)
+        {
+            preparedSegment.closeAndDelete();
+            preparedSegment = null;
+        }
+        if (null != spare)
+        {
+            spare.closeAndDelete();
+            spare = null;
+        }
+    }
+
+    /**
+     * Owner: asks for the segment with this index to be made ready. Refused while an earlier request is still being
+     * wound up; the owner asks again on its next write.
+     */
+    boolean requestNext(final int index)
+    {
+        if (IDLE != state.get())
+        {
+            return false;
+        }
+        requestedIndex = index;
+        state.set(REQUESTED);
+        return true;
+    }
+
+    /**
+     * Owner: the prepared segment for the index asked, or null when it is not ready. {@link #isIndexInUse()} then
+     * says whether the agent is creating that index right now, in which case the owner must take another.
+     */
+    Segment takePrepared()
+    {
+        wasCancelled = false;
+        final int current = state.get();
+        if (READY == current)
+        {
+            return take();
+        }
+        if (REQUESTED == current && state.compareAndSet(REQUESTED, IDLE))
+        {
+            return null;
+        }
+        if (state.compareAndSet(PREPARING, CANCELLED))
+        {
+            wasCancelled = true;
+            return null;
+        }
+        return READY == state.get() ? take() : null;
+    }
+
+    /** Owner: whether the last {@link #takePrepared()} left the asked index to the agent. */
+    boolean isIndexInUse()
+    {
+        return wasCancelled;
+    }
+
+    /** Owner: hands a reclaimed segment over for unmapping; false when the queue is full, to be tried again later. */
+    boolean offerRelease(final Segment segment)
+    {
+        return releases.offer(segment);
+    }
+
+    private Segment take()
+    {
+        final Segment segment = preparedSegment;
+        preparedSegment = null;
+        state.set(IDLE);
+        return segment;
+    }
+
+    private Segment prepare(final int index)
+    {
+        final Segment segment;
+        if (null != spare)
+        {
+            segment = spare.recycle(dataDir, index);
+            spare = null;
+            recycled.incrementRelease();
+        }
+        else
+        {
+            segment = Segment.prepare(dataDir, index, segmentLength);
+        }
+        if (SyncPolicy.NONE != syncPolicy)
+        {
+            syncDirectory(dataDir);
+        }
+        prepared.incrementRelease();
+        return segment;
+    }
+
+    private void release(final Segment segment)
+    {
+        if (null == spare && segment.length == segmentLength)
+        {
+            spare = segment.retire();
+        }
+        else
+        {
+            segment.closeAndDelete();
+        }
+    }
+
+    /** Makes file creations, renames and deletions in the folder durable. */
+    static void syncDirectory(final File dir)
+    {
+        try (FileChannel channel = FileChannel.open(dir.toPath(), StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
