@@ -5,10 +5,11 @@ import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.File;
+import java.util.concurrent.TimeUnit;
 
 import static dev.switchboard.journal.RecordDescriptor.SEGMENT_HEADER_LENGTH;
 
@@ -39,7 +40,13 @@ public final class Journal implements AutoCloseable
     /** A fan-out record for this many recipients does not fit in one segment. */
     public static final int RECORD_TOO_LARGE = -5;
 
-    private static final long SEGMENT_AGENT_SLEEP_MS = 1;
+    /**
+     * The segment agent parks 1 ms after work, doubling to 100 ms while idle: an idle server wakes it ten times a
+     * second, and a request (made at the first write into a new tail, tens of MiB before it is needed) waits at most
+     * that long.
+     */
+    private static final long SEGMENT_AGENT_MIN_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long SEGMENT_AGENT_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final long ttlMs;
     private final int maxPayloadLength;
@@ -482,7 +489,7 @@ public final class Journal implements AutoCloseable
         else
         {
             segmentAgentRunner = new AgentRunner(
-                new SleepingMillisIdleStrategy(SEGMENT_AGENT_SLEEP_MS),
+                new BackoffIdleStrategy(0, 0, SEGMENT_AGENT_MIN_PARK_NS, SEGMENT_AGENT_MAX_PARK_NS),
                 ctx.errorHandler(),
                 counters.segmentAgentErrors,
                 segmentAgent);

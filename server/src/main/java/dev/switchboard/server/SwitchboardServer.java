@@ -66,7 +66,9 @@ public final class SwitchboardServer implements AutoCloseable
             state = SwitchboardState.open(new StateContext().dataDir(new File(dataDir, "state")));
             journal = Journal.open(new JournalContext()
                 .dataDir(new File(dataDir, "journal"))
-                .maxPayloadLength(maxFrameLength + 256));
+                .maxPayloadLength(maxFrameLength + 256)
+                .countersManager(counters.manager())
+                .errorHandler(errors));
             if (null == customCodeSender)
             {
                 codeSender = new DevelopmentCodeSender(dataDir, log);
