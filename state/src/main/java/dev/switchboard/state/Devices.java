@@ -1,7 +1,6 @@
 package dev.switchboard.state;
 
 import net.openhft.chronicle.map.ChronicleMap;
-
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**

@@ -70,6 +70,8 @@ class SwitchboardStateTest
     void shouldRejectBadSettings()
     {
         assertThrows(IllegalStateException.class, () -> TestStates.context(dir).maxAccounts(0).conclude());
+        // 10M accounts x 4 devices x 64 bytes is past one 2 GiB mapping of the device table
+        assertThrows(IllegalStateException.class, () -> TestStates.context(dir).maxAccounts(10_000_000).conclude());
         assertThrows(IllegalStateException.class, () -> TestStates.context(dir).maxDevicesPerAccount(16).conclude());
         assertThrows(IllegalStateException.class,
             () -> TestStates.context(dir).maxDevicesPerAccount(2).averageDevicesPerAccount(3).conclude());
