@@ -14,6 +14,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -162,6 +165,51 @@ class DeviceTableTest
         devices = state.newDevices();
         assertEquals(77, devices.registrationId(CAPACITY, 1));
         assertFalse(devices.exists(CAPACITY, 3));
+    }
+
+    @Test
+    void shouldGiveAReaderThreadWholeKeysWhileTheWriterRelinks() throws Exception
+    {
+        state = TestStates.open(dir);
+        final Devices writer = state.newDevices();
+        final Devices reader = state.newDevices();
+        final byte[] first = TestStates.key(1);
+        final byte[] second = TestStates.key(2);
+        final AtomicBoolean done = new AtomicBoolean();
+        final AtomicLong torn = new AtomicLong();
+        final AtomicLong seen = new AtomicLong();
+
+        final Thread readerThread = new Thread(() ->
+        {
+            final byte[] key = new byte[Devices.LOGIN_KEY_LENGTH];
+            while (!done.get())
+            {
+                if (reader.loginKey(9, 1, key))
+                {
+                    seen.incrementAndGet();
+                    if (!Arrays.equals(first, key) && !Arrays.equals(second, key))
+                    {
+                        torn.incrementAndGet();
+                    }
+                }
+            }
+        });
+        readerThread.start();
+        for (int i = 0; i < 200_000; i++)
+        {
+            assertEquals(1, writer.addDevice(9, 0 == (i & 1) ? first : second, i));
+            assertTrue(writer.removeDevice(9, 1));
+        }
+        assertEquals(1, writer.addDevice(9, second, 7));
+        done.set(true);
+        readerThread.join(30_000);
+
+        assertFalse(readerThread.isAlive());
+        assertEquals(0, torn.get());
+        assertTrue(seen.get() > 0);
+        final byte[] key = new byte[Devices.LOGIN_KEY_LENGTH];
+        assertTrue(reader.loginKey(9, 1, key));
+        assertArrayEquals(second, key);
     }
 
     @Test
