@@ -259,7 +259,20 @@ final class DeviceTable implements AutoCloseable
 
     boolean hasSlot(final long userId, final int deviceId)
     {
-        return userId > 0 && userId <= capacity && deviceId >= 1 && deviceId <= stride;
+        return hasSlot(userId, deviceId, stride);
+    }
+
+    /**
+     * Whether a device has a slot and its id is within a view's limit.
+     *
+     * @param userId      user id.
+     * @param deviceId    device id.
+     * @param maxDeviceId the view's max devices per account; the stride bounds it too.
+     * @return true if the slot may be used.
+     */
+    boolean hasSlot(final long userId, final int deviceId, final int maxDeviceId)
+    {
+        return userId > 0 && userId <= capacity && deviceId >= 1 && deviceId <= stride && deviceId <= maxDeviceId;
     }
 
     /**

@@ -43,7 +43,7 @@ public final class Devices
         this.table = table;
         this.buffer = table.buffer();
         this.pushTokens = pushTokens;
-        this.maxDevicesPerAccount = Math.min(maxDevicesPerAccount, table.stride());
+        this.maxDevicesPerAccount = maxDevicesPerAccount;
     }
 
     /**
@@ -313,7 +313,7 @@ public final class Devices
 
     private boolean isValid(final long userId, final int deviceId)
     {
-        return deviceId <= maxDevicesPerAccount && table.hasSlot(userId, deviceId);
+        return table.hasSlot(userId, deviceId, maxDevicesPerAccount);
     }
 
     private boolean readPush(final long userId, final int deviceId)

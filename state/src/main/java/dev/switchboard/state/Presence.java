@@ -33,7 +33,7 @@ public final class Presence
     {
         this.table = table;
         this.buffer = table.buffer();
-        this.maxDevicesPerAccount = Math.min(maxDevicesPerAccount, table.stride());
+        this.maxDevicesPerAccount = maxDevicesPerAccount;
         this.openEpoch = openEpoch;
     }
 
@@ -227,7 +227,7 @@ public final class Presence
 
     private boolean isValid(final long userId, final int deviceId)
     {
-        return deviceId <= maxDevicesPerAccount && table.hasSlot(userId, deviceId);
+        return table.hasSlot(userId, deviceId, maxDevicesPerAccount);
     }
 
     private boolean isLive()
