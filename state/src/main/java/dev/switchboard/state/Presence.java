@@ -23,10 +23,10 @@ public final class Presence
     private final UnsafeBuffer buffer;
     private final int maxDevicesPerAccount;
     private final int openEpoch;
-    private long connectionId;
-    private long lastSeenMs;
-    private int recordEpoch;
-    private int pollerIndex;
+    private long slotConnectionId;
+    private long slotLastSeenMs;
+    private int slotEpoch;
+    private int slotPollerIndex;
     private int lastPollerIndex = NO_POLLER;
 
     Presence(final DeviceTable table, final int maxDevicesPerAccount, final int openEpoch)
@@ -58,10 +58,10 @@ public final class Presence
         }
 
         long replaced = NO_CONNECTION;
-        if (read(userId, deviceId) && isLive() && this.connectionId != connectionId)
+        if (read(userId, deviceId) && isLive() && slotConnectionId != connectionId)
         {
-            replaced = this.connectionId;
-            lastPollerIndex = this.pollerIndex;
+            replaced = slotConnectionId;
+            lastPollerIndex = slotPollerIndex;
         }
         write(table.slotOffset(userId, deviceId), connectionId, pollerIndex, openEpoch, nowMs);
         return replaced;
@@ -79,12 +79,12 @@ public final class Presence
      */
     public boolean offline(final long userId, final int deviceId, final long connectionId, final long nowMs)
     {
-        if (!read(userId, deviceId) || !isLive() || this.connectionId != connectionId)
+        if (!read(userId, deviceId) || !isLive() || slotConnectionId != connectionId)
         {
             return false;
         }
         write(
-            table.slotOffset(userId, deviceId), NO_CONNECTION, NO_POLLER, recordEpoch, Math.max(lastSeenMs, nowMs));
+            table.slotOffset(userId, deviceId), NO_CONNECTION, NO_POLLER, slotEpoch, Math.max(slotLastSeenMs, nowMs));
         return true;
     }
 
@@ -99,8 +99,8 @@ public final class Presence
     {
         if (read(userId, deviceId) && isLive())
         {
-            lastPollerIndex = pollerIndex;
-            return connectionId;
+            lastPollerIndex = slotPollerIndex;
+            return slotConnectionId;
         }
         lastPollerIndex = NO_POLLER;
         return NO_CONNECTION;
@@ -127,7 +127,7 @@ public final class Presence
      */
     public int pollerIndex(final long userId, final int deviceId)
     {
-        return read(userId, deviceId) && isLive() ? pollerIndex : NO_POLLER;
+        return read(userId, deviceId) && isLive() ? slotPollerIndex : NO_POLLER;
     }
 
     /**
@@ -173,7 +173,7 @@ public final class Presence
         {
             if (read(userId, deviceId))
             {
-                lastSeenMs = Math.max(lastSeenMs, this.lastSeenMs);
+                lastSeenMs = Math.max(lastSeenMs, slotLastSeenMs);
             }
         }
         return lastSeenMs;
@@ -216,10 +216,10 @@ public final class Presence
         do
         {
             word = table.stableWord(offset);
-            connectionId = buffer.getLong(offset + DeviceTable.CONNECTION_ID_OFFSET);
-            lastSeenMs = buffer.getLong(offset + DeviceTable.LAST_SEEN_OFFSET);
-            recordEpoch = buffer.getInt(offset + DeviceTable.OPEN_EPOCH_OFFSET);
-            pollerIndex = buffer.getInt(offset + DeviceTable.POLLER_INDEX_OFFSET);
+            slotConnectionId = buffer.getLong(offset + DeviceTable.CONNECTION_ID_OFFSET);
+            slotLastSeenMs = buffer.getLong(offset + DeviceTable.LAST_SEEN_OFFSET);
+            slotEpoch = buffer.getInt(offset + DeviceTable.OPEN_EPOCH_OFFSET);
+            slotPollerIndex = buffer.getInt(offset + DeviceTable.POLLER_INDEX_OFFSET);
         }
         while (!table.isUnchanged(offset, word));
         return true;
@@ -232,6 +232,6 @@ public final class Presence
 
     private boolean isLive()
     {
-        return recordEpoch == openEpoch && NO_CONNECTION != connectionId;
+        return slotEpoch == openEpoch && NO_CONNECTION != slotConnectionId;
     }
 }
