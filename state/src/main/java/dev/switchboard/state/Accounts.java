@@ -29,17 +29,20 @@ public final class Accounts
     private final ChronicleMap<LongRef, LongRef> meta;
     private final ChronicleMap<LongRef, LongRef> byPhone;
     private final ChronicleMap<LongRef, LongRef> byId;
+    private final long maxUserId;
     private final LongRef key = new LongRef();
     private final LongRef value = new LongRef();
 
     Accounts(
         final ChronicleMap<LongRef, LongRef> meta,
         final ChronicleMap<LongRef, LongRef> byPhone,
-        final ChronicleMap<LongRef, LongRef> byId)
+        final ChronicleMap<LongRef, LongRef> byId,
+        final long maxUserId)
     {
         this.meta = meta;
         this.byPhone = byPhone;
         this.byId = byId;
+        this.maxUserId = maxUserId;
     }
 
     /**
@@ -91,7 +94,8 @@ public final class Accounts
      * Create the account of a phone number, or find it if it exists.
      *
      * @param phone E.164 text.
-     * @return the new or existing user id, or {@link #NO_USER} if the text is not a valid number.
+     * @return the new or existing user id, or {@link #NO_USER} if the text is not a valid number or the device table
+     * has no slots for another account (it holds {@link StateContext#maxAccounts()}, or more if it was made larger).
      */
     public long create(final CharSequence phone)
     {
@@ -104,6 +108,10 @@ public final class Accounts
         final long packedPhone = pack(phone);
         key.value = SwitchboardState.META_NEXT_USER_ID;
         final long userId = null == meta.getUsing(key, value) ? 1 : value.value;
+        if (userId > maxUserId)
+        {
+            return NO_USER;
+        }
         // the counter moves first: a crash before the mappings land leaves a gap, never a reused id
         meta.put(key, value.set(userId + 1));
         byId.put(key.set(userId), value.set(packedPhone));

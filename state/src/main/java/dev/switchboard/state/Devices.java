@@ -1,12 +1,12 @@
 package dev.switchboard.state;
 
 import net.openhft.chronicle.map.ChronicleMap;
-
-import java.util.Arrays;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Linked devices of an account: per (user id, device id 1..max) the Ed25519 login public key, the registration id
- * and the push platform and token.
+ * and the push platform and token. Keys and registration ids live in the dense {@link DeviceTable}, push tokens
+ * (variable length, rarely touched) in a Chronicle Map.
  * <p>
  * A view for one thread: it owns reusable buffers. Only one thread, the session stage, may write.
  */
@@ -27,19 +27,21 @@ public final class Devices
     /** Longest push token accepted. */
     public static final int MAX_PUSH_TOKEN_LENGTH = StateConfiguration.MAX_PUSH_TOKEN_LENGTH;
 
-    private final ChronicleMap<LongRef, DeviceRecord> devices;
+    private final DeviceTable table;
+    private final UnsafeBuffer buffer;
     private final ChronicleMap<LongRef, PushTokenRecord> pushTokens;
     private final int maxDevicesPerAccount;
     private final LongRef key = new LongRef();
-    private final DeviceRecord record = new DeviceRecord();
     private final PushTokenRecord push = new PushTokenRecord();
+    private int registrationId;
 
     Devices(
-        final ChronicleMap<LongRef, DeviceRecord> devices,
+        final DeviceTable table,
         final ChronicleMap<LongRef, PushTokenRecord> pushTokens,
         final int maxDevicesPerAccount)
     {
-        this.devices = devices;
+        this.table = table;
+        this.buffer = table.buffer();
         this.pushTokens = pushTokens;
         this.maxDevicesPerAccount = maxDevicesPerAccount;
     }
@@ -51,12 +53,12 @@ public final class Devices
      * @param userId         user id.
      * @param loginKey       Ed25519 public key, 32 bytes.
      * @param registrationId the client's Signal registration id.
-     * @return the device id, 1..maxDevicesPerAccount, or {@link #DEVICE_LIMIT} or {@link #INVALID_ARGUMENT}.
+     * @return the device id, 1..maxDevicesPerAccount, or {@link #DEVICE_LIMIT}, or {@link #INVALID_ARGUMENT} also
+     * for a user id past the accounts the table is sized for.
      */
     public int addDevice(final long userId, final byte[] loginKey, final int registrationId)
     {
-        if (!DeviceKeys.isValid(userId, 1, maxDevicesPerAccount) || null == loginKey ||
-            loginKey.length != LOGIN_KEY_LENGTH)
+        if (!isValid(userId, 1) || null == loginKey || loginKey.length != LOGIN_KEY_LENGTH)
         {
             return INVALID_ARGUMENT;
         }
@@ -64,15 +66,18 @@ public final class Devices
         int freeDeviceId = 0;
         for (int deviceId = 1; deviceId <= maxDevicesPerAccount; deviceId++)
         {
-            if (null != devices.getUsing(key.set(DeviceKeys.pack(userId, deviceId)), record))
+            final int offset = table.slotOffset(userId, deviceId);
+            // the writer's own thread: no write is in progress, the slot reads consistently
+            if (DeviceTable.isLinked(buffer.getInt(offset + DeviceTable.WORD_OFFSET)))
             {
-                if (Arrays.equals(record.loginKey, loginKey))
+                if (isSameKey(offset, loginKey))
                 {
-                    if (record.registrationId != registrationId)
+                    if (buffer.getInt(offset + DeviceTable.REGISTRATION_ID_OFFSET) != registrationId)
                     {
                         // a reinstall keeps the key pair but may pick a new registration id
-                        record.registrationId = registrationId;
-                        devices.put(key, record);
+                        final int word = table.beginWrite(offset);
+                        buffer.putInt(offset + DeviceTable.REGISTRATION_ID_OFFSET, registrationId);
+                        table.endWrite(offset, word, true);
                     }
                     return deviceId;
                 }
@@ -88,9 +93,12 @@ public final class Devices
             return DEVICE_LIMIT;
         }
 
-        System.arraycopy(loginKey, 0, record.loginKey, 0, LOGIN_KEY_LENGTH);
-        record.registrationId = registrationId;
-        devices.put(key.set(DeviceKeys.pack(userId, freeDeviceId)), record);
+        final int offset = table.slotOffset(userId, freeDeviceId);
+        final int word = table.beginWrite(offset);
+        buffer.putBytes(offset + DeviceTable.LOGIN_KEY_OFFSET, loginKey, 0, LOGIN_KEY_LENGTH);
+        buffer.putInt(offset + DeviceTable.REGISTRATION_ID_OFFSET, registrationId);
+        // linked last, in the release store that ends the write: a crash before it leaves the slot unlinked
+        table.endWrite(offset, word, true);
         return freeDeviceId;
     }
 
@@ -108,8 +116,12 @@ public final class Devices
         {
             return false;
         }
-        devices.remove(key);
-        pushTokens.remove(key);
+        final int offset = table.slotOffset(userId, deviceId);
+        final int word = table.beginWrite(offset);
+        buffer.putInt(offset + DeviceTable.REGISTRATION_ID_OFFSET, 0);
+        // the key stays until the slot is reused: a crash mid-way then leaves the device linked with its key intact
+        table.endWrite(offset, word, false);
+        pushTokens.remove(key.set(DeviceKeys.pack(userId, deviceId)));
         return true;
     }
 
@@ -123,11 +135,22 @@ public final class Devices
      */
     public boolean loginKey(final long userId, final int deviceId, final byte[] into32)
     {
-        if (!exists(userId, deviceId))
+        if (!isValid(userId, deviceId))
         {
             return false;
         }
-        System.arraycopy(record.loginKey, 0, into32, 0, LOGIN_KEY_LENGTH);
+        final int offset = table.slotOffset(userId, deviceId);
+        int word;
+        do
+        {
+            word = table.stableWord(offset);
+            if (!DeviceTable.isLinked(word))
+            {
+                return false;
+            }
+            buffer.getBytes(offset + DeviceTable.LOGIN_KEY_OFFSET, into32, 0, LOGIN_KEY_LENGTH);
+        }
+        while (!table.isUnchanged(offset, word));
         return true;
     }
 
@@ -140,7 +163,7 @@ public final class Devices
      */
     public int registrationId(final long userId, final int deviceId)
     {
-        return exists(userId, deviceId) ? record.registrationId : -1;
+        return read(userId, deviceId) ? registrationId : -1;
     }
 
     /**
@@ -152,8 +175,8 @@ public final class Devices
      */
     public boolean exists(final long userId, final int deviceId)
     {
-        return DeviceKeys.isValid(userId, deviceId, maxDevicesPerAccount) &&
-            null != devices.getUsing(key.set(DeviceKeys.pack(userId, deviceId)), record);
+        return isValid(userId, deviceId) &&
+            DeviceTable.isLinked(table.stableWord(table.slotOffset(userId, deviceId)));
     }
 
     /**
@@ -166,12 +189,12 @@ public final class Devices
     public int deviceIds(final long userId, final int[] into)
     {
         int count = 0;
-        if (DeviceKeys.isValid(userId, 1, maxDevicesPerAccount))
+        if (isValid(userId, 1))
         {
             final int limit = Math.min(maxDevicesPerAccount, into.length);
             for (int deviceId = 1; deviceId <= maxDevicesPerAccount && count < limit; deviceId++)
             {
-                if (devices.containsKey(key.set(DeviceKeys.pack(userId, deviceId))))
+                if (DeviceTable.isLinked(table.stableWord(table.slotOffset(userId, deviceId))))
                 {
                     into[count++] = deviceId;
                 }
@@ -207,7 +230,7 @@ public final class Devices
         push.platform = platform;
         push.tokenLength = tokenLength;
         System.arraycopy(token, tokenOffset, push.token, 0, tokenLength);
-        pushTokens.put(key, push);
+        pushTokens.put(key.set(DeviceKeys.pack(userId, deviceId)), push);
         return true;
     }
 
@@ -219,7 +242,7 @@ public final class Devices
      */
     public void clearPushToken(final long userId, final int deviceId)
     {
-        if (DeviceKeys.isValid(userId, deviceId, maxDevicesPerAccount))
+        if (isValid(userId, deviceId))
         {
             pushTokens.remove(key.set(DeviceKeys.pack(userId, deviceId)));
         }
@@ -259,9 +282,43 @@ public final class Devices
         return readPush(userId, deviceId) ? push.platform : PUSH_NONE;
     }
 
+    private boolean read(final long userId, final int deviceId)
+    {
+        if (!isValid(userId, deviceId))
+        {
+            return false;
+        }
+        final int offset = table.slotOffset(userId, deviceId);
+        int word;
+        do
+        {
+            word = table.stableWord(offset);
+            registrationId = buffer.getInt(offset + DeviceTable.REGISTRATION_ID_OFFSET);
+        }
+        while (!table.isUnchanged(offset, word));
+        return DeviceTable.isLinked(word);
+    }
+
+    private boolean isSameKey(final int offset, final byte[] loginKey)
+    {
+        for (int i = 0; i < LOGIN_KEY_LENGTH; i++)
+        {
+            if (buffer.getByte(offset + DeviceTable.LOGIN_KEY_OFFSET + i) != loginKey[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isValid(final long userId, final int deviceId)
+    {
+        return table.hasSlot(userId, deviceId, maxDevicesPerAccount);
+    }
+
     private boolean readPush(final long userId, final int deviceId)
     {
-        return DeviceKeys.isValid(userId, deviceId, maxDevicesPerAccount) &&
+        return isValid(userId, deviceId) &&
             null != pushTokens.getUsing(key.set(DeviceKeys.pack(userId, deviceId)), push);
     }
 }

@@ -1,11 +1,13 @@
 package dev.switchboard.state;
 
-import net.openhft.chronicle.map.ChronicleMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Presence per (user id, device id): online flag, poller index, connection id and last seen time.
+ * Presence per (user id, device id): online flag, poller index, connection id and last seen time, kept in the
+ * device's slot of the dense {@link DeviceTable}, so a login reads and writes one cache line.
  * <p>
- * On the hot path: every lookup and update reuses this view's key and value buffers and allocates nothing.
+ * On the hot path: every lookup and update reuses this view's fields and allocates nothing. A reader on another
+ * thread sees each slot whole: connection id and poller index always come from the same update.
  * A view for one thread; only one thread, the session stage, may write. Entries written by an earlier process
  * read as offline, since their connections died with it, while last seen is kept.
  */
@@ -17,16 +19,20 @@ public final class Presence
     /** Poller index of an offline device. */
     public static final int NO_POLLER = -1;
 
-    private final ChronicleMap<LongRef, PresenceRecord> presence;
+    private final DeviceTable table;
+    private final UnsafeBuffer buffer;
     private final int maxDevicesPerAccount;
     private final int openEpoch;
-    private final LongRef key = new LongRef();
-    private final PresenceRecord record = new PresenceRecord();
+    private long slotConnectionId;
+    private long slotLastSeenMs;
+    private int slotEpoch;
+    private int slotPollerIndex;
     private int lastPollerIndex = NO_POLLER;
 
-    Presence(final ChronicleMap<LongRef, PresenceRecord> presence, final int maxDevicesPerAccount, final int openEpoch)
+    Presence(final DeviceTable table, final int maxDevicesPerAccount, final int openEpoch)
     {
-        this.presence = presence;
+        this.table = table;
+        this.buffer = table.buffer();
         this.maxDevicesPerAccount = maxDevicesPerAccount;
         this.openEpoch = openEpoch;
     }
@@ -46,22 +52,18 @@ public final class Presence
         final long userId, final int deviceId, final int pollerIndex, final long connectionId, final long nowMs)
     {
         lastPollerIndex = NO_POLLER;
-        if (connectionId < 0 || !DeviceKeys.isValid(userId, deviceId, maxDevicesPerAccount))
+        if (connectionId < 0 || !isValid(userId, deviceId))
         {
             return NO_CONNECTION;
         }
 
         long replaced = NO_CONNECTION;
-        if (read(userId, deviceId) && isLive(record) && record.connectionId != connectionId)
+        if (read(userId, deviceId) && isLive() && slotConnectionId != connectionId)
         {
-            replaced = record.connectionId;
-            lastPollerIndex = record.pollerIndex;
+            replaced = slotConnectionId;
+            lastPollerIndex = slotPollerIndex;
         }
-        record.connectionId = connectionId;
-        record.pollerIndex = pollerIndex;
-        record.openEpoch = openEpoch;
-        record.lastSeenMs = nowMs;
-        presence.put(key.set(DeviceKeys.pack(userId, deviceId)), record);
+        write(table.slotOffset(userId, deviceId), connectionId, pollerIndex, openEpoch, nowMs);
         return replaced;
     }
 
@@ -77,14 +79,12 @@ public final class Presence
      */
     public boolean offline(final long userId, final int deviceId, final long connectionId, final long nowMs)
     {
-        if (!read(userId, deviceId) || !isLive(record) || record.connectionId != connectionId)
+        if (!read(userId, deviceId) || !isLive() || slotConnectionId != connectionId)
         {
             return false;
         }
-        record.connectionId = NO_CONNECTION;
-        record.pollerIndex = NO_POLLER;
-        record.lastSeenMs = Math.max(record.lastSeenMs, nowMs);
-        presence.put(key, record);
+        write(
+            table.slotOffset(userId, deviceId), NO_CONNECTION, NO_POLLER, slotEpoch, Math.max(slotLastSeenMs, nowMs));
         return true;
     }
 
@@ -97,10 +97,10 @@ public final class Presence
      */
     public long connectionId(final long userId, final int deviceId)
     {
-        if (read(userId, deviceId) && isLive(record))
+        if (read(userId, deviceId) && isLive())
         {
-            lastPollerIndex = record.pollerIndex;
-            return record.connectionId;
+            lastPollerIndex = slotPollerIndex;
+            return slotConnectionId;
         }
         lastPollerIndex = NO_POLLER;
         return NO_CONNECTION;
@@ -127,7 +127,7 @@ public final class Presence
      */
     public int pollerIndex(final long userId, final int deviceId)
     {
-        return read(userId, deviceId) && isLive(record) ? record.pollerIndex : NO_POLLER;
+        return read(userId, deviceId) && isLive() ? slotPollerIndex : NO_POLLER;
     }
 
     /**
@@ -139,7 +139,7 @@ public final class Presence
      */
     public boolean isOnline(final long userId, final int deviceId)
     {
-        return read(userId, deviceId) && isLive(record);
+        return read(userId, deviceId) && isLive();
     }
 
     /**
@@ -152,7 +152,7 @@ public final class Presence
     {
         for (int deviceId = 1; deviceId <= maxDevicesPerAccount; deviceId++)
         {
-            if (read(userId, deviceId) && isLive(record))
+            if (read(userId, deviceId) && isLive())
             {
                 return true;
             }
@@ -173,7 +173,7 @@ public final class Presence
         {
             if (read(userId, deviceId))
             {
-                lastSeenMs = Math.max(lastSeenMs, record.lastSeenMs);
+                lastSeenMs = Math.max(lastSeenMs, slotLastSeenMs);
             }
         }
         return lastSeenMs;
@@ -187,20 +187,51 @@ public final class Presence
      */
     public void remove(final long userId, final int deviceId)
     {
-        if (DeviceKeys.isValid(userId, deviceId, maxDevicesPerAccount))
+        if (isValid(userId, deviceId))
         {
-            presence.remove(key.set(DeviceKeys.pack(userId, deviceId)));
+            write(table.slotOffset(userId, deviceId), 0, 0, 0, 0);
         }
     }
 
-    private boolean read(final long userId, final int deviceId)
+    private void write(
+        final int offset, final long connectionId, final int pollerIndex, final int epoch, final long lastSeenMs)
     {
-        return DeviceKeys.isValid(userId, deviceId, maxDevicesPerAccount) &&
-            null != presence.getUsing(key.set(DeviceKeys.pack(userId, deviceId)), record);
+        final int word = table.beginWrite(offset);
+        buffer.putLong(offset + DeviceTable.CONNECTION_ID_OFFSET, connectionId);
+        buffer.putLong(offset + DeviceTable.LAST_SEEN_OFFSET, lastSeenMs);
+        buffer.putInt(offset + DeviceTable.OPEN_EPOCH_OFFSET, epoch);
+        buffer.putInt(offset + DeviceTable.POLLER_INDEX_OFFSET, pollerIndex);
+        table.endWrite(offset, word, DeviceTable.isLinked(word));
     }
 
-    private boolean isLive(final PresenceRecord record)
+    // a slot never written reads as epoch 0, which no open has, so as offline with last seen 0
+    private boolean read(final long userId, final int deviceId)
     {
-        return record.openEpoch == openEpoch && NO_CONNECTION != record.connectionId;
+        if (!isValid(userId, deviceId))
+        {
+            return false;
+        }
+        final int offset = table.slotOffset(userId, deviceId);
+        int word;
+        do
+        {
+            word = table.stableWord(offset);
+            slotConnectionId = buffer.getLong(offset + DeviceTable.CONNECTION_ID_OFFSET);
+            slotLastSeenMs = buffer.getLong(offset + DeviceTable.LAST_SEEN_OFFSET);
+            slotEpoch = buffer.getInt(offset + DeviceTable.OPEN_EPOCH_OFFSET);
+            slotPollerIndex = buffer.getInt(offset + DeviceTable.POLLER_INDEX_OFFSET);
+        }
+        while (!table.isUnchanged(offset, word));
+        return true;
+    }
+
+    private boolean isValid(final long userId, final int deviceId)
+    {
+        return table.hasSlot(userId, deviceId, maxDevicesPerAccount);
+    }
+
+    private boolean isLive()
+    {
+        return slotEpoch == openEpoch && NO_CONNECTION != slotConnectionId;
     }
 }

@@ -18,7 +18,8 @@ import java.util.Set;
  * <p>
  * A table sized for a million accounts spreads a few thousand live entries over every page of its hash lookup. On a
  * file not in the page cache, readahead made each first touch map about 64 KiB: a thousand logins mapped 22 MiB of
- * each of the devices and presence tables, and 4 MiB with the advice (10,000 logins: 25 MiB against 16 MiB). Pages
+ * each of the Chronicle devices and presence tables of the time, and 4 MiB with the advice (10,000 logins: 25 MiB
+ * against 16 MiB). Those two now live in the dense {@link DeviceTable}, which is not advised. Pages
  * already cached are still mapped in windows around a fault, so after a restart on a warm cache the advice changes
  * little. Applied after open, so recovery's scan of a file still reads ahead. Linux only: elsewhere, or where the
  * native call is not available, nothing is advised.

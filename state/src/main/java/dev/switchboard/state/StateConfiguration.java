@@ -28,7 +28,7 @@ public final class StateConfiguration
     /** Upper bound of devices per account: device ids live in the low 4 bits of a packed key. */
     public static final int MAX_DEVICES_PER_ACCOUNT_LIMIT = 15;
 
-    /** Average devices per account the device and presence tables are sized for. */
+    /** Average devices per account the old Chronicle device and presence tables were sized for (migration only). */
     public static final String AVERAGE_DEVICES_PER_ACCOUNT_PROP_NAME = "switchboard.state.average.devices.per.account";
 
     /** Default average devices per account. */

@@ -54,6 +54,12 @@ public final class StateContext
             throw new IllegalStateException("averagePushTokenLength must be in 1.." +
                 StateConfiguration.MAX_PUSH_TOKEN_LENGTH + ": " + averagePushTokenLength);
         }
+        if (maxAccounts > (Integer.MAX_VALUE - DeviceTable.HEADER_LENGTH) /
+            ((long)maxDevicesPerAccount * DeviceTable.SLOT_LENGTH))
+        {
+            throw new IllegalStateException("maxAccounts x maxDevicesPerAccount x " + DeviceTable.SLOT_LENGTH +
+                " bytes must fit one 2 GiB mapping: " + maxAccounts + " x " + maxDevicesPerAccount);
+        }
         if (!dataDir.isDirectory() && !dataDir.mkdirs())
         {
             throw new IllegalStateException("cannot create data folder: " + dataDir.getAbsolutePath());
@@ -86,7 +92,9 @@ public final class StateContext
     }
 
     /**
-     * Accounts the tables are sized for; Chronicle lets a table grow past it at some cost.
+     * Accounts the tables are sized for. The device table gives user ids 1..maxAccounts a slot each (more if its file
+     * was made larger before) and {@link Accounts#create(CharSequence)} refuses accounts past that; the Chronicle
+     * tables may grow past it at some cost. maxAccounts x maxDevicesPerAccount x 64 bytes must stay under 2 GiB.
      *
      * @param maxAccounts accounts.
      * @return this for a fluent API.
@@ -108,7 +116,8 @@ public final class StateContext
     }
 
     /**
-     * Linked devices an account may hold; device ids run 1..maxDevicesPerAccount.
+     * Linked devices an account may hold; device ids run 1..maxDevicesPerAccount. The device table is laid out with
+     * this many slots an account when first made; a later open may ask for fewer, not more.
      *
      * @param maxDevicesPerAccount devices, at most {@link StateConfiguration#MAX_DEVICES_PER_ACCOUNT_LIMIT}.
      * @return this for a fluent API.
@@ -130,7 +139,8 @@ public final class StateContext
     }
 
     /**
-     * Average devices per account the device and presence tables are sized for.
+     * Average devices per account the old Chronicle device and presence tables were sized for; used only to open
+     * them for a one-off migration into the dense device table, which has a slot for every device id.
      *
      * @param averageDevicesPerAccount average, 1..maxDevicesPerAccount.
      * @return this for a fluent API.
@@ -242,7 +252,7 @@ public final class StateContext
     }
 
     /**
-     * Entries the device and presence tables are sized for.
+     * Entries the old device and presence tables were sized for, to open them for migration.
      *
      * @return entries.
      */

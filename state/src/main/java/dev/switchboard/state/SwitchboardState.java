@@ -6,11 +6,14 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The node-local tables, off-heap in Chronicle Maps persisted as files in the data folder.
+ * The node-local tables, off-heap and persisted as files in the data folder: Chronicle Maps, and the dense
+ * {@link DeviceTable} of devices and their presence.
  * <p>
  * Each table has a single writer, a ring stage; readers may be other stages on other threads. The views handed
  * out by {@link #newAccounts()}, {@link #newDevices()} and {@link #newPresence()} hold reusable key and value
@@ -27,13 +30,16 @@ public final class SwitchboardState implements AutoCloseable
     /** File of user id -> phone. */
     public static final String ACCOUNTS_BY_ID_FILE = "accounts-by-id.cm3";
 
-    /** File of (user, device) -> login key and registration id. */
+    /** File of (user, device) -> login key, registration id and presence: the dense {@link DeviceTable}. */
+    public static final String DEVICE_TABLE_FILE = "devices.dat";
+
+    /** Old file of (user, device) -> login key and registration id, migrated once into {@link #DEVICE_TABLE_FILE}. */
     public static final String DEVICES_FILE = "devices.cm3";
 
     /** File of (user, device) -> push platform and token. */
     public static final String PUSH_TOKENS_FILE = "push-tokens.cm3";
 
-    /** File of (user, device) -> presence. */
+    /** Old file of (user, device) -> presence, migrated once into {@link #DEVICE_TABLE_FILE}. */
     public static final String PRESENCE_FILE = "presence.cm3";
 
     /** File of the blocks table. */
@@ -57,15 +63,16 @@ public final class SwitchboardState implements AutoCloseable
     private final ChronicleMap<LongRef, LongRef> meta;
     private final ChronicleMap<LongRef, LongRef> accountsByPhone;
     private final ChronicleMap<LongRef, LongRef> accountsById;
-    private final ChronicleMap<LongRef, DeviceRecord> devices;
+    private final DeviceTable deviceTable;
     private final ChronicleMap<LongRef, PushTokenRecord> pushTokens;
-    private final ChronicleMap<LongRef, PresenceRecord> presence;
     private final ChronicleMap<LongPair, LongRef> blocks;
     private final ChronicleMap<LongPair, LongRef> contacts;
     private final ChronicleMap<LongRef, LongRef> privacy;
     private final int openEpoch;
     private final boolean wasRecovered;
     private final int advisedMappings;
+    private final long migratedDevices;
+    private final long migratedPresence;
     private final LongRef metaKey = new LongRef();
     private final LongRef metaValue = new LongRef();
     private boolean isClosed;
@@ -80,16 +87,6 @@ public final class SwitchboardState implements AutoCloseable
         accountsByPhone = track(longToLong(
             "accounts-by-phone", ACCOUNTS_BY_PHONE_FILE, ctx.maxAccounts(), recover));
         accountsById = track(longToLong("accounts-by-id", ACCOUNTS_BY_ID_FILE, ctx.maxAccounts(), recover));
-        devices = track(open(
-            ChronicleMapBuilder.of(LongRef.class, DeviceRecord.class)
-                .name("devices")
-                .keyMarshaller(LongRefMarshaller.INSTANCE)
-                .constantKeySizeBySample(new LongRef())
-                .valueMarshaller(DeviceRecordMarshaller.INSTANCE)
-                .constantValueSizeBySample(new DeviceRecord())
-                .entries(ctx.deviceEntries()),
-            DEVICES_FILE,
-            recover));
         pushTokens = track(open(
             ChronicleMapBuilder.of(LongRef.class, PushTokenRecord.class)
                 .name("push-tokens")
@@ -101,21 +98,16 @@ public final class SwitchboardState implements AutoCloseable
                 .entries(ctx.maxAccounts()),
             PUSH_TOKENS_FILE,
             recover));
-        presence = track(open(
-            ChronicleMapBuilder.of(LongRef.class, PresenceRecord.class)
-                .name("presence")
-                .keyMarshaller(LongRefMarshaller.INSTANCE)
-                .constantKeySizeBySample(new LongRef())
-                .valueMarshaller(PresenceRecordMarshaller.INSTANCE)
-                .constantValueSizeBySample(new PresenceRecord())
-                .entries(ctx.deviceEntries()),
-            PRESENCE_FILE,
-            recover));
         blocks = track(userPairs("blocks", BLOCKS_FILE, ctx.maxAccounts(), recover));
         contacts = track(userPairs(
             "contacts", CONTACTS_FILE, ctx.maxAccounts() * ctx.averageContactsPerAccount(), recover));
         privacy = track(longToLong("privacy", PRIVACY_FILE, ctx.maxAccounts(), recover));
+        final LegacyDeviceMigration migration = new LegacyDeviceMigration();
+        deviceTable = openDeviceTable(migration, recover);
+        migratedDevices = migration.devices();
+        migratedPresence = migration.presenceRecords();
         openEpoch = nextOpenEpoch();
+        // the device table is left to readahead: its slots fill in account order, so neighbours are wanted
         advisedMappings = ctx.randomAccess() ? RandomAccessAdvice.advise(files) : 0;
     }
 
@@ -175,13 +167,43 @@ public final class SwitchboardState implements AutoCloseable
     }
 
     /**
+     * Devices copied on this open from the old {@link #DEVICES_FILE} into {@link #DEVICE_TABLE_FILE}.
+     *
+     * @return devices, 0 unless this open migrated a data folder.
+     */
+    public long migratedDevices()
+    {
+        return migratedDevices;
+    }
+
+    /**
+     * Presence records copied on this open from the old {@link #PRESENCE_FILE} into {@link #DEVICE_TABLE_FILE}.
+     *
+     * @return records, 0 unless this open migrated a data folder.
+     */
+    public long migratedPresence()
+    {
+        return migratedPresence;
+    }
+
+    /**
+     * Accounts the device table has slots for: user ids 1..this; {@link Accounts#create(CharSequence)} refuses more.
+     *
+     * @return the capacity, at least {@link StateContext#maxAccounts()}.
+     */
+    public long deviceCapacity()
+    {
+        return deviceTable.capacity();
+    }
+
+    /**
      * A new view of the accounts tables for the calling thread.
      *
      * @return a view owning reusable buffers; keep it.
      */
     public Accounts newAccounts()
     {
-        return new Accounts(meta, accountsByPhone, accountsById);
+        return new Accounts(meta, accountsByPhone, accountsById, deviceTable.capacity());
     }
 
     /**
@@ -191,7 +213,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public Devices newDevices()
     {
-        return new Devices(devices, pushTokens, ctx.maxDevicesPerAccount());
+        return new Devices(deviceTable, pushTokens, ctx.maxDevicesPerAccount());
     }
 
     /**
@@ -201,7 +223,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public Presence newPresence()
     {
-        return new Presence(presence, ctx.maxDevicesPerAccount(), openEpoch);
+        return new Presence(deviceTable, ctx.maxDevicesPerAccount(), openEpoch);
     }
 
     /**
@@ -256,6 +278,7 @@ public final class SwitchboardState implements AutoCloseable
             final ChronicleMap<?, ?> metaMap = maps.remove(0);
             try
             {
+                deviceTable.close();
                 closeAll(maps);
                 meta.put(metaKey.set(META_CLEAN_CLOSE), metaValue.set(1));
             }
@@ -264,6 +287,55 @@ public final class SwitchboardState implements AutoCloseable
                 maps.add(metaMap);
                 closeAll(maps);
             }
+        }
+    }
+
+    private DeviceTable openDeviceTable(final LegacyDeviceMigration migration, final boolean recover)
+    {
+        final File file = new File(ctx.dataDir(), DEVICE_TABLE_FILE);
+        try
+        {
+            if (!file.exists())
+            {
+                // filled under another name and renamed: a crash part way leaves no table, so the next open redoes it
+                final File partFile = new File(ctx.dataDir(), DEVICE_TABLE_FILE + ".part");
+                Files.deleteIfExists(partFile.toPath());
+                final boolean hasOldFiles = new File(ctx.dataDir(), DEVICES_FILE).exists() ||
+                    new File(ctx.dataDir(), PRESENCE_FILE).exists();
+                try (DeviceTable table = hasOldFiles ?
+                    migration.migrate(ctx, partFile, recover) :
+                    DeviceTable.create(partFile, ctx.maxAccounts(), ctx.maxDevicesPerAccount()))
+                {
+                    table.force();
+                }
+                Files.move(partFile.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+                if (hasOldFiles)
+                {
+                    System.out.println("switchboard: state: copied " + migration.devices() + " devices and " +
+                        migration.presenceRecords() + " presence records from " + DEVICES_FILE + " and " +
+                        PRESENCE_FILE + " into " + DEVICE_TABLE_FILE + " (" + migration.skipped() +
+                        " out of range, left behind); the old files are kept but no longer used");
+                }
+            }
+
+            final DeviceTable table = DeviceTable.open(file, ctx.maxAccounts());
+            if (table.stride() < ctx.maxDevicesPerAccount())
+            {
+                table.close();
+                throw new IllegalStateException(DEVICE_TABLE_FILE + " has slots for " + table.stride() +
+                    " devices an account, fewer than maxDevicesPerAccount " + ctx.maxDevicesPerAccount());
+            }
+            return table;
+        }
+        catch (final IOException ex)
+        {
+            closeAll(maps);
+            throw new UncheckedIOException("cannot open " + file.getAbsolutePath(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeAll(maps);
+            throw ex;
         }
     }
 

@@ -38,11 +38,14 @@ class SwitchboardStateTest
             assertEquals(1, state.openEpoch());
         }
         for (final String name : new String[]{ SwitchboardState.META_FILE, SwitchboardState.ACCOUNTS_BY_PHONE_FILE,
-            SwitchboardState.ACCOUNTS_BY_ID_FILE, SwitchboardState.DEVICES_FILE, SwitchboardState.PUSH_TOKENS_FILE,
-            SwitchboardState.PRESENCE_FILE })
+            SwitchboardState.ACCOUNTS_BY_ID_FILE, SwitchboardState.DEVICE_TABLE_FILE, SwitchboardState.PUSH_TOKENS_FILE,
+            SwitchboardState.BLOCKS_FILE, SwitchboardState.CONTACTS_FILE, SwitchboardState.PRIVACY_FILE })
         {
             assertTrue(Files.isRegularFile(dir.resolve(name)), name);
         }
+        // devices and presence share the dense table; the old Chronicle files are only ever read, for migration
+        assertFalse(Files.exists(dir.resolve(SwitchboardState.DEVICES_FILE)));
+        assertFalse(Files.exists(dir.resolve(SwitchboardState.PRESENCE_FILE)));
     }
 
     @Test
@@ -67,6 +70,8 @@ class SwitchboardStateTest
     void shouldRejectBadSettings()
     {
         assertThrows(IllegalStateException.class, () -> TestStates.context(dir).maxAccounts(0).conclude());
+        // 10M accounts x 4 devices x 64 bytes is past one 2 GiB mapping of the device table
+        assertThrows(IllegalStateException.class, () -> TestStates.context(dir).maxAccounts(10_000_000).conclude());
         assertThrows(IllegalStateException.class, () -> TestStates.context(dir).maxDevicesPerAccount(16).conclude());
         assertThrows(IllegalStateException.class,
             () -> TestStates.context(dir).maxDevicesPerAccount(2).averageDevicesPerAccount(3).conclude());
