@@ -4,15 +4,12 @@ import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
-import dev.switchboard.codec.sbe.LoginProofEncoder;
-import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.SendEncoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.codec.sbe.VerifyAckDecoder;
-import dev.switchboard.codec.sbe.VerifyEncoder;
 import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.JournalContext;
 import dev.switchboard.journal.SyncPolicy;
@@ -28,11 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,49 +166,25 @@ class RingDutyCycleTest
 
     private long login(final long connectionId, final String phone) throws Exception
     {
+        final LoginFrames device = new LoginFrames();
         assertTrue(publisher.publishOpened(POLLER, connectionId, 0x7F000001L));
-        final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        final byte[] encoded = keys.getPublic().getEncoded();
-        final byte[] rawKey = Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
-
-        final RegisterEncoder register = new RegisterEncoder();
-        register.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(1).phone(phone);
-        publish(connectionId, register.encodedLength());
+        publish(connectionId, device.register(out, phone));
         assertEquals(2, dutyCycle.doWork(), "opened and register in one cycle");
         final String code = codes.get(phone);
         assertNotNull(code);
 
-        final VerifyEncoder verify = new VerifyEncoder();
-        verify.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header)
-            .requestId(2).registrationId(1).phone(phone).code(code).putLoginKey(rawKey, 0, rawKey.length);
-        publish(connectionId, verify.encodedLength());
+        publish(connectionId, device.verify(out, phone, code));
         dutyCycle.doWork();
         final VerifyAckDecoder verifyAck = new VerifyAckDecoder();
         verifyAck.wrap(first(connectionId, VerifyAckDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
             VerifyAckDecoder.BLOCK_LENGTH, 1);
         final long userId = verifyAck.userId();
 
-        final LoginStartEncoder loginStart = new LoginStartEncoder();
-        loginStart.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(3);
-        loginStart.device().userId(userId).deviceId(verifyAck.deviceId());
-        publish(connectionId, loginStart.encodedLength());
+        publish(connectionId, device.loginStart(out, userId, verifyAck.deviceId()));
         dutyCycle.doWork();
-        final LoginChallengeDecoder challenge = new LoginChallengeDecoder();
-        challenge.wrap(first(connectionId, LoginChallengeDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
-            LoginChallengeDecoder.BLOCK_LENGTH, 1);
-        final byte[] nonce = new byte[challenge.nonceLength()];
-        challenge.getNonce(nonce, 0, nonce.length);
-        final Signature signer = Signature.getInstance("Ed25519");
-        signer.initSign(keys.getPrivate());
-        signer.update(nonce);
-        final byte[] signature = signer.sign();
-        final LoginProofEncoder proof = new LoginProofEncoder();
-        proof.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header)
-            .requestId(4).putSignature(signature, 0, signature.length);
-        publish(connectionId, proof.encodedLength());
+        publish(connectionId, device.loginProof(out, first(connectionId, LoginChallengeDecoder.TEMPLATE_ID)));
         dutyCycle.doWork();
         assertNotNull(first(connectionId, LoginAckDecoder.TEMPLATE_ID), "logged in within the cycle");
-        assertFalse(sentByConnection.get(connectionId).isEmpty());
 
         return userId;
     }

@@ -2,15 +2,11 @@ package dev.switchboard.ring;
 
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
-import dev.switchboard.codec.sbe.LoginProofEncoder;
-import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
-import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.SendEncoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.codec.sbe.VerifyAckDecoder;
-import dev.switchboard.codec.sbe.VerifyEncoder;
 import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.JournalContext;
 import dev.switchboard.journal.SyncPolicy;
@@ -25,10 +21,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,42 +76,19 @@ class SentAckRetentionTest
         final RingPublisher publisher = ring.publisher();
         assertTrue(publisher.publishOpened(POLLER, CONNECTION, 0x7F000001L));
 
-        final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        final byte[] encoded = keys.getPublic().getEncoded();
-        final byte[] rawKey = Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
-
-        final RegisterEncoder register = new RegisterEncoder();
-        register.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(1).phone(PHONE);
-        publish(publisher, register.encodedLength());
+        final LoginFrames device = new LoginFrames();
+        publish(publisher, device.register(out, PHONE));
         final String code = await(() -> codes.get(PHONE));
 
-        final VerifyEncoder verify = new VerifyEncoder();
-        verify.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header)
-            .requestId(2).registrationId(1).phone(PHONE).code(code).putLoginKey(rawKey, 0, rawKey.length);
-        publish(publisher, verify.encodedLength());
+        publish(publisher, device.verify(out, PHONE, code));
         final VerifyAckDecoder verifyAck = new VerifyAckDecoder();
         final UnsafeBuffer verifyFrame = awaitFrame(VerifyAckDecoder.TEMPLATE_ID);
         verifyAck.wrap(verifyFrame, InboundFrame.BODY_OFFSET, VerifyAckDecoder.BLOCK_LENGTH, 1);
         final long userId = verifyAck.userId();
         final int deviceId = verifyAck.deviceId();
 
-        final LoginStartEncoder loginStart = new LoginStartEncoder();
-        loginStart.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(3);
-        loginStart.device().userId(userId).deviceId(deviceId);
-        publish(publisher, loginStart.encodedLength());
-        final LoginChallengeDecoder challenge = new LoginChallengeDecoder();
-        challenge.wrap(awaitFrame(LoginChallengeDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
-            LoginChallengeDecoder.BLOCK_LENGTH, 1);
-        final byte[] nonce = new byte[challenge.nonceLength()];
-        challenge.getNonce(nonce, 0, nonce.length);
-        final Signature signer = Signature.getInstance("Ed25519");
-        signer.initSign(keys.getPrivate());
-        signer.update(nonce);
-        final byte[] signature = signer.sign();
-        final LoginProofEncoder proof = new LoginProofEncoder();
-        proof.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header)
-            .requestId(4).putSignature(signature, 0, signature.length);
-        publish(publisher, proof.encodedLength());
+        publish(publisher, device.loginStart(out, userId, deviceId));
+        publish(publisher, device.loginProof(out, awaitFrame(LoginChallengeDecoder.TEMPLATE_ID)));
         awaitFrame(dev.switchboard.codec.sbe.LoginAckDecoder.TEMPLATE_ID);
 
         // The edge's queue is full while a message to self is sent: no SENT can go out, none may be lost.
