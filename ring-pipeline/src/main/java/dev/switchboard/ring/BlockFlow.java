@@ -13,6 +13,9 @@ final class BlockFlow extends Flow
     private final boolean isBlock;
     private final BlockDecoder block = new BlockDecoder();
     private final UnblockDecoder unblock = new UnblockDecoder();
+    /** Route step only. */
+    private final BlockDecoder routeBlock = new BlockDecoder();
+    private final UnblockDecoder routeUnblock = new UnblockDecoder();
 
     BlockFlow(final boolean isBlock)
     {
@@ -42,5 +45,12 @@ final class BlockFlow extends Flow
             stage.blocks.remove(session.userId, userId);
         }
         event.reply.requestAck(stage.encoders, frame);
+    }
+
+    void route(final RingEvent event, final RouteStage stage)
+    {
+        final InboundFrame frame = event.frame;
+        final long userId = isBlock ? frame.decode(routeBlock).userId() : frame.decode(routeUnblock).userId();
+        stage.blockChanged(event.caller.userId, userId);
     }
 }

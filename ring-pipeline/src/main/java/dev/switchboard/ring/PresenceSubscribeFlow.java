@@ -27,7 +27,7 @@ final class PresenceSubscribeFlow extends Flow
             return;
         }
         event.recipients.targetUserId = targetUserId;
-        event.recipients.blocked = stage.blocks.contains(targetUserId, event.caller.userId);
+        event.recipients.blocked = stage.isBlocked(targetUserId, event.caller.userId);
     }
 
     void deliver(final RingEvent event, final DeliveryStage stage)

@@ -14,14 +14,21 @@ import dev.switchboard.state.UserPairs;
  */
 final class RouteStage implements EventHandler<RingEvent>
 {
+    /** Slots of each on-heap pair cache (1 MiB each): the hot pairs of a busy server's Sends. */
+    static final int KNOWN_PAIRS = 1 << 16;
+
     final FrameEncoders encoders = new FrameEncoders();
     /** Scratch for a user's device ids. */
     final int[] deviceIds = new int[DeviceKeys.MAX_DEVICE_ID + 1];
     final Accounts accounts;
     final Devices devices;
-    final UserPairs blocks;
     final MessageIds messageIds;
+    private final UserPairs blocks;
     private final UserPairs contacts;
+    /** Pairs known to be contacts: contacts are only ever added, and only here. */
+    private final PairSet knownContacts = new PairSet(KNOWN_PAIRS);
+    /** (owner, other) pairs known not to be blocked; a Block's route step forgets its pair. */
+    private final PairSet knownUnblocked = new PairSet(KNOWN_PAIRS);
     private final RingCounters counters;
 
     RouteStage(final RingContext ctx, final long highestMessageIdInUse)
@@ -44,10 +51,40 @@ final class RouteStage implements EventHandler<RingEvent>
      */
     void addContact(final long userId, final long contactUserId, final long nowMs)
     {
-        if (!contacts.contains(userId, contactUserId))
+        if (knownContacts.contains(userId, contactUserId))
         {
-            contacts.add(userId, contactUserId, nowMs);
+            return;
         }
+        if (contacts.contains(userId, contactUserId) || contacts.add(userId, contactUserId, nowMs))
+        {
+            knownContacts.add(userId, contactUserId);
+        }
+    }
+
+    /**
+     * Whether the owner blocked the other user. Blocks are written by the session stage, earlier in the ring than
+     * this one, so a pair read here as not blocked stays so until a later Block's route step forgets it.
+     */
+    boolean isBlocked(final long ownerUserId, final long otherUserId)
+    {
+        if (knownUnblocked.contains(ownerUserId, otherUserId))
+        {
+            return false;
+        }
+        final boolean blocked = blocks.contains(ownerUserId, otherUserId);
+        if (!blocked)
+        {
+            knownUnblocked.add(ownerUserId, otherUserId);
+        }
+        return blocked;
+    }
+
+    /**
+     * The owner blocked or unblocked the other user (the session stage changed the table): forget what was known.
+     */
+    void blockChanged(final long ownerUserId, final long otherUserId)
+    {
+        knownUnblocked.remove(ownerUserId, otherUserId);
     }
 
     /**

@@ -28,7 +28,7 @@ final class SendFlow extends Flow
         if (stage.resolve(event, toUserId, routeSend.to().deviceId()))
         {
             event.recipients.messageId = stage.messageIds.next(event.timestampMs);
-            if (stage.blocks.contains(toUserId, userId))
+            if (stage.isBlocked(toUserId, userId))
             {
                 event.recipients.blocked = true; // one tick for the sender, nothing for the blocker
             }

@@ -41,7 +41,7 @@ final class TypingFlow extends Flow
         event.frame.decode(routeTyping);
         final long toUserId = routeTyping.to().userId();
         final int toDeviceId = routeTyping.to().deviceId();
-        if (!stage.accounts.exists(toUserId) || stage.blocks.contains(toUserId, event.caller.userId))
+        if (!stage.accounts.exists(toUserId) || stage.isBlocked(toUserId, event.caller.userId))
         {
             event.flow = NONE;
             return;

@@ -195,6 +195,14 @@ class SocialSystemTest
         assertEquals(messageId, deliver.messageId());
         alice.typing(bob.userId, TypingState.COMPOSING);
         bob.expect(TypingUpdateDecoder.TEMPLATE_ID);
+
+        // Blocked again after messages flowed: what the server remembered of the pair must not let the next through.
+        bob.block(alice.userId);
+        bob.expect(RequestAckDecoder.TEMPLATE_ID);
+        alice.send(3, bob.userId, 0, new byte[]{ 3 });
+        alice.expect(SentAckDecoder.TEMPLATE_ID);
+        alice.typing(bob.userId, TypingState.COMPOSING);
+        bob.expectSilence(300);
     }
 
     @Test
