@@ -9,6 +9,7 @@ import static dev.switchboard.journal.RecordDescriptor.KIND_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.MESSAGE_ID_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.SENDER_DEVICE_ID_OFFSET;
 import static dev.switchboard.journal.RecordDescriptor.SENDER_USER_ID_OFFSET;
+import static dev.switchboard.journal.RecordDescriptor.TIMESTAMP_OFFSET;
 
 /**
  * Which server message id a client send got, so a resend is answered with it: the {@link ResendLog} of recent sends,
@@ -93,6 +94,10 @@ final class ResendDedupe implements AutoCloseable
             final HeldSends held = new HeldSends(counted);
             index.forEachPosition(cutoffMs, (position) -> visitStoredSend(log, position, held));
             heldSends = held;
+            if (SyncPolicy.NONE != syncPolicy)
+            {
+                resendLog.forceAll();
+            }
         }
         return null == heldSends ? 0 : heldSends.size();
     }
@@ -145,6 +150,9 @@ final class ResendDedupe implements AutoCloseable
             if (null != held)
             {
                 held.put(senderKey, clientMsgId, messageId);
+                // Into the log too: once delivered, the record is gone from the journal, and a resend that comes
+                // only after a later restart must still be recognised.
+                resendLog.append(senderKey, clientMsgId, messageId, buffer.getLong(offset + TIMESTAMP_OFFSET));
             }
         }
     }

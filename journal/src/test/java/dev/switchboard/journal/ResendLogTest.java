@@ -339,6 +339,27 @@ class ResendLogTest
     }
 
     @Test
+    void shouldStillRecogniseAHeldSendAfterItsDeliveryAndAnotherRestart()
+    {
+        clock.update(NOW_MS);
+        journal = open(CAPACITY);
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
+        // stored, then a crash before its log entry: held at the next open
+        assertEquals(Journal.OK, journal.append(5, 1, 60, SENDER, DEVICE, 17, NOW_MS, MESSAGE, payload, 0, 16));
+        journal.close();
+
+        journal = open(CAPACITY);
+        assertEquals(1, journal.rememberStoredSends(MESSAGE));
+        assertTrue(journal.delete(5, 1, 60), "delivered and acknowledged before its sender resent it");
+        journal.close();
+
+        // the journal no longer holds it, and the sender's resend only comes now
+        journal = open(CAPACITY);
+        assertEquals(0, journal.rememberStoredSends(MESSAGE));
+        assertEquals(60, journal.findResend(SENDER, DEVICE, 17, clock.time()));
+    }
+
+    @Test
     void shouldAgreeWithAFifoModelOverRandomSendsAndReopens()
     {
         clock.update(NOW_MS);
