@@ -43,7 +43,6 @@ final class DeliveryStage implements EventHandler<RingEvent>
     final NanoClock nanoClock;
     final RingCounters counters;
     final int window;
-    final long stuckReaderTimeoutNs;
     final DeliveryTimers timers;
     private final PendingSentAcks pendingSentAcks;
     private final LargeFrameBufferPool largeFrames;
@@ -60,8 +59,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         nanoClock = ctx.nanoClock();
         counters = ctx.counters();
         window = ctx.deliveryWindow();
-        stuckReaderTimeoutNs = ctx.stuckReaderTimeoutNs();
-        timers = new DeliveryTimers(nanoClock.nanoTime(), stuckReaderTimeoutNs, counters, outbound);
+        timers = new DeliveryTimers(nanoClock.nanoTime(), ctx.stuckReaderTimeoutNs(), counters, outbound);
         this.largeFrames = largeFrames;
         scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(RingEvent.align(ctx.maxFrameLength() + 256), 64));
         pendingSentAcks = new PendingSentAcks(ctx.ringSize());

@@ -67,11 +67,6 @@ final class ThreadLayout
             IdleStrategies.nameFromSystemProperty());
     }
 
-    static ThreadLayout of(final String requested, final int cores, final String idleStrategy)
-    {
-        return new ThreadLayout(requested, cores, idleStrategy);
-    }
-
     boolean isDutyCycle()
     {
         return dutyCycle;
