@@ -9,7 +9,10 @@ import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorEncoder;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.GroupCreateEncoder;
+import dev.switchboard.codec.sbe.GroupEventEncoder;
 import dev.switchboard.codec.sbe.GroupInfoEncoder;
+import dev.switchboard.codec.sbe.GroupTypingEncoder;
+import dev.switchboard.codec.sbe.GroupTypingUpdateEncoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
 import dev.switchboard.codec.sbe.GroupLeaveEncoder;
 import dev.switchboard.codec.sbe.GroupRole;
@@ -147,6 +150,11 @@ final class TypicalFrames
                 new GroupInfoRequestEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
                     .requestId(33).groupId(GROUP_ID))),
             new Sample("GroupInfo", "4 members, 6-character name", TypicalFrames::groupInfo),
+            new Sample("GroupEvent", "1 member added", TypicalFrames::groupEvent),
+            new Sample("GroupTyping", "composing", (b, o) -> finish(b, o,
+                new GroupTypingEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .groupId(GROUP_ID).state(TypingState.COMPOSING))),
+            new Sample("GroupTypingUpdate", "composing", TypicalFrames::groupTypingUpdate),
             new Sample("KeyBundleUpload", "identity key, signed prekey, 100 one-time prekeys",
                 TypicalFrames::keyBundleUpload),
             new Sample("KeyBundleFetch", "one device", (b, o) -> finish(b, o,
@@ -341,6 +349,28 @@ final class TypicalFrames
         info.name("Family");
 
         return finish(buffer, offset, info);
+    }
+
+    private static int groupEvent(final MutableDirectBuffer buffer, final int offset)
+    {
+        final GroupEventEncoder event = new GroupEventEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .messageId(35).timestampMs(TIME_MS).groupId(GROUP_ID).version(3).change(GroupChange.ADD_MEMBERS);
+        event.actor().userId(USER_ID).deviceId(1);
+        event.membersCount(1).next().userId(PEER_ID + 3);
+        event.name("Family");
+
+        return finish(buffer, offset, event);
+    }
+
+    private static int groupTypingUpdate(final MutableDirectBuffer buffer, final int offset)
+    {
+        final GroupTypingUpdateEncoder update = new GroupTypingUpdateEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .groupId(GROUP_ID).state(TypingState.COMPOSING);
+        update.from().userId(USER_ID).deviceId(1);
+
+        return finish(buffer, offset, update);
     }
 
     private static int keyBundleUpload(final MutableDirectBuffer buffer, final int offset)

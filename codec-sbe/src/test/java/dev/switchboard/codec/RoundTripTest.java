@@ -64,6 +64,10 @@ class RoundTripTest
         DECODED.put("GroupInfoRequest", "requestId=33|groupId=7000001");
         DECODED.put("GroupInfo", "requestId=30|groupId=7000001|version=2|members=[(userId=1000042|role=ADMIN)," +
             "(userId=1000043|role=MEMBER),(userId=1000044|role=MEMBER),(userId=1000045|role=MEMBER)]|name='Family'");
+        DECODED.put("GroupEvent", "messageId=35|timestampMs=1795000000000|groupId=7000001|version=3" +
+            "|change=ADD_MEMBERS|actor=(userId=1000042|deviceId=1)|members=[(userId=1000046)]|name='Family'");
+        DECODED.put("GroupTyping", "groupId=7000001|state=COMPOSING");
+        DECODED.put("GroupTypingUpdate", "groupId=7000001|from=(userId=1000042|deviceId=1)|state=COMPOSING");
         DECODED.put("KeyBundleUpload", "requestId=40|registrationId=4242|signedPreKeyId=7|preKeys=[" +
             "(preKeyId=1|publicKey=33 bytes of raw data),(preKeyId=2|publicKey=33 bytes of raw data),");
         DECODED.put("KeyBundleFetch", "requestId=41|device=(userId=1000043|deviceId=1)");

@@ -81,7 +81,9 @@ class SchemaLayoutTest
             .sorted()
             .collect(Collectors.toList());
 
-        assertEquals(List.of("Ping", "Pong", "PresenceUpdate", "Typing", "TypingUpdate"), withoutCorrelation);
+        assertEquals(
+            List.of("GroupTyping", "GroupTypingUpdate", "Ping", "Pong", "PresenceUpdate", "Typing", "TypingUpdate"),
+            withoutCorrelation);
     }
 
     @Test
