@@ -6,7 +6,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 
@@ -28,6 +27,7 @@ public final class DeviceIdentity
     private final String phone;
     private final PrivateKey privateKey;
     private final byte[] rawPublicKey;
+    private final LoginSigner signer;
 
     public DeviceIdentity(
         final long userId,
@@ -47,6 +47,7 @@ public final class DeviceIdentity
         this.phone = phone;
         this.privateKey = privateKey;
         this.rawPublicKey = rawPublicKey.clone();
+        this.signer = LoginSigner.of(privateKey, rawPublicKey);
     }
 
     /**
@@ -93,17 +94,7 @@ public final class DeviceIdentity
      */
     public byte[] sign(final byte[] data)
     {
-        try
-        {
-            final Signature signature = Signature.getInstance(ALGORITHM);
-            signature.initSign(privateKey);
-            signature.update(data);
-            return signature.sign();
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException("Ed25519 signing failed", ex);
-        }
+        return signer.sign(data);
     }
 
     public DeviceAddress address()

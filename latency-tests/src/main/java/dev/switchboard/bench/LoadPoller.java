@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.client.LoginSigner;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
@@ -31,8 +32,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Consumer;
@@ -63,7 +62,8 @@ final class LoadPoller implements AutoCloseable
     private final ArrayDeque<LoadConnection> connectQueue = new ArrayDeque<>();
     private final ArrayDeque<LoadConnection> awaitingCode = new ArrayDeque<>();
     private final Consumer<SelectionKey> keyHandler = this::onKey;
-    private final Signature signature;
+    private final LoginSigner signer;
+    private final byte[] proof = new byte[LoginSigner.SIGNATURE_LENGTH];
     private final byte[] nonce = new byte[256];
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -121,23 +121,11 @@ final class LoadPoller implements AutoCloseable
         try
         {
             selector = Selector.open();
-            if (null == wire)
-            {
-                signature = Signature.getInstance("Ed25519");
-                signature.initSign(book.privateKey());
-            }
-            else
-            {
-                signature = null;
-            }
+            signer = null == wire ? LoginSigner.of(book.privateKey(), book.rawPublicKey()) : null;
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException(ex);
         }
     }
 
@@ -660,16 +648,7 @@ final class LoadPoller implements AutoCloseable
 
     private void loginProof(final LoadConnection connection, final int nonceLength) throws IOException
     {
-        final byte[] proof;
-        try
-        {
-            signature.update(nonce, 0, nonceLength);
-            proof = signature.sign();
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IOException(ex);
-        }
+        signer.sign(nonce, 0, nonceLength, proof, 0);
         final int offset = connection.out.position();
         loginProofEncoder.wrapAndApplyHeader(connection.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
             .requestId(4)
