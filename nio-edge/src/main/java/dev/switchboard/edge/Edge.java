@@ -124,6 +124,15 @@ public final class Edge implements AutoCloseable
     }
 
     /** The port listened on. */
+    /**
+     * Another thread handed the co-agent work (see {@link #start(Agent, BooleanSupplier)}): wake poller 0's thread,
+     * which runs it, if it blocks in its selector.
+     */
+    public void wakeCoAgent()
+    {
+        pollers[0].wakeIfSleeping();
+    }
+
     public int boundPort()
     {
         return acceptor.boundPort();

@@ -34,21 +34,23 @@ import java.util.Arrays;
 final class Flows
 {
     private final Flow unknown = new UnsupportedFlow(true);
-    private final Flow[] byKind = new Flow[RingEvent.KIND_CONGESTION + 1];
+    private final Flow[] byKind = new Flow[RingEvent.KIND_LOGIN_VERDICT + 1];
     private Flow[] byTemplateId = new Flow[0];
 
     Flows(final RingContext ctx)
     {
+        final LoginVerdictFlow loginVerdict = new LoginVerdictFlow();
         control(RingEvent.KIND_OPENED, new OpenedFlow());
         control(RingEvent.KIND_CLOSED, new ClosedFlow());
         control(RingEvent.KIND_TICK, new TickFlow(ctx.nanoClock()));
         control(RingEvent.KIND_CONGESTION, new CongestionFlow());
+        control(RingEvent.KIND_LOGIN_VERDICT, loginVerdict);
 
         request(PingDecoder.TEMPLATE_ID, new PingFlow());
         request(RegisterDecoder.TEMPLATE_ID, new RegisterFlow());
         request(VerifyDecoder.TEMPLATE_ID, new VerifyFlow());
         request(LoginStartDecoder.TEMPLATE_ID, new LoginStartFlow());
-        request(LoginProofDecoder.TEMPLATE_ID, new LoginProofFlow());
+        request(LoginProofDecoder.TEMPLATE_ID, new LoginProofFlow(loginVerdict));
         request(LogoutDecoder.TEMPLATE_ID, new LogoutFlow());
         request(SendDecoder.TEMPLATE_ID, new SendFlow());
         request(DeliverAckDecoder.TEMPLATE_ID, new DeliverAckFlow());

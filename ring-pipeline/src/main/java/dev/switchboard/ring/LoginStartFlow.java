@@ -11,7 +11,7 @@ import java.security.SecureRandom;
  */
 final class LoginStartFlow extends Flow
 {
-    private static final int NONCE_LENGTH = 32;
+    static final int NONCE_LENGTH = 32;
 
     private final LoginStartDecoder loginStart = new LoginStartDecoder();
     private final SecureRandom random = new SecureRandom();
@@ -37,6 +37,7 @@ final class LoginStartFlow extends Flow
         final byte[] nonce = new byte[NONCE_LENGTH];
         random.nextBytes(nonce);
         session.state = Session.STATE_CHALLENGED;
+        session.loginAttempt++;
         session.userId = userId;
         session.deviceId = deviceId;
         session.nonce = nonce;

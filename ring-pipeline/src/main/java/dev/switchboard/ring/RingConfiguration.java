@@ -59,6 +59,13 @@ public final class RingConfiguration
      */
     public static final boolean SERVICE_TIMES_DEFAULT = true;
 
+    public static final String LOGIN_VERIFIER_PROP_NAME = "switchboard.login.verifier";
+    /**
+     * "thread": login signatures are verified on a thread of their own, which parks when idle; "inline": on the
+     * session stage, which then does nothing else for about 100 us per login.
+     */
+    public static final String LOGIN_VERIFIER_DEFAULT = "thread";
+
     private RingConfiguration()
     {
     }
@@ -134,6 +141,23 @@ public final class RingConfiguration
     public static int maxRejects()
     {
         return Integer.getInteger(MAX_REJECTS_PROP_NAME, MAX_REJECTS_DEFAULT);
+    }
+
+    /**
+     * Whether login signatures are verified off the ring, on a thread of their own.
+     */
+    public static boolean loginVerifierThread()
+    {
+        final String value = System.getProperty(LOGIN_VERIFIER_PROP_NAME, LOGIN_VERIFIER_DEFAULT);
+        switch (value)
+        {
+            case "thread":
+                return true;
+            case "inline":
+                return false;
+            default:
+                throw new IllegalArgumentException(LOGIN_VERIFIER_PROP_NAME + " must be thread or inline: " + value);
+        }
     }
 
     public static boolean serviceTimes()

@@ -33,6 +33,7 @@ public final class RingContext
     private boolean dutyCycle;
     private long tickIntervalNs = RingConfiguration.TICK_INTERVAL_DEFAULT_NS;
     private boolean serviceTimes = RingConfiguration.serviceTimes();
+    private boolean loginVerifierThread = RingConfiguration.loginVerifierThread();
 
     private SwitchboardState state;
     private Journal journal;
@@ -274,6 +275,20 @@ public final class RingContext
     }
 
     /** Whether each stage's service time is recorded into its histogram ({@link RingCounters#sessionTime()}...). */
+    /**
+     * Verify login signatures on a thread of their own (true) or on the session stage.
+     */
+    public RingContext loginVerifierThread(final boolean loginVerifierThread)
+    {
+        this.loginVerifierThread = loginVerifierThread;
+        return this;
+    }
+
+    public boolean loginVerifierThread()
+    {
+        return loginVerifierThread;
+    }
+
     public RingContext serviceTimes(final boolean serviceTimes)
     {
         this.serviceTimes = serviceTimes;

@@ -42,12 +42,13 @@ public final class RingCounters
     public static final int UNKNOWN_ACKS = 17;
     public static final int UNKNOWN_RECIPIENTS = 18;
     public static final int MESSAGES_BLOCKED = 19;
+    public static final int LOGINS_VERIFIED_INLINE = 20;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
         "registrations", "messages-stored", "messages-deduped", "deliveries", "acks", "receipts-stored",
         "queue-full", "outbound-full", "stuck-readers-closed", "records-expired", "rate-limited", "unknown-acks",
-        "unknown-recipients", "messages-blocked" };
+        "unknown-recipients", "messages-blocked", "logins-verified-inline" };
 
     private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
     private final ServiceTimeHistogram sessionTime;

@@ -19,6 +19,8 @@ final class RingEvent
     static final int KIND_TICK = 4;
     /** A connection's unwritten output crossed the edge's high-water mark, or drained below it. */
     static final int KIND_CONGESTION = 5;
+    /** The {@link LoginVerifierAgent} verified (or refused) a login proof. */
+    static final int KIND_LOGIN_VERDICT = 6;
 
     int kind;
     int pollerIndex;
@@ -26,6 +28,8 @@ final class RingEvent
     long remoteAddress;
     /** Congestion events: the output is backed up (true) or drained (false). */
     boolean congested;
+    /** Login verdicts: the check, taken back by the session stage. */
+    LoginCheck loginCheck;
     /** Server time, stamped once by the session stage. */
     long timestampMs;
     /** What each stage does with the event; {@link Flow#NONE} until the session stage picks one. */
@@ -54,6 +58,7 @@ final class RingEvent
         this.connectionId = connectionId;
         remoteAddress = 0;
         congested = false;
+        loginCheck = null;
         timestampMs = 0;
         flow = Flow.NONE;
         frame.reset();

@@ -14,7 +14,9 @@ import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.concurrent.ThreadFactory;
@@ -30,11 +32,15 @@ public final class RingPipeline implements AutoCloseable
 {
     /** Bytes of each slot's response buffer: the largest answer a stage encodes in place. */
     private static final int RESPONSE_CAPACITY = 512;
+    /** Login proofs with the verifier at once; beyond them the session stage verifies inline. */
+    private static final int LOGIN_CHECKS = 1024;
 
     private final RingContext ctx;
     private final Disruptor<RingEvent> disruptor;
     private final RingPublisher publisher;
     private final RingDutyCycle dutyCycle;
+    private final LoginVerifierAgent loginVerifier;
+    private AgentRunner loginVerifierRunner;
 
     private RingPipeline(final RingContext ctx)
     {
@@ -52,7 +58,6 @@ public final class RingPipeline implements AutoCloseable
             final NanoClock serviceTimeClock = ctx.nanoClock();
             final RingDutyCycle.RingClocks clocks = new RingDutyCycle.RingClocks(ctx.nanoClock(), ctx.epochClock());
             ctx.nanoClock(clocks.nanoClock).epochClock(clocks.epochClock);
-            final FusedStages stages = newStages(ctx, largeFrames, exceptionHandler, serviceTimeClock);
             // Nobody waits on this ring (the duty cycle polls it), so publishing signals nothing.
             final RingBuffer<RingEvent> ringBuffer =
                 RingBuffer.createMultiProducer(eventFactory(ctx), ctx.ringSize(), new BusySpinWaitStrategy());
@@ -60,28 +65,32 @@ public final class RingPipeline implements AutoCloseable
             ringBuffer.addGatingSequences(poller.getSequence());
             disruptor = null;
             publisher = new RingPublisher(ringBuffer, largeFrames, ctx.counters(), slotFrameLength);
+            loginVerifier = newLoginVerifier(ctx, publisher);
+            final FusedStages stages = newStages(ctx, largeFrames, exceptionHandler, serviceTimeClock, loginVerifier);
             dutyCycle = new RingDutyCycle(poller, ringBuffer, stages, publisher, clocks, ctx.tickIntervalNs());
         }
         else
         {
             disruptor = newDisruptor(ctx);
             disruptor.setDefaultExceptionHandler(exceptionHandler);
+            publisher = new RingPublisher(disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength);
+            loginVerifier = newLoginVerifier(ctx, publisher);
             if (ctx.fused())
             {
-                disruptor.handleEventsWith(newStages(ctx, largeFrames, exceptionHandler, ctx.nanoClock()));
+                disruptor.handleEventsWith(
+                    newStages(ctx, largeFrames, exceptionHandler, ctx.nanoClock(), loginVerifier));
             }
             else
             {
                 final RingCounters counters = ctx.counters();
                 final EventHandler<RingEvent> session =
-                    TimedStage.timed(new SessionStage(ctx), counters.sessionTime(), ctx);
+                    TimedStage.timed(new SessionStage(ctx, loginVerifier), counters.sessionTime(), ctx);
                 final EventHandler<RingEvent> delivery =
                     TimedStage.timed(new DeliveryStage(ctx, largeFrames), counters.deliveryTime(), ctx);
                 final EventHandler<RingEvent> route =
                     TimedStage.timed(new RouteStage(ctx, ctx.journal().maxMessageId()), counters.routeTime(), ctx);
                 disruptor.handleEventsWith(session).then(route).then(delivery);
             }
-            publisher = new RingPublisher(disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength);
             dutyCycle = null;
         }
     }
@@ -90,13 +99,19 @@ public final class RingPipeline implements AutoCloseable
         final RingContext ctx,
         final LargeFrameBufferPool largeFrames,
         final CountingExceptionHandler exceptionHandler,
-        final NanoClock serviceTimeClock)
+        final NanoClock serviceTimeClock,
+        final LoginVerifierAgent loginVerifier)
     {
-        final SessionStage session = new SessionStage(ctx);
+        final SessionStage session = new SessionStage(ctx, loginVerifier);
         final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
         final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
         return new FusedStages(
             session, route, delivery, exceptionHandler, ctx.serviceTimes() ? ctx.counters() : null, serviceTimeClock);
+    }
+
+    private static LoginVerifierAgent newLoginVerifier(final RingContext ctx, final RingPublisher publisher)
+    {
+        return ctx.loginVerifierThread() ? new LoginVerifierAgent(LOGIN_CHECKS, publisher) : null;
     }
 
     private static EventFactory<RingEvent> eventFactory(final RingContext ctx)
@@ -131,6 +146,12 @@ public final class RingPipeline implements AutoCloseable
         {
             pipeline.disruptor.start();
         }
+        if (null != pipeline.loginVerifier)
+        {
+            pipeline.loginVerifierRunner = new AgentRunner(
+                pipeline.loginVerifier.idleStrategy(), ctx.errorHandler(), null, pipeline.loginVerifier);
+            AgentRunner.startOnThread(pipeline.loginVerifierRunner);
+        }
         return pipeline;
     }
 
@@ -140,6 +161,34 @@ public final class RingPipeline implements AutoCloseable
     public RingDutyCycle dutyCycle()
     {
         return dutyCycle;
+    }
+
+    /**
+     * Run after the login verifier publishes verdicts: the server wakes the duty cycle's thread if it blocks in its
+     * selector, or the verdict would wait for its select timeout.
+     */
+    public void afterLoginVerdicts(final Runnable wake)
+    {
+        if (null != loginVerifier)
+        {
+            loginVerifier.afterVerdicts(wake);
+        }
+    }
+
+    /**
+     * Whether login signatures are verified on a thread of their own.
+     */
+    public boolean hasLoginVerifierThread()
+    {
+        return null != loginVerifier;
+    }
+
+    /**
+     * Login proofs handed to the verifier whose verdicts the session stage has not taken back yet.
+     */
+    int loginChecksInFlight()
+    {
+        return null == loginVerifier ? 0 : loginVerifier.inFlight();
     }
 
     public RingPublisher publisher()
@@ -157,6 +206,7 @@ public final class RingPipeline implements AutoCloseable
      */
     public void close()
     {
+        CloseHelper.quietClose(loginVerifierRunner);
         if (null == disruptor)
         {
             // The duty cycle's thread has stopped: what it left is processed here, once.

@@ -100,6 +100,23 @@ public final class RingPublisher
     }
 
     /**
+     * The verdict on a login proof, from the {@link LoginVerifierAgent}'s thread.
+     */
+    boolean publishLoginVerdict(final LoginCheck check)
+    {
+        final long sequence = claim();
+        if (NOT_CLAIMED == sequence)
+        {
+            return false;
+        }
+        final RingEvent event = ringBuffer.get(sequence);
+        event.reset(RingEvent.KIND_LOGIN_VERDICT, check.pollerIndex, check.connectionId);
+        event.loginCheck = check;
+        ringBuffer.publish(sequence);
+        return true;
+    }
+
+    /**
      * Housekeeping: code expiry, journal expiry, stuck readers. The server publishes one every few hundred ms.
      */
     public boolean publishTick()

@@ -8,6 +8,8 @@ final class Session
     static final int STATE_NEW = 0;
     static final int STATE_CHALLENGED = 1;
     static final int STATE_AUTHENTICATED = 2;
+    /** A proof is with the {@link LoginVerifierAgent}. */
+    static final int STATE_VERIFYING = 3;
 
     final int pollerIndex;
     final long connectionId;
@@ -18,6 +20,8 @@ final class Session
     int deviceId;
     byte[] nonce;
     long challengeRequestId;
+    /** Counts challenges, so a verdict on an older proof is told from the current one's. */
+    int loginAttempt;
     int rejects;
 
     long rateWindowStartNs;

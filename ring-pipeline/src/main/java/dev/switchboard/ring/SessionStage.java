@@ -48,9 +48,12 @@ final class SessionStage implements EventHandler<RingEvent>
     final EpochClock epochClock;
     final NanoClock nanoClock;
     final RingCounters counters;
+    /** Where proofs are verified off this thread; null to verify them inline. */
+    final LoginVerifierAgent loginVerifier;
 
-    SessionStage(final RingContext ctx)
+    SessionStage(final RingContext ctx, final LoginVerifierAgent loginVerifier)
     {
+        this.loginVerifier = loginVerifier;
         accounts = ctx.state().newAccounts();
         devices = ctx.state().newDevices();
         presence = ctx.state().newPresence();

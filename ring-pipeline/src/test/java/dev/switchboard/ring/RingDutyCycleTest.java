@@ -2,8 +2,11 @@ package dev.switchboard.ring;
 
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.DeliverDecoder;
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
+import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
@@ -30,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,7 +78,14 @@ class RingDutyCycleTest
             .dataDir(new File(dataDir, "journal"))
             .syncPolicy(SyncPolicy.NONE)
             .resendCapacity(1024));
+        // Logins verified inline, so that a login too completes within one cycle; the verifier thread is tested below.
+        launchRing(false);
+    }
+
+    private void launchRing(final boolean loginVerifierThread)
+    {
         ring = RingPipeline.launch(new RingContext()
+            .loginVerifierThread(loginVerifierThread)
             .state(state)
             .journal(journal)
             .outbound(new RecordingEdge())
@@ -162,6 +173,127 @@ class RingDutyCycleTest
 
         ring.close();
         assertNotNull(codes.get("+15551320003"), "close ran the registration the duty cycle had not reached");
+    }
+
+    @Test
+    void shouldLogInThroughTheVerifierThreadAndWakeTheDutyCycle() throws Exception
+    {
+        relaunchWithLoginVerifierThread();
+        final AtomicInteger wakes = new AtomicInteger();
+        ring.afterLoginVerdicts(wakes::incrementAndGet);
+
+        final LoginFrames device = new LoginFrames();
+        final long userId = registerAndChallenge(ALICE_CONNECTION, "+15551320011", device);
+        publish(ALICE_CONNECTION, device.loginProof(out, first(ALICE_CONNECTION, LoginChallengeDecoder.TEMPLATE_ID)));
+        dutyCycle.doWork();
+        assertNull(first(ALICE_CONNECTION, LoginAckDecoder.TEMPLATE_ID), "the proof went to the verifier thread");
+
+        awaitFrame(ALICE_CONNECTION, LoginAckDecoder.TEMPLATE_ID);
+        assertTrue(wakes.get() >= 1, "the verifier woke the duty cycle's thread");
+        assertEquals(1, ring.counters().get(RingCounters.LOGINS));
+        assertEquals(0, ring.counters().get(RingCounters.LOGINS_VERIFIED_INLINE));
+        assertEquals(0, framesFromOtherThreads, "verdicts are answered by the duty cycle, not the verifier");
+        assertEquals(userId, loginAck(ALICE_CONNECTION).device().userId());
+    }
+
+    @Test
+    void shouldRefuseAForgedProofThroughTheVerifierThread() throws Exception
+    {
+        relaunchWithLoginVerifierThread();
+        final LoginFrames device = new LoginFrames();
+        registerAndChallenge(ALICE_CONNECTION, "+15551320012", device);
+        final int length = device.loginProof(out, first(ALICE_CONNECTION, LoginChallengeDecoder.TEMPLATE_ID));
+        // The signature is the frame's last 64 bytes.
+        final int lastSignatureByte = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + length - 1;
+        out.putByte(lastSignatureByte, (byte)(out.getByte(lastSignatureByte) ^ 1));
+        publish(ALICE_CONNECTION, length);
+
+        final ErrorDecoder error = new ErrorDecoder();
+        error.wrap(awaitFrame(ALICE_CONNECTION, ErrorDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
+            ErrorDecoder.BLOCK_LENGTH, 1);
+        assertEquals(ErrorCode.LOGIN_FAILED, error.code());
+        assertEquals(4, error.requestId(), "the error names the proof's request");
+        assertEquals(LoginProofDecoder.TEMPLATE_ID, error.templateId());
+        assertEquals(1, ring.counters().get(RingCounters.LOGIN_FAILURES));
+        assertNull(first(ALICE_CONNECTION, LoginAckDecoder.TEMPLATE_ID));
+    }
+
+    @Test
+    void shouldDropTheVerdictForAConnectionThatClosedOrStartedOver() throws Exception
+    {
+        relaunchWithLoginVerifierThread();
+        final LoginFrames alice = new LoginFrames();
+        registerAndChallenge(ALICE_CONNECTION, "+15551320013", alice);
+        final LoginFrames bob = new LoginFrames();
+        final long bobId = registerAndChallenge(BOB_CONNECTION, "+15551320014", bob);
+
+        // Alice's connection closes and Bob asks for a new challenge while their proofs are being verified.
+        publish(ALICE_CONNECTION, alice.loginProof(out, first(ALICE_CONNECTION, LoginChallengeDecoder.TEMPLATE_ID)));
+        assertTrue(publisher.publishClosed(POLLER, ALICE_CONNECTION));
+        publish(BOB_CONNECTION, bob.loginProof(out, first(BOB_CONNECTION, LoginChallengeDecoder.TEMPLATE_ID)));
+        sentByConnection.remove(BOB_CONNECTION);
+        publish(BOB_CONNECTION, bob.loginStart(out, bobId, 1));
+        dutyCycle.doWork();
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ring.counters().get(RingCounters.LOGINS) == 0 && ring.loginChecksInFlight() > 0 &&
+            System.nanoTime() < deadlineNs)
+        {
+            dutyCycle.doWork();
+        }
+        assertEquals(0, ring.loginChecksInFlight(), "both verdicts came back and their checks were taken back");
+        assertEquals(0, ring.counters().get(RingCounters.LOGINS), "neither stale verdict logged anyone in");
+        assertNull(first(ALICE_CONNECTION, LoginAckDecoder.TEMPLATE_ID));
+        assertNull(first(BOB_CONNECTION, LoginAckDecoder.TEMPLATE_ID));
+
+        // Bob's new challenge still works.
+        publish(BOB_CONNECTION, bob.loginProof(out, first(BOB_CONNECTION, LoginChallengeDecoder.TEMPLATE_ID)));
+        awaitFrame(BOB_CONNECTION, LoginAckDecoder.TEMPLATE_ID);
+        assertEquals(bobId, loginAck(BOB_CONNECTION).device().userId());
+    }
+
+    private void relaunchWithLoginVerifierThread()
+    {
+        ring.close();
+        launchRing(true);
+        assertTrue(ring.hasLoginVerifierThread());
+    }
+
+    private long registerAndChallenge(final long connectionId, final String phone, final LoginFrames device)
+        throws Exception
+    {
+        assertTrue(publisher.publishOpened(POLLER, connectionId, 0x7F000001L));
+        publish(connectionId, device.register(out, phone));
+        dutyCycle.doWork();
+        publish(connectionId, device.verify(out, phone, codes.get(phone)));
+        dutyCycle.doWork();
+        final VerifyAckDecoder verifyAck = new VerifyAckDecoder();
+        verifyAck.wrap(first(connectionId, VerifyAckDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
+            VerifyAckDecoder.BLOCK_LENGTH, 1);
+        publish(connectionId, device.loginStart(out, verifyAck.userId(), verifyAck.deviceId()));
+        dutyCycle.doWork();
+        assertNotNull(first(connectionId, LoginChallengeDecoder.TEMPLATE_ID));
+        return verifyAck.userId();
+    }
+
+    private UnsafeBuffer awaitFrame(final long connectionId, final int templateId) throws Exception
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        UnsafeBuffer frame;
+        while (null == (frame = first(connectionId, templateId)))
+        {
+            assertTrue(System.nanoTime() < deadlineNs, "no frame " + templateId + " within 10 s");
+            dutyCycle.doWork();
+            Thread.onSpinWait();
+        }
+        return frame;
+    }
+
+    private LoginAckDecoder loginAck(final long connectionId)
+    {
+        final LoginAckDecoder loginAck = new LoginAckDecoder();
+        loginAck.wrap(first(connectionId, LoginAckDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
+            LoginAckDecoder.BLOCK_LENGTH, 1);
+        return loginAck;
     }
 
     private long login(final long connectionId, final String phone) throws Exception

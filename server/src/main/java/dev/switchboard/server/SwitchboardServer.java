@@ -98,6 +98,10 @@ public final class SwitchboardServer implements AutoCloseable
             bridge.connect(ring.publisher(), edge);
             final RingDutyCycle dutyCycle = ring.dutyCycle();
             edge.start(dutyCycle, null == dutyCycle ? null : dutyCycle::hasPendingEvents);
+            if (null != dutyCycle)
+            {
+                ring.afterLoginVerdicts(edge::wakeCoAgent);
+            }
 
             if (!layout.isDutyCycle())
             {

@@ -123,6 +123,9 @@ final class ThreadLayout
                 .append(" waiting by ").append(ring.waitStrategy());
         }
         line.append(blockingSelect ? "; acceptor blocks on its own thread" : "; acceptor shares poller 0's thread");
+        line.append(ring.loginVerifierThread() ?
+            "; login signatures verified on their own thread, parked when idle" :
+            "; login signatures verified inline by the session stage");
         return line.toString();
     }
 }

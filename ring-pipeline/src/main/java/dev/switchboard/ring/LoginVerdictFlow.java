@@ -1,0 +1,96 @@
+package dev.switchboard.ring;
+
+import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.LoginProofDecoder;
+import dev.switchboard.state.DeviceKeys;
+
+/**
+ * The end of a login, once its proof is verified: by the {@link LoginVerifierAgent}, whose verdict comes back as a
+ * control event, or inline by {@link LoginProofFlow}. Session: bind the device to this connection (closing an older
+ * connection of the same device) and mark it online, or refuse with LOGIN_FAILED. Delivery: open its delivery
+ * window, answer LoginAck with its backlog count and start draining the backlog.
+ */
+final class LoginVerdictFlow extends Flow
+{
+    LoginVerdictFlow()
+    {
+        super(ANYONE, false);
+    }
+
+    /**
+     * A verdict from the verifier: stale ones (the connection closed, or the client started over) are dropped.
+     */
+    void session(final RingEvent event, final Session session, final SessionStage stage)
+    {
+        final LoginCheck check = event.loginCheck;
+        final boolean current = null != session && check.isCurrentFor(session);
+        final boolean verified = check.verified;
+        final long requestId = check.requestId;
+        stage.loginVerifier.release(check);
+        if (!current)
+        {
+            event.flow = Flow.NONE;
+            return;
+        }
+        // Answers read the request's id and template from the frame, as they would for the proof itself.
+        event.frame.templateId = LoginProofDecoder.TEMPLATE_ID;
+        event.frame.requestId = requestId;
+        conclude(event, session, stage, verified);
+    }
+
+    /**
+     * Log the session in, or refuse it, on the verdict.
+     */
+    void conclude(final RingEvent event, final Session session, final SessionStage stage, final boolean verified)
+    {
+        session.nonce = null;
+        if (!verified)
+        {
+            session.state = Session.STATE_NEW;
+            stage.counters.increment(RingCounters.LOGIN_FAILURES);
+            stage.reject(event, session, ErrorCode.LOGIN_FAILED);
+            return;
+        }
+
+        event.flow = this;
+        session.state = Session.STATE_AUTHENTICATED;
+        final long deviceKey = DeviceKeys.pack(session.userId, session.deviceId);
+        final long previousConnectionId = stage.connectionByDevice.put(deviceKey, session.connectionId);
+        if (SessionStage.NO_CONNECTION != previousConnectionId)
+        {
+            // The device logged in again elsewhere: the older connection is closed so one device has one stream.
+            final Session previous = stage.sessionByConnection.get(previousConnectionId);
+            if (null != previous)
+            {
+                previous.state = Session.STATE_NEW;
+                event.reply.kick(previous.pollerIndex, previous.connectionId);
+            }
+        }
+        stage.presence.online(
+            session.userId, session.deviceId, session.pollerIndex, session.connectionId, event.timestampMs);
+        stage.counters.increment(RingCounters.LOGINS);
+        event.caller.set(session.userId, session.deviceId);
+    }
+
+    void deliver(final RingEvent event, final DeliveryStage stage)
+    {
+        final Caller caller = event.caller;
+        final DeviceDelivery delivery =
+            new DeviceDelivery(caller.userId, caller.deviceId, event.pollerIndex, event.connectionId);
+        delivery.lastProgressNs = stage.nanoClock.nanoTime();
+        if (null == stage.deliveryByDevice.put(DeviceKeys.pack(caller.userId, caller.deviceId), delivery))
+        {
+            stage.presenceFeed.deviceOnline(caller.userId);
+        }
+
+        final int length = stage.encoders.loginAck(
+            stage.scratch,
+            event.frame.requestId,
+            caller.userId,
+            caller.deviceId,
+            event.timestampMs,
+            stage.journal.count(caller.userId, caller.deviceId));
+        stage.send(event.pollerIndex, event.connectionId, stage.scratch, length);
+        stage.drain(delivery);
+    }
+}
