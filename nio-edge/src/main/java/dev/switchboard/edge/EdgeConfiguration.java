@@ -99,6 +99,14 @@ public final class EdgeConfiguration
     /** 0: pollers never block in the selector and leave idling to the {@link IdleStrategy}. */
     public static final long SELECT_TIMEOUT_DEFAULT_NS = 0;
 
+    public static final String SELECT_SPIN_PROP_NAME = "switchboard.edge.select.spin";
+    /**
+     * How long a poller that blocks in its selector keeps polling without blocking after a cycle that did work: when
+     * traffic is dense the next frame comes within it, and a wake-up from a blocked select (a context switch, dear on
+     * a virtual machine) is saved. 0: block as soon as a cycle finds nothing left to do.
+     */
+    public static final long SELECT_SPIN_DEFAULT_NS = 0;
+
     public static final String TCP_NODELAY_PROP_NAME = "switchboard.edge.tcp.nodelay";
     public static final boolean TCP_NODELAY_DEFAULT = true;
 
@@ -230,6 +238,11 @@ public final class EdgeConfiguration
     public static long selectTimeoutNs()
     {
         return SystemUtil.getDurationInNanos(SELECT_TIMEOUT_PROP_NAME, SELECT_TIMEOUT_DEFAULT_NS);
+    }
+
+    public static long selectSpinNs()
+    {
+        return SystemUtil.getDurationInNanos(SELECT_SPIN_PROP_NAME, SELECT_SPIN_DEFAULT_NS);
     }
 
     public static boolean tcpNoDelay()

@@ -52,6 +52,7 @@ public final class EdgeContext
     private int outboundCapacity = EdgeConfiguration.outboundCapacity();
     private int acceptQueueCapacity = EdgeConfiguration.acceptQueueCapacity();
     private long selectTimeoutNs = EdgeConfiguration.selectTimeoutNs();
+    private long selectSpinNs = EdgeConfiguration.selectSpinNs();
     private boolean tcpNoDelay = EdgeConfiguration.tcpNoDelay();
     private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
     private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
@@ -131,6 +132,10 @@ public final class EdgeContext
             throw new IllegalArgumentException("outboundCapacity too small for maxFrameLength: " + outboundCapacity);
         }
         requirePositive("acceptQueueCapacity", acceptQueueCapacity);
+        if (selectSpinNs < 0)
+        {
+            throw new IllegalArgumentException("selectSpinNs negative: " + selectSpinNs);
+        }
         if (selectTimeoutNs < 0)
         {
             throw new IllegalArgumentException("selectTimeoutNs negative: " + selectTimeoutNs);
@@ -507,6 +512,20 @@ public final class EdgeContext
      * and senders wake it: fewer wake-ups for dense, quiet hosts at the price of a wake-up call per send while it
      * sleeps. Rounded up to whole milliseconds.
      */
+    /**
+     * See {@link EdgeConfiguration#SELECT_SPIN_PROP_NAME}.
+     */
+    public EdgeContext selectSpinNs(final long selectSpinNs)
+    {
+        this.selectSpinNs = selectSpinNs;
+        return this;
+    }
+
+    public long selectSpinNs()
+    {
+        return selectSpinNs;
+    }
+
     public EdgeContext selectTimeoutNs(final long selectTimeoutNs)
     {
         this.selectTimeoutNs = selectTimeoutNs;

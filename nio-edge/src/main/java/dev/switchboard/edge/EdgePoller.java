@@ -48,6 +48,9 @@ public final class EdgePoller implements Agent
     private final InboundFramer framer;
     private final ConnectionTimers timers;
     private final long selectTimeoutMs;
+    private final long selectSpinNs;
+    /** When a cycle last did work, for the spin before blocking. */
+    private long lastWorkNs;
     private final Consumer<SelectionKey> selectHandler = this::onSelected;
     private BooleanSupplier coAgentHasWork = () -> false;
     private boolean closed;
@@ -62,6 +65,7 @@ public final class EdgePoller implements Agent
         this.pollerIndex = pollerIndex;
         this.nanoClock = ctx.nanoClock();
         this.selectTimeoutMs = ctx.selectTimeoutMs();
+        this.selectSpinNs = ctx.selectSpinNs();
         clock.update(nanoClock.nanoTime());
 
         final ByteBuffer outboundByteBuffer = ByteBuffer.allocateDirect(ctx.outboundBufferLength());
@@ -179,6 +183,10 @@ public final class EdgePoller implements Agent
         workCount += select();
         workCount += timers.checkIdle();
         workCount += timers.checkDeadlines();
+        if (workCount > 0)
+        {
+            lastWorkNs = clock.nanoTime();
+        }
 
         return workCount;
     }
@@ -191,7 +199,8 @@ public final class EdgePoller implements Agent
     private int select() throws IOException
     {
         if (0 == selectTimeoutMs || framer.hasStalled() || lifecycle.hasPendingNotices() ||
-            writer.hasPendingCongestionNotices() || coAgentHasWork.getAsBoolean())
+            writer.hasPendingCongestionNotices() || coAgentHasWork.getAsBoolean() ||
+            clock.nanoTime() - lastWorkNs < selectSpinNs)
         {
             return selector.selectNow(selectHandler);
         }

@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.util.Queue;
@@ -29,6 +30,64 @@ class EdgeRunnerTest
     {
         // Pollers sleep in select far longer than the test may run: everything here depends on wake-ups.
         echoWithPollersOnThreads(TimeUnit.MINUTES.toNanos(5));
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldPollWithoutBlockingForTheSpinAfterACycleThatDidWork() throws IOException
+    {
+        final AtomicInteger frames = new AtomicInteger();
+        final InboundFrameSink counting = new InboundFrameSink()
+        {
+            public boolean onConnectionOpened(final int pollerIndex, final long connectionId, final long address)
+            {
+                return true;
+            }
+
+            public boolean onFrame(
+                final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int offset,
+                final int length)
+            {
+                frames.incrementAndGet();
+                return true;
+            }
+
+            public boolean onConnectionClosed(final int pollerIndex, final long connectionId)
+            {
+                return true;
+            }
+        };
+        // A select that blocked would outlast the test's timeout: every idle cycle below must be a non-blocking one.
+        final EdgeContext ctx = new EdgeContext()
+            .bindAddress("127.0.0.1")
+            .port(0)
+            .pollerCount(1)
+            .selectTimeoutNs(TimeUnit.MINUTES.toNanos(5))
+            .selectSpinNs(TimeUnit.MINUTES.toNanos(2));
+
+        try (Edge edge = new Edge(ctx, counting, (ex) -> fail(ex));
+            TestClient client = new TestClient(edge.boundPort()))
+        {
+            final EdgePoller poller = edge.poller(0);
+            client.send(Frames.register(1, "+4915123456789"));
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (0 == frames.get())
+            {
+                assertTrue(System.nanoTime() < deadlineNs, "frame not read in time");
+                edge.acceptor().doWork();
+                poller.doWork();
+            }
+
+            int idleCycles = 0;
+            for (int i = 0; i < 1_000; i++)
+            {
+                if (0 == poller.doWork())
+                {
+                    idleCycles++;
+                }
+            }
+            assertEquals(1_000, idleCycles, "nothing more to do, and none of it blocked");
+        }
     }
 
     private void echoWithPollersOnThreads(final long selectTimeoutNs) throws IOException
