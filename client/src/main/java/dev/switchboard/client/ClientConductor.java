@@ -773,7 +773,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         requests.remove(requestId);
         final GroupInfo known = store.group(group.groupId());
         final GroupInfo latest;
-        if (null == known || group.version() > known.version())
+        // Same version too: the server's whole copy replaces one pieced together from events.
+        if (null == known || group.version() >= known.version())
         {
             latest = group;
             if (group.isMember(selfUserId()))
