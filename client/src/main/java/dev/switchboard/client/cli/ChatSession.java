@@ -435,7 +435,9 @@ final class ChatSession implements AutoCloseable
                     final StringBuilder members = new StringBuilder();
                     for (final GroupMember member : info.members())
                     {
-                        members.append(members.length() > 0 ? ", " : "").append(contacts.label(member.userId()))
+                        final long userId = member.userId();
+                        members.append(members.length() > 0 ? ", " : "")
+                            .append(userId == client.self().userId() ? "you" : contacts.label(userId))
                             .append(member.isAdmin() ? " (admin)" : "");
                     }
                     output.line(info.name() + ": " + members);
