@@ -117,7 +117,6 @@ final class FakeServer implements AutoCloseable
     }
 
     static final long FIRST_GROUP_ID = 7_000_000;
-    static final long FIRST_EVENT_ID = 5_000_000;
 
     private final ServerSocket serverSocket;
     private final Thread acceptThread;
@@ -146,7 +145,6 @@ final class FakeServer implements AutoCloseable
     final BlockingQueue<Integer> groupRequests = new LinkedBlockingQueue<>();
     final Map<Long, Group> groups = new ConcurrentHashMap<>();
     private final AtomicLong nextGroupId = new AtomicLong(FIRST_GROUP_ID);
-    private final AtomicLong nextEventId = new AtomicLong(FIRST_EVENT_ID);
     private volatile int maxGroupMembers = 1024;
     private volatile boolean answerGroupRequests = true;
     private final Map<String, Long> directory = new ConcurrentHashMap<>();
@@ -746,9 +744,8 @@ final class FakeServer implements AutoCloseable
                 }
                 group.version = 1;
                 groups.put(group.groupId, group);
+                // As the server does: the answer to the caller's device, the event to every other member device.
                 groupInfo(requestId, group);
-                groupEvent(nextEventId.getAndIncrement(), group.groupId, group.version, GroupChange.CREATE,
-                    session.userId, new ArrayList<>(group.members.keySet()), group.name);
             }
             case GroupUpdateDecoder.TEMPLATE_ID ->
             {
@@ -793,8 +790,6 @@ final class FakeServer implements AutoCloseable
                 }
                 group.version++;
                 groupInfo(requestId, group);
-                groupEvent(nextEventId.getAndIncrement(), groupId, group.version, change, session.userId, named,
-                    group.name);
             }
             case GroupLeaveDecoder.TEMPLATE_ID ->
             {
@@ -811,8 +806,6 @@ final class FakeServer implements AutoCloseable
                 group.members.remove(session.userId);
                 group.version++;
                 requestAck(requestId, GroupLeaveDecoder.TEMPLATE_ID);
-                groupEvent(nextEventId.getAndIncrement(), groupId, group.version, GroupChange.LEAVE, session.userId,
-                    List.of(session.userId), group.name);
             }
             case GroupInfoRequestDecoder.TEMPLATE_ID ->
             {

@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,13 +81,7 @@ class GroupClientTest
         assertTrue(created.isAdmin(SELF));
         assertFalse(created.isAdmin(BOB));
         assertTrue(created.isMember(CAROL));
-        final GroupEvent event = listener.groupEvents.poll(TIMEOUT_S, TimeUnit.SECONDS);
-        assertNotNull(event);
-        assertEquals(GroupChange.CREATE, event.change());
-        assertEquals(created.groupId(), event.groupId());
-        assertEquals(SELF, event.actorUserId());
-        assertEquals(List.of(SELF, BOB, CAROL), event.memberUserIds());
-        assertEquals(event.messageId(), server.deliverAcks.poll(TIMEOUT_S, TimeUnit.SECONDS));
+        assertNull(listener.groupEvents.poll(50, TimeUnit.MILLISECONDS), "the caller's device gets the answer only");
         assertEquals(List.of(created), client.groups());
 
         client.close();
@@ -115,13 +108,7 @@ class GroupClientTest
 
         assertEquals("Family \u2764", renamed.name());
         assertEquals(6, renamed.version());
-        final List<GroupChange> changes = new ArrayList<>();
-        for (int i = 0; i < 6; i++)
-        {
-            changes.add(listener.groupEvents.poll(TIMEOUT_S, TimeUnit.SECONDS).change());
-        }
-        assertEquals(List.of(GroupChange.CREATE, GroupChange.ADD_MEMBERS, GroupChange.REMOVE_MEMBERS,
-            GroupChange.PROMOTE_ADMINS, GroupChange.DEMOTE_ADMINS, GroupChange.RENAME), changes);
+        assertTrue(listener.groupEvents.isEmpty());
         final FakeServer.Group onServer = server.groups.get(groupId);
         final GroupInfo stored = client.group(groupId);
         assertEquals(onServer.version, stored.version());
@@ -195,10 +182,9 @@ class GroupClientTest
 
         assertNull(client.group(groupId));
         assertFalse(server.groups.get(groupId).members.containsKey(SELF));
-        listener.groupEvents.poll(TIMEOUT_S, TimeUnit.SECONDS);
-        final GroupEvent left = listener.groupEvents.poll(TIMEOUT_S, TimeUnit.SECONDS);
-        assertEquals(GroupChange.LEAVE, left.change());
-        assertEquals(List.of(SELF), left.memberUserIds());
+        // Another device of this user hears of it as an event naming this user; this one ignores it.
+        server.groupEvent(920, groupId, 3, GroupChange.LEAVE, SELF, List.of(SELF), "Family");
+        assertEquals(GroupChange.LEAVE, listener.groupEvents.poll(TIMEOUT_S, TimeUnit.SECONDS).change());
         assertNull(client.group(groupId), "the leave event does not bring it back");
         assertEquals(ErrorCode.NOT_GROUP_MEMBER, failure(client.leaveGroup(groupId)).code());
     }

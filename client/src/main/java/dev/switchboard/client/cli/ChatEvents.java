@@ -5,6 +5,7 @@ import dev.switchboard.client.GroupEvent;
 import dev.switchboard.client.GroupInfo;
 import dev.switchboard.client.IncomingMessage;
 import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SendDecoder;
@@ -31,6 +32,7 @@ final class ChatEvents implements ClientListener
     private final Set<List<Long>> typingInGroups = new HashSet<>();
     private final Map<Long, String> groupNames = new ConcurrentHashMap<>();
     private volatile long selfUserId;
+    private volatile int selfDeviceId;
     private volatile long currentPeer = -1;
     private volatile boolean leaving;
     private int logins;
@@ -53,11 +55,12 @@ final class ChatEvents implements ClientListener
     }
 
     /**
-     * This user's id, to show as "you" in group lines.
+     * This device, to show its user as "you" in group lines and to know its own changes.
      */
-    void self(final long userId)
+    void self(final long userId, final int deviceId)
     {
         selfUserId = userId;
+        selfDeviceId = deviceId;
     }
 
     /**
@@ -211,6 +214,26 @@ final class ChatEvents implements ClientListener
     }
 
     public void onGroupEvent(final GroupEvent event)
+    {
+        if (event.actorUserId() == selfUserId && event.actorDeviceId() == selfDeviceId)
+        {
+            // This device's own change, already shown when the server answered it.
+            groupNames.put(event.groupId(), event.name());
+            return;
+        }
+        show(event);
+    }
+
+    /**
+     * A change this device made and the server accepted: shown as the event other members get.
+     */
+    void ownChange(final GroupChange change, final GroupInfo group, final List<Long> named)
+    {
+        show(new GroupEvent(0, System.currentTimeMillis(), group.groupId(), group.version(), change, selfUserId,
+            selfDeviceId, named, group.name()));
+    }
+
+    private void show(final GroupEvent event)
     {
         final String previousName = groupLabel(event.groupId());
         groupNames.put(event.groupId(), event.name());

@@ -8,6 +8,7 @@ import dev.switchboard.client.LoginInfo;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.client.SwitchboardException;
 import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.Visibility;
 
 import java.io.BufferedReader;
@@ -107,7 +108,7 @@ final class ChatSession implements AutoCloseable
         {
             return 1;
         }
-        events.self(client.self().userId());
+        events.self(client.self().userId(), client.self().deviceId());
         events.knownGroups(client.groups());
         final LoginInfo info;
         try
@@ -410,13 +411,23 @@ final class ChatSession implements AutoCloseable
                 {
                     return;
                 }
-                final CompletableFuture<GroupInfo> change = switch (action)
+                final GroupChange change = switch (action)
                 {
-                    case "add" -> client.addMembers(groupId, userIds);
-                    case "remove" -> client.removeMembers(groupId, userIds);
+                    case "add" -> GroupChange.ADD_MEMBERS;
+                    case "remove" -> GroupChange.REMOVE_MEMBERS;
+                    default -> GroupChange.PROMOTE_ADMINS;
+                };
+                final CompletableFuture<GroupInfo> request = switch (change)
+                {
+                    case ADD_MEMBERS -> client.addMembers(groupId, userIds);
+                    case REMOVE_MEMBERS -> client.removeMembers(groupId, userIds);
                     default -> client.promoteAdmins(groupId, userIds);
                 };
-                awaitGroup(change, action + " in " + name);
+                final GroupInfo changed = awaitGroup(request, action + " in " + name);
+                if (null != changed)
+                {
+                    events.ownChange(change, changed, userIds);
+                }
             }
             case "rename" ->
             {
@@ -425,7 +436,11 @@ final class ChatSession implements AutoCloseable
                     output.problem("/group rename GROUP NEWNAME");
                     return;
                 }
-                awaitGroup(client.renameGroup(groupId, words[2]), "rename " + name);
+                final GroupInfo renamed = awaitGroup(client.renameGroup(groupId, words[2]), "rename " + name);
+                if (null != renamed)
+                {
+                    events.ownChange(GroupChange.RENAME, renamed, List.of());
+                }
             }
             case "info" ->
             {
@@ -448,6 +463,7 @@ final class ChatSession implements AutoCloseable
                 try
                 {
                     client.leaveGroup(groupId).get(WAIT_S, TimeUnit.SECONDS);
+                    events.ownChange(GroupChange.LEAVE, group, List.of(client.self().userId()));
                     if (currentGroup == groupId)
                     {
                         currentGroup = 0;
@@ -477,7 +493,7 @@ final class ChatSession implements AutoCloseable
         try
         {
             final GroupInfo group = client.createGroup(name, userIds).get(WAIT_S, TimeUnit.SECONDS);
-            events.knownGroups(List.of(group));
+            events.ownChange(GroupChange.CREATE, group, group.memberUserIds());
         }
         catch (final IllegalArgumentException ex)
         {
@@ -490,7 +506,7 @@ final class ChatSession implements AutoCloseable
     }
 
     /**
-     * Wait for a group request; the group event that follows prints the change, so only failures print here.
+     * Wait for a group request; a failure is printed, a success is the caller's to show.
      */
     private GroupInfo awaitGroup(final CompletableFuture<GroupInfo> request, final String what)
     {
