@@ -666,7 +666,13 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         if (send.isGroupSend())
         {
             connection.commit(frameWriter.sendGroup(
-                connection.buffer(), connection.limit(), send.clientMsgId(), send.groupId(), payload, 0, payload.length));
+                connection.buffer(),
+                connection.limit(),
+                send.clientMsgId(),
+                send.groupId(),
+                payload,
+                0,
+                payload.length));
         }
         else
         {

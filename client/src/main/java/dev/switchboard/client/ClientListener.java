@@ -84,7 +84,8 @@ public interface ClientListener
     /**
      * A member's device started composing in a group, or paused; the server never stores these.
      */
-    default void onGroupTyping(final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
+    default void onGroupTyping(
+        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
     }
 }

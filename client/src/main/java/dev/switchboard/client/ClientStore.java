@@ -546,7 +546,8 @@ public final class ClientStore implements AutoCloseable
         final long toUserId = content.getLong();
         final int toDeviceId = content.getInt();
         final int payloadLength = content.getInt();
-        if ((magic != PENDING_MAGIC && magic != PENDING_GROUP_MAGIC) || payloadLength < 0 || PENDING_HEADER_LENGTH + payloadLength + 4 != bytes.length)
+        if ((magic != PENDING_MAGIC && magic != PENDING_GROUP_MAGIC) || payloadLength < 0 ||
+            PENDING_HEADER_LENGTH + payloadLength + 4 != bytes.length)
         {
             return null;
         }

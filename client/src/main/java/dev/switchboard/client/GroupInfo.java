@@ -88,7 +88,8 @@ public record GroupInfo(long groupId, long version, String name, List<GroupMembe
             case REMOVE_MEMBERS, LEAVE -> updated.removeIf((member) -> named.contains(member.userId()));
             case PROMOTE_ADMINS, DEMOTE_ADMINS ->
             {
-                final GroupRole role = GroupChange.PROMOTE_ADMINS == event.change() ? GroupRole.ADMIN : GroupRole.MEMBER;
+                final GroupRole role =
+                    GroupChange.PROMOTE_ADMINS == event.change() ? GroupRole.ADMIN : GroupRole.MEMBER;
                 for (int i = 0; i < updated.size(); i++)
                 {
                     if (named.contains(updated.get(i).userId()))

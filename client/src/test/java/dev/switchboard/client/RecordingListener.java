@@ -105,7 +105,8 @@ final class RecordingListener implements ClientListener
         groupEvents.add(event);
     }
 
-    public void onGroupTyping(final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
+    public void onGroupTyping(
+        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
         groupTyping.add(new GroupTyping(groupId, fromUserId, fromDeviceId, state));
     }

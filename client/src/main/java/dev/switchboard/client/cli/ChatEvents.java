@@ -196,7 +196,8 @@ final class ChatEvents implements ClientListener
         }
     }
 
-    public void onGroupTyping(final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
+    public void onGroupTyping(
+        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
         final boolean changed;
         synchronized (typingUsers)
