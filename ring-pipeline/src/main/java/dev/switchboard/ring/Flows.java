@@ -61,14 +61,14 @@ final class Flows
         request(UnblockDecoder.TEMPLATE_ID, new BlockFlow(false));
         request(PrivacySettingsDecoder.TEMPLATE_ID, new PrivacySettingsFlow());
         request(PushTokenUpdateDecoder.TEMPLATE_ID, new PushTokenFlow());
+        request(GroupCreateDecoder.TEMPLATE_ID, new GroupCreateFlow());
+        request(GroupInfoRequestDecoder.TEMPLATE_ID, new GroupInfoRequestFlow());
+        request(SendGroupDecoder.TEMPLATE_ID, new SendGroupFlow());
 
         // Defined on the wire, not served yet: refused without a strike.
         final Flow notServed = new UnsupportedFlow(false);
-        request(SendGroupDecoder.TEMPLATE_ID, notServed);
-        request(GroupCreateDecoder.TEMPLATE_ID, notServed);
         request(GroupUpdateDecoder.TEMPLATE_ID, notServed);
         request(GroupLeaveDecoder.TEMPLATE_ID, notServed);
-        request(GroupInfoRequestDecoder.TEMPLATE_ID, notServed);
         request(KeyBundleUploadDecoder.TEMPLATE_ID, notServed);
         request(KeyBundleFetchDecoder.TEMPLATE_ID, notServed);
     }

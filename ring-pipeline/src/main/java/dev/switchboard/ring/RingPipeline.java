@@ -44,6 +44,11 @@ public final class RingPipeline implements AutoCloseable
             new LargeFrameBufferPool(ctx.largeFrameBuffers(), ctx.maxFrameLength());
         final CountingExceptionHandler exceptionHandler =
             new CountingExceptionHandler(ctx.counters(), ctx.errorHandler());
+        final int maxGroupMembers = ctx.state().context().groupMaxMembers();
+        final int maxGroupDevices =
+            GroupRouter.maxDevices(maxGroupMembers, ctx.state().context().maxDevicesPerAccount());
+        final GroupHandoff groupHandoff =
+            new GroupHandoff(maxGroupDevices, GroupRouter.maxFramesLength(maxGroupMembers));
 
         if (ctx.dutyCycle())
         {
@@ -52,7 +57,8 @@ public final class RingPipeline implements AutoCloseable
             final NanoClock serviceTimeClock = ctx.nanoClock();
             final RingDutyCycle.RingClocks clocks = new RingDutyCycle.RingClocks(ctx.nanoClock(), ctx.epochClock());
             ctx.nanoClock(clocks.nanoClock).epochClock(clocks.epochClock);
-            final FusedStages stages = newStages(ctx, largeFrames, exceptionHandler, serviceTimeClock);
+            final FusedStages stages = newStages(
+                ctx, largeFrames, groupHandoff, maxGroupDevices, exceptionHandler, serviceTimeClock);
             // Nobody waits on this ring (the duty cycle polls it), so publishing signals nothing.
             final RingBuffer<RingEvent> ringBuffer =
                 RingBuffer.createMultiProducer(eventFactory(ctx), ctx.ringSize(), new BusySpinWaitStrategy());
@@ -68,17 +74,18 @@ public final class RingPipeline implements AutoCloseable
             disruptor.setDefaultExceptionHandler(exceptionHandler);
             if (ctx.fused())
             {
-                disruptor.handleEventsWith(newStages(ctx, largeFrames, exceptionHandler, ctx.nanoClock()));
+                disruptor.handleEventsWith(newStages(
+                    ctx, largeFrames, groupHandoff, maxGroupDevices, exceptionHandler, ctx.nanoClock()));
             }
             else
             {
                 final RingCounters counters = ctx.counters();
                 final EventHandler<RingEvent> session =
                     TimedStage.timed(new SessionStage(ctx), counters.sessionTime(), ctx);
-                final EventHandler<RingEvent> delivery =
-                    TimedStage.timed(new DeliveryStage(ctx, largeFrames), counters.deliveryTime(), ctx);
-                final EventHandler<RingEvent> route =
-                    TimedStage.timed(new RouteStage(ctx, ctx.journal().maxMessageId()), counters.routeTime(), ctx);
+                final EventHandler<RingEvent> delivery = TimedStage.timed(
+                    new DeliveryStage(ctx, largeFrames, groupHandoff, maxGroupDevices), counters.deliveryTime(), ctx);
+                final EventHandler<RingEvent> route = TimedStage.timed(
+                    new RouteStage(ctx, ctx.journal().maxMessageId(), groupHandoff), counters.routeTime(), ctx);
                 disruptor.handleEventsWith(session).then(route).then(delivery);
             }
             publisher = new RingPublisher(disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength);
@@ -89,12 +96,14 @@ public final class RingPipeline implements AutoCloseable
     private static FusedStages newStages(
         final RingContext ctx,
         final LargeFrameBufferPool largeFrames,
+        final GroupHandoff groupHandoff,
+        final int maxGroupDevices,
         final CountingExceptionHandler exceptionHandler,
         final NanoClock serviceTimeClock)
     {
         final SessionStage session = new SessionStage(ctx);
-        final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
-        final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
+        final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames, groupHandoff, maxGroupDevices);
+        final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId(), groupHandoff);
         return new FusedStages(
             session, route, delivery, exceptionHandler, ctx.serviceTimes() ? ctx.counters() : null, serviceTimeClock);
     }
