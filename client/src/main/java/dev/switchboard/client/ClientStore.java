@@ -22,6 +22,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.zip.CRC32;
 
 /**
@@ -399,30 +401,8 @@ public final class ClientStore implements AutoCloseable
 
     private void loadGroups() throws IOException
     {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(groupsDir))
-        {
-            for (final Path file : files)
-            {
-                final String name = file.getFileName().toString();
-                if (name.endsWith(AtomicFiles.TEMP_SUFFIX))
-                {
-                    Files.deleteIfExists(file);
-                }
-                else if (name.endsWith(GROUP_SUFFIX))
-                {
-                    final GroupInfo group = readGroup(Files.readAllBytes(file));
-                    if (null == group)
-                    {
-                        // Known again from the next event or info request; keep the bytes for a post-mortem.
-                        Files.move(file, file.resolveSibling(name + ".corrupt"));
-                    }
-                    else
-                    {
-                        groups.put(group.groupId(), group);
-                    }
-                }
-            }
-        }
+        // A group set aside is known again from its next event or an info request.
+        loadFiles(groupsDir, GROUP_SUFFIX, ClientStore::readGroup, (group) -> groups.put(group.groupId(), group));
     }
 
     private static GroupInfo readGroup(final byte[] bytes)
@@ -508,7 +488,20 @@ public final class ClientStore implements AutoCloseable
 
     private void loadPending() throws IOException
     {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pendingDir))
+        discardedPendingFiles = loadFiles(
+            pendingDir, PENDING_SUFFIX, ClientStore::readPending, (send) -> pending.put(send.clientMsgId(), send));
+    }
+
+    /**
+     * Read every {@code suffix} file of a folder, deleting temp files left by a crash and moving unreadable files
+     * aside as {@code .corrupt} (kept for a post-mortem); returns how many were moved aside.
+     */
+    private static <T> int loadFiles(
+        final Path folder, final String suffix, final Function<byte[], T> reader, final Consumer<T> onLoaded)
+        throws IOException
+    {
+        int corrupt = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder))
         {
             for (final Path file : files)
             {
@@ -517,21 +510,22 @@ public final class ClientStore implements AutoCloseable
                 {
                     Files.deleteIfExists(file);
                 }
-                else if (name.endsWith(PENDING_SUFFIX))
+                else if (name.endsWith(suffix))
                 {
-                    final PendingSend send = readPending(Files.readAllBytes(file));
-                    if (null == send)
+                    final T loaded = reader.apply(Files.readAllBytes(file));
+                    if (null == loaded)
                     {
-                        discardedPendingFiles++;
+                        corrupt++;
                         Files.move(file, file.resolveSibling(name + ".corrupt"));
                     }
                     else
                     {
-                        pending.put(send.clientMsgId(), send);
+                        onLoaded.accept(loaded);
                     }
                 }
             }
         }
+        return corrupt;
     }
 
     private static PendingSend readPending(final byte[] bytes)

@@ -8,7 +8,6 @@ import dev.switchboard.codec.sbe.GroupRole;
 import dev.switchboard.codec.sbe.GroupUpdateDecoder;
 import dev.switchboard.codec.sbe.SendGroupDecoder;
 import dev.switchboard.codec.sbe.TypingState;
-import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static dev.switchboard.client.ClientFixture.TIMEOUT_S;
+import static dev.switchboard.client.ClientFixture.await;
+import static dev.switchboard.client.ClientFixture.failure;
+import static dev.switchboard.client.ClientFixture.get;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,32 +42,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(30)
 class GroupClientTest
 {
-    private static final String PHONE = "+15550001234";
     private static final long SELF = FakeServer.FIRST_USER_ID;
     private static final long BOB = 2000;
     private static final long CAROL = 3000;
     private static final long DAVE = 4000;
-    private static final long TIMEOUT_S = 10;
 
     @TempDir
     File storeDir;
 
+    private ClientFixture fixture;
     private FakeServer server;
     private RecordingListener listener;
-    private final List<SwitchboardClient> clients = new ArrayList<>();
 
     @BeforeEach
     void before() throws IOException
     {
-        server = new FakeServer();
-        listener = new RecordingListener();
+        fixture = new ClientFixture(storeDir);
+        server = fixture.server;
+        listener = fixture.listener;
     }
 
     @AfterEach
     void after() throws IOException
     {
-        clients.forEach(CloseHelper::quietClose);
-        server.close();
+        fixture.close();
     }
 
     @Test
@@ -362,60 +362,21 @@ class GroupClientTest
 
     private ClientContext context()
     {
-        return new ClientContext()
-            .port(server.port())
-            .storeDir(storeDir)
-            .listener(listener)
-            .reconnectInitialBackoff(20, TimeUnit.MILLISECONDS)
-            .reconnectMaxBackoff(200, TimeUnit.MILLISECONDS)
-            .connectTimeout(1, TimeUnit.SECONDS)
-            .requestTimeout(TIMEOUT_S, TimeUnit.SECONDS)
-            .storeSync(false);
+        return fixture.context();
     }
 
     private SwitchboardClient open(final ClientContext ctx)
     {
-        final SwitchboardClient client = SwitchboardClient.open(ctx);
-        clients.add(client);
-        return client;
+        return fixture.open(ctx);
     }
 
     private SwitchboardClient loggedInClient() throws Exception
     {
-        return loggedInClient(context());
+        return fixture.loggedInClient(context());
     }
 
     private SwitchboardClient loggedInClient(final ClientContext ctx) throws Exception
     {
-        final SwitchboardClient client = open(ctx);
-        get(client.requestCode(PHONE));
-        get(client.verify(PHONE, FakeServer.CODE));
-        get(client.login());
-        return client;
-    }
-
-    private static <T> T get(final CompletableFuture<T> future) throws Exception
-    {
-        return future.get(TIMEOUT_S, TimeUnit.SECONDS);
-    }
-
-    private static SwitchboardException failure(final CompletableFuture<?> future)
-    {
-        final ExecutionException ex = assertThrows(
-            ExecutionException.class, () -> future.get(TIMEOUT_S, TimeUnit.SECONDS));
-        return assertInstanceOf(SwitchboardException.class, ex.getCause());
-    }
-
-    private static void await(final BooleanSupplier condition) throws InterruptedException
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() - deadlineNs > 0)
-            {
-                throw new AssertionError("condition not met in time");
-            }
-            Thread.sleep(5);
-        }
+        return fixture.loggedInClient(ctx);
     }
 }
