@@ -34,6 +34,7 @@ import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.ReadMarkEncoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
+import dev.switchboard.codec.sbe.RequestAckDecoder;
 import dev.switchboard.codec.sbe.SendEncoder;
 import dev.switchboard.codec.sbe.SendGroupEncoder;
 import dev.switchboard.codec.sbe.SentAckEncoder;
@@ -556,6 +557,11 @@ final class TestConnection implements AutoCloseable
         TypingUpdateDecoder typingUpdate()
         {
             return new TypingUpdateDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        RequestAckDecoder requestAck()
+        {
+            return new RequestAckDecoder().wrap(buffer, body(), blockLength, version);
         }
 
         GroupInfoDecoder groupInfo()

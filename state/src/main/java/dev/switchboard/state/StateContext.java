@@ -72,10 +72,9 @@ public final class StateContext
         {
             throw new IllegalStateException("groupCapacity must be positive: " + groupCapacity);
         }
-        if (groupAverageMembers < 1 || groupAverageMembers > groupMaxMembers)
+        if (groupAverageMembers < 1)
         {
-            throw new IllegalStateException("groupAverageMembers must be in 1..groupMaxMembers: " +
-                groupAverageMembers);
+            throw new IllegalStateException("groupAverageMembers must be positive: " + groupAverageMembers);
         }
         if (!dataDir.isDirectory() && !dataDir.mkdirs())
         {
@@ -313,9 +312,9 @@ public final class StateContext
     }
 
     /**
-     * Members per group on average, sizing the group table's entries.
+     * Members per group on average, sizing the group table's entries; at most groupMaxMembers counts.
      *
-     * @param groupAverageMembers members, 1..groupMaxMembers.
+     * @param groupAverageMembers members, at least 1.
      * @return this for a fluent API.
      */
     public StateContext groupAverageMembers(final int groupAverageMembers)

@@ -107,8 +107,9 @@ public final class SwitchboardState implements AutoCloseable
         contacts = track(userPairs(
             "contacts", CONTACTS_FILE, ctx.maxAccounts() * ctx.averageContactsPerAccount(), recover));
         privacy = track(longToLong("privacy", PRIVACY_FILE, ctx.maxAccounts(), recover));
-        final GroupRecord averageGroup = new GroupRecord(ctx.groupAverageMembers());
-        for (int i = 0; i < ctx.groupAverageMembers(); i++)
+        final int averageMembers = Math.min(ctx.groupAverageMembers(), ctx.groupMaxMembers());
+        final GroupRecord averageGroup = new GroupRecord(averageMembers);
+        for (int i = 0; i < averageMembers; i++)
         {
             averageGroup.add(i + 1, GroupRecord.MEMBER);
         }
