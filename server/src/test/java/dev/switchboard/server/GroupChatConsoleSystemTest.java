@@ -51,7 +51,7 @@ class GroupChatConsoleSystemTest
     }
 
     @Test
-    void shouldChatInAGroupOfThreeWithMemberTicks() throws Exception
+    void shouldChatInAGroupOfThreeWithMemberTicksChangesAndRefusals() throws Exception
     {
         server = TestServer.launch(dataDir);
         alice = new ScriptedConsole(ALICE);
@@ -99,6 +99,39 @@ class GroupChatConsoleSystemTest
         alice.type("/chats");
         alice.expect("chats:");
         alice.expect("  [Family]  2 unread  ");
+
+        bob.type("/typing");
+        alice.expect(BOB + " is typing in Family...");
+        carol.expect(BOB + " is typing in Family...");
+
+        alice.type("/group admin Family " + BOB);
+        alice.expect("you made " + BOB + " admin of Family");
+        bob.expect(ALICE + " made you admin of Family");
+        carol.expect(ALICE + " made " + BOB + " admin of Family");
+
+        carol.type("/group add Family " + ALICE);
+        carol.expect("! add in Family failed: NOT_GROUP_ADMIN");
+
+        alice.type("/group remove Family " + CAROL);
+        alice.expect("you removed " + CAROL + " from Family");
+        bob.expect(ALICE + " removed " + CAROL + " from Family");
+        carol.expect(ALICE + " removed you from Family");
+        carol.type("/g Family still here?");
+        carol.expect("! no group named Family");
+
+        bob.type("/group rename Family Fam");
+        bob.expect("you renamed Family to Fam");
+        alice.expect(BOB + " renamed Family to Fam");
+        alice.type("/group info Fam");
+        alice.expect("Fam: you (admin), " + BOB + " (admin)");
+
+        alice.type("/group leave Fam");
+        alice.expect("you left Fam");
+        bob.expect(ALICE + " left Fam");
+        bob.type("/g Fam just me now");
+        bob.expect("you -> [Fam]: just me now (#");
+        bob.type("/chats");
+        bob.expect("  [Fam]  ");
 
         for (final ScriptedConsole console : new ScriptedConsole[]{ alice, bob, carol })
         {
