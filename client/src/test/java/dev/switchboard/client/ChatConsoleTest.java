@@ -310,6 +310,10 @@ class ChatConsoleTest
             console.await("! \\+15559999999 is not on Switchboard\n");
             console.type("/group new Solo");
             console.await("! name at least one member: \\+NUMBER\n");
+            console.type("/group new +1555 " + BOB);
+            console.await("! a group name starts with neither \\+ nor a digit: \\+1555\n");
+            console.type("/to 15551230002");
+            console.await("! not a phone number \\(E.164, like \\+15551230002\\): 15551230002\n");
             console.type("/group");
             console.await("! /group new\\|add");
             server.maxGroupMembers(2);

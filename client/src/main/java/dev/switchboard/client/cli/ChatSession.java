@@ -231,7 +231,7 @@ final class ChatSession implements AutoCloseable
         final int space = arguments.indexOf(' ');
         final String number = space < 0 ? arguments : arguments.substring(0, space);
         final String text = space < 0 ? "" : arguments.substring(space + 1).strip();
-        if (!number.isEmpty() && !number.startsWith("+"))
+        if (!number.isEmpty() && !number.startsWith("+") && !Character.isDigit(number.charAt(0)))
         {
             toGroup(number, text);
             return;
@@ -436,6 +436,10 @@ final class ChatSession implements AutoCloseable
                     output.problem("/group rename GROUP NEWNAME");
                     return;
                 }
+                if (!isGroupName(words[2]))
+                {
+                    return;
+                }
                 final GroupInfo renamed = awaitGroup(client.renameGroup(groupId, words[2]), "rename " + name);
                 if (null != renamed)
                 {
@@ -480,6 +484,10 @@ final class ChatSession implements AutoCloseable
 
     private void createGroup(final String name, final List<String> numbers)
     {
+        if (!isGroupName(name))
+        {
+            return;
+        }
         if (null != groupNamedQuietly(name))
         {
             output.problem("you already have a group named " + name);
@@ -503,6 +511,19 @@ final class ChatSession implements AutoCloseable
         {
             output.problem("group " + name + " not created: " + describe(ex));
         }
+    }
+
+    /**
+     * Whether a new group name can be told from a phone number in {@code /to}; if not, says so.
+     */
+    private boolean isGroupName(final String name)
+    {
+        if (name.startsWith("+") || Character.isDigit(name.charAt(0)))
+        {
+            output.problem("a group name starts with neither + nor a digit: " + name);
+            return false;
+        }
+        return true;
     }
 
     /**
