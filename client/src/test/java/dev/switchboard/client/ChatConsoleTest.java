@@ -312,6 +312,8 @@ class ChatConsoleTest
             console.await("! name at least one member: \\+NUMBER\n");
             console.type("/group new +1555 " + BOB);
             console.await("! a group name starts with neither \\+ nor a digit: \\+1555\n");
+            console.type("/group rename Club " + "x".repeat(255));
+            console.await("! not done: group name must be 1..254 UTF-8 bytes: x+\n");
             console.type("/to 15551230002");
             console.await("! not a phone number \\(E.164, like \\+15551230002\\): 15551230002\n");
             console.type("/group");

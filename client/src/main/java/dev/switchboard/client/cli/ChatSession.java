@@ -207,7 +207,18 @@ final class ChatSession implements AutoCloseable
             }
             case "/to" -> to(rest);
             case "/g" -> groupText(rest);
-            case "/group" -> group(rest);
+            case "/group" ->
+            {
+                try
+                {
+                    group(rest);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    // The SDK refuses what cannot go in a frame (a name past 254 bytes, too many members).
+                    output.problem("not done: " + ex.getMessage());
+                }
+            }
             case "/chats" -> chats();
             case "/read" -> read();
             case "/typing" -> typing();
@@ -609,17 +620,21 @@ final class ChatSession implements AutoCloseable
             output.line("no chats yet");
             return;
         }
-        output.line("chats:");
-        for (final Conversations.Summary summary : summaries)
+        // One block: a tick or message arriving meanwhile prints after the list, not inside it.
+        synchronized (output)
         {
-            final String label = 0 == summary.groupId() ?
-                contacts.label(summary.peerUserId()) : "[" + events.groupLabel(summary.groupId()) + "]";
-            output.line("  " + label + "  " + summary.unread() + " unread  [" +
-                output.time(summary.lastAtMs()) + "] " + summary.lastLine());
-        }
-        for (final GroupInfo group : quietGroups)
-        {
-            output.line("  [" + group.name() + "]  " + group.members().size() + " members, no messages yet");
+            output.line("chats:");
+            for (final Conversations.Summary summary : summaries)
+            {
+                final String label = 0 == summary.groupId() ?
+                    contacts.label(summary.peerUserId()) : "[" + events.groupLabel(summary.groupId()) + "]";
+                output.line("  " + label + "  " + summary.unread() + " unread  [" +
+                    output.time(summary.lastAtMs()) + "] " + summary.lastLine());
+            }
+            for (final GroupInfo group : quietGroups)
+            {
+                output.line("  [" + group.name() + "]  " + group.members().size() + " members, no messages yet");
+            }
         }
     }
 
