@@ -38,8 +38,16 @@ final class ClientFixture implements AutoCloseable
      */
     ClientContext context()
     {
+        return context(server.port(), storeDir, listener);
+    }
+
+    /**
+     * As {@link #context()} for any server port, folder and listener.
+     */
+    static ClientContext context(final int port, final File storeDir, final ClientListener listener)
+    {
         return new ClientContext()
-            .port(server.port())
+            .port(port)
             .storeDir(storeDir)
             .listener(listener)
             .reconnectInitialBackoff(20, TimeUnit.MILLISECONDS)

@@ -75,6 +75,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * A scripted server speaking the client protocol over loopback TCP, one connection at a time, with blocking I/O.
@@ -720,11 +721,7 @@ final class FakeServer implements AutoCloseable
             {
                 final GroupCreateDecoder decoder = new GroupCreateDecoder().wrap(buffer, offset, blockLength, version);
                 final long requestId = decoder.requestId();
-                final List<Long> named = new ArrayList<>();
-                for (final GroupCreateDecoder.MembersDecoder member : decoder.members())
-                {
-                    named.add(member.userId());
-                }
+                final List<Long> named = userIds(decoder.members(), GroupCreateDecoder.MembersDecoder::userId);
                 final String name = decoder.name();
                 groupRequests.add(GroupCreateDecoder.TEMPLATE_ID);
                 if (!answerGroupRequests)
@@ -753,11 +750,7 @@ final class FakeServer implements AutoCloseable
                 final long requestId = decoder.requestId();
                 final long groupId = decoder.groupId();
                 final GroupChange change = decoder.change();
-                final List<Long> named = new ArrayList<>();
-                for (final GroupUpdateDecoder.MembersDecoder member : decoder.members())
-                {
-                    named.add(member.userId());
-                }
+                final List<Long> named = userIds(decoder.members(), GroupUpdateDecoder.MembersDecoder::userId);
                 final String name = decoder.name();
                 groupRequests.add(GroupUpdateDecoder.TEMPLATE_ID);
                 if (!answerGroupRequests ||
@@ -827,6 +820,16 @@ final class FakeServer implements AutoCloseable
             }
             default -> error(0, header.templateId(), ErrorCode.UNKNOWN_TEMPLATE, "");
         }
+    }
+
+    private static <T> List<Long> userIds(final Iterable<T> members, final ToLongFunction<T> userId)
+    {
+        final List<Long> userIds = new ArrayList<>();
+        for (final T member : members)
+        {
+            userIds.add(userId.applyAsLong(member));
+        }
+        return userIds;
     }
 
     private void sentAck(final Session session, final long clientMsgId) throws IOException

@@ -8,14 +8,10 @@ import dev.switchboard.codec.sbe.GroupRole;
 import dev.switchboard.codec.sbe.GroupUpdateDecoder;
 import dev.switchboard.codec.sbe.SendGroupDecoder;
 import dev.switchboard.codec.sbe.TypingState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,33 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The SDK's group calls, callbacks and errors against the fake server.
  */
 @Timeout(30)
-class GroupClientTest
+class GroupClientTest extends FakeServerClientTest
 {
     private static final long SELF = FakeServer.FIRST_USER_ID;
     private static final long BOB = 2000;
     private static final long CAROL = 3000;
     private static final long DAVE = 4000;
-
-    @TempDir
-    File storeDir;
-
-    private ClientFixture fixture;
-    private FakeServer server;
-    private RecordingListener listener;
-
-    @BeforeEach
-    void before() throws IOException
-    {
-        fixture = new ClientFixture(storeDir);
-        server = fixture.server;
-        listener = fixture.listener;
-    }
-
-    @AfterEach
-    void after() throws IOException
-    {
-        fixture.close();
-    }
 
     @Test
     void shouldCreateAGroupHandItsEventOnceAndKnowItAfterARestart() throws Exception
@@ -358,25 +333,5 @@ class GroupClientTest
             ExecutionException.class, () -> info.get(TIMEOUT_S, TimeUnit.SECONDS));
         assertInstanceOf(java.util.concurrent.TimeoutException.class, ex.getCause());
         assertEquals(GroupInfoRequestDecoder.TEMPLATE_ID, server.groupRequests.poll(TIMEOUT_S, TimeUnit.SECONDS));
-    }
-
-    private ClientContext context()
-    {
-        return fixture.context();
-    }
-
-    private SwitchboardClient open(final ClientContext ctx)
-    {
-        return fixture.open(ctx);
-    }
-
-    private SwitchboardClient loggedInClient() throws Exception
-    {
-        return fixture.loggedInClient(context());
-    }
-
-    private SwitchboardClient loggedInClient(final ClientContext ctx) throws Exception
-    {
-        return fixture.loggedInClient(ctx);
     }
 }

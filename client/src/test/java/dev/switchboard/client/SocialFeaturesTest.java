@@ -6,14 +6,9 @@ import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
 import dev.switchboard.codec.sbe.TypingState;
 import dev.switchboard.codec.sbe.Visibility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,31 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(30)
-class SocialFeaturesTest
+class SocialFeaturesTest extends FakeServerClientTest
 {
     private static final long BOB = 2000;
     private static final long CAROL = 3000;
-
-    @TempDir
-    File storeDir;
-
-    private ClientFixture fixture;
-    private FakeServer server;
-    private RecordingListener listener;
-
-    @BeforeEach
-    void before() throws IOException
-    {
-        fixture = new ClientFixture(storeDir);
-        server = fixture.server;
-        listener = fixture.listener;
-    }
-
-    @AfterEach
-    void after() throws IOException
-    {
-        fixture.close();
-    }
 
     @Test
     void shouldLookUpContactsInBatchesOf64() throws Exception
@@ -243,14 +217,9 @@ class SocialFeaturesTest
 
     private SwitchboardClient registeredClient() throws Exception
     {
-        final SwitchboardClient client = fixture.open(fixture.context());
+        final SwitchboardClient client = open(context());
         get(client.requestCode(ClientFixture.PHONE));
         get(client.verify(ClientFixture.PHONE, FakeServer.CODE));
         return client;
-    }
-
-    private SwitchboardClient loggedInClient() throws Exception
-    {
-        return fixture.loggedInClient(fixture.context());
     }
 }
