@@ -285,6 +285,9 @@ final class FakeServer implements AutoCloseable
         write(buffer, encoder.encodedLength());
     }
 
+    /**
+     * A Deliver with this groupId (0: a direct message).
+     */
     void deliverGroup(
         final long messageId, final long fromUserId, final int fromDeviceId, final long groupId, final byte[] payload)
         throws IOException
@@ -350,15 +353,7 @@ final class FakeServer implements AutoCloseable
     void deliver(final long messageId, final long fromUserId, final int fromDeviceId, final byte[] payload)
         throws IOException
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256 + payload.length]);
-        final DeliverEncoder encoder = new DeliverEncoder()
-            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
-            .messageId(messageId)
-            .timestampMs(System.currentTimeMillis())
-            .groupId(0);
-        encoder.from().userId(fromUserId).deviceId(fromDeviceId);
-        encoder.putPayload(payload, 0, payload.length);
-        write(buffer, encoder.encodedLength());
+        deliverGroup(messageId, fromUserId, fromDeviceId, 0, payload);
     }
 
     void receipt(
@@ -752,9 +747,7 @@ final class FakeServer implements AutoCloseable
                 final GroupChange change = decoder.change();
                 final List<Long> named = userIds(decoder.members(), GroupUpdateDecoder.MembersDecoder::userId);
                 final String name = decoder.name();
-                groupRequests.add(GroupUpdateDecoder.TEMPLATE_ID);
-                if (!answerGroupRequests ||
-                    refusedGroup(session, requestId, GroupUpdateDecoder.TEMPLATE_ID, groupId, true))
+                if (!acceptedGroupRequest(session, requestId, GroupUpdateDecoder.TEMPLATE_ID, groupId, true))
                 {
                     return;
                 }
@@ -789,9 +782,7 @@ final class FakeServer implements AutoCloseable
                 final GroupLeaveDecoder decoder = new GroupLeaveDecoder().wrap(buffer, offset, blockLength, version);
                 final long requestId = decoder.requestId();
                 final long groupId = decoder.groupId();
-                groupRequests.add(GroupLeaveDecoder.TEMPLATE_ID);
-                if (!answerGroupRequests ||
-                    refusedGroup(session, requestId, GroupLeaveDecoder.TEMPLATE_ID, groupId, false))
+                if (!acceptedGroupRequest(session, requestId, GroupLeaveDecoder.TEMPLATE_ID, groupId, false))
                 {
                     return;
                 }
@@ -805,9 +796,8 @@ final class FakeServer implements AutoCloseable
                 final GroupInfoRequestDecoder decoder =
                     new GroupInfoRequestDecoder().wrap(buffer, offset, blockLength, version);
                 final long requestId = decoder.requestId();
-                groupRequests.add(GroupInfoRequestDecoder.TEMPLATE_ID);
-                if (!answerGroupRequests ||
-                    refusedGroup(session, requestId, GroupInfoRequestDecoder.TEMPLATE_ID, decoder.groupId(), false))
+                if (!acceptedGroupRequest(
+                    session, requestId, GroupInfoRequestDecoder.TEMPLATE_ID, decoder.groupId(), false))
                 {
                     return;
                 }
@@ -843,6 +833,17 @@ final class FakeServer implements AutoCloseable
             .messageId(messageId)
             .timestampMs(System.currentTimeMillis());
         write(out, encoder.encodedLength());
+    }
+
+    /**
+     * Record a request about a group; true if it is to be carried out: answered at all and not refused.
+     */
+    private boolean acceptedGroupRequest(
+        final Session session, final long requestId, final int templateId, final long groupId, final boolean admin)
+        throws IOException
+    {
+        groupRequests.add(templateId);
+        return answerGroupRequests && !refusedGroup(session, requestId, templateId, groupId, admin);
     }
 
     /**
