@@ -248,6 +248,10 @@ class ChatConsoleTest
             console.await(TIME + "you added " + Q_DAVE + " to Family\n");
             console.type("/group admin Family " + BOB);
             console.await(TIME + "you made " + Q_BOB + " admin of Family\n");
+            console.type("/group admin Family " + DAVE);
+            console.await(TIME + "you made " + Q_DAVE + " admin of Family\n");
+            console.type("/group demote Family " + DAVE);
+            console.await(TIME + "you made " + Q_DAVE + " no longer admin of Family\n");
             console.type("/group remove Family " + CAROL);
             console.await(TIME + "you removed " + Q_CAROL + " from Family\n");
             final FakeServer.Group onServer = server.groups.get(groupId);

@@ -47,7 +47,7 @@ final class ChatSession implements AutoCloseable
         "/to GROUP [text]     chat in a group (and send text); plain lines go to the group",
         "/g GROUP text        send text to a group",
         "/group new GROUP +NUMBER...          create a group with these members; you are its admin",
-        "/group add|remove|admin GROUP +NUMBER...   change members (admins only)",
+        "/group add|remove|admin|demote GROUP +NUMBER...   change members and admins (admins only)",
         "/group rename GROUP NEWNAME, /group info GROUP, /group leave GROUP",
         "/chats               conversations and groups with their last message and unread count",
         "/read                mark the current conversation read",
@@ -390,14 +390,14 @@ final class ChatSession implements AutoCloseable
     }
 
     /**
-     * {@code /group new|add|remove|admin|rename|info|leave ...}.
+     * {@code /group new|add|remove|admin|demote|rename|info|leave ...}.
      */
     private void group(final String arguments)
     {
         final String[] words = arguments.isEmpty() ? new String[0] : arguments.split("\\s+");
         if (words.length < 2)
         {
-            output.problem("/group new|add|remove|admin|rename|info|leave GROUP ... (/help)");
+            output.problem("/group new|add|remove|admin|demote|rename|info|leave GROUP ... (/help)");
             return;
         }
         final String action = words[0];
@@ -415,7 +415,7 @@ final class ChatSession implements AutoCloseable
         final long groupId = group.groupId();
         switch (action)
         {
-            case "add", "remove", "admin" ->
+            case "add", "remove", "admin", "demote" ->
             {
                 final List<Long> userIds = resolveAll(List.of(words).subList(2, words.length));
                 if (null == userIds)
@@ -426,13 +426,15 @@ final class ChatSession implements AutoCloseable
                 {
                     case "add" -> GroupChange.ADD_MEMBERS;
                     case "remove" -> GroupChange.REMOVE_MEMBERS;
-                    default -> GroupChange.PROMOTE_ADMINS;
+                    case "admin" -> GroupChange.PROMOTE_ADMINS;
+                    default -> GroupChange.DEMOTE_ADMINS;
                 };
                 final CompletableFuture<GroupInfo> request = switch (change)
                 {
                     case ADD_MEMBERS -> client.addMembers(groupId, userIds);
                     case REMOVE_MEMBERS -> client.removeMembers(groupId, userIds);
-                    default -> client.promoteAdmins(groupId, userIds);
+                    case PROMOTE_ADMINS -> client.promoteAdmins(groupId, userIds);
+                    default -> client.demoteAdmins(groupId, userIds);
                 };
                 final GroupInfo changed = awaitGroup(request, action + " in " + name);
                 if (null != changed)
@@ -489,7 +491,7 @@ final class ChatSession implements AutoCloseable
                     output.problem("leave " + name + " failed: " + describe(ex));
                 }
             }
-            default -> output.problem("/group new|add|remove|admin|rename|info|leave GROUP ... (/help)");
+            default -> output.problem("/group new|add|remove|admin|demote|rename|info|leave GROUP ... (/help)");
         }
     }
 
