@@ -42,6 +42,7 @@ final class ChatSession implements AutoCloseable
     private static final long WAIT_S = 30;
     private static final long TYPING_PAUSE_S = 5;
     private static final int CODE_ATTEMPTS = 3;
+    private static final String GROUP_USAGE = "/group new|add|remove|admin|demote|rename|info|leave GROUP ... (/help)";
     private static final String[] HELP = {
         "/to +NUMBER [text]   chat with NUMBER (and send text); plain lines go to the current contact",
         "/to GROUP [text]     chat in a group (and send text); plain lines go to the group",
@@ -397,14 +398,15 @@ final class ChatSession implements AutoCloseable
         final String[] words = arguments.isEmpty() ? new String[0] : arguments.split("\\s+");
         if (words.length < 2)
         {
-            output.problem("/group new|add|remove|admin|demote|rename|info|leave GROUP ... (/help)");
+            output.problem(GROUP_USAGE);
             return;
         }
         final String action = words[0];
         final String name = words[1];
+        final List<String> rest = List.of(words).subList(2, words.length);
         if ("new".equals(action))
         {
-            createGroup(name, List.of(words).subList(2, words.length));
+            createGroup(name, rest);
             return;
         }
         final GroupInfo group = groupNamed(name);
@@ -412,86 +414,89 @@ final class ChatSession implements AutoCloseable
         {
             return;
         }
-        final long groupId = group.groupId();
         switch (action)
         {
-            case "add", "remove", "admin", "demote" ->
-            {
-                final List<Long> userIds = resolveAll(List.of(words).subList(2, words.length));
-                if (null == userIds)
-                {
-                    return;
-                }
-                final GroupChange change = switch (action)
-                {
-                    case "add" -> GroupChange.ADD_MEMBERS;
-                    case "remove" -> GroupChange.REMOVE_MEMBERS;
-                    case "admin" -> GroupChange.PROMOTE_ADMINS;
-                    default -> GroupChange.DEMOTE_ADMINS;
-                };
-                final CompletableFuture<GroupInfo> request = switch (change)
-                {
-                    case ADD_MEMBERS -> client.addMembers(groupId, userIds);
-                    case REMOVE_MEMBERS -> client.removeMembers(groupId, userIds);
-                    case PROMOTE_ADMINS -> client.promoteAdmins(groupId, userIds);
-                    default -> client.demoteAdmins(groupId, userIds);
-                };
-                final GroupInfo changed = awaitGroup(request, action + " in " + name);
-                if (null != changed)
-                {
-                    events.ownChange(change, changed, userIds);
-                }
-            }
+            case "add" -> changeMembers(group, GroupChange.ADD_MEMBERS, action, rest);
+            case "remove" -> changeMembers(group, GroupChange.REMOVE_MEMBERS, action, rest);
+            case "admin" -> changeMembers(group, GroupChange.PROMOTE_ADMINS, action, rest);
+            case "demote" -> changeMembers(group, GroupChange.DEMOTE_ADMINS, action, rest);
             case "rename" ->
             {
-                if (words.length != 3)
+                if (rest.size() != 1)
                 {
                     output.problem("/group rename GROUP NEWNAME");
-                    return;
                 }
-                if (!isGroupName(words[2]))
+                else if (isGroupName(rest.get(0)))
                 {
-                    return;
-                }
-                final GroupInfo renamed = awaitGroup(client.renameGroup(groupId, words[2]), "rename " + name);
-                if (null != renamed)
-                {
-                    events.ownChange(GroupChange.RENAME, renamed, List.of());
-                }
-            }
-            case "info" ->
-            {
-                final GroupInfo info = awaitGroup(client.groupInfo(groupId), "info for " + name);
-                if (null != info)
-                {
-                    final StringBuilder members = new StringBuilder();
-                    for (final GroupMember member : info.members())
+                    final GroupInfo renamed =
+                        awaitGroup(client.renameGroup(group.groupId(), rest.get(0)), "rename " + name);
+                    if (null != renamed)
                     {
-                        final long userId = member.userId();
-                        members.append(members.length() > 0 ? ", " : "")
-                            .append(userId == client.self().userId() ? "you" : contacts.label(userId))
-                            .append(member.isAdmin() ? " (admin)" : "");
-                    }
-                    output.line(info.name() + ": " + members);
-                }
-            }
-            case "leave" ->
-            {
-                try
-                {
-                    client.leaveGroup(groupId).get(WAIT_S, TimeUnit.SECONDS);
-                    events.ownChange(GroupChange.LEAVE, group, List.of(client.self().userId()));
-                    if (currentGroup == groupId)
-                    {
-                        currentGroup = 0;
+                        events.ownChange(GroupChange.RENAME, renamed, List.of());
                     }
                 }
-                catch (final ExecutionException | TimeoutException | InterruptedException ex)
-                {
-                    output.problem("leave " + name + " failed: " + describe(ex));
-                }
             }
-            default -> output.problem("/group new|add|remove|admin|demote|rename|info|leave GROUP ... (/help)");
+            case "info" -> showGroup(group);
+            case "leave" -> leaveGroup(group);
+            default -> output.problem(GROUP_USAGE);
+        }
+    }
+
+    private void changeMembers(
+        final GroupInfo group, final GroupChange change, final String action, final List<String> numbers)
+    {
+        final List<Long> userIds = resolveAll(numbers);
+        if (null == userIds)
+        {
+            return;
+        }
+        final long groupId = group.groupId();
+        final CompletableFuture<GroupInfo> request = switch (change)
+        {
+            case ADD_MEMBERS -> client.addMembers(groupId, userIds);
+            case REMOVE_MEMBERS -> client.removeMembers(groupId, userIds);
+            case PROMOTE_ADMINS -> client.promoteAdmins(groupId, userIds);
+            default -> client.demoteAdmins(groupId, userIds);
+        };
+        final GroupInfo changed = awaitGroup(request, action + " in " + group.name());
+        if (null != changed)
+        {
+            events.ownChange(change, changed, userIds);
+        }
+    }
+
+    private void showGroup(final GroupInfo group)
+    {
+        final GroupInfo info = awaitGroup(client.groupInfo(group.groupId()), "info for " + group.name());
+        if (null == info)
+        {
+            return;
+        }
+        final StringBuilder members = new StringBuilder();
+        for (final GroupMember member : info.members())
+        {
+            final long userId = member.userId();
+            members.append(members.length() > 0 ? ", " : "")
+                .append(userId == client.self().userId() ? "you" : contacts.label(userId))
+                .append(member.isAdmin() ? " (admin)" : "");
+        }
+        output.line(info.name() + ": " + members);
+    }
+
+    private void leaveGroup(final GroupInfo group)
+    {
+        try
+        {
+            client.leaveGroup(group.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+            events.ownChange(GroupChange.LEAVE, group, List.of(client.self().userId()));
+            if (currentGroup == group.groupId())
+            {
+                currentGroup = 0;
+            }
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem("leave " + group.name() + " failed: " + describe(ex));
         }
     }
 
