@@ -2,6 +2,11 @@ package dev.switchboard.client;
 
 import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupCreateDecoder;
+import dev.switchboard.codec.sbe.GroupInfoRequestDecoder;
+import dev.switchboard.codec.sbe.GroupLeaveDecoder;
+import dev.switchboard.codec.sbe.GroupUpdateDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
@@ -9,6 +14,7 @@ import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SendDecoder;
+import dev.switchboard.codec.sbe.SendGroupDecoder;
 import dev.switchboard.codec.sbe.TypingState;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -378,6 +384,18 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         }
     }
 
+    void groupTyping(final long groupId, final TypingState typingState)
+    {
+        if (State.LOGGED_IN == state && connection.reserve(CONTROL_FRAME_RESERVE))
+        {
+            connection.commit(frameWriter.groupTyping(connection.buffer(), connection.limit(), groupId, typingState));
+        }
+        else
+        {
+            typingDropped++;
+        }
+    }
+
     // ---- connection ----
 
     private boolean needsConnection()
@@ -641,19 +659,33 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             return true;
         }
         final byte[] payload = send.payload();
-        if (!connection.reserve(FrameWriter.SEND_FRAME_OVERHEAD + payload.length))
+        if (!connection.reserve(FrameWriter.SEND_GROUP_FRAME_OVERHEAD + payload.length))
         {
             return false;
         }
-        connection.commit(frameWriter.send(
-            connection.buffer(),
-            connection.limit(),
-            send.clientMsgId(),
-            send.toUserId(),
-            send.toDeviceId(),
-            payload,
-            0,
-            payload.length));
+        if (send.isGroupSend())
+        {
+            connection.commit(frameWriter.sendGroup(
+                connection.buffer(),
+                connection.limit(),
+                send.clientMsgId(),
+                send.groupId(),
+                payload,
+                0,
+                payload.length));
+        }
+        else
+        {
+            connection.commit(frameWriter.send(
+                connection.buffer(),
+                connection.limit(),
+                send.clientMsgId(),
+                send.toUserId(),
+                send.toDeviceId(),
+                payload,
+                0,
+                payload.length));
+        }
         send.sentOnConnection(connectionNumber);
         return true;
     }
@@ -714,6 +746,112 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         writeDeliverAck(messageId);
     }
 
+    public void onGroupEvent(final GroupEvent event)
+    {
+        final long messageId = event.messageId();
+        if (store.isSeen(messageId))
+        {
+            duplicatesDropped++;
+        }
+        else
+        {
+            applyGroupEvent(event);
+            notify(() -> listener.onGroupEvent(event));
+            store.markSeen(messageId);
+        }
+        writeDeliverAck(messageId);
+    }
+
+    public void onGroupTypingUpdate(
+        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState typingState)
+    {
+        notify(() -> listener.onGroupTyping(groupId, fromUserId, fromDeviceId, typingState));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void onGroupInfo(final long requestId, final GroupInfo group)
+    {
+        final Request request = requests.get(requestId);
+        if (null == request || !isGroupInfoAnswered(request.templateId()))
+        {
+            return;
+        }
+        requests.remove(requestId);
+        final GroupInfo known = store.group(group.groupId());
+        final GroupInfo latest;
+        // Same version too: the server's whole copy replaces one pieced together from events.
+        if (null == known || group.version() >= known.version())
+        {
+            latest = group;
+            if (group.isMember(selfUserId()))
+            {
+                store.saveGroup(group);
+            }
+            else
+            {
+                store.removeGroup(group.groupId());
+            }
+        }
+        else
+        {
+            // A group event newer than this answer was applied already.
+            latest = known;
+        }
+        ((CompletableFuture<GroupInfo>)request.future()).complete(latest);
+    }
+
+    /**
+     * Bring the stored copy of the group up to the event's version: apply the change if it follows the stored
+     * version, ask the server for the whole group if events were missed or the group is new to this device, forget
+     * it when this user has left or been removed.
+     */
+    private void applyGroupEvent(final GroupEvent event)
+    {
+        final long groupId = event.groupId();
+        final long self = selfUserId();
+        final GroupInfo known = store.group(groupId);
+        if (null != known && event.version() <= known.version())
+        {
+            return;
+        }
+        final boolean selfNamed = event.memberUserIds().contains(self);
+        if ((GroupChange.REMOVE_MEMBERS == event.change() || GroupChange.LEAVE == event.change()) && selfNamed)
+        {
+            store.removeGroup(groupId);
+            return;
+        }
+        final GroupInfo base = null == known ? new GroupInfo(groupId, 0, event.name(), List.of()) : known;
+        store.saveGroup(base.applied(event));
+        if (GroupChange.CREATE != event.change() && (null == known || event.version() != known.version() + 1))
+        {
+            refreshGroup(groupId);
+        }
+    }
+
+    private void refreshGroup(final long groupId)
+    {
+        submit(new Request(
+            requestIds.next(),
+            GroupInfoRequestDecoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.groupInfoRequest(buffer, offset, id, groupId),
+            new CompletableFuture<GroupInfo>(),
+            (ignore1, ignore2) -> {},
+            0).groupId(groupId));
+    }
+
+    private long selfUserId()
+    {
+        final DeviceIdentity identity = store.identity();
+        return null == identity ? 0 : identity.userId();
+    }
+
+    private static boolean isGroupInfoAnswered(final int templateId)
+    {
+        return GroupCreateDecoder.TEMPLATE_ID == templateId || GroupUpdateDecoder.TEMPLATE_ID == templateId ||
+            GroupInfoRequestDecoder.TEMPLATE_ID == templateId;
+    }
+
     private void writeDeliverAck(final long messageId)
     {
         if (connection.reserve(CONTROL_FRAME_RESERVE))
@@ -750,6 +888,14 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         {
             subscribedUserOf(requestId);
         }
+        if (GroupLeaveDecoder.TEMPLATE_ID == templateId)
+        {
+            final Request request = requests.get(requestId);
+            if (null != request && GroupLeaveDecoder.TEMPLATE_ID == request.templateId())
+            {
+                store.removeGroup(request.groupId());
+            }
+        }
         answer(requestId, templateId, 0);
         if (LogoutDecoder.TEMPLATE_ID == templateId)
         {
@@ -781,7 +927,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             onLoginError(requestId, templateId, code, detail);
             return;
         }
-        if (SendDecoder.TEMPLATE_ID == templateId)
+        if (SendDecoder.TEMPLATE_ID == templateId || SendGroupDecoder.TEMPLATE_ID == templateId)
         {
             if (!isRetryable(code))
             {
@@ -802,6 +948,11 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         final Request request = requests.remove(requestId);
         if (null != request)
         {
+            if (0 != request.groupId() && (ErrorCode.UNKNOWN_GROUP == code || ErrorCode.NOT_GROUP_MEMBER == code))
+            {
+                // The server says this user is not in the group: stop showing it as one of theirs.
+                store.removeGroup(request.groupId());
+            }
             request.future().completeExceptionally(new SwitchboardException(code, requestId, templateId, detail));
         }
         else

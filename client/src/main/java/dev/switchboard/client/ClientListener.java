@@ -18,7 +18,8 @@ public interface ClientListener
     }
 
     /**
-     * A message for this device, handed once; it is acknowledged to the server when this returns, or throws.
+     * A message for this device, handed once; it is acknowledged to the server when this returns, or throws. A group
+     * message has {@link IncomingMessage#groupId()} set.
      */
     default void onMessage(final IncomingMessage message)
     {
@@ -69,6 +70,22 @@ public interface ClientListener
      * A user's device started composing or paused; the server never stores these.
      */
     default void onTyping(final long fromUserId, final int fromDeviceId, final TypingState state)
+    {
+    }
+
+    /**
+     * A change to a group this user belongs to (or has just left or been removed from), handed once; the client's
+     * stored copy of the group already reflects it. Acknowledged to the server when this returns, or throws.
+     */
+    default void onGroupEvent(final GroupEvent event)
+    {
+    }
+
+    /**
+     * A member's device started composing in a group, or paused; the server never stores these.
+     */
+    default void onGroupTyping(
+        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
     }
 }

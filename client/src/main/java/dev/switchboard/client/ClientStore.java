@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.sbe.GroupRole;
 import org.agrona.CloseHelper;
 
 import java.io.File;
@@ -21,6 +22,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.zip.CRC32;
 
 /**
@@ -28,11 +31,13 @@ import java.util.zip.CRC32;
  * <pre>
  *   device.properties     userId, deviceId, registrationId, phone, raw public key, PKCS#8 private key
  *   client-msg-id         the clientMsgId reserved so far (8 bytes), so ids stay unique across restarts
- *   pending/*.send        one file per unacknowledged send, written atomically, deleted on SentAck
+ *   pending/*.send        one file per unacknowledged send (to a user or a group), written atomically, deleted
+ *                         on SentAck
+ *   groups/*.group        one file per group the user belongs to: id, version, name, members with roles
  *   seen.dat              ring of recently delivered message ids, to drop duplicates
  *   lock                  held while open: one client per folder
  * </pre>
- * Identity and counter methods are thread safe; {@link #isSeen} and {@link #markSeen} belong to the I/O thread.
+ * Identity, counter and group methods are thread safe; {@link #isSeen} and {@link #markSeen} belong to the I/O thread.
  */
 public final class ClientStore implements AutoCloseable
 {
@@ -40,6 +45,8 @@ public final class ClientStore implements AutoCloseable
     static final String COUNTER_FILE = "client-msg-id";
     static final String PENDING_DIR = "pending";
     static final String PENDING_SUFFIX = ".send";
+    static final String GROUPS_DIR = "groups";
+    static final String GROUP_SUFFIX = ".group";
     static final String SEEN_FILE = "seen.dat";
     static final String LOCK_FILE = "lock";
 
@@ -50,13 +57,20 @@ public final class ClientStore implements AutoCloseable
     static final int COUNTER_BLOCK = 1024;
 
     private static final int PENDING_MAGIC = 0x53425053;
+    // A group send: the same layout with the group id where a direct send has the user id, device id 0.
+    private static final int PENDING_GROUP_MAGIC = 0x53425047;
+    private static final int GROUP_MAGIC = 0x53424752;
+    private static final int GROUP_HEADER_LENGTH = 4 + 8 + 8 + 4;
+    private static final int GROUP_MEMBER_LENGTH = 8 + 1;
     private static final int PENDING_HEADER_LENGTH = 4 + 8 + 8 + 4 + 4;
 
     private final Path dir;
     private final Path pendingDir;
+    private final Path groupsDir;
     private final boolean sync;
     private final boolean persistPending;
     private final ConcurrentSkipListMap<Long, PendingSend> pending = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, GroupInfo> groups = new ConcurrentSkipListMap<>();
     private final SeenMessageIds seen;
     private final FileChannel lockChannel;
     private DeviceIdentity identity;
@@ -69,9 +83,11 @@ public final class ClientStore implements AutoCloseable
     {
         this.dir = dir.toPath();
         this.pendingDir = this.dir.resolve(PENDING_DIR);
+        this.groupsDir = this.dir.resolve(GROUPS_DIR);
         this.sync = sync;
         this.persistPending = persistPending;
         Files.createDirectories(pendingDir);
+        Files.createDirectories(groupsDir);
         lockChannel = FileChannel.open(
             this.dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = null;
@@ -99,6 +115,7 @@ public final class ClientStore implements AutoCloseable
             identity = loadIdentity();
             reservedClientMsgId = loadCounter();
             loadPending();
+            loadGroups();
             nextClientMsgId = Math.max(reservedClientMsgId, pending.isEmpty() ? 1 : pending.lastKey() + 1);
             seen = new SeenMessageIds(this.dir.resolve(SEEN_FILE).toFile(), dedupeCapacity);
         }
@@ -204,16 +221,34 @@ public final class ClientStore implements AutoCloseable
     public PendingSend addPending(
         final long clientMsgId, final long toUserId, final int toDeviceId, final byte[] payload)
     {
-        final PendingSend send = new PendingSend(clientMsgId, toUserId, toDeviceId, payload);
+        return addPending(new PendingSend(clientMsgId, toUserId, toDeviceId, payload));
+    }
+
+    /**
+     * Persist a group send before it is written to the network, so it survives a crash until acknowledged.
+     */
+    public PendingSend addPendingGroup(final long clientMsgId, final long groupId, final byte[] payload)
+    {
+        return addPending(PendingSend.toGroup(clientMsgId, groupId, payload));
+    }
+
+    private PendingSend addPending(final PendingSend send)
+    {
+        final long clientMsgId = send.clientMsgId();
         if (!persistPending)
         {
             pending.put(clientMsgId, send);
             return send;
         }
+        final byte[] payload = send.payload();
         final ByteBuffer content = ByteBuffer.allocate(PENDING_HEADER_LENGTH + payload.length + 4)
             .order(ByteOrder.LITTLE_ENDIAN);
-        content.putInt(PENDING_MAGIC).putLong(clientMsgId).putLong(toUserId).putInt(toDeviceId)
-            .putInt(payload.length).put(payload);
+        content.putInt(send.isGroupSend() ? PENDING_GROUP_MAGIC : PENDING_MAGIC)
+            .putLong(clientMsgId)
+            .putLong(send.isGroupSend() ? send.groupId() : send.toUserId())
+            .putInt(send.toDeviceId())
+            .putInt(payload.length)
+            .put(payload);
         final CRC32 crc = new CRC32();
         crc.update(content.array(), 0, content.position());
         content.putInt((int)crc.getValue()).flip();
@@ -275,6 +310,70 @@ public final class ClientStore implements AutoCloseable
         return discardedPendingFiles;
     }
 
+    /**
+     * The group as last known, or null if this user is not known to belong to it.
+     */
+    public GroupInfo group(final long groupId)
+    {
+        return groups.get(groupId);
+    }
+
+    /**
+     * Every group this user is known to belong to, by group id.
+     */
+    public List<GroupInfo> groups()
+    {
+        return new ArrayList<>(groups.values());
+    }
+
+    /**
+     * Keep a group's state, replacing what was known of it, so a restarted client still knows it.
+     */
+    public synchronized void saveGroup(final GroupInfo group)
+    {
+        final byte[] name = group.name().getBytes(StandardCharsets.UTF_8);
+        final int length = GROUP_HEADER_LENGTH + 4 + name.length + 4 + group.members().size() * GROUP_MEMBER_LENGTH + 4;
+        final ByteBuffer content = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        // The int after the version is reserved (0).
+        content.putInt(GROUP_MAGIC).putLong(group.groupId()).putLong(group.version()).putInt(0)
+            .putInt(name.length).put(name)
+            .putInt(group.members().size());
+        for (final GroupMember member : group.members())
+        {
+            content.putLong(member.userId()).put((byte)member.role().value());
+        }
+        final CRC32 crc = new CRC32();
+        crc.update(content.array(), 0, content.position());
+        content.putInt((int)crc.getValue()).flip();
+        try
+        {
+            AtomicFiles.write(groupFile(group.groupId()), content, sync);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot save group " + Long.toUnsignedString(group.groupId()), ex);
+        }
+        groups.put(group.groupId(), group);
+    }
+
+    /**
+     * Forget a group this user left or was removed from.
+     */
+    public synchronized void removeGroup(final long groupId)
+    {
+        if (null != groups.remove(groupId))
+        {
+            try
+            {
+                AtomicFiles.delete(groupFile(groupId), false);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot delete group " + Long.toUnsignedString(groupId), ex);
+            }
+        }
+    }
+
     public boolean isSeen(final long messageId)
     {
         return seen.contains(messageId);
@@ -293,6 +392,55 @@ public final class ClientStore implements AutoCloseable
     private Path pendingFile(final long clientMsgId)
     {
         return pendingDir.resolve(String.format("%016x", clientMsgId) + PENDING_SUFFIX);
+    }
+
+    private Path groupFile(final long groupId)
+    {
+        return groupsDir.resolve(String.format("%016x", groupId) + GROUP_SUFFIX);
+    }
+
+    private void loadGroups() throws IOException
+    {
+        // A group set aside is known again from its next event or an info request.
+        loadFiles(groupsDir, GROUP_SUFFIX, ClientStore::readGroup, (group) -> groups.put(group.groupId(), group));
+    }
+
+    private static GroupInfo readGroup(final byte[] bytes)
+    {
+        if (bytes.length < GROUP_HEADER_LENGTH + 4 + 4 + 4)
+        {
+            return null;
+        }
+        final ByteBuffer content = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        final CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - 4);
+        if (content.getInt() != GROUP_MAGIC || (int)crc.getValue() != content.getInt(bytes.length - 4))
+        {
+            return null;
+        }
+        final long groupId = content.getLong();
+        final long version = content.getLong();
+        content.getInt();
+        final int nameLength = content.getInt();
+        if (nameLength < 0 || nameLength > bytes.length - content.position() - 8)
+        {
+            return null;
+        }
+        final byte[] name = new byte[nameLength];
+        content.get(name);
+        final int count = content.getInt();
+        if (count < 0 || (long)count * GROUP_MEMBER_LENGTH != bytes.length - content.position() - 4)
+        {
+            return null;
+        }
+        final List<GroupMember> members = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            final long userId = content.getLong();
+            final GroupRole role = GroupRole.ADMIN.value() == content.get() ? GroupRole.ADMIN : GroupRole.MEMBER;
+            members.add(new GroupMember(userId, role));
+        }
+        return new GroupInfo(groupId, version, new String(name, StandardCharsets.UTF_8), members);
     }
 
     private DeviceIdentity loadIdentity() throws IOException
@@ -340,7 +488,20 @@ public final class ClientStore implements AutoCloseable
 
     private void loadPending() throws IOException
     {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pendingDir))
+        discardedPendingFiles = loadFiles(
+            pendingDir, PENDING_SUFFIX, ClientStore::readPending, (send) -> pending.put(send.clientMsgId(), send));
+    }
+
+    /**
+     * Read every {@code suffix} file of a folder, deleting temp files left by a crash and moving unreadable files
+     * aside as {@code .corrupt} (kept for a post-mortem); returns how many were moved aside.
+     */
+    private static <T> int loadFiles(
+        final Path folder, final String suffix, final Function<byte[], T> reader, final Consumer<T> onLoaded)
+        throws IOException
+    {
+        int corrupt = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder))
         {
             for (final Path file : files)
             {
@@ -349,21 +510,22 @@ public final class ClientStore implements AutoCloseable
                 {
                     Files.deleteIfExists(file);
                 }
-                else if (name.endsWith(PENDING_SUFFIX))
+                else if (name.endsWith(suffix))
                 {
-                    final PendingSend send = readPending(Files.readAllBytes(file));
-                    if (null == send)
+                    final T loaded = reader.apply(Files.readAllBytes(file));
+                    if (null == loaded)
                     {
-                        discardedPendingFiles++;
+                        corrupt++;
                         Files.move(file, file.resolveSibling(name + ".corrupt"));
                     }
                     else
                     {
-                        pending.put(send.clientMsgId(), send);
+                        onLoaded.accept(loaded);
                     }
                 }
             }
         }
+        return corrupt;
     }
 
     private static PendingSend readPending(final byte[] bytes)
@@ -378,7 +540,8 @@ public final class ClientStore implements AutoCloseable
         final long toUserId = content.getLong();
         final int toDeviceId = content.getInt();
         final int payloadLength = content.getInt();
-        if (magic != PENDING_MAGIC || payloadLength < 0 || PENDING_HEADER_LENGTH + payloadLength + 4 != bytes.length)
+        if ((magic != PENDING_MAGIC && magic != PENDING_GROUP_MAGIC) || payloadLength < 0 ||
+            PENDING_HEADER_LENGTH + payloadLength + 4 != bytes.length)
         {
             return null;
         }
@@ -390,6 +553,8 @@ public final class ClientStore implements AutoCloseable
         }
         final byte[] payload = new byte[payloadLength];
         content.get(payload);
-        return new PendingSend(clientMsgId, toUserId, toDeviceId, payload);
+        return PENDING_GROUP_MAGIC == magic ?
+            PendingSend.toGroup(clientMsgId, toUserId, payload) :
+            new PendingSend(clientMsgId, toUserId, toDeviceId, payload);
     }
 }

@@ -4,6 +4,12 @@ import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.BlockEncoder;
 import dev.switchboard.codec.sbe.ContactLookupEncoder;
 import dev.switchboard.codec.sbe.DeliverAckEncoder;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupCreateEncoder;
+import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
+import dev.switchboard.codec.sbe.GroupLeaveEncoder;
+import dev.switchboard.codec.sbe.GroupTypingEncoder;
+import dev.switchboard.codec.sbe.GroupUpdateEncoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
@@ -16,6 +22,7 @@ import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.ReadMarkEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.SendEncoder;
+import dev.switchboard.codec.sbe.SendGroupEncoder;
 import dev.switchboard.codec.sbe.TypingEncoder;
 import dev.switchboard.codec.sbe.TypingState;
 import dev.switchboard.codec.sbe.UnblockEncoder;
@@ -24,6 +31,7 @@ import dev.switchboard.codec.sbe.Visibility;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -37,6 +45,22 @@ public final class FrameWriter
      */
     public static final int SEND_FRAME_OVERHEAD = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH +
         SendEncoder.BLOCK_LENGTH + SendEncoder.payloadHeaderLength();
+
+    /**
+     * Length of a SendGroup frame carrying no payload; add the payload length for the whole frame.
+     */
+    public static final int SEND_GROUP_FRAME_OVERHEAD = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH +
+        SendGroupEncoder.BLOCK_LENGTH + SendGroupEncoder.payloadHeaderLength();
+
+    /**
+     * Longest group name, in UTF-8 bytes (uint8 length).
+     */
+    public static final int MAX_GROUP_NAME_LENGTH = 254;
+
+    /**
+     * Most members one GroupCreate or GroupUpdate can name (the group count is 16 bits, 0xFFFF reserved).
+     */
+    public static final int MAX_GROUP_MEMBERS_PER_FRAME = 65534;
 
     /**
      * Largest payload a Send frame can carry (the var-data length is 16 bits).
@@ -73,6 +97,12 @@ public final class FrameWriter
     private final BlockEncoder blockEncoder = new BlockEncoder();
     private final UnblockEncoder unblockEncoder = new UnblockEncoder();
     private final PrivacySettingsEncoder privacySettingsEncoder = new PrivacySettingsEncoder();
+    private final SendGroupEncoder sendGroupEncoder = new SendGroupEncoder();
+    private final GroupCreateEncoder groupCreateEncoder = new GroupCreateEncoder();
+    private final GroupUpdateEncoder groupUpdateEncoder = new GroupUpdateEncoder();
+    private final GroupLeaveEncoder groupLeaveEncoder = new GroupLeaveEncoder();
+    private final GroupInfoRequestEncoder groupInfoRequestEncoder = new GroupInfoRequestEncoder();
+    private final GroupTypingEncoder groupTypingEncoder = new GroupTypingEncoder();
 
     /**
      * Register: ask for a verification code for {@code phone}.
@@ -331,6 +361,120 @@ public final class FrameWriter
             .lastSeen(lastSeen)
             .online(online);
         return frame(buffer, offset, privacySettingsEncoder.encodedLength());
+    }
+
+    /**
+     * SendGroup: a payload to every member of a group; {@link #SEND_GROUP_FRAME_OVERHEAD} plus payload bytes long.
+     */
+    public int sendGroup(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long clientMsgId,
+        final long groupId,
+        final byte[] payload,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        sendGroupEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .clientMsgId(clientMsgId)
+            .groupId(groupId);
+        sendGroupEncoder.putPayload(payload, payloadOffset, payloadLength);
+        return frame(buffer, offset, sendGroupEncoder.encodedLength());
+    }
+
+    /**
+     * Length of a GroupCreate or GroupUpdate frame naming {@code memberCount} users and {@code name}.
+     */
+    public static int groupChangeLength(final int memberCount, final String name)
+    {
+        return Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH +
+            Math.max(GroupCreateEncoder.BLOCK_LENGTH, GroupUpdateEncoder.BLOCK_LENGTH) +
+            GroupUpdateEncoder.MembersEncoder.sbeHeaderSize() +
+            memberCount * GroupUpdateEncoder.MembersEncoder.sbeBlockLength() +
+            GroupUpdateEncoder.nameHeaderLength() + (null == name ? 0 : name.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    /**
+     * GroupCreate: a new group with these members besides the creator, who becomes its admin.
+     */
+    public int groupCreate(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long requestId,
+        final long[] memberUserIds,
+        final String name)
+    {
+        final GroupCreateEncoder.MembersEncoder members = groupCreateEncoder
+            .wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .membersCount(memberUserIds.length);
+        for (final long userId : memberUserIds)
+        {
+            members.next().userId(userId);
+        }
+        groupCreateEncoder.name(name);
+        return frame(buffer, offset, groupCreateEncoder.encodedLength());
+    }
+
+    /**
+     * GroupUpdate: add, remove, promote or demote members, or rename (members empty, the new name given).
+     */
+    public int groupUpdate(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long requestId,
+        final long groupId,
+        final GroupChange change,
+        final long[] memberUserIds,
+        final String name)
+    {
+        final GroupUpdateEncoder.MembersEncoder members = groupUpdateEncoder
+            .wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .groupId(groupId)
+            .change(change)
+            .membersCount(memberUserIds.length);
+        for (final long userId : memberUserIds)
+        {
+            members.next().userId(userId);
+        }
+        groupUpdateEncoder.name(null == name ? "" : name);
+        return frame(buffer, offset, groupUpdateEncoder.encodedLength());
+    }
+
+    /**
+     * GroupLeave: this user leaves the group.
+     */
+    public int groupLeave(final MutableDirectBuffer buffer, final int offset, final long requestId, final long groupId)
+    {
+        groupLeaveEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .groupId(groupId);
+        return frame(buffer, offset, groupLeaveEncoder.encodedLength());
+    }
+
+    /**
+     * GroupInfoRequest: the group's members, roles, name and version.
+     */
+    public int groupInfoRequest(
+        final MutableDirectBuffer buffer, final int offset, final long requestId, final long groupId)
+    {
+        groupInfoRequestEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .groupId(groupId);
+        return frame(buffer, offset, groupInfoRequestEncoder.encodedLength());
+    }
+
+    /**
+     * GroupTyping: composing or paused, to the group's online members; never answered.
+     */
+    public int groupTyping(
+        final MutableDirectBuffer buffer, final int offset, final long groupId, final TypingState state)
+    {
+        groupTypingEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .groupId(groupId)
+            .state(state);
+        return frame(buffer, offset, groupTypingEncoder.encodedLength());
     }
 
     private static int frame(final MutableDirectBuffer buffer, final int offset, final int bodyLength)

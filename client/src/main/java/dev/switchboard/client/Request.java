@@ -26,6 +26,7 @@ final class Request
     private final ResultHandler resultHandler;
     private final int maxFrameLength;
     private long deadlineNs;
+    private long groupId;
     private boolean written;
 
     /**
@@ -112,6 +113,21 @@ final class Request
     void deadlineNs(final long deadlineNs)
     {
         this.deadlineNs = deadlineNs;
+    }
+
+    /**
+     * The group a group request names, 0 for other requests; the client forgets the group if the server answers
+     * that the user is not in it.
+     */
+    long groupId()
+    {
+        return groupId;
+    }
+
+    Request groupId(final long groupId)
+    {
+        this.groupId = groupId;
+        return this;
     }
 
     boolean written()

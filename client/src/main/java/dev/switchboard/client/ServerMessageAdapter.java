@@ -6,6 +6,11 @@ import dev.switchboard.codec.sbe.ContactLookupResultDecoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupEventDecoder;
+import dev.switchboard.codec.sbe.GroupInfoDecoder;
+import dev.switchboard.codec.sbe.GroupRole;
+import dev.switchboard.codec.sbe.GroupTypingUpdateDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
@@ -25,6 +30,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Validates and decodes frames a server sends and dispatches them to a {@link ServerMessageHandler}. A frame that is
@@ -51,6 +59,9 @@ public final class ServerMessageAdapter implements FrameHandler
     private final PresenceUpdateDecoder presenceUpdateDecoder = new PresenceUpdateDecoder();
     private final TypingUpdateDecoder typingUpdateDecoder = new TypingUpdateDecoder();
     private final ContactLookupResultDecoder contactLookupResultDecoder = new ContactLookupResultDecoder();
+    private final GroupInfoDecoder groupInfoDecoder = new GroupInfoDecoder();
+    private final GroupEventDecoder groupEventDecoder = new GroupEventDecoder();
+    private final GroupTypingUpdateDecoder groupTypingUpdateDecoder = new GroupTypingUpdateDecoder();
     private final UnsafeBuffer varData = new UnsafeBuffer(0, 0);
     private long rejectedFrames;
     private long ignoredFrames;
@@ -69,7 +80,7 @@ public final class ServerMessageAdapter implements FrameHandler
     }
 
     /**
-     * Well-formed frames of templates this adapter does not dispatch (groups, key bundles, ...).
+     * Well-formed frames of templates this adapter does not dispatch (key bundles, ...).
      */
     public long ignoredFrames()
     {
@@ -148,6 +159,12 @@ public final class ServerMessageAdapter implements FrameHandler
                 return onTypingUpdate(buffer, bodyOffset, blockLength, version);
             case ContactLookupResultDecoder.TEMPLATE_ID:
                 return onContactLookupResult(buffer, bodyOffset, blockLength, version, end);
+            case GroupInfoDecoder.TEMPLATE_ID:
+                return onGroupInfo(buffer, bodyOffset, blockLength, version, end);
+            case GroupEventDecoder.TEMPLATE_ID:
+                return onGroupEvent(buffer, bodyOffset, blockLength, version, end);
+            case GroupTypingUpdateDecoder.TEMPLATE_ID:
+                return onGroupTypingUpdate(buffer, bodyOffset, blockLength, version);
             default:
                 ignoredFrames++;
                 return true;
@@ -383,6 +400,145 @@ public final class ServerMessageAdapter implements FrameHandler
         return true;
     }
 
+    private boolean onGroupInfo(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version, final int end)
+    {
+        if (blockLength < GroupInfoDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final GroupInfoDecoder decoder = groupInfoDecoder.wrap(buffer, offset, blockLength, version);
+        final int start = decoder.limit();
+        final int nameAt = groupEnd(buffer, start, end, GroupInfoDecoder.MembersDecoder.sbeBlockLength());
+        if (nameAt < 0)
+        {
+            return false;
+        }
+        final int elementBlockLength = buffer.getShort(start, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(start + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final List<GroupMember> members = new ArrayList<>(count);
+        int position = start + GroupInfoDecoder.MembersDecoder.sbeHeaderSize();
+        for (int i = 0; i < count; i++)
+        {
+            final short role = (short)(buffer.getByte(position + 8) & 0xFF);
+            if (GroupRole.MEMBER.value() != role && GroupRole.ADMIN.value() != role)
+            {
+                return false;
+            }
+            members.add(new GroupMember(buffer.getLong(position, ByteOrder.LITTLE_ENDIAN), GroupRole.get(role)));
+            position += elementBlockLength;
+        }
+        final String name = shortVarString(buffer, nameAt, end);
+        if (null == name)
+        {
+            return false;
+        }
+        handler.onGroupInfo(
+            decoder.requestId(),
+            new GroupInfo(decoder.groupId(), decoder.version(), name, members));
+        return true;
+    }
+
+    private boolean onGroupEvent(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version, final int end)
+    {
+        if (blockLength < GroupEventDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final GroupEventDecoder decoder = groupEventDecoder.wrap(buffer, offset, blockLength, version);
+        final GroupChange change = groupChange(decoder.changeRaw());
+        if (null == change)
+        {
+            return false;
+        }
+        final int start = decoder.limit();
+        final int nameAt = groupEnd(buffer, start, end, GroupEventDecoder.MembersDecoder.sbeBlockLength());
+        if (nameAt < 0)
+        {
+            return false;
+        }
+        final int elementBlockLength = buffer.getShort(start, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(start + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final List<Long> members = new ArrayList<>(count);
+        int position = start + GroupEventDecoder.MembersDecoder.sbeHeaderSize();
+        for (int i = 0; i < count; i++)
+        {
+            members.add(buffer.getLong(position, ByteOrder.LITTLE_ENDIAN));
+            position += elementBlockLength;
+        }
+        final String name = shortVarString(buffer, nameAt, end);
+        if (null == name)
+        {
+            return false;
+        }
+        handler.onGroupEvent(new GroupEvent(
+            decoder.messageId(),
+            decoder.timestampMs(),
+            decoder.groupId(),
+            decoder.version(),
+            change,
+            decoder.actor().userId(),
+            decoder.actor().deviceId(),
+            members,
+            name));
+        return true;
+    }
+
+    private boolean onGroupTypingUpdate(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        if (blockLength < GroupTypingUpdateDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final GroupTypingUpdateDecoder decoder = groupTypingUpdateDecoder.wrap(buffer, offset, blockLength, version);
+        final TypingState state = typingState(decoder.stateRaw());
+        if (null == state)
+        {
+            return false;
+        }
+        handler.onGroupTypingUpdate(decoder.groupId(), decoder.from().userId(), decoder.from().deviceId(), state);
+        return true;
+    }
+
+    /**
+     * Where a repeating group of fixed-size elements at {@code position} ends, or -1 if its header or elements run
+     * past the frame or its elements are shorter than {@code minElementLength}.
+     */
+    private static int groupEnd(
+        final DirectBuffer buffer, final int position, final int end, final int minElementLength)
+    {
+        final int headerLength = GroupInfoDecoder.MembersDecoder.sbeHeaderSize();
+        if (position + headerLength > end)
+        {
+            return -1;
+        }
+        final int elementBlockLength = buffer.getShort(position, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(position + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (elementBlockLength < minElementLength)
+        {
+            return -1;
+        }
+        final long groupEnd = (long)position + headerLength + (long)elementBlockLength * count;
+        return groupEnd > end ? -1 : (int)groupEnd;
+    }
+
+    /**
+     * The one-byte-prefixed UTF-8 string at {@code limit}, or null if it runs past the frame end.
+     */
+    private static String shortVarString(final DirectBuffer buffer, final int limit, final int end)
+    {
+        final int length = shortVarDataLength(buffer, limit, end);
+        if (length < 0)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(limit + 1, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     /**
      * Length of the one-byte-prefixed var data at {@code limit}, or -1 if it runs past the frame end.
      */
@@ -435,6 +591,18 @@ public final class ServerMessageAdapter implements FrameHandler
             default:
                 return null;
         }
+    }
+
+    private static GroupChange groupChange(final short value)
+    {
+        for (final GroupChange change : GroupChange.values())
+        {
+            if (change.value() == value && GroupChange.NULL_VAL != change)
+            {
+                return change;
+            }
+        }
+        return null;
     }
 
     private static ErrorCode errorCode(final int value)

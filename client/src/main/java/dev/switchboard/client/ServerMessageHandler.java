@@ -93,4 +93,26 @@ public interface ServerMessageHandler
     default void onContactLookupResult(final long requestId, final long[] userIds, final String[] phones)
     {
     }
+
+    /**
+     * A group's state: the answer to a create, update or info request.
+     */
+    default void onGroupInfo(final long requestId, final GroupInfo group)
+    {
+    }
+
+    /**
+     * A change to a group this user belongs to; acknowledge it with DeliverAck as a delivery.
+     */
+    default void onGroupEvent(final GroupEvent event)
+    {
+    }
+
+    /**
+     * A member's device is composing in a group, or has paused.
+     */
+    default void onGroupTypingUpdate(
+        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
+    {
+    }
 }

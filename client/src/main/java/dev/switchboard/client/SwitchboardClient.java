@@ -2,6 +2,11 @@ package dev.switchboard.client;
 
 import dev.switchboard.codec.sbe.BlockEncoder;
 import dev.switchboard.codec.sbe.ContactLookupEncoder;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupCreateEncoder;
+import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
+import dev.switchboard.codec.sbe.GroupLeaveEncoder;
+import dev.switchboard.codec.sbe.GroupUpdateEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
@@ -162,6 +167,153 @@ public final class SwitchboardClient implements AutoCloseable
             conductor.enqueueSend(send);
             return clientMsgId;
         }
+    }
+
+    /**
+     * Persist a group send as pending, then write it if logged in (else on the next login); returns its
+     * clientMsgId. As {@link #send}: resent with the same clientMsgId until the server's SentAck, which arrives as
+     * {@link ClientListener#onSent} once the journal holds every member's copy; each member device's receipts
+     * arrive as {@link ClientListener#onReceipt}. A refusal (UNKNOWN_GROUP, NOT_GROUP_MEMBER) arrives as
+     * {@link ClientListener#onError} with the clientMsgId as request id.
+     */
+    public long sendGroup(final long groupId, final byte[] payload)
+    {
+        if (payload.length > FrameWriter.MAX_PAYLOAD_LENGTH ||
+            FrameWriter.SEND_GROUP_FRAME_OVERHEAD + payload.length > ctx.maxFrameLength())
+        {
+            throw new IllegalArgumentException("payload too long: " + payload.length);
+        }
+        ensureOpen();
+        synchronized (sendLock)
+        {
+            final long clientMsgId = store.nextClientMsgId();
+            final PendingSend send = store.addPendingGroup(clientMsgId, groupId, payload.clone());
+            conductor.enqueueSend(send);
+            return clientMsgId;
+        }
+    }
+
+    /**
+     * Tell the group's online members that this user is composing, or has paused. Never answered, never queued:
+     * dropped while not logged in, as {@link #sendTyping}.
+     */
+    public void sendGroupTyping(final long groupId, final boolean composing)
+    {
+        ensureOpen();
+        final TypingState typingState = composing ? TypingState.COMPOSING : TypingState.PAUSED;
+        conductor.enqueue(() -> conductor.groupTyping(groupId, typingState));
+    }
+
+    /**
+     * Create a group named {@code name} with these members besides this user, who becomes its admin. Completes
+     * with the group as the server holds it (also kept in the local store); fails with a
+     * {@link SwitchboardException} (GROUP_FULL past the server's member limit, UNKNOWN_USER, ...).
+     */
+    public CompletableFuture<GroupInfo> createGroup(final String name, final Collection<Long> memberUserIds)
+    {
+        validateGroupName(name);
+        final long[] members = userIds(memberUserIds, false);
+        final int frameLength = groupFrameLength(members.length, name);
+        final CompletableFuture<GroupInfo> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            GroupCreateEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.groupCreate(buffer, offset, id, members, name),
+            future,
+            SwitchboardClient::noNumericResult,
+            frameLength));
+        return future;
+    }
+
+    /**
+     * Add members (admins only; NOT_GROUP_ADMIN otherwise, GROUP_FULL past the limit); completes with the group.
+     */
+    public CompletableFuture<GroupInfo> addMembers(final long groupId, final Collection<Long> userIds)
+    {
+        return updateGroup(groupId, GroupChange.ADD_MEMBERS, userIds(userIds, true), "");
+    }
+
+    /**
+     * Remove members (admins only); completes with the group.
+     */
+    public CompletableFuture<GroupInfo> removeMembers(final long groupId, final Collection<Long> userIds)
+    {
+        return updateGroup(groupId, GroupChange.REMOVE_MEMBERS, userIds(userIds, true), "");
+    }
+
+    /**
+     * Make members admins (admins only); completes with the group.
+     */
+    public CompletableFuture<GroupInfo> promoteAdmins(final long groupId, final Collection<Long> userIds)
+    {
+        return updateGroup(groupId, GroupChange.PROMOTE_ADMINS, userIds(userIds, true), "");
+    }
+
+    /**
+     * Make admins plain members again (admins only); completes with the group.
+     */
+    public CompletableFuture<GroupInfo> demoteAdmins(final long groupId, final Collection<Long> userIds)
+    {
+        return updateGroup(groupId, GroupChange.DEMOTE_ADMINS, userIds(userIds, true), "");
+    }
+
+    /**
+     * Rename the group (admins only); completes with the group.
+     */
+    public CompletableFuture<GroupInfo> renameGroup(final long groupId, final String name)
+    {
+        validateGroupName(name);
+        return updateGroup(groupId, GroupChange.RENAME, new long[0], name);
+    }
+
+    /**
+     * Leave the group; the local store forgets it once the server acknowledges.
+     */
+    public CompletableFuture<Void> leaveGroup(final long groupId)
+    {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            GroupLeaveEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.groupLeave(buffer, offset, id, groupId),
+            future,
+            (ignore1, ignore2) -> future.complete(null)).groupId(groupId));
+        return future;
+    }
+
+    /**
+     * Ask the server for the group's members, roles and name; completes with them, also kept in the local store.
+     * UNKNOWN_GROUP or NOT_GROUP_MEMBER fail the future and make the store forget the group.
+     */
+    public CompletableFuture<GroupInfo> groupInfo(final long groupId)
+    {
+        final CompletableFuture<GroupInfo> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            GroupInfoRequestEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.groupInfoRequest(buffer, offset, id, groupId),
+            future,
+            SwitchboardClient::noNumericResult).groupId(groupId));
+        return future;
+    }
+
+    /**
+     * The groups this user belongs to as last known locally (kept across restarts), by group id.
+     */
+    public List<GroupInfo> groups()
+    {
+        return store.groups();
+    }
+
+    /**
+     * The group as last known locally, or null if this user is not known to belong to it.
+     */
+    public GroupInfo group(final long groupId)
+    {
+        return store.group(groupId);
     }
 
     /**
@@ -432,6 +584,65 @@ public final class SwitchboardClient implements AutoCloseable
         {
             store.close();
         }
+    }
+
+    private CompletableFuture<GroupInfo> updateGroup(
+        final long groupId, final GroupChange change, final long[] members, final String name)
+    {
+        final int frameLength = groupFrameLength(members.length, name);
+        final CompletableFuture<GroupInfo> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            GroupUpdateEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.groupUpdate(buffer, offset, id, groupId, change, members, name),
+            future,
+            SwitchboardClient::noNumericResult,
+            frameLength).groupId(groupId));
+        return future;
+    }
+
+    private int groupFrameLength(final int memberCount, final String name)
+    {
+        final int frameLength = FrameWriter.groupChangeLength(memberCount, name);
+        if (frameLength > ctx.maxFrameLength())
+        {
+            throw new IllegalArgumentException("too many members for one frame: " + memberCount);
+        }
+        return frameLength;
+    }
+
+    private static void validateGroupName(final String name)
+    {
+        if (null == name || name.isBlank() ||
+            name.getBytes(StandardCharsets.UTF_8).length > FrameWriter.MAX_GROUP_NAME_LENGTH)
+        {
+            throw new IllegalArgumentException("group name must be 1.." + FrameWriter.MAX_GROUP_NAME_LENGTH +
+                " UTF-8 bytes: " + name);
+        }
+    }
+
+    private static long[] userIds(final Collection<Long> userIds, final boolean required)
+    {
+        final LinkedHashSet<Long> unique = new LinkedHashSet<>(userIds);
+        if (unique.contains(null) || (required && unique.isEmpty()) ||
+            unique.size() > FrameWriter.MAX_GROUP_MEMBERS_PER_FRAME)
+        {
+            throw new IllegalArgumentException("user ids required, 1.." + FrameWriter.MAX_GROUP_MEMBERS_PER_FRAME);
+        }
+        final long[] ids = new long[unique.size()];
+        int i = 0;
+        for (final Long userId : unique)
+        {
+            ids[i++] = userId;
+        }
+        return ids;
+    }
+
+    private static void noNumericResult(final long value1, final long value2)
+    {
+        // Group answers are GroupInfo frames, which the conductor hands to the future itself.
+        throw new IllegalStateException("unexpected answer to a group request");
     }
 
     private CompletableFuture<Void> acknowledged(final int templateId, final Request.Encoding encoding)

@@ -1,6 +1,8 @@
 package dev.switchboard.client;
 
 import dev.switchboard.client.cli.ChatConsole;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupRole;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.TypingState;
@@ -17,6 +19,7 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,6 +40,13 @@ class ChatConsoleTest
     private static final String ALICE = "+15551230001";
     private static final String BOB = "+15551230002";
     private static final long BOB_ID = 2000;
+    private static final String CAROL = "+15551230003";
+    private static final long CAROL_ID = 3000;
+    private static final String DAVE = "+15551230004";
+    private static final long DAVE_ID = 4000;
+    private static final long ALICE_ID = FakeServer.FIRST_USER_ID;
+    private static final String Q_CAROL = Pattern.quote(CAROL);
+    private static final String Q_DAVE = Pattern.quote(DAVE);
     private static final long TIMEOUT_S = 10;
     private static final String Q_BOB = Pattern.quote(BOB);
     private static final String TIME = "\\[\\d\\d:\\d\\d:\\d\\d\\] ";
@@ -190,6 +200,140 @@ class ChatConsoleTest
             assertFalse(console.output().contains("user:5000"), "no typing shown for unknown users");
         }
         assertEquals(1, server.lookups.size(), "the stored number is not looked up again");
+    }
+
+    @Test
+    void shouldRunAGroupChatWithMemberTicksEventsAndChanges() throws Exception
+    {
+        runToEnd(FakeServer.CODE + "\n");
+        server.directory(BOB, BOB_ID);
+        server.directory(CAROL, CAROL_ID);
+        server.directory(DAVE, DAVE_ID);
+        try (Console console = new Console())
+        {
+            console.type("/group new Family " + BOB + " " + CAROL);
+            console.await(TIME + "you created Family with " + Q_BOB + ", " + Q_CAROL + "\n");
+            final long groupId = FakeServer.FIRST_GROUP_ID;
+
+            console.type("/g Family hello all");
+            final FakeServer.ReceivedGroupSend sent = server.groupSends.poll(TIMEOUT_S, TimeUnit.SECONDS);
+            assertNotNull(sent);
+            assertEquals(groupId, sent.groupId());
+            assertEquals("\u0001" + ALICE + "\nhello all", new String(sent.payload(), StandardCharsets.UTF_8));
+            assertArrayEquals(new long[]{ groupId, TypingState.COMPOSING.value() },
+                server.groupTypings.poll(TIMEOUT_S, TimeUnit.SECONDS));
+            final String name = "#" + sent.clientMsgId();
+            console.await(TIME + "you -> \\[Family\\]: hello all \\(" + name + "\\)\n");
+            console.await(TIME + name + " \u2713 sent\n");
+
+            // FakeServer numbers messages from 1,000,000 on; one receipt per member device.
+            server.receipt(900, 1_000_000, BOB_ID, ReceiptType.DELIVERED);
+            console.await(TIME + name + " \u2713 delivered 1/2\n");
+            server.receipt(901, 1_000_000, BOB_ID, ReceiptType.DELIVERED);
+            server.receipt(902, 1_000_000, ALICE_ID, ReceiptType.DELIVERED);
+            server.receipt(903, 1_000_000, CAROL_ID, ReceiptType.DELIVERED);
+            console.await(TIME + name + " \u2713\u2713 delivered to all 2/2\n");
+            server.receipt(904, 1_000_000, BOB_ID, ReceiptType.READ);
+            console.await(TIME + name + " \u2713\u2713 delivered to all 2/2, read 1/2\n");
+            server.receipt(905, 1_000_000, CAROL_ID, ReceiptType.READ);
+            console.await(TIME + name + " \u2713\u2713 read by all 2/2\n");
+
+            server.groupTypingUpdate(groupId, BOB_ID, 1, TypingState.COMPOSING);
+            console.await(Q_BOB + " is typing in Family...\n");
+            server.deliverGroup(
+                600, BOB_ID, 1, groupId, ("\u0001" + BOB + "\nhi family").getBytes(StandardCharsets.UTF_8));
+            console.await(TIME + "\\[Family\\] " + Q_BOB + ": hi family\n");
+
+            console.type("/group add Family " + DAVE);
+            console.await(TIME + "you added " + Q_DAVE + " to Family\n");
+            console.type("/group admin Family " + BOB);
+            console.await(TIME + "you made " + Q_BOB + " admin of Family\n");
+            console.type("/group admin Family " + DAVE);
+            console.await(TIME + "you made " + Q_DAVE + " admin of Family\n");
+            console.type("/group demote Family " + DAVE);
+            console.await(TIME + "you made " + Q_DAVE + " no longer admin of Family\n");
+            console.type("/group remove Family " + CAROL);
+            console.await(TIME + "you removed " + Q_CAROL + " from Family\n");
+            final FakeServer.Group onServer = server.groups.get(groupId);
+            assertEquals(List.of(ALICE_ID, BOB_ID, DAVE_ID), List.copyOf(onServer.members.keySet()));
+            assertEquals(GroupRole.ADMIN, onServer.members.get(BOB_ID));
+
+            // A change someone else made.
+            onServer.name = "Fam";
+            onServer.version++;
+            server.groupEvent(5_100_000, groupId, onServer.version, GroupChange.RENAME, BOB_ID, List.of(), "Fam");
+            console.await(TIME + Q_BOB + " renamed Family to Fam\n");
+
+            console.type("/to Fam");
+            console.await("chatting in Fam \\(3 members\\)\n");
+            console.type("second");
+            assertEquals(groupId, server.groupSends.poll(TIMEOUT_S, TimeUnit.SECONDS).groupId());
+            console.await("you -> \\[Fam\\]: second");
+            console.type("/chats");
+            console.await("chats:\n  \\[Fam\\]  1 unread  " + TIME + "you: second\n");
+            console.type("/read");
+            console.await("marked 1 read in Fam\n");
+            assertArrayEquals(new long[]{ 600, BOB_ID, 1 }, server.readMarks.poll(TIMEOUT_S, TimeUnit.SECONDS));
+            console.type("/group info Fam");
+            console.await("Fam: you \\(admin\\), " + Q_BOB + " \\(admin\\), " + Q_DAVE + "\n");
+
+            console.type("/group leave Fam");
+            console.await(TIME + "you left Fam\n");
+            console.type("/g Fam anyone?");
+            console.await("! no group named Fam \\(/chats lists yours\\)\n");
+            console.type("/quit");
+            assertEquals(0, console.exitCode());
+            assertEquals(1, count(console.output(), "delivered to all 2/2\n"), console.output());
+        }
+    }
+
+    @Test
+    void shouldReportGroupRefusalsAndKnowGroupsAfterARestart() throws Exception
+    {
+        runToEnd(FakeServer.CODE + "\n");
+        server.directory(BOB, BOB_ID);
+        server.directory(CAROL, CAROL_ID);
+        final FakeServer.Group club = new FakeServer.Group(99, "Club");
+        club.members.put(BOB_ID, GroupRole.ADMIN);
+        club.members.put(ALICE_ID, GroupRole.MEMBER);
+        club.version = 1;
+        server.groups.put(99L, club);
+        try (Console console = new Console())
+        {
+            console.await("logged in as ");
+            server.groupEvent(5_200_000, 99, 1, GroupChange.CREATE, BOB_ID, List.of(BOB_ID, ALICE_ID), "Club");
+            console.await(TIME + "user:2000 created Club with you\n");
+
+            console.type("/group add Club " + CAROL);
+            console.await("! add in Club failed: NOT_GROUP_ADMIN\n");
+            console.type("/group new Club " + CAROL);
+            console.await("! you already have a group named Club\n");
+            console.type("/group add Nope " + CAROL);
+            console.await("! no group named Nope \\(/chats lists yours\\)\n");
+            console.type("/group add Club +15559999999");
+            console.await("! \\+15559999999 is not on Switchboard\n");
+            console.type("/group new Solo");
+            console.await("! name at least one member: \\+NUMBER\n");
+            console.type("/group new +1555 " + BOB);
+            console.await("! a group name starts with neither \\+ nor a digit: \\+1555\n");
+            console.type("/group rename Club " + "x".repeat(255));
+            console.await("! not done: group name must be 1..254 UTF-8 bytes: x+\n");
+            console.type("/to 15551230002");
+            console.await("! not a phone number \\(E.164, like \\+15551230002\\): 15551230002\n");
+            console.type("/group");
+            console.await("! /group new\\|add");
+            server.maxGroupMembers(2);
+            console.type("/group new Big " + BOB + " " + CAROL);
+            console.await("! group Big not created: GROUP_FULL\n");
+            console.type("/quit");
+            assertEquals(0, console.exitCode());
+        }
+
+        final String restarted = runToEnd("/chats\n/g club hi club\n");
+
+        assertTrue(restarted.contains("  [Club]  2 members, no messages yet\n"), restarted);
+        assertTrue(restarted.contains("you -> [Club]: hi club"), restarted);
+        assertEquals(99, server.groupSends.poll(TIMEOUT_S, TimeUnit.SECONDS).groupId());
     }
 
     @Test

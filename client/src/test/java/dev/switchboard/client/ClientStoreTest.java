@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.sbe.GroupRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +112,56 @@ class ClientStoreTest
             assertArrayEquals(new byte[]{ 3, 42 }, fourth.payload());
             assertTrue(store.nextClientMsgId() > 5);
         }
+    }
+
+    @Test
+    void shouldKeepGroupSendsApartFromDirectOnesAcrossRestarts()
+    {
+        try (ClientStore store = ClientStore.open(dir, 64, false))
+        {
+            store.addPending(1, 2000, 3, new byte[]{ 1 });
+            store.addPendingGroup(2, 7_000_001, new byte[]{ 2, 2 });
+        }
+        try (ClientStore store = ClientStore.open(dir, 64, false))
+        {
+            final List<PendingSend> pending = store.pendingSends();
+            assertEquals(2, pending.size());
+            assertFalse(pending.get(0).isGroupSend());
+            assertEquals(2000, pending.get(0).toUserId());
+            assertEquals(3, pending.get(0).toDeviceId());
+            assertTrue(pending.get(1).isGroupSend());
+            assertEquals(7_000_001, pending.get(1).groupId());
+            assertArrayEquals(new byte[]{ 2, 2 }, pending.get(1).payload());
+        }
+    }
+
+    @Test
+    void shouldKeepGroupsAcrossRestartsAndSetAsideACorruptOne() throws IOException
+    {
+        final GroupInfo family = new GroupInfo(Long.MAX_VALUE + 9L, 4_000_000_000L, "Family \u2764", List.of(
+            new GroupMember(1000, GroupRole.ADMIN), new GroupMember(2000, GroupRole.MEMBER)));
+        final GroupInfo club = new GroupInfo(12, 1, "Club", List.of(new GroupMember(1000, GroupRole.MEMBER)));
+        try (ClientStore store = ClientStore.open(dir, 64, false))
+        {
+            store.saveGroup(family);
+            store.saveGroup(club);
+            store.saveGroup(new GroupInfo(13, 1, "Gone", List.of()));
+            store.removeGroup(13);
+        }
+        final Path clubFile = dir.toPath().resolve(ClientStore.GROUPS_DIR)
+            .resolve(String.format("%016x", 12) + ClientStore.GROUP_SUFFIX);
+        final byte[] bytes = Files.readAllBytes(clubFile);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(clubFile, bytes);
+
+        try (ClientStore store = ClientStore.open(dir, 64, false))
+        {
+            assertEquals(List.of(family), store.groups());
+            assertEquals(family, store.group(Long.MAX_VALUE + 9L));
+            assertNull(store.group(12));
+            assertNull(store.group(13));
+        }
+        assertTrue(Files.exists(clubFile.resolveSibling(clubFile.getFileName() + ".corrupt")));
     }
 
     @Test

@@ -8,6 +8,16 @@ import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.DeliverEncoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupCreateDecoder;
+import dev.switchboard.codec.sbe.GroupEventEncoder;
+import dev.switchboard.codec.sbe.GroupInfoEncoder;
+import dev.switchboard.codec.sbe.GroupInfoRequestDecoder;
+import dev.switchboard.codec.sbe.GroupLeaveDecoder;
+import dev.switchboard.codec.sbe.GroupRole;
+import dev.switchboard.codec.sbe.GroupTypingDecoder;
+import dev.switchboard.codec.sbe.GroupTypingUpdateEncoder;
+import dev.switchboard.codec.sbe.GroupUpdateDecoder;
 import dev.switchboard.codec.sbe.LoginAckEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeEncoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
@@ -31,6 +41,7 @@ import dev.switchboard.codec.sbe.RegisterAckEncoder;
 import dev.switchboard.codec.sbe.RegisterDecoder;
 import dev.switchboard.codec.sbe.RequestAckEncoder;
 import dev.switchboard.codec.sbe.SendDecoder;
+import dev.switchboard.codec.sbe.SendGroupDecoder;
 import dev.switchboard.codec.sbe.SentAckEncoder;
 import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.codec.sbe.TypingState;
@@ -56,6 +67,7 @@ import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -63,6 +75,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * A scripted server speaking the client protocol over loopback TCP, one connection at a time, with blocking I/O.
@@ -82,6 +95,29 @@ final class FakeServer implements AutoCloseable
     record ReceivedSend(long clientMsgId, long toUserId, int toDeviceId, byte[] payload, int connection)
     {
     }
+
+    record ReceivedGroupSend(long clientMsgId, long groupId, byte[] payload, int connection)
+    {
+    }
+
+    /**
+     * A group as this server holds it: members in joining order with their roles.
+     */
+    static final class Group
+    {
+        final long groupId;
+        final Map<Long, GroupRole> members = new LinkedHashMap<>();
+        String name;
+        long version;
+
+        Group(final long groupId, final String name)
+        {
+            this.groupId = groupId;
+            this.name = name;
+        }
+    }
+
+    static final long FIRST_GROUP_ID = 7_000_000;
 
     private final ServerSocket serverSocket;
     private final Thread acceptThread;
@@ -105,6 +141,13 @@ final class FakeServer implements AutoCloseable
     final BlockingQueue<Long> blocks = new LinkedBlockingQueue<>();
     final BlockingQueue<Long> unblocks = new LinkedBlockingQueue<>();
     final BlockingQueue<String> privacySettings = new LinkedBlockingQueue<>();
+    final BlockingQueue<ReceivedGroupSend> groupSends = new LinkedBlockingQueue<>();
+    final BlockingQueue<long[]> groupTypings = new LinkedBlockingQueue<>();
+    final BlockingQueue<Integer> groupRequests = new LinkedBlockingQueue<>();
+    final Map<Long, Group> groups = new ConcurrentHashMap<>();
+    private final AtomicLong nextGroupId = new AtomicLong(FIRST_GROUP_ID);
+    private volatile int maxGroupMembers = 1024;
+    private volatile boolean answerGroupRequests = true;
     private final Map<String, Long> directory = new ConcurrentHashMap<>();
     private final Map<Long, long[]> presence = new ConcurrentHashMap<>();
     private volatile ErrorCode lookupError;
@@ -199,6 +242,79 @@ final class FakeServer implements AutoCloseable
         write(buffer, encoder.encodedLength());
     }
 
+    void maxGroupMembers(final int maxGroupMembers)
+    {
+        this.maxGroupMembers = maxGroupMembers;
+    }
+
+    /**
+     * Record group requests without answering them (no GroupInfo, RequestAck or event).
+     */
+    void answerGroupRequests(final boolean answerGroupRequests)
+    {
+        this.answerGroupRequests = answerGroupRequests;
+    }
+
+    /**
+     * A group event as the server sends it to every member, to the current connection.
+     */
+    void groupEvent(
+        final long messageId,
+        final long groupId,
+        final long version,
+        final GroupChange change,
+        final long actorUserId,
+        final List<Long> members,
+        final String name) throws IOException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512 + members.size() * 8]);
+        final GroupEventEncoder encoder = new GroupEventEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .messageId(messageId)
+            .timestampMs(System.currentTimeMillis())
+            .groupId(groupId)
+            .version(version)
+            .change(change);
+        encoder.actor().userId(actorUserId).deviceId(0 == actorUserId ? 0 : 1);
+        final GroupEventEncoder.MembersEncoder membersEncoder = encoder.membersCount(members.size());
+        for (final long userId : members)
+        {
+            membersEncoder.next().userId(userId);
+        }
+        encoder.name(name);
+        write(buffer, encoder.encodedLength());
+    }
+
+    /**
+     * A Deliver with this groupId (0: a direct message).
+     */
+    void deliverGroup(
+        final long messageId, final long fromUserId, final int fromDeviceId, final long groupId, final byte[] payload)
+        throws IOException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256 + payload.length]);
+        final DeliverEncoder encoder = new DeliverEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .messageId(messageId)
+            .timestampMs(System.currentTimeMillis())
+            .groupId(groupId);
+        encoder.from().userId(fromUserId).deviceId(fromDeviceId);
+        encoder.putPayload(payload, 0, payload.length);
+        write(buffer, encoder.encodedLength());
+    }
+
+    void groupTypingUpdate(final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
+        throws IOException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final GroupTypingUpdateEncoder encoder = new GroupTypingUpdateEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .groupId(groupId);
+        encoder.from().userId(fromUserId).deviceId(fromDeviceId);
+        encoder.state(state);
+        write(buffer, encoder.encodedLength());
+    }
+
     void ackSends(final boolean ackSends)
     {
         this.ackSends = ackSends;
@@ -237,15 +353,7 @@ final class FakeServer implements AutoCloseable
     void deliver(final long messageId, final long fromUserId, final int fromDeviceId, final byte[] payload)
         throws IOException
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256 + payload.length]);
-        final DeliverEncoder encoder = new DeliverEncoder()
-            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
-            .messageId(messageId)
-            .timestampMs(System.currentTimeMillis())
-            .groupId(0);
-        encoder.from().userId(fromUserId).deviceId(fromDeviceId);
-        encoder.putPayload(payload, 0, payload.length);
-        write(buffer, encoder.encodedLength());
+        deliverGroup(messageId, fromUserId, fromDeviceId, 0, payload);
     }
 
     void receipt(
@@ -471,15 +579,7 @@ final class FakeServer implements AutoCloseable
                 sends.add(new ReceivedSend(clientMsgId, toUserId, toDeviceId, payload, connection));
                 if (ackSends)
                 {
-                    final long messageId = messageIdByClientMsgId.computeIfAbsent(
-                        session.userId * 1_000_000_000L + clientMsgId, (ignore) -> nextMessageId.getAndIncrement());
-                    final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
-                    final SentAckEncoder encoder = new SentAckEncoder()
-                        .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
-                        .clientMsgId(clientMsgId)
-                        .messageId(messageId)
-                        .timestampMs(System.currentTimeMillis());
-                    write(out, encoder.encodedLength());
+                    sentAck(session, clientMsgId);
                 }
             }
             case DeliverAckDecoder.TEMPLATE_ID ->
@@ -598,8 +698,198 @@ final class FakeServer implements AutoCloseable
                 privacySettings.add(decoder.lastSeen() + "/" + decoder.online());
                 requestAck(decoder.requestId(), PrivacySettingsDecoder.TEMPLATE_ID);
             }
+            case SendGroupDecoder.TEMPLATE_ID ->
+            {
+                final SendGroupDecoder decoder = new SendGroupDecoder().wrap(buffer, offset, blockLength, version);
+                final long clientMsgId = decoder.clientMsgId();
+                final long groupId = decoder.groupId();
+                final byte[] payload = new byte[decoder.payloadLength()];
+                decoder.getPayload(payload, 0, payload.length);
+                groupSends.add(new ReceivedGroupSend(clientMsgId, groupId, payload, connection));
+                if (refusedGroup(session, clientMsgId, SendGroupDecoder.TEMPLATE_ID, groupId, false) || !ackSends)
+                {
+                    return;
+                }
+                sentAck(session, clientMsgId);
+            }
+            case GroupCreateDecoder.TEMPLATE_ID ->
+            {
+                final GroupCreateDecoder decoder = new GroupCreateDecoder().wrap(buffer, offset, blockLength, version);
+                final long requestId = decoder.requestId();
+                final List<Long> named = userIds(decoder.members(), GroupCreateDecoder.MembersDecoder::userId);
+                final String name = decoder.name();
+                groupRequests.add(GroupCreateDecoder.TEMPLATE_ID);
+                if (!answerGroupRequests)
+                {
+                    return;
+                }
+                if (named.size() + 1 > maxGroupMembers)
+                {
+                    error(requestId, GroupCreateDecoder.TEMPLATE_ID, ErrorCode.GROUP_FULL, "too many members");
+                    return;
+                }
+                final Group group = new Group(nextGroupId.getAndIncrement(), name);
+                group.members.put(session.userId, GroupRole.ADMIN);
+                for (final long userId : named)
+                {
+                    group.members.putIfAbsent(userId, GroupRole.MEMBER);
+                }
+                group.version = 1;
+                groups.put(group.groupId, group);
+                // As the server does: the answer to the caller's device, the event to every other member device.
+                groupInfo(requestId, group);
+            }
+            case GroupUpdateDecoder.TEMPLATE_ID ->
+            {
+                final GroupUpdateDecoder decoder = new GroupUpdateDecoder().wrap(buffer, offset, blockLength, version);
+                final long requestId = decoder.requestId();
+                final long groupId = decoder.groupId();
+                final GroupChange change = decoder.change();
+                final List<Long> named = userIds(decoder.members(), GroupUpdateDecoder.MembersDecoder::userId);
+                final String name = decoder.name();
+                if (!acceptedGroupRequest(session, requestId, GroupUpdateDecoder.TEMPLATE_ID, groupId, true))
+                {
+                    return;
+                }
+                final Group group = groups.get(groupId);
+                if (GroupChange.ADD_MEMBERS == change && group.members.size() + named.size() > maxGroupMembers)
+                {
+                    error(requestId, GroupUpdateDecoder.TEMPLATE_ID, ErrorCode.GROUP_FULL, "");
+                    return;
+                }
+                for (final long userId : named)
+                {
+                    switch (change)
+                    {
+                        case ADD_MEMBERS -> group.members.putIfAbsent(userId, GroupRole.MEMBER);
+                        case REMOVE_MEMBERS -> group.members.remove(userId);
+                        case PROMOTE_ADMINS -> group.members.replace(userId, GroupRole.ADMIN);
+                        case DEMOTE_ADMINS -> group.members.replace(userId, GroupRole.MEMBER);
+                        default ->
+                        {
+                        }
+                    }
+                }
+                if (GroupChange.RENAME == change)
+                {
+                    group.name = name;
+                }
+                group.version++;
+                groupInfo(requestId, group);
+            }
+            case GroupLeaveDecoder.TEMPLATE_ID ->
+            {
+                final GroupLeaveDecoder decoder = new GroupLeaveDecoder().wrap(buffer, offset, blockLength, version);
+                final long requestId = decoder.requestId();
+                final long groupId = decoder.groupId();
+                if (!acceptedGroupRequest(session, requestId, GroupLeaveDecoder.TEMPLATE_ID, groupId, false))
+                {
+                    return;
+                }
+                final Group group = groups.get(groupId);
+                group.members.remove(session.userId);
+                group.version++;
+                requestAck(requestId, GroupLeaveDecoder.TEMPLATE_ID);
+            }
+            case GroupInfoRequestDecoder.TEMPLATE_ID ->
+            {
+                final GroupInfoRequestDecoder decoder =
+                    new GroupInfoRequestDecoder().wrap(buffer, offset, blockLength, version);
+                final long requestId = decoder.requestId();
+                if (!acceptedGroupRequest(
+                    session, requestId, GroupInfoRequestDecoder.TEMPLATE_ID, decoder.groupId(), false))
+                {
+                    return;
+                }
+                groupInfo(requestId, groups.get(decoder.groupId()));
+            }
+            case GroupTypingDecoder.TEMPLATE_ID ->
+            {
+                final GroupTypingDecoder decoder = new GroupTypingDecoder().wrap(buffer, offset, blockLength, version);
+                groupTypings.add(new long[]{ decoder.groupId(), decoder.stateRaw() });
+            }
             default -> error(0, header.templateId(), ErrorCode.UNKNOWN_TEMPLATE, "");
         }
+    }
+
+    private static <T> List<Long> userIds(final Iterable<T> members, final ToLongFunction<T> userId)
+    {
+        final List<Long> userIds = new ArrayList<>();
+        for (final T member : members)
+        {
+            userIds.add(userId.applyAsLong(member));
+        }
+        return userIds;
+    }
+
+    private void sentAck(final Session session, final long clientMsgId) throws IOException
+    {
+        final long messageId = messageIdByClientMsgId.computeIfAbsent(
+            session.userId * 1_000_000_000L + clientMsgId, (ignore) -> nextMessageId.getAndIncrement());
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+        final SentAckEncoder encoder = new SentAckEncoder()
+            .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .clientMsgId(clientMsgId)
+            .messageId(messageId)
+            .timestampMs(System.currentTimeMillis());
+        write(out, encoder.encodedLength());
+    }
+
+    /**
+     * Record a request about a group; true if it is to be carried out: answered at all and not refused.
+     */
+    private boolean acceptedGroupRequest(
+        final Session session, final long requestId, final int templateId, final long groupId, final boolean admin)
+        throws IOException
+    {
+        groupRequests.add(templateId);
+        return answerGroupRequests && !refusedGroup(session, requestId, templateId, groupId, admin);
+    }
+
+    /**
+     * Refuse a group request as the server would: UNKNOWN_GROUP, NOT_GROUP_MEMBER, NOT_GROUP_ADMIN.
+     */
+    private boolean refusedGroup(
+        final Session session, final long requestId, final int templateId, final long groupId, final boolean admin)
+        throws IOException
+    {
+        final Group group = groups.get(groupId);
+        final ErrorCode code;
+        if (null == group)
+        {
+            code = ErrorCode.UNKNOWN_GROUP;
+        }
+        else if (!group.members.containsKey(session.userId))
+        {
+            code = ErrorCode.NOT_GROUP_MEMBER;
+        }
+        else if (admin && GroupRole.ADMIN != group.members.get(session.userId))
+        {
+            code = ErrorCode.NOT_GROUP_ADMIN;
+        }
+        else
+        {
+            return false;
+        }
+        error(requestId, templateId, code, "");
+        return true;
+    }
+
+    private void groupInfo(final long requestId, final Group group) throws IOException
+    {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[512 + group.members.size() * 9]);
+        final GroupInfoEncoder encoder = new GroupInfoEncoder()
+            .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId)
+            .groupId(group.groupId)
+            .version(group.version);
+        final GroupInfoEncoder.MembersEncoder members = encoder.membersCount(group.members.size());
+        for (final Map.Entry<Long, GroupRole> member : group.members.entrySet())
+        {
+            members.next().userId(member.getKey()).role(member.getValue());
+        }
+        encoder.name(group.name);
+        write(out, encoder.encodedLength());
     }
 
     private void requestAck(final long requestId, final int templateId) throws IOException

@@ -34,6 +34,12 @@ final class RecordingListener implements ClientListener
     {
     }
 
+    record GroupTyping(long groupId, long fromUserId, int fromDeviceId, TypingState state)
+    {
+    }
+
+    final BlockingQueue<GroupEvent> groupEvents = new LinkedBlockingQueue<>();
+    final BlockingQueue<GroupTyping> groupTyping = new LinkedBlockingQueue<>();
     final BlockingQueue<Presence> presence = new LinkedBlockingQueue<>();
     final BlockingQueue<Typing> typing = new LinkedBlockingQueue<>();
     final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
@@ -92,5 +98,16 @@ final class RecordingListener implements ClientListener
     public void onTyping(final long fromUserId, final int fromDeviceId, final TypingState state)
     {
         typing.add(new Typing(fromUserId, fromDeviceId, state));
+    }
+
+    public void onGroupEvent(final GroupEvent event)
+    {
+        groupEvents.add(event);
+    }
+
+    public void onGroupTyping(
+        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
+    {
+        groupTyping.add(new GroupTyping(groupId, fromUserId, fromDeviceId, state));
     }
 }

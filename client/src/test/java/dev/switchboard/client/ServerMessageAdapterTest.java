@@ -5,7 +5,12 @@ import dev.switchboard.codec.sbe.DeliverEncoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ContactLookupResultEncoder;
 import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupEventEncoder;
 import dev.switchboard.codec.sbe.GroupInfoEncoder;
+import dev.switchboard.codec.sbe.GroupRole;
+import dev.switchboard.codec.sbe.GroupTypingUpdateEncoder;
+import dev.switchboard.codec.sbe.KeyBundleEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PresenceState;
@@ -82,6 +87,22 @@ class ServerMessageAdapterTest
         public void onContactLookupResult(final long requestId, final long[] userIds, final String[] phones)
         {
             events.add("contacts " + requestId + " " + Arrays.toString(userIds) + " " + Arrays.toString(phones));
+        }
+
+        public void onGroupInfo(final long requestId, final GroupInfo group)
+        {
+            events.add("groupInfo " + requestId + " " + group);
+        }
+
+        public void onGroupEvent(final GroupEvent event)
+        {
+            events.add("groupEvent " + event);
+        }
+
+        public void onGroupTypingUpdate(
+            final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
+        {
+            events.add("groupTyping " + groupId + " " + fromUserId + "/" + fromDeviceId + " " + state);
         }
     };
     private final ServerMessageAdapter adapter = new ServerMessageAdapter(handler);
@@ -207,16 +228,68 @@ class ServerMessageAdapterTest
     }
 
     @Test
+    void shouldDispatchGroupFrames()
+    {
+        adapter.onFrame(buffer, 0, frame(groupInfo(GroupRole.ADMIN)));
+        adapter.onFrame(buffer, 0, frame(groupEvent(GroupChange.ADD_MEMBERS)));
+        final GroupTypingUpdateEncoder typing = new GroupTypingUpdateEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .groupId(9);
+        typing.from().userId(3).deviceId(2);
+        typing.state(TypingState.COMPOSING);
+        adapter.onFrame(buffer, 0, frame(typing.encodedLength()));
+
+        assertEquals(List.of(
+            "groupInfo 1 GroupInfo[groupId=9, version=4, name=Family, members=[GroupMember[userId=3, role=ADMIN], " +
+                "GroupMember[userId=5, role=MEMBER]]]",
+            "groupEvent GroupEvent[messageId=70, timestampMs=8, groupId=9, version=5, change=ADD_MEMBERS, " +
+                "actorUserId=3, actorDeviceId=2, memberUserIds=[5, 6], name=Family]",
+            "groupTyping 9 3/2 COMPOSING"), events);
+        assertEquals(0, adapter.rejectedFrames());
+    }
+
+    @Test
+    void shouldRejectGroupFramesThatRunPastTheirEndOrCarryUnknownValues()
+    {
+        final int infoLength = frame(groupInfo(GroupRole.ADMIN));
+        for (int length = infoLength - 1; length > Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH; length--)
+        {
+            adapter.onFrame(buffer, 0, length);
+        }
+        final int eventLength = frame(groupEvent(GroupChange.RENAME));
+        for (int length = eventLength - 1; length > Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH; length--)
+        {
+            adapter.onFrame(buffer, 0, length);
+        }
+        final long truncations = adapter.rejectedFrames();
+
+        final int infoBodyLength = groupInfo(GroupRole.MEMBER);
+        buffer.putByte(Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + GroupInfoEncoder.BLOCK_LENGTH + 4 + 8,
+            (byte)7);
+        adapter.onFrame(buffer, 0, frame(infoBodyLength));
+        final int changeLength = groupEvent(GroupChange.CREATE);
+        buffer.putByte(Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH +
+            GroupEventEncoder.changeEncodingOffset(), (byte)99);
+        adapter.onFrame(buffer, 0, frame(changeLength));
+
+        assertEquals(List.of(), events);
+        assertEquals(infoLength - 1 - (Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH) +
+            eventLength - 1 - (Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH), truncations);
+        assertEquals(truncations + 2, adapter.rejectedFrames());
+    }
+
+    @Test
     void shouldIgnoreTemplatesItDoesNotHandle()
     {
-        final GroupInfoEncoder groupInfo = new GroupInfoEncoder()
+        final KeyBundleEncoder keyBundle = new KeyBundleEncoder()
             .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
-            .requestId(1)
-            .groupId(2);
-        groupInfo.membersCount(0);
-        groupInfo.name("");
+            .requestId(1);
+        keyBundle.putIdentityKey(new byte[0], 0, 0);
+        keyBundle.putSignedPreKeyPublic(new byte[0], 0, 0);
+        keyBundle.putSignedPreKeySignature(new byte[0], 0, 0);
+        keyBundle.putPreKeyPublic(new byte[0], 0, 0);
 
-        adapter.onFrame(buffer, 0, frame(groupInfo.encodedLength()));
+        adapter.onFrame(buffer, 0, frame(keyBundle.encodedLength()));
 
         assertEquals(1, adapter.ignoredFrames());
         assertEquals(0, adapter.rejectedFrames());
@@ -245,6 +318,37 @@ class ServerMessageAdapterTest
             adapter.onFrame(randomBuffer, 0, length);
         }
         assertTrue(adapter.rejectedFrames() > 0);
+    }
+
+    private int groupInfo(final GroupRole firstRole)
+    {
+        final GroupInfoEncoder encoder = new GroupInfoEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(1)
+            .groupId(9)
+            .version(4);
+        final GroupInfoEncoder.MembersEncoder members = encoder.membersCount(2);
+        members.next().userId(3).role(firstRole);
+        members.next().userId(5).role(GroupRole.MEMBER);
+        encoder.name("Family");
+        return encoder.encodedLength();
+    }
+
+    private int groupEvent(final GroupChange change)
+    {
+        final GroupEventEncoder encoder = new GroupEventEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .messageId(70)
+            .timestampMs(8)
+            .groupId(9)
+            .version(5)
+            .change(change);
+        encoder.actor().userId(3).deviceId(2);
+        final GroupEventEncoder.MembersEncoder members = encoder.membersCount(2);
+        members.next().userId(5);
+        members.next().userId(6);
+        encoder.name("Family");
+        return encoder.encodedLength();
     }
 
     private int contactLookupResult()

@@ -6,59 +6,31 @@ import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
 import dev.switchboard.codec.sbe.TypingState;
 import dev.switchboard.codec.sbe.Visibility;
-import org.agrona.CloseHelper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static dev.switchboard.client.ClientFixture.TIMEOUT_S;
+import static dev.switchboard.client.ClientFixture.await;
+import static dev.switchboard.client.ClientFixture.failure;
+import static dev.switchboard.client.ClientFixture.get;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(30)
-class SocialFeaturesTest
+class SocialFeaturesTest extends FakeServerClientTest
 {
-    private static final String PHONE = "+15550001234";
-    private static final long TIMEOUT_S = 10;
     private static final long BOB = 2000;
     private static final long CAROL = 3000;
-
-    @TempDir
-    File storeDir;
-
-    private FakeServer server;
-    private RecordingListener listener;
-    private final List<SwitchboardClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void before() throws IOException
-    {
-        server = new FakeServer();
-        listener = new RecordingListener();
-    }
-
-    @AfterEach
-    void after() throws IOException
-    {
-        clients.forEach(CloseHelper::quietClose);
-        server.close();
-    }
 
     @Test
     void shouldLookUpContactsInBatchesOf64() throws Exception
@@ -243,57 +215,11 @@ class SocialFeaturesTest
         return listener.presence.poll(TIMEOUT_S, TimeUnit.SECONDS);
     }
 
-    private ClientContext context()
-    {
-        return new ClientContext()
-            .port(server.port())
-            .storeDir(storeDir)
-            .listener(listener)
-            .reconnectInitialBackoff(20, TimeUnit.MILLISECONDS)
-            .reconnectMaxBackoff(200, TimeUnit.MILLISECONDS)
-            .connectTimeout(1, TimeUnit.SECONDS)
-            .requestTimeout(TIMEOUT_S, TimeUnit.SECONDS)
-            .storeSync(false);
-    }
-
     private SwitchboardClient registeredClient() throws Exception
     {
-        final SwitchboardClient client = SwitchboardClient.open(context());
-        clients.add(client);
-        get(client.requestCode(PHONE));
-        get(client.verify(PHONE, FakeServer.CODE));
+        final SwitchboardClient client = open(context());
+        get(client.requestCode(ClientFixture.PHONE));
+        get(client.verify(ClientFixture.PHONE, FakeServer.CODE));
         return client;
-    }
-
-    private SwitchboardClient loggedInClient() throws Exception
-    {
-        final SwitchboardClient client = registeredClient();
-        get(client.login());
-        return client;
-    }
-
-    private static <T> T get(final CompletableFuture<T> future) throws Exception
-    {
-        return future.get(TIMEOUT_S, TimeUnit.SECONDS);
-    }
-
-    private static SwitchboardException failure(final CompletableFuture<?> future)
-    {
-        final ExecutionException ex = assertThrows(
-            ExecutionException.class, () -> future.get(TIMEOUT_S, TimeUnit.SECONDS));
-        return assertInstanceOf(SwitchboardException.class, ex.getCause());
-    }
-
-    private static void await(final BooleanSupplier condition) throws InterruptedException
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() - deadlineNs > 0)
-            {
-                throw new AssertionError("condition not met in time");
-            }
-            Thread.sleep(5);
-        }
     }
 }

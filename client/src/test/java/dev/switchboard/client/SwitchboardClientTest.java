@@ -416,15 +416,7 @@ class SwitchboardClientTest
 
     private ClientContext context()
     {
-        return new ClientContext()
-            .port(server.port())
-            .storeDir(storeDir)
-            .listener(listener)
-            .reconnectInitialBackoff(20, TimeUnit.MILLISECONDS)
-            .reconnectMaxBackoff(200, TimeUnit.MILLISECONDS)
-            .connectTimeout(1, TimeUnit.SECONDS)
-            .requestTimeout(TIMEOUT_S, TimeUnit.SECONDS)
-            .storeSync(false);
+        return ClientFixture.context(server.port(), storeDir, listener);
     }
 
     private SwitchboardClient open(final ClientContext ctx)

@@ -281,6 +281,13 @@ public final class Journal implements AutoCloseable
         return index.read(recipientUserId, recipientDeviceId, afterMessageId, limit, cutoffMs(), handler);
     }
 
+    /** Whether the recipient's queue holds the record: a fan-out may have left out a recipient whose queue was full. */
+    public boolean holds(final long recipientUserId, final int recipientDeviceId, final long messageId)
+    {
+        final RecipientQueue queue = index.queueOf(recipientUserId, recipientDeviceId);
+        return null != queue && queue.find(messageId) >= 0;
+    }
+
     /** Undelivered records held for a recipient. */
     public int count(final long recipientUserId, final int recipientDeviceId)
     {

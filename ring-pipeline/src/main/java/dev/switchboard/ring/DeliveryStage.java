@@ -29,6 +29,8 @@ final class DeliveryStage implements EventHandler<RingEvent>
     /** Journal record kinds. */
     static final int KIND_MESSAGE = 1;
     static final int KIND_RECEIPT = 2;
+    /** A GroupEvent: acked like a message, earns no receipt. */
+    static final int KIND_GROUP_EVENT = 3;
 
     final FrameEncoders encoders = new FrameEncoders();
     /** Scratch for one outgoing frame as large as the largest inbound one. */
@@ -44,6 +46,8 @@ final class DeliveryStage implements EventHandler<RingEvent>
     final RingCounters counters;
     final int window;
     final DeliveryTimers timers;
+    final GroupFanOut groupFanOut;
+    private final GroupHandoff groupHandoff;
     private final PendingSentAcks pendingSentAcks;
     private final LargeFrameBufferPool largeFrames;
 
@@ -51,8 +55,14 @@ final class DeliveryStage implements EventHandler<RingEvent>
     private DeviceDelivery draining;
     private boolean drainBlocked;
 
-    DeliveryStage(final RingContext ctx, final LargeFrameBufferPool largeFrames)
+    DeliveryStage(
+        final RingContext ctx,
+        final LargeFrameBufferPool largeFrames,
+        final GroupHandoff groupHandoff,
+        final int maxGroupDevices)
     {
+        this.groupHandoff = groupHandoff;
+        groupFanOut = new GroupFanOut(this, groupHandoff, maxGroupDevices);
         journal = ctx.journal();
         presenceFeed = new PresenceFeed(ctx.state(), ctx.outbound(), ctx.counters());
         outbound = ctx.outbound();
@@ -94,6 +104,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
             {
                 largeFrames.release(frame.largeBuffer);
                 frame.largeBuffer = null;
+            }
+            if (event.group.claimed)
+            {
+                groupHandoff.release(event.group);
             }
         }
 
@@ -168,6 +182,20 @@ final class DeliveryStage implements EventHandler<RingEvent>
     void deliverLive(
         final long userId, final int deviceId, final long messageId, final DirectBuffer frame, final int length)
     {
+        deliverLive(userId, deviceId, messageId, frame, 0, length);
+    }
+
+    /**
+     * As {@link #deliverLive(long, int, long, DirectBuffer, int)} for a frame at an offset.
+     */
+    void deliverLive(
+        final long userId,
+        final int deviceId,
+        final long messageId,
+        final DirectBuffer frame,
+        final int offset,
+        final int length)
+    {
         final DeviceDelivery delivery = delivery(userId, deviceId);
         if (null == delivery)
         {
@@ -178,7 +206,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
             delivery.behind = true;
             return;
         }
-        if (!outbound.send(delivery.pollerIndex, delivery.connectionId, frame, 0, length))
+        if (!outbound.send(delivery.pollerIndex, delivery.connectionId, frame, offset, length))
         {
             delivery.behind = true;
             timers.outboundBlocked(delivery);
@@ -289,7 +317,16 @@ final class DeliveryStage implements EventHandler<RingEvent>
      */
     void send(final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int length)
     {
-        if (!outbound.send(pollerIndex, connectionId, buffer, 0, length))
+        send(pollerIndex, connectionId, buffer, 0, length);
+    }
+
+    /**
+     * As {@link #send(int, long, DirectBuffer, int)} for a frame at an offset.
+     */
+    void send(
+        final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!outbound.send(pollerIndex, connectionId, buffer, offset, length))
         {
             counters.increment(RingCounters.OUTBOUND_FULL);
         }

@@ -6,6 +6,7 @@ import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.GroupCreateDecoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestDecoder;
 import dev.switchboard.codec.sbe.GroupLeaveDecoder;
+import dev.switchboard.codec.sbe.GroupTypingDecoder;
 import dev.switchboard.codec.sbe.GroupUpdateDecoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchDecoder;
 import dev.switchboard.codec.sbe.KeyBundleUploadDecoder;
@@ -63,14 +64,15 @@ final class Flows
         request(UnblockDecoder.TEMPLATE_ID, new BlockFlow(false));
         request(PrivacySettingsDecoder.TEMPLATE_ID, new PrivacySettingsFlow());
         request(PushTokenUpdateDecoder.TEMPLATE_ID, new PushTokenFlow());
+        request(GroupCreateDecoder.TEMPLATE_ID, new GroupCreateFlow());
+        request(GroupInfoRequestDecoder.TEMPLATE_ID, new GroupInfoRequestFlow());
+        request(SendGroupDecoder.TEMPLATE_ID, new SendGroupFlow());
+        request(GroupUpdateDecoder.TEMPLATE_ID, new GroupUpdateFlow());
+        request(GroupLeaveDecoder.TEMPLATE_ID, new GroupLeaveFlow());
+        request(GroupTypingDecoder.TEMPLATE_ID, new GroupTypingFlow());
 
         // Defined on the wire, not served yet: refused without a strike.
         final Flow notServed = new UnsupportedFlow(false);
-        request(SendGroupDecoder.TEMPLATE_ID, notServed);
-        request(GroupCreateDecoder.TEMPLATE_ID, notServed);
-        request(GroupUpdateDecoder.TEMPLATE_ID, notServed);
-        request(GroupLeaveDecoder.TEMPLATE_ID, notServed);
-        request(GroupInfoRequestDecoder.TEMPLATE_ID, notServed);
         request(KeyBundleUploadDecoder.TEMPLATE_ID, notServed);
         request(KeyBundleFetchDecoder.TEMPLATE_ID, notServed);
     }

@@ -6,6 +6,11 @@ import dev.switchboard.codec.sbe.ContactLookupResultEncoder;
 import dev.switchboard.codec.sbe.DeliverEncoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupEventEncoder;
+import dev.switchboard.codec.sbe.GroupInfoEncoder;
+import dev.switchboard.codec.sbe.GroupRole;
+import dev.switchboard.codec.sbe.GroupTypingUpdateEncoder;
 import dev.switchboard.codec.sbe.LoginAckEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
@@ -20,6 +25,7 @@ import dev.switchboard.codec.sbe.SentAckEncoder;
 import dev.switchboard.codec.sbe.TypingState;
 import dev.switchboard.codec.sbe.TypingUpdateEncoder;
 import dev.switchboard.codec.sbe.VerifyAckEncoder;
+import dev.switchboard.state.GroupRecord;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -46,6 +52,9 @@ final class FrameEncoders
     private final PresenceUpdateEncoder presenceUpdate = new PresenceUpdateEncoder();
     private final TypingUpdateEncoder typingUpdate = new TypingUpdateEncoder();
     private final ContactLookupResultEncoder contactLookupResult = new ContactLookupResultEncoder();
+    private final GroupInfoEncoder groupInfo = new GroupInfoEncoder();
+    private final GroupEventEncoder groupEvent = new GroupEventEncoder();
+    private final GroupTypingUpdateEncoder groupTypingUpdate = new GroupTypingUpdateEncoder();
     private final byte[] phone = new byte[256];
 
     int error(
@@ -187,6 +196,77 @@ final class FrameEncoders
     }
 
     /**
+     * A group as the record holds it: members in join order with roles, and the name.
+     */
+    int groupInfo(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long requestId,
+        final long groupId,
+        final GroupRecord group)
+    {
+        groupInfo.wrapAndApplyHeader(buffer, offset + BODY_OFFSET, header)
+            .requestId(requestId)
+            .groupId(groupId)
+            .version(group.version());
+        final int count = group.memberCount();
+        final GroupInfoEncoder.MembersEncoder members = groupInfo.membersCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            members.next()
+                .userId(group.memberUserId(i))
+                .role(GroupRecord.ADMIN == group.role(i) ? GroupRole.ADMIN : GroupRole.MEMBER);
+        }
+        groupInfo.putName(group.name(), 0, group.nameLength());
+        return frame(buffer, offset, groupInfo.encodedLength());
+    }
+
+    /**
+     * A change to a group: the members it names, the group's version and name after it.
+     */
+    int groupEvent(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long messageId,
+        final long timestampMs,
+        final long groupId,
+        final GroupRecord group,
+        final GroupChange change,
+        final long actorUserId,
+        final int actorDeviceId,
+        final long[] namedUserIds,
+        final int namedCount)
+    {
+        groupEvent.wrapAndApplyHeader(buffer, offset + BODY_OFFSET, header)
+            .messageId(messageId)
+            .timestampMs(timestampMs)
+            .groupId(groupId)
+            .version(group.version())
+            .change(change);
+        groupEvent.actor().userId(actorUserId).deviceId(actorDeviceId);
+        final GroupEventEncoder.MembersEncoder members = groupEvent.membersCount(namedCount);
+        for (int i = 0; i < namedCount; i++)
+        {
+            members.next().userId(namedUserIds[i]);
+        }
+        groupEvent.putName(group.name(), 0, group.nameLength());
+        return frame(buffer, offset, groupEvent.encodedLength());
+    }
+
+    int groupTypingUpdate(
+        final MutableDirectBuffer buffer,
+        final long groupId,
+        final long fromUserId,
+        final int fromDeviceId,
+        final TypingState state)
+    {
+        groupTypingUpdate.wrapAndApplyHeader(buffer, BODY_OFFSET, header).groupId(groupId);
+        groupTypingUpdate.from().userId(fromUserId).deviceId(fromDeviceId);
+        groupTypingUpdate.state(state);
+        return frame(buffer, groupTypingUpdate.encodedLength());
+    }
+
+    /**
      * The registered numbers of a lookup: {@code userIds[i]} is the user of the i-th number asked, or negative.
      */
     int contactLookupResult(
@@ -214,8 +294,13 @@ final class FrameEncoders
 
     private static int frame(final MutableDirectBuffer buffer, final int bodyLength)
     {
+        return frame(buffer, 0, bodyLength);
+    }
+
+    private static int frame(final MutableDirectBuffer buffer, final int offset, final int bodyLength)
+    {
         final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
-        Sofh.write(buffer, 0, messageLength);
+        Sofh.write(buffer, offset, messageLength);
         return Sofh.HEADER_LENGTH + messageLength;
     }
 }

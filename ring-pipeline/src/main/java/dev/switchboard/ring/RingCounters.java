@@ -42,13 +42,19 @@ public final class RingCounters
     public static final int UNKNOWN_ACKS = 17;
     public static final int UNKNOWN_RECIPIENTS = 18;
     public static final int MESSAGES_BLOCKED = 19;
-    public static final int LOGINS_VERIFIED_INLINE = 20;
+    public static final int GROUP_REQUESTS_REFUSED = 20;
+    public static final int GROUP_CHANGES = 21;
+    public static final int GROUP_MESSAGES_STORED = 22;
+    public static final int GROUP_COPIES_REFUSED = 23;
+    public static final int GROUP_HANDOFF_FULL = 24;
+    public static final int LOGINS_VERIFIED_INLINE = 25;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
         "registrations", "messages-stored", "messages-deduped", "deliveries", "acks", "receipts-stored",
         "queue-full", "outbound-full", "stuck-readers-closed", "records-expired", "rate-limited", "unknown-acks",
-        "unknown-recipients", "messages-blocked", "logins-verified-inline" };
+        "unknown-recipients", "messages-blocked", "group-requests-refused", "group-changes", "group-messages-stored",
+        "group-copies-refused", "group-handoff-full", "logins-verified-inline" };
 
     private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
     private final ServiceTimeHistogram sessionTime;

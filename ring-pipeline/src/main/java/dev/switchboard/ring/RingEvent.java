@@ -38,6 +38,8 @@ final class RingEvent
     final InboundFrame frame;
     final Caller caller = new Caller();
     final Recipients recipients = new Recipients();
+    /** A group request's devices and frames, held in the {@link GroupHandoff}. */
+    final GroupSlot group = new GroupSlot();
     final Reply reply;
 
     RingEvent(final int inlineFrameLength, final int replyCapacity)
@@ -64,6 +66,7 @@ final class RingEvent
         frame.reset();
         caller.set(0, 0);
         recipients.reset();
+        group.reset();
         reply.reset();
     }
 

@@ -50,6 +50,11 @@ public final class RingPipeline implements AutoCloseable
             new LargeFrameBufferPool(ctx.largeFrameBuffers(), ctx.maxFrameLength());
         final CountingExceptionHandler exceptionHandler =
             new CountingExceptionHandler(ctx.counters(), ctx.errorHandler());
+        final int maxGroupMembers = ctx.state().context().groupMaxMembers();
+        final int maxGroupDevices =
+            GroupRouter.maxDevices(maxGroupMembers, ctx.state().context().maxDevicesPerAccount());
+        final GroupHandoff groupHandoff =
+            new GroupHandoff(maxGroupDevices, GroupRouter.maxFramesLength(maxGroupMembers));
 
         if (ctx.dutyCycle())
         {
@@ -66,7 +71,8 @@ public final class RingPipeline implements AutoCloseable
             disruptor = null;
             publisher = new RingPublisher(ringBuffer, largeFrames, ctx.counters(), slotFrameLength);
             loginVerifier = newLoginVerifier(ctx, publisher);
-            final FusedStages stages = newStages(ctx, largeFrames, exceptionHandler, serviceTimeClock, loginVerifier);
+            final FusedStages stages = newStages(
+                ctx, largeFrames, groupHandoff, maxGroupDevices, exceptionHandler, serviceTimeClock, loginVerifier);
             dutyCycle = new RingDutyCycle(poller, ringBuffer, stages, publisher, clocks, ctx.tickIntervalNs());
         }
         else
@@ -77,18 +83,19 @@ public final class RingPipeline implements AutoCloseable
             loginVerifier = newLoginVerifier(ctx, publisher);
             if (ctx.fused())
             {
-                disruptor.handleEventsWith(
-                    newStages(ctx, largeFrames, exceptionHandler, ctx.nanoClock(), loginVerifier));
+                disruptor.handleEventsWith(newStages(
+                    ctx, largeFrames, groupHandoff, maxGroupDevices, exceptionHandler, ctx.nanoClock(),
+                    loginVerifier));
             }
             else
             {
                 final RingCounters counters = ctx.counters();
                 final EventHandler<RingEvent> session =
                     TimedStage.timed(new SessionStage(ctx, loginVerifier), counters.sessionTime(), ctx);
-                final EventHandler<RingEvent> delivery =
-                    TimedStage.timed(new DeliveryStage(ctx, largeFrames), counters.deliveryTime(), ctx);
-                final EventHandler<RingEvent> route =
-                    TimedStage.timed(new RouteStage(ctx, ctx.journal().maxMessageId()), counters.routeTime(), ctx);
+                final EventHandler<RingEvent> delivery = TimedStage.timed(
+                    new DeliveryStage(ctx, largeFrames, groupHandoff, maxGroupDevices), counters.deliveryTime(), ctx);
+                final EventHandler<RingEvent> route = TimedStage.timed(
+                    new RouteStage(ctx, ctx.journal().maxMessageId(), groupHandoff), counters.routeTime(), ctx);
                 disruptor.handleEventsWith(session).then(route).then(delivery);
             }
             dutyCycle = null;
@@ -98,13 +105,15 @@ public final class RingPipeline implements AutoCloseable
     private static FusedStages newStages(
         final RingContext ctx,
         final LargeFrameBufferPool largeFrames,
+        final GroupHandoff groupHandoff,
+        final int maxGroupDevices,
         final CountingExceptionHandler exceptionHandler,
         final NanoClock serviceTimeClock,
         final LoginVerifierAgent loginVerifier)
     {
         final SessionStage session = new SessionStage(ctx, loginVerifier);
-        final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames);
-        final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId());
+        final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames, groupHandoff, maxGroupDevices);
+        final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId(), groupHandoff);
         return new FusedStages(
             session, route, delivery, exceptionHandler, ctx.serviceTimes() ? ctx.counters() : null, serviceTimeClock);
     }

@@ -29,9 +29,10 @@ final class RouteStage implements EventHandler<RingEvent>
     private final PairSet knownContacts = new PairSet(KNOWN_PAIRS);
     /** (owner, other) pairs known not to be blocked; a Block's route step forgets its pair. */
     private final PairSet knownUnblocked = new PairSet(KNOWN_PAIRS);
-    private final RingCounters counters;
+    final RingCounters counters;
+    final GroupRouter groups;
 
-    RouteStage(final RingContext ctx, final long highestMessageIdInUse)
+    RouteStage(final RingContext ctx, final long highestMessageIdInUse, final GroupHandoff groupHandoff)
     {
         accounts = ctx.state().newAccounts();
         devices = ctx.state().newDevices();
@@ -39,6 +40,8 @@ final class RouteStage implements EventHandler<RingEvent>
         contacts = ctx.state().newContacts();
         messageIds = new MessageIds(highestMessageIdInUse);
         counters = ctx.counters();
+        groups = new GroupRouter(
+            this, ctx.state().newGroups(), ctx.state().context().maxDevicesPerAccount(), groupHandoff);
     }
 
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)

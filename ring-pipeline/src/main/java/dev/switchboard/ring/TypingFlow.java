@@ -24,6 +24,14 @@ final class TypingFlow extends Flow
 
     void session(final RingEvent event, final Session session, final SessionStage stage)
     {
+        admit(event, session, stage);
+    }
+
+    /**
+     * Count a typing notice, 1:1 or group, against the connection's budget; past it the notice is dropped.
+     */
+    static void admit(final RingEvent event, final Session session, final SessionStage stage)
+    {
         final long nowNs = stage.nanoClock.nanoTime();
         if (nowNs - session.typingWindowStartNs >= SessionStage.RATE_WINDOW_NS)
         {

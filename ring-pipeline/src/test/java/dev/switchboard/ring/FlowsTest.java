@@ -6,6 +6,7 @@ import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.GroupCreateDecoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchDecoder;
+import dev.switchboard.codec.sbe.KeyBundleUploadDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
@@ -89,10 +90,11 @@ class FlowsTest
     @Test
     void shouldRefuseTemplatesNotServed()
     {
-        final Flow notServed = flows.request(SendGroupDecoder.TEMPLATE_ID);
+        final Flow notServed = flows.request(KeyBundleUploadDecoder.TEMPLATE_ID);
         assertInstanceOf(UnsupportedFlow.class, notServed);
-        assertSame(notServed, flows.request(GroupCreateDecoder.TEMPLATE_ID));
         assertSame(notServed, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID));
+        assertInstanceOf(SendGroupFlow.class, flows.request(SendGroupDecoder.TEMPLATE_ID));
+        assertInstanceOf(GroupCreateFlow.class, flows.request(GroupCreateDecoder.TEMPLATE_ID));
 
         final Flow unknown = flows.request(SentAckDecoder.TEMPLATE_ID);
         assertInstanceOf(UnsupportedFlow.class, unknown);

@@ -8,6 +8,15 @@ import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.GroupChange;
+import dev.switchboard.codec.sbe.GroupCreateEncoder;
+import dev.switchboard.codec.sbe.GroupEventDecoder;
+import dev.switchboard.codec.sbe.GroupInfoDecoder;
+import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
+import dev.switchboard.codec.sbe.GroupLeaveEncoder;
+import dev.switchboard.codec.sbe.GroupTypingEncoder;
+import dev.switchboard.codec.sbe.GroupTypingUpdateDecoder;
+import dev.switchboard.codec.sbe.GroupUpdateEncoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
@@ -25,7 +34,9 @@ import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.ReadMarkEncoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
+import dev.switchboard.codec.sbe.RequestAckDecoder;
 import dev.switchboard.codec.sbe.SendEncoder;
+import dev.switchboard.codec.sbe.SendGroupEncoder;
 import dev.switchboard.codec.sbe.SentAckEncoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.codec.sbe.TypingEncoder;
@@ -43,6 +54,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -157,6 +169,68 @@ final class TestConnection implements AutoCloseable
         encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).clientMsgId(clientMsgId);
         encoder.to().userId(toUserId).deviceId(toDeviceId);
         encoder.putPayload(payload, 0, payload.length);
+        write(encoder.encodedLength());
+    }
+
+    void sendGroup(final long clientMsgId, final long groupId, final byte[] payload) throws IOException
+    {
+        final SendGroupEncoder encoder = new SendGroupEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).clientMsgId(clientMsgId).groupId(groupId);
+        encoder.putPayload(payload, 0, payload.length);
+        write(encoder.encodedLength());
+    }
+
+    void groupCreate(final long requestId, final String name, final long... memberUserIds) throws IOException
+    {
+        final GroupCreateEncoder encoder = new GroupCreateEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(requestId);
+        final GroupCreateEncoder.MembersEncoder members = encoder.membersCount(memberUserIds.length);
+        for (final long userId : memberUserIds)
+        {
+            members.next().userId(userId);
+        }
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        encoder.putName(nameBytes, 0, nameBytes.length);
+        write(encoder.encodedLength());
+    }
+
+    void groupUpdate(
+        final long requestId, final long groupId, final GroupChange change, final String name, final long... userIds)
+        throws IOException
+    {
+        final GroupUpdateEncoder encoder = new GroupUpdateEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder)
+            .requestId(requestId)
+            .groupId(groupId)
+            .change(change);
+        final GroupUpdateEncoder.MembersEncoder members = encoder.membersCount(userIds.length);
+        for (final long userId : userIds)
+        {
+            members.next().userId(userId);
+        }
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        encoder.putName(nameBytes, 0, nameBytes.length);
+        write(encoder.encodedLength());
+    }
+
+    void groupLeave(final long requestId, final long groupId) throws IOException
+    {
+        final GroupLeaveEncoder encoder = new GroupLeaveEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(requestId).groupId(groupId);
+        write(encoder.encodedLength());
+    }
+
+    void groupInfoRequest(final long requestId, final long groupId) throws IOException
+    {
+        final GroupInfoRequestEncoder encoder = new GroupInfoRequestEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(requestId).groupId(groupId);
+        write(encoder.encodedLength());
+    }
+
+    void groupTyping(final long groupId, final TypingState state) throws IOException
+    {
+        final GroupTypingEncoder encoder = new GroupTypingEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).groupId(groupId).state(state);
         write(encoder.encodedLength());
     }
 
@@ -483,6 +557,26 @@ final class TestConnection implements AutoCloseable
         TypingUpdateDecoder typingUpdate()
         {
             return new TypingUpdateDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        RequestAckDecoder requestAck()
+        {
+            return new RequestAckDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        GroupInfoDecoder groupInfo()
+        {
+            return new GroupInfoDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        GroupEventDecoder groupEvent()
+        {
+            return new GroupEventDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        GroupTypingUpdateDecoder groupTypingUpdate()
+        {
+            return new GroupTypingUpdateDecoder().wrap(buffer, body(), blockLength, version);
         }
 
         ContactLookupResultDecoder contactLookupResult()

@@ -55,6 +55,27 @@ public final class StateConfiguration
     /** Default: advised, so a lookup maps the page it reads and not a readahead window around it. */
     public static final boolean RANDOM_ACCESS_DEFAULT = true;
 
+    /** Most members a group may have; past it GROUP_FULL. */
+    public static final String GROUP_MAX_MEMBERS_PROP_NAME = "switchboard.groups.max.members";
+
+    /** Default most members a group may have. */
+    public static final int GROUP_MAX_MEMBERS_DEFAULT = 1024;
+
+    /** Upper bound of members a group may have: a fan-out record for every member's devices must fit a segment. */
+    public static final int GROUP_MAX_MEMBERS_LIMIT = 4096;
+
+    /** Groups the group table is sized for. */
+    public static final String GROUP_CAPACITY_PROP_NAME = "switchboard.groups.capacity";
+
+    /** Default groups the group table is sized for. */
+    public static final long GROUP_CAPACITY_DEFAULT = 100_000L;
+
+    /** Members per group on average, sizing the group table's entries. */
+    public static final String GROUP_AVERAGE_MEMBERS_PROP_NAME = "switchboard.groups.average.members";
+
+    /** Default members per group on average. */
+    public static final int GROUP_AVERAGE_MEMBERS_DEFAULT = 32;
+
     private StateConfiguration()
     {
     }
@@ -124,6 +145,36 @@ public final class StateConfiguration
     public static int averageContactsPerAccount()
     {
         return Integer.getInteger(AVERAGE_CONTACTS_PROP_NAME, AVERAGE_CONTACTS_DEFAULT);
+    }
+
+    /**
+     * Most members a group may have.
+     *
+     * @return the value of {@link #GROUP_MAX_MEMBERS_PROP_NAME} or the default.
+     */
+    public static int groupMaxMembers()
+    {
+        return Integer.getInteger(GROUP_MAX_MEMBERS_PROP_NAME, GROUP_MAX_MEMBERS_DEFAULT);
+    }
+
+    /**
+     * Groups the group table is sized for.
+     *
+     * @return the value of {@link #GROUP_CAPACITY_PROP_NAME} or the default.
+     */
+    public static long groupCapacity()
+    {
+        return Long.getLong(GROUP_CAPACITY_PROP_NAME, GROUP_CAPACITY_DEFAULT);
+    }
+
+    /**
+     * Members per group on average, sizing the group table's entries.
+     *
+     * @return the value of {@link #GROUP_AVERAGE_MEMBERS_PROP_NAME} or the default.
+     */
+    public static int groupAverageMembers()
+    {
+        return Integer.getInteger(GROUP_AVERAGE_MEMBERS_PROP_NAME, GROUP_AVERAGE_MEMBERS_DEFAULT);
     }
 
     /**

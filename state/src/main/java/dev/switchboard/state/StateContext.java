@@ -17,6 +17,9 @@ public final class StateContext
     private int averageContactsPerAccount = StateConfiguration.averageContactsPerAccount();
     private boolean recoverOnOpen = StateConfiguration.recoverOnOpen();
     private boolean randomAccess = StateConfiguration.randomAccess();
+    private int groupMaxMembers = StateConfiguration.groupMaxMembers();
+    private long groupCapacity = StateConfiguration.groupCapacity();
+    private int groupAverageMembers = StateConfiguration.groupAverageMembers();
 
     /**
      * Validate the settings and create the data folder; idempotent.
@@ -59,6 +62,19 @@ public final class StateContext
         {
             throw new IllegalStateException("maxAccounts x maxDevicesPerAccount x " + DeviceTable.SLOT_LENGTH +
                 " bytes must fit one 2 GiB mapping: " + maxAccounts + " x " + maxDevicesPerAccount);
+        }
+        if (groupMaxMembers < 2 || groupMaxMembers > StateConfiguration.GROUP_MAX_MEMBERS_LIMIT)
+        {
+            throw new IllegalStateException("groupMaxMembers must be in 2.." +
+                StateConfiguration.GROUP_MAX_MEMBERS_LIMIT + ": " + groupMaxMembers);
+        }
+        if (groupCapacity < 1)
+        {
+            throw new IllegalStateException("groupCapacity must be positive: " + groupCapacity);
+        }
+        if (groupAverageMembers < 1)
+        {
+            throw new IllegalStateException("groupAverageMembers must be positive: " + groupAverageMembers);
         }
         if (!dataDir.isDirectory() && !dataDir.mkdirs())
         {
@@ -249,6 +265,72 @@ public final class StateContext
     public boolean randomAccess()
     {
         return randomAccess;
+    }
+
+    /**
+     * Most members a group may have; a change past it is refused GROUP_FULL.
+     *
+     * @param groupMaxMembers members, 2..{@link StateConfiguration#GROUP_MAX_MEMBERS_LIMIT}.
+     * @return this for a fluent API.
+     */
+    public StateContext groupMaxMembers(final int groupMaxMembers)
+    {
+        this.groupMaxMembers = groupMaxMembers;
+        return this;
+    }
+
+    /**
+     * Most members a group may have.
+     *
+     * @return members.
+     */
+    public int groupMaxMembers()
+    {
+        return groupMaxMembers;
+    }
+
+    /**
+     * Groups the group table is sized for; Chronicle lets it grow past that at some cost, then refuses.
+     *
+     * @param groupCapacity groups.
+     * @return this for a fluent API.
+     */
+    public StateContext groupCapacity(final long groupCapacity)
+    {
+        this.groupCapacity = groupCapacity;
+        return this;
+    }
+
+    /**
+     * Groups the group table is sized for.
+     *
+     * @return groups.
+     */
+    public long groupCapacity()
+    {
+        return groupCapacity;
+    }
+
+    /**
+     * Members per group on average, sizing the group table's entries; at most groupMaxMembers counts.
+     *
+     * @param groupAverageMembers members, at least 1.
+     * @return this for a fluent API.
+     */
+    public StateContext groupAverageMembers(final int groupAverageMembers)
+    {
+        this.groupAverageMembers = groupAverageMembers;
+        return this;
+    }
+
+    /**
+     * Members per group on average.
+     *
+     * @return members.
+     */
+    public int groupAverageMembers()
+    {
+        return groupAverageMembers;
     }
 
     /**

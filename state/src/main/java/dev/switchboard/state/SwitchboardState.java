@@ -51,9 +51,13 @@ public final class SwitchboardState implements AutoCloseable
     /** File of the privacy settings table. */
     public static final String PRIVACY_FILE = "privacy.cm3";
 
+    /** File of group id -> version, name and members with roles. */
+    public static final String GROUPS_FILE = "groups.cm3";
+
     static final long META_NEXT_USER_ID = 1;
     static final long META_OPEN_EPOCH = 2;
     static final long META_CLEAN_CLOSE = 3;
+    static final long META_NEXT_GROUP_ID = 4;
     private static final int META_ENTRIES = 64;
     private static final double MAX_BLOAT_FACTOR = 4.0;
 
@@ -68,6 +72,7 @@ public final class SwitchboardState implements AutoCloseable
     private final ChronicleMap<LongPair, LongRef> blocks;
     private final ChronicleMap<LongPair, LongRef> contacts;
     private final ChronicleMap<LongRef, LongRef> privacy;
+    private final ChronicleMap<LongRef, GroupRecord> groups;
     private final int openEpoch;
     private final boolean wasRecovered;
     private final int advisedMappings;
@@ -102,6 +107,23 @@ public final class SwitchboardState implements AutoCloseable
         contacts = track(userPairs(
             "contacts", CONTACTS_FILE, ctx.maxAccounts() * ctx.averageContactsPerAccount(), recover));
         privacy = track(longToLong("privacy", PRIVACY_FILE, ctx.maxAccounts(), recover));
+        final int averageMembers = Math.min(ctx.groupAverageMembers(), ctx.groupMaxMembers());
+        final GroupRecord averageGroup = new GroupRecord(averageMembers);
+        for (int i = 0; i < averageMembers; i++)
+        {
+            averageGroup.add(i + 1, GroupRecord.MEMBER);
+        }
+        averageGroup.nameLength(16);
+        groups = track(open(
+            ChronicleMapBuilder.of(LongRef.class, GroupRecord.class)
+                .name("groups")
+                .keyMarshaller(LongRefMarshaller.INSTANCE)
+                .constantKeySizeBySample(new LongRef())
+                .valueMarshaller(GroupRecordMarshaller.INSTANCE)
+                .averageValueSize(averageGroup.storedLength())
+                .entries(ctx.groupCapacity()),
+            GROUPS_FILE,
+            recover));
         final LegacyDeviceMigration migration = new LegacyDeviceMigration();
         deviceTable = openDeviceTable(migration, recover);
         migratedDevices = migration.devices();
@@ -254,6 +276,16 @@ public final class SwitchboardState implements AutoCloseable
     public Privacy newPrivacy()
     {
         return new Privacy(privacy);
+    }
+
+    /**
+     * A new view of the group table for the calling thread; the route stage is its only writer.
+     *
+     * @return a view owning reusable buffers; keep it.
+     */
+    public Groups newGroups()
+    {
+        return new Groups(meta, groups, ctx.groupMaxMembers());
     }
 
     /**

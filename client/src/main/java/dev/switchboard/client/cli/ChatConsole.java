@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
     description = {
         "Chat from a terminal. The first run registers --phone (enter the code the server sends),",
         "later runs log in with the key stored in --store.",
-        "Commands: /to +NUMBER [text], text (to the current contact), /chats, /read, /typing,",
+        "Commands: /to +NUMBER|GROUP [text], text (to the current contact or group), /g GROUP text,",
+        "/group new|add|remove|admin|demote|rename|info|leave GROUP ..., /chats, /read, /typing,",
         "/block [+NUMBER], /unblock [+NUMBER], /privacy everyone|contacts|nobody, /help, /quit." })
 public final class ChatConsole implements Callable<Integer>
 {

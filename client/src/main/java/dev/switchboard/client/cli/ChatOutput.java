@@ -50,7 +50,8 @@ final class ChatOutput
      */
     synchronized void tick(final long timeMs, final String message, final String tick)
     {
-        final String shown = colour && TICK_READ.equals(tick) ? BLUE + tick + RESET : tick;
+        // A group message's "read by all" summary is blue too; "read 1/5" within a delivered summary is not.
+        final String shown = colour && tick.startsWith(TICK_READ) ? BLUE + tick + RESET : tick;
         stamped(timeMs, message + " " + shown);
     }
 

@@ -2,10 +2,13 @@ package dev.switchboard.client.cli;
 
 import dev.switchboard.client.ClientContext;
 import dev.switchboard.client.DeviceAddress;
+import dev.switchboard.client.GroupInfo;
+import dev.switchboard.client.GroupMember;
 import dev.switchboard.client.LoginInfo;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.client.SwitchboardException;
 import dev.switchboard.codec.sbe.ErrorCode;
+import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.Visibility;
 
 import java.io.BufferedReader;
@@ -15,9 +18,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -36,11 +42,17 @@ final class ChatSession implements AutoCloseable
     private static final long WAIT_S = 30;
     private static final long TYPING_PAUSE_S = 5;
     private static final int CODE_ATTEMPTS = 3;
+    private static final String GROUP_USAGE = "/group new|add|remove|admin|demote|rename|info|leave GROUP ... (/help)";
     private static final String[] HELP = {
         "/to +NUMBER [text]   chat with NUMBER (and send text); plain lines go to the current contact",
-        "/chats               conversations with their last message and unread count",
+        "/to GROUP [text]     chat in a group (and send text); plain lines go to the group",
+        "/g GROUP text        send text to a group",
+        "/group new GROUP +NUMBER...          create a group with these members; you are its admin",
+        "/group add|remove|admin|demote GROUP +NUMBER...   change members and admins (admins only)",
+        "/group rename GROUP NEWNAME, /group info GROUP, /group leave GROUP",
+        "/chats               conversations and groups with their last message and unread count",
         "/read                mark the current conversation read",
-        "/typing              show the current contact you are typing (paused after 5 s or when you send)",
+        "/typing              show the current contact or group you are typing (paused after 5 s or when you send)",
         "/block [+NUMBER]     block the current contact or NUMBER; /unblock [+NUMBER] undoes it",
         "/privacy everyone|contacts|nobody   who sees your last seen and online state",
         "/quit                leave (waits until the server holds every message you sent)" };
@@ -59,6 +71,7 @@ final class ChatSession implements AutoCloseable
     private final List<CompletableFuture<?>> outstanding = new ArrayList<>();
     private ScheduledFuture<?> typingPause;
     private long currentPeer = -1;
+    private long currentGroup;
     private String currentLabel;
 
     ChatSession(
@@ -96,6 +109,8 @@ final class ChatSession implements AutoCloseable
         {
             return 1;
         }
+        events.self(client.self().userId(), client.self().deviceId());
+        events.knownGroups(client.groups());
         final LoginInfo info;
         try
         {
@@ -192,6 +207,19 @@ final class ChatSession implements AutoCloseable
                 return false;
             }
             case "/to" -> to(rest);
+            case "/g" -> groupText(rest);
+            case "/group" ->
+            {
+                try
+                {
+                    group(rest);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    // The SDK refuses what cannot go in a frame (a name past 254 bytes, too many members).
+                    output.problem("not done: " + ex.getMessage());
+                }
+            }
             case "/chats" -> chats();
             case "/read" -> read();
             case "/typing" -> typing();
@@ -215,6 +243,11 @@ final class ChatSession implements AutoCloseable
         final int space = arguments.indexOf(' ');
         final String number = space < 0 ? arguments : arguments.substring(0, space);
         final String text = space < 0 ? "" : arguments.substring(space + 1).strip();
+        if (!number.isEmpty() && !number.startsWith("+") && !Character.isDigit(number.charAt(0)))
+        {
+            toGroup(number, text);
+            return;
+        }
         final Long userId = resolve(number);
         if (null == userId)
         {
@@ -227,6 +260,7 @@ final class ChatSession implements AutoCloseable
                 outstanding.add(client.unsubscribePresence(currentPeer));
             }
             cancelTypingPause();
+            currentGroup = 0;
             currentPeer = userId;
             currentLabel = number;
             events.currentPeer(userId);
@@ -249,6 +283,11 @@ final class ChatSession implements AutoCloseable
 
     private void sendText(final String text)
     {
+        if (0 != currentGroup)
+        {
+            sendGroupText(currentGroup, text);
+            return;
+        }
         if (currentPeer < 0)
         {
             output.problem("no current contact: /to +NUMBER text");
@@ -278,39 +317,361 @@ final class ChatSession implements AutoCloseable
         client.sendTyping(currentPeer, false);
     }
 
+    private void toGroup(final String name, final String text)
+    {
+        final GroupInfo group = groupNamed(name);
+        if (null == group)
+        {
+            return;
+        }
+        if (group.groupId() != currentGroup)
+        {
+            if (currentPeer >= 0)
+            {
+                outstanding.add(client.unsubscribePresence(currentPeer));
+            }
+            cancelTypingPause();
+            currentPeer = -1;
+            currentGroup = group.groupId();
+            currentLabel = group.name();
+            events.currentPeer(-1);
+            output.line("chatting in " + group.name() + " (" + group.members().size() + " members)");
+        }
+        if (!text.isEmpty())
+        {
+            sendGroupText(currentGroup, text);
+        }
+    }
+
+    private void groupText(final String arguments)
+    {
+        final int space = arguments.indexOf(' ');
+        final String text = space < 0 ? "" : arguments.substring(space + 1).strip();
+        if (text.isEmpty())
+        {
+            output.problem("/g GROUP text");
+            return;
+        }
+        final GroupInfo group = groupNamed(arguments.substring(0, space));
+        if (null != group)
+        {
+            sendGroupText(group.groupId(), text);
+        }
+    }
+
+    private void sendGroupText(final long groupId, final String text)
+    {
+        final GroupInfo group = client.group(groupId);
+        if (null == group)
+        {
+            output.problem("not a member of " + events.groupLabel(groupId) + " any more");
+            return;
+        }
+        final Set<Long> recipients = new HashSet<>(group.memberUserIds());
+        recipients.remove(client.self().userId());
+        cancelTypingPause();
+        client.sendGroupTyping(groupId, true);
+        final long nowMs = System.currentTimeMillis();
+        try
+        {
+            synchronized (output)
+            {
+                final long clientMsgId = client.sendGroup(groupId, ChatPayload.encode(phone, text));
+                ticks.sendingToGroup(clientMsgId, recipients);
+                output.stamped(nowMs, "you -> [" + group.name() + "]: " + text + " (" +
+                    ChatEvents.name(clientMsgId) + ")");
+            }
+            conversations.outgoingGroup(groupId, "you: " + text, nowMs);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            output.problem("not sent: " + ex.getMessage());
+        }
+        client.sendGroupTyping(groupId, false);
+    }
+
+    /**
+     * {@code /group new|add|remove|admin|demote|rename|info|leave ...}.
+     */
+    private void group(final String arguments)
+    {
+        final String[] words = arguments.isEmpty() ? new String[0] : arguments.split("\\s+");
+        if (words.length < 2)
+        {
+            output.problem(GROUP_USAGE);
+            return;
+        }
+        final String action = words[0];
+        final String name = words[1];
+        final List<String> rest = List.of(words).subList(2, words.length);
+        if ("new".equals(action))
+        {
+            createGroup(name, rest);
+            return;
+        }
+        final GroupInfo group = groupNamed(name);
+        if (null == group)
+        {
+            return;
+        }
+        switch (action)
+        {
+            case "add" -> changeMembers(group, GroupChange.ADD_MEMBERS, action, rest);
+            case "remove" -> changeMembers(group, GroupChange.REMOVE_MEMBERS, action, rest);
+            case "admin" -> changeMembers(group, GroupChange.PROMOTE_ADMINS, action, rest);
+            case "demote" -> changeMembers(group, GroupChange.DEMOTE_ADMINS, action, rest);
+            case "rename" ->
+            {
+                if (rest.size() != 1)
+                {
+                    output.problem("/group rename GROUP NEWNAME");
+                }
+                else if (isGroupName(rest.get(0)))
+                {
+                    final GroupInfo renamed =
+                        awaitGroup(client.renameGroup(group.groupId(), rest.get(0)), "rename " + name);
+                    if (null != renamed)
+                    {
+                        events.ownChange(GroupChange.RENAME, renamed, List.of());
+                    }
+                }
+            }
+            case "info" -> showGroup(group);
+            case "leave" -> leaveGroup(group);
+            default -> output.problem(GROUP_USAGE);
+        }
+    }
+
+    private void changeMembers(
+        final GroupInfo group, final GroupChange change, final String action, final List<String> numbers)
+    {
+        final List<Long> userIds = resolveAll(numbers);
+        if (null == userIds)
+        {
+            return;
+        }
+        final long groupId = group.groupId();
+        final CompletableFuture<GroupInfo> request = switch (change)
+        {
+            case ADD_MEMBERS -> client.addMembers(groupId, userIds);
+            case REMOVE_MEMBERS -> client.removeMembers(groupId, userIds);
+            case PROMOTE_ADMINS -> client.promoteAdmins(groupId, userIds);
+            default -> client.demoteAdmins(groupId, userIds);
+        };
+        final GroupInfo changed = awaitGroup(request, action + " in " + group.name());
+        if (null != changed)
+        {
+            events.ownChange(change, changed, userIds);
+        }
+    }
+
+    private void showGroup(final GroupInfo group)
+    {
+        final GroupInfo info = awaitGroup(client.groupInfo(group.groupId()), "info for " + group.name());
+        if (null == info)
+        {
+            return;
+        }
+        final StringBuilder members = new StringBuilder();
+        for (final GroupMember member : info.members())
+        {
+            final long userId = member.userId();
+            members.append(members.length() > 0 ? ", " : "")
+                .append(userId == client.self().userId() ? "you" : contacts.label(userId))
+                .append(member.isAdmin() ? " (admin)" : "");
+        }
+        output.line(info.name() + ": " + members);
+    }
+
+    private void leaveGroup(final GroupInfo group)
+    {
+        try
+        {
+            client.leaveGroup(group.groupId()).get(WAIT_S, TimeUnit.SECONDS);
+            events.ownChange(GroupChange.LEAVE, group, List.of(client.self().userId()));
+            if (currentGroup == group.groupId())
+            {
+                currentGroup = 0;
+            }
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem("leave " + group.name() + " failed: " + describe(ex));
+        }
+    }
+
+    private void createGroup(final String name, final List<String> numbers)
+    {
+        if (!isGroupName(name))
+        {
+            return;
+        }
+        if (null != groupNamedQuietly(name))
+        {
+            output.problem("you already have a group named " + name);
+            return;
+        }
+        final List<Long> userIds = resolveAll(numbers);
+        if (null == userIds)
+        {
+            return;
+        }
+        try
+        {
+            final GroupInfo group = client.createGroup(name, userIds).get(WAIT_S, TimeUnit.SECONDS);
+            events.ownChange(GroupChange.CREATE, group, group.memberUserIds());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            output.problem("group not created: " + ex.getMessage());
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem("group " + name + " not created: " + describe(ex));
+        }
+    }
+
+    /**
+     * Whether a new group name can be told from a phone number in {@code /to}; if not, says so.
+     */
+    private boolean isGroupName(final String name)
+    {
+        if (name.startsWith("+") || Character.isDigit(name.charAt(0)))
+        {
+            output.problem("a group name starts with neither + nor a digit: " + name);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Wait for a group request; a failure is printed, a success is the caller's to show.
+     */
+    private GroupInfo awaitGroup(final CompletableFuture<GroupInfo> request, final String what)
+    {
+        try
+        {
+            return request.get(WAIT_S, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem(what + " failed: " + describe(ex));
+            return null;
+        }
+    }
+
+    /**
+     * The user ids of phone numbers, in order without repeats; null, said why, if any is unknown or none given.
+     */
+    private List<Long> resolveAll(final List<String> numbers)
+    {
+        if (numbers.isEmpty())
+        {
+            output.problem("name at least one member: +NUMBER");
+            return null;
+        }
+        final Set<Long> userIds = new LinkedHashSet<>();
+        for (final String number : numbers)
+        {
+            final Long userId = resolve(number);
+            if (null == userId)
+            {
+                return null;
+            }
+            userIds.add(userId);
+        }
+        return new ArrayList<>(userIds);
+    }
+
+    /**
+     * The first of this user's groups with that name (exactly, else ignoring case); null, said why, if none.
+     */
+    private GroupInfo groupNamed(final String name)
+    {
+        final GroupInfo group = groupNamedQuietly(name);
+        if (null == group)
+        {
+            output.problem("no group named " + name + " (/chats lists yours)");
+        }
+        return group;
+    }
+
+    private GroupInfo groupNamedQuietly(final String name)
+    {
+        GroupInfo exact = null;
+        GroupInfo ignoringCase = null;
+        for (final GroupInfo group : client.groups())
+        {
+            if (group.name().equals(name))
+            {
+                exact = null == exact ? group : exact;
+            }
+            else if (group.name().equalsIgnoreCase(name))
+            {
+                ignoringCase = null == ignoringCase ? group : ignoringCase;
+            }
+        }
+        return null != exact ? exact : ignoringCase;
+    }
+
     private void chats()
     {
         final List<Conversations.Summary> summaries = conversations.summaries();
-        if (summaries.isEmpty())
+        final List<GroupInfo> quietGroups = new ArrayList<>(client.groups());
+        for (final Conversations.Summary summary : summaries)
+        {
+            quietGroups.removeIf((group) -> group.groupId() == summary.groupId());
+        }
+        if (summaries.isEmpty() && quietGroups.isEmpty())
         {
             output.line("no chats yet");
             return;
         }
-        output.line("chats:");
-        for (final Conversations.Summary summary : summaries)
+        // One block: a tick or message arriving meanwhile prints after the list, not inside it.
+        synchronized (output)
         {
-            output.line("  " + contacts.label(summary.peerUserId()) + "  " + summary.unread() + " unread  [" +
-                output.time(summary.lastAtMs()) + "] " + summary.lastLine());
+            output.line("chats:");
+            for (final Conversations.Summary summary : summaries)
+            {
+                final String label = 0 == summary.groupId() ?
+                    contacts.label(summary.peerUserId()) : "[" + events.groupLabel(summary.groupId()) + "]";
+                output.line("  " + label + "  " + summary.unread() + " unread  [" +
+                    output.time(summary.lastAtMs()) + "] " + summary.lastLine());
+            }
+            for (final GroupInfo group : quietGroups)
+            {
+                output.line("  [" + group.name() + "]  " + group.members().size() + " members, no messages yet");
+            }
         }
     }
 
     private void read()
     {
-        if (currentPeer < 0)
+        if (0 == currentGroup && currentPeer < 0)
         {
             output.problem("no current contact: /to +NUMBER");
             return;
         }
-        final List<Conversations.Unread> unread = conversations.takeUnread(currentPeer);
+        final List<Conversations.Unread> unread = 0 != currentGroup ?
+            conversations.takeUnreadGroup(currentGroup) : conversations.takeUnread(currentPeer);
         for (final Conversations.Unread message : unread)
         {
             client.markRead(message.messageId(), message.fromUserId(), message.fromDeviceId());
         }
-        output.line("marked " + unread.size() + " read from " + currentLabel);
+        output.line("marked " + unread.size() + " read " + (0 != currentGroup ? "in " : "from ") + currentLabel);
     }
 
     private void typing()
     {
+        if (0 != currentGroup)
+        {
+            cancelTypingPause();
+            final long groupId = currentGroup;
+            client.sendGroupTyping(groupId, true);
+            typingPause = timer.schedule(
+                () -> client.sendGroupTyping(groupId, false), TYPING_PAUSE_S, TimeUnit.SECONDS);
+            return;
+        }
         if (currentPeer < 0)
         {
             output.problem("no current contact: /to +NUMBER");
