@@ -187,8 +187,8 @@ class HotPathAllocationSystemTest
         for (final Thread thread : Thread.getAllStackTraces().keySet())
         {
             final String name = thread.getName();
-            if ((withSession && name.startsWith("sb-session")) || name.startsWith("sb-route") || name.startsWith("sb-delivery") ||
-                (withPollers && name.contains("edge-poller")))
+            if ((withSession && name.startsWith("sb-session")) || name.startsWith("sb-route") ||
+                name.startsWith("sb-delivery") || (withPollers && name.contains("edge-poller")))
             {
                 total += threads.getThreadAllocatedBytes(thread.getId());
             }
