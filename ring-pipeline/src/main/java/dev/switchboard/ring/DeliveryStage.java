@@ -292,6 +292,34 @@ final class DeliveryStage implements EventHandler<RingEvent>
     }
 
     /**
+     * Answer a resend the journal remembers (a Send or SendGroup with a clientMsgId already stored): SENT again with
+     * the original id, nothing stored or delivered.
+     *
+     * @return true if the request was a resend, answered.
+     */
+    boolean answerResend(final RingEvent event, final long clientMsgId)
+    {
+        final Caller caller = event.caller;
+        final long originalId = journal.findResend(caller.userId, caller.deviceId, clientMsgId, event.timestampMs);
+        if (0 == originalId)
+        {
+            return false;
+        }
+        counters.increment(RingCounters.MESSAGES_DEDUPED);
+        holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, originalId, event.timestampMs);
+        return true;
+    }
+
+    /**
+     * A message was stored (or dropped for a blocker): remember it for resends and hold its SENT ack.
+     */
+    void sent(final RingEvent event, final long clientMsgId, final long messageId)
+    {
+        journal.rememberSend(event.caller.userId, event.caller.deviceId, clientMsgId, messageId, event.timestampMs);
+        holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, messageId, event.timestampMs);
+    }
+
+    /**
      * Hold a SENT ack for the end of the batch. If the edge has refused so many that no room is left, the connection
      * is closed instead: its client reconnects and resends, and resend dedupe answers with the stored id.
      */

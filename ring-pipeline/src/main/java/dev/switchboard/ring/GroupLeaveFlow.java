@@ -41,9 +41,8 @@ final class GroupLeaveFlow extends Flow
         final boolean handOn = wasAdmin && record.memberCount() > 0 && 0 == record.adminCount();
         if (0 == record.memberCount())
         {
-            groups.table.remove(event.group.groupId);
+            groups.remove(event.group.groupId);
             record.bumpVersion();
-            stage.counters.increment(RingCounters.GROUP_CHANGES);
         }
         else if (handOn)
         {

@@ -19,6 +19,8 @@ final class GroupRouter
     private static final int FRAME_OVERHEAD = 384;
     /** Bytes per member in a GroupInfo (user id, role); a GroupEvent takes 8. */
     private static final int FRAME_BYTES_PER_MEMBER = 9;
+    /** Slots of the on-heap cache of groups (each up to 8 KiB at 1,024 members, made on first use). */
+    static final int CACHE_SLOTS = 256;
 
     final Groups table;
     /** The group the current request is about, as read; a change edits it in place, then writes it back. */
@@ -30,6 +32,9 @@ final class GroupRouter
     private final int maxDevicesPerMember;
     private final int maxFramesLength;
     private final LongHashSet seen;
+    /** The groups last read or written, by slot: hot groups are served without a table lookup. */
+    private final long[] cachedIds = new long[CACHE_SLOTS];
+    private final GroupRecord[] cached = new GroupRecord[CACHE_SLOTS];
     private final GroupHandoff handoff;
     private final RouteStage stage;
 
@@ -63,12 +68,38 @@ final class GroupRouter
      */
     boolean load(final RingEvent event, final long groupId)
     {
-        if (groupId <= 0 || !table.read(groupId, record))
+        if (!find(groupId))
         {
             refuse(event, ErrorCode.UNKNOWN_GROUP);
             return false;
         }
         event.group.groupId = groupId;
+        return true;
+    }
+
+    /**
+     * Read the group into {@link #record}, from the cache when it holds it: the table is written only here, so the
+     * cache is never stale, and a hot group's sends read no table (whose lookups may allocate).
+     *
+     * @return false if there is no such group.
+     */
+    boolean find(final long groupId)
+    {
+        if (groupId <= 0)
+        {
+            return false;
+        }
+        final int slot = slot(groupId);
+        if (cachedIds[slot] == groupId)
+        {
+            record.copyFrom(cached[slot]);
+            return true;
+        }
+        if (!table.read(groupId, record))
+        {
+            return false;
+        }
+        cache(groupId);
         return true;
     }
 
@@ -197,8 +228,39 @@ final class GroupRouter
             refuse(event, ErrorCode.STATE_FULL);
             return false;
         }
+        cache(event.group.groupId);
         stage.counters.increment(RingCounters.GROUP_CHANGES);
         return true;
+    }
+
+    /**
+     * Remove the group: its last member left.
+     */
+    void remove(final long groupId)
+    {
+        table.remove(groupId);
+        final int slot = slot(groupId);
+        if (cachedIds[slot] == groupId)
+        {
+            cachedIds[slot] = 0;
+        }
+        stage.counters.increment(RingCounters.GROUP_CHANGES);
+    }
+
+    private void cache(final long groupId)
+    {
+        final int slot = slot(groupId);
+        if (null == cached[slot])
+        {
+            cached[slot] = table.newRecord();
+        }
+        cached[slot].copyFrom(record);
+        cachedIds[slot] = groupId;
+    }
+
+    private static int slot(final long groupId)
+    {
+        return (int)(groupId ^ (groupId >>> 32)) & (CACHE_SLOTS - 1);
     }
 
     /**

@@ -28,7 +28,7 @@ final class GroupTypingFlow extends Flow
         final GroupRouter groups = stage.groups;
         event.frame.decode(routeTyping);
         final long callerUserId = event.caller.userId;
-        if (!groups.table.read(routeTyping.groupId(), groups.record) || groups.record.indexOf(callerUserId) < 0)
+        if (!groups.find(routeTyping.groupId()) || groups.record.indexOf(callerUserId) < 0)
         {
             event.flow = NONE;
             return;

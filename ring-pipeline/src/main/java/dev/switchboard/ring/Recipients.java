@@ -8,7 +8,7 @@ import java.util.Arrays;
  */
 final class Recipients
 {
-    /** Most devices have few; a group fan-out grows these arrays once, on the route stage's thread. */
+    /** Most users have few devices; a group's devices go through the {@link GroupHandoff}, not these arrays. */
     static final int INITIAL_CAPACITY = 8;
 
     long messageId;

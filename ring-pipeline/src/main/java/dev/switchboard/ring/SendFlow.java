@@ -48,11 +48,8 @@ final class SendFlow extends Flow
         final Recipients recipients = event.recipients;
         final Journal journal = stage.journal;
 
-        final long originalId = journal.findResend(caller.userId, caller.deviceId, clientMsgId, event.timestampMs);
-        if (0 != originalId)
+        if (stage.answerResend(event, clientMsgId))
         {
-            stage.counters.increment(RingCounters.MESSAGES_DEDUPED);
-            stage.holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, originalId, event.timestampMs);
             return;
         }
 
@@ -60,9 +57,7 @@ final class SendFlow extends Flow
         {
             // The recipient blocked the sender: one tick, as for any message, and nothing stored or delivered.
             stage.counters.increment(RingCounters.MESSAGES_BLOCKED);
-            journal.rememberSend(caller.userId, caller.deviceId, clientMsgId, recipients.messageId, event.timestampMs);
-            stage.holdSentAck(
-                event.pollerIndex, event.connectionId, clientMsgId, recipients.messageId, event.timestampMs);
+            stage.sent(event, clientMsgId, recipients.messageId);
             return;
         }
 
@@ -103,8 +98,7 @@ final class SendFlow extends Flow
         }
 
         stage.counters.increment(RingCounters.MESSAGES_STORED);
-        journal.rememberSend(caller.userId, caller.deviceId, clientMsgId, recipients.messageId, event.timestampMs);
-        stage.holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, recipients.messageId, event.timestampMs);
+        stage.sent(event, clientMsgId, recipients.messageId);
         for (int i = 0; i < recipients.count; i++)
         {
             stage.deliverLive(

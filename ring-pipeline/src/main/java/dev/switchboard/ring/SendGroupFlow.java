@@ -1,7 +1,6 @@
 package dev.switchboard.ring;
 
 import dev.switchboard.codec.sbe.SendGroupDecoder;
-import dev.switchboard.journal.Journal;
 
 /**
  * SendGroup: one opaque payload (encrypted once by the client) to every member of a group.
@@ -41,13 +40,8 @@ final class SendGroupFlow extends Flow
         final long clientMsgId = send.clientMsgId();
         final Caller caller = event.caller;
         final long messageId = event.recipients.messageId;
-        final Journal journal = stage.journal;
-
-        final long originalId = journal.findResend(caller.userId, caller.deviceId, clientMsgId, event.timestampMs);
-        if (0 != originalId)
+        if (stage.answerResend(event, clientMsgId))
         {
-            stage.counters.increment(RingCounters.MESSAGES_DEDUPED);
-            stage.holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, originalId, event.timestampMs);
             return;
         }
 
@@ -65,8 +59,7 @@ final class SendGroupFlow extends Flow
         // Nothing stored for any member: no tick, and no dedupe entry, so the client's resend is tried afresh.
         if (stage.groupFanOut.storeMessage(event, messageId, stage.scratch, 0, frameLength))
         {
-            journal.rememberSend(caller.userId, caller.deviceId, clientMsgId, messageId, event.timestampMs);
-            stage.holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, messageId, event.timestampMs);
+            stage.sent(event, clientMsgId, messageId);
         }
     }
 }

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GroupCrashSystemTest
 {
     private static final int MEMBERS = 24;
-    private static final int MESSAGES = 400;
-    private static final int ACKED_BEFORE_KILL = 150;
+    private static final int MESSAGES = 1_500;
+    private static final int ACKED_BEFORE_KILL = 300;
 
     @TempDir
     File dataDir;
@@ -128,6 +128,9 @@ class GroupCrashSystemTest
                 again.ack(deliver.messageId());
             }
             assertTrue(expected >= acked, "every acknowledged message: " + expected + " of " + acked);
+            again.groupInfoRequest(2, groupId);
+            assertEquals(MEMBERS, again.expect(GroupInfoDecoder.TEMPLATE_ID).groupInfo().members().count(),
+                "the group table survived the kill");
             again.close();
         }
     }

@@ -141,6 +141,43 @@ class GroupSystemTest
     }
 
     @Test
+    void shouldCopyToTheSendersOtherDevicesAndAnswerAResendWithTheOriginalId() throws IOException
+    {
+        final TestConnection aliceLaptop = server.device("+15551290001"); // alice's second device
+        final long groupId = create(alice, "pair", bob);
+        aliceLaptop.expect(GroupEventDecoder.TEMPLATE_ID);
+
+        alice.sendGroup(77, groupId, new byte[]{ 9 });
+        final long messageId = alice.expect(SentAckDecoder.TEMPLATE_ID).sentAck().messageId();
+        for (final TestConnection device : List.of(bob, aliceLaptop))
+        {
+            final DeliverDecoder deliver = device.expect(DeliverDecoder.TEMPLATE_ID).deliver();
+            assertEquals(messageId, deliver.messageId());
+            assertEquals(groupId, deliver.groupId());
+            assertEquals(alice.deviceId, deliver.from().deviceId());
+            device.ack(messageId);
+        }
+
+        alice.sendGroup(77, groupId, new byte[]{ 9 });
+        int receipts = 0;
+        TestConnection.Frame frame = alice.read();
+        while (SentAckDecoder.TEMPLATE_ID != frame.templateId())
+        {
+            assertEquals(messageId, frame.receipt().originalMessageId(), "a DELIVERED receipt per device");
+            receipts++;
+            frame = alice.read();
+        }
+        assertEquals(messageId, frame.sentAck().messageId(), "a resend gets the original id");
+        bob.expectSilence(200);
+        aliceLaptop.expectSilence(10);
+        while (receipts < 2)
+        {
+            assertEquals(messageId, alice.expect(ReceiptDecoder.TEMPLATE_ID).receipt().originalMessageId());
+            receipts++;
+        }
+    }
+
+    @Test
     void shouldRefuseSendsAndInfoToOutsidersAndUnknownGroups() throws IOException
     {
         final long groupId = create(alice, "pair", bob);

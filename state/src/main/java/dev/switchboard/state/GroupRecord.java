@@ -146,6 +146,22 @@ public final class GroupRecord
         this.nameLength = nameLength;
     }
 
+    /**
+     * Become a copy of another record, growing only if it has more members than this one holds.
+     */
+    public void copyFrom(final GroupRecord other)
+    {
+        version = other.version;
+        nameLength = other.nameLength;
+        System.arraycopy(other.name, 0, name, 0, other.nameLength);
+        if (other.memberCount > members.length)
+        {
+            members = new long[other.memberCount];
+        }
+        System.arraycopy(other.members, 0, members, 0, other.memberCount);
+        memberCount = other.memberCount;
+    }
+
     int storedLength()
     {
         return HEADER_LENGTH + nameLength + memberCount * 8;

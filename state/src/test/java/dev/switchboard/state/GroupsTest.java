@@ -69,6 +69,43 @@ class GroupsTest
     }
 
     @Test
+    void shouldNotAllocateReadingAGroup()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        try (SwitchboardState state = SwitchboardState.open(context()))
+        {
+            final Groups groups = state.newGroups();
+            final GroupRecord record = groups.newRecord();
+            record.clear();
+            for (int i = 0; i < 1024; i++)
+            {
+                record.add(1 + i, GroupRecord.MEMBER);
+            }
+            record.nameLength(10);
+            assertTrue(groups.write(1, record));
+
+            long sum = 0;
+            for (int i = 0; i < 20_000; i++)
+            {
+                groups.read(1, record);
+                sum += record.memberCount();
+            }
+            final long threadId = Thread.currentThread().getId();
+            final long before = threads.getThreadAllocatedBytes(threadId);
+            for (int i = 0; i < 100_000; i++)
+            {
+                groups.read(1, record);
+                sum += record.memberCount();
+            }
+            final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+            assertEquals(120_000L * 1024, sum);
+            assertTrue(allocated < 16 * 1024, "100,000 reads allocated " + allocated + " bytes");
+        }
+    }
+
+    @Test
     void shouldHoldAGroupOfTheMostMembers()
     {
         try (SwitchboardState state = SwitchboardState.open(context()))
