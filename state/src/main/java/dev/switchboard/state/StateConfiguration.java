@@ -43,6 +43,21 @@ public final class StateConfiguration
     /** Longest push token accepted. */
     public static final int MAX_PUSH_TOKEN_LENGTH = 512;
 
+    /** Devices the key directory is sized for; 0 sizes it for one device per account. */
+    public static final String KEY_DIRECTORY_CAPACITY_PROP_NAME = "switchboard.state.key.directory.capacity";
+
+    /** Default devices the key directory is sized for: 0, one per account ({@link #MAX_ACCOUNTS_PROP_NAME}). */
+    public static final long KEY_DIRECTORY_CAPACITY_DEFAULT = 0;
+
+    /** One-time prekeys the key directory holds per device. */
+    public static final String MAX_PRE_KEYS_PER_DEVICE_PROP_NAME = "switchboard.state.max.prekeys.per.device";
+
+    /** Default one-time prekeys per device: what a Signal client uploads at a time. */
+    public static final int MAX_PRE_KEYS_PER_DEVICE_DEFAULT = 100;
+
+    /** Upper bound of one-time prekeys per device: an entry stays under 40 KiB. */
+    public static final int MAX_PRE_KEYS_PER_DEVICE_LIMIT = 1000;
+
     /** Whether existing table files go through Chronicle's recovery even after a clean close. */
     public static final String RECOVER_ON_OPEN_PROP_NAME = "switchboard.state.recover.on.open";
 
@@ -124,6 +139,26 @@ public final class StateConfiguration
     public static int averageContactsPerAccount()
     {
         return Integer.getInteger(AVERAGE_CONTACTS_PROP_NAME, AVERAGE_CONTACTS_DEFAULT);
+    }
+
+    /**
+     * Devices the key directory is sized for.
+     *
+     * @return the value of {@link #KEY_DIRECTORY_CAPACITY_PROP_NAME} or the default.
+     */
+    public static long keyDirectoryCapacity()
+    {
+        return Long.getLong(KEY_DIRECTORY_CAPACITY_PROP_NAME, KEY_DIRECTORY_CAPACITY_DEFAULT);
+    }
+
+    /**
+     * One-time prekeys per device.
+     *
+     * @return the value of {@link #MAX_PRE_KEYS_PER_DEVICE_PROP_NAME} or the default.
+     */
+    public static int maxPreKeysPerDevice()
+    {
+        return Integer.getInteger(MAX_PRE_KEYS_PER_DEVICE_PROP_NAME, MAX_PRE_KEYS_PER_DEVICE_DEFAULT);
     }
 
     /**

@@ -17,6 +17,8 @@ public final class StateContext
     private int averageContactsPerAccount = StateConfiguration.averageContactsPerAccount();
     private boolean recoverOnOpen = StateConfiguration.recoverOnOpen();
     private boolean randomAccess = StateConfiguration.randomAccess();
+    private long keyDirectoryCapacity = StateConfiguration.keyDirectoryCapacity();
+    private int maxPreKeysPerDevice = StateConfiguration.maxPreKeysPerDevice();
 
     /**
      * Validate the settings and create the data folder; idempotent.
@@ -59,6 +61,15 @@ public final class StateContext
         {
             throw new IllegalStateException("maxAccounts x maxDevicesPerAccount x " + DeviceTable.SLOT_LENGTH +
                 " bytes must fit one 2 GiB mapping: " + maxAccounts + " x " + maxDevicesPerAccount);
+        }
+        if (keyDirectoryCapacity < 0)
+        {
+            throw new IllegalStateException("keyDirectoryCapacity must not be negative: " + keyDirectoryCapacity);
+        }
+        if (maxPreKeysPerDevice < 1 || maxPreKeysPerDevice > StateConfiguration.MAX_PRE_KEYS_PER_DEVICE_LIMIT)
+        {
+            throw new IllegalStateException("maxPreKeysPerDevice must be in 1.." +
+                StateConfiguration.MAX_PRE_KEYS_PER_DEVICE_LIMIT + ": " + maxPreKeysPerDevice);
         }
         if (!dataDir.isDirectory() && !dataDir.mkdirs())
         {
@@ -249,6 +260,51 @@ public final class StateContext
     public boolean randomAccess()
     {
         return randomAccess;
+    }
+
+    /**
+     * Devices the key directory is sized for (it may grow past them at some cost); 0 sizes it for one device per
+     * account.
+     *
+     * @param keyDirectoryCapacity devices, or 0.
+     * @return this for a fluent API.
+     */
+    public StateContext keyDirectoryCapacity(final long keyDirectoryCapacity)
+    {
+        this.keyDirectoryCapacity = keyDirectoryCapacity;
+        return this;
+    }
+
+    /**
+     * Devices the key directory is sized for, 0 meaning one per account.
+     *
+     * @return devices, or 0.
+     */
+    public long keyDirectoryCapacity()
+    {
+        return keyDirectoryCapacity;
+    }
+
+    /**
+     * One-time prekeys the key directory holds per device; an upload past them is refused.
+     *
+     * @param maxPreKeysPerDevice prekeys, 1..{@link StateConfiguration#MAX_PRE_KEYS_PER_DEVICE_LIMIT}.
+     * @return this for a fluent API.
+     */
+    public StateContext maxPreKeysPerDevice(final int maxPreKeysPerDevice)
+    {
+        this.maxPreKeysPerDevice = maxPreKeysPerDevice;
+        return this;
+    }
+
+    /**
+     * One-time prekeys the key directory holds per device.
+     *
+     * @return prekeys.
+     */
+    public int maxPreKeysPerDevice()
+    {
+        return maxPreKeysPerDevice;
     }
 
     /**

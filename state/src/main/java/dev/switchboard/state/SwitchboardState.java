@@ -51,6 +51,9 @@ public final class SwitchboardState implements AutoCloseable
     /** File of the privacy settings table. */
     public static final String PRIVACY_FILE = "privacy.cm3";
 
+    /** File of the key directory: (user, device) -> identity key, signed prekey, one-time prekeys. */
+    public static final String KEY_DIRECTORY_FILE = "key-directory.cm3";
+
     static final long META_NEXT_USER_ID = 1;
     static final long META_OPEN_EPOCH = 2;
     static final long META_CLEAN_CLOSE = 3;
@@ -68,6 +71,7 @@ public final class SwitchboardState implements AutoCloseable
     private final ChronicleMap<LongPair, LongRef> blocks;
     private final ChronicleMap<LongPair, LongRef> contacts;
     private final ChronicleMap<LongRef, LongRef> privacy;
+    private final ChronicleMap<LongRef, KeyBundleRecord> keyDirectory;
     private final int openEpoch;
     private final boolean wasRecovered;
     private final int advisedMappings;
@@ -102,6 +106,18 @@ public final class SwitchboardState implements AutoCloseable
         contacts = track(userPairs(
             "contacts", CONTACTS_FILE, ctx.maxAccounts() * ctx.averageContactsPerAccount(), recover));
         privacy = track(longToLong("privacy", PRIVACY_FILE, ctx.maxAccounts(), recover));
+        keyDirectory = track(open(
+            ChronicleMapBuilder.of(LongRef.class, KeyBundleRecord.class)
+                .name("key-directory")
+                .keyMarshaller(LongRefMarshaller.INSTANCE)
+                .constantKeySizeBySample(new LongRef())
+                .valueMarshaller(KeyBundleRecordMarshaller.INSTANCE)
+                // a device's stock runs between full and the low-stock threshold: sized for it half full
+                .averageValueSize(KeyBundleRecord.FIXED_LENGTH +
+                    (ctx.maxPreKeysPerDevice() + 1) / 2 * KeyBundleRecord.PRE_KEY_LENGTH)
+                .entries(0 == ctx.keyDirectoryCapacity() ? ctx.maxAccounts() : ctx.keyDirectoryCapacity()),
+            KEY_DIRECTORY_FILE,
+            recover));
         final LegacyDeviceMigration migration = new LegacyDeviceMigration();
         deviceTable = openDeviceTable(migration, recover);
         migratedDevices = migration.devices();
@@ -254,6 +270,16 @@ public final class SwitchboardState implements AutoCloseable
     public Privacy newPrivacy()
     {
         return new Privacy(privacy);
+    }
+
+    /**
+     * A new view of the key directory for the calling thread.
+     *
+     * @return a view owning reusable buffers; keep it.
+     */
+    public KeyDirectory newKeyDirectory()
+    {
+        return new KeyDirectory(keyDirectory, ctx.maxDevicesPerAccount(), ctx.maxPreKeysPerDevice());
     }
 
     /**
