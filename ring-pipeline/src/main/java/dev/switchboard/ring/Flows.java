@@ -39,7 +39,8 @@ final class Flows
 
     Flows(final RingContext ctx)
     {
-        final LoginVerdictFlow loginVerdict = new LoginVerdictFlow();
+        final PreKeyStockNotices preKeyStockNotices = new PreKeyStockNotices(ctx);
+        final LoginVerdictFlow loginVerdict = new LoginVerdictFlow(preKeyStockNotices);
         control(RingEvent.KIND_OPENED, new OpenedFlow());
         control(RingEvent.KIND_CLOSED, new ClosedFlow());
         control(RingEvent.KIND_TICK, new TickFlow(ctx.nanoClock()));
@@ -63,6 +64,8 @@ final class Flows
         request(UnblockDecoder.TEMPLATE_ID, new BlockFlow(false));
         request(PrivacySettingsDecoder.TEMPLATE_ID, new PrivacySettingsFlow());
         request(PushTokenUpdateDecoder.TEMPLATE_ID, new PushTokenFlow());
+        request(KeyBundleUploadDecoder.TEMPLATE_ID, new KeyBundleUploadFlow(ctx));
+        request(KeyBundleFetchDecoder.TEMPLATE_ID, new KeyBundleFetchFlow(ctx, preKeyStockNotices));
 
         // Defined on the wire, not served yet: refused without a strike.
         final Flow notServed = new UnsupportedFlow(false);
@@ -71,8 +74,6 @@ final class Flows
         request(GroupUpdateDecoder.TEMPLATE_ID, notServed);
         request(GroupLeaveDecoder.TEMPLATE_ID, notServed);
         request(GroupInfoRequestDecoder.TEMPLATE_ID, notServed);
-        request(KeyBundleUploadDecoder.TEMPLATE_ID, notServed);
-        request(KeyBundleFetchDecoder.TEMPLATE_ID, notServed);
     }
 
     /**

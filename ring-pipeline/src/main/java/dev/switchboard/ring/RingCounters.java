@@ -43,12 +43,16 @@ public final class RingCounters
     public static final int UNKNOWN_RECIPIENTS = 18;
     public static final int MESSAGES_BLOCKED = 19;
     public static final int LOGINS_VERIFIED_INLINE = 20;
+    public static final int KEY_BUNDLES_UPLOADED = 21;
+    public static final int KEY_BUNDLES_FETCHED = 22;
+    public static final int PRE_KEYS_EXHAUSTED = 23;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
         "registrations", "messages-stored", "messages-deduped", "deliveries", "acks", "receipts-stored",
         "queue-full", "outbound-full", "stuck-readers-closed", "records-expired", "rate-limited", "unknown-acks",
-        "unknown-recipients", "messages-blocked", "logins-verified-inline" };
+        "unknown-recipients", "messages-blocked", "logins-verified-inline", "key-bundles-uploaded",
+        "key-bundles-fetched", "prekeys-exhausted" };
 
     private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
     private final ServiceTimeHistogram sessionTime;

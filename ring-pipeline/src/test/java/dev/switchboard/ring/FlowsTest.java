@@ -6,6 +6,7 @@ import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.GroupCreateDecoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchDecoder;
+import dev.switchboard.codec.sbe.KeyBundleUploadDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
@@ -61,6 +62,8 @@ class FlowsTest
         assertNotSame(flows.request(BlockDecoder.TEMPLATE_ID), flows.request(UnblockDecoder.TEMPLATE_ID));
         assertInstanceOf(PrivacySettingsFlow.class, flows.request(PrivacySettingsDecoder.TEMPLATE_ID));
         assertInstanceOf(PushTokenFlow.class, flows.request(PushTokenUpdateDecoder.TEMPLATE_ID));
+        assertInstanceOf(KeyBundleUploadFlow.class, flows.request(KeyBundleUploadDecoder.TEMPLATE_ID));
+        assertInstanceOf(KeyBundleFetchFlow.class, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID));
     }
 
     @Test
@@ -74,6 +77,8 @@ class FlowsTest
         assertEquals(Flow.AFTER_LOGIN, flows.request(SendDecoder.TEMPLATE_ID).access);
         assertEquals(Flow.AFTER_LOGIN, flows.request(LogoutDecoder.TEMPLATE_ID).access);
         assertEquals(Flow.AFTER_LOGIN, flows.request(SentAckDecoder.TEMPLATE_ID).access);
+        assertEquals(Flow.AFTER_LOGIN, flows.request(KeyBundleUploadDecoder.TEMPLATE_ID).access);
+        assertEquals(Flow.AFTER_LOGIN, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID).access);
     }
 
     @Test
@@ -92,7 +97,6 @@ class FlowsTest
         final Flow notServed = flows.request(SendGroupDecoder.TEMPLATE_ID);
         assertInstanceOf(UnsupportedFlow.class, notServed);
         assertSame(notServed, flows.request(GroupCreateDecoder.TEMPLATE_ID));
-        assertSame(notServed, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID));
 
         final Flow unknown = flows.request(SentAckDecoder.TEMPLATE_ID);
         assertInstanceOf(UnsupportedFlow.class, unknown);
