@@ -43,10 +43,14 @@ public final class StateConfiguration
     /** Longest push token accepted. */
     public static final int MAX_PUSH_TOKEN_LENGTH = 512;
 
-    /** Devices the key directory is sized for; 0 sizes it for one device per account. */
+    /**
+     * Devices the key directory is sized for; 0 sizes it for a quarter of {@link #MAX_ACCOUNTS_PROP_NAME}. An entry
+     * holds up to {@link #MAX_PRE_KEYS_PER_DEVICE_PROP_NAME} prekeys of 37 bytes, so this table is the largest:
+     * about 2 KiB a device. It grows up to four times past its size, each step at some cost.
+     */
     public static final String KEY_DIRECTORY_CAPACITY_PROP_NAME = "switchboard.state.key.directory.capacity";
 
-    /** Default devices the key directory is sized for: 0, one per account ({@link #MAX_ACCOUNTS_PROP_NAME}). */
+    /** Default devices the key directory is sized for: 0, a quarter of the accounts. */
     public static final long KEY_DIRECTORY_CAPACITY_DEFAULT = 0;
 
     /** One-time prekeys the key directory holds per device. */

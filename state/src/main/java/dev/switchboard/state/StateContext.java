@@ -263,8 +263,8 @@ public final class StateContext
     }
 
     /**
-     * Devices the key directory is sized for (it may grow past them at some cost); 0 sizes it for one device per
-     * account.
+     * Devices the key directory is sized for (it may grow up to four times past them, at some cost); 0 sizes it for
+     * a quarter of {@link #maxAccounts()}. Each takes about 2 KiB of file with the default 100 prekeys a device.
      *
      * @param keyDirectoryCapacity devices, or 0.
      * @return this for a fluent API.
@@ -276,7 +276,7 @@ public final class StateContext
     }
 
     /**
-     * Devices the key directory is sized for, 0 meaning one per account.
+     * Devices the key directory is sized for, 0 meaning a quarter of the accounts.
      *
      * @return devices, or 0.
      */
@@ -305,6 +305,16 @@ public final class StateContext
     public int maxPreKeysPerDevice()
     {
         return maxPreKeysPerDevice;
+    }
+
+    /**
+     * Entries the key directory is sized for.
+     *
+     * @return entries.
+     */
+    long keyDirectoryEntries()
+    {
+        return keyDirectoryCapacity > 0 ? keyDirectoryCapacity : Math.max(1L, maxAccounts / 4);
     }
 
     /**

@@ -115,7 +115,7 @@ public final class SwitchboardState implements AutoCloseable
                 // a device's stock runs between full and the low-stock threshold: sized for it half full
                 .averageValueSize(KeyBundleRecord.FIXED_LENGTH +
                     (ctx.maxPreKeysPerDevice() + 1) / 2 * KeyBundleRecord.PRE_KEY_LENGTH)
-                .entries(0 == ctx.keyDirectoryCapacity() ? ctx.maxAccounts() : ctx.keyDirectoryCapacity()),
+                .entries(ctx.keyDirectoryEntries()),
             KEY_DIRECTORY_FILE,
             recover));
         final LegacyDeviceMigration migration = new LegacyDeviceMigration();
