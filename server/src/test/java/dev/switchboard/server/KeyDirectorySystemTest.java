@@ -112,6 +112,7 @@ class KeyDirectorySystemTest
      */
     private static void upload(
         final TestConnection device,
+        final int registrationId,
         final byte[] identityKey,
         final int signedPreKeyId,
         final byte[] signedPreKey,
@@ -123,7 +124,7 @@ class KeyDirectorySystemTest
         final KeyBundleUploadEncoder encoder = new KeyBundleUploadEncoder()
             .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
             .requestId(device.nextRequestId())
-            .registrationId(4242)
+            .registrationId(registrationId)
             .signedPreKeyId(signedPreKeyId);
         final KeyBundleUploadEncoder.PreKeysEncoder group = encoder.preKeysCount(preKeyIds.length);
         for (int i = 0; i < preKeyIds.length; i++)
@@ -147,29 +148,8 @@ class KeyDirectorySystemTest
         {
             preKeys[i] = preKey(preKeyIds[i]);
         }
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
-        final KeyBundleUploadEncoder encoder = new KeyBundleUploadEncoder()
-            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
-            .requestId(device.nextRequestId())
-            .registrationId(keys.registrationId)
-            .signedPreKeyId(keys.signedPreKeyId);
-        final KeyBundleUploadEncoder.PreKeysEncoder group = encoder.preKeysCount(preKeyIds.length);
-        for (int i = 0; i < preKeyIds.length; i++)
-        {
-            group.next().preKeyId(preKeyIds[i]).putPublicKey(preKeys[i], 0, preKeys[i].length);
-        }
-        encoder.putIdentityKey(keys.identityKey, 0, keys.identityKey.length);
-        if (withSignedPreKey)
-        {
-            encoder.putSignedPreKeyPublic(keys.signedPreKey, 0, keys.signedPreKey.length);
-            encoder.putSignedPreKeySignature(keys.signature, 0, keys.signature.length);
-        }
-        else
-        {
-            encoder.putSignedPreKeyPublic(new byte[0], 0, 0);
-            encoder.putSignedPreKeySignature(new byte[0], 0, 0);
-        }
-        device.writeRaw(frame(buffer, encoder.encodedLength()));
+        upload(device, keys.registrationId, keys.identityKey, keys.signedPreKeyId,
+            withSignedPreKey ? keys.signedPreKey : null, withSignedPreKey ? keys.signature : null, preKeyIds, preKeys);
     }
 
     private static void uploadAcked(
@@ -268,6 +248,22 @@ class KeyDirectorySystemTest
             .preKeyCount();
     }
 
+    /** Alice, who uploaded keys, and bob, who fetches them. */
+    private record Pair(TestConnection alice, TestConnection bob, DeviceKeys aliceKeys)
+    {
+    }
+
+    /**
+     * A server with the property, and alice and bob logged in; alice has uploaded keys with these prekeys.
+     */
+    private Pair start(final String property, final int... alicePreKeyIds) throws IOException
+    {
+        server = TestServer.launch(dataDir, property);
+        final Pair pair = new Pair(server.device(ALICE), server.device(BOB), new DeviceKeys(1));
+        uploadAcked(pair.alice(), pair.aliceKeys(), true, alicePreKeyIds);
+        return pair;
+    }
+
     private long counter(final int id)
     {
         return server.server().ring().counters().get(id);
@@ -344,11 +340,10 @@ class KeyDirectorySystemTest
     @Test
     void shouldTellADeviceItsStockRunsLowWhileOnlineAndAtItsNextLogin() throws IOException
     {
-        server = TestServer.launch(dataDir, "switchboard.keys.prekey.low.stock=3");
-        final TestConnection alice = server.device(ALICE);
-        final TestConnection bob = server.device(BOB);
-        final DeviceKeys aliceKeys = new DeviceKeys(1);
-        uploadAcked(alice, aliceKeys, true, 1, 2, 3, 4);
+        final Pair pair = start("switchboard.keys.prekey.low.stock=3", 1, 2, 3, 4);
+        final TestConnection alice = pair.alice();
+        final TestConnection bob = pair.bob();
+        final DeviceKeys aliceKeys = pair.aliceKeys();
 
         fetch(bob, alice.userId, 0);
         assertBundle(bundle(bob), alice, aliceKeys);
@@ -390,27 +385,27 @@ class KeyDirectorySystemTest
         // nothing stored yet: a first upload needs the signed prekey and its signature
         upload(alice, keys, false, 1);
         error(alice, ErrorCode.INVALID_FIELD, upload);
-        upload(alice, Arrays.copyOf(keys.identityKey, 32), 1, keys.signedPreKey, keys.signature, one, oneKey);
+        upload(alice, 4242, Arrays.copyOf(keys.identityKey, 32), 1, keys.signedPreKey, keys.signature, one, oneKey);
         error(alice, ErrorCode.INVALID_FIELD, upload);
-        upload(alice, Arrays.copyOf(keys.identityKey, 34), 1, keys.signedPreKey, keys.signature, one, oneKey);
+        upload(alice, 4242, Arrays.copyOf(keys.identityKey, 34), 1, keys.signedPreKey, keys.signature, one, oneKey);
         error(alice, ErrorCode.INVALID_FIELD, upload);
-        upload(alice, wrongType, 1, keys.signedPreKey, keys.signature, one, oneKey);
+        upload(alice, 4242, wrongType, 1, keys.signedPreKey, keys.signature, one, oneKey);
         error(alice, ErrorCode.INVALID_FIELD, upload);
-        upload(alice, keys.identityKey, 1, Arrays.copyOf(keys.signedPreKey, 32), keys.signature, one, oneKey);
+        upload(alice, 4242, keys.identityKey, 1, Arrays.copyOf(keys.signedPreKey, 32), keys.signature, one, oneKey);
         error(alice, ErrorCode.INVALID_FIELD, upload);
-        upload(alice, keys.identityKey, 1, wrongType, keys.signature, one, oneKey);
+        upload(alice, 4242, keys.identityKey, 1, wrongType, keys.signature, one, oneKey);
         error(alice, ErrorCode.INVALID_FIELD, upload);
-        upload(alice, keys.identityKey, 1, keys.signedPreKey, Arrays.copyOf(keys.signature, 63), one, oneKey);
+        upload(alice, 4242, keys.identityKey, 1, keys.signedPreKey, Arrays.copyOf(keys.signature, 63), one, oneKey);
         error(alice, ErrorCode.INVALID_FIELD, upload);
-        upload(alice, keys.identityKey, 1, keys.signedPreKey, null, one, oneKey);
+        upload(alice, 4242, keys.identityKey, 1, keys.signedPreKey, null, one, oneKey);
         error(alice, ErrorCode.INVALID_FIELD, upload);
-        upload(alice, keys.identityKey, 1, keys.signedPreKey, keys.signature, one, new byte[][]{ key(1) });
-        upload(alice, keys.identityKey, 1, keys.signedPreKey, keys.signature, one,
+        upload(alice, 4242, keys.identityKey, 1, keys.signedPreKey, keys.signature, one, new byte[][]{ key(1) });
+        upload(alice, 4242, keys.identityKey, 1, keys.signedPreKey, keys.signature, one,
             new byte[][]{ Arrays.copyOf(preKey(1), 32) });
         // the first of the two was valid
         alice.expect(RequestAckDecoder.TEMPLATE_ID);
         error(alice, ErrorCode.INVALID_FIELD, upload);
-        upload(alice, keys.identityKey, 1, keys.signedPreKey, keys.signature, new int[]{ 0 }, oneKey);
+        upload(alice, 4242, keys.identityKey, 1, keys.signedPreKey, keys.signature, new int[]{ 0 }, oneKey);
         error(alice, ErrorCode.INVALID_FIELD, upload);
 
         // the device's stock is the one prekey 1 stored above; start again from a clean slate with another identity
@@ -502,11 +497,10 @@ class KeyDirectorySystemTest
     @Test
     void shouldKeepTheDirectoryAcrossARestart() throws IOException
     {
-        server = TestServer.launch(dataDir, "switchboard.keys.prekey.low.stock=0");
-        final TestConnection alice = server.device(ALICE);
-        final TestConnection bob = server.device(BOB);
-        final DeviceKeys keys = new DeviceKeys(1);
-        uploadAcked(alice, keys, true, 1, 2, 3);
+        final Pair pair = start("switchboard.keys.prekey.low.stock=0", 1, 2, 3);
+        final TestConnection alice = pair.alice();
+        final TestConnection bob = pair.bob();
+        final DeviceKeys keys = pair.aliceKeys();
         fetch(bob, alice.userId, 0);
         final int first = assertBundle(bundle(bob), alice, keys);
 

@@ -24,6 +24,8 @@ class KeyDirectoryTest
     Path dir;
 
     private SwitchboardState state;
+    private KeyDirectory keys;
+    private KeyUpload upload;
 
     @AfterEach
     void after()
@@ -37,6 +39,13 @@ class KeyDirectoryTest
     private SwitchboardState open()
     {
         return SwitchboardState.open(TestStates.context(dir).maxPreKeysPerDevice(MAX_PRE_KEYS));
+    }
+
+    private void openKeys()
+    {
+        state = open();
+        keys = state.newKeyDirectory();
+        upload = new KeyUpload(MAX_PRE_KEYS);
     }
 
     static byte[] publicKey(final int seed)
@@ -108,9 +117,7 @@ class KeyDirectoryTest
     @Test
     void shouldRefuseBadKeysDuplicatesAndOverstockWithoutChangingAnything()
     {
-        state = open();
-        final KeyDirectory keys = state.newKeyDirectory();
-        final KeyUpload upload = new KeyUpload(MAX_PRE_KEYS);
+        openKeys();
 
         assertEquals(KeyDirectory.MISSING_SIGNED_PRE_KEY, keys.upload(1, 1, upload(upload, 1, 0, 1, 3)));
         assertEquals(KeyDirectory.INVALID_KEY,
@@ -148,9 +155,7 @@ class KeyDirectoryTest
     @Test
     void shouldRotateTheSignedPreKeyKeepingStockAndDropStockOnANewIdentity()
     {
-        state = open();
-        final KeyDirectory keys = state.newKeyDirectory();
-        final KeyUpload upload = new KeyUpload(MAX_PRE_KEYS);
+        openKeys();
         assertEquals(KeyDirectory.UPLOADED, keys.upload(1, 1, upload(upload, 1, 2, 1, 4)));
 
         assertEquals(KeyDirectory.UPLOADED, keys.upload(1, 1, upload(upload, 1, 3, 5, 1)));
