@@ -39,7 +39,11 @@ final class PreKeyStockNotices
      * The device just logged in on this connection: tell it if its stock is low.
      */
     void afterLogin(
-        final DeliveryStage stage, final long userId, final int deviceId, final int pollerIndex, final long connectionId)
+        final DeliveryStage stage,
+        final long userId,
+        final int deviceId,
+        final int pollerIndex,
+        final long connectionId)
     {
         if (0 == lowStock)
         {

@@ -139,7 +139,8 @@ final class SocketFuzzer implements AutoCloseable
             LoginAckDecoder.TEMPLATE_ID, SentAckDecoder.TEMPLATE_ID, DeliverDecoder.TEMPLATE_ID,
             ReceiptDecoder.TEMPLATE_ID, TypingUpdateDecoder.TEMPLATE_ID, PresenceUpdateDecoder.TEMPLATE_ID,
             ContactLookupResultDecoder.TEMPLATE_ID, GroupInfoDecoder.TEMPLATE_ID, KeyBundleDecoder.TEMPLATE_ID,
-            PreKeyStockDecoder.TEMPLATE_ID, PingDecoder.TEMPLATE_ID, PongDecoder.TEMPLATE_ID, RequestAckDecoder.TEMPLATE_ID, ErrorDecoder.TEMPLATE_ID })
+            PreKeyStockDecoder.TEMPLATE_ID, PingDecoder.TEMPLATE_ID, PongDecoder.TEMPLATE_ID,
+            RequestAckDecoder.TEMPLATE_ID, ErrorDecoder.TEMPLATE_ID })
         {
             SERVER_TEMPLATES[templateId] = true;
         }
@@ -210,8 +211,8 @@ final class SocketFuzzer implements AutoCloseable
             new RegisterAckDecoder(), new VerifyAckDecoder(), new LoginChallengeDecoder(), new LoginAckDecoder(),
             new SentAckDecoder(), new DeliverDecoder(), new ReceiptDecoder(), new TypingUpdateDecoder(),
             new PresenceUpdateDecoder(), new ContactLookupResultDecoder(), new GroupInfoDecoder(),
-            new KeyBundleDecoder(), new PreKeyStockDecoder(), new PingDecoder(), new PongDecoder(), new RequestAckDecoder(),
-            new ErrorDecoder() })
+            new KeyBundleDecoder(), new PreKeyStockDecoder(), new PingDecoder(), new PongDecoder(),
+            new RequestAckDecoder(), new ErrorDecoder() })
         {
             decoders[decoder.sbeTemplateId()] = decoder;
         }

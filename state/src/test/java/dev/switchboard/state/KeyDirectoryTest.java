@@ -124,9 +124,12 @@ class KeyDirectoryTest
             keys.upload(1, 1, upload(upload, 1, 2, 1, 3).identityKey(publicKey(1), 32)));
         final byte[] wrongType = publicKey(1);
         wrongType[0] = 0x06;
-        assertEquals(KeyDirectory.INVALID_KEY, keys.upload(1, 1, upload(upload, 1, 2, 1, 3).identityKey(wrongType, 33)));
-        assertEquals(KeyDirectory.INVALID_KEY, keys.upload(1, 1, upload(upload, 1, 2, 1, 3).signature(signature(2), 63)));
-        assertEquals(KeyDirectory.INVALID_KEY, keys.upload(1, 1, upload(upload, 1, 2, 1, 3).signature(signature(2), 0)));
+        assertEquals(KeyDirectory.INVALID_KEY,
+            keys.upload(1, 1, upload(upload, 1, 2, 1, 3).identityKey(wrongType, 33)));
+        assertEquals(KeyDirectory.INVALID_KEY,
+            keys.upload(1, 1, upload(upload, 1, 2, 1, 3).signature(signature(2), 63)));
+        assertEquals(KeyDirectory.INVALID_KEY,
+            keys.upload(1, 1, upload(upload, 1, 2, 1, 3).signature(signature(2), 0)));
         assertEquals(KeyDirectory.INVALID_KEY,
             keys.upload(1, 1, upload(upload, 1, 2, 1, 3).signedPreKey(publicKey(2), 34)));
         final KeyUpload badPreKey = upload(upload, 1, 2, 1, 3);
