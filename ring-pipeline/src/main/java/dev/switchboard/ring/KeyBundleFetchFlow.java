@@ -78,6 +78,7 @@ final class KeyBundleFetchFlow extends Flow
     private final ControlledMessageHandler entryHandler = this::onEntry;
     private DeliveryStage deliveryStage;
     private RingEvent delivering;
+    private boolean delivered;
 
     KeyBundleFetchFlow(final RingContext ctx, final PreKeyStockNotices notices)
     {
@@ -207,9 +208,14 @@ final class KeyBundleFetchFlow extends Flow
     {
         deliveryStage = stage;
         delivering = event;
+        delivered = false;
         try
         {
-            handoff.controlledRead(entryHandler);
+            // a read stops at the end of the buffer: an entry that wrapped to its start takes a second one
+            for (int reads = 0; reads < 2 && !delivered; reads++)
+            {
+                handoff.controlledRead(entryHandler);
+            }
         }
         finally
         {
@@ -247,6 +253,7 @@ final class KeyBundleFetchFlow extends Flow
                 notices.send(stage, device.pollerIndex, device.connectionId, buffer.getInt(offset + 12));
             }
         }
+        delivered = true;
         return ControlledMessageHandler.Action.BREAK;
     }
 }

@@ -90,7 +90,7 @@ class HotPathAllocationSystemTest
         }
     }
 
-    private static long serverThreadAllocatedBytes()
+    static long serverThreadAllocatedBytes()
     {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();

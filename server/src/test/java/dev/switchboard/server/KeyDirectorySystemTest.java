@@ -12,6 +12,7 @@ import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PreKeyStockDecoder;
 import dev.switchboard.codec.sbe.RequestAckDecoder;
+import dev.switchboard.ring.RingConfiguration;
 import dev.switchboard.ring.RingCounters;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -254,11 +255,11 @@ class KeyDirectorySystemTest
     }
 
     /**
-     * A server with the property, and alice and bob logged in; alice has uploaded keys with these prekeys.
+     * A server with the properties, and alice and bob logged in; alice has uploaded keys with these prekeys.
      */
-    private Pair start(final String property, final int... alicePreKeyIds) throws IOException
+    private Pair start(final String[] properties, final int... alicePreKeyIds) throws IOException
     {
-        server = TestServer.launch(dataDir, property);
+        server = TestServer.launch(dataDir, properties);
         final Pair pair = new Pair(server.device(ALICE), server.device(BOB), new DeviceKeys(1));
         uploadAcked(pair.alice(), pair.aliceKeys(), true, alicePreKeyIds);
         return pair;
@@ -340,7 +341,7 @@ class KeyDirectorySystemTest
     @Test
     void shouldTellADeviceItsStockRunsLowWhileOnlineAndAtItsNextLogin() throws IOException
     {
-        final Pair pair = start("switchboard.keys.prekey.low.stock=3", 1, 2, 3, 4);
+        final Pair pair = start(new String[]{ "switchboard.keys.prekey.low.stock=3" }, 1, 2, 3, 4);
         final TestConnection alice = pair.alice();
         final TestConnection bob = pair.bob();
         final DeviceKeys aliceKeys = pair.aliceKeys();
@@ -495,9 +496,48 @@ class KeyDirectorySystemTest
     }
 
     @Test
+    void shouldNotAllocatePerFetchOrUploadOnServerThreads() throws IOException
+    {
+        final int fetches = 6_000;
+        final int warmUp = 2_000;
+        final Pair pair = start(new String[]{ RingConfiguration.FRAMES_PER_SECOND_PROP_NAME + "=10000000",
+            "switchboard.keys.fetches.per.minute=1000000", "switchboard.keys.fetches.per.day=1000000",
+            "switchboard.keys.prekey.low.stock=0" }, 1);
+        final TestConnection alice = pair.alice();
+        final TestConnection bob = pair.bob();
+        long before = 0;
+        int nextPreKeyId = 2;
+        for (int i = 0; i < fetches; i++)
+        {
+            if (warmUp == i)
+            {
+                before = HotPathAllocationSystemTest.serverThreadAllocatedBytes();
+            }
+            if (0 == i % 50)
+            {
+                // a top-up of 50 prekeys in a frame larger than a ring slot
+                final int[] ids = new int[50];
+                for (int j = 0; j < ids.length; j++)
+                {
+                    ids[j] = nextPreKeyId++;
+                }
+                uploadAcked(alice, pair.aliceKeys(), false, ids);
+            }
+            fetch(bob, alice.userId, 0);
+            assertTrue(assertBundle(bundle(bob), alice, pair.aliceKeys()) > 0);
+        }
+        final long allocated = HotPathAllocationSystemTest.serverThreadAllocatedBytes() - before;
+        final double perFetch = (double)allocated / (fetches - warmUp);
+        System.out.printf("server threads allocated %,d bytes over %,d fetches and %,d uploads: %.3f B/fetch%n",
+            allocated, fetches - warmUp, (fetches - warmUp) / 50, perFetch);
+        // one object per fetch would be 64,000 bytes at least; leave room for a one-off allocation (JIT, a map)
+        assertTrue(allocated < 16 * 1024, "bytes on server threads: " + allocated);
+    }
+
+    @Test
     void shouldKeepTheDirectoryAcrossARestart() throws IOException
     {
-        final Pair pair = start("switchboard.keys.prekey.low.stock=0", 1, 2, 3);
+        final Pair pair = start(new String[]{ "switchboard.keys.prekey.low.stock=0" }, 1, 2, 3);
         final TestConnection alice = pair.alice();
         final TestConnection bob = pair.bob();
         final DeviceKeys keys = pair.aliceKeys();
