@@ -28,6 +28,7 @@ import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.PreKeyStockEncoder;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
@@ -160,6 +161,8 @@ final class TypicalFrames
             new Sample("KeyBundleFetch", "one device", (b, o) -> finish(b, o,
                 keyBundleFetch(b, o))),
             new Sample("KeyBundle", "identity key, signed prekey, one one-time prekey", TypicalFrames::keyBundle),
+            new Sample("PreKeyStock", "9 one-time prekeys left", (b, o) -> finish(b, o,
+                new PreKeyStockEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).preKeyCount(9))),
             new Sample("PushTokenUpdate", "APNs token (64 hex characters)", (b, o) -> finish(b, o,
                 new PushTokenUpdateEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
                     .requestId(50).platform(PushPlatform.APNS).token("0123456789abcdef".repeat(4)))),

@@ -74,6 +74,7 @@ class RoundTripTest
         DECODED.put("KeyBundle", "requestId=41|device=(userId=1000043|deviceId=1)|registrationId=4243" +
             "|signedPreKeyId=8|preKeyId=17|identityKey=33 bytes of raw data|signedPreKeyPublic=33 bytes of raw data" +
             "|signedPreKeySignature=64 bytes of raw data|preKeyPublic=33 bytes of raw data");
+        DECODED.put("PreKeyStock", "preKeyCount=9");
         DECODED.put("PushTokenUpdate",
             "requestId=50|platform=APNS|token='0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'");
         DECODED.put("Block", "requestId=51|userId=1000043");

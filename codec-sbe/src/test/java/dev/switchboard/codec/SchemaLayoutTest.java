@@ -82,7 +82,8 @@ class SchemaLayoutTest
             .collect(Collectors.toList());
 
         assertEquals(
-            List.of("GroupTyping", "GroupTypingUpdate", "Ping", "Pong", "PresenceUpdate", "Typing", "TypingUpdate"),
+            List.of("GroupTyping", "GroupTypingUpdate", "Ping", "Pong", "PreKeyStock", "PresenceUpdate", "Typing",
+                "TypingUpdate"),
             withoutCorrelation);
     }
 

@@ -40,7 +40,8 @@ final class Flows
 
     Flows(final RingContext ctx)
     {
-        final LoginVerdictFlow loginVerdict = new LoginVerdictFlow();
+        final PreKeyStockNotices preKeyStockNotices = new PreKeyStockNotices(ctx);
+        final LoginVerdictFlow loginVerdict = new LoginVerdictFlow(preKeyStockNotices);
         control(RingEvent.KIND_OPENED, new OpenedFlow());
         control(RingEvent.KIND_CLOSED, new ClosedFlow());
         control(RingEvent.KIND_TICK, new TickFlow(ctx.nanoClock()));
@@ -70,11 +71,8 @@ final class Flows
         request(GroupUpdateDecoder.TEMPLATE_ID, new GroupUpdateFlow());
         request(GroupLeaveDecoder.TEMPLATE_ID, new GroupLeaveFlow());
         request(GroupTypingDecoder.TEMPLATE_ID, new GroupTypingFlow());
-
-        // Defined on the wire, not served yet: refused without a strike.
-        final Flow notServed = new UnsupportedFlow(false);
-        request(KeyBundleUploadDecoder.TEMPLATE_ID, notServed);
-        request(KeyBundleFetchDecoder.TEMPLATE_ID, notServed);
+        request(KeyBundleUploadDecoder.TEMPLATE_ID, new KeyBundleUploadFlow(ctx));
+        request(KeyBundleFetchDecoder.TEMPLATE_ID, new KeyBundleFetchFlow(ctx, preKeyStockNotices));
     }
 
     /**

@@ -8,13 +8,17 @@ import dev.switchboard.state.DeviceKeys;
  * The end of a login, once its proof is verified: by the {@link LoginVerifierAgent}, whose verdict comes back as a
  * control event, or inline by {@link LoginProofFlow}. Session: bind the device to this connection (closing an older
  * connection of the same device) and mark it online, or refuse with LOGIN_FAILED. Delivery: open its delivery
- * window, answer LoginAck with its backlog count and start draining the backlog.
+ * window, answer LoginAck with its backlog count, tell the device if its one-time prekeys run low
+ * ({@link PreKeyStockNotices}) and start draining the backlog.
  */
 final class LoginVerdictFlow extends Flow
 {
-    LoginVerdictFlow()
+    private final PreKeyStockNotices preKeyStockNotices;
+
+    LoginVerdictFlow(final PreKeyStockNotices preKeyStockNotices)
     {
         super(ANYONE, false);
+        this.preKeyStockNotices = preKeyStockNotices;
     }
 
     /**
@@ -91,6 +95,7 @@ final class LoginVerdictFlow extends Flow
             event.timestampMs,
             stage.journal.count(caller.userId, caller.deviceId));
         stage.send(event.pollerIndex, event.connectionId, stage.scratch, length);
+        preKeyStockNotices.afterLogin(stage, caller.userId, caller.deviceId, event.pollerIndex, event.connectionId);
         stage.drain(delivery);
     }
 }

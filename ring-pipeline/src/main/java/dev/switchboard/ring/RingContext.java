@@ -30,6 +30,9 @@ public final class RingContext
     private int codesPerAddressPerHour = RingConfiguration.codesPerAddressPerHour();
     private int framesPerSecond = RingConfiguration.framesPerSecond();
     private int maxRejects = RingConfiguration.maxRejects();
+    private int keyFetchesPerMinute = KeyDirectoryConfiguration.fetchesPerMinute();
+    private int keyFetchesPerDay = KeyDirectoryConfiguration.fetchesPerDay();
+    private int preKeyLowStock = KeyDirectoryConfiguration.preKeyLowStock();
     private boolean dutyCycle;
     private long tickIntervalNs = RingConfiguration.TICK_INTERVAL_DEFAULT_NS;
     private boolean serviceTimes = RingConfiguration.serviceTimes();
@@ -65,6 +68,11 @@ public final class RingContext
         if (deliveryWindow < 1)
         {
             throw new IllegalArgumentException("delivery window must be positive: " + deliveryWindow);
+        }
+        if (keyFetchesPerMinute < 1 || keyFetchesPerDay < 1 || preKeyLowStock < 0)
+        {
+            throw new IllegalArgumentException("key fetch quotas must be positive, the low-stock threshold not " +
+                "negative: " + keyFetchesPerMinute + ", " + keyFetchesPerDay + ", " + preKeyLowStock);
         }
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(journal, "journal");
@@ -245,6 +253,48 @@ public final class RingContext
     public int maxRejects()
     {
         return maxRejects;
+    }
+
+    /**
+     * KeyBundleFetch requests a user may make per minute, all its devices together; RATE_LIMITED beyond.
+     */
+    public RingContext keyFetchesPerMinute(final int keyFetchesPerMinute)
+    {
+        this.keyFetchesPerMinute = keyFetchesPerMinute;
+        return this;
+    }
+
+    public int keyFetchesPerMinute()
+    {
+        return keyFetchesPerMinute;
+    }
+
+    /**
+     * KeyBundleFetch requests a user may make per 24 hours, all its devices together; RATE_LIMITED beyond.
+     */
+    public RingContext keyFetchesPerDay(final int keyFetchesPerDay)
+    {
+        this.keyFetchesPerDay = keyFetchesPerDay;
+        return this;
+    }
+
+    public int keyFetchesPerDay()
+    {
+        return keyFetchesPerDay;
+    }
+
+    /**
+     * A device whose one-time prekeys fall below this many gets a PreKeyStock; 0 never tells.
+     */
+    public RingContext preKeyLowStock(final int preKeyLowStock)
+    {
+        this.preKeyLowStock = preKeyLowStock;
+        return this;
+    }
+
+    public int preKeyLowStock()
+    {
+        return preKeyLowStock;
     }
 
     /**

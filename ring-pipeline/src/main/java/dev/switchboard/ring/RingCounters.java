@@ -48,13 +48,17 @@ public final class RingCounters
     public static final int GROUP_COPIES_REFUSED = 23;
     public static final int GROUP_HANDOFF_FULL = 24;
     public static final int LOGINS_VERIFIED_INLINE = 25;
+    public static final int KEY_BUNDLES_UPLOADED = 26;
+    public static final int KEY_BUNDLES_FETCHED = 27;
+    public static final int PRE_KEYS_EXHAUSTED = 28;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
         "registrations", "messages-stored", "messages-deduped", "deliveries", "acks", "receipts-stored",
         "queue-full", "outbound-full", "stuck-readers-closed", "records-expired", "rate-limited", "unknown-acks",
         "unknown-recipients", "messages-blocked", "group-requests-refused", "group-changes", "group-messages-stored",
-        "group-copies-refused", "group-handoff-full", "logins-verified-inline" };
+        "group-copies-refused", "group-handoff-full", "logins-verified-inline", "key-bundles-uploaded",
+        "key-bundles-fetched", "prekeys-exhausted" };
 
     private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
     private final ServiceTimeHistogram sessionTime;

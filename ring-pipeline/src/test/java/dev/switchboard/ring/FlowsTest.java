@@ -62,6 +62,8 @@ class FlowsTest
         assertNotSame(flows.request(BlockDecoder.TEMPLATE_ID), flows.request(UnblockDecoder.TEMPLATE_ID));
         assertInstanceOf(PrivacySettingsFlow.class, flows.request(PrivacySettingsDecoder.TEMPLATE_ID));
         assertInstanceOf(PushTokenFlow.class, flows.request(PushTokenUpdateDecoder.TEMPLATE_ID));
+        assertInstanceOf(KeyBundleUploadFlow.class, flows.request(KeyBundleUploadDecoder.TEMPLATE_ID));
+        assertInstanceOf(KeyBundleFetchFlow.class, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID));
     }
 
     @Test
@@ -75,6 +77,8 @@ class FlowsTest
         assertEquals(Flow.AFTER_LOGIN, flows.request(SendDecoder.TEMPLATE_ID).access);
         assertEquals(Flow.AFTER_LOGIN, flows.request(LogoutDecoder.TEMPLATE_ID).access);
         assertEquals(Flow.AFTER_LOGIN, flows.request(SentAckDecoder.TEMPLATE_ID).access);
+        assertEquals(Flow.AFTER_LOGIN, flows.request(KeyBundleUploadDecoder.TEMPLATE_ID).access);
+        assertEquals(Flow.AFTER_LOGIN, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID).access);
     }
 
     @Test
@@ -88,17 +92,15 @@ class FlowsTest
     }
 
     @Test
-    void shouldRefuseTemplatesNotServed()
+    void shouldServeEveryClientRequestAndRefuseServerTemplates()
     {
-        final Flow notServed = flows.request(KeyBundleUploadDecoder.TEMPLATE_ID);
-        assertInstanceOf(UnsupportedFlow.class, notServed);
-        assertSame(notServed, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID));
+        assertInstanceOf(KeyBundleUploadFlow.class, flows.request(KeyBundleUploadDecoder.TEMPLATE_ID));
+        assertInstanceOf(KeyBundleFetchFlow.class, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID));
         assertInstanceOf(SendGroupFlow.class, flows.request(SendGroupDecoder.TEMPLATE_ID));
         assertInstanceOf(GroupCreateFlow.class, flows.request(GroupCreateDecoder.TEMPLATE_ID));
 
         final Flow unknown = flows.request(SentAckDecoder.TEMPLATE_ID);
         assertInstanceOf(UnsupportedFlow.class, unknown);
-        assertNotSame(notServed, unknown);
         assertSame(unknown, flows.request(DeliverDecoder.TEMPLATE_ID));
         assertSame(unknown, flows.request(0));
         assertSame(unknown, flows.request(65_535));

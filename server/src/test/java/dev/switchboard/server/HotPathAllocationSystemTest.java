@@ -169,7 +169,7 @@ class HotPathAllocationSystemTest
         }
     }
 
-    private static long serverThreadAllocatedBytes()
+    static long serverThreadAllocatedBytes()
     {
         return threadAllocatedBytes(true);
     }

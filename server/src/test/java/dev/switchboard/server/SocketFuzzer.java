@@ -35,6 +35,7 @@ import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongDecoder;
 import dev.switchboard.codec.sbe.PongEncoder;
+import dev.switchboard.codec.sbe.PreKeyStockDecoder;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
@@ -138,7 +139,8 @@ final class SocketFuzzer implements AutoCloseable
             LoginAckDecoder.TEMPLATE_ID, SentAckDecoder.TEMPLATE_ID, DeliverDecoder.TEMPLATE_ID,
             ReceiptDecoder.TEMPLATE_ID, TypingUpdateDecoder.TEMPLATE_ID, PresenceUpdateDecoder.TEMPLATE_ID,
             ContactLookupResultDecoder.TEMPLATE_ID, GroupInfoDecoder.TEMPLATE_ID, KeyBundleDecoder.TEMPLATE_ID,
-            PingDecoder.TEMPLATE_ID, PongDecoder.TEMPLATE_ID, RequestAckDecoder.TEMPLATE_ID, ErrorDecoder.TEMPLATE_ID })
+            PreKeyStockDecoder.TEMPLATE_ID, PingDecoder.TEMPLATE_ID, PongDecoder.TEMPLATE_ID,
+            RequestAckDecoder.TEMPLATE_ID, ErrorDecoder.TEMPLATE_ID })
         {
             SERVER_TEMPLATES[templateId] = true;
         }
@@ -209,8 +211,8 @@ final class SocketFuzzer implements AutoCloseable
             new RegisterAckDecoder(), new VerifyAckDecoder(), new LoginChallengeDecoder(), new LoginAckDecoder(),
             new SentAckDecoder(), new DeliverDecoder(), new ReceiptDecoder(), new TypingUpdateDecoder(),
             new PresenceUpdateDecoder(), new ContactLookupResultDecoder(), new GroupInfoDecoder(),
-            new KeyBundleDecoder(), new PingDecoder(), new PongDecoder(), new RequestAckDecoder(),
-            new ErrorDecoder() })
+            new KeyBundleDecoder(), new PreKeyStockDecoder(), new PingDecoder(), new PongDecoder(),
+            new RequestAckDecoder(), new ErrorDecoder() })
         {
             decoders[decoder.sbeTemplateId()] = decoder;
         }
@@ -722,9 +724,10 @@ final class SocketFuzzer implements AutoCloseable
                 final int preKeys = random.nextInt(5);
                 final KeyBundleUploadEncoder.PreKeysEncoder group = upload.preKeysCount(preKeys);
                 randomBytes(64);
+                bytes[0] = 0x05; // a libsignal public key; a new random identity each time, so no id is in stock
                 for (int i = 0; i < preKeys; i++)
                 {
-                    group.next().preKeyId(i).putPublicKey(bytes, 0, 33);
+                    group.next().preKeyId(i + 1).putPublicKey(bytes, 0, 33);
                 }
                 upload.putIdentityKey(bytes, 0, 33).putSignedPreKeyPublic(bytes, 0, 33)
                     .putSignedPreKeySignature(bytes, 0, 64);
@@ -1099,6 +1102,8 @@ final class SocketFuzzer implements AutoCloseable
             case TypingUpdateDecoder.TEMPLATE_ID:
             case PresenceUpdateDecoder.TEMPLATE_ID:
             case ContactLookupResultDecoder.TEMPLATE_ID:
+            case KeyBundleDecoder.TEMPLATE_ID:
+            case PreKeyStockDecoder.TEMPLATE_ID:
                 if (!connection.everLoggedIn)
                 {
                     fail(connection, "template " + templateId + " to a connection that never logged in");

@@ -43,6 +43,25 @@ public final class StateConfiguration
     /** Longest push token accepted. */
     public static final int MAX_PUSH_TOKEN_LENGTH = 512;
 
+    /**
+     * Devices the key directory is sized for; 0 sizes it for a quarter of {@link #MAX_ACCOUNTS_PROP_NAME}. An entry
+     * holds up to {@link #MAX_PRE_KEYS_PER_DEVICE_PROP_NAME} prekeys of 37 bytes, so this table is the largest:
+     * about 2 KiB a device. It grows up to four times past its size, each step at some cost.
+     */
+    public static final String KEY_DIRECTORY_CAPACITY_PROP_NAME = "switchboard.state.key.directory.capacity";
+
+    /** Default devices the key directory is sized for: 0, a quarter of the accounts. */
+    public static final long KEY_DIRECTORY_CAPACITY_DEFAULT = 0;
+
+    /** One-time prekeys the key directory holds per device. */
+    public static final String MAX_PRE_KEYS_PER_DEVICE_PROP_NAME = "switchboard.state.max.prekeys.per.device";
+
+    /** Default one-time prekeys per device: what a Signal client uploads at a time. */
+    public static final int MAX_PRE_KEYS_PER_DEVICE_DEFAULT = 100;
+
+    /** Upper bound of one-time prekeys per device: an entry stays under 40 KiB. */
+    public static final int MAX_PRE_KEYS_PER_DEVICE_LIMIT = 1000;
+
     /** Whether existing table files go through Chronicle's recovery even after a clean close. */
     public static final String RECOVER_ON_OPEN_PROP_NAME = "switchboard.state.recover.on.open";
 
@@ -175,6 +194,26 @@ public final class StateConfiguration
     public static int groupAverageMembers()
     {
         return Integer.getInteger(GROUP_AVERAGE_MEMBERS_PROP_NAME, GROUP_AVERAGE_MEMBERS_DEFAULT);
+    }
+
+    /**
+     * Devices the key directory is sized for.
+     *
+     * @return the value of {@link #KEY_DIRECTORY_CAPACITY_PROP_NAME} or the default.
+     */
+    public static long keyDirectoryCapacity()
+    {
+        return Long.getLong(KEY_DIRECTORY_CAPACITY_PROP_NAME, KEY_DIRECTORY_CAPACITY_DEFAULT);
+    }
+
+    /**
+     * One-time prekeys per device.
+     *
+     * @return the value of {@link #MAX_PRE_KEYS_PER_DEVICE_PROP_NAME} or the default.
+     */
+    public static int maxPreKeysPerDevice()
+    {
+        return Integer.getInteger(MAX_PRE_KEYS_PER_DEVICE_PROP_NAME, MAX_PRE_KEYS_PER_DEVICE_DEFAULT);
     }
 
     /**

@@ -20,6 +20,8 @@ public final class StateContext
     private int groupMaxMembers = StateConfiguration.groupMaxMembers();
     private long groupCapacity = StateConfiguration.groupCapacity();
     private int groupAverageMembers = StateConfiguration.groupAverageMembers();
+    private long keyDirectoryCapacity = StateConfiguration.keyDirectoryCapacity();
+    private int maxPreKeysPerDevice = StateConfiguration.maxPreKeysPerDevice();
 
     /**
      * Validate the settings and create the data folder; idempotent.
@@ -75,6 +77,15 @@ public final class StateContext
         if (groupAverageMembers < 1)
         {
             throw new IllegalStateException("groupAverageMembers must be positive: " + groupAverageMembers);
+        }
+        if (keyDirectoryCapacity < 0)
+        {
+            throw new IllegalStateException("keyDirectoryCapacity must not be negative: " + keyDirectoryCapacity);
+        }
+        if (maxPreKeysPerDevice < 1 || maxPreKeysPerDevice > StateConfiguration.MAX_PRE_KEYS_PER_DEVICE_LIMIT)
+        {
+            throw new IllegalStateException("maxPreKeysPerDevice must be in 1.." +
+                StateConfiguration.MAX_PRE_KEYS_PER_DEVICE_LIMIT + ": " + maxPreKeysPerDevice);
         }
         if (!dataDir.isDirectory() && !dataDir.mkdirs())
         {
@@ -280,6 +291,19 @@ public final class StateContext
     }
 
     /**
+     * Devices the key directory is sized for (it may grow up to four times past them, at some cost); 0 sizes it for
+     * a quarter of {@link #maxAccounts()}. Each takes about 2 KiB of file with the default 100 prekeys a device.
+     *
+     * @param keyDirectoryCapacity devices, or 0.
+     * @return this for a fluent API.
+     */
+    public StateContext keyDirectoryCapacity(final long keyDirectoryCapacity)
+    {
+        this.keyDirectoryCapacity = keyDirectoryCapacity;
+        return this;
+    }
+
+    /**
      * Most members a group may have.
      *
      * @return members.
@@ -298,6 +322,28 @@ public final class StateContext
     public StateContext groupCapacity(final long groupCapacity)
     {
         this.groupCapacity = groupCapacity;
+        return this;
+    }
+
+    /**
+     * Devices the key directory is sized for, 0 meaning a quarter of the accounts.
+     *
+     * @return devices, or 0.
+     */
+    public long keyDirectoryCapacity()
+    {
+        return keyDirectoryCapacity;
+    }
+
+    /**
+     * One-time prekeys the key directory holds per device; an upload past them is refused.
+     *
+     * @param maxPreKeysPerDevice prekeys, 1..{@link StateConfiguration#MAX_PRE_KEYS_PER_DEVICE_LIMIT}.
+     * @return this for a fluent API.
+     */
+    public StateContext maxPreKeysPerDevice(final int maxPreKeysPerDevice)
+    {
+        this.maxPreKeysPerDevice = maxPreKeysPerDevice;
         return this;
     }
 
@@ -331,6 +377,26 @@ public final class StateContext
     public int groupAverageMembers()
     {
         return groupAverageMembers;
+    }
+
+    /**
+     * One-time prekeys the key directory holds per device.
+     *
+     * @return prekeys.
+     */
+    public int maxPreKeysPerDevice()
+    {
+        return maxPreKeysPerDevice;
+    }
+
+    /**
+     * Entries the key directory is sized for.
+     *
+     * @return entries.
+     */
+    long keyDirectoryEntries()
+    {
+        return keyDirectoryCapacity > 0 ? keyDirectoryCapacity : Math.max(1L, maxAccounts / 4);
     }
 
     /**

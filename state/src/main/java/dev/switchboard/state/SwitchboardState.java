@@ -54,6 +54,9 @@ public final class SwitchboardState implements AutoCloseable
     /** File of group id -> version, name and members with roles. */
     public static final String GROUPS_FILE = "groups.cm3";
 
+    /** File of the key directory: (user, device) -> identity key, signed prekey, one-time prekeys. */
+    public static final String KEY_DIRECTORY_FILE = "key-directory.cm3";
+
     static final long META_NEXT_USER_ID = 1;
     static final long META_OPEN_EPOCH = 2;
     static final long META_CLEAN_CLOSE = 3;
@@ -73,6 +76,7 @@ public final class SwitchboardState implements AutoCloseable
     private final ChronicleMap<LongPair, LongRef> contacts;
     private final ChronicleMap<LongRef, LongRef> privacy;
     private final ChronicleMap<LongRef, GroupRecord> groups;
+    private final ChronicleMap<LongRef, KeyBundleRecord> keyDirectory;
     private final int openEpoch;
     private final boolean wasRecovered;
     private final int advisedMappings;
@@ -123,6 +127,18 @@ public final class SwitchboardState implements AutoCloseable
                 .averageValueSize(averageGroup.storedLength())
                 .entries(ctx.groupCapacity()),
             GROUPS_FILE,
+            recover));
+        keyDirectory = track(open(
+            ChronicleMapBuilder.of(LongRef.class, KeyBundleRecord.class)
+                .name("key-directory")
+                .keyMarshaller(LongRefMarshaller.INSTANCE)
+                .constantKeySizeBySample(new LongRef())
+                .valueMarshaller(KeyBundleRecordMarshaller.INSTANCE)
+                // a device's stock runs between full and the low-stock threshold: sized for it half full
+                .averageValueSize(KeyBundleRecord.FIXED_LENGTH +
+                    (ctx.maxPreKeysPerDevice() + 1) / 2 * KeyBundleRecord.PRE_KEY_LENGTH)
+                .entries(ctx.keyDirectoryEntries()),
+            KEY_DIRECTORY_FILE,
             recover));
         final LegacyDeviceMigration migration = new LegacyDeviceMigration();
         deviceTable = openDeviceTable(migration, recover);
@@ -286,6 +302,16 @@ public final class SwitchboardState implements AutoCloseable
     public Groups newGroups()
     {
         return new Groups(meta, groups, ctx.groupMaxMembers());
+    }
+
+    /**
+     * A new view of the key directory for the calling thread.
+     *
+     * @return a view owning reusable buffers; keep it.
+     */
+    public KeyDirectory newKeyDirectory()
+    {
+        return new KeyDirectory(keyDirectory, ctx.maxDevicesPerAccount(), ctx.maxPreKeysPerDevice());
     }
 
     /**
