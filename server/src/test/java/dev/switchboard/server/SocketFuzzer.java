@@ -15,9 +15,11 @@ import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.ErrorEncoder;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.GroupCreateEncoder;
+import dev.switchboard.codec.sbe.GroupEventDecoder;
 import dev.switchboard.codec.sbe.GroupInfoDecoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
 import dev.switchboard.codec.sbe.GroupLeaveEncoder;
+import dev.switchboard.codec.sbe.GroupTypingUpdateDecoder;
 import dev.switchboard.codec.sbe.GroupUpdateEncoder;
 import dev.switchboard.codec.sbe.KeyBundleDecoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchEncoder;
@@ -138,7 +140,8 @@ final class SocketFuzzer implements AutoCloseable
             RegisterAckDecoder.TEMPLATE_ID, VerifyAckDecoder.TEMPLATE_ID, LoginChallengeDecoder.TEMPLATE_ID,
             LoginAckDecoder.TEMPLATE_ID, SentAckDecoder.TEMPLATE_ID, DeliverDecoder.TEMPLATE_ID,
             ReceiptDecoder.TEMPLATE_ID, TypingUpdateDecoder.TEMPLATE_ID, PresenceUpdateDecoder.TEMPLATE_ID,
-            ContactLookupResultDecoder.TEMPLATE_ID, GroupInfoDecoder.TEMPLATE_ID, KeyBundleDecoder.TEMPLATE_ID,
+            ContactLookupResultDecoder.TEMPLATE_ID, GroupInfoDecoder.TEMPLATE_ID, GroupEventDecoder.TEMPLATE_ID,
+            GroupTypingUpdateDecoder.TEMPLATE_ID, KeyBundleDecoder.TEMPLATE_ID,
             PreKeyStockDecoder.TEMPLATE_ID, PingDecoder.TEMPLATE_ID, PongDecoder.TEMPLATE_ID,
             RequestAckDecoder.TEMPLATE_ID, ErrorDecoder.TEMPLATE_ID })
         {
@@ -211,6 +214,7 @@ final class SocketFuzzer implements AutoCloseable
             new RegisterAckDecoder(), new VerifyAckDecoder(), new LoginChallengeDecoder(), new LoginAckDecoder(),
             new SentAckDecoder(), new DeliverDecoder(), new ReceiptDecoder(), new TypingUpdateDecoder(),
             new PresenceUpdateDecoder(), new ContactLookupResultDecoder(), new GroupInfoDecoder(),
+            new GroupEventDecoder(), new GroupTypingUpdateDecoder(),
             new KeyBundleDecoder(), new PreKeyStockDecoder(), new PingDecoder(), new PongDecoder(),
             new RequestAckDecoder(), new ErrorDecoder() })
         {
@@ -1088,18 +1092,20 @@ final class SocketFuzzer implements AutoCloseable
 
             case DeliverDecoder.TEMPLATE_ID:
             case ReceiptDecoder.TEMPLATE_ID:
+            case GroupEventDecoder.TEMPLATE_ID:
                 if (!connection.everLoggedIn)
                 {
                     fail(connection, "template " + templateId + " to a connection that never logged in");
                     return;
                 }
-                // Every Deliver and Receipt starts with its message id: ack it as a device would.
+                // Every Deliver, Receipt and GroupEvent starts with its message id: ack it as a device would.
                 queue(connection, deliverAck(inView.getLong(bodyOffset, ByteOrder.LITTLE_ENDIAN)), true);
                 acksSent++;
                 break;
 
             case SentAckDecoder.TEMPLATE_ID:
             case TypingUpdateDecoder.TEMPLATE_ID:
+            case GroupTypingUpdateDecoder.TEMPLATE_ID:
             case PresenceUpdateDecoder.TEMPLATE_ID:
             case ContactLookupResultDecoder.TEMPLATE_ID:
             case KeyBundleDecoder.TEMPLATE_ID:

@@ -1,8 +1,10 @@
 package dev.switchboard.server;
 
+import dev.switchboard.codec.MaxFrame;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.GroupEventDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SentAckDecoder;
@@ -10,6 +12,7 @@ import dev.switchboard.codec.sbe.SentAckDecoder;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -191,6 +194,12 @@ final class SteadyPair implements Runnable
                 alice.ack(frame.deliver().messageId());
                 break;
 
+            case GroupEventDecoder.TEMPLATE_ID:
+                // a fuzzing client put alice in a group: acked, or it would hold a slot of her delivery window
+                foreignDeliveries++;
+                alice.ack(frame.buffer.getLong(MaxFrame.MIN_FRAME_LENGTH, ByteOrder.LITTLE_ENDIAN));
+                break;
+
             default:
                 break;
         }
@@ -241,6 +250,11 @@ final class SteadyPair implements Runnable
             case ReceiptDecoder.TEMPLATE_ID:
                 foreignReadReceipts++;
                 bob.ack(frame.receipt().messageId());
+                break;
+
+            case GroupEventDecoder.TEMPLATE_ID:
+                foreignDeliveries++;
+                bob.ack(frame.buffer.getLong(MaxFrame.MIN_FRAME_LENGTH, ByteOrder.LITTLE_ENDIAN));
                 break;
 
             default:
