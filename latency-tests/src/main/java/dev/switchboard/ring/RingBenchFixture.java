@@ -30,7 +30,7 @@ public final class RingBenchFixture implements AutoCloseable
         disruptor = RingPipeline.newDisruptor(ctx);
         disruptor.handleEventsWith(handler);
         ringBuffer = disruptor.getRingBuffer();
-        publisher = new RingPublisher(ringBuffer, largeFrames, new RingCounters(), ctx.slotFrameLength());
+        publisher = new RingPublisher(ringBuffer, largeFrames, new RingCounters(), ctx.slotFrameLength(), false);
         disruptor.start();
     }
 

@@ -179,6 +179,18 @@ final class DeliveryStage implements EventHandler<RingEvent>
      * Send a journaled record to its device now if it is online and its window has room; else the journal keeps it
      * for the drain.
      */
+    /**
+     * A Send or SendGroup is stored, acknowledged and handed to its online devices: how long since the edge published
+     * it ({@link RingCounters#sendToDeliverTime()}), on the real clock, when service times are on.
+     */
+    void recordSendToDeliverTime(final InboundFrame frame)
+    {
+        if (0 != frame.publishedNs)
+        {
+            counters.sendToDeliverTime().recordValue(Math.max(0, System.nanoTime() - frame.publishedNs));
+        }
+    }
+
     void deliverLive(
         final long userId, final int deviceId, final long messageId, final DirectBuffer frame, final int length)
     {

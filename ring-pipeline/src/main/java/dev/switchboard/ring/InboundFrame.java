@@ -28,6 +28,8 @@ final class InboundFrame
     int version;
     /** The request's correlation id: the first field of every request. */
     long requestId;
+    /** When the edge published the frame (System.nanoTime), or 0 when service times are off. */
+    long publishedNs;
 
     InboundFrame(final int inlineFrameLength)
     {
@@ -71,5 +73,6 @@ final class InboundFrame
         blockLength = 0;
         version = 0;
         requestId = 0;
+        publishedNs = 0;
     }
 }

@@ -65,6 +65,7 @@ public final class RingCounters
     private final ServiceTimeHistogram routeTime;
     private final ServiceTimeHistogram deliveryTime;
     private final ServiceTimeHistogram eventTime;
+    private final ServiceTimeHistogram sendToDeliverTime;
 
     /**
      * Counters in a private manager of this process's memory: nothing outside sees them (tests, benchmarks).
@@ -87,12 +88,13 @@ public final class RingCounters
         routeTime = new ServiceTimeHistogram(countersManager, LABEL_PREFIX + "route service-time");
         deliveryTime = new ServiceTimeHistogram(countersManager, LABEL_PREFIX + "delivery service-time");
         eventTime = new ServiceTimeHistogram(countersManager, LABEL_PREFIX + "event service-time");
+        sendToDeliverTime = new ServiceTimeHistogram(countersManager, LABEL_PREFIX + "send-to-deliver time");
     }
 
-    /** Counters taken from a manager: one per label and the four histograms'. */
+    /** Counters taken from a manager: one per label and the five histograms'. */
     public static int counterCount()
     {
-        return LABELS.length + 4 * ServiceTimeHistogram.COUNTERS_PER_HISTOGRAM;
+        return LABELS.length + 5 * ServiceTimeHistogram.COUNTERS_PER_HISTOGRAM;
     }
 
     /**
@@ -151,6 +153,15 @@ public final class RingCounters
     public ServiceTimeHistogram deliveryTime()
     {
         return deliveryTime;
+    }
+
+    /**
+     * From a Send or SendGroup frame's publication by the edge to its Deliver's hand-over to the edge, for each live
+     * delivery, written by the delivery stage: the time a message spends inside the server, less the final write.
+     */
+    public ServiceTimeHistogram sendToDeliverTime()
+    {
+        return sendToDeliverTime;
     }
 
     /** Service time of all stages on one event, recorded where one thread runs them all (fused). */

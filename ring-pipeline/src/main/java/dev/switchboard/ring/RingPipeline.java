@@ -69,7 +69,8 @@ public final class RingPipeline implements AutoCloseable
             final EventPoller<RingEvent> poller = ringBuffer.newPoller();
             ringBuffer.addGatingSequences(poller.getSequence());
             disruptor = null;
-            publisher = new RingPublisher(ringBuffer, largeFrames, ctx.counters(), slotFrameLength);
+            publisher = new RingPublisher(
+                ringBuffer, largeFrames, ctx.counters(), slotFrameLength, ctx.serviceTimes());
             loginVerifier = newLoginVerifier(ctx, publisher);
             final FusedStages stages = newStages(
                 ctx, largeFrames, groupHandoff, maxGroupDevices, exceptionHandler, serviceTimeClock, loginVerifier);
@@ -79,7 +80,8 @@ public final class RingPipeline implements AutoCloseable
         {
             disruptor = newDisruptor(ctx);
             disruptor.setDefaultExceptionHandler(exceptionHandler);
-            publisher = new RingPublisher(disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength);
+            publisher = new RingPublisher(
+                disruptor.getRingBuffer(), largeFrames, ctx.counters(), slotFrameLength, ctx.serviceTimes());
             loginVerifier = newLoginVerifier(ctx, publisher);
             if (ctx.fused())
             {

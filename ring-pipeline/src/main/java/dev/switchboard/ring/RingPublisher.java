@@ -17,13 +17,16 @@ public final class RingPublisher
     private final LargeFrameBufferPool largeFrames;
     private final RingCounters counters;
     private final int slotFrameLength;
+    private final boolean stampFrames;
 
     RingPublisher(
         final RingBuffer<RingEvent> ringBuffer,
         final LargeFrameBufferPool largeFrames,
         final RingCounters counters,
-        final int slotFrameLength)
+        final int slotFrameLength,
+        final boolean stampFrames)
     {
+        this.stampFrames = stampFrames;
         this.ringBuffer = ringBuffer;
         this.largeFrames = largeFrames;
         this.counters = counters;
@@ -59,6 +62,8 @@ public final class RingPublisher
         final RingEvent event = ringBuffer.get(sequence);
         event.reset(RingEvent.KIND_FRAME, pollerIndex, connectionId);
         event.frame.copy(large, buffer, offset, length);
+        // for the send-to-deliver histogram: when the edge handed the frame over, on the real clock
+        event.frame.publishedNs = stampFrames ? System.nanoTime() : 0;
         ringBuffer.publish(sequence);
         return true;
     }

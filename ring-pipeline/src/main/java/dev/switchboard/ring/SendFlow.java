@@ -104,5 +104,6 @@ final class SendFlow extends Flow
             stage.deliverLive(
                 recipients.userIds[i], recipients.deviceIds[i], recipients.messageId, stage.scratch, frameLength);
         }
+        stage.recordSendToDeliverTime(frame);
     }
 }

@@ -60,6 +60,7 @@ final class SendGroupFlow extends Flow
         if (stage.groupFanOut.storeMessage(event, messageId, stage.scratch, 0, frameLength))
         {
             stage.sent(event, clientMsgId, messageId);
+            stage.recordSendToDeliverTime(frame);
         }
     }
 }

@@ -96,11 +96,12 @@ class ServiceTimeHistogramTest
 
         final CountersReader reader = new CountersReader(manager.metaDataBuffer(), manager.valuesBuffer());
         final List<ServiceTimeSnapshot> snapshots = ServiceTimeSnapshot.readAll(reader);
-        assertEquals(4, snapshots.size());
+        assertEquals(5, snapshots.size());
         assertEquals("ring: session service-time", snapshots.get(0).name());
         assertEquals("ring: route service-time", snapshots.get(1).name());
         assertEquals("ring: delivery service-time", snapshots.get(2).name());
         assertEquals("ring: event service-time", snapshots.get(3).name());
+        assertEquals("ring: send-to-deliver time", snapshots.get(4).name());
 
         final ServiceTimeSnapshot session = snapshots.get(0);
         assertEquals(1_000, session.totalCount());
