@@ -34,7 +34,7 @@ import java.util.Arrays;
  */
 final class Flows
 {
-    private final Flow unknown = new UnsupportedFlow(true);
+    private final Flow unknown = new UnsupportedFlow();
     private final Flow[] byKind = new Flow[RingEvent.KIND_LOGIN_VERDICT + 1];
     private Flow[] byTemplateId = new Flow[0];
 
