@@ -55,7 +55,9 @@ final class LatencyScenarios
             final List<LoadConnection> sides = rig.loginAll(
                 poller, 0, connections, bufferLength(settings), TimeUnit.MINUTES.toNanos(2)).subList(0, 2 * pairs);
             final OpenLoopRun run = new OpenLoopRun(sides, settings.rate, settings.payloadLength,
-                result.series("deliver"), result.series("sent-ack"), new CpuMeter(rig.process()));
+                result.series("deliver"), result.series("sent-ack"), result.series("send-lag"),
+                new CpuMeter(rig.process()))
+                .serverServiceTimes(ServerServiceTimes.of(rig));
             poller.listener(run);
             run.run(poller, TimeUnit.SECONDS.toNanos(settings.warmupSeconds),
                 TimeUnit.SECONDS.toNanos(settings.durationSeconds));
@@ -65,6 +67,7 @@ final class LatencyScenarios
                 result.series.remove("sent-ack");
             }
             run.cpu().addTo(result);
+            run.serverServiceTimes().addTo(result);
             run.addTo(result, pairs, settings);
             result.figure("idleConnections", settings.idle);
             result.figure("clientCounters", poller.counters().toMap());

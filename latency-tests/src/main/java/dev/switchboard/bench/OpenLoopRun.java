@@ -23,7 +23,9 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     private final int payloadLength;
     private final Histogram deliver;
     private final Histogram sentAck;
+    private final Histogram sendLag;
     private final CpuMeter cpu;
+    private ServerServiceTimes serverServiceTimes = ServerServiceTimes.NONE;
     private LoadPoller poller;
     private long runStartNs;
     private long measureStartNs;
@@ -45,6 +47,23 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         final Histogram sentAck,
         final CpuMeter cpu)
     {
+        this(sides, rate, payloadLength, deliver, sentAck, BenchResult.newHistogram(), cpu);
+    }
+
+    /**
+     * @param sendLag how late the load generator itself put each measured message on the wire after its due time:
+     *                a stall of the load generator shows here, one of the server does not.
+     */
+    OpenLoopRun(
+        final List<LoadConnection> sides,
+        final long rate,
+        final int payloadLength,
+        final Histogram deliver,
+        final Histogram sentAck,
+        final Histogram sendLag,
+        final CpuMeter cpu)
+    {
+        this.sendLag = sendLag;
         this.cpu = cpu;
         this.sides = sides;
         this.pairs = sides.size() / 2;
@@ -71,11 +90,13 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
             if (nowNs - measureEndNs >= 0)
             {
                 cpu.stop(nowNs, delivered);
+                serverServiceTimes.stop();
                 break;
             }
             if (!cpu.started() && nowNs - measureStartNs >= 0)
             {
                 cpu.start(nowNs, delivered);
+                serverServiceTimes.start();
             }
             while (true)
             {
@@ -105,6 +126,7 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
                 if (dueNs - measureStartNs >= 0)
                 {
                     measuredSent++;
+                    BenchResult.record(sendLag, nowNs - dueNs);
                 }
                 k++;
             }
@@ -139,6 +161,20 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     public long lost()
     {
         return lost;
+    }
+
+    /**
+     * Read the server's own service-time histograms as the measured window opens and closes.
+     */
+    OpenLoopRun serverServiceTimes(final ServerServiceTimes serverServiceTimes)
+    {
+        this.serverServiceTimes = serverServiceTimes;
+        return this;
+    }
+
+    ServerServiceTimes serverServiceTimes()
+    {
+        return serverServiceTimes;
     }
 
     public CpuMeter cpu()

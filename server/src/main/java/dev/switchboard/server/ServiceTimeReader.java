@@ -29,6 +29,14 @@ public final class ServiceTimeReader implements AutoCloseable
         return new ServiceTimeReader(CountersFile.mapReadOnly(new File(dataDir, CountersFile.FILE_NAME)));
     }
 
+    /**
+     * Whether a server has (or had) a counters file in this data folder.
+     */
+    public static boolean isPresent(final File dataDir)
+    {
+        return new File(dataDir, CountersFile.FILE_NAME).isFile();
+    }
+
     /** Every histogram, read now, e.g. "ring: session service-time". */
     public List<ServiceTimeSnapshot> read()
     {
