@@ -31,11 +31,26 @@ final class PeerLoad
         final BenchResult result = new BenchResult("login-storm", driver.target());
         RawSessions.checkOpenFiles(count, serverName, driver.serverPid());
         final List<InetAddress> sources = RawSessions.loopbackSources(count, settings.sources);
+        if (settings.warmupSeconds > 0)
+        {
+            // As for Switchboard: a storm first, all closed again, so that the measured one meets a warm peer.
+            try (RawSessions warmup = new RawSessions(server, sources, handshake))
+            {
+                final long startNs = System.nanoTime();
+                warmup.open(count, count, BenchResult.newHistogram(), TimeUnit.MINUTES.toNanos(5));
+                result.figure("coldLoginsPerSecond", warmup.established() * 1e9 / (System.nanoTime() - startNs));
+            }
+            sleepSeconds(settings.warmupSeconds);
+        }
+        final StormCpu cpu = new StormCpu(driver.serverPid());
         try (RawSessions sessions = new RawSessions(server, sources, handshake))
         {
+            cpu.start();
             final long startNs = System.nanoTime();
             sessions.open(count, count, result.series("login"), TimeUnit.MINUTES.toNanos(5));
             final long elapsedNs = System.nanoTime() - startNs;
+            cpu.stop();
+            cpu.addTo(result, sessions.established());
             if (0 == sessions.established())
             {
                 throw new IllegalStateException(
@@ -51,5 +66,17 @@ final class PeerLoad
             result.figure("loginsPerSecond", sessions.established() * 1e9 / elapsedNs);
         }
         return result;
+    }
+
+    private static void sleepSeconds(final int seconds)
+    {
+        try
+        {
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }
