@@ -82,6 +82,7 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         runStartNs = System.nanoTime();
         measureStartNs = runStartNs + warmupNs;
         measureEndNs = measureStartNs + durationNs;
+        final long serverSnapshotNs = runStartNs + warmupNs / 2;
         final double periodNs = 1e9 / rate;
         long k = 0;
         while (true)
@@ -90,13 +91,17 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
             if (nowNs - measureEndNs >= 0)
             {
                 cpu.stop(nowNs, delivered);
-                serverServiceTimes.stop();
                 break;
+            }
+            if (!serverServiceTimes.started() && nowNs - serverSnapshotNs >= 0)
+            {
+                // Reading the server's histograms takes the loop away for milliseconds: halfway through the
+                // warm-up, so that no measured message waits for it (they then include the warm-up's second half).
+                serverServiceTimes.start();
             }
             if (!cpu.started() && nowNs - measureStartNs >= 0)
             {
                 cpu.start(nowNs, delivered);
-                serverServiceTimes.start();
             }
             while (true)
             {
@@ -136,6 +141,7 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
             }
         }
         LoadRig.pollUntil(poller, () -> delivered >= sent, TimeUnit.SECONDS.toNanos(10));
+        serverServiceTimes.stop();
     }
 
     public long sent()

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The server's own service-time histograms over a run's measured window, read from its counters file before and after
- * it: what the server saw of each event (and of each Send, from the edge's publication to the end of its delivery
+ * The server's own service-time histograms over a run's measured window (from halfway through the warm-up to the last
+ * delivery), read from its counters file before and after it: what the server saw of each event (and of each Send, from the edge's publication to the end of its delivery
  * step) next to what the load generator saw end to end, with the warm-up taken out.
  */
 final class ServerServiceTimes
@@ -20,6 +20,7 @@ final class ServerServiceTimes
 
     private final File dataDir;
     private List<ServiceTimeSnapshot> atStart = List.of();
+    private boolean started;
     private final List<ServiceTimeSnapshot> window = new ArrayList<>();
 
     private ServerServiceTimes(final File dataDir)
@@ -36,8 +37,17 @@ final class ServerServiceTimes
         return ownServer && ServiceTimeReader.isPresent(rig.dataDir()) ? new ServerServiceTimes(rig.dataDir()) : NONE;
     }
 
+    boolean started()
+    {
+        return started;
+    }
+
+    /**
+     * The window opens; halfway through a run's warm-up, since the read stalls the load loop for milliseconds.
+     */
     void start()
     {
+        started = true;
         atStart = read();
     }
 
