@@ -17,7 +17,11 @@ public final class MediaConfiguration
     public static final String BIND_DEFAULT = "0.0.0.0";
 
     public static final String MAX_BYTES_PROP_NAME = "switchboard.media.max.bytes";
-    public static final long MAX_BYTES_DEFAULT = 100L << 20;
+    /**
+     * A blob is ciphertext: room for a 100 MiB file sealed by the client SDK (16 bytes of GCM tag per 64 KiB
+     * segment), 104,883,200 bytes.
+     */
+    public static final long MAX_BYTES_DEFAULT = (100L << 20) + ((100L << 20) >> 16) * 16;
 
     public static final String QUOTA_BYTES_PER_DAY_PROP_NAME = "switchboard.media.quota.bytes.per.day";
     public static final long QUOTA_BYTES_PER_DAY_DEFAULT = 2L << 30;

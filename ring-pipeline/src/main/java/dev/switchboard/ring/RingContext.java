@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RingContext
 {
-    /** Largest blob a media ticket is issued for unless the media service says otherwise: 100 MiB. */
-    public static final long MEDIA_MAX_BYTES_DEFAULT = 100L << 20;
+    /**
+     * Largest blob a media ticket is issued for unless the media service says otherwise: a 100 MiB file sealed by the
+     * client SDK (16 bytes of tag per 64 KiB).
+     */
+    public static final long MEDIA_MAX_BYTES_DEFAULT = (100L << 20) + ((100L << 20) >> 16) * 16;
     /** Lifetime of a media upload ticket unless the media service says otherwise: 15 minutes. */
     public static final long MEDIA_TICKET_TTL_DEFAULT_NS = TimeUnit.MINUTES.toNanos(15);
 
