@@ -79,7 +79,7 @@ class MediaSystemTest
         server = TestServer.launch(new File(dir, "server"), all);
     }
 
-    private static int freePort() throws IOException
+    static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0))
         {
