@@ -80,13 +80,13 @@ final class BlobStore
     }
 
     /**
-     * Hash the complete partial file and move it to its content address, or drop it if that blob is stored already;
-     * either way the blob is stamped with {@code nowMs}. Returns the media id and whether it was a duplicate.
+     * Move a complete partial file to its content address (the hex SHA-256 of its bytes), or drop it if that blob is
+     * stored already; either way the blob is stamped with {@code nowMs}. Returns the media id and whether it was a
+     * duplicate.
      */
-    String commit(final Path partFile, final long nowMs, final byte[] copyBuffer, final boolean[] duplicate)
+    String commit(final Path partFile, final String mediaId, final long nowMs, final boolean[] duplicate)
         throws IOException
     {
-        final String mediaId = hex(sha256(partFile, copyBuffer));
         final Path blob = blob(mediaId);
         synchronized (commitLock)
         {

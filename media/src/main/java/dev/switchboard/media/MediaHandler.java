@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -265,15 +266,17 @@ final class MediaHandler implements HttpHandler
     }
 
     /**
-     * Stream the body into the partial file; false (and the file cut back) if it runs past the upload's length.
-     * Bytes received before the peer goes away are kept: the client resumes from the offset HEAD tells.
+     * Stream the body into the partial file, hashing it on the way; false (and file and hash rolled back) if it runs
+     * past the upload's length. Bytes received before the peer goes away are kept, with the hash in step: the client
+     * resumes from the offset HEAD tells.
      */
     private boolean receive(final HttpExchange exchange, final Upload upload) throws IOException
     {
         final byte[] copy = copyBuffers.get();
         final ByteBuffer buffer = ByteBuffer.wrap(copy);
         final long start = upload.offset;
-        long position = start;
+        final MessageDigest before = cloneOf(upload.digest);
+        long hashed = start;
         try (InputStream body = exchange.getRequestBody();
             FileChannel file = FileChannel.open(upload.partFile, StandardOpenOption.WRITE))
         {
@@ -281,7 +284,7 @@ final class MediaHandler implements HttpHandler
             {
                 while (true)
                 {
-                    final int want = (int)Math.min(copy.length, upload.length - position);
+                    final int want = (int)Math.min(copy.length, upload.length - hashed);
                     final int read = body.read(copy, 0, Math.max(1, want));
                     if (read < 0)
                     {
@@ -289,31 +292,48 @@ final class MediaHandler implements HttpHandler
                     }
                     if (read > want)
                     {
-                        file.truncate(start);
-                        position = start;
+                        upload.digest = before;
+                        hashed = start;
                         return false;
                     }
                     buffer.clear().limit(read);
+                    long position = hashed;
                     while (buffer.hasRemaining())
                     {
                         position += file.write(buffer, position);
                     }
-                    upload.offset = position; // HEAD tells progress while the body streams
+                    upload.digest.update(copy, 0, read);
+                    hashed = position;
+                    upload.offset = hashed; // HEAD tells progress while the body streams
                     counters.add(MediaCounters.BYTES_RECEIVED, read);
                 }
             }
             finally
             {
-                upload.offset = position;
+                // a failed write may leave bytes past what was hashed: cut them off
+                file.truncate(hashed);
+                upload.offset = hashed;
             }
         }
         return true;
     }
 
+    private static MessageDigest cloneOf(final MessageDigest digest)
+    {
+        try
+        {
+            return (MessageDigest)digest.clone();
+        }
+        catch (final CloneNotSupportedException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     private void complete(final Upload upload, final long nowMs, final Headers headers) throws IOException
     {
         final boolean[] duplicate = duplicates.get();
-        upload.mediaId = store.commit(upload.partFile, nowMs, copyBuffers.get(), duplicate);
+        upload.mediaId = store.commit(upload.partFile, BlobStore.hex(upload.digest.digest()), nowMs, duplicate);
         counters.increment(duplicate[0] ? MediaCounters.UPLOADS_DEDUPLICATED : MediaCounters.UPLOADS_COMPLETED);
         headers.set(MEDIA_ID_HEADER, upload.mediaId);
     }

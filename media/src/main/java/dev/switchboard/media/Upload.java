@@ -1,6 +1,8 @@
 package dev.switchboard.media;
 
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,6 +18,8 @@ final class Upload
     final long deadlineMs;
     final Path partFile;
     final ReentrantLock lock = new ReentrantLock();
+    /** SHA-256 of the bytes in the partial file, kept in step with {@link #offset} under the lock. */
+    MessageDigest digest;
     /** Bytes in the partial file; read by HEAD without the lock. */
     volatile long offset;
     /** Set once the blob is stored: the hex SHA-256 the blob is served by. */
@@ -37,5 +41,13 @@ final class Upload
         this.createdAtMs = createdAtMs;
         this.deadlineMs = deadlineMs;
         this.partFile = partFile;
+        try
+        {
+            digest = MessageDigest.getInstance("SHA-256");
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 }
