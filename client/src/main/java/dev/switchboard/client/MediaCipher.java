@@ -84,9 +84,7 @@ public final class MediaCipher
                 readFully(in, plainBuffer);
                 plainBuffer.flip();
                 sealedBuffer.clear();
-                cipher.init(Cipher.ENCRYPT_MODE, keySpec, new GCMParameterSpec(TAG_BITS, nonce(noncePrefix, index,
-                    nonce)));
-                cipher.updateAAD(new byte[]{ (byte)(index == segments - 1 ? 1 : 0) });
+                init(cipher, Cipher.ENCRYPT_MODE, keySpec, noncePrefix, nonce, index, segments);
                 cipher.doFinal(plainBuffer, sealedBuffer);
                 sealedBuffer.flip();
                 digest.update(sealedBuffer.array(), 0, sealedBuffer.limit());
@@ -133,9 +131,7 @@ public final class MediaCipher
                 readFully(in, sealedBuffer);
                 sealedBuffer.flip();
                 plainBuffer.clear();
-                cipher.init(Cipher.DECRYPT_MODE, keySpec, new GCMParameterSpec(TAG_BITS, nonce(noncePrefix, index,
-                    nonce)));
-                cipher.updateAAD(new byte[]{ (byte)(index == segments - 1 ? 1 : 0) });
+                init(cipher, Cipher.DECRYPT_MODE, keySpec, noncePrefix, nonce, index, segments);
                 try
                 {
                     cipher.doFinal(sealedBuffer, plainBuffer);
@@ -156,6 +152,22 @@ public final class MediaCipher
         {
             throw new IllegalStateException("AES-GCM unavailable", ex);
         }
+    }
+
+    /**
+     * Ready the cipher for one segment: its nonce, and whether it is the last as associated data.
+     */
+    private static void init(
+        final Cipher cipher,
+        final int mode,
+        final SecretKeySpec keySpec,
+        final byte[] noncePrefix,
+        final byte[] nonce,
+        final long index,
+        final long segments) throws GeneralSecurityException
+    {
+        cipher.init(mode, keySpec, new GCMParameterSpec(TAG_BITS, nonce(noncePrefix, index, nonce)));
+        cipher.updateAAD(new byte[]{ (byte)(index == segments - 1 ? 1 : 0) });
     }
 
     private static byte[] nonce(final byte[] prefix, final long index, final byte[] nonce)
