@@ -133,7 +133,8 @@ final class MediaReceiver implements ClientListener, AutoCloseable
         application.onGroupEvent(event);
     }
 
-    public void onGroupTyping(final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
+    public void onGroupTyping(
+        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
         application.onGroupTyping(groupId, fromUserId, fromDeviceId, state);
     }

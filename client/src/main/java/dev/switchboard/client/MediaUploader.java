@@ -181,7 +181,8 @@ public final class MediaUploader implements AutoCloseable
                     .header("Upload-Offset", Long.toString(offset))
                     .header("Content-Type", "application/offset+octet-stream")
                     .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(() -> new FileStream(sealed, offset, length, progress)),
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new FileStream(sealed, offset, length, progress)),
                         length - offset)));
                 if (204 != patched.statusCode())
                 {

@@ -50,7 +50,8 @@ final class Thumbnails
             final Graphics2D graphics = small.createGraphics();
             try
             {
-                graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                graphics.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
                 graphics.drawImage(image, 0, 0, width, height, null);
             }
             finally

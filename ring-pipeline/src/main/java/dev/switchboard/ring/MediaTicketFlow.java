@@ -23,7 +23,8 @@ final class MediaTicketFlow extends Flow
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final byte[] ticket = new byte[MediaTickets.LENGTH];
     private final MediaTickets tickets;
-    private final SecureRandom random;
+    /** Distinct per ticket and signed with the rest: a count from a random start, no entropy read per request. */
+    private long nonce;
     private final int mediaPort;
     private final long maxBytes;
     private final long ticketTtlMs;
@@ -34,7 +35,7 @@ final class MediaTicketFlow extends Flow
         final byte[] secret = ctx.mediaTicketSecret();
         mediaPort = ctx.mediaPort();
         tickets = null == secret || 0 == mediaPort ? null : new MediaTickets(secret);
-        random = null == tickets ? null : new SecureRandom();
+        nonce = null == tickets ? 0 : new SecureRandom().nextLong();
         maxBytes = ctx.mediaMaxBytes();
         ticketTtlMs = TimeUnit.NANOSECONDS.toMillis(ctx.mediaTicketTtlNs());
     }
@@ -56,7 +57,7 @@ final class MediaTicketFlow extends Flow
         }
         final long expiresAtMs = stage.epochClock.time() + ticketTtlMs;
         final int length = tickets.issue(
-            session.userId, session.deviceId, sizeBytes, expiresAtMs, random.nextLong(), ticket, 0);
+            session.userId, session.deviceId, sizeBytes, expiresAtMs, ++nonce, ticket, 0);
 
         final Reply reply = event.reply;
         ticketEncoder.wrapAndApplyHeader(reply.buffer, Sofh.HEADER_LENGTH, header)
