@@ -70,7 +70,7 @@ final class MediaHandler implements HttpHandler
 
     public void handle(final HttpExchange exchange)
     {
-        try (exchange)
+        try
         {
             exchange.getResponseHeaders().set("Tus-Resumable", TUS_VERSION);
             final String path = exchange.getRequestURI().getRawPath();
@@ -98,6 +98,10 @@ final class MediaHandler implements HttpHandler
         {
             onError(ex);
             respondQuietly(exchange, 500);
+        }
+        finally
+        {
+            exchange.close();
         }
     }
 
