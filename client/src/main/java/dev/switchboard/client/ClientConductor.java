@@ -10,6 +10,7 @@ import dev.switchboard.codec.sbe.GroupUpdateDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
+import dev.switchboard.codec.sbe.MediaTicketRequestDecoder;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
@@ -1017,6 +1018,20 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             contacts.put(phones[i], userIds[i]);
         }
         ((CompletableFuture<Map<String, Long>>)request.future()).complete(contacts);
+    }
+
+    @SuppressWarnings("unchecked")
+    public void onMediaTicket(
+        final long requestId, final long maxBytes, final long expiresAtMs, final int mediaPort, final byte[] ticket)
+    {
+        final Request request = requests.get(requestId);
+        if (null == request || MediaTicketRequestDecoder.TEMPLATE_ID != request.templateId())
+        {
+            return;
+        }
+        requests.remove(requestId);
+        ((CompletableFuture<MediaTicket>)request.future()).complete(
+            new MediaTicket(maxBytes, expiresAtMs, ctx.host(), mediaPort, ticket));
     }
 
     public void onPing(final long timestampNs)

@@ -33,6 +33,9 @@ public final class ClientContext
     private boolean storeSync = ClientConfiguration.storeSync();
     private boolean persistPending = ClientConfiguration.persistPending();
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private MediaListener mediaListener;
+    private File mediaDir;
+    private boolean autoDownloadMedia = true;
 
     /**
      * Check every setting; called by {@link SwitchboardClient#open(ClientContext)}.
@@ -256,5 +259,49 @@ public final class ClientContext
     public NanoClock nanoClock()
     {
         return nanoClock;
+    }
+
+    /**
+     * Where received media references go instead of {@link ClientListener#onMessage}; null (the default): media
+     * references reach onMessage as any payload.
+     */
+    public ClientContext mediaListener(final MediaListener mediaListener)
+    {
+        this.mediaListener = mediaListener;
+        return this;
+    }
+
+    public MediaListener mediaListener()
+    {
+        return mediaListener;
+    }
+
+    /**
+     * Where received media files are stored; default: {@code media} in the store folder.
+     */
+    public ClientContext mediaDir(final File mediaDir)
+    {
+        this.mediaDir = mediaDir;
+        return this;
+    }
+
+    public File mediaDir()
+    {
+        return null == mediaDir ? new File(storeDir, "media") : mediaDir;
+    }
+
+    /**
+     * Download received media as soon as the reference arrives (default), or only when the application calls
+     * {@link SwitchboardClient#downloadMedia}.
+     */
+    public ClientContext autoDownloadMedia(final boolean autoDownloadMedia)
+    {
+        this.autoDownloadMedia = autoDownloadMedia;
+        return this;
+    }
+
+    public boolean autoDownloadMedia()
+    {
+        return autoDownloadMedia;
     }
 }

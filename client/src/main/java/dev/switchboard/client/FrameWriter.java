@@ -13,6 +13,7 @@ import dev.switchboard.codec.sbe.GroupUpdateEncoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
+import dev.switchboard.codec.sbe.MediaTicketRequestEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
@@ -98,6 +99,7 @@ public final class FrameWriter
     private final UnblockEncoder unblockEncoder = new UnblockEncoder();
     private final PrivacySettingsEncoder privacySettingsEncoder = new PrivacySettingsEncoder();
     private final SendGroupEncoder sendGroupEncoder = new SendGroupEncoder();
+    private final MediaTicketRequestEncoder mediaTicketRequestEncoder = new MediaTicketRequestEncoder();
     private final GroupCreateEncoder groupCreateEncoder = new GroupCreateEncoder();
     private final GroupUpdateEncoder groupUpdateEncoder = new GroupUpdateEncoder();
     private final GroupLeaveEncoder groupLeaveEncoder = new GroupLeaveEncoder();
@@ -344,6 +346,18 @@ public final class FrameWriter
             .requestId(requestId)
             .userId(userId);
         return frame(buffer, offset, unblockEncoder.encodedLength());
+    }
+
+    /**
+     * MediaTicketRequest: a ticket to upload one blob of this many bytes to the media service.
+     */
+    public int mediaTicketRequest(
+        final MutableDirectBuffer buffer, final int offset, final long requestId, final long sizeBytes)
+    {
+        mediaTicketRequestEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .sizeBytes(sizeBytes);
+        return frame(buffer, offset, mediaTicketRequestEncoder.encodedLength());
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.switchboard.codec.sbe.GroupEventDecoder;
 import dev.switchboard.codec.sbe.GroupInfoDecoder;
 import dev.switchboard.codec.sbe.GroupRole;
 import dev.switchboard.codec.sbe.GroupTypingUpdateDecoder;
+import dev.switchboard.codec.sbe.MediaTicketDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
@@ -55,6 +56,7 @@ public final class ServerMessageAdapter implements FrameHandler
     private final PingDecoder pingDecoder = new PingDecoder();
     private final PongDecoder pongDecoder = new PongDecoder();
     private final RequestAckDecoder requestAckDecoder = new RequestAckDecoder();
+    private final MediaTicketDecoder mediaTicketDecoder = new MediaTicketDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private final PresenceUpdateDecoder presenceUpdateDecoder = new PresenceUpdateDecoder();
     private final TypingUpdateDecoder typingUpdateDecoder = new TypingUpdateDecoder();
@@ -165,6 +167,8 @@ public final class ServerMessageAdapter implements FrameHandler
                 return onGroupEvent(buffer, bodyOffset, blockLength, version, end);
             case GroupTypingUpdateDecoder.TEMPLATE_ID:
                 return onGroupTypingUpdate(buffer, bodyOffset, blockLength, version);
+            case MediaTicketDecoder.TEMPLATE_ID:
+                return onMediaTicket(buffer, bodyOffset, blockLength, version, end);
             default:
                 ignoredFrames++;
                 return true;
@@ -288,6 +292,30 @@ public final class ServerMessageAdapter implements FrameHandler
             decoder.from().deviceId(),
             receiptType,
             decoder.timestampMs());
+        return true;
+    }
+
+    private boolean onMediaTicket(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version, final int end)
+    {
+        if (blockLength < MediaTicketDecoder.BLOCK_LENGTH ||
+            offset + blockLength + MediaTicketDecoder.ticketHeaderLength() > end)
+        {
+            return false;
+        }
+        final MediaTicketDecoder decoder = mediaTicketDecoder.wrap(buffer, offset, blockLength, version);
+        final int ticketLength = decoder.ticketLength();
+        if (offset + blockLength + MediaTicketDecoder.ticketHeaderLength() + ticketLength > end)
+        {
+            return false;
+        }
+        final long requestId = decoder.requestId();
+        final long maxBytes = decoder.maxBytes();
+        final long expiresAtMs = decoder.expiresAtMs();
+        final int mediaPort = decoder.mediaPort();
+        final byte[] ticket = new byte[ticketLength];
+        decoder.getTicket(ticket, 0, ticketLength);
+        handler.onMediaTicket(requestId, maxBytes, expiresAtMs, mediaPort, ticket);
         return true;
     }
 

@@ -115,4 +115,12 @@ public interface ServerMessageHandler
         final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
     }
+
+    /**
+     * An upload ticket for the media service, the answer to a MediaTicketRequest; the ticket array is the handler's.
+     */
+    default void onMediaTicket(
+        final long requestId, final long maxBytes, final long expiresAtMs, final int mediaPort, final byte[] ticket)
+    {
+    }
 }

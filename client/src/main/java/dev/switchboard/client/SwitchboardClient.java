@@ -10,6 +10,7 @@ import dev.switchboard.codec.sbe.GroupUpdateEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
+import dev.switchboard.codec.sbe.MediaTicketRequestEncoder;
 import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.TypingState;
@@ -21,6 +22,7 @@ import org.agrona.CloseHelper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -49,6 +51,9 @@ public final class SwitchboardClient implements AutoCloseable
     private final AtomicLong requestIds = new AtomicLong();
     private final Object sendLock = new Object();
     private final SecureRandom random = new SecureRandom();
+    private final MediaDownloader mediaDownloader;
+    private final MediaReceiver mediaReceiver;
+    private volatile MediaUploader mediaUploader;
     private volatile boolean closed;
 
     private SwitchboardClient(final ClientContext ctx, final ClientStore store) throws IOException
@@ -56,7 +61,12 @@ public final class SwitchboardClient implements AutoCloseable
         this.ctx = ctx;
         this.store = store;
         requestIds.set(random.nextInt(Integer.MAX_VALUE));
-        conductor = new ClientConductor(ctx, store, requestIds::incrementAndGet);
+        mediaDownloader = new MediaDownloader(ctx.mediaDir().toPath());
+        // Media references are taken out of the message stream before the application's listener sees them.
+        mediaReceiver = null == ctx.mediaListener() ? null :
+            new MediaReceiver(ctx.listener(), ctx.mediaListener(), mediaDownloader, ctx.autoDownloadMedia());
+        conductor = new ClientConductor(null == mediaReceiver ? ctx : ctx.listener(mediaReceiver), store,
+            requestIds::incrementAndGet);
         ioThread = new Thread(conductor, "switchboard-client-io");
         ioThread.setDaemon(true);
     }
@@ -452,6 +462,67 @@ public final class SwitchboardClient implements AutoCloseable
     }
 
     /**
+     * A ticket to upload one encrypted blob of {@code sizeBytes} to the server's media service; fails with
+     * MEDIA_TOO_LARGE or MEDIA_UNAVAILABLE. {@link #sendMedia} asks for one itself.
+     */
+    public CompletableFuture<MediaTicket> requestMediaTicket(final long sizeBytes)
+    {
+        if (sizeBytes < 0)
+        {
+            throw new IllegalArgumentException("size must not be negative: " + sizeBytes);
+        }
+        final CompletableFuture<MediaTicket> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            MediaTicketRequestEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.mediaTicketRequest(buffer, offset, id, sizeBytes),
+            future,
+            (ignore1, ignore2) -> future.completeExceptionally(new IllegalStateException("no ticket in the answer"))));
+        return future;
+    }
+
+    /**
+     * Encrypt a file with a fresh key, upload the ciphertext to the media service and send a media reference to a
+     * user (device 0: every device); completes with the Send's client message id once the reference is queued.
+     * The recipient's SDK downloads, checks and decrypts it ({@link MediaListener}).
+     */
+    public CompletableFuture<Long> sendMedia(
+        final long toUserId, final int toDeviceId, final Path file, final String mimeType, final MediaProgress progress)
+    {
+        return MediaUploader.of(this).sendMedia(toUserId, toDeviceId, 0, file, mimeType, progress);
+    }
+
+    /**
+     * As {@link #sendMedia} to every member of a group.
+     */
+    public CompletableFuture<Long> sendGroupMedia(
+        final long groupId, final Path file, final String mimeType, final MediaProgress progress)
+    {
+        return MediaUploader.of(this).sendMedia(0, 0, groupId, file, mimeType, progress);
+    }
+
+    /**
+     * Download, check, decrypt and store a received media file (what {@link ClientContext#autoDownloadMedia} does by
+     * itself); fails with a {@link MediaException} naming a {@link MediaFailure}. Blocks: call off the I/O thread.
+     */
+    public Path downloadMedia(final MediaReference reference, final long messageId, final MediaProgress progress)
+        throws IOException
+    {
+        return mediaDownloader.download(reference, messageId, progress);
+    }
+
+    synchronized MediaUploader mediaUploader()
+    {
+        ensureOpen();
+        if (null == mediaUploader)
+        {
+            mediaUploader = new MediaUploader(this);
+        }
+        return mediaUploader;
+    }
+
+    /**
      * Typing notices not sent because the client was not logged in.
      */
     public long typingDropped()
@@ -566,6 +637,7 @@ public final class SwitchboardClient implements AutoCloseable
         }
         closed = true;
         conductor.stop();
+        CloseHelper.quietCloseAll(mediaReceiver, mediaUploader);
         if (Thread.currentThread() == ioThread)
         {
             // Closed from a callback: the I/O thread closes the store itself when its loop ends.

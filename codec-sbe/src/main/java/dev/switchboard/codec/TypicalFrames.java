@@ -33,6 +33,8 @@ import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUpdateEncoder;
+import dev.switchboard.codec.sbe.MediaTicketEncoder;
+import dev.switchboard.codec.sbe.MediaTicketRequestEncoder;
 import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.PushPlatform;
 import dev.switchboard.codec.sbe.PushTokenUpdateEncoder;
@@ -175,6 +177,13 @@ final class TypicalFrames
             new Sample("PrivacySettings", "last seen and online visibility", (b, o) -> finish(b, o,
                 new PrivacySettingsEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
                     .requestId(53).lastSeen(Visibility.CONTACTS).online(Visibility.EVERYONE))),
+            new Sample("MediaTicketRequest", "a 5 MiB blob", (b, o) -> finish(b, o,
+                new MediaTicketRequestEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(54).sizeBytes(5L << 20))),
+            new Sample("MediaTicket", "67-byte ticket", (b, o) -> finish(b, o,
+                new MediaTicketEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(54).maxBytes(5L << 20).expiresAtMs(1_795_000_600_000L).mediaPort(7421)
+                    .putTicket(new byte[67], 0, 67))),
             new Sample("Ping", "timestamp", (b, o) -> finish(b, o,
                 new PingEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).timestampNs(123_456_789L))),
             new Sample("Pong", "echoed timestamp", (b, o) -> finish(b, o,

@@ -80,6 +80,9 @@ class RoundTripTest
         DECODED.put("Block", "requestId=51|userId=1000043");
         DECODED.put("Unblock", "requestId=52|userId=1000043");
         DECODED.put("PrivacySettings", "requestId=53|lastSeen=CONTACTS|online=EVERYONE");
+        DECODED.put("MediaTicketRequest", "requestId=54|sizeBytes=5242880");
+        DECODED.put("MediaTicket",
+            "requestId=54|maxBytes=5242880|expiresAtMs=1795000600000|mediaPort=7421|ticket=67 bytes of raw data");
         DECODED.put("Ping", "timestampNs=123456789");
         DECODED.put("Pong", "timestampNs=123456789");
         DECODED.put("RequestAck", "requestId=51|templateId=51");

@@ -13,6 +13,7 @@ import dev.switchboard.codec.sbe.KeyBundleUploadDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
+import dev.switchboard.codec.sbe.MediaTicketRequestDecoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeDecoder;
@@ -73,6 +74,7 @@ final class Flows
         request(GroupTypingDecoder.TEMPLATE_ID, new GroupTypingFlow());
         request(KeyBundleUploadDecoder.TEMPLATE_ID, new KeyBundleUploadFlow(ctx));
         request(KeyBundleFetchDecoder.TEMPLATE_ID, new KeyBundleFetchFlow(ctx, preKeyStockNotices));
+        request(MediaTicketRequestDecoder.TEMPLATE_ID, new MediaTicketFlow(ctx));
     }
 
     /**

@@ -10,12 +10,21 @@ import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.CountersManager;
 
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Settings and collaborators of a {@link RingPipeline}; defaults from {@link RingConfiguration}.
  */
 public final class RingContext
 {
+    /**
+     * Largest blob a media ticket is issued for unless the media service says otherwise: a 100 MiB file sealed by the
+     * client SDK (16 bytes of tag per 64 KiB).
+     */
+    public static final long MEDIA_MAX_BYTES_DEFAULT = (100L << 20) + ((100L << 20) >> 16) * 16;
+    /** Lifetime of a media upload ticket unless the media service says otherwise: 15 minutes. */
+    public static final long MEDIA_TICKET_TTL_DEFAULT_NS = TimeUnit.MINUTES.toNanos(15);
+
     private int ringSize = RingConfiguration.ringSize();
     private int slotFrameLength = RingConfiguration.slotFrameLength();
     private int largeFrameBuffers = RingConfiguration.largeFrameBuffers();
@@ -37,6 +46,10 @@ public final class RingContext
     private long tickIntervalNs = RingConfiguration.TICK_INTERVAL_DEFAULT_NS;
     private boolean serviceTimes = RingConfiguration.serviceTimes();
     private boolean loginVerifierThread = RingConfiguration.loginVerifierThread();
+    private byte[] mediaTicketSecret;
+    private int mediaPort;
+    private long mediaMaxBytes = MEDIA_MAX_BYTES_DEFAULT;
+    private long mediaTicketTtlNs = MEDIA_TICKET_TTL_DEFAULT_NS;
 
     private SwitchboardState state;
     private Journal journal;
@@ -452,5 +465,56 @@ public final class RingContext
     public ErrorHandler errorHandler()
     {
         return errorHandler;
+    }
+
+    /**
+     * The secret media upload tickets are signed with (shared with the media service); null: no tickets, a
+     * MediaTicketRequest is refused MEDIA_UNAVAILABLE.
+     */
+    public RingContext mediaTicketSecret(final byte[] mediaTicketSecret)
+    {
+        this.mediaTicketSecret = null == mediaTicketSecret ? null : mediaTicketSecret.clone();
+        return this;
+    }
+
+    public byte[] mediaTicketSecret()
+    {
+        return mediaTicketSecret;
+    }
+
+    /** Port of the media service, told to clients in every MediaTicket; 0: the service is off. */
+    public RingContext mediaPort(final int mediaPort)
+    {
+        this.mediaPort = mediaPort;
+        return this;
+    }
+
+    public int mediaPort()
+    {
+        return mediaPort;
+    }
+
+    /** Largest blob a ticket is issued for: a larger MediaTicketRequest is refused MEDIA_TOO_LARGE. */
+    public RingContext mediaMaxBytes(final long mediaMaxBytes)
+    {
+        this.mediaMaxBytes = mediaMaxBytes;
+        return this;
+    }
+
+    public long mediaMaxBytes()
+    {
+        return mediaMaxBytes;
+    }
+
+    /** How long an upload ticket may be used to start or resume an upload. */
+    public RingContext mediaTicketTtlNs(final long mediaTicketTtlNs)
+    {
+        this.mediaTicketTtlNs = mediaTicketTtlNs;
+        return this;
+    }
+
+    public long mediaTicketTtlNs()
+    {
+        return mediaTicketTtlNs;
     }
 }

@@ -13,6 +13,7 @@ import dev.switchboard.codec.sbe.LogoutDecoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeDecoder;
+import dev.switchboard.codec.sbe.MediaTicketRequestDecoder;
 import dev.switchboard.codec.sbe.PrivacySettingsDecoder;
 import dev.switchboard.codec.sbe.PushTokenUpdateDecoder;
 import dev.switchboard.codec.sbe.ReadMarkDecoder;
@@ -64,6 +65,8 @@ class FlowsTest
         assertInstanceOf(PushTokenFlow.class, flows.request(PushTokenUpdateDecoder.TEMPLATE_ID));
         assertInstanceOf(KeyBundleUploadFlow.class, flows.request(KeyBundleUploadDecoder.TEMPLATE_ID));
         assertInstanceOf(KeyBundleFetchFlow.class, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID));
+        assertInstanceOf(MediaTicketFlow.class, flows.request(MediaTicketRequestDecoder.TEMPLATE_ID));
+        assertEquals(Flow.AFTER_LOGIN, flows.request(MediaTicketRequestDecoder.TEMPLATE_ID).access);
     }
 
     @Test

@@ -7,6 +7,9 @@ import dev.switchboard.edge.EdgeContext;
 import dev.switchboard.journal.Journal;
 import dev.switchboard.journal.JournalContext;
 import dev.switchboard.journal.RecoveryReport;
+import dev.switchboard.media.MediaConfiguration;
+import dev.switchboard.media.MediaContext;
+import dev.switchboard.media.MediaService;
 import dev.switchboard.ring.CodeSender;
 import dev.switchboard.ring.RingConfiguration;
 import dev.switchboard.ring.RingContext;
@@ -37,12 +40,17 @@ public final class SwitchboardServer implements AutoCloseable
     private final AutoCloseable codeSenderResource;
     private final RingPipeline ring;
     private final Edge edge;
+    private final MediaService media;
     private final ScheduledExecutorService ticker;
     private final ServerCounters counters;
     private final ServerErrors errors;
 
     private SwitchboardServer(
-        final File dataDir, final EdgeContext edgeContext, final PrintStream log, final CodeSender customCodeSender)
+        final File dataDir,
+        final EdgeContext edgeContext,
+        final PrintStream log,
+        final CodeSender customCodeSender,
+        final MediaContext mediaContext)
     {
         this.dataDir = dataDir;
         final ServerErrors errors = new ServerErrors(log);
@@ -51,6 +59,7 @@ public final class SwitchboardServer implements AutoCloseable
         DevelopmentCodeSender codeSender = null;
         RingPipeline ring = null;
         Edge edge = null;
+        MediaService media = null;
         ScheduledExecutorService ticker = null;
         ServerCounters counters = null;
         try
@@ -74,9 +83,12 @@ public final class SwitchboardServer implements AutoCloseable
                 codeSender = new DevelopmentCodeSender(dataDir, log);
             }
 
+            // Before the ring: its tickets carry the media service's port and are signed with its secret.
+            media = MediaLauncher.launch(dataDir, mediaContext, counters.manager(), errors, log);
+
             final ThreadLayout layout = ThreadLayout.fromSystemProperties();
             final EdgeRingBridge bridge = new EdgeRingBridge();
-            final RingContext ringContext = layout.applyTo(new RingContext());
+            final RingContext ringContext = MediaLauncher.applyTo(media, layout.applyTo(new RingContext()));
             ring = RingPipeline.launch(ringContext
                 .state(state)
                 .journal(journal)
@@ -126,7 +138,7 @@ public final class SwitchboardServer implements AutoCloseable
             {
                 ticker.shutdownNow();
             }
-            CloseHelper.quietCloseAll(edge, ring, codeSender, journal, state);
+            CloseHelper.quietCloseAll(edge, ring, media, codeSender, journal, state);
             errors.detach();
             CloseHelper.quietClose(counters);
             throw ex;
@@ -136,6 +148,7 @@ public final class SwitchboardServer implements AutoCloseable
         this.codeSenderResource = codeSender;
         this.ring = ring;
         this.edge = edge;
+        this.media = media;
         this.ticker = ticker;
         this.counters = counters;
         this.errors = errors;
@@ -164,7 +177,7 @@ public final class SwitchboardServer implements AutoCloseable
      */
     public static SwitchboardServer launch(final File dataDir, final EdgeContext edgeContext, final PrintStream log)
     {
-        return new SwitchboardServer(dataDir, edgeContext, log, null);
+        return new SwitchboardServer(dataDir, edgeContext, log, null, null);
     }
 
     /**
@@ -173,7 +186,21 @@ public final class SwitchboardServer implements AutoCloseable
     public static SwitchboardServer launch(
         final File dataDir, final EdgeContext edgeContext, final PrintStream log, final CodeSender codeSender)
     {
-        return new SwitchboardServer(dataDir, edgeContext, log, codeSender);
+        return new SwitchboardServer(dataDir, edgeContext, log, codeSender, null);
+    }
+
+    /**
+     * As {@link #launch(File, EdgeContext, PrintStream, CodeSender)} with this media service (always started, port 0:
+     * any free port) instead of the one {@link MediaConfiguration#PORT_PROP_NAME} asks for.
+     */
+    public static SwitchboardServer launch(
+        final File dataDir,
+        final EdgeContext edgeContext,
+        final PrintStream log,
+        final CodeSender codeSender,
+        final MediaContext mediaContext)
+    {
+        return new SwitchboardServer(dataDir, edgeContext, log, codeSender, mediaContext);
     }
 
     public int port()
@@ -196,6 +223,12 @@ public final class SwitchboardServer implements AutoCloseable
         return edge;
     }
 
+    /** The media service; null when it is off. */
+    public MediaService media()
+    {
+        return media;
+    }
+
     /** Where the server's threads report errors: the distinct error log in the counters file. */
     ServerErrors errors()
     {
@@ -214,7 +247,7 @@ public final class SwitchboardServer implements AutoCloseable
         }
         try
         {
-            CloseHelper.closeAll(edge, ring, codeSenderResource, journal, state);
+            CloseHelper.closeAll(edge, ring, media, codeSenderResource, journal, state);
         }
         finally
         {

@@ -14,9 +14,14 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -79,6 +84,43 @@ class ChatConsoleSystemTest
         alice.await(BOB);
         alice.type("/quit");
         assertEquals(0, alice.exitCode());
+    }
+
+    @Test
+    void shouldSendAFileWithAProgressBarAndSaveItWithOpen() throws Exception
+    {
+        server = TestServer.launch(dataDir, "switchboard.media.port=" + MediaSystemTest.freePort(),
+            "switchboard.media.bind=127.0.0.1");
+        alice = new Console(ALICE);
+        bob = new Console(BOB);
+        alice.register();
+        bob.register();
+        final Path file = storeDir.toPath().resolve("report.pdf");
+        final byte[] bytes = new byte[300_000];
+        new Random(15).nextBytes(bytes);
+        Files.write(file, bytes);
+
+        alice.type("/to " + BOB);
+        alice.type("/send-file " + file);
+        alice.await("[##########] 100% sending report.pdf");
+        alice.await("you -> " + BOB + ": file report.pdf (#");
+        bob.await(" sent a file [1] report.pdf (");
+        bob.await(", 293.0 KiB): /open 1 to save it");
+        bob.type("/open 2");
+        bob.await("! /open N [FOLDER], N from 1 to 1");
+        final Path saved = storeDir.toPath().resolve("saved");
+        bob.type("/open 1 " + saved);
+        bob.await("[##########] 100% receiving report.pdf");
+        bob.await("saved report.pdf to " + saved);
+        try (Stream<Path> files = Files.list(saved))
+        {
+            final Path copy = files.findFirst().orElseThrow();
+            assertArrayEquals(bytes, Files.readAllBytes(copy));
+        }
+        alice.type("/quit");
+        bob.type("/quit");
+        assertEquals(0, alice.exitCode());
+        assertEquals(0, bob.exitCode());
     }
 
     /**

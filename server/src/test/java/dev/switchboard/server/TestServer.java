@@ -50,6 +50,8 @@ final class TestServer implements AutoCloseable
 
     private void launch(final EdgeContext edgeContext, final String... properties)
     {
+        // No media service unless the test asks for one: the default port is the same for every server.
+        System.setProperty("switchboard.media.port", "0");
         for (final String property : properties)
         {
             final int equals = property.indexOf('=');
@@ -69,6 +71,7 @@ final class TestServer implements AutoCloseable
             {
                 System.clearProperty(property.substring(0, property.indexOf('=')));
             }
+            System.clearProperty("switchboard.media.port");
         }
     }
 

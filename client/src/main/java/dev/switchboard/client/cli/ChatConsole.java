@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
         "later runs log in with the key stored in --store.",
         "Commands: /to +NUMBER|GROUP [text], text (to the current contact or group), /g GROUP text,",
         "/group new|add|remove|admin|demote|rename|info|leave GROUP ..., /chats, /read, /typing,",
-        "/block [+NUMBER], /unblock [+NUMBER], /privacy everyone|contacts|nobody, /help, /quit." })
+        "/block [+NUMBER], /unblock [+NUMBER], /privacy everyone|contacts|nobody, /send-file PATH, /open N [FOLDER],",
+        "/help, /quit." })
 public final class ChatConsole implements Callable<Integer>
 {
     static final int MAX_PHONE_LENGTH = 16;

@@ -5,6 +5,7 @@ import dev.switchboard.client.DeviceAddress;
 import dev.switchboard.client.GroupInfo;
 import dev.switchboard.client.GroupMember;
 import dev.switchboard.client.LoginInfo;
+import dev.switchboard.client.MediaProgress;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.client.SwitchboardException;
 import dev.switchboard.codec.sbe.ErrorCode;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -50,6 +53,8 @@ final class ChatSession implements AutoCloseable
         "/group new GROUP +NUMBER...          create a group with these members; you are its admin",
         "/group add|remove|admin|demote GROUP +NUMBER...   change members and admins (admins only)",
         "/group rename GROUP NEWNAME, /group info GROUP, /group leave GROUP",
+        "/send-file PATH      send a file to the current contact or group (encrypted, with a progress bar)",
+        "/open N [FOLDER]     save received file N (the number shown when it arrived) into FOLDER, default here",
         "/chats               conversations and groups with their last message and unread count",
         "/read                mark the current conversation read",
         "/typing              show the current contact or group you are typing (paused after 5 s or when you send)",
@@ -66,6 +71,7 @@ final class ChatSession implements AutoCloseable
     private final Conversations conversations = new Conversations();
     private final Ticks ticks = new Ticks();
     private final ChatEvents events;
+    private final ChatMedia media;
     private final SwitchboardClient client;
     private final ScheduledExecutorService timer;
     private final List<CompletableFuture<?>> outstanding = new ArrayList<>();
@@ -90,11 +96,14 @@ final class ChatSession implements AutoCloseable
         this.interactive = interactive;
         this.contacts = new ContactBook(storeDir.toPath());
         this.events = new ChatEvents(output, contacts, conversations, ticks);
+        this.media = new ChatMedia(output, contacts);
         this.client = SwitchboardClient.open(new ClientContext()
             .host(host)
             .port(port)
             .storeDir(storeDir)
-            .listener(events));
+            .listener(events)
+            .mediaListener(media)
+            .autoDownloadMedia(false));
         this.timer = Executors.newSingleThreadScheduledExecutor((runnable) ->
         {
             final Thread thread = new Thread(runnable, "switchboard-chat-typing");
@@ -220,6 +229,8 @@ final class ChatSession implements AutoCloseable
                     output.problem("not done: " + ex.getMessage());
                 }
             }
+            case "/send-file" -> sendFile(rest);
+            case "/open" -> media.open(rest, client);
             case "/chats" -> chats();
             case "/read" -> read();
             case "/typing" -> typing();
@@ -315,6 +326,53 @@ final class ChatSession implements AutoCloseable
             output.problem("not sent: " + ex.getMessage());
         }
         client.sendTyping(currentPeer, false);
+    }
+
+    private void sendFile(final String path)
+    {
+        if (0 == currentGroup && currentPeer < 0)
+        {
+            output.problem("no current contact or group: /to +NUMBER or /to GROUP first");
+            return;
+        }
+        final Path file = Path.of(path);
+        if (path.isEmpty() || !Files.isRegularFile(file))
+        {
+            output.problem("/send-file PATH: no such file " + path);
+            return;
+        }
+        final String mimeType = mimeType(file);
+        final MediaProgress bar = media.bar("sending " + file.getFileName());
+        try
+        {
+            final long clientMsgId = (0 != currentGroup ?
+                client.sendGroupMedia(currentGroup, file, mimeType, bar) :
+                client.sendMedia(currentPeer, 0, file, mimeType, bar)).get(WAIT_S * 20, TimeUnit.SECONDS);
+            final long nowMs = System.currentTimeMillis();
+            output.stamped(nowMs, "you -> " + currentLabel + ": file " + file.getFileName() + " (" +
+                ChatEvents.name(clientMsgId) + ")");
+            if (0 == currentGroup)
+            {
+                conversations.outgoing(currentPeer, "you: file " + file.getFileName(), nowMs);
+            }
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem("file not sent: " + describe(ex));
+        }
+    }
+
+    private static String mimeType(final Path file)
+    {
+        try
+        {
+            final String probed = Files.probeContentType(file);
+            return null == probed ? "application/octet-stream" : probed;
+        }
+        catch (final IOException ex)
+        {
+            return "application/octet-stream";
+        }
     }
 
     private void toGroup(final String name, final String text)

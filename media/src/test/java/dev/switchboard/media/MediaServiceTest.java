@@ -1,0 +1,515 @@
+package dev.switchboard.media;
+
+import dev.switchboard.codec.MediaTickets;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.CachedEpochClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MediaServiceTest
+{
+    private static final long START_MS = 1_795_000_000_000L;
+    private static final long USER = 1_000_042L;
+    private static final long OTHER_USER = 1_000_043L;
+
+    @TempDir
+    Path dir;
+
+    private final CachedEpochClock clock = new CachedEpochClock();
+    private final byte[] secret = new byte[MediaTickets.SECRET_LENGTH];
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private MediaService service;
+    private String base;
+
+    @BeforeEach
+    void setUp()
+    {
+        clock.update(START_MS);
+        new Random(7).nextBytes(secret);
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        CloseHelper.quietClose(service);
+    }
+
+    private void start(final MediaContext ctx)
+    {
+        service = MediaService.launch(ctx
+            .port(0)
+            .bindAddress("127.0.0.1")
+            .dataDir(dir.resolve("media").toFile())
+            .secret(secret)
+            .epochClock(clock)
+            .sweepIntervalNs(TimeUnit.HOURS.toNanos(1)));
+        base = "http://127.0.0.1:" + service.port();
+    }
+
+    private void start()
+    {
+        start(new MediaContext());
+    }
+
+    private String ticket(final long userId, final long maxBytes, final long expiresAtMs)
+    {
+        return ticket(secret, userId, maxBytes, expiresAtMs);
+    }
+
+    private static String ticket(final byte[] secret, final long userId, final long maxBytes, final long expiresAtMs)
+    {
+        final byte[] bytes = new byte[MediaTickets.LENGTH];
+        new MediaTickets(secret).issue(userId, 1, maxBytes, expiresAtMs, new Random().nextLong(), bytes, 0);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private String ticket(final long maxBytes)
+    {
+        return ticket(USER, maxBytes, clock.time() + 60_000);
+    }
+
+    private HttpResponse<Void> create(final String ticket, final long length) throws Exception
+    {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/files/"))
+            .header("Tus-Resumable", "1.0.0")
+            .header("Authorization", "Bearer " + ticket)
+            .header("Upload-Length", Long.toString(length))
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    private String createLocation(final String ticket, final long length) throws Exception
+    {
+        final HttpResponse<Void> created = create(ticket, length);
+        assertEquals(201, created.statusCode());
+        return base + created.headers().firstValue("Location").orElseThrow();
+    }
+
+    private HttpResponse<Void> patch(
+        final String location, final String ticket, final long offset, final HttpRequest.BodyPublisher body)
+        throws Exception
+    {
+        return http.send(HttpRequest.newBuilder(URI.create(location))
+            .header("Tus-Resumable", "1.0.0")
+            .header("Authorization", "Bearer " + ticket)
+            .header("Upload-Offset", Long.toString(offset))
+            .header("Content-Type", "application/offset+octet-stream")
+            .method("PATCH", body).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    private HttpResponse<Void> head(final String location, final String ticket) throws Exception
+    {
+        return http.send(HttpRequest.newBuilder(URI.create(location))
+            .header("Tus-Resumable", "1.0.0")
+            .header("Authorization", "Bearer " + ticket)
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    private String upload(final byte[] bytes) throws Exception
+    {
+        final String ticket = ticket(bytes.length);
+        final String location = createLocation(ticket, bytes.length);
+        if (0 == bytes.length)
+        {
+            return head(location, ticket).headers().firstValue(MediaHandler.MEDIA_ID_HEADER).orElseThrow();
+        }
+        final HttpResponse<Void> patched = patch(location, ticket, 0, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        assertEquals(204, patched.statusCode());
+        assertEquals(Long.toString(bytes.length), patched.headers().firstValue("Upload-Offset").orElseThrow());
+        return patched.headers().firstValue(MediaHandler.MEDIA_ID_HEADER).orElseThrow();
+    }
+
+    private HttpResponse<byte[]> get(final String mediaId, final String range) throws Exception
+    {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/media/" + mediaId)).GET();
+        if (null != range)
+        {
+            request.header("Range", range);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] random(final int length, final long seed)
+    {
+        final byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String sha256(final Path file) throws IOException
+    {
+        return BlobStore.hex(BlobStore.sha256(file, new byte[65536]));
+    }
+
+    @Test
+    void shouldRoundTripEmptyOneByteAndFiveMebibyteBlobsByTheirDigest() throws Exception
+    {
+        start();
+        for (final int length : new int[]{ 0, 1, 5 << 20 })
+        {
+            final byte[] bytes = random(length, length);
+            final String mediaId = upload(bytes);
+            final Path stored = dir.resolve("media/blobs").resolve(mediaId.substring(0, 2)).resolve(mediaId);
+            assertEquals(mediaId, sha256(stored), "content address of " + length);
+
+            final HttpResponse<byte[]> got = get(mediaId, null);
+            assertEquals(200, got.statusCode());
+            assertEquals(Long.toString(length), got.headers().firstValue("Content-Length").orElseThrow());
+            assertArrayEquals(bytes, got.body(), "bytes of " + length);
+        }
+        assertEquals(3, service.counters().get(MediaCounters.UPLOADS_COMPLETED));
+        assertEquals(0, Files.list(dir.resolve("media/uploads")).count());
+    }
+
+    @Test
+    void shouldRoundTripOneHundredMebibytesStreamedFromAndToFiles() throws Exception
+    {
+        start();
+        final int length = 100 << 20;
+        final Path source = dir.resolve("source.bin");
+        final Path target = dir.resolve("target.bin");
+        try (OutputStream out = Files.newOutputStream(source))
+        {
+            final Random random = new Random(100);
+            final byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < 100; i++)
+            {
+                random.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+        final String ticket = ticket(length);
+        final String location = createLocation(ticket, length);
+        final HttpResponse<Void> patched = patch(location, ticket, 0, HttpRequest.BodyPublishers.ofFile(source));
+        assertEquals(204, patched.statusCode());
+        final String mediaId = patched.headers().firstValue(MediaHandler.MEDIA_ID_HEADER).orElseThrow();
+        assertEquals(sha256(source), mediaId);
+
+        final HttpResponse<Path> got = http.send(HttpRequest.newBuilder(URI.create(base + "/media/" + mediaId))
+            .GET().build(), HttpResponse.BodyHandlers.ofFile(target));
+        assertEquals(200, got.statusCode());
+        assertEquals(length, Files.size(target));
+        assertEquals(mediaId, sha256(target));
+        Files.delete(source);
+        Files.delete(target);
+    }
+
+    @Test
+    void shouldResumeAnUploadAtTheOffsetTheServerTells() throws Exception
+    {
+        start();
+        final byte[] bytes = random(300_000, 1);
+        final String ticket = ticket(bytes.length);
+        final String location = createLocation(ticket, bytes.length);
+        assertEquals("0", head(location, ticket).headers().firstValue("Upload-Offset").orElseThrow());
+
+        final HttpResponse<Void> first = patch(location, ticket, 0,
+            HttpRequest.BodyPublishers.ofByteArray(bytes, 0, 100_000));
+        assertEquals(204, first.statusCode());
+        assertTrue(first.headers().firstValue(MediaHandler.MEDIA_ID_HEADER).isEmpty());
+        assertEquals("100000", head(location, ticket).headers().firstValue("Upload-Offset").orElseThrow());
+
+        final HttpResponse<Void> wrongOffset = patch(location, ticket, 0,
+            HttpRequest.BodyPublishers.ofByteArray(bytes, 0, 100_000));
+        assertEquals(409, wrongOffset.statusCode());
+
+        final HttpResponse<Void> rest = patch(location, ticket, 100_000,
+            HttpRequest.BodyPublishers.ofByteArray(bytes, 100_000, 200_000));
+        assertEquals(204, rest.statusCode());
+        final String mediaId = rest.headers().firstValue(MediaHandler.MEDIA_ID_HEADER).orElseThrow();
+        assertArrayEquals(bytes, get(mediaId, null).body());
+        assertEquals(mediaId, head(location, ticket).headers().firstValue(MediaHandler.MEDIA_ID_HEADER).orElseThrow());
+    }
+
+    @Test
+    void shouldKeepTheBytesOfAnUploadCutOffMidBodyAndResumeFromThem() throws Exception
+    {
+        start();
+        final byte[] bytes = random(200_000, 2);
+        final String ticket = ticket(bytes.length);
+        final String location = createLocation(ticket, bytes.length);
+        final String path = URI.create(location).getPath();
+        try (Socket socket = new Socket("127.0.0.1", service.port()))
+        {
+            final OutputStream out = socket.getOutputStream();
+            out.write(("PATCH " + path + " HTTP/1.1\r\nHost: localhost\r\nTus-Resumable: 1.0.0\r\n" +
+                "Authorization: Bearer " + ticket + "\r\nUpload-Offset: 0\r\n" +
+                "Content-Type: application/offset+octet-stream\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, 0, 70_000);
+            out.flush();
+            awaitOffset(location, ticket, 70_000);
+        }
+        // the worker sees the end of the stream and lets go of the upload
+        final long deadlineMs = System.currentTimeMillis() + 10_000;
+        HttpResponse<Void> rest;
+        do
+        {
+            rest = patch(location, ticket, 70_000, HttpRequest.BodyPublishers.ofByteArray(bytes, 70_000, 130_000));
+        }
+        while (409 == rest.statusCode() && System.currentTimeMillis() < deadlineMs);
+        assertEquals(204, rest.statusCode());
+        assertArrayEquals(bytes, get(rest.headers().firstValue(MediaHandler.MEDIA_ID_HEADER).orElseThrow(), null)
+            .body());
+    }
+
+    private void awaitOffset(final String location, final String ticket, final long offset) throws Exception
+    {
+        final long deadlineMs = System.currentTimeMillis() + 10_000;
+        while (Long.parseLong(head(location, ticket).headers().firstValue("Upload-Offset").orElseThrow()) != offset)
+        {
+            assertTrue(System.currentTimeMillis() < deadlineMs, "offset never reached " + offset);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void shouldServeRangesAndRefuseUnsatisfiableOnes() throws Exception
+    {
+        start();
+        final byte[] bytes = random(10_000, 3);
+        final String mediaId = upload(bytes);
+
+        final HttpResponse<byte[]> tail = get(mediaId, "bytes=4000-");
+        assertEquals(206, tail.statusCode());
+        assertEquals("bytes 4000-9999/10000", tail.headers().firstValue("Content-Range").orElseThrow());
+        assertArrayEquals(Arrays.copyOfRange(bytes, 4000, 10_000), tail.body());
+
+        final HttpResponse<byte[]> middle = get(mediaId, "bytes=10-19");
+        assertArrayEquals(Arrays.copyOfRange(bytes, 10, 20), middle.body());
+        final HttpResponse<byte[]> suffix = get(mediaId, "bytes=-100");
+        assertArrayEquals(Arrays.copyOfRange(bytes, 9_900, 10_000), suffix.body());
+        final HttpResponse<byte[]> pastEnd = get(mediaId, "bytes=9990-20000");
+        assertArrayEquals(Arrays.copyOfRange(bytes, 9_990, 10_000), pastEnd.body());
+
+        for (final String bad : new String[]{ "bytes=10000-", "bytes=5-4", "bytes=0-1,5-6", "items=0-1", "bytes=x-",
+            "bytes=-0", "bytes=99999999999999999999-" })
+        {
+            final HttpResponse<byte[]> refused = get(mediaId, bad);
+            assertEquals(416, refused.statusCode(), bad);
+            assertEquals("bytes */10000", refused.headers().firstValue("Content-Range").orElseThrow(), bad);
+        }
+    }
+
+    @Test
+    void shouldAnswerNotFoundForUnknownAndMalformedIds() throws Exception
+    {
+        start();
+        assertEquals(404, get("ab".repeat(32), null).statusCode());
+        assertEquals(404, get("AB".repeat(32), null).statusCode());
+        assertEquals(404, get("../ticket.secret", null).statusCode());
+        assertEquals(404, get("", null).statusCode());
+        final String ticket = ticket(10);
+        assertEquals(404, head(base + "/files/0123456789abcdef0123456789abcdef", ticket).statusCode());
+        assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/other")).GET().build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+
+    @Test
+    void shouldRefuseMissingWrongAndExpiredTickets() throws Exception
+    {
+        start();
+        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(base + "/files/"))
+            .header("Tus-Resumable", "1.0.0").header("Upload-Length", "10")
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(401, create("not*base64", 10).statusCode());
+        assertEquals(401, create("AAAA", 10).statusCode());
+
+        final byte[] otherSecret = secret.clone();
+        otherSecret[0] ^= 1;
+        assertEquals(403, create(ticket(otherSecret, USER, 10, START_MS + 60_000), 10).statusCode());
+        assertEquals(403, create(ticket(USER, 10, START_MS), 10).statusCode());
+
+        final String ticket = ticket(10);
+        final String location = createLocation(ticket, 10);
+        clock.update(START_MS + 60_000);
+        assertEquals(403, head(location, ticket).statusCode(), "expired since");
+        final String fresh = ticket(USER, 10, START_MS + 120_000);
+        assertEquals(200, head(location, fresh).statusCode(), "a new ticket resumes");
+        assertEquals(403, head(location, ticket(OTHER_USER, 10, START_MS + 120_000)).statusCode(), "other user");
+        assertEquals(7, service.counters().get(MediaCounters.TICKETS_REFUSED));
+    }
+
+    @Test
+    void shouldRequireATicketToDownloadWhenConfigured() throws Exception
+    {
+        start(new MediaContext().downloadTicket(true));
+        final byte[] bytes = random(100, 4);
+        final String mediaId = upload(bytes);
+        assertEquals(401, get(mediaId, null).statusCode());
+        final HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(base + "/media/" + mediaId))
+            .header("Authorization", "Bearer " + ticket(OTHER_USER, 0, START_MS + 1_000)).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(bytes, got.body());
+    }
+
+    @Test
+    void shouldRefuseOversizeUploadsByLengthAndWhileStreaming() throws Exception
+    {
+        start(new MediaContext().maxBytes(1000));
+        assertEquals(413, create(ticket(5000), 1001).statusCode(), "past the service maximum");
+        assertEquals(413, create(ticket(500), 501).statusCode(), "past the ticket");
+
+        final String ticket = ticket(1000);
+        final String location = createLocation(ticket, 1000);
+        assertEquals(413, patch(location, ticket, 0, HttpRequest.BodyPublishers.ofByteArray(new byte[1001]))
+            .statusCode(), "by Content-Length");
+
+        // a body without Content-Length (chunked) is cut off at the upload's length
+        final HttpResponse<Void> chunked = patch(location, ticket, 0, HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(new byte[1500])));
+        assertEquals(413, chunked.statusCode(), "while streaming");
+        assertEquals("0", head(location, ticket).headers().firstValue("Upload-Offset").orElseThrow());
+        assertEquals(0, Files.size(dir.resolve("media/uploads").resolve(
+            location.substring(location.lastIndexOf('/') + 1) + ".part")));
+        assertEquals(3, service.counters().get(MediaCounters.TOO_LARGE) - 1);
+    }
+
+    @Test
+    void shouldEnforceTheDailyQuotaAndGiveBackWhatALapsedUploadReserved() throws Exception
+    {
+        start(new MediaContext().quotaBytesPerDay(1000).uploadDeadlineNs(TimeUnit.MINUTES.toNanos(10)));
+        upload(random(600, 5));
+        assertEquals(429, create(ticket(500), 500).statusCode());
+        final String ticket = ticket(400);
+        final String location = createLocation(ticket, 400);
+        assertEquals(1000, service.quotaUsed(USER));
+        assertEquals(204, patch(location, ticket, 0, HttpRequest.BodyPublishers.ofByteArray(new byte[100]))
+            .statusCode());
+        final Path part = dir.resolve("media/uploads").resolve(location.substring(location.lastIndexOf('/') + 1) +
+            ".part");
+        assertEquals(100, Files.size(part));
+        assertEquals(429, create(ticket(1), 1).statusCode(), "the unfinished upload still counts");
+
+        clock.update(START_MS + TimeUnit.MINUTES.toMillis(10));
+        service.sweep();
+        assertFalse(Files.exists(part), "partial file deleted");
+        assertEquals(600, service.quotaUsed(USER));
+        assertEquals(1, service.counters().get(MediaCounters.UPLOADS_LAPSED));
+        final String fresh = ticket(USER, 400, clock.time() + 60_000);
+        assertEquals(404, head(location, fresh).statusCode());
+        assertEquals(201, create(fresh, 400).statusCode());
+
+        clock.update(START_MS + TimeUnit.DAYS.toMillis(1));
+        assertEquals(0, service.quotaUsed(USER), "a new day");
+        assertEquals(201, create(ticket(USER, 1000, clock.time() + 60_000), 1000).statusCode());
+    }
+
+    @Test
+    void shouldStoreTheSameBytesOnceAndReclaimThemAfterTheExpiry() throws Exception
+    {
+        start(new MediaContext().expiryNs(TimeUnit.DAYS.toNanos(30)));
+        final byte[] bytes = random(50_000, 6);
+        final String first = upload(bytes);
+        final String other = upload(random(1000, 7));
+        clock.update(START_MS + TimeUnit.DAYS.toMillis(20));
+        final String second = upload(bytes);
+        assertEquals(first, second);
+        assertEquals(bytes.length + 1000, service.storedBytes());
+        assertEquals(1, service.counters().get(MediaCounters.UPLOADS_DEDUPLICATED));
+
+        clock.update(START_MS + TimeUnit.DAYS.toMillis(31));
+        service.sweep();
+        assertEquals(200, get(first, null).statusCode(), "renewed by the second upload");
+        assertEquals(404, get(other, null).statusCode());
+        assertEquals(bytes.length, service.storedBytes());
+
+        clock.update(START_MS + TimeUnit.DAYS.toMillis(50));
+        service.sweep();
+        assertEquals(404, get(first, null).statusCode());
+        assertEquals(0, service.storedBytes());
+        assertEquals(2, service.counters().get(MediaCounters.BLOBS_EXPIRED));
+        assertEquals(bytes.length + 1000, service.counters().get(MediaCounters.BYTES_RECLAIMED));
+    }
+
+    @Test
+    void shouldServeFiftyConcurrentUploads() throws Exception
+    {
+        start(new MediaContext().threads(8));
+        final ExecutorService clients = Executors.newFixedThreadPool(50);
+        try
+        {
+            final List<Future<String>> ids = new ArrayList<>();
+            final List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < 50; i++)
+            {
+                final byte[] bytes = random(100_000 + i, 1000 + i);
+                sent.add(bytes);
+                ids.add(clients.submit(() -> upload(bytes)));
+            }
+            for (int i = 0; i < 50; i++)
+            {
+                final String mediaId = ids.get(i).get(60, TimeUnit.SECONDS);
+                assertArrayEquals(sent.get(i), get(mediaId, null).body());
+            }
+        }
+        finally
+        {
+            clients.shutdownNow();
+        }
+        assertEquals(50, service.counters().get(MediaCounters.UPLOADS_COMPLETED));
+        assertEquals(0, service.counters().get(MediaCounters.ERRORS));
+    }
+
+    @Test
+    void shouldAnswerTusOptionsAndRefuseOtherVersions() throws Exception
+    {
+        start();
+        final HttpResponse<Void> options = http.send(HttpRequest.newBuilder(URI.create(base + "/files/"))
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(204, options.statusCode());
+        assertEquals("1.0.0", options.headers().firstValue("Tus-Version").orElseThrow());
+        assertNotNull(options.headers().firstValue("Tus-Max-Size").orElse(null));
+        final HttpResponse<Void> old = http.send(HttpRequest.newBuilder(URI.create(base + "/files/"))
+            .header("Tus-Resumable", "0.2.2").header("Upload-Length", "1")
+            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(412, old.statusCode());
+        assertNull(old.headers().firstValue("Location").orElse(null));
+    }
+
+    @Test
+    void shouldKeepTheTicketSecretAcrossRestarts()
+    {
+        final Path mediaDir = dir.resolve("secret");
+        final byte[] first = MediaSecret.loadOrCreate(mediaDir.toFile());
+        assertEquals(MediaTickets.SECRET_LENGTH, first.length);
+        assertArrayEquals(first, MediaSecret.loadOrCreate(mediaDir.toFile()));
+    }
+
+    static int readStatus(final InputStream in) throws IOException
+    {
+        final byte[] line = new byte[12];
+        return 12 == in.readNBytes(line, 0, 12) ? Integer.parseInt(new String(line, 9, 3, StandardCharsets.US_ASCII))
+            : -1;
+    }
+}
