@@ -8,6 +8,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.CountersManager;
+import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
 
@@ -92,11 +93,7 @@ public final class RingContext
         }
         if (null == errorHandler)
         {
-            errorHandler = (throwable) ->
-            {
-                System.err.println("switchboard: stage error: " + throwable);
-                throwable.printStackTrace();
-            };
+            errorHandler = (throwable) -> LoggerFactory.getLogger(RingContext.class).error("stage error", throwable);
         }
         return this;
     }

@@ -15,9 +15,10 @@ import dev.switchboard.ring.RingPipeline;
 import dev.switchboard.state.StateContext;
 import dev.switchboard.state.SwitchboardState;
 import org.agrona.CloseHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
-import java.io.PrintStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,8 @@ public final class SwitchboardServer implements AutoCloseable
     /** Housekeeping events (code and journal expiry, stuck readers) are published this often. */
     static final long TICK_INTERVAL_MS = TimeUnit.NANOSECONDS.toMillis(RingConfiguration.TICK_INTERVAL_DEFAULT_NS);
     private static final long TICKER_STOP_TIMEOUT_MS = 1_000;
+    private static final long GOODBYE_POLL_MS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(SwitchboardServer.class);
 
     private final File dataDir;
     private final SwitchboardState state;
@@ -42,10 +45,10 @@ public final class SwitchboardServer implements AutoCloseable
     private final ServerErrors errors;
 
     private SwitchboardServer(
-        final File dataDir, final EdgeContext edgeContext, final PrintStream log, final CodeSender customCodeSender)
+        final File dataDir, final EdgeContext edgeContext, final CodeSender customCodeSender)
     {
         this.dataDir = dataDir;
-        final ServerErrors errors = new ServerErrors(log);
+        final ServerErrors errors = new ServerErrors();
         SwitchboardState state = null;
         Journal journal = null;
         DevelopmentCodeSender codeSender = null;
@@ -71,7 +74,7 @@ public final class SwitchboardServer implements AutoCloseable
                 .errorHandler(errors));
             if (null == customCodeSender)
             {
-                codeSender = new DevelopmentCodeSender(dataDir, log);
+                codeSender = new DevelopmentCodeSender(dataDir);
             }
 
             final ThreadLayout layout = ThreadLayout.fromSystemProperties();
@@ -85,7 +88,7 @@ public final class SwitchboardServer implements AutoCloseable
                 .errorHandler(errors)
                 .countersManager(counters.manager())
                 .maxFrameLength(maxFrameLength));
-            logRecovery(log, journal.recoveryReport());
+            logRecovery(journal.recoveryReport());
             edge = new Edge(
                 layout.applyTo(edgeContext)
                     .countersManager(counters.manager())
@@ -93,8 +96,8 @@ public final class SwitchboardServer implements AutoCloseable
                     .idleStrategySupplier(IdleStrategies.fromSystemProperty()),
                 bridge,
                 errors);
-            printEdgeLayout(edgeContext, log);
-            log.println(layout.describe(edgeContext, ringContext));
+            logEdgeLayout(edgeContext);
+            LOG.info(layout.describe(edgeContext, ringContext));
             bridge.connect(ring.publisher(), edge);
             final RingDutyCycle dutyCycle = ring.dutyCycle();
             edge.start(dutyCycle, null == dutyCycle ? null : dutyCycle::hasPendingEvents);
@@ -144,15 +147,15 @@ public final class SwitchboardServer implements AutoCloseable
     /**
      * One line on the edge's limits; a connection limit above what the open-file limit allows was lowered, and says so.
      */
-    private static void printEdgeLayout(final EdgeContext ctx, final PrintStream log)
+    private static void logEdgeLayout(final EdgeContext ctx)
     {
         if (ctx.isMaxConnectionsCapped())
         {
-            log.println("switchboard: warning: " + EdgeConfiguration.MAX_CONNECTIONS_PROP_NAME + " " +
+            LOG.warn(EdgeConfiguration.MAX_CONNECTIONS_PROP_NAME + " " +
                 ctx.requestedMaxConnections() + " lowered to " + ctx.maxConnections() +
                 " to stay below the open-file limit of " + ctx.maxFileDescriptors() + " (raise ulimit -n for more)");
         }
-        log.println("switchboard: edge: " + ctx.pollerCount() + " poller(s), max connections " + ctx.maxConnections() +
+        LOG.info("edge: " + ctx.pollerCount() + " poller(s), max connections " + ctx.maxConnections() +
             (ctx.maxFileDescriptors() > 0 ? " (open-file limit " + ctx.maxFileDescriptors() + ", " +
             ctx.fdReserve() + " kept free)" : "") + ", max frame " + ctx.maxFrameLength() + " bytes, login timeout " +
             TimeUnit.NANOSECONDS.toMillis(ctx.loginTimeoutNs()) + " ms, frame timeout " +
@@ -162,18 +165,18 @@ public final class SwitchboardServer implements AutoCloseable
     /**
      * Open the data folder, recover state and journal, start the ring and the edge.
      */
-    public static SwitchboardServer launch(final File dataDir, final EdgeContext edgeContext, final PrintStream log)
+    public static SwitchboardServer launch(final File dataDir, final EdgeContext edgeContext)
     {
-        return new SwitchboardServer(dataDir, edgeContext, log, null);
+        return new SwitchboardServer(dataDir, edgeContext, null);
     }
 
     /**
-     * As {@link #launch(File, EdgeContext, PrintStream)} with registration codes sent by the given sender.
+     * As {@link #launch(File, EdgeContext)} with registration codes sent by the given sender.
      */
     public static SwitchboardServer launch(
-        final File dataDir, final EdgeContext edgeContext, final PrintStream log, final CodeSender codeSender)
+        final File dataDir, final EdgeContext edgeContext, final CodeSender codeSender)
     {
-        return new SwitchboardServer(dataDir, edgeContext, log, codeSender);
+        return new SwitchboardServer(dataDir, edgeContext, codeSender);
     }
 
     public int port()
@@ -203,6 +206,42 @@ public final class SwitchboardServer implements AutoCloseable
     }
 
     /**
+     * Shut down gracefully: stop accepting, tell every connected client Goodbye with a retry hint behind the output
+     * already queued for it, wait up to the timeout for the clients to take it and go, then {@link #close()}.
+     *
+     * @param timeoutNs    how long to wait for the connections to go; those left are closed.
+     * @param retryAfterMs the hint in the Goodbye: clients reconnect no sooner than this.
+     * @return the connections still open at the deadline, closed without waiting further.
+     */
+    public int closeGracefully(final long timeoutNs, final long retryAfterMs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final int connections = edge.openConnections();
+        edge.sayGoodbye(retryAfterMs);
+        LOG.info("shutdown: listener closed; telling {} connection(s) Goodbye (retry after {} ms), waiting up to {} ms",
+            connections, retryAfterMs, TimeUnit.NANOSECONDS.toMillis(timeoutNs));
+        int open;
+        while ((open = edge.openConnections()) > 0 && System.nanoTime() - deadlineNs < 0)
+        {
+            try
+            {
+                Thread.sleep(GOODBYE_POLL_MS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (open > 0)
+        {
+            LOG.warn("shutdown: {} connection(s) still open at the deadline, closing them", open);
+        }
+        close();
+        return open;
+    }
+
+    /**
      * Stop accepting and reading, let the ring finish what it holds, then flush the journal and close the maps.
      */
     public void close()
@@ -224,9 +263,9 @@ public final class SwitchboardServer implements AutoCloseable
         }
     }
 
-    private static void logRecovery(final PrintStream log, final RecoveryReport report)
+    private static void logRecovery(final RecoveryReport report)
     {
-        log.println("switchboard: journal recovered " + report.liveEntries() + " undelivered entries and " +
+        LOG.info("journal recovered " + report.liveEntries() + " undelivered entries and " +
             report.resendEntries() + " resend-dedupe entries (" + report.heldSends() + " more held in memory, " +
             report.resendTornSlots() + " torn slots" + (report.resendLogReset() ? ", resend log replaced" : "") +
             ") in " + TimeUnit.NANOSECONDS.toMillis(report.durationNs()) + " ms" +

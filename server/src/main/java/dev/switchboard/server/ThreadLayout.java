@@ -102,7 +102,7 @@ final class ThreadLayout
     String describe(final EdgeContext edge, final RingContext ring)
     {
         final String idle = IdleStrategies.nameFromSystemProperty();
-        final StringBuilder line = new StringBuilder("switchboard: threads: layout ")
+        final StringBuilder line = new StringBuilder("threads: layout ")
             .append(dutyCycle ? DUTY_CYCLE : THREADS)
             .append(" (").append(PROP_NAME).append('=').append(requested)
             .append(", ").append(cores).append(" cores): ");

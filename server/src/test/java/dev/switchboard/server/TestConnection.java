@@ -8,6 +8,7 @@ import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.GoodbyeDecoder;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.GroupCreateEncoder;
 import dev.switchboard.codec.sbe.GroupEventDecoder;
@@ -512,6 +513,11 @@ final class TestConnection implements AutoCloseable
         ErrorDecoder error()
         {
             return new ErrorDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        GoodbyeDecoder goodbye()
+        {
+            return new GoodbyeDecoder().wrap(buffer, body(), blockLength, version);
         }
 
         PongDecoder pong()
