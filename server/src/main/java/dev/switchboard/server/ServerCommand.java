@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.File;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +42,7 @@ final class ServerCommand implements Callable<Integer>
 
     public Integer call() throws InterruptedException
     {
+        final Set<String> commandLineKeys = EffectiveSettings.commandLineKeys();
         Profiles.apply(profile);
         final EdgeContext edgeContext = new EdgeContext().port(port).bindAddress(bindAddress);
         final ShutdownSignals signals = new ShutdownSignals();
@@ -47,6 +50,9 @@ final class ServerCommand implements Callable<Integer>
         final long retryAfterMs = ShutdownConfiguration.retryAfterMs();
         final SwitchboardServer server = SwitchboardServer.launch(dataDir.getAbsoluteFile(), edgeContext);
         signals.install();
+        EffectiveSettings.report(server.dataDir(), profile, server.layoutDescription(),
+            List.of(server.edgeDescription(), "shutdown: deadline " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) +
+            " ms, retry hint " + retryAfterMs + " ms"), EffectiveSettings.changed(commandLineKeys, profile));
         LOG.info("listening on {}:{} (profile {}, data {}); Ctrl-C to stop", bindAddress, server.port(), profile,
             server.dataDir());
         signals.await();

@@ -43,6 +43,9 @@ public final class SwitchboardServer implements AutoCloseable
     private final ScheduledExecutorService ticker;
     private final ServerCounters counters;
     private final ServerErrors errors;
+    private final String edgeDescription;
+    private final String layoutDescription;
+    private final MetricsEndpoint metrics;
 
     private SwitchboardServer(
         final File dataDir, final EdgeContext edgeContext, final CodeSender customCodeSender)
@@ -56,6 +59,9 @@ public final class SwitchboardServer implements AutoCloseable
         Edge edge = null;
         ScheduledExecutorService ticker = null;
         ServerCounters counters = null;
+        String edgeDescription = null;
+        String layoutDescription = null;
+        MetricsEndpoint metrics = null;
         try
         {
             if (!dataDir.isDirectory() && !dataDir.mkdirs())
@@ -96,14 +102,23 @@ public final class SwitchboardServer implements AutoCloseable
                     .idleStrategySupplier(IdleStrategies.fromSystemProperty()),
                 bridge,
                 errors);
-            logEdgeLayout(edgeContext);
-            LOG.info(layout.describe(edgeContext, ringContext));
+            edgeDescription = logEdgeLayout(edgeContext);
+            layoutDescription = layout.describe(edgeContext, ringContext);
+            LOG.info(layoutDescription);
             bridge.connect(ring.publisher(), edge);
             final RingDutyCycle dutyCycle = ring.dutyCycle();
             edge.start(dutyCycle, null == dutyCycle ? null : dutyCycle::hasPendingEvents);
             if (null != dutyCycle)
             {
                 ring.afterLoginVerdicts(edge::wakeCoAgent);
+            }
+
+            metrics = MetricsEndpoint.fromSystemProperties(counters.manager());
+            if (null != metrics)
+            {
+                LOG.info("metrics: Prometheus text on http://{}:{}{}",
+                    System.getProperty(MetricsEndpoint.BIND_PROP_NAME, MetricsEndpoint.BIND_DEFAULT), metrics.port(),
+                    MetricsEndpoint.PATH);
             }
 
             if (!layout.isDutyCycle())
@@ -129,7 +144,7 @@ public final class SwitchboardServer implements AutoCloseable
             {
                 ticker.shutdownNow();
             }
-            CloseHelper.quietCloseAll(edge, ring, codeSender, journal, state);
+            CloseHelper.quietCloseAll(metrics, edge, ring, codeSender, journal, state);
             errors.detach();
             CloseHelper.quietClose(counters);
             throw ex;
@@ -142,12 +157,15 @@ public final class SwitchboardServer implements AutoCloseable
         this.ticker = ticker;
         this.counters = counters;
         this.errors = errors;
+        this.edgeDescription = edgeDescription;
+        this.layoutDescription = layoutDescription;
+        this.metrics = metrics;
     }
 
     /**
      * One line on the edge's limits; a connection limit above what the open-file limit allows was lowered, and says so.
      */
-    private static void logEdgeLayout(final EdgeContext ctx)
+    private static String logEdgeLayout(final EdgeContext ctx)
     {
         if (ctx.isMaxConnectionsCapped())
         {
@@ -155,11 +173,13 @@ public final class SwitchboardServer implements AutoCloseable
                 ctx.requestedMaxConnections() + " lowered to " + ctx.maxConnections() +
                 " to stay below the open-file limit of " + ctx.maxFileDescriptors() + " (raise ulimit -n for more)");
         }
-        LOG.info("edge: " + ctx.pollerCount() + " poller(s), max connections " + ctx.maxConnections() +
+        final String line = "edge: " + ctx.pollerCount() + " poller(s), max connections " + ctx.maxConnections() +
             (ctx.maxFileDescriptors() > 0 ? " (open-file limit " + ctx.maxFileDescriptors() + ", " +
             ctx.fdReserve() + " kept free)" : "") + ", max frame " + ctx.maxFrameLength() + " bytes, login timeout " +
             TimeUnit.NANOSECONDS.toMillis(ctx.loginTimeoutNs()) + " ms, frame timeout " +
-            TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms");
+            TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms";
+        LOG.info(line);
+        return line;
     }
 
     /**
@@ -177,6 +197,24 @@ public final class SwitchboardServer implements AutoCloseable
         final File dataDir, final EdgeContext edgeContext, final CodeSender codeSender)
     {
         return new SwitchboardServer(dataDir, edgeContext, codeSender);
+    }
+
+    /** The start-up line on the edge's pollers and limits. */
+    String edgeDescription()
+    {
+        return edgeDescription;
+    }
+
+    /** The start-up line on how the agents map onto threads. */
+    String layoutDescription()
+    {
+        return layoutDescription;
+    }
+
+    /** Port of the Prometheus endpoint, or 0 when it is off. */
+    public int metricsPort()
+    {
+        return null == metrics ? 0 : metrics.port();
     }
 
     public int port()
@@ -253,7 +291,7 @@ public final class SwitchboardServer implements AutoCloseable
         }
         try
         {
-            CloseHelper.closeAll(edge, ring, codeSenderResource, journal, state);
+            CloseHelper.closeAll(metrics, edge, ring, codeSenderResource, journal, state);
         }
         finally
         {

@@ -15,6 +15,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +61,11 @@ class GracefulShutdownSystemTest
 
         alice.send(7, bob.userId, 0, PAYLOAD);
         final long messageId = alice.expect(SentAckDecoder.TEMPLATE_ID).sentAck().messageId();
+
+        final String settings = Files.readString(
+            new File(dataDir, EffectiveSettings.FILE_NAME).toPath(), StandardCharsets.UTF_8);
+        assertTrue(settings.contains("profile: balanced\nthreads: layout "), settings);
+        assertTrue(settings.contains("  switchboard.shutdown.retry.after=1500ms (default 2000ms; from -D)\n"), settings);
 
         server.process.toHandle().destroy();
 
