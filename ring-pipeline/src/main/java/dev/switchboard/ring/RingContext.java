@@ -43,6 +43,7 @@ public final class RingContext
     private Journal journal;
     private OutboundFrames outbound;
     private CodeSender codeSender;
+    private OfflineDeliveryListener offlineDeliveryListener = OfflineDeliveryListener.NONE;
     private EpochClock epochClock;
     private NanoClock nanoClock;
     private CountersManager countersManager;
@@ -389,6 +390,19 @@ public final class RingContext
     public CodeSender codeSender()
     {
         return codeSender;
+    }
+
+    /** Told of each copy journaled for an offline device (the push trigger); none by default. */
+    public RingContext offlineDeliveryListener(final OfflineDeliveryListener offlineDeliveryListener)
+    {
+        this.offlineDeliveryListener = null == offlineDeliveryListener ?
+            OfflineDeliveryListener.NONE : offlineDeliveryListener;
+        return this;
+    }
+
+    public OfflineDeliveryListener offlineDeliveryListener()
+    {
+        return offlineDeliveryListener;
     }
 
     public RingContext epochClock(final EpochClock epochClock)

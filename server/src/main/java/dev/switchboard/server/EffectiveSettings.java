@@ -46,7 +46,7 @@ final class EffectiveSettings
     private static final Class<?>[] CONFIGURATIONS = {
         EdgeConfiguration.class, RingConfiguration.class, KeyDirectoryConfiguration.class, JournalConfiguration.class,
         StateConfiguration.class, MaxFrame.class, ThreadLayout.class, IdleStrategies.class, ServerCounters.class,
-        ShutdownConfiguration.class, MetricsEndpoint.class };
+        ShutdownConfiguration.class, MetricsEndpoint.class, PushConfiguration.class };
 
     /** One property that differs from its default. */
     static final class Changed

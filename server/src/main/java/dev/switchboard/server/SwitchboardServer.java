@@ -46,6 +46,7 @@ public final class SwitchboardServer implements AutoCloseable
     private final String edgeDescription;
     private final String layoutDescription;
     private final MetricsEndpoint metrics;
+    private final PushNotifications push;
 
     private SwitchboardServer(
         final File dataDir, final EdgeContext edgeContext, final CodeSender customCodeSender)
@@ -62,6 +63,7 @@ public final class SwitchboardServer implements AutoCloseable
         String edgeDescription = null;
         String layoutDescription = null;
         MetricsEndpoint metrics = null;
+        PushNotifications push = null;
         try
         {
             if (!dataDir.isDirectory() && !dataDir.mkdirs())
@@ -83,6 +85,12 @@ public final class SwitchboardServer implements AutoCloseable
                 codeSender = new DevelopmentCodeSender(dataDir);
             }
 
+            push = PushNotifications.fromSystemProperties(counters.manager());
+            if (null != push)
+            {
+                push.start(state.newDevices(), errors);
+            }
+
             final ThreadLayout layout = ThreadLayout.fromSystemProperties();
             final EdgeRingBridge bridge = new EdgeRingBridge();
             final RingContext ringContext = layout.applyTo(new RingContext());
@@ -91,6 +99,7 @@ public final class SwitchboardServer implements AutoCloseable
                 .journal(journal)
                 .outbound(bridge)
                 .codeSender(null == customCodeSender ? codeSender : customCodeSender)
+                .offlineDeliveryListener(null == push ? null : push.listener())
                 .errorHandler(errors)
                 .countersManager(counters.manager())
                 .maxFrameLength(maxFrameLength));
@@ -144,7 +153,7 @@ public final class SwitchboardServer implements AutoCloseable
             {
                 ticker.shutdownNow();
             }
-            CloseHelper.quietCloseAll(metrics, edge, ring, codeSender, journal, state);
+            CloseHelper.quietCloseAll(metrics, edge, ring, push, codeSender, journal, state);
             errors.detach();
             CloseHelper.quietClose(counters);
             throw ex;
@@ -160,6 +169,7 @@ public final class SwitchboardServer implements AutoCloseable
         this.edgeDescription = edgeDescription;
         this.layoutDescription = layoutDescription;
         this.metrics = metrics;
+        this.push = push;
     }
 
     /**
@@ -291,7 +301,7 @@ public final class SwitchboardServer implements AutoCloseable
         }
         try
         {
-            CloseHelper.closeAll(metrics, edge, ring, codeSenderResource, journal, state);
+            CloseHelper.closeAll(metrics, edge, ring, push, codeSenderResource, journal, state);
         }
         finally
         {

@@ -28,6 +28,8 @@ import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongDecoder;
+import dev.switchboard.codec.sbe.PushPlatform;
+import dev.switchboard.codec.sbe.PushTokenUpdateEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUpdateDecoder;
@@ -277,6 +279,14 @@ final class TestConnection implements AutoCloseable
     {
         final BlockEncoder encoder = new BlockEncoder();
         encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId()).userId(userId);
+        write(encoder.encodedLength());
+    }
+
+    void pushToken(final PushPlatform platform, final String token) throws IOException
+    {
+        final PushTokenUpdateEncoder encoder = new PushTokenUpdateEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId()).platform(platform)
+            .token(token);
         write(encoder.encodedLength());
     }
 
