@@ -22,6 +22,7 @@ final class ThreadLayout
 {
     static final String PROP_NAME = "switchboard.layout";
     static final String AUTO = "auto";
+    static final String DEFAULT = AUTO;
     static final String DUTY_CYCLE = "duty-cycle";
     static final String THREADS = "threads";
     /** Below this many cores, {@value #AUTO} chooses {@value #DUTY_CYCLE}. */
@@ -62,7 +63,7 @@ final class ThreadLayout
     static ThreadLayout fromSystemProperties()
     {
         return new ThreadLayout(
-            System.getProperty(PROP_NAME, AUTO).trim(),
+            System.getProperty(PROP_NAME, DEFAULT).trim(),
             Runtime.getRuntime().availableProcessors(),
             IdleStrategies.nameFromSystemProperty());
     }

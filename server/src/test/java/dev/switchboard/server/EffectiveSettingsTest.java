@@ -53,6 +53,10 @@ class EffectiveSettingsTest
         assertTrue(defaults.containsKey("switchboard.state.max.accounts"));
         assertTrue(defaults.containsKey("switchboard.codec.max.frame.length"));
         assertTrue(defaults.containsKey(ShutdownConfiguration.TIMEOUT_PROP_NAME));
+        assertTrue(defaults.containsKey(ThreadLayout.PROP_NAME));
+        assertTrue(defaults.containsKey("switchboard.ring.fused"));
+        assertTrue(defaults.containsKey(PushConfiguration.COALESCE_PROP_NAME));
+        assertTrue(defaults.containsKey(MetricsEndpoint.PORT_PROP_NAME));
     }
 
     @Test
