@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -59,6 +60,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private static final int HEARTBEAT_TIMEOUT_MULTIPLE = 3;
     private static final int MAX_UNSENT_READ_MARKS = 1024;
     private static final long NO_REQUEST = Long.MIN_VALUE;
+    /** A Goodbye's retry hint is honoured up to this; a larger one is a server bug, not a reason to stay away. */
+    private static final long MAX_GOODBYE_RETRY_AFTER_MS = TimeUnit.MINUTES.toMillis(5);
 
     private final ClientContext ctx;
     private final ClientStore store;
@@ -98,6 +101,9 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private volatile long duplicatesDropped;
     private volatile long listenerErrors;
     private volatile long reconnects;
+    private volatile long goodbyes;
+    /** The last Goodbye's retry hint, for the reconnect after the close it announced; 0 when none. */
+    private long goodbyeRetryAfterNs;
     private volatile long internalErrors;
     private volatile long typingDropped;
 
@@ -156,6 +162,11 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     long reconnects()
     {
         return reconnects;
+    }
+
+    long goodbyes()
+    {
+        return goodbyes;
     }
 
     long internalErrors()
@@ -491,7 +502,19 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             }
         }
         forgetStaleSubscribeRequests();
-        scheduleReconnect();
+        if (goodbyeRetryAfterNs > 0)
+        {
+            // The server said when it will be back: wait that long, plus up to a quarter more so that every client
+            // of a restarted server does not reconnect in the same instant; then retry from the initial backoff.
+            final long jitterNs = ThreadLocalRandom.current().nextLong(goodbyeRetryAfterNs / 4 + 1);
+            nextConnectNs = clock.nanoTime() + goodbyeRetryAfterNs + jitterNs;
+            backoffNs = ctx.reconnectInitialBackoffNs();
+            goodbyeRetryAfterNs = 0;
+        }
+        else
+        {
+            scheduleReconnect();
+        }
         notify(listener::onDisconnected);
     }
 
@@ -1045,6 +1068,14 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     public void onPong(final long timestampNs)
     {
         lastRttNs = clock.nanoTime() - timestampNs;
+    }
+
+    public void onGoodbye(final long retryAfterMs)
+    {
+        goodbyes++;
+        goodbyeRetryAfterNs = TimeUnit.MILLISECONDS.toNanos(
+            Math.max(1, Math.min(retryAfterMs, MAX_GOODBYE_RETRY_AFTER_MS)));
+        requestDisconnect();
     }
 
     private void heartbeat(final long nowNs)

@@ -6,6 +6,7 @@ import dev.switchboard.codec.sbe.ContactLookupResultDecoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.GoodbyeDecoder;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.GroupEventDecoder;
 import dev.switchboard.codec.sbe.GroupInfoDecoder;
@@ -55,6 +56,7 @@ public final class ServerMessageAdapter implements FrameHandler
     private final ReceiptDecoder receiptDecoder = new ReceiptDecoder();
     private final PingDecoder pingDecoder = new PingDecoder();
     private final PongDecoder pongDecoder = new PongDecoder();
+    private final GoodbyeDecoder goodbyeDecoder = new GoodbyeDecoder();
     private final RequestAckDecoder requestAckDecoder = new RequestAckDecoder();
     private final MediaTicketDecoder mediaTicketDecoder = new MediaTicketDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
@@ -153,6 +155,13 @@ public final class ServerMessageAdapter implements FrameHandler
                 return true;
             case RequestAckDecoder.TEMPLATE_ID:
                 return onRequestAck(buffer, bodyOffset, blockLength, version);
+            case GoodbyeDecoder.TEMPLATE_ID:
+                if (blockLength < GoodbyeDecoder.BLOCK_LENGTH)
+                {
+                    return false;
+                }
+                handler.onGoodbye(goodbyeDecoder.wrap(buffer, bodyOffset, blockLength, version).retryAfterMs());
+                return true;
             case ErrorDecoder.TEMPLATE_ID:
                 return onError(buffer, bodyOffset, blockLength, version, end);
             case PresenceUpdateDecoder.TEMPLATE_ID:

@@ -67,6 +67,13 @@ public interface ServerMessageHandler
     }
 
     /**
+     * The server is shutting down and closes the connection: reconnect no sooner than the hint.
+     */
+    default void onGoodbye(final long retryAfterMs)
+    {
+    }
+
+    /**
      * An Error frame; an unknown code arrives as {@link ErrorCode#NULL_VAL}.
      */
     default void onError(final long requestId, final int templateId, final ErrorCode code, final String detail)

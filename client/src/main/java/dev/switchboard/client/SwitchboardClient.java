@@ -606,6 +606,14 @@ public final class SwitchboardClient implements AutoCloseable
     }
 
     /**
+     * Goodbyes received: the server shut down gracefully and the client reconnected after its retry hint.
+     */
+    public long goodbyes()
+    {
+        return conductor.goodbyes();
+    }
+
+    /**
      * Connections lost since open.
      */
     public long disconnects()

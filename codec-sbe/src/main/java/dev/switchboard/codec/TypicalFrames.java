@@ -13,6 +13,7 @@ import dev.switchboard.codec.sbe.GroupEventEncoder;
 import dev.switchboard.codec.sbe.GroupInfoEncoder;
 import dev.switchboard.codec.sbe.GroupTypingEncoder;
 import dev.switchboard.codec.sbe.GroupTypingUpdateEncoder;
+import dev.switchboard.codec.sbe.GoodbyeEncoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
 import dev.switchboard.codec.sbe.GroupLeaveEncoder;
 import dev.switchboard.codec.sbe.GroupRole;
@@ -194,7 +195,9 @@ final class TypicalFrames
             new Sample("Error", "code with a 13-character detail", (b, o) -> finish(b, o,
                 new ErrorEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
                     .requestId(33).templateId(GroupInfoRequestEncoder.TEMPLATE_ID).code(ErrorCode.UNKNOWN_GROUP)
-                    .detail("unknown group"))));
+                    .detail("unknown group"))),
+            new Sample("Goodbye", "shutting down, back in 5 s", (b, o) -> finish(b, o,
+                new GoodbyeEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).retryAfterMs(5_000))));
     }
 
     static int sendHello(final MutableDirectBuffer buffer, final int offset)

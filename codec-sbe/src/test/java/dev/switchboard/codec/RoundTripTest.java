@@ -87,6 +87,7 @@ class RoundTripTest
         DECODED.put("Pong", "timestampNs=123456789");
         DECODED.put("RequestAck", "requestId=51|templateId=51");
         DECODED.put("Error", "requestId=33|templateId=33|code=UNKNOWN_GROUP|detail='unknown group'");
+        DECODED.put("Goodbye", "retryAfterMs=5000");
     }
 
     private final Decoders decoders = new Decoders();

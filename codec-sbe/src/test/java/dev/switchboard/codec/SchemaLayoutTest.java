@@ -82,7 +82,7 @@ class SchemaLayoutTest
             .collect(Collectors.toList());
 
         assertEquals(
-            List.of("GroupTyping", "GroupTypingUpdate", "Ping", "Pong", "PreKeyStock", "PresenceUpdate", "Typing",
+            List.of("Goodbye", "GroupTyping", "GroupTypingUpdate", "Ping", "Pong", "PreKeyStock", "PresenceUpdate", "Typing",
                 "TypingUpdate"),
             withoutCorrelation);
     }

@@ -137,6 +137,7 @@ public final class BenchCli implements Callable<Integer>
         soak.senders = settings.senders;
         soak.recipients = settings.recipients;
         soak.kills = settings.kills;
+        soak.gracefulStops = settings.graceful;
         soak.durationMs = TimeUnit.SECONDS.toMillis(settings.durationSeconds);
         soak.sendRate = settings.sendRate;
         soak.syncPolicies = "all".equals(settings.sync) ? SoakSettings.SYNC_POLICIES : List.of(settings.sync);

@@ -117,6 +117,10 @@ final class BenchSettings
         "(default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int kills;
 
+    @Option(names = "--graceful", description = "soak: stop the server with SIGTERM (graceful shutdown, Goodbye to " +
+        "clients) instead of SIGKILL.")
+    boolean graceful;
+
     @Option(names = "--sync", description = "soak: journal sync policy, none, batch or always; all runs the three " +
         "in turn (default: ${DEFAULT-VALUE}).", defaultValue = "batch")
     String sync;

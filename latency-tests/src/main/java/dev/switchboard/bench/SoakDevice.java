@@ -46,6 +46,7 @@ final class SoakDevice implements ClientListener
     private long opens;
     private long sdkDuplicatesDropped;
     private long disconnects;
+    private long goodbyes;
     private volatile long lastActivityNs = System.nanoTime();
 
     SoakDevice(
@@ -113,6 +114,7 @@ final class SoakDevice implements ClientListener
         {
             sdkDuplicatesDropped += client.duplicatesDropped();
             disconnects += client.disconnects();
+            goodbyes += client.goodbyes();
             client.close();
             client = null;
         }
@@ -149,6 +151,11 @@ final class SoakDevice implements ClientListener
     synchronized long disconnects()
     {
         return disconnects + (null == client ? 0 : client.disconnects());
+    }
+
+    synchronized long goodbyes()
+    {
+        return goodbyes + (null == client ? 0 : client.goodbyes());
     }
 
     synchronized long opens()

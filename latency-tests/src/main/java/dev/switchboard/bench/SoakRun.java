@@ -115,7 +115,7 @@ final class SoakRun implements AutoCloseable
         }
         final int stopStatus = stopServer();
         final boolean stopLogged = Files.readString(new File(dir, "server-" + serverStarts + ".log").toPath())
-            .contains("switchboard: stopped");
+            .contains("ServerCommand - stopped");
         final Map<String, Object> journalFigures = new LinkedHashMap<>();
         final Set<Long> journaledSends = new HashSet<>();
         final long journalRecords = journalRecords(journalFigures, journaledSends);
@@ -350,10 +350,10 @@ final class SoakRun implements AutoCloseable
             }
             final int pendingAtKill = pendingSends();
             final long upMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - serverUpNs);
-            final int status = server.kill();
+            final int status = settings.gracefulStops ? server.stopGracefully() : server.kill();
             server = null;
             kills++;
-            if (137 != status)
+            if ((settings.gracefulStops ? 0 : 137) != status)
             {
                 killedWithOtherStatus++;
             }
@@ -480,12 +480,14 @@ final class SoakRun implements AutoCloseable
     {
         long duplicatesDropped = 0;
         long disconnects = 0;
+        long goodbyes = 0;
         long opens = 0;
         final Map<String, Long> retried = new LinkedHashMap<>();
         for (final SoakDevice device : devices)
         {
             duplicatesDropped += device.sdkDuplicatesDropped();
             disconnects += device.disconnects();
+            goodbyes += device.goodbyes();
             opens += device.opens();
             device.retriedSendErrors().forEach((code, count) -> retried.merge(code.name(), count.get(), Long::sum));
         }
@@ -493,6 +495,7 @@ final class SoakRun implements AutoCloseable
         map.put("devices", devices.size());
         map.put("clientOpens", opens);
         map.put("connectionsLost", disconnects);
+        map.put("goodbyes", goodbyes);
         map.put("sdkDuplicatesDropped", duplicatesDropped);
         map.put("sendErrorsRetried", retried);
         map.put("pendingSendsAtEnd", pendingSends());

@@ -16,8 +16,10 @@ final class SoakSettings
 
     int senders = 4;
     int recipients = 4;
-    /** SIGKILLs per sync policy, at least. */
+    /** SIGKILLs per sync policy, at least (graceful stops instead when {@link #gracefulStops}). */
     int kills = 10;
+    /** Stop the server with SIGTERM, its graceful shutdown (Goodbye to clients), instead of SIGKILL. */
+    boolean gracefulStops;
     /** Sending lasts at least this long, and until every kill has happened. */
     long durationMs = 60_000;
     /** Sends per second over all senders; a quarter of it under sync always (see {@link #rateFor}). */
@@ -94,6 +96,7 @@ final class SoakSettings
         }
         map.put("recipientDevices", recipientDevices);
         map.put("killsPerPolicy", kills);
+        map.put("stopSignal", gracefulStops ? "SIGTERM" : "SIGKILL");
         map.put("durationMs", durationMs);
         map.put("sendRatePerSecond", sendRate);
         map.put("sendRatePerSecondAlways", rateFor("always"));

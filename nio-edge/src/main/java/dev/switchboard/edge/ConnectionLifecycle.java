@@ -243,6 +243,30 @@ final class ConnectionLifecycle
     }
 
     /**
+     * Shutting down: send each connection not yet told a Goodbye behind the output it already has, and close it once
+     * that is written. Connections handed over later are told on a later cycle.
+     *
+     * @return the connections told now.
+     */
+    int sayGoodbye(final ControlFrames controls, final long retryAfterMs)
+    {
+        int told = 0;
+        for (int slot = 0, highWater = slots.highWater(); slot < highWater; slot++)
+        {
+            final Connection connection = slots.get(slot);
+            if (null != connection && null != connection.key &&
+                !connection.is(Connection.CLOSED | Connection.CLOSE_AFTER_FLUSH))
+            {
+                controls.sendGoodbye(connection, retryAfterMs);
+                closeAfterFlush(connection);
+                told++;
+            }
+        }
+
+        return told;
+    }
+
+    /**
      * Close every connection, those not yet taken from the acceptor included, and give the sink a moment to take
      * the close notices: the ring consumer still runs while pollers stop, so a full ring drains.
      */

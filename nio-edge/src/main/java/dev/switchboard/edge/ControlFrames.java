@@ -4,6 +4,7 @@ import dev.switchboard.codec.FrameRejection;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.GoodbyeEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
@@ -14,7 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The frames the edge itself sends (Ping, Pong, Error), encoded into one scratch buffer and written at once.
+ * The frames the edge itself sends (Ping, Pong, Error, Goodbye), encoded into one scratch buffer and written at once.
  */
 final class ControlFrames
 {
@@ -26,6 +27,7 @@ final class ControlFrames
     private final PingEncoder pingEncoder = new PingEncoder();
     private final PongEncoder pongEncoder = new PongEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
+    private final GoodbyeEncoder goodbyeEncoder = new GoodbyeEncoder();
     private final byte[][] rejectionDetails;
 
     ControlFrames(final OutboundWriter writer, final CachedNanoClock clock)
@@ -50,6 +52,13 @@ final class ControlFrames
     {
         pongEncoder.wrapAndApplyHeader(controlBuffer, Sofh.HEADER_LENGTH, headerEncoder).timestampNs(timestampNs);
         send(connection, pongEncoder.encodedLength());
+    }
+
+    /** The server is shutting down: reconnect no sooner than the hint. */
+    void sendGoodbye(final Connection connection, final long retryAfterMs)
+    {
+        goodbyeEncoder.wrapAndApplyHeader(controlBuffer, Sofh.HEADER_LENGTH, headerEncoder).retryAfterMs(retryAfterMs);
+        send(connection, goodbyeEncoder.encodedLength());
     }
 
     /** An Error naming the validation's verdict, for the request that failed it. */

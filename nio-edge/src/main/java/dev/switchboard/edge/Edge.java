@@ -123,7 +123,6 @@ public final class Edge implements AutoCloseable
         }
     }
 
-    /** The port listened on. */
     /**
      * Another thread handed the co-agent work (see {@link #start(Agent, BooleanSupplier)}): wake poller 0's thread,
      * which runs it, if it blocks in its selector.
@@ -133,6 +132,27 @@ public final class Edge implements AutoCloseable
         pollers[0].wakeIfSleeping();
     }
 
+    /**
+     * Begin a graceful shutdown: stop accepting, and have every poller tell each of its connections Goodbye with the
+     * retry hint behind the output already queued for it and close it once that is written. The agents keep running
+     * until {@link #close()}; {@link #openConnections()} falls to zero as the connections go.
+     */
+    public void sayGoodbye(final long retryAfterMs)
+    {
+        acceptor.stopAccepting();
+        for (final EdgePoller poller : pollers)
+        {
+            poller.sayGoodbye(retryAfterMs);
+        }
+    }
+
+    /** Connections open across all pollers, those handed over and not yet taken included. */
+    public int openConnections()
+    {
+        return acceptor.openConnections();
+    }
+
+    /** The port listened on. */
     public int boundPort()
     {
         return acceptor.boundPort();

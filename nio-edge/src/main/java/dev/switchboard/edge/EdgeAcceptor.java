@@ -57,6 +57,8 @@ public final class EdgeAcceptor implements Agent
     private int nextPoller;
     private int cyclesToNextLook;
     private boolean backingOff;
+    private volatile boolean stopAccepting;
+    private boolean listenerClosed;
     private long backoffDeadlineNs;
     private final CountersManager countersManager;
     private final AtomicCounter[] counters;
@@ -139,6 +141,10 @@ public final class EdgeAcceptor implements Agent
     /** {@inheritDoc} */
     public int doWork() throws IOException
     {
+        if (stopAccepting)
+        {
+            return closeListener();
+        }
         if (backingOff && !backoffElapsed())
         {
             return 0;
@@ -300,6 +306,39 @@ public final class EdgeAcceptor implements Agent
         Sofh.write(buffer, 0, messageLength);
 
         return byteBuffer;
+    }
+
+    /**
+     * Shutting down: close the listening socket on the acceptor's next cycle, so new connections are refused by the
+     * host at once and clients back off. Called from any thread.
+     */
+    void stopAccepting()
+    {
+        stopAccepting = true;
+        wakeUp();
+    }
+
+    /** Whether the listening socket is closed after {@link #stopAccepting()}. */
+    public boolean isListenerClosed()
+    {
+        return listenerClosed;
+    }
+
+    private int closeListener() throws IOException
+    {
+        if (listenerClosed)
+        {
+            if (0 != selectTimeoutMs)
+            {
+                // Nothing to do until the runner stops, which wakes the selector.
+                selector.select(BLOCKING_SELECT_TIMEOUT_MS);
+            }
+            return 0;
+        }
+        listenerClosed = true;
+        CloseHelper.quietClose(serverChannel);
+
+        return 1;
     }
 
     /** {@inheritDoc} */

@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 public final class EdgePoller implements Agent
 {
     private static final int MAX_OUTBOUND_MESSAGES_PER_CYCLE = 1024;
+    private static final long NO_GOODBYE = -1;
 
     private final int pollerIndex;
     private final NanoClock nanoClock;
@@ -47,6 +48,7 @@ public final class EdgePoller implements Agent
     private final OutboundWriter writer;
     private final InboundFramer framer;
     private final ConnectionTimers timers;
+    private final ControlFrames controls;
     private final long selectTimeoutMs;
     private final long selectSpinNs;
     /** When a cycle last did work, for the spin before blocking. */
@@ -55,6 +57,8 @@ public final class EdgePoller implements Agent
     private BooleanSupplier coAgentHasWork = () -> false;
     private boolean closed;
     private volatile boolean sleeping;
+    /** Set by the thread shutting the server down; read once per cycle. */
+    private volatile long goodbyeRetryAfterMs = NO_GOODBYE;
 
     EdgePoller(
         final int pollerIndex,
@@ -101,7 +105,7 @@ public final class EdgePoller implements Agent
             newConnections, openConnections);
         writer = new OutboundWriter(
             ctx, pollerIndex, sink, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer);
-        final ControlFrames controls = new ControlFrames(writer, clock);
+        controls = new ControlFrames(writer, clock);
         framer = new InboundFramer(
             ctx, pollerIndex, sink, clock, lifecycle, deadlines, controls, counters, inboundChunks, stalled);
         timers = new ConnectionTimers(ctx, clock, slots, deadlines, lifecycle, controls, counters);
@@ -155,6 +159,16 @@ public final class EdgePoller implements Agent
         }
     }
 
+    /**
+     * Shutting down: from its next cycle on, the poller tells every connection Goodbye with the retry hint behind the
+     * output already queued for it, and closes it once that is written. Called from any thread.
+     */
+    void sayGoodbye(final long retryAfterMs)
+    {
+        goodbyeRetryAfterMs = Math.max(0, retryAfterMs);
+        selector.wakeup();
+    }
+
     /** Wake the poller out of a blocking select, e.g. so its runner can stop. */
     void wakeUp()
     {
@@ -179,6 +193,11 @@ public final class EdgePoller implements Agent
         workCount += framer.retryStalled();
         workCount += writer.retryCongestionNotices();
         workCount += outboundRing.read(writer, MAX_OUTBOUND_MESSAGES_PER_CYCLE);
+        final long retryAfterMs = goodbyeRetryAfterMs;
+        if (NO_GOODBYE != retryAfterMs)
+        {
+            workCount += lifecycle.sayGoodbye(controls, retryAfterMs);
+        }
         writer.flushStaged();
         workCount += select();
         workCount += timers.checkIdle();

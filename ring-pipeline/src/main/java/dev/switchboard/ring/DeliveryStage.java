@@ -50,6 +50,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     private final GroupHandoff groupHandoff;
     private final PendingSentAcks pendingSentAcks;
     private final LargeFrameBufferPool largeFrames;
+    private final OfflineDeliveryListener offlineDeliveryListener;
 
     private final RecordHandler drainHandler = this::onDrainRecord;
     private DeviceDelivery draining;
@@ -64,6 +65,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         this.groupHandoff = groupHandoff;
         groupFanOut = new GroupFanOut(this, groupHandoff, maxGroupDevices);
         journal = ctx.journal();
+        offlineDeliveryListener = ctx.offlineDeliveryListener();
         presenceFeed = new PresenceFeed(ctx.state(), ctx.outbound(), ctx.counters());
         outbound = ctx.outbound();
         nanoClock = ctx.nanoClock();
@@ -211,7 +213,9 @@ final class DeliveryStage implements EventHandler<RingEvent>
         final DeviceDelivery delivery = delivery(userId, deviceId);
         if (null == delivery)
         {
-            return; // offline: the journal holds it for the next login
+            // Offline: the journal holds it for the next login; a push may wake the device.
+            offlineDeliveryListener.onOfflineDelivery(userId, deviceId);
+            return;
         }
         if (delivery.behind || delivery.paused || delivery.inFlight >= window)
         {

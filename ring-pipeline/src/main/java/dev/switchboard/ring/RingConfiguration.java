@@ -25,6 +25,7 @@ public final class RingConfiguration
     public static final String WAIT_STRATEGY_DEFAULT = "phased";
 
     public static final String FUSED_PROP_NAME = "switchboard.ring.fused";
+    public static final String FUSED_DEFAULT = "auto";
     /** Below this many cores the stages share one thread: three stage threads and a poller would fight for cores. */
     public static final int SEPARATE_STAGES_MIN_CORES = 6;
 
@@ -95,7 +96,7 @@ public final class RingConfiguration
      */
     public static boolean fused()
     {
-        final String value = System.getProperty(FUSED_PROP_NAME, "auto").trim();
+        final String value = System.getProperty(FUSED_PROP_NAME, FUSED_DEFAULT).trim();
         if ("auto".equals(value))
         {
             return Runtime.getRuntime().availableProcessors() < SEPARATE_STAGES_MIN_CORES;

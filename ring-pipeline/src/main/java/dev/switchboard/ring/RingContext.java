@@ -8,6 +8,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.CountersManager;
+import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,7 @@ public final class RingContext
     private Journal journal;
     private OutboundFrames outbound;
     private CodeSender codeSender;
+    private OfflineDeliveryListener offlineDeliveryListener = OfflineDeliveryListener.NONE;
     private EpochClock epochClock;
     private NanoClock nanoClock;
     private CountersManager countersManager;
@@ -105,11 +107,7 @@ public final class RingContext
         }
         if (null == errorHandler)
         {
-            errorHandler = (throwable) ->
-            {
-                System.err.println("switchboard: stage error: " + throwable);
-                throwable.printStackTrace();
-            };
+            errorHandler = (throwable) -> LoggerFactory.getLogger(RingContext.class).error("stage error", throwable);
         }
         return this;
     }
@@ -405,6 +403,19 @@ public final class RingContext
     public CodeSender codeSender()
     {
         return codeSender;
+    }
+
+    /** Told of each copy journaled for an offline device (the push trigger); none by default. */
+    public RingContext offlineDeliveryListener(final OfflineDeliveryListener offlineDeliveryListener)
+    {
+        this.offlineDeliveryListener = null == offlineDeliveryListener ?
+            OfflineDeliveryListener.NONE : offlineDeliveryListener;
+        return this;
+    }
+
+    public OfflineDeliveryListener offlineDeliveryListener()
+    {
+        return offlineDeliveryListener;
     }
 
     public RingContext epochClock(final EpochClock epochClock)

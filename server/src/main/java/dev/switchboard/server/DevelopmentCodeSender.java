@@ -1,11 +1,12 @@
 package dev.switchboard.server;
 
 import dev.switchboard.ring.CodeSender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.FileWriter;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,9 +21,9 @@ import java.util.concurrent.TimeUnit;
 final class DevelopmentCodeSender implements CodeSender, AutoCloseable
 {
     static final String CODES_FILE = "verification-codes.txt";
+    private static final Logger LOG = LoggerFactory.getLogger(DevelopmentCodeSender.class);
 
     private final File codesFile;
-    private final PrintStream log;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(runnable ->
     {
         final Thread thread = new Thread(runnable, "sb-code-sender");
@@ -30,10 +31,9 @@ final class DevelopmentCodeSender implements CodeSender, AutoCloseable
         return thread;
     });
 
-    DevelopmentCodeSender(final File dataDir, final PrintStream log)
+    DevelopmentCodeSender(final File dataDir)
     {
         this.codesFile = new File(dataDir, CODES_FILE);
-        this.log = log;
     }
 
     public void send(final CharSequence phone, final CharSequence code)
@@ -44,7 +44,7 @@ final class DevelopmentCodeSender implements CodeSender, AutoCloseable
 
     private void write(final String line)
     {
-        log.println("switchboard: verification code " + line.substring(line.indexOf(' ') + 1));
+        LOG.info("verification code {}", line.substring(line.indexOf(' ') + 1));
         try (Writer out = new FileWriter(codesFile, StandardCharsets.UTF_8, true))
         {
             out.write(line);
@@ -52,7 +52,7 @@ final class DevelopmentCodeSender implements CodeSender, AutoCloseable
         }
         catch (final IOException ex)
         {
-            log.println("switchboard: cannot write " + codesFile + ": " + ex);
+            LOG.warn("cannot write {}: {}", codesFile, ex.toString());
         }
     }
 

@@ -6,9 +6,10 @@ import dev.switchboard.media.MediaService;
 import dev.switchboard.ring.RingContext;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.CountersManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
-import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class MediaLauncher
 {
     static final String MEDIA_FOLDER = "media";
+    private static final Logger LOG = LoggerFactory.getLogger(MediaLauncher.class);
 
     private MediaLauncher()
     {
@@ -31,13 +33,12 @@ final class MediaLauncher
         final File dataDir,
         final MediaContext given,
         final CountersManager countersManager,
-        final ErrorHandler errorHandler,
-        final PrintStream log)
+        final ErrorHandler errorHandler)
     {
         final MediaContext ctx = null == given ? new MediaContext() : given;
         if (null == given && 0 == ctx.port())
         {
-            log.println("switchboard: media: off (" + MediaConfiguration.PORT_PROP_NAME + " 0)");
+            LOG.info("media: off ({} 0)", MediaConfiguration.PORT_PROP_NAME);
             return null;
         }
         if (null == ctx.dataDir())
@@ -45,7 +46,7 @@ final class MediaLauncher
             ctx.dataDir(new File(dataDir, MEDIA_FOLDER));
         }
         final MediaService media = MediaService.launch(ctx.countersManager(countersManager), errorHandler);
-        log.println("switchboard: media: http://" + ctx.bindAddress() + ":" + media.port() + "/ (tus 1.0 uploads " +
+        LOG.info("media: http://" + ctx.bindAddress() + ":" + media.port() + "/ (tus 1.0 uploads " +
             "at /files/, downloads at /media/<sha-256>; max " + ctx.maxBytes() + " bytes, quota " +
             ctx.quotaBytesPerDay() + " bytes a user a day, expiry " + TimeUnit.NANOSECONDS.toDays(ctx.expiryNs()) +
             " days, " + ctx.threads() + " threads)");

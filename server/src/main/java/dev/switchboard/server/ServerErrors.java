@@ -2,29 +2,25 @@ package dev.switchboard.server;
 
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.errors.DistinctErrorLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Where the server's threads report errors: each goes to the distinct error log in {@code counters.dat}, stack trace
- * and count, read by {@code switchboard stat --errors}; the log gets at most one line per interval, so an error that
+ * and count, read by {@code switchboard stat --errors}; the server log gets at most one line per interval, so an error that
  * repeats (accept() out of descriptors, say) cannot flood it. Called from any thread; errors are rare, so the lock is
  * no burden.
  */
 final class ServerErrors implements ErrorHandler
 {
     static final long LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final Logger LOG = LoggerFactory.getLogger(ServerErrors.class);
 
-    private final PrintStream log;
     private volatile DistinctErrorLog errorLog;
     private long nextLogNs = System.nanoTime();
     private long unlogged;
-
-    ServerErrors(final PrintStream log)
-    {
-        this.log = log;
-    }
 
     /** Start recording into the counters file's error log; until then errors are printed whole. */
     void errorLog(final DistinctErrorLog errorLog)
@@ -52,12 +48,11 @@ final class ServerErrors implements ErrorHandler
         if (recorded)
         {
             final String more = unlogged > 0 ? " (and " + unlogged + " more not shown)" : "";
-            log.println("switchboard: error: " + throwable + more + "; switchboard stat --errors lists all");
+            LOG.error("{}{}; switchboard stat --errors lists all", throwable, more);
         }
         else
         {
-            log.println("switchboard: error" + (unlogged > 0 ? " (and " + unlogged + " more not shown)" : "") + ":");
-            throwable.printStackTrace(log);
+            LOG.error(unlogged > 0 ? "(and " + unlogged + " more not shown)" : "not recorded", throwable);
         }
         unlogged = 0;
     }

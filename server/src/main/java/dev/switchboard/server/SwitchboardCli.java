@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SwitchboardCli.Version.class,
     description = "A messaging server: raw TCP, SBE frames, a Disruptor ring, an off-heap state.",
-    subcommands = { ServerCommand.class, StatCommand.class, CodecCommand.class, CommandLine.HelpCommand.class },
+    subcommands = { ServerCommand.class, StatCommand.class, CodecCommand.class, TuningCommand.class,
+        CommandLine.HelpCommand.class },
     footer = {
         "",
         "Also, from the launcher:",

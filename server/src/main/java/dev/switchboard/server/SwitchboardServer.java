@@ -18,9 +18,10 @@ import dev.switchboard.ring.RingPipeline;
 import dev.switchboard.state.StateContext;
 import dev.switchboard.state.SwitchboardState;
 import org.agrona.CloseHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
-import java.io.PrintStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,8 @@ public final class SwitchboardServer implements AutoCloseable
     /** Housekeeping events (code and journal expiry, stuck readers) are published this often. */
     static final long TICK_INTERVAL_MS = TimeUnit.NANOSECONDS.toMillis(RingConfiguration.TICK_INTERVAL_DEFAULT_NS);
     private static final long TICKER_STOP_TIMEOUT_MS = 1_000;
+    private static final long GOODBYE_POLL_MS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(SwitchboardServer.class);
 
     private final File dataDir;
     private final SwitchboardState state;
@@ -44,16 +47,19 @@ public final class SwitchboardServer implements AutoCloseable
     private final ScheduledExecutorService ticker;
     private final ServerCounters counters;
     private final ServerErrors errors;
+    private final String edgeDescription;
+    private final String layoutDescription;
+    private final MetricsEndpoint metrics;
+    private final PushNotifications push;
 
     private SwitchboardServer(
         final File dataDir,
         final EdgeContext edgeContext,
-        final PrintStream log,
         final CodeSender customCodeSender,
         final MediaContext mediaContext)
     {
         this.dataDir = dataDir;
-        final ServerErrors errors = new ServerErrors(log);
+        final ServerErrors errors = new ServerErrors();
         SwitchboardState state = null;
         Journal journal = null;
         DevelopmentCodeSender codeSender = null;
@@ -62,6 +68,10 @@ public final class SwitchboardServer implements AutoCloseable
         MediaService media = null;
         ScheduledExecutorService ticker = null;
         ServerCounters counters = null;
+        String edgeDescription = null;
+        String layoutDescription = null;
+        MetricsEndpoint metrics = null;
+        PushNotifications push = null;
         try
         {
             if (!dataDir.isDirectory() && !dataDir.mkdirs())
@@ -80,11 +90,17 @@ public final class SwitchboardServer implements AutoCloseable
                 .errorHandler(errors));
             if (null == customCodeSender)
             {
-                codeSender = new DevelopmentCodeSender(dataDir, log);
+                codeSender = new DevelopmentCodeSender(dataDir);
+            }
+
+            push = PushNotifications.fromSystemProperties(counters.manager());
+            if (null != push)
+            {
+                push.start(state.newDevices(), errors);
             }
 
             // Before the ring: its tickets carry the media service's port and are signed with its secret.
-            media = MediaLauncher.launch(dataDir, mediaContext, counters.manager(), errors, log);
+            media = MediaLauncher.launch(dataDir, mediaContext, counters.manager(), errors);
 
             final ThreadLayout layout = ThreadLayout.fromSystemProperties();
             final EdgeRingBridge bridge = new EdgeRingBridge();
@@ -94,10 +110,11 @@ public final class SwitchboardServer implements AutoCloseable
                 .journal(journal)
                 .outbound(bridge)
                 .codeSender(null == customCodeSender ? codeSender : customCodeSender)
+                .offlineDeliveryListener(null == push ? null : push.listener())
                 .errorHandler(errors)
                 .countersManager(counters.manager())
                 .maxFrameLength(maxFrameLength));
-            logRecovery(log, journal.recoveryReport());
+            logRecovery(journal.recoveryReport());
             edge = new Edge(
                 layout.applyTo(edgeContext)
                     .countersManager(counters.manager())
@@ -105,14 +122,23 @@ public final class SwitchboardServer implements AutoCloseable
                     .idleStrategySupplier(IdleStrategies.fromSystemProperty()),
                 bridge,
                 errors);
-            printEdgeLayout(edgeContext, log);
-            log.println(layout.describe(edgeContext, ringContext));
+            edgeDescription = logEdgeLayout(edgeContext);
+            layoutDescription = layout.describe(edgeContext, ringContext);
+            LOG.info(layoutDescription);
             bridge.connect(ring.publisher(), edge);
             final RingDutyCycle dutyCycle = ring.dutyCycle();
             edge.start(dutyCycle, null == dutyCycle ? null : dutyCycle::hasPendingEvents);
             if (null != dutyCycle)
             {
                 ring.afterLoginVerdicts(edge::wakeCoAgent);
+            }
+
+            metrics = MetricsEndpoint.fromSystemProperties(counters.manager());
+            if (null != metrics)
+            {
+                LOG.info("metrics: Prometheus text on http://{}:{}{}",
+                    System.getProperty(MetricsEndpoint.BIND_PROP_NAME, MetricsEndpoint.BIND_DEFAULT), metrics.port(),
+                    MetricsEndpoint.PATH);
             }
 
             if (!layout.isDutyCycle())
@@ -138,7 +164,7 @@ public final class SwitchboardServer implements AutoCloseable
             {
                 ticker.shutdownNow();
             }
-            CloseHelper.quietCloseAll(edge, ring, media, codeSender, journal, state);
+            CloseHelper.quietCloseAll(metrics, edge, ring, media, push, codeSender, journal, state);
             errors.detach();
             CloseHelper.quietClose(counters);
             throw ex;
@@ -152,55 +178,78 @@ public final class SwitchboardServer implements AutoCloseable
         this.ticker = ticker;
         this.counters = counters;
         this.errors = errors;
+        this.edgeDescription = edgeDescription;
+        this.layoutDescription = layoutDescription;
+        this.metrics = metrics;
+        this.push = push;
     }
 
     /**
      * One line on the edge's limits; a connection limit above what the open-file limit allows was lowered, and says so.
      */
-    private static void printEdgeLayout(final EdgeContext ctx, final PrintStream log)
+    private static String logEdgeLayout(final EdgeContext ctx)
     {
         if (ctx.isMaxConnectionsCapped())
         {
-            log.println("switchboard: warning: " + EdgeConfiguration.MAX_CONNECTIONS_PROP_NAME + " " +
+            LOG.warn(EdgeConfiguration.MAX_CONNECTIONS_PROP_NAME + " " +
                 ctx.requestedMaxConnections() + " lowered to " + ctx.maxConnections() +
                 " to stay below the open-file limit of " + ctx.maxFileDescriptors() + " (raise ulimit -n for more)");
         }
-        log.println("switchboard: edge: " + ctx.pollerCount() + " poller(s), max connections " + ctx.maxConnections() +
+        final String line = "edge: " + ctx.pollerCount() + " poller(s), max connections " + ctx.maxConnections() +
             (ctx.maxFileDescriptors() > 0 ? " (open-file limit " + ctx.maxFileDescriptors() + ", " +
             ctx.fdReserve() + " kept free)" : "") + ", max frame " + ctx.maxFrameLength() + " bytes, login timeout " +
             TimeUnit.NANOSECONDS.toMillis(ctx.loginTimeoutNs()) + " ms, frame timeout " +
-            TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms");
+            TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms";
+        LOG.info(line);
+        return line;
     }
 
     /**
      * Open the data folder, recover state and journal, start the ring and the edge.
      */
-    public static SwitchboardServer launch(final File dataDir, final EdgeContext edgeContext, final PrintStream log)
+    public static SwitchboardServer launch(final File dataDir, final EdgeContext edgeContext)
     {
-        return new SwitchboardServer(dataDir, edgeContext, log, null, null);
+        return new SwitchboardServer(dataDir, edgeContext, null, null);
     }
 
     /**
-     * As {@link #launch(File, EdgeContext, PrintStream)} with registration codes sent by the given sender.
+     * As {@link #launch(File, EdgeContext)} with registration codes sent by the given sender.
      */
     public static SwitchboardServer launch(
-        final File dataDir, final EdgeContext edgeContext, final PrintStream log, final CodeSender codeSender)
+        final File dataDir, final EdgeContext edgeContext, final CodeSender codeSender)
     {
-        return new SwitchboardServer(dataDir, edgeContext, log, codeSender, null);
+        return new SwitchboardServer(dataDir, edgeContext, codeSender, null);
     }
 
     /**
-     * As {@link #launch(File, EdgeContext, PrintStream, CodeSender)} with this media service (always started, port 0:
-     * any free port) instead of the one {@link MediaConfiguration#PORT_PROP_NAME} asks for.
+     * As {@link #launch(File, EdgeContext, CodeSender)} with this media service (always started, port 0: any free
+     * port) instead of the one {@link MediaConfiguration#PORT_PROP_NAME} asks for.
      */
     public static SwitchboardServer launch(
         final File dataDir,
         final EdgeContext edgeContext,
-        final PrintStream log,
         final CodeSender codeSender,
         final MediaContext mediaContext)
     {
-        return new SwitchboardServer(dataDir, edgeContext, log, codeSender, mediaContext);
+        return new SwitchboardServer(dataDir, edgeContext, codeSender, mediaContext);
+    }
+
+    /** The start-up line on the edge's pollers and limits. */
+    String edgeDescription()
+    {
+        return edgeDescription;
+    }
+
+    /** The start-up line on how the agents map onto threads. */
+    String layoutDescription()
+    {
+        return layoutDescription;
+    }
+
+    /** Port of the Prometheus endpoint, or 0 when it is off. */
+    public int metricsPort()
+    {
+        return null == metrics ? 0 : metrics.port();
     }
 
     public int port()
@@ -236,6 +285,42 @@ public final class SwitchboardServer implements AutoCloseable
     }
 
     /**
+     * Shut down gracefully: stop accepting, tell every connected client Goodbye with a retry hint behind the output
+     * already queued for it, wait up to the timeout for the clients to take it and go, then {@link #close()}.
+     *
+     * @param timeoutNs    how long to wait for the connections to go; those left are closed.
+     * @param retryAfterMs the hint in the Goodbye: clients reconnect no sooner than this.
+     * @return the connections still open at the deadline, closed without waiting further.
+     */
+    public int closeGracefully(final long timeoutNs, final long retryAfterMs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final int connections = edge.openConnections();
+        edge.sayGoodbye(retryAfterMs);
+        LOG.info("shutdown: listener closed; telling {} connection(s) Goodbye (retry after {} ms), waiting up to {} ms",
+            connections, retryAfterMs, TimeUnit.NANOSECONDS.toMillis(timeoutNs));
+        int open;
+        while ((open = edge.openConnections()) > 0 && System.nanoTime() - deadlineNs < 0)
+        {
+            try
+            {
+                Thread.sleep(GOODBYE_POLL_MS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (open > 0)
+        {
+            LOG.warn("shutdown: {} connection(s) still open at the deadline, closing them", open);
+        }
+        close();
+        return open;
+    }
+
+    /**
      * Stop accepting and reading, let the ring finish what it holds, then flush the journal and close the maps.
      */
     public void close()
@@ -247,7 +332,7 @@ public final class SwitchboardServer implements AutoCloseable
         }
         try
         {
-            CloseHelper.closeAll(edge, ring, media, codeSenderResource, journal, state);
+            CloseHelper.closeAll(metrics, edge, ring, media, push, codeSenderResource, journal, state);
         }
         finally
         {
@@ -257,9 +342,9 @@ public final class SwitchboardServer implements AutoCloseable
         }
     }
 
-    private static void logRecovery(final PrintStream log, final RecoveryReport report)
+    private static void logRecovery(final RecoveryReport report)
     {
-        log.println("switchboard: journal recovered " + report.liveEntries() + " undelivered entries and " +
+        LOG.info("journal recovered " + report.liveEntries() + " undelivered entries and " +
             report.resendEntries() + " resend-dedupe entries (" + report.heldSends() + " more held in memory, " +
             report.resendTornSlots() + " torn slots" + (report.resendLogReset() ? ", resend log replaced" : "") +
             ") in " + TimeUnit.NANOSECONDS.toMillis(report.durationNs()) + " ms" +

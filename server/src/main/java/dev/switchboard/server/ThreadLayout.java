@@ -22,6 +22,7 @@ final class ThreadLayout
 {
     static final String PROP_NAME = "switchboard.layout";
     static final String AUTO = "auto";
+    static final String DEFAULT = AUTO;
     static final String DUTY_CYCLE = "duty-cycle";
     static final String THREADS = "threads";
     /** Below this many cores, {@value #AUTO} chooses {@value #DUTY_CYCLE}. */
@@ -62,7 +63,7 @@ final class ThreadLayout
     static ThreadLayout fromSystemProperties()
     {
         return new ThreadLayout(
-            System.getProperty(PROP_NAME, AUTO).trim(),
+            System.getProperty(PROP_NAME, DEFAULT).trim(),
             Runtime.getRuntime().availableProcessors(),
             IdleStrategies.nameFromSystemProperty());
     }
@@ -102,7 +103,7 @@ final class ThreadLayout
     String describe(final EdgeContext edge, final RingContext ring)
     {
         final String idle = IdleStrategies.nameFromSystemProperty();
-        final StringBuilder line = new StringBuilder("switchboard: threads: layout ")
+        final StringBuilder line = new StringBuilder("threads: layout ")
             .append(dutyCycle ? DUTY_CYCLE : THREADS)
             .append(" (").append(PROP_NAME).append('=').append(requested)
             .append(", ").append(cores).append(" cores): ");

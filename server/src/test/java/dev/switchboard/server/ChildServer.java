@@ -87,12 +87,12 @@ final class ChildServer implements AutoCloseable
         throw new AssertionError("server exited with " + process.waitFor() + ":\n" + String.join("\n", lines));
     }
 
-    /** The start line that begins with the prefix, or fails. */
+    /** The start line whose message (after the log's time, level and source) begins with the prefix, or fails. */
     String startLine(final String prefix)
     {
         for (final String line : startLines)
         {
-            if (line.startsWith(prefix))
+            if (line.contains(" - " + prefix))
             {
                 return line;
             }

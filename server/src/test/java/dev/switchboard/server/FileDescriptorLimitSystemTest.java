@@ -63,7 +63,7 @@ class FileDescriptorLimitSystemTest
         final int maxConnections = Integer.parseInt(layout.group(1));
         assertEquals(FD_LIMIT, Integer.parseInt(layout.group(2)));
         assertTrue(maxConnections > 0 && maxConnections <= FD_LIMIT - 256, layout.group());
-        assertTrue(List.copyOf(log).stream().anyMatch(line -> line.startsWith("switchboard: warning: " +
+        assertTrue(List.copyOf(log).stream().anyMatch(line -> line.contains("WARN SwitchboardServer - " +
             "switchboard.edge.max.connections 100000 lowered to " + maxConnections)), logText());
 
         for (int i = 0; i < maxConnections; i++)
@@ -183,7 +183,7 @@ class FileDescriptorLimitSystemTest
         for (final String line : new ArrayList<>(log))
         {
             final Matcher matcher = MAX_CONNECTIONS.matcher(line);
-            if (line.startsWith("switchboard: edge: ") && matcher.find())
+            if (line.contains("SwitchboardServer - edge: ") && matcher.find())
             {
                 return matcher;
             }

@@ -59,7 +59,7 @@ class ResendAfterCrashSystemTest
 
         server.killNine();
         server = ChildServer.start(dataDir, port, "switchboard.journal.sync=" + syncPolicy);
-        assertTrue(server.startLine("switchboard: journal recovered").contains(
+        assertTrue(server.startLine("journal recovered").contains(
             "and 1 resend-dedupe entries (0 more held in memory, 0 torn slots)"), server.startLines.toString());
 
         final TestConnection aliceAgain = ChildServer.reconnect(port, alice);
@@ -97,7 +97,7 @@ class ResendAfterCrashSystemTest
 
         server.killNine();
         server = ChildServer.start(dataDir, port, "switchboard.journal.sync=" + syncPolicy);
-        assertTrue(server.startLine("switchboard: journal recovered").contains(
+        assertTrue(server.startLine("journal recovered").contains(
             "and 1 resend-dedupe entries (0 more held in memory, 0 torn slots)"), server.startLines.toString());
 
         final TestConnection bobAgain = ChildServer.reconnect(port, bob);

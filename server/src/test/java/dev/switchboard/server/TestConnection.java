@@ -8,6 +8,7 @@ import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.GoodbyeDecoder;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.GroupCreateEncoder;
 import dev.switchboard.codec.sbe.GroupEventDecoder;
@@ -27,6 +28,8 @@ import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongDecoder;
+import dev.switchboard.codec.sbe.PushPlatform;
+import dev.switchboard.codec.sbe.PushTokenUpdateEncoder;
 import dev.switchboard.codec.sbe.PongEncoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUpdateDecoder;
@@ -279,6 +282,14 @@ final class TestConnection implements AutoCloseable
         write(encoder.encodedLength());
     }
 
+    void pushToken(final PushPlatform platform, final String token) throws IOException
+    {
+        final PushTokenUpdateEncoder encoder = new PushTokenUpdateEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId()).platform(platform)
+            .token(token);
+        write(encoder.encodedLength());
+    }
+
     void unblock(final long userId) throws IOException
     {
         final UnblockEncoder encoder = new UnblockEncoder();
@@ -512,6 +523,11 @@ final class TestConnection implements AutoCloseable
         ErrorDecoder error()
         {
             return new ErrorDecoder().wrap(buffer, body(), blockLength, version);
+        }
+
+        GoodbyeDecoder goodbye()
+        {
+            return new GoodbyeDecoder().wrap(buffer, body(), blockLength, version);
         }
 
         PongDecoder pong()

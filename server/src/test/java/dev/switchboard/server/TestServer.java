@@ -5,8 +5,6 @@ import org.agrona.CloseHelper;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,7 +60,6 @@ final class TestServer implements AutoCloseable
             server = SwitchboardServer.launch(
                 dataDir,
                 null == edgeContext ? loopback() : edgeContext,
-                new PrintStream(OutputStream.nullOutputStream()),
                 codes);
         }
         finally

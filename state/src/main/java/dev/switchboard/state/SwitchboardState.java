@@ -2,6 +2,7 @@ package dev.switchboard.state;
 
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -369,8 +370,8 @@ public final class SwitchboardState implements AutoCloseable
                 Files.move(partFile.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
                 if (hasOldFiles)
                 {
-                    System.out.println("switchboard: state: copied " + migration.devices() + " devices and " +
-                        migration.presenceRecords() + " presence records from " + DEVICES_FILE + " and " +
+                    LoggerFactory.getLogger(SwitchboardState.class).info("state: copied " + migration.devices() +
+                        " devices and " + migration.presenceRecords() + " presence records from " + DEVICES_FILE + " and " +
                         PRESENCE_FILE + " into " + DEVICE_TABLE_FILE + " (" + migration.skipped() +
                         " out of range, left behind); the old files are kept but no longer used");
                 }
