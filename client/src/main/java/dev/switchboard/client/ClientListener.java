@@ -88,4 +88,11 @@ public interface ClientListener
         final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
     }
+
+    /**
+     * The server holds fewer than its low-stock threshold of this device's one-time prekeys: upload more.
+     */
+    default void onPreKeyStock(final int preKeyCount)
+    {
+    }
 }

@@ -115,4 +115,18 @@ public interface ServerMessageHandler
         final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
     }
+
+    /**
+     * One device's keys answering a KeyBundleFetch; a fetch for every device gets several, back to back.
+     */
+    default void onKeyBundle(final long requestId, final KeyBundle bundle)
+    {
+    }
+
+    /**
+     * This device's one-time prekeys on the server run low.
+     */
+    default void onPreKeyStock(final long preKeyCount)
+    {
+    }
 }

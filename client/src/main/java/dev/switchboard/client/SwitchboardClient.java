@@ -7,6 +7,8 @@ import dev.switchboard.codec.sbe.GroupCreateEncoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
 import dev.switchboard.codec.sbe.GroupLeaveEncoder;
 import dev.switchboard.codec.sbe.GroupUpdateEncoder;
+import dev.switchboard.codec.sbe.KeyBundleFetchEncoder;
+import dev.switchboard.codec.sbe.KeyBundleUploadEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
@@ -314,6 +316,52 @@ public final class SwitchboardClient implements AutoCloseable
     public GroupInfo group(final long groupId)
     {
         return store.group(groupId);
+    }
+
+    /**
+     * Upload this device's public keys to the server's key directory: the first upload, a signed prekey rotation
+     * or a top-up of one-time prekeys (see {@link KeyBundleUpload}). Completes on the server's RequestAck; fails
+     * with a {@link SwitchboardException} (INVALID_FIELD, with the reason in its detail).
+     */
+    public CompletableFuture<Void> uploadKeyBundle(final KeyBundleUpload upload)
+    {
+        final int frameLength = upload.maxFrameLength();
+        if (frameLength > ctx.maxFrameLength())
+        {
+            throw new IllegalArgumentException("too many prekeys for one frame: " + upload.preKeys().size());
+        }
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            KeyBundleUploadEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.keyBundleUpload(buffer, offset, id, upload),
+            future,
+            (ignore1, ignore2) -> future.complete(null),
+            frameLength));
+        return future;
+    }
+
+    /**
+     * Fetch the key bundles of a user's devices (deviceId 0: every device that uploaded keys, in device id order)
+     * or of one device; each takes one one-time prekey from that device's stock on the server. Fails with a
+     * {@link SwitchboardException}: UNKNOWN_USER, UNKNOWN_DEVICE, NO_KEY_BUNDLE, RATE_LIMITED.
+     */
+    public CompletableFuture<List<KeyBundle>> fetchKeyBundles(final long userId, final int deviceId)
+    {
+        if (deviceId < 0 || deviceId > 0xFFFF)
+        {
+            throw new IllegalArgumentException("device id out of range: " + deviceId);
+        }
+        final CompletableFuture<List<KeyBundle>> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            KeyBundleFetchEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.keyBundleFetch(buffer, offset, id, userId, deviceId),
+            future,
+            (ignore1, ignore2) -> future.completeExceptionally(new IllegalStateException("unexpected answer"))));
+        return future;
     }
 
     /**
