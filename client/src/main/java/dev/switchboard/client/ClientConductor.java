@@ -113,9 +113,16 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     ClientConductor(final ClientContext ctx, final ClientStore store, final RequestIds requestIds) throws IOException
     {
+        this(ctx, store, requestIds, ctx.listener());
+    }
+
+    ClientConductor(
+        final ClientContext ctx, final ClientStore store, final RequestIds requestIds, final ClientListener listener)
+        throws IOException
+    {
         this.ctx = ctx;
         this.store = store;
-        this.listener = ctx.listener();
+        this.listener = listener;
         this.clock = ctx.nanoClock();
         this.requestIds = requestIds;
         this.selector = Selector.open();

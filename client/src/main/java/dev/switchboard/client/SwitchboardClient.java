@@ -20,6 +20,7 @@ import dev.switchboard.codec.sbe.VerifyEncoder;
 import dev.switchboard.codec.sbe.Visibility;
 import org.agrona.CloseHelper;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,7 @@ public final class SwitchboardClient implements AutoCloseable
 
     private final ClientContext ctx;
     private final ClientStore store;
+    private final E2eMessenger e2e;
     private final ClientConductor conductor;
     private final Thread ioThread;
     private final AtomicLong requestIds = new AtomicLong();
@@ -53,12 +55,18 @@ public final class SwitchboardClient implements AutoCloseable
     private final SecureRandom random = new SecureRandom();
     private volatile boolean closed;
 
-    private SwitchboardClient(final ClientContext ctx, final ClientStore store) throws IOException
+    private SwitchboardClient(final ClientContext ctx, final ClientStore store, final E2eStore e2eStore)
+        throws IOException
     {
         this.ctx = ctx;
         this.store = store;
         requestIds.set(random.nextInt(Integer.MAX_VALUE));
-        conductor = new ClientConductor(ctx, store, requestIds::incrementAndGet);
+        e2e = null == e2eStore ? null : new E2eMessenger(ctx, e2eStore, ctx.listener());
+        conductor = new ClientConductor(ctx, store, requestIds::incrementAndGet, null == e2e ? ctx.listener() : e2e);
+        if (null != e2e)
+        {
+            e2e.client(this);
+        }
         ioThread = new Thread(conductor, "switchboard-client-io");
         ioThread.setDaemon(true);
     }
@@ -71,20 +79,22 @@ public final class SwitchboardClient implements AutoCloseable
         ctx.conclude();
         final ClientStore store = ClientStore.open(
             ctx.storeDir(), ctx.dedupeCapacity(), ctx.storeSync(), ctx.persistPending());
+        E2eStore e2eStore = null;
         try
         {
-            final SwitchboardClient client = new SwitchboardClient(ctx, store);
+            e2eStore = ctx.e2e() ? E2eStore.open(new File(ctx.storeDir(), E2eStore.FILE_NAME)) : null;
+            final SwitchboardClient client = new SwitchboardClient(ctx, store, e2eStore);
             client.ioThread.start();
             return client;
         }
         catch (final IOException ex)
         {
-            CloseHelper.quietClose(store);
+            CloseHelper.quietCloseAll(e2eStore, store);
             throw new UncheckedIOException("cannot start client", ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(store);
+            CloseHelper.quietCloseAll(e2eStore, store);
             throw ex;
         }
     }
@@ -151,6 +161,34 @@ public final class SwitchboardClient implements AutoCloseable
      */
     public long send(final long toUserId, final int toDeviceId, final byte[] payload)
     {
+        ensurePlaintextAllowed();
+        return sendUnchecked(toUserId, toDeviceId, payload);
+    }
+
+    /**
+     * The end-to-end encrypted messenger, or null when {@link ClientContext#e2e()} is off.
+     */
+    public E2eMessenger e2e()
+    {
+        return e2e;
+    }
+
+    private void ensurePlaintextAllowed()
+    {
+        if (null != e2e)
+        {
+            throw new IllegalStateException("end-to-end encryption is on: send through e2e()");
+        }
+    }
+
+    int registrationId()
+    {
+        final DeviceIdentity identity = store.identity();
+        return null == identity ? 0 : identity.registrationId();
+    }
+
+    long sendUnchecked(final long toUserId, final int toDeviceId, final byte[] payload)
+    {
         if (payload.length > FrameWriter.MAX_PAYLOAD_LENGTH ||
             FrameWriter.SEND_FRAME_OVERHEAD + payload.length > ctx.maxFrameLength())
         {
@@ -179,6 +217,12 @@ public final class SwitchboardClient implements AutoCloseable
      * {@link ClientListener#onError} with the clientMsgId as request id.
      */
     public long sendGroup(final long groupId, final byte[] payload)
+    {
+        ensurePlaintextAllowed();
+        return sendGroupUnchecked(groupId, payload);
+    }
+
+    long sendGroupUnchecked(final long groupId, final byte[] payload)
     {
         if (payload.length > FrameWriter.MAX_PAYLOAD_LENGTH ||
             FrameWriter.SEND_GROUP_FRAME_OVERHEAD + payload.length > ctx.maxFrameLength())
@@ -617,7 +661,7 @@ public final class SwitchboardClient implements AutoCloseable
         if (Thread.currentThread() == ioThread)
         {
             // Closed from a callback: the I/O thread closes the store itself when its loop ends.
-            conductor.closeOnExit(store);
+            conductor.closeOnExit(() -> CloseHelper.closeAll(store, null == e2e ? null : e2e.store()));
             return;
         }
         try
@@ -630,7 +674,7 @@ public final class SwitchboardClient implements AutoCloseable
         }
         finally
         {
-            store.close();
+            CloseHelper.closeAll(store, null == e2e ? null : e2e.store());
         }
     }
 
