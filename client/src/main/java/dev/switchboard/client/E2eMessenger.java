@@ -644,10 +644,18 @@ public final class E2eMessenger implements ClientListener
         app.onPreKeyStock(preKeyCount);
     }
 
+    /**
+     * Passed on per history message: the application sees {@code onSent(row, messageId, ...)} for each copy the
+     * server took (row as returned by {@link #send}), so it can match receipts by messageId; key exchange and sender
+     * key sends are not passed on.
+     */
     public void onSent(final long clientMsgId, final long messageId, final long timestampMs)
     {
-        store.onSent(clientMsgId, messageId);
-        app.onSent(clientMsgId, messageId, timestampMs);
+        final long row = store.onSent(clientMsgId, messageId);
+        if (0 != row)
+        {
+            app.onSent(row, messageId, timestampMs);
+        }
     }
 
     public void onReceipt(
@@ -657,6 +665,12 @@ public final class E2eMessenger implements ClientListener
         final ReceiptType receiptType,
         final long timestampMs)
     {
+        final DeviceAddress self = client.self();
+        if (null != self && fromUserId == self.userId())
+        {
+            // This user's other devices acknowledging their copies: not the recipient's ticks.
+            return;
+        }
         store.onReceipt(originalMessageId,
             ReceiptType.READ == receiptType ? E2eStore.STATUS_READ : E2eStore.STATUS_DELIVERED);
         app.onReceipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs);

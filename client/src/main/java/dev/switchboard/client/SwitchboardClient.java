@@ -166,7 +166,8 @@ public final class SwitchboardClient implements AutoCloseable
     }
 
     /**
-     * The end-to-end encrypted messenger, or null when {@link ClientContext#e2e()} is off.
+     * The end-to-end encrypted messenger, or null when {@link ClientContext#e2e()} is off. With it on,
+     * {@link ClientListener#onSent} names the history row {@link E2eMessenger#send} returned, not a clientMsgId.
      */
     public E2eMessenger e2e()
     {
