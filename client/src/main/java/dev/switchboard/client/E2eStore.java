@@ -138,7 +138,7 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
     /**
      * A device's Kyber prekey as it offered it: id, public key, signature by its identity key.
      */
-    record KyberOffer(int kyberId, byte[] publicKey, byte[] signature)
+    public record KyberOffer(int kyberId, byte[] publicKey, byte[] signature)
     {
     }
 
@@ -157,9 +157,23 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
      */
     public static E2eStore open(final File file)
     {
+        return open("jdbc:sqlite:" + file.getAbsolutePath());
+    }
+
+    /**
+     * A store that lives in memory only, gone on close: for benchmarks that separate libsignal's cost from the
+     * file's.
+     */
+    public static E2eStore openInMemory()
+    {
+        return open("jdbc:sqlite::memory:");
+    }
+
+    private static E2eStore open(final String url)
+    {
         try
         {
-            final Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.getAbsolutePath());
+            final Connection connection = DriverManager.getConnection(url);
             final E2eStore store = new E2eStore(connection);
             try
             {
@@ -175,7 +189,7 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
         }
         catch (final SQLException ex)
         {
-            throw new IllegalStateException("cannot open " + file, ex);
+            throw new IllegalStateException("cannot open " + url, ex);
         }
     }
 
