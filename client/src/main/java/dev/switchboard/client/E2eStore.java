@@ -142,6 +142,9 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
     {
     }
 
+    private static final String MESSAGE_COLUMNS =
+        "id, peer_user_id, group_id, outgoing, from_user_id, from_device_id, timestamp_ms, status, body";
+
     private final Connection connection;
     private BiConsumer<SignalProtocolAddress, IdentityKey> identityChangeListener = (address, key) -> {};
     private IdentityKeyPair identityKeyPair;
@@ -203,15 +206,7 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
 
     public synchronized int schemaVersion()
     {
-        try (Statement statement = connection.createStatement();
-            ResultSet rs = statement.executeQuery("SELECT version FROM schema_version"))
-        {
-            return rs.next() ? rs.getInt(1) : 0;
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
+        return (int)queryLong("SELECT version FROM schema_version", 0);
     }
 
     private void migrate() throws SQLException
@@ -645,17 +640,8 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
 
     public synchronized KyberOffer kyberOffer(final long userId, final int deviceId)
     {
-        try (PreparedStatement ps = prepare(
-            "SELECT kyber_id, public_key, signature FROM remote_kyber WHERE user_id = ? AND device_id = ?",
-            userId, deviceId);
-            ResultSet rs = ps.executeQuery())
-        {
-            return rs.next() ? new KyberOffer(rs.getInt(1), rs.getBytes(2), rs.getBytes(3)) : null;
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
+        return queryOne("SELECT kyber_id, public_key, signature FROM remote_kyber WHERE user_id = ? AND device_id = ?",
+            (rs) -> new KyberOffer(rs.getInt(1), rs.getBytes(2), rs.getBytes(3)), userId, deviceId);
     }
 
     public synchronized void deleteKyberOffer(final long userId, final int deviceId)
@@ -681,15 +667,7 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
      */
     public synchronized String contactPhone(final long userId)
     {
-        try (PreparedStatement ps = prepare("SELECT phone FROM contacts WHERE user_id = ?", userId);
-            ResultSet rs = ps.executeQuery())
-        {
-            return rs.next() ? rs.getString(1) : null;
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
+        return queryOne("SELECT phone FROM contacts WHERE user_id = ?", (rs) -> rs.getString(1), userId);
     }
 
     /**
@@ -758,37 +736,14 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
      */
     public synchronized List<StoredMessage> history(final long peerUserId, final long groupId, final int limit)
     {
-        final List<StoredMessage> messages = new ArrayList<>();
         final String where = 0 == groupId ? "peer_user_id = ? AND group_id = 0" : "group_id = ?";
-        try (PreparedStatement ps = prepare("SELECT * FROM (SELECT id, peer_user_id, group_id, outgoing," +
-            " from_user_id, from_device_id, timestamp_ms, status, body FROM messages WHERE " + where +
-            " ORDER BY id DESC LIMIT ?) ORDER BY id", 0 == groupId ? peerUserId : groupId, limit);
-            ResultSet rs = ps.executeQuery())
-        {
-            while (rs.next())
-            {
-                messages.add(message(rs));
-            }
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
-        return messages;
+        return queryList("SELECT * FROM (SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE " + where +
+            " ORDER BY id DESC LIMIT ?) ORDER BY id", E2eStore::message, 0 == groupId ? peerUserId : groupId, limit);
     }
 
     public synchronized StoredMessage message(final long rowId)
     {
-        try (PreparedStatement ps = prepare("SELECT id, peer_user_id, group_id, outgoing, from_user_id," +
-            " from_device_id, timestamp_ms, status, body FROM messages WHERE id = ?", rowId);
-            ResultSet rs = ps.executeQuery())
-        {
-            return rs.next() ? message(rs) : null;
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
+        return queryOne("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id = ?", E2eStore::message, rowId);
     }
 
     /**
@@ -796,25 +751,12 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
      */
     public synchronized List<Chat> chats()
     {
-        final List<Chat> chats = new ArrayList<>();
-        try (PreparedStatement ps = prepare("SELECT m.id, m.peer_user_id, m.group_id, m.outgoing, m.from_user_id," +
-            " m.from_device_id, m.timestamp_ms, m.status, m.body FROM messages m JOIN (SELECT MAX(id) AS id FROM" +
-            " messages GROUP BY CASE WHEN group_id = 0 THEN peer_user_id ELSE 0 END, group_id) last" +
-            " ON m.id = last.id ORDER BY m.id DESC");
-            ResultSet rs = ps.executeQuery())
-        {
-            while (rs.next())
+        return queryList("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id IN (SELECT MAX(id) FROM messages" +
+            " GROUP BY CASE WHEN group_id = 0 THEN peer_user_id ELSE 0 END, group_id) ORDER BY id DESC", (rs) ->
             {
                 final StoredMessage message = message(rs);
-                chats.add(new Chat(
-                    0 == message.groupId() ? message.peerUserId() : 0, message.groupId(), message));
-            }
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
-        return chats;
+                return new Chat(0 == message.groupId() ? message.peerUserId() : 0, message.groupId(), message);
+            });
     }
 
     private static StoredMessage message(final ResultSet rs) throws SQLException
@@ -831,21 +773,10 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
 
     synchronized List<OutboxEntry> outbox(final long userId, final int deviceId)
     {
-        final List<OutboxEntry> entries = new ArrayList<>();
-        try (PreparedStatement ps = prepare("SELECT id, user_id, device_id, message_row, content FROM outbox" +
-            " WHERE user_id = ? AND device_id = ? ORDER BY id", userId, deviceId);
-            ResultSet rs = ps.executeQuery())
-        {
-            while (rs.next())
-            {
-                entries.add(new OutboxEntry(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getBytes(5)));
-            }
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
-        return entries;
+        return queryList("SELECT id, user_id, device_id, message_row, content FROM outbox" +
+            " WHERE user_id = ? AND device_id = ? ORDER BY id",
+            (rs) -> new OutboxEntry(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getBytes(5)),
+            userId, deviceId);
     }
 
     /**
@@ -853,20 +784,8 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
      */
     synchronized List<long[]> outboxDevices()
     {
-        final List<long[]> devices = new ArrayList<>();
-        try (PreparedStatement ps = prepare("SELECT DISTINCT user_id, device_id FROM outbox ORDER BY user_id, device_id");
-            ResultSet rs = ps.executeQuery())
-        {
-            while (rs.next())
-            {
-                devices.add(new long[]{ rs.getLong(1), rs.getInt(2) });
-            }
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
-        return devices;
+        return queryList("SELECT DISTINCT user_id, device_id FROM outbox ORDER BY user_id, device_id",
+            (rs) -> new long[]{ rs.getLong(1), rs.getInt(2) });
     }
 
     synchronized void removeOutbox(final long id)
@@ -882,20 +801,8 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
 
     synchronized List<GroupOutboxEntry> groupOutbox()
     {
-        final List<GroupOutboxEntry> entries = new ArrayList<>();
-        try (PreparedStatement ps = prepare("SELECT id, group_id, message_row, content FROM group_outbox ORDER BY id");
-            ResultSet rs = ps.executeQuery())
-        {
-            while (rs.next())
-            {
-                entries.add(new GroupOutboxEntry(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBytes(4)));
-            }
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
-        return entries;
+        return queryList("SELECT id, group_id, message_row, content FROM group_outbox ORDER BY id",
+            (rs) -> new GroupOutboxEntry(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBytes(4)));
     }
 
     synchronized void removeGroupOutbox(final long id)
@@ -908,16 +815,8 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
      */
     synchronized UUID groupDistributionId(final long groupId)
     {
-        try (PreparedStatement ps = prepare("SELECT distribution_id FROM group_sender_keys WHERE group_id = ?",
-            groupId);
-            ResultSet rs = ps.executeQuery())
-        {
-            return rs.next() ? UUID.fromString(rs.getString(1)) : null;
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
+        return queryOne("SELECT distribution_id FROM group_sender_keys WHERE group_id = ?",
+            (rs) -> UUID.fromString(rs.getString(1)), groupId);
     }
 
     /**
@@ -947,21 +846,8 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
      */
     synchronized List<Long> senderKeyUsers(final long groupId)
     {
-        final List<Long> users = new ArrayList<>();
-        try (PreparedStatement ps = prepare("SELECT DISTINCT user_id FROM sender_key_shared WHERE group_id = ?",
-            groupId);
-            ResultSet rs = ps.executeQuery())
-        {
-            while (rs.next())
-            {
-                users.add(rs.getLong(1));
-            }
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
-        return users;
+        return queryList("SELECT DISTINCT user_id FROM sender_key_shared WHERE group_id = ?",
+            (rs) -> rs.getLong(1), groupId);
     }
 
     public synchronized void close()
@@ -1018,43 +904,23 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
         }
     }
 
-    private byte[] queryBlob(final String sql, final Object... args)
+    /**
+     * Reads one row of a result into a value.
+     */
+    @FunctionalInterface
+    private interface RowReader<T>
     {
-        try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery())
-        {
-            return rs.next() ? rs.getBytes(1) : null;
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
+        T read(ResultSet rs) throws SQLException;
     }
 
-    private List<byte[]> queryBlobs(final String sql, final Object... args)
+    private <T> List<T> queryList(final String sql, final RowReader<T> reader, final Object... args)
     {
-        final List<byte[]> blobs = new ArrayList<>();
+        final List<T> values = new ArrayList<>();
         try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery())
         {
             while (rs.next())
             {
-                blobs.add(rs.getBytes(1));
-            }
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
-        return blobs;
-    }
-
-    private List<Integer> queryInts(final String sql, final Object... args)
-    {
-        final List<Integer> values = new ArrayList<>();
-        try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery())
-        {
-            while (rs.next())
-            {
-                values.add(rs.getInt(1));
+                values.add(reader.read(rs));
             }
         }
         catch (final SQLException ex)
@@ -1064,16 +930,31 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
         return values;
     }
 
+    private <T> T queryOne(final String sql, final RowReader<T> reader, final Object... args)
+    {
+        final List<T> values = queryList(sql, reader, args);
+        return values.isEmpty() ? null : values.get(0);
+    }
+
+    private byte[] queryBlob(final String sql, final Object... args)
+    {
+        return queryOne(sql, (rs) -> rs.getBytes(1), args);
+    }
+
+    private List<byte[]> queryBlobs(final String sql, final Object... args)
+    {
+        return queryList(sql, (rs) -> rs.getBytes(1), args);
+    }
+
+    private List<Integer> queryInts(final String sql, final Object... args)
+    {
+        return queryList(sql, (rs) -> rs.getInt(1), args);
+    }
+
     private long queryLong(final String sql, final long defaultValue, final Object... args)
     {
-        try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery())
-        {
-            return rs.next() ? rs.getLong(1) : defaultValue;
-        }
-        catch (final SQLException ex)
-        {
-            throw failure(ex);
-        }
+        final Long value = queryOne(sql, (rs) -> rs.getLong(1), args);
+        return null == value ? defaultValue : value;
     }
 
     private static IllegalStateException failure(final SQLException ex)

@@ -59,6 +59,14 @@ class E2eCryptoTest
             upload.signedPreKeySignature(), null == first ? new byte[0] : first.publicKey());
     }
 
+    private E2eCrypto[] openThree()
+    {
+        aliceStore = E2eStore.open(new File(dir, "alice.db"));
+        bobStore = E2eStore.open(new File(dir, "bob.db"));
+        carolStore = E2eStore.open(new File(dir, "carol.db"));
+        return new E2eCrypto[]{ device(aliceStore, 100), device(bobStore, 200), device(carolStore, 300) };
+    }
+
     private static byte[] text(final String text)
     {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -67,12 +75,10 @@ class E2eCryptoTest
     @Test
     void shouldRunSessionBothWaysWithAndWithoutOneTimePreKey() throws Exception
     {
-        aliceStore = E2eStore.open(new File(dir, "alice.db"));
-        bobStore = E2eStore.open(new File(dir, "bob.db"));
-        carolStore = E2eStore.open(new File(dir, "carol.db"));
-        final E2eCrypto alice = device(aliceStore, 100);
-        final E2eCrypto bob = device(bobStore, 200);
-        final E2eCrypto carol = device(carolStore, 300);
+        final E2eCrypto[] devices = openThree();
+        final E2eCrypto alice = devices[0];
+        final E2eCrypto bob = devices[1];
+        final E2eCrypto carol = devices[2];
         final KeyBundleUpload bobUpload = bob.fullUpload(5);
         assertEquals(5, bobUpload.preKeys().size());
         assertEquals(33, bobUpload.identityKey().length);
@@ -114,12 +120,10 @@ class E2eCryptoTest
     @Test
     void shouldShareSenderKeyAndDecryptGroupMessages() throws Exception
     {
-        aliceStore = E2eStore.open(new File(dir, "alice.db"));
-        bobStore = E2eStore.open(new File(dir, "bob.db"));
-        carolStore = E2eStore.open(new File(dir, "carol.db"));
-        final E2eCrypto alice = device(aliceStore, 100);
-        final E2eCrypto bob = device(bobStore, 200);
-        final E2eCrypto carol = device(carolStore, 300);
+        final E2eCrypto[] devices = openThree();
+        final E2eCrypto alice = devices[0];
+        final E2eCrypto bob = devices[1];
+        final E2eCrypto carol = devices[2];
         final UUID distributionId = UUID.randomUUID();
 
         final byte[] distribution = alice.senderKeyDistribution(ALICE, 1, distributionId);

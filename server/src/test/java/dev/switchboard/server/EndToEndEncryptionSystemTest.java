@@ -74,8 +74,7 @@ class EndToEndEncryptionSystemTest
     @Test
     void shouldExchangeOneToOneAndGroupMessagesWithNoPlaintextOnTheWireOrOnTheServerDisk() throws Exception
     {
-        server = TestServer.launch(dataDir);
-        tap = new TcpTap(server.port());
+        launch();
         final Device alice = device(ALICE);
         final Device bob = device(BOB);
         final Device carol = device(CAROL);
@@ -161,8 +160,7 @@ class EndToEndEncryptionSystemTest
     @Test
     void shouldReportTamperedCiphertextAndKeepDecryptingAfterIt() throws Exception
     {
-        server = TestServer.launch(dataDir);
-        tap = new TcpTap(server.port());
+        launch();
         final Device alice = device(ALICE);
         final Device bob = device(BOB);
         alice.client.e2e().send(bob.userId(), text("first"));
@@ -190,8 +188,7 @@ class EndToEndEncryptionSystemTest
     @Test
     void shouldKeepSessionsAndHistoryAcrossAClientRestart() throws Exception
     {
-        server = TestServer.launch(dataDir);
-        tap = new TcpTap(server.port());
+        launch();
         final Device alice = device(ALICE);
         Device bob = device(BOB);
         alice.client.e2e().send(bob.userId(), text("before restart"));
@@ -220,8 +217,7 @@ class EndToEndEncryptionSystemTest
     @Test
     void shouldStartSessionsWithoutOneTimePreKeyOnceTheyRunOut() throws Exception
     {
-        server = TestServer.launch(dataDir, "switchboard.keys.prekey.low.stock=0");
-        tap = new TcpTap(server.port());
+        launch("switchboard.keys.prekey.low.stock=0");
         final Device bob = device(BOB, (ctx) -> ctx.e2ePreKeyBatch(2));
         final Device alice = device(ALICE);
         final List<KeyBundle> first = alice.client.fetchKeyBundles(bob.userId(), 0).get(WAIT_S, TimeUnit.SECONDS);
@@ -243,8 +239,7 @@ class EndToEndEncryptionSystemTest
     @Test
     void shouldTopUpPreKeysWhenTheServerReportsLowStock() throws Exception
     {
-        server = TestServer.launch(dataDir, "switchboard.keys.prekey.low.stock=3");
-        tap = new TcpTap(server.port());
+        launch("switchboard.keys.prekey.low.stock=3");
         final Device bob = device(BOB, (ctx) -> ctx.e2ePreKeyBatch(4));
         final Device alice = device(ALICE);
         final int storedBefore = bob.client.e2e().store().preKeyCount();
@@ -273,8 +268,7 @@ class EndToEndEncryptionSystemTest
     @Test
     void shouldRefusePlaintextSendsWhileEncryptionIsOn() throws Exception
     {
-        server = TestServer.launch(dataDir);
-        tap = new TcpTap(server.port());
+        launch();
         final Device alice = device(ALICE);
         assertThrows(IllegalStateException.class, () -> alice.client.send(1, 0, text("plain")));
         assertThrows(IllegalStateException.class, () -> alice.client.sendGroup(1, text("plain")));
@@ -289,6 +283,12 @@ class EndToEndEncryptionSystemTest
     }
 
     // ---- helpers ----
+
+    private void launch(final String... properties) throws IOException
+    {
+        server = TestServer.launch(dataDir, properties);
+        tap = new TcpTap(server.port());
+    }
 
     private interface Customizer
     {
