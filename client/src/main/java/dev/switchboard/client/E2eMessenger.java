@@ -205,15 +205,14 @@ public final class E2eMessenger implements ClientListener
 
     private void queueForUser(final long userId, final long row, final byte[] content)
     {
-        final List<Integer> devices = store.devices(userId);
-        if (devices.isEmpty())
+        if (!store.isResolved(userId))
         {
             // Device 0: "every device of the user", resolved by a fetch.
             store.addOutbox(userId, 0, row, content);
             return;
         }
         final DeviceAddress self = client.self();
-        for (final int deviceId : devices)
+        for (final int deviceId : store.devices(userId))
         {
             if (userId != self.userId() || deviceId != self.deviceId())
             {
@@ -286,6 +285,7 @@ public final class E2eMessenger implements ClientListener
                     return;
                 }
                 final DeviceAddress self = client.self();
+                store.resolved(userId);
                 for (final KeyBundle bundle : bundles)
                 {
                     store.addDevice(userId, bundle.deviceId());
@@ -421,14 +421,13 @@ public final class E2eMessenger implements ClientListener
         boolean ready = true;
         for (final long userId : members)
         {
-            final List<Integer> devices = store.devices(userId);
-            if (devices.isEmpty())
+            if (!store.isResolved(userId))
             {
                 resolveDevices(userId);
                 ready = false;
                 continue;
             }
-            for (final int deviceId : devices)
+            for (final int deviceId : store.devices(userId))
             {
                 if (userId == self.userId() && deviceId == self.deviceId())
                 {

@@ -96,6 +96,10 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
             "CREATE TABLE sender_key_shared (group_id INTEGER NOT NULL, user_id INTEGER NOT NULL," +
                 " device_id INTEGER NOT NULL, PRIMARY KEY (group_id, user_id, device_id))",
         },
+        {
+            // Users whose device list came from a fetch of all their devices, not only from who wrote to us.
+            "CREATE TABLE resolved_users (user_id INTEGER PRIMARY KEY)",
+        },
     };
 
     /**
@@ -625,6 +629,19 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
     public synchronized List<Integer> devices(final long userId)
     {
         return queryInts("SELECT device_id FROM devices WHERE user_id = ? ORDER BY device_id", userId);
+    }
+
+    /**
+     * Whether the user's devices were fetched (every device of the user), so {@link #devices} is complete as of then.
+     */
+    public synchronized boolean isResolved(final long userId)
+    {
+        return 0 != queryLong("SELECT COUNT(*) FROM resolved_users WHERE user_id = ?", 0, userId);
+    }
+
+    public synchronized void resolved(final long userId)
+    {
+        update("INSERT OR IGNORE INTO resolved_users (user_id) VALUES (?)", userId);
     }
 
     public synchronized void addDevice(final long userId, final int deviceId)

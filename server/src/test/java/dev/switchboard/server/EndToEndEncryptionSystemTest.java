@@ -266,6 +266,49 @@ class EndToEndEncryptionSystemTest
     }
 
     @Test
+    void shouldEncryptForEveryDeviceOfTheRecipientAndCopyToTheSendersOtherDevices() throws Exception
+    {
+        launch("switchboard.registration.phone.interval=0");
+        final Device alicePhone = device(ALICE);
+        final Device aliceLaptop = device(ALICE, (ctx) -> ctx.storeDir(new File(storeDir, ALICE + "-laptop")));
+        final Device bobPhone = device(BOB);
+        final Device bobLaptop = device(BOB, (ctx) -> ctx.storeDir(new File(storeDir, BOB + "-laptop")));
+        assertEquals(alicePhone.userId(), aliceLaptop.userId());
+        assertEquals(bobPhone.userId(), bobLaptop.userId());
+
+        alicePhone.client.e2e().send(bobPhone.userId(), text("to both of bob's devices"));
+        assertEquals("to both of bob's devices", bobPhone.nextText());
+        assertEquals("to both of bob's devices", bobLaptop.nextText());
+        final SentCopy copy = aliceLaptop.copies.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(copy);
+        assertEquals(bobPhone.userId(), copy.toUserId());
+        assertEquals("to both of bob's devices", new String(copy.message().payload(), StandardCharsets.UTF_8));
+        assertEquals(List.of("to both of bob's devices"),
+            texts(aliceLaptop.client.e2e().store().history(bobPhone.userId(), 0, 10)));
+
+        // Each device got its own ciphertext: no ciphertext went to two devices (key requests are all alike).
+        final Set<String> distinct = new HashSet<>();
+        int ciphertexts = 0;
+        for (final byte[] payload : tap.sendPayloads())
+        {
+            if (E2eEnvelope.TYPE_PREKEY == payload[1] || E2eEnvelope.TYPE_WHISPER == payload[1])
+            {
+                ciphertexts++;
+                assertTrue(distinct.add(Arrays.toString(payload)), "one ciphertext sent twice");
+            }
+        }
+        assertEquals(3, ciphertexts, "one each for bob's two devices and alice's laptop");
+
+        bobLaptop.client.e2e().send(alicePhone.userId(), text("from bob's laptop"));
+        assertEquals("from bob's laptop", alicePhone.nextText());
+        assertEquals("from bob's laptop", aliceLaptop.nextText());
+        assertEquals("from bob's laptop", new String(
+            bobPhone.copies.poll(WAIT_S, TimeUnit.SECONDS).message().payload(), StandardCharsets.UTF_8));
+        assertEquals(0, alicePhone.client.e2e().decryptFailures() + aliceLaptop.client.e2e().decryptFailures() +
+            bobPhone.client.e2e().decryptFailures() + bobLaptop.client.e2e().decryptFailures());
+    }
+
+    @Test
     void shouldRefusePlaintextSendsWhileEncryptionIsOn() throws Exception
     {
         launch();
@@ -288,6 +331,10 @@ class EndToEndEncryptionSystemTest
     {
         server = TestServer.launch(dataDir, properties);
         tap = new TcpTap(server.port());
+    }
+
+    private record SentCopy(long toUserId, IncomingMessage message)
+    {
     }
 
     private interface Customizer
@@ -326,6 +373,7 @@ class EndToEndEncryptionSystemTest
         final BlockingQueue<IncomingMessage> messages = new LinkedBlockingQueue<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
         final List<IncomingMessage> failedMessages = new CopyOnWriteArrayList<>();
+        final BlockingQueue<SentCopy> copies = new LinkedBlockingQueue<>();
 
         Device(final String phone, final Customizer customizer)
         {
@@ -361,6 +409,11 @@ class EndToEndEncryptionSystemTest
         public void onMessage(final IncomingMessage message)
         {
             messages.add(message);
+        }
+
+        public void onSentCopy(final long toUserId, final IncomingMessage message)
+        {
+            copies.add(new SentCopy(toUserId, message));
         }
 
         public void onDecryptFailed(final IncomingMessage message, final String reason)
