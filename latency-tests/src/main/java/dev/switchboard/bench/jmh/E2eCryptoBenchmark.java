@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code oneToOne}: encrypt a 1 KiB message for a device (Double Ratchet) and decrypt it on the other side;</li>
  *   <li>{@code group}: encrypt a 1 KiB group message once with a sender key and decrypt it at one member;</li>
  *   <li>{@code sessionSetup}: process a fetched bundle with a one-time prekey and the device's Kyber prekey
- *   (PQXDH), encrypt the first 1 KiB message and decrypt it (the PreKeySignalMessage) on the other side.</li>
+ *   (PQXDH), encrypt the first 1 KiB message and decrypt it (the PreKeySignalMessage) on the other side, each time
+ *   between two addresses new to each other.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -63,6 +64,7 @@ public class E2eCryptoBenchmark
     private KeyBundleUpload signed;
     private KeyBundle freshBundle;
     private E2eStore.KyberOffer bobOffer;
+    private long setupPeer = BOB;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception
@@ -80,7 +82,7 @@ public class E2eCryptoBenchmark
 
         // An established session both ways, so oneToOne measures ratchet messages, not prekey messages.
         signed = bob.fullUpload(1);
-        alice.processBundle(bundle(signed, signed), bobOffer);
+        alice.processBundle(bundle(signed, signed, BOB), bobOffer);
         bob.decrypt(ALICE, 1, alice.encrypt(BOB, 1, payload));
         alice.decrypt(BOB, 1, bob.encrypt(ALICE, 1, payload));
 
@@ -91,8 +93,11 @@ public class E2eCryptoBenchmark
     @Setup(Level.Invocation)
     public void nextPreKey()
     {
-        // A fresh one-time prekey per session setup, as the server hands out.
-        freshBundle = bundle(signed, bob.topUp(1));
+        // A fresh one-time prekey per session setup, as the server hands out, and a user address never seen before
+        // on either side, so no session record grows with archived states: a first contact each time. (Device ids
+        // must stay within libsignal's 1..127.)
+        setupPeer++;
+        freshBundle = bundle(signed, bob.topUp(1), setupPeer);
     }
 
     @TearDown(Level.Trial)
@@ -118,13 +123,14 @@ public class E2eCryptoBenchmark
     public int sessionSetup() throws Exception
     {
         alice.processBundle(freshBundle, bobOffer);
-        return bob.decrypt(ALICE, 1, alice.encrypt(BOB, 1, payload)).length;
+        // Bob sees the sender under a new user id too: its side of the session is new as well.
+        return bob.decrypt(-setupPeer, 1, alice.encrypt(setupPeer, 1, payload)).length;
     }
 
-    private static KeyBundle bundle(final KeyBundleUpload signed, final KeyBundleUpload preKeys)
+    private static KeyBundle bundle(final KeyBundleUpload signed, final KeyBundleUpload preKeys, final long userId)
     {
         final KeyBundleUpload.PreKey preKey = preKeys.preKeys().get(0);
-        return new KeyBundle(BOB, 1, signed.registrationId(), signed.signedPreKeyId(), preKey.preKeyId(),
+        return new KeyBundle(userId, 1, signed.registrationId(), signed.signedPreKeyId(), preKey.preKeyId(),
             signed.identityKey(), signed.signedPreKey(), signed.signedPreKeySignature(), preKey.publicKey());
     }
 }
