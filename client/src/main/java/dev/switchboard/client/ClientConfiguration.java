@@ -141,6 +141,7 @@ public final class ClientConfiguration
 
     public static long e2eSignedPreKeyRotationNs()
     {
-        return SystemUtil.getDurationInNanos(E2E_SIGNED_PREKEY_ROTATION_PROP_NAME, E2E_SIGNED_PREKEY_ROTATION_DEFAULT_NS);
+        return SystemUtil.getDurationInNanos(
+            E2E_SIGNED_PREKEY_ROTATION_PROP_NAME, E2E_SIGNED_PREKEY_ROTATION_DEFAULT_NS);
     }
 }

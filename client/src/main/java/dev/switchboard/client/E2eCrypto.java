@@ -140,7 +140,8 @@ public final class E2eCrypto
         try
         {
             final KyberPreKeyRecord record = store.loadKyberPreKey(kyberId);
-            return new E2eStore.KyberOffer(kyberId, record.getKeyPair().getPublicKey().serialize(), record.getSignature());
+            return new E2eStore.KyberOffer(
+                kyberId, record.getKeyPair().getPublicKey().serialize(), record.getSignature());
         }
         catch (final InvalidKeyIdException | InvalidKeyException ex)
         {
@@ -215,7 +216,8 @@ public final class E2eCrypto
     public void processSenderKeyDistribution(final long userId, final int deviceId, final byte[] distribution)
         throws Exception
     {
-        new GroupSessionBuilder(store).process(address(userId, deviceId), new SenderKeyDistributionMessage(distribution));
+        new GroupSessionBuilder(store).process(
+            address(userId, deviceId), new SenderKeyDistributionMessage(distribution));
     }
 
     /**

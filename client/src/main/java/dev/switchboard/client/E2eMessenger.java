@@ -5,6 +5,7 @@ import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.TypingState;
 import org.signal.libsignal.protocol.IdentityKey;
+import org.signal.libsignal.protocol.SignalProtocolAddress;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -577,8 +578,7 @@ public final class E2eMessenger implements ClientListener
         return () -> app.onDecryptFailed(message, reason);
     }
 
-    private void onIdentityChange(final org.signal.libsignal.protocol.SignalProtocolAddress address,
-        final IdentityKey identityKey)
+    private void onIdentityChange(final SignalProtocolAddress address, final IdentityKey identityKey)
     {
         final long userId = Long.parseLong(address.getName());
         final int deviceId = address.getDeviceId();

@@ -162,7 +162,8 @@ final class TcpTap implements AutoCloseable
         if (SendDecoder.TEMPLATE_ID == header.templateId())
         {
             final SendDecoder send = new SendDecoder().wrap(
-                frame, Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+                frame, Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+                header.version());
             final int payloadLength = send.payloadLength();
             final int payloadOffset = send.limit() + SendDecoder.payloadHeaderLength();
             final byte[] payload = new byte[payloadLength];
