@@ -7,6 +7,7 @@ import dev.switchboard.codec.sbe.GroupCreateDecoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestDecoder;
 import dev.switchboard.codec.sbe.GroupLeaveDecoder;
 import dev.switchboard.codec.sbe.GroupUpdateDecoder;
+import dev.switchboard.codec.sbe.KeyBundleFetchDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
@@ -79,6 +80,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private final LongHashSet presenceSubscriptions = new LongHashSet();
     // The subscribe frame in flight per user, so its answer or refusal can be matched to the user.
     private final Long2LongHashMap subscribeRequestByUser = new Long2LongHashMap(NO_REQUEST);
+    // Bundles gathered per KeyBundleFetch: the answer is one frame per device with no end marker.
+    private final Long2ObjectHashMap<List<KeyBundle>> fetchedBundles = new Long2ObjectHashMap<>();
     private final FrameWriter frameWriter = new FrameWriter();
     private final ServerMessageAdapter adapter = new ServerMessageAdapter(this);
     private final ClientConnection connection;
@@ -117,9 +120,16 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     ClientConductor(final ClientContext ctx, final ClientStore store, final RequestIds requestIds) throws IOException
     {
+        this(ctx, store, requestIds, ctx.listener());
+    }
+
+    ClientConductor(
+        final ClientContext ctx, final ClientStore store, final RequestIds requestIds, final ClientListener listener)
+        throws IOException
+    {
         this.ctx = ctx;
         this.store = store;
-        this.listener = ctx.listener();
+        this.listener = listener;
         this.clock = ctx.nanoClock();
         this.requestIds = requestIds;
         this.selector = Selector.open();
@@ -491,6 +501,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         connection.close(selector);
         state = State.DISCONNECTED;
         reconnects++;
+        fetchedBundles.clear();
         final IOException lost = new IOException("connection lost");
         for (final Iterator<Request> it = requests.values().iterator(); it.hasNext(); )
         {
@@ -969,6 +980,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
                 presenceSubscriptions.remove(userId);
             }
         }
+        fetchedBundles.remove(requestId);
         final Request request = requests.remove(requestId);
         if (null != request)
         {
@@ -1055,6 +1067,40 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         requests.remove(requestId);
         ((CompletableFuture<MediaTicket>)request.future()).complete(
             new MediaTicket(maxBytes, expiresAtMs, ctx.host(), mediaPort, ticket));
+    }
+
+    public void onKeyBundle(final long requestId, final KeyBundle bundle)
+    {
+        final Request request = requests.get(requestId);
+        if (null == request || KeyBundleFetchDecoder.TEMPLATE_ID != request.templateId())
+        {
+            return;
+        }
+        fetchedBundles.computeIfAbsent(requestId, (ignore) -> new ArrayList<>()).add(bundle);
+    }
+
+    public void onPreKeyStock(final long preKeyCount)
+    {
+        notify(() -> listener.onPreKeyStock((int)Math.min(Integer.MAX_VALUE, preKeyCount)));
+    }
+
+    /**
+     * The server writes a fetch's bundles back to back: once a read ends on a frame boundary they have all come.
+     */
+    @SuppressWarnings("unchecked")
+    private void completeFetches()
+    {
+        for (final Iterator<Map.Entry<Long, List<KeyBundle>>> it = fetchedBundles.entrySet().iterator(); it.hasNext(); )
+        {
+            final Map.Entry<Long, List<KeyBundle>> entry = it.next();
+            final List<KeyBundle> bundles = List.copyOf(entry.getValue());
+            it.remove();
+            final Request request = requests.remove(entry.getKey().longValue());
+            if (null != request)
+            {
+                ((CompletableFuture<List<KeyBundle>>)request.future()).complete(bundles);
+            }
+        }
     }
 
     public void onPing(final long timestampNs)
@@ -1166,6 +1212,10 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         if (key.isReadable() && connection.read() > 0)
         {
             lastReadNs = clock.nanoTime();
+            if (!fetchedBundles.isEmpty() && !connection.hasPartialFrame())
+            {
+                completeFetches();
+            }
         }
         if (key.isValid() && key.isWritable())
         {

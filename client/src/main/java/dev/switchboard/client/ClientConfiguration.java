@@ -45,6 +45,18 @@ public final class ClientConfiguration
     public static final String PERSIST_PENDING_PROP_NAME = "switchboard.client.persist.pending";
     public static final boolean PERSIST_PENDING_DEFAULT = true;
 
+    public static final String E2E_PROP_NAME = "switchboard.client.e2e";
+    public static final boolean E2E_DEFAULT = false;
+
+    public static final String E2E_PREKEY_BATCH_PROP_NAME = "switchboard.client.e2e.prekey.batch";
+    public static final int E2E_PREKEY_BATCH_DEFAULT = 50;
+
+    public static final String E2E_PREKEY_MAX_STOCK_PROP_NAME = "switchboard.client.e2e.prekey.max.stock";
+    public static final int E2E_PREKEY_MAX_STOCK_DEFAULT = 100;
+
+    public static final String E2E_SIGNED_PREKEY_ROTATION_PROP_NAME = "switchboard.client.e2e.signed.prekey.rotation";
+    public static final long E2E_SIGNED_PREKEY_ROTATION_DEFAULT_NS = TimeUnit.DAYS.toNanos(7);
+
     private ClientConfiguration()
     {
     }
@@ -109,5 +121,27 @@ public final class ClientConfiguration
     {
         final String value = System.getProperty(PERSIST_PENDING_PROP_NAME);
         return null == value ? PERSIST_PENDING_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    public static boolean e2e()
+    {
+        final String value = System.getProperty(E2E_PROP_NAME);
+        return null == value ? E2E_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    public static int e2ePreKeyBatch()
+    {
+        return Integer.getInteger(E2E_PREKEY_BATCH_PROP_NAME, E2E_PREKEY_BATCH_DEFAULT);
+    }
+
+    public static int e2ePreKeyMaxStock()
+    {
+        return Integer.getInteger(E2E_PREKEY_MAX_STOCK_PROP_NAME, E2E_PREKEY_MAX_STOCK_DEFAULT);
+    }
+
+    public static long e2eSignedPreKeyRotationNs()
+    {
+        return SystemUtil.getDurationInNanos(
+            E2E_SIGNED_PREKEY_ROTATION_PROP_NAME, E2E_SIGNED_PREKEY_ROTATION_DEFAULT_NS);
     }
 }

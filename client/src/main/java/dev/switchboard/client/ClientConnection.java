@@ -243,6 +243,14 @@ final class ClientConnection
     }
 
     /**
+     * Whether the read buffer holds the start of a frame whose rest has not arrived.
+     */
+    boolean hasPartialFrame()
+    {
+        return readBuffer.position() > 0;
+    }
+
+    /**
      * Close the socket; the selector is polled once so the key's cancellation completes before a reconnect.
      */
     void close(final Selector selector)

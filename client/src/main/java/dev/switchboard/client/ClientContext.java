@@ -36,6 +36,10 @@ public final class ClientContext
     private MediaListener mediaListener;
     private File mediaDir;
     private boolean autoDownloadMedia = true;
+    private boolean e2e = ClientConfiguration.e2e();
+    private int e2ePreKeyBatch = ClientConfiguration.e2ePreKeyBatch();
+    private int e2ePreKeyMaxStock = ClientConfiguration.e2ePreKeyMaxStock();
+    private long e2eSignedPreKeyRotationNs = ClientConfiguration.e2eSignedPreKeyRotationNs();
 
     /**
      * Check every setting; called by {@link SwitchboardClient#open(ClientContext)}.
@@ -57,6 +61,11 @@ public final class ClientContext
         if (null == listener)
         {
             throw new IllegalArgumentException("listener must be set");
+        }
+        if (e2ePreKeyBatch < 1 || e2ePreKeyBatch > e2ePreKeyMaxStock || e2eSignedPreKeyRotationNs <= 0)
+        {
+            throw new IllegalArgumentException("e2e prekeys must be 1 <= batch <= max stock, rotation > 0: " +
+                e2ePreKeyBatch + ", " + e2ePreKeyMaxStock + ", " + e2eSignedPreKeyRotationNs);
         }
         if (reconnectInitialBackoffNs <= 0 || reconnectMaxBackoffNs < reconnectInitialBackoffNs)
         {
@@ -303,5 +312,63 @@ public final class ClientContext
     public boolean autoDownloadMedia()
     {
         return autoDownloadMedia;
+    }
+
+    /**
+     * End-to-end encryption (libsignal, keys and history in {@code e2e.db} of the store folder): sends go through
+     * {@link SwitchboardClient#e2e()} and the plain {@code send}/{@code sendGroup} are refused. Off by default for
+     * SDK users such as the load generator; the chat client turns it on.
+     */
+    public ClientContext e2e(final boolean e2e)
+    {
+        this.e2e = e2e;
+        return this;
+    }
+
+    public boolean e2e()
+    {
+        return e2e;
+    }
+
+    /**
+     * One-time prekeys per upload (first upload and each top-up).
+     */
+    public ClientContext e2ePreKeyBatch(final int e2ePreKeyBatch)
+    {
+        this.e2ePreKeyBatch = e2ePreKeyBatch;
+        return this;
+    }
+
+    public int e2ePreKeyBatch()
+    {
+        return e2ePreKeyBatch;
+    }
+
+    /**
+     * The server's cap on a device's one-time prekeys: a top-up never asks to go past it.
+     */
+    public ClientContext e2ePreKeyMaxStock(final int e2ePreKeyMaxStock)
+    {
+        this.e2ePreKeyMaxStock = e2ePreKeyMaxStock;
+        return this;
+    }
+
+    public int e2ePreKeyMaxStock()
+    {
+        return e2ePreKeyMaxStock;
+    }
+
+    /**
+     * Age of the signed prekey past which the next login uploads a new one.
+     */
+    public ClientContext e2eSignedPreKeyRotationNs(final long e2eSignedPreKeyRotationNs)
+    {
+        this.e2eSignedPreKeyRotationNs = e2eSignedPreKeyRotationNs;
+        return this;
+    }
+
+    public long e2eSignedPreKeyRotationNs()
+    {
+        return e2eSignedPreKeyRotationNs;
     }
 }

@@ -88,4 +88,34 @@ public interface ClientListener
         final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
     }
+
+    /**
+     * The server holds fewer than its low-stock threshold of this device's one-time prekeys: upload more.
+     */
+    default void onPreKeyStock(final int preKeyCount)
+    {
+    }
+
+    /**
+     * With end-to-end encryption on: a delivery that did not decrypt (tampered, no session, not an envelope). It is
+     * still acknowledged; later messages are unaffected.
+     */
+    default void onDecryptFailed(final IncomingMessage message, final String reason)
+    {
+    }
+
+    /**
+     * With end-to-end encryption on: a contact device's identity key changed (its safety number with it).
+     */
+    default void onIdentityKeyChanged(final long userId, final int deviceId)
+    {
+    }
+
+    /**
+     * With end-to-end encryption on: another device of this user sent a message to {@code toUserId}; the message
+     * holds the decrypted payload.
+     */
+    default void onSentCopy(final long toUserId, final IncomingMessage message)
+    {
+    }
 }

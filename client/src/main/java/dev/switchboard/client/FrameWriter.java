@@ -10,6 +10,8 @@ import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
 import dev.switchboard.codec.sbe.GroupLeaveEncoder;
 import dev.switchboard.codec.sbe.GroupTypingEncoder;
 import dev.switchboard.codec.sbe.GroupUpdateEncoder;
+import dev.switchboard.codec.sbe.KeyBundleFetchEncoder;
+import dev.switchboard.codec.sbe.KeyBundleUploadEncoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
@@ -105,6 +107,8 @@ public final class FrameWriter
     private final GroupLeaveEncoder groupLeaveEncoder = new GroupLeaveEncoder();
     private final GroupInfoRequestEncoder groupInfoRequestEncoder = new GroupInfoRequestEncoder();
     private final GroupTypingEncoder groupTypingEncoder = new GroupTypingEncoder();
+    private final KeyBundleUploadEncoder keyBundleUploadEncoder = new KeyBundleUploadEncoder();
+    private final KeyBundleFetchEncoder keyBundleFetchEncoder = new KeyBundleFetchEncoder();
 
     /**
      * Register: ask for a verification code for {@code phone}.
@@ -489,6 +493,42 @@ public final class FrameWriter
             .groupId(groupId)
             .state(state);
         return frame(buffer, offset, groupTypingEncoder.encodedLength());
+    }
+
+    /**
+     * KeyBundleUpload: this device's identity key, signed prekey (or none, for a top-up) and one-time prekeys.
+     */
+    public int keyBundleUpload(
+        final MutableDirectBuffer buffer, final int offset, final long requestId, final KeyBundleUpload upload)
+    {
+        final KeyBundleUploadEncoder.PreKeysEncoder preKeysEncoder = keyBundleUploadEncoder
+            .wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .registrationId(upload.registrationId())
+            .signedPreKeyId(upload.signedPreKeyId())
+            .preKeysCount(upload.preKeys().size());
+        for (final KeyBundleUpload.PreKey preKey : upload.preKeys())
+        {
+            final byte[] publicKey = preKey.publicKey();
+            preKeysEncoder.next().preKeyId(preKey.preKeyId()).putPublicKey(publicKey, 0, publicKey.length);
+        }
+        keyBundleUploadEncoder.putIdentityKey(upload.identityKey(), 0, upload.identityKey().length);
+        keyBundleUploadEncoder.putSignedPreKeyPublic(upload.signedPreKey(), 0, upload.signedPreKey().length);
+        keyBundleUploadEncoder.putSignedPreKeySignature(
+            upload.signedPreKeySignature(), 0, upload.signedPreKeySignature().length);
+        return frame(buffer, offset, keyBundleUploadEncoder.encodedLength());
+    }
+
+    /**
+     * KeyBundleFetch: one KeyBundle per device of the user (deviceId 0) or for the one device.
+     */
+    public int keyBundleFetch(
+        final MutableDirectBuffer buffer, final int offset, final long requestId, final long userId, final int deviceId)
+    {
+        keyBundleFetchEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .device().userId(userId).deviceId(deviceId);
+        return frame(buffer, offset, keyBundleFetchEncoder.encodedLength());
     }
 
     private static int frame(final MutableDirectBuffer buffer, final int offset, final int bodyLength)

@@ -71,6 +71,13 @@ public final class MediaUploader implements AutoCloseable
             try
             {
                 final byte[] payload = prepare(file, mimeType, callback).encode();
+                final E2eMessenger e2e = client.e2e();
+                if (null != e2e)
+                {
+                    // The reference carries the file's key: with encryption on it goes through the Signal sessions,
+                    // to every device of the recipient (history row id returned).
+                    return 0 != groupId ? e2e.sendGroup(groupId, payload) : e2e.send(toUserId, payload);
+                }
                 return 0 != groupId ? client.sendGroup(groupId, payload) : client.send(toUserId, toDeviceId, payload);
             }
             catch (final IOException ex)

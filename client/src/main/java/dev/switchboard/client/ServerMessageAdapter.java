@@ -12,12 +12,14 @@ import dev.switchboard.codec.sbe.GroupEventDecoder;
 import dev.switchboard.codec.sbe.GroupInfoDecoder;
 import dev.switchboard.codec.sbe.GroupRole;
 import dev.switchboard.codec.sbe.GroupTypingUpdateDecoder;
+import dev.switchboard.codec.sbe.KeyBundleDecoder;
 import dev.switchboard.codec.sbe.MediaTicketDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PongDecoder;
+import dev.switchboard.codec.sbe.PreKeyStockDecoder;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceUpdateDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
@@ -66,6 +68,8 @@ public final class ServerMessageAdapter implements FrameHandler
     private final GroupInfoDecoder groupInfoDecoder = new GroupInfoDecoder();
     private final GroupEventDecoder groupEventDecoder = new GroupEventDecoder();
     private final GroupTypingUpdateDecoder groupTypingUpdateDecoder = new GroupTypingUpdateDecoder();
+    private final KeyBundleDecoder keyBundleDecoder = new KeyBundleDecoder();
+    private final PreKeyStockDecoder preKeyStockDecoder = new PreKeyStockDecoder();
     private final UnsafeBuffer varData = new UnsafeBuffer(0, 0);
     private long rejectedFrames;
     private long ignoredFrames;
@@ -84,7 +88,7 @@ public final class ServerMessageAdapter implements FrameHandler
     }
 
     /**
-     * Well-formed frames of templates this adapter does not dispatch (key bundles, ...).
+     * Well-formed frames of templates this adapter does not dispatch (client requests echoed, ...).
      */
     public long ignoredFrames()
     {
@@ -178,6 +182,15 @@ public final class ServerMessageAdapter implements FrameHandler
                 return onGroupTypingUpdate(buffer, bodyOffset, blockLength, version);
             case MediaTicketDecoder.TEMPLATE_ID:
                 return onMediaTicket(buffer, bodyOffset, blockLength, version, end);
+            case KeyBundleDecoder.TEMPLATE_ID:
+                return onKeyBundle(buffer, bodyOffset, blockLength, version, end);
+            case PreKeyStockDecoder.TEMPLATE_ID:
+                if (blockLength < PreKeyStockDecoder.BLOCK_LENGTH)
+                {
+                    return false;
+                }
+                handler.onPreKeyStock(preKeyStockDecoder.wrap(buffer, bodyOffset, blockLength, version).preKeyCount());
+                return true;
             default:
                 ignoredFrames++;
                 return true;
@@ -336,6 +349,44 @@ public final class ServerMessageAdapter implements FrameHandler
         }
         final RequestAckDecoder decoder = requestAckDecoder.wrap(buffer, offset, blockLength, version);
         handler.onRequestAck(decoder.requestId(), decoder.templateId());
+        return true;
+    }
+
+    private boolean onKeyBundle(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version, final int end)
+    {
+        if (blockLength < KeyBundleDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        final KeyBundleDecoder decoder = keyBundleDecoder.wrap(buffer, offset, blockLength, version);
+        // Four var-data fields: check each length against the frame end before the decoder reads them.
+        int position = decoder.limit();
+        for (int i = 0; i < 4; i++)
+        {
+            final int length = shortVarDataLength(buffer, position, end);
+            if (length < 0)
+            {
+                return false;
+            }
+            position += 1 + length;
+        }
+        final long requestId = decoder.requestId();
+        final long userId = decoder.device().userId();
+        final int deviceId = decoder.device().deviceId();
+        final int registrationId = (int)decoder.registrationId();
+        final int signedPreKeyId = (int)decoder.signedPreKeyId();
+        final int preKeyId = (int)decoder.preKeyId();
+        final byte[] identityKey = new byte[decoder.identityKeyLength()];
+        decoder.getIdentityKey(identityKey, 0, identityKey.length);
+        final byte[] signedPreKey = new byte[decoder.signedPreKeyPublicLength()];
+        decoder.getSignedPreKeyPublic(signedPreKey, 0, signedPreKey.length);
+        final byte[] signature = new byte[decoder.signedPreKeySignatureLength()];
+        decoder.getSignedPreKeySignature(signature, 0, signature.length);
+        final byte[] preKey = new byte[decoder.preKeyPublicLength()];
+        decoder.getPreKeyPublic(preKey, 0, preKey.length);
+        handler.onKeyBundle(requestId, new KeyBundle(
+            userId, deviceId, registrationId, signedPreKeyId, preKeyId, identityKey, signedPreKey, signature, preKey));
         return true;
     }
 

@@ -130,4 +130,18 @@ public interface ServerMessageHandler
         final long requestId, final long maxBytes, final long expiresAtMs, final int mediaPort, final byte[] ticket)
     {
     }
+
+    /**
+     * One device's keys answering a KeyBundleFetch; a fetch for every device gets several, back to back.
+     */
+    default void onKeyBundle(final long requestId, final KeyBundle bundle)
+    {
+    }
+
+    /**
+     * This device's one-time prekeys on the server run low.
+     */
+    default void onPreKeyStock(final long preKeyCount)
+    {
+    }
 }

@@ -7,6 +7,8 @@ import dev.switchboard.codec.sbe.GroupCreateEncoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
 import dev.switchboard.codec.sbe.GroupLeaveEncoder;
 import dev.switchboard.codec.sbe.GroupUpdateEncoder;
+import dev.switchboard.codec.sbe.KeyBundleFetchEncoder;
+import dev.switchboard.codec.sbe.KeyBundleUploadEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
@@ -19,6 +21,7 @@ import dev.switchboard.codec.sbe.VerifyEncoder;
 import dev.switchboard.codec.sbe.Visibility;
 import org.agrona.CloseHelper;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +49,7 @@ public final class SwitchboardClient implements AutoCloseable
 
     private final ClientContext ctx;
     private final ClientStore store;
+    private final E2eMessenger e2e;
     private final ClientConductor conductor;
     private final Thread ioThread;
     private final AtomicLong requestIds = new AtomicLong();
@@ -56,17 +60,24 @@ public final class SwitchboardClient implements AutoCloseable
     private volatile MediaUploader mediaUploader;
     private volatile boolean closed;
 
-    private SwitchboardClient(final ClientContext ctx, final ClientStore store) throws IOException
+    private SwitchboardClient(final ClientContext ctx, final ClientStore store, final E2eStore e2eStore)
+        throws IOException
     {
         this.ctx = ctx;
         this.store = store;
         requestIds.set(random.nextInt(Integer.MAX_VALUE));
         mediaDownloader = new MediaDownloader(ctx.mediaDir().toPath());
-        // Media references are taken out of the message stream before the application's listener sees them.
+        // Media references are taken out of the message stream before the application's listener sees them; with
+        // end-to-end encryption on, out of the decrypted stream.
         mediaReceiver = null == ctx.mediaListener() ? null :
             new MediaReceiver(ctx.listener(), ctx.mediaListener(), mediaDownloader, ctx.autoDownloadMedia());
-        conductor = new ClientConductor(null == mediaReceiver ? ctx : ctx.listener(mediaReceiver), store,
-            requestIds::incrementAndGet);
+        final ClientListener application = null == mediaReceiver ? ctx.listener() : mediaReceiver;
+        e2e = null == e2eStore ? null : new E2eMessenger(ctx, e2eStore, application);
+        conductor = new ClientConductor(ctx, store, requestIds::incrementAndGet, null == e2e ? application : e2e);
+        if (null != e2e)
+        {
+            e2e.client(this);
+        }
         ioThread = new Thread(conductor, "switchboard-client-io");
         ioThread.setDaemon(true);
     }
@@ -79,20 +90,22 @@ public final class SwitchboardClient implements AutoCloseable
         ctx.conclude();
         final ClientStore store = ClientStore.open(
             ctx.storeDir(), ctx.dedupeCapacity(), ctx.storeSync(), ctx.persistPending());
+        E2eStore e2eStore = null;
         try
         {
-            final SwitchboardClient client = new SwitchboardClient(ctx, store);
+            e2eStore = ctx.e2e() ? E2eStore.open(new File(ctx.storeDir(), E2eStore.FILE_NAME)) : null;
+            final SwitchboardClient client = new SwitchboardClient(ctx, store, e2eStore);
             client.ioThread.start();
             return client;
         }
         catch (final IOException ex)
         {
-            CloseHelper.quietClose(store);
+            CloseHelper.quietCloseAll(e2eStore, store);
             throw new UncheckedIOException("cannot start client", ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(store);
+            CloseHelper.quietCloseAll(e2eStore, store);
             throw ex;
         }
     }
@@ -159,6 +172,35 @@ public final class SwitchboardClient implements AutoCloseable
      */
     public long send(final long toUserId, final int toDeviceId, final byte[] payload)
     {
+        ensurePlaintextAllowed();
+        return sendUnchecked(toUserId, toDeviceId, payload);
+    }
+
+    /**
+     * The end-to-end encrypted messenger, or null when {@link ClientContext#e2e()} is off. With it on,
+     * {@link ClientListener#onSent} names the history row {@link E2eMessenger#send} returned, not a clientMsgId.
+     */
+    public E2eMessenger e2e()
+    {
+        return e2e;
+    }
+
+    private void ensurePlaintextAllowed()
+    {
+        if (null != e2e)
+        {
+            throw new IllegalStateException("end-to-end encryption is on: send through e2e()");
+        }
+    }
+
+    int registrationId()
+    {
+        final DeviceIdentity identity = store.identity();
+        return null == identity ? 0 : identity.registrationId();
+    }
+
+    long sendUnchecked(final long toUserId, final int toDeviceId, final byte[] payload)
+    {
         if (payload.length > FrameWriter.MAX_PAYLOAD_LENGTH ||
             FrameWriter.SEND_FRAME_OVERHEAD + payload.length > ctx.maxFrameLength())
         {
@@ -187,6 +229,12 @@ public final class SwitchboardClient implements AutoCloseable
      * {@link ClientListener#onError} with the clientMsgId as request id.
      */
     public long sendGroup(final long groupId, final byte[] payload)
+    {
+        ensurePlaintextAllowed();
+        return sendGroupUnchecked(groupId, payload);
+    }
+
+    long sendGroupUnchecked(final long groupId, final byte[] payload)
     {
         if (payload.length > FrameWriter.MAX_PAYLOAD_LENGTH ||
             FrameWriter.SEND_GROUP_FRAME_OVERHEAD + payload.length > ctx.maxFrameLength())
@@ -324,6 +372,52 @@ public final class SwitchboardClient implements AutoCloseable
     public GroupInfo group(final long groupId)
     {
         return store.group(groupId);
+    }
+
+    /**
+     * Upload this device's public keys to the server's key directory: the first upload, a signed prekey rotation
+     * or a top-up of one-time prekeys (see {@link KeyBundleUpload}). Completes on the server's RequestAck; fails
+     * with a {@link SwitchboardException} (INVALID_FIELD, with the reason in its detail).
+     */
+    public CompletableFuture<Void> uploadKeyBundle(final KeyBundleUpload upload)
+    {
+        final int frameLength = upload.maxFrameLength();
+        if (frameLength > ctx.maxFrameLength())
+        {
+            throw new IllegalArgumentException("too many prekeys for one frame: " + upload.preKeys().size());
+        }
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            KeyBundleUploadEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.keyBundleUpload(buffer, offset, id, upload),
+            future,
+            (ignore1, ignore2) -> future.complete(null),
+            frameLength));
+        return future;
+    }
+
+    /**
+     * Fetch the key bundles of a user's devices (deviceId 0: every device that uploaded keys, in device id order)
+     * or of one device; each takes one one-time prekey from that device's stock on the server. Fails with a
+     * {@link SwitchboardException}: UNKNOWN_USER, UNKNOWN_DEVICE, NO_KEY_BUNDLE, RATE_LIMITED.
+     */
+    public CompletableFuture<List<KeyBundle>> fetchKeyBundles(final long userId, final int deviceId)
+    {
+        if (deviceId < 0 || deviceId > 0xFFFF)
+        {
+            throw new IllegalArgumentException("device id out of range: " + deviceId);
+        }
+        final CompletableFuture<List<KeyBundle>> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            KeyBundleFetchEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> writer.keyBundleFetch(buffer, offset, id, userId, deviceId),
+            future,
+            (ignore1, ignore2) -> future.completeExceptionally(new IllegalStateException("unexpected answer"))));
+        return future;
     }
 
     /**
@@ -649,7 +743,7 @@ public final class SwitchboardClient implements AutoCloseable
         if (Thread.currentThread() == ioThread)
         {
             // Closed from a callback: the I/O thread closes the store itself when its loop ends.
-            conductor.closeOnExit(store);
+            conductor.closeOnExit(() -> CloseHelper.closeAll(store, null == e2e ? null : e2e.store()));
             return;
         }
         try
@@ -662,7 +756,7 @@ public final class SwitchboardClient implements AutoCloseable
         }
         finally
         {
-            store.close();
+            CloseHelper.closeAll(store, null == e2e ? null : e2e.store());
         }
     }
 

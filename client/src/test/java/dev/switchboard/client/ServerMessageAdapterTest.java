@@ -12,6 +12,7 @@ import dev.switchboard.codec.sbe.GroupRole;
 import dev.switchboard.codec.sbe.GroupTypingUpdateEncoder;
 import dev.switchboard.codec.sbe.KeyBundleEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeEncoder;
+import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.PresenceUpdateEncoder;
@@ -281,18 +282,54 @@ class ServerMessageAdapterTest
     @Test
     void shouldIgnoreTemplatesItDoesNotHandle()
     {
-        final KeyBundleEncoder keyBundle = new KeyBundleEncoder()
+        final LogoutEncoder logout = new LogoutEncoder()
             .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
             .requestId(1);
-        keyBundle.putIdentityKey(new byte[0], 0, 0);
-        keyBundle.putSignedPreKeyPublic(new byte[0], 0, 0);
-        keyBundle.putSignedPreKeySignature(new byte[0], 0, 0);
-        keyBundle.putPreKeyPublic(new byte[0], 0, 0);
 
-        adapter.onFrame(buffer, 0, frame(keyBundle.encodedLength()));
+        adapter.onFrame(buffer, 0, frame(logout.encodedLength()));
 
         assertEquals(1, adapter.ignoredFrames());
         assertEquals(0, adapter.rejectedFrames());
+    }
+
+    @Test
+    void shouldDecodeKeyBundleAndRejectTruncatedOne()
+    {
+        final List<KeyBundle> bundles = new ArrayList<>();
+        final ServerMessageAdapter keyAdapter = new ServerMessageAdapter(new ServerMessageHandler()
+        {
+            public void onKeyBundle(final long requestId, final KeyBundle bundle)
+            {
+                bundles.add(bundle);
+            }
+        });
+        final KeyBundleEncoder keyBundle = new KeyBundleEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(9)
+            .registrationId(77)
+            .signedPreKeyId(5)
+            .preKeyId(6);
+        keyBundle.device().userId(42).deviceId(2);
+        keyBundle.putIdentityKey(new byte[]{ 1, 2, 3 }, 0, 3);
+        keyBundle.putSignedPreKeyPublic(new byte[]{ 4 }, 0, 1);
+        keyBundle.putSignedPreKeySignature(new byte[]{ 5, 6 }, 0, 2);
+        keyBundle.putPreKeyPublic(new byte[]{ 7 }, 0, 1);
+        final int length = frame(keyBundle.encodedLength());
+
+        keyAdapter.onFrame(buffer, 0, length);
+        keyAdapter.onFrame(buffer, 0, length - 1);
+
+        assertEquals(1, bundles.size());
+        final KeyBundle bundle = bundles.get(0);
+        assertEquals(42, bundle.userId());
+        assertEquals(2, bundle.deviceId());
+        assertEquals(77, bundle.registrationId());
+        assertEquals(5, bundle.signedPreKeyId());
+        assertEquals(6, bundle.preKeyId());
+        assertArrayEquals(new byte[]{ 1, 2, 3 }, bundle.identityKey());
+        assertArrayEquals(new byte[]{ 5, 6 }, bundle.signedPreKeySignature());
+        assertArrayEquals(new byte[]{ 7 }, bundle.preKey());
+        assertEquals(1, keyAdapter.rejectedFrames());
     }
 
     @Test

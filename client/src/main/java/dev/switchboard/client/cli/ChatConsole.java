@@ -23,11 +23,11 @@ import java.util.regex.Pattern;
     mixinStandardHelpOptions = true,
     description = {
         "Chat from a terminal. The first run registers --phone (enter the code the server sends),",
-        "later runs log in with the key stored in --store.",
+        "later runs log in with the key stored in --store. Messages are end-to-end encrypted (libsignal).",
         "Commands: /to +NUMBER|GROUP [text], text (to the current contact or group), /g GROUP text,",
-        "/group new|add|remove|admin|demote|rename|info|leave GROUP ..., /chats, /read, /typing,",
-        "/block [+NUMBER], /unblock [+NUMBER], /privacy everyone|contacts|nobody, /send-file PATH, /open N [FOLDER],",
-        "/help, /quit." })
+        "/group new|add|remove|admin|demote|rename|info|leave GROUP ..., /chats, /history [N], /read, /typing,",
+        "/verify +NUMBER (the safety number), /block [+NUMBER], /unblock [+NUMBER],",
+        "/privacy everyone|contacts|nobody, /send-file PATH, /open N [FOLDER], /help, /quit." })
 public final class ChatConsole implements Callable<Integer>
 {
     static final int MAX_PHONE_LENGTH = 16;
@@ -43,6 +43,10 @@ public final class ChatConsole implements Callable<Integer>
 
     @Option(names = "--store", description = "Device folder (default ~/.switchboard/<phone>).")
     File storeDir;
+
+    @Option(names = "--plaintext", description = "Development only: send without end-to-end encryption, for a " +
+        "server without a key directory. Messages are end-to-end encrypted by default.")
+    boolean plaintext;
 
     private final InputStream in;
     private final PrintStream out;
@@ -109,7 +113,7 @@ public final class ChatConsole implements Callable<Integer>
         final ChatSession session;
         try
         {
-            session = new ChatSession(phone, host, port, dir, in, output, interactive);
+            session = new ChatSession(phone, host, port, dir, in, output, interactive, !plaintext);
         }
         catch (final IllegalStateException | UncheckedIOException ex)
         {

@@ -121,6 +121,25 @@ final class ChatEvents implements ClientListener
         }
     }
 
+    public void onDecryptFailed(final IncomingMessage message, final String reason)
+    {
+        output.problem("a message from " + contacts.label(message.fromUserId()) + " could not be decrypted (" +
+            reason + ")");
+    }
+
+    public void onIdentityKeyChanged(final long userId, final int deviceId)
+    {
+        final String label = contacts.label(userId);
+        output.line("! the security code with " + label + " changed (device " + deviceId + "): /verify " + label);
+    }
+
+    public void onSentCopy(final long toUserId, final IncomingMessage message)
+    {
+        final long atMs = 0 == message.timestampMs() ? System.currentTimeMillis() : message.timestampMs();
+        output.stamped(atMs, "you (device " + message.fromDeviceId() + ") -> " + contacts.label(toUserId) + ": " +
+            ChatPayload.decode(message.payload()).text());
+    }
+
     public void onSent(final long clientMsgId, final long messageId, final long timestampMs)
     {
         if (ticks.sent(clientMsgId, messageId))

@@ -1,6 +1,7 @@
 package dev.switchboard.client.cli;
 
 import dev.switchboard.client.ClientContext;
+import dev.switchboard.client.E2eStore;
 import dev.switchboard.client.DeviceAddress;
 import dev.switchboard.client.GroupInfo;
 import dev.switchboard.client.GroupMember;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,6 +58,8 @@ final class ChatSession implements AutoCloseable
         "/send-file PATH      send a file to the current contact or group (encrypted, with a progress bar)",
         "/open N [FOLDER]     save received file N (the number shown when it arrived) into FOLDER, default here",
         "/chats               conversations and groups with their last message and unread count",
+        "/history [N]         the last N (20) messages of the current conversation, from this device's store",
+        "/verify +NUMBER      the safety number with NUMBER, to compare on both phones",
         "/read                mark the current conversation read",
         "/typing              show the current contact or group you are typing (paused after 5 s or when you send)",
         "/block [+NUMBER]     block the current contact or NUMBER; /unblock [+NUMBER] undoes it",
@@ -73,6 +77,7 @@ final class ChatSession implements AutoCloseable
     private final ChatEvents events;
     private final ChatMedia media;
     private final SwitchboardClient client;
+    private final boolean e2e;
     private final ScheduledExecutorService timer;
     private final List<CompletableFuture<?>> outstanding = new ArrayList<>();
     private ScheduledFuture<?> typingPause;
@@ -87,8 +92,10 @@ final class ChatSession implements AutoCloseable
         final File storeDir,
         final InputStream in,
         final ChatOutput output,
-        final boolean interactive)
+        final boolean interactive,
+        final boolean e2e)
     {
+        this.e2e = e2e;
         this.phone = phone;
         this.server = host + ":" + port;
         this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -103,7 +110,8 @@ final class ChatSession implements AutoCloseable
             .storeDir(storeDir)
             .listener(events)
             .mediaListener(media)
-            .autoDownloadMedia(false));
+            .autoDownloadMedia(false)
+            .e2e(e2e));
         this.timer = Executors.newSingleThreadScheduledExecutor((runnable) ->
         {
             final Thread thread = new Thread(runnable, "switchboard-chat-typing");
@@ -232,6 +240,8 @@ final class ChatSession implements AutoCloseable
             case "/send-file" -> sendFile(rest);
             case "/open" -> media.open(rest, client);
             case "/chats" -> chats();
+            case "/history" -> history(rest);
+            case "/verify" -> verify(rest);
             case "/read" -> read();
             case "/typing" -> typing();
             case "/block" -> block(rest, true);
@@ -314,7 +324,10 @@ final class ChatSession implements AutoCloseable
             // Held across send and print so this line always comes before the message's ticks.
             synchronized (output)
             {
-                final long clientMsgId = client.send(currentPeer, 0, ChatPayload.encode(phone, text));
+                final byte[] payload = ChatPayload.encode(phone, text);
+                // With encryption on, the history row stands for the message in ticks (see E2eMessenger#onSent).
+                final long clientMsgId = e2e ?
+                    client.e2e().send(currentPeer, payload) : client.send(currentPeer, 0, payload);
                 ticks.sending(clientMsgId);
                 output.stamped(nowMs, "you -> " + currentLabel + ": " + text + " (" +
                     ChatEvents.name(clientMsgId) + ")");
@@ -434,7 +447,9 @@ final class ChatSession implements AutoCloseable
         {
             synchronized (output)
             {
-                final long clientMsgId = client.sendGroup(groupId, ChatPayload.encode(phone, text));
+                final byte[] payload = ChatPayload.encode(phone, text);
+                final long clientMsgId = e2e ?
+                    client.e2e().sendGroup(groupId, payload) : client.sendGroup(groupId, payload);
                 ticks.sendingToGroup(clientMsgId, recipients);
                 output.stamped(nowMs, "you -> [" + group.name() + "]: " + text + " (" +
                     ChatEvents.name(clientMsgId) + ")");
@@ -674,6 +689,11 @@ final class ChatSession implements AutoCloseable
 
     private void chats()
     {
+        if (e2e)
+        {
+            storedChats();
+            return;
+        }
         final List<Conversations.Summary> summaries = conversations.summaries();
         final List<GroupInfo> quietGroups = new ArrayList<>(client.groups());
         for (final Conversations.Summary summary : summaries)
@@ -701,6 +721,144 @@ final class ChatSession implements AutoCloseable
                 output.line("  [" + group.name() + "]  " + group.members().size() + " members, no messages yet");
             }
         }
+    }
+
+    /**
+     * {@code /chats} from the device's store: every conversation ever had on this device, newest first.
+     */
+    private void storedChats()
+    {
+        final List<E2eStore.Chat> stored = client.e2e().store().chats();
+        final List<GroupInfo> quietGroups = new ArrayList<>(client.groups());
+        for (final E2eStore.Chat chat : stored)
+        {
+            quietGroups.removeIf((group) -> group.groupId() == chat.groupId());
+        }
+        if (stored.isEmpty() && quietGroups.isEmpty())
+        {
+            output.line("no chats yet");
+            return;
+        }
+        final Map<List<Long>, Integer> unread = new HashMap<>();
+        for (final Conversations.Summary summary : conversations.summaries())
+        {
+            unread.put(List.of(summary.peerUserId(), summary.groupId()), summary.unread());
+        }
+        synchronized (output)
+        {
+            output.line("chats:");
+            for (final E2eStore.Chat chat : stored)
+            {
+                final String label = 0 == chat.groupId() ?
+                    contacts.label(chat.peerUserId()) : "[" + events.groupLabel(chat.groupId()) + "]";
+                final int unreadCount = unread.getOrDefault(List.of(
+                    0 == chat.groupId() ? chat.peerUserId() : 0L, chat.groupId()), 0);
+                output.line("  " + label + "  " + unreadCount + " unread  [" +
+                    output.time(chat.last().timestampMs()) + "] " + storedLine(chat.last()));
+            }
+            for (final GroupInfo group : quietGroups)
+            {
+                output.line("  [" + group.name() + "]  " + group.members().size() + " members, no messages yet");
+            }
+        }
+    }
+
+    /**
+     * {@code /history [N]}: the current conversation as the store keeps it, with each sent message's ticks.
+     */
+    private void history(final String argument)
+    {
+        if (!e2e)
+        {
+            output.problem("/history reads the end-to-end store: not kept with --plaintext");
+            return;
+        }
+        if (0 == currentGroup && currentPeer < 0)
+        {
+            output.problem("no current contact: /to +NUMBER or /to GROUP");
+            return;
+        }
+        final int limit;
+        try
+        {
+            limit = argument.isEmpty() ? 20 : Integer.parseInt(argument);
+        }
+        catch (final NumberFormatException ex)
+        {
+            output.problem("/history [N]");
+            return;
+        }
+        final List<E2eStore.StoredMessage> messages =
+            client.e2e().store().history(Math.max(0, currentPeer), currentGroup, Math.max(1, limit));
+        synchronized (output)
+        {
+            output.line("history with " + currentLabel + " (" + messages.size() + "):");
+            for (final E2eStore.StoredMessage message : messages)
+            {
+                output.line("  [" + output.time(message.timestampMs()) + "] " + storedLine(message) +
+                    (message.outgoing() ? "  " + statusTicks(message.status()) : ""));
+            }
+        }
+    }
+
+    private String storedLine(final E2eStore.StoredMessage message)
+    {
+        final String text = ChatPayload.decode(message.body()).text();
+        return (message.outgoing() ? "you" : contacts.label(message.fromUserId())) + ": " + text;
+    }
+
+    private static String statusTicks(final int status)
+    {
+        return switch (status)
+        {
+            case E2eStore.STATUS_SENT -> ChatOutput.TICK_SENT;
+            case E2eStore.STATUS_DELIVERED -> ChatOutput.TICK_DELIVERED;
+            case E2eStore.STATUS_READ -> ChatOutput.TICK_READ;
+            default -> "(waiting)";
+        };
+    }
+
+    /**
+     * {@code /verify +NUMBER}: the safety number with each of the contact's devices this device holds keys for.
+     */
+    private void verify(final String number)
+    {
+        if (!e2e)
+        {
+            output.problem("no safety numbers with --plaintext");
+            return;
+        }
+        final Long userId = resolve(number);
+        if (null == userId)
+        {
+            return;
+        }
+        final List<Integer> devices = client.e2e().knownDevices(userId);
+        if (devices.isEmpty())
+        {
+            output.line("no keys for " + number + " yet: send or receive a message first");
+            return;
+        }
+        synchronized (output)
+        {
+            for (final int deviceId : devices)
+            {
+                final String digits = client.e2e().safetyNumber(userId, deviceId);
+                output.line("safety number with " + number + " (device " + deviceId + "): " + grouped(digits));
+            }
+            output.line("compare it with the one " + number + " sees; the same digits mean no one is in between");
+        }
+        client.e2e().store().clearIdentityChanged(userId);
+    }
+
+    static String grouped(final String digits)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int i = 0; i < digits.length(); i += 5)
+        {
+            text.append(0 == i ? "" : " ").append(digits, i, Math.min(digits.length(), i + 5));
+        }
+        return text.toString();
     }
 
     private void read()
