@@ -275,7 +275,7 @@ class KeyDirectorySystemTest
     {
         server = TestServer.launch(dataDir, SAME_PHONE_AGAIN, "switchboard.keys.prekey.low.stock=0");
         final TestConnection alice1 = server.device(ALICE);
-        final TestConnection alice2 = server.device(ALICE);
+        final TestConnection alice2 = server.linked(alice1);
         final TestConnection bob = server.device(BOB);
         final TestConnection carol = server.device(CAROL);
         assertEquals(alice1.userId, alice2.userId);
@@ -461,7 +461,7 @@ class KeyDirectorySystemTest
         server = TestServer.launch(dataDir, SAME_PHONE_AGAIN, property, "switchboard.keys.prekey.low.stock=0");
         final TestConnection alice = server.device(ALICE);
         final TestConnection bob1 = server.device(BOB);
-        final TestConnection bob2 = server.device(BOB);
+        final TestConnection bob2 = server.linked(bob1);
         final TestConnection carol = server.device(CAROL);
         final DeviceKeys keys = new DeviceKeys(1);
         uploadAcked(alice, keys, true, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
