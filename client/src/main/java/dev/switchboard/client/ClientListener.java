@@ -88,4 +88,27 @@ public interface ClientListener
         final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
     }
+
+    /**
+     * On the primary: a new device offered this account's link code. Compare {@link LinkRequest#fingerprintText()}
+     * with what the new device shows, then answer with {@link SwitchboardClient#approveLink(long, boolean)}.
+     */
+    default void onLinkRequest(final LinkRequest request)
+    {
+    }
+
+    /**
+     * On a new device: its link code was accepted and the primary was asked; show the fingerprint, which the primary
+     * shows too. The answer completes {@link SwitchboardClient#linkDevice(String)} within waitSeconds.
+     */
+    default void onLinkPending(final String fingerprint, final long waitSeconds)
+    {
+    }
+
+    /**
+     * A contact's device has a new identity key (a reinstall): its security code changed; verify it again.
+     */
+    default void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
+    {
+    }
 }

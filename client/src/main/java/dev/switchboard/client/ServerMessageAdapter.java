@@ -63,12 +63,14 @@ public final class ServerMessageAdapter implements FrameHandler
     private final GroupEventDecoder groupEventDecoder = new GroupEventDecoder();
     private final GroupTypingUpdateDecoder groupTypingUpdateDecoder = new GroupTypingUpdateDecoder();
     private final UnsafeBuffer varData = new UnsafeBuffer(0, 0);
+    private final LinkMessageAdapter linkAdapter;
     private long rejectedFrames;
     private long ignoredFrames;
 
     public ServerMessageAdapter(final ServerMessageHandler handler)
     {
         this.handler = handler;
+        linkAdapter = new LinkMessageAdapter(handler);
     }
 
     /**
@@ -166,6 +168,10 @@ public final class ServerMessageAdapter implements FrameHandler
             case GroupTypingUpdateDecoder.TEMPLATE_ID:
                 return onGroupTypingUpdate(buffer, bodyOffset, blockLength, version);
             default:
+                if (LinkMessageAdapter.handles(headerDecoder.templateId()))
+                {
+                    return linkAdapter.dispatch(headerDecoder.templateId(), buffer, bodyOffset, blockLength, version, end);
+                }
                 ignoredFrames++;
                 return true;
         }

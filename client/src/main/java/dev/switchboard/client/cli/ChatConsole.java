@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
         "later runs log in with the key stored in --store.",
         "Commands: /to +NUMBER|GROUP [text], text (to the current contact or group), /g GROUP text,",
         "/group new|add|remove|admin|demote|rename|info|leave GROUP ..., /chats, /read, /typing,",
-        "/block [+NUMBER], /unblock [+NUMBER], /privacy everyone|contacts|nobody, /help, /quit." })
+        "/block [+NUMBER], /unblock [+NUMBER], /privacy everyone|contacts|nobody, /link [yes|no],",
+        "/devices [unlink N], /help, /quit. A new device of an account joins with --link CODE." })
 public final class ChatConsole implements Callable<Integer>
 {
     static final int MAX_PHONE_LENGTH = 16;
@@ -42,6 +43,10 @@ public final class ChatConsole implements Callable<Integer>
 
     @Option(names = "--store", description = "Device folder (default ~/.switchboard/<phone>).")
     File storeDir;
+
+    @Option(names = "--link", paramLabel = "CODE",
+        description = "Join --phone's account as a linked device with the code its primary shows (/link there).")
+    String linkCode;
 
     private final InputStream in;
     private final PrintStream out;
@@ -108,7 +113,7 @@ public final class ChatConsole implements Callable<Integer>
         final ChatSession session;
         try
         {
-            session = new ChatSession(phone, host, port, dir, in, output, interactive);
+            session = new ChatSession(phone, host, port, dir, in, output, interactive, linkCode);
         }
         catch (final IllegalStateException | UncheckedIOException ex)
         {
