@@ -81,16 +81,12 @@ final class LinkMessageAdapter
             return false;
         }
         final LinkCodeDecoder decoder = linkCodeDecoder.wrap(buffer, offset, blockLength, version);
-        final int length = shortVarDataLength(buffer, decoder.limit(), end);
-        if (length < 0)
+        final byte[] code = shortVarData(buffer, decoder.limit(), end);
+        if (null == code)
         {
             return false;
         }
-        final long requestId = decoder.requestId();
-        final long ttlSeconds = decoder.codeTtlSeconds();
-        final byte[] code = new byte[length];
-        decoder.getCode(code, 0, length);
-        handler.onLinkCode(requestId, ttlSeconds, new String(code, StandardCharsets.UTF_8));
+        handler.onLinkCode(decoder.requestId(), decoder.codeTtlSeconds(), new String(code, StandardCharsets.UTF_8));
         return true;
     }
 
@@ -102,16 +98,12 @@ final class LinkMessageAdapter
             return false;
         }
         final LinkPendingDecoder decoder = linkPendingDecoder.wrap(buffer, offset, blockLength, version);
-        final int length = shortVarDataLength(buffer, decoder.limit(), end);
-        if (length < 0)
+        final byte[] fingerprint = shortVarData(buffer, decoder.limit(), end);
+        if (null == fingerprint)
         {
             return false;
         }
-        final long requestId = decoder.requestId();
-        final long waitSeconds = decoder.waitSeconds();
-        final byte[] fingerprint = new byte[length];
-        decoder.getFingerprint(fingerprint, 0, length);
-        handler.onLinkPending(requestId, waitSeconds, fingerprint);
+        handler.onLinkPending(decoder.requestId(), decoder.waitSeconds(), fingerprint);
         return true;
     }
 
@@ -123,16 +115,12 @@ final class LinkMessageAdapter
             return false;
         }
         final LinkRequestDecoder decoder = linkRequestDecoder.wrap(buffer, offset, blockLength, version);
-        final int length = shortVarDataLength(buffer, decoder.limit(), end);
-        if (length < 0)
+        final byte[] fingerprint = shortVarData(buffer, decoder.limit(), end);
+        if (null == fingerprint)
         {
             return false;
         }
-        final long linkId = decoder.linkId();
-        final int registrationId = (int)decoder.registrationId();
-        final byte[] fingerprint = new byte[length];
-        decoder.getFingerprint(fingerprint, 0, length);
-        handler.onLinkRequest(new LinkRequest(linkId, registrationId, fingerprint));
+        handler.onLinkRequest(new LinkRequest(decoder.linkId(), (int)decoder.registrationId(), fingerprint));
         return true;
     }
 
@@ -185,13 +173,23 @@ final class LinkMessageAdapter
         return true;
     }
 
-    private static int shortVarDataLength(final DirectBuffer buffer, final int limit, final int end)
+    /**
+     * The bytes of the block's one short var-data field (uint8 length, then the bytes), or null if it runs past the
+     * frame's end. The flyweights' own getters are not used: these frames have that one field, read here directly.
+     */
+    private static byte[] shortVarData(final DirectBuffer buffer, final int limit, final int end)
     {
         if (limit + 1 > end)
         {
-            return -1;
+            return null;
         }
         final int length = buffer.getByte(limit) & 0xFF;
-        return limit + 1 + length > end ? -1 : length;
+        if (limit + 1 + length > end)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(limit + 1, bytes);
+        return bytes;
     }
 }

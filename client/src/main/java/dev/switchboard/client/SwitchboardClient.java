@@ -658,15 +658,8 @@ public final class SwitchboardClient implements AutoCloseable
      */
     public CompletableFuture<LinkCode> linkStart()
     {
-        final CompletableFuture<LinkCode> future = new CompletableFuture<>();
-        submit(new Request(
-            requestIds.incrementAndGet(),
-            LinkStartEncoder.TEMPLATE_ID,
-            true,
-            (writer, buffer, offset, id) -> linkWriter.linkStart(buffer, offset, id),
-            future,
-            (ignore1, ignore2) -> future.completeExceptionally(new IllegalStateException("no link code"))));
-        return future;
+        return answered(LinkStartEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
+            linkWriter.linkStart(buffer, offset, id));
     }
 
     /**
@@ -712,15 +705,8 @@ public final class SwitchboardClient implements AutoCloseable
      */
     public CompletableFuture<List<LinkedDevice>> devices()
     {
-        final CompletableFuture<List<LinkedDevice>> future = new CompletableFuture<>();
-        submit(new Request(
-            requestIds.incrementAndGet(),
-            DeviceListRequestEncoder.TEMPLATE_ID,
-            true,
-            (writer, buffer, offset, id) -> linkWriter.deviceListRequest(buffer, offset, id),
-            future,
-            (ignore1, ignore2) -> future.completeExceptionally(new IllegalStateException("no device list"))));
-        return future;
+        return answered(DeviceListRequestEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
+            linkWriter.deviceListRequest(buffer, offset, id));
     }
 
     /**
@@ -731,6 +717,24 @@ public final class SwitchboardClient implements AutoCloseable
     {
         return acknowledged(UnlinkEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
             linkWriter.unlink(buffer, offset, id, deviceId));
+    }
+
+    /**
+     * A request after login whose answer frame the I/O thread turns into the future's value itself; a plain
+     * RequestAck instead would be a server fault.
+     */
+    private <T> CompletableFuture<T> answered(final int templateId, final Request.Encoding encoding)
+    {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            templateId,
+            true,
+            encoding,
+            future,
+            (ignore1, ignore2) -> future.completeExceptionally(
+                new IllegalStateException("unexpected answer to template " + templateId))));
+        return future;
     }
 
     private CompletableFuture<Void> acknowledged(final int templateId, final Request.Encoding encoding)

@@ -203,7 +203,10 @@ final class LinkFrames
         return new UnsafeBuffer(new byte[4096]);
     }
 
-    private static byte[] frame(final UnsafeBuffer buffer, final int bodyLength)
+    /**
+     * The whole frame, framing header included, of a message encoded after the header in the buffer.
+     */
+    static byte[] frame(final UnsafeBuffer buffer, final int bodyLength)
     {
         final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
         Sofh.write(buffer, 0, messageLength);
