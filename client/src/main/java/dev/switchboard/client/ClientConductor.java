@@ -797,6 +797,60 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         writeDeliverAck(messageId);
     }
 
+    // ---- linked devices ----
+
+    @SuppressWarnings("unchecked")
+    public void onLinkCode(final long requestId, final long codeTtlSeconds, final String code)
+    {
+        final Request request = requests.remove(requestId);
+        if (null != request)
+        {
+            ((CompletableFuture<LinkCode>)request.future()).complete(new LinkCode(code, codeTtlSeconds));
+        }
+    }
+
+    public void onLinkPending(final long requestId, final long waitSeconds, final byte[] fingerprint)
+    {
+        final Request request = requests.get(requestId);
+        if (null != request)
+        {
+            // the primary's user has this long to approve: the request waits for it
+            request.deadlineNs(
+                clock.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds) + ctx.requestTimeoutNs());
+        }
+        final String text = LinkRequest.fingerprintText(fingerprint);
+        notify(() -> listener.onLinkPending(text, waitSeconds));
+    }
+
+    public void onLinkRequest(final LinkRequest request)
+    {
+        notify(() -> listener.onLinkRequest(request));
+    }
+
+    @SuppressWarnings("unchecked")
+    public void onDeviceList(final long requestId, final List<LinkedDevice> devices)
+    {
+        final Request request = requests.remove(requestId);
+        if (null != request)
+        {
+            ((CompletableFuture<List<LinkedDevice>>)request.future()).complete(devices);
+        }
+    }
+
+    public void onIdentityChanged(final long messageId, final long timestampMs, final long userId, final int deviceId)
+    {
+        if (store.isSeen(messageId))
+        {
+            duplicatesDropped++;
+        }
+        else
+        {
+            notify(() -> listener.onIdentityChanged(userId, deviceId, timestampMs));
+            store.markSeen(messageId);
+        }
+        writeDeliverAck(messageId);
+    }
+
     public void onGroupTypingUpdate(
         final long groupId, final long fromUserId, final int fromDeviceId, final TypingState typingState)
     {

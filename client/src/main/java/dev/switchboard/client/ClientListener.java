@@ -97,10 +97,26 @@ public interface ClientListener
     }
 
     /**
+     * On the primary: a new device offered this account's link code. Compare {@link LinkRequest#fingerprintText()}
+     * with what the new device shows, then answer with {@link SwitchboardClient#approveLink(long, boolean)}.
+     */
+    default void onLinkRequest(final LinkRequest request)
+    {
+    }
+
+    /**
      * With end-to-end encryption on: a delivery that did not decrypt (tampered, no session, not an envelope). It is
      * still acknowledged; later messages are unaffected.
      */
     default void onDecryptFailed(final IncomingMessage message, final String reason)
+    {
+    }
+
+    /**
+     * On a new device: its link code was accepted and the primary was asked; show the fingerprint, which the primary
+     * shows too. The answer completes {@link SwitchboardClient#linkDevice(String)} within waitSeconds.
+     */
+    default void onLinkPending(final String fingerprint, final long waitSeconds)
     {
     }
 
@@ -116,6 +132,13 @@ public interface ClientListener
      * holds the decrypted payload.
      */
     default void onSentCopy(final long toUserId, final IncomingMessage message)
+    {
+    }
+
+    /**
+     * A contact's device has a new identity key (a reinstall): its security code changed; verify it again.
+     */
+    default void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
     {
     }
 }

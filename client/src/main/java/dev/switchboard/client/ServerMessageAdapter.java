@@ -71,12 +71,14 @@ public final class ServerMessageAdapter implements FrameHandler
     private final KeyBundleDecoder keyBundleDecoder = new KeyBundleDecoder();
     private final PreKeyStockDecoder preKeyStockDecoder = new PreKeyStockDecoder();
     private final UnsafeBuffer varData = new UnsafeBuffer(0, 0);
+    private final LinkMessageAdapter linkAdapter;
     private long rejectedFrames;
     private long ignoredFrames;
 
     public ServerMessageAdapter(final ServerMessageHandler handler)
     {
         this.handler = handler;
+        linkAdapter = new LinkMessageAdapter(handler);
     }
 
     /**
@@ -192,6 +194,10 @@ public final class ServerMessageAdapter implements FrameHandler
                 handler.onPreKeyStock(preKeyStockDecoder.wrap(buffer, bodyOffset, blockLength, version).preKeyCount());
                 return true;
             default:
+                if (LinkMessageAdapter.handles(headerDecoder.templateId()))
+                {
+                    return linkAdapter.dispatch(headerDecoder.templateId(), buffer, bodyOffset, blockLength, version, end);
+                }
                 ignoredFrames++;
                 return true;
         }

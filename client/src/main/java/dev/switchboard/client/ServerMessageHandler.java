@@ -6,6 +6,8 @@ import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.TypingState;
 import org.agrona.DirectBuffer;
 
+import java.util.List;
+
 /**
  * Receives validated server frames from a {@link ServerMessageAdapter}; buffers are valid only during the call.
  */
@@ -132,6 +134,13 @@ public interface ServerMessageHandler
     }
 
     /**
+     * LinkCode: the one-time link code a LinkStart asked for.
+     */
+    default void onLinkCode(final long requestId, final long codeTtlSeconds, final String code)
+    {
+    }
+
+    /**
      * One device's keys answering a KeyBundleFetch; a fetch for every device gets several, back to back.
      */
     default void onKeyBundle(final long requestId, final KeyBundle bundle)
@@ -139,9 +148,37 @@ public interface ServerMessageHandler
     }
 
     /**
+     * LinkPending: the code a LinkDevice offered is good; the primary was asked and answers within waitSeconds.
+     */
+    default void onLinkPending(final long requestId, final long waitSeconds, final byte[] fingerprint)
+    {
+    }
+
+    /**
      * This device's one-time prekeys on the server run low.
      */
     default void onPreKeyStock(final long preKeyCount)
+    {
+    }
+
+    /**
+     * LinkRequest, on the primary: a new device offered this account's code.
+     */
+    default void onLinkRequest(final LinkRequest request)
+    {
+    }
+
+    /**
+     * DeviceList: the devices of this account.
+     */
+    default void onDeviceList(final long requestId, final List<LinkedDevice> devices)
+    {
+    }
+
+    /**
+     * IdentityChanged: a contact's device has a new identity key; journaled, to be acknowledged.
+     */
+    default void onIdentityChanged(final long messageId, final long timestampMs, final long userId, final int deviceId)
     {
     }
 }

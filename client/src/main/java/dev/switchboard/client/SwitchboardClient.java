@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import dev.switchboard.codec.sbe.BlockEncoder;
 import dev.switchboard.codec.sbe.ContactLookupEncoder;
+import dev.switchboard.codec.sbe.DeviceListRequestEncoder;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.GroupCreateEncoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
@@ -9,6 +10,9 @@ import dev.switchboard.codec.sbe.GroupLeaveEncoder;
 import dev.switchboard.codec.sbe.GroupUpdateEncoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchEncoder;
 import dev.switchboard.codec.sbe.KeyBundleUploadEncoder;
+import dev.switchboard.codec.sbe.LinkApproveEncoder;
+import dev.switchboard.codec.sbe.LinkDeviceEncoder;
+import dev.switchboard.codec.sbe.LinkStartEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.PresenceSubscribeEncoder;
 import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
@@ -17,6 +21,7 @@ import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.TypingState;
 import dev.switchboard.codec.sbe.UnblockEncoder;
+import dev.switchboard.codec.sbe.UnlinkEncoder;
 import dev.switchboard.codec.sbe.VerifyEncoder;
 import dev.switchboard.codec.sbe.Visibility;
 import org.agrona.CloseHelper;
@@ -58,6 +63,8 @@ public final class SwitchboardClient implements AutoCloseable
     private final MediaDownloader mediaDownloader;
     private final MediaReceiver mediaReceiver;
     private volatile MediaUploader mediaUploader;
+    /** Encodes on the I/O thread only, from the requests' encodings. */
+    private final LinkFrameWriter linkWriter = new LinkFrameWriter();
     private volatile boolean closed;
 
     private SwitchboardClient(final ClientContext ctx, final ClientStore store, final E2eStore e2eStore)
@@ -817,6 +824,91 @@ public final class SwitchboardClient implements AutoCloseable
     {
         // Group answers are GroupInfo frames, which the conductor hands to the future itself.
         throw new IllegalStateException("unexpected answer to a group request");
+    }
+
+    /**
+     * On the primary: a one-time link code for a new device of this account (shown here, typed there). The new
+     * device's request then arrives as {@link ClientListener#onLinkRequest}.
+     */
+    public CompletableFuture<LinkCode> linkStart()
+    {
+        return answered(LinkStartEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
+            linkWriter.linkStart(buffer, offset, id));
+    }
+
+    /**
+     * On a new device, in place of {@link #verify}: offer the primary's link code with a new device key. Completes
+     * when the primary approves (the identity is then stored and this device can log in), or exceptionally when it
+     * declines ({@code LINK_DECLINED}) or the code is refused; meanwhile {@link ClientListener#onLinkPending} gives
+     * the fingerprint to compare with the primary's screen.
+     */
+    public CompletableFuture<DeviceAddress> linkDevice(final String code)
+    {
+        final CompletableFuture<DeviceAddress> future = new CompletableFuture<>();
+        final KeyPair keyPair = DeviceIdentity.generateKeyPair();
+        final byte[] loginKey = DeviceIdentity.rawPublicKey(keyPair.getPublic());
+        final int registrationId = 1 + random.nextInt(MAX_REGISTRATION_ID);
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            LinkDeviceEncoder.TEMPLATE_ID,
+            false,
+            (writer, buffer, offset, id) -> linkWriter.linkDevice(buffer, offset, id, registrationId, code, loginKey),
+            future,
+            (userId, deviceId) ->
+            {
+                // a linked device does not know the phone number: the account is its primary's
+                final DeviceIdentity identity = new DeviceIdentity(
+                    userId, (int)deviceId, registrationId, "", keyPair.getPrivate(), loginKey);
+                store.saveIdentity(identity);
+                future.complete(identity.address());
+            }));
+        return future;
+    }
+
+    /**
+     * On the primary: approve or decline the device a {@link ClientListener#onLinkRequest} named.
+     */
+    public CompletableFuture<Void> approveLink(final long linkId, final boolean approve)
+    {
+        return acknowledged(LinkApproveEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
+            linkWriter.linkApprove(buffer, offset, id, linkId, approve));
+    }
+
+    /**
+     * The devices of this account, the primary first.
+     */
+    public CompletableFuture<List<LinkedDevice>> devices()
+    {
+        return answered(DeviceListRequestEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
+            linkWriter.deviceListRequest(buffer, offset, id));
+    }
+
+    /**
+     * Remove a device of this account: on the primary any linked device, on a linked device itself (its connection
+     * is then closed and it can no longer log in). The device's keys, presence and queue are dropped by the server.
+     */
+    public CompletableFuture<Void> unlink(final int deviceId)
+    {
+        return acknowledged(UnlinkEncoder.TEMPLATE_ID, (writer, buffer, offset, id) ->
+            linkWriter.unlink(buffer, offset, id, deviceId));
+    }
+
+    /**
+     * A request after login whose answer frame the I/O thread turns into the future's value itself; a plain
+     * RequestAck instead would be a server fault.
+     */
+    private <T> CompletableFuture<T> answered(final int templateId, final Request.Encoding encoding)
+    {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            templateId,
+            true,
+            encoding,
+            future,
+            (ignore1, ignore2) -> future.completeExceptionally(
+                new IllegalStateException("unexpected answer to template " + templateId))));
+        return future;
     }
 
     private CompletableFuture<Void> acknowledged(final int templateId, final Request.Encoding encoding)

@@ -5,6 +5,8 @@ import dev.switchboard.codec.sbe.ContactLookupEncoder;
 import dev.switchboard.codec.sbe.ContactLookupResultEncoder;
 import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.DeliverEncoder;
+import dev.switchboard.codec.sbe.DeviceListEncoder;
+import dev.switchboard.codec.sbe.DeviceListRequestEncoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorEncoder;
 import dev.switchboard.codec.sbe.GroupChange;
@@ -17,10 +19,19 @@ import dev.switchboard.codec.sbe.GoodbyeEncoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
 import dev.switchboard.codec.sbe.GroupLeaveEncoder;
 import dev.switchboard.codec.sbe.GroupRole;
+import dev.switchboard.codec.sbe.GroupTypingEncoder;
+import dev.switchboard.codec.sbe.GroupTypingUpdateEncoder;
 import dev.switchboard.codec.sbe.GroupUpdateEncoder;
+import dev.switchboard.codec.sbe.IdentityChangedEncoder;
 import dev.switchboard.codec.sbe.KeyBundleEncoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchEncoder;
 import dev.switchboard.codec.sbe.KeyBundleUploadEncoder;
+import dev.switchboard.codec.sbe.LinkApproveEncoder;
+import dev.switchboard.codec.sbe.LinkCodeEncoder;
+import dev.switchboard.codec.sbe.LinkDeviceEncoder;
+import dev.switchboard.codec.sbe.LinkPendingEncoder;
+import dev.switchboard.codec.sbe.LinkRequestEncoder;
+import dev.switchboard.codec.sbe.LinkStartEncoder;
 import dev.switchboard.codec.sbe.LoginAckEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeEncoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
@@ -52,6 +63,7 @@ import dev.switchboard.codec.sbe.TypingEncoder;
 import dev.switchboard.codec.sbe.TypingState;
 import dev.switchboard.codec.sbe.TypingUpdateEncoder;
 import dev.switchboard.codec.sbe.UnblockEncoder;
+import dev.switchboard.codec.sbe.UnlinkEncoder;
 import dev.switchboard.codec.sbe.VerifyAckEncoder;
 import dev.switchboard.codec.sbe.VerifyEncoder;
 import dev.switchboard.codec.sbe.Visibility;
@@ -145,6 +157,20 @@ final class TypicalFrames
                     .userId(PEER_ID).state(PresenceState.OFFLINE).lastSeenMs(TIME_MS))),
             new Sample("ContactLookup", "3 phone numbers", TypicalFrames::contactLookup),
             new Sample("ContactLookupResult", "2 registered contacts", TypicalFrames::contactLookupResult),
+            new Sample("LinkStart", "request id", (b, o) -> finish(b, o,
+                new LinkStartEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).requestId(25))),
+            new Sample("LinkCode", "12-character code and its lifetime", (b, o) -> finish(b, o,
+                new LinkCodeEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(25).codeTtlSeconds(300).code("K7QM2XWD9RTA"))),
+            new Sample("LinkDevice", "12-character code, Ed25519 login key", (b, o) -> finish(b, o,
+                new LinkDeviceEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(27).registrationId(4242).code("K7QM2XWD9RTA").putLoginKey(bytes(32, 7), 0, 32))),
+            new Sample("LinkRequest", "link id, 10-byte key fingerprint", (b, o) -> finish(b, o,
+                new LinkRequestEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .linkId(3).registrationId(4242).putFingerprint(bytes(10, 8), 0, 10))),
+            new Sample("LinkApprove", "approve one link", (b, o) -> finish(b, o,
+                new LinkApproveEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(29).linkId(3).approve((short)1))),
             new Sample("GroupCreate", "3 members, 6-character name", TypicalFrames::groupCreate),
             new Sample("GroupUpdate", "add 1 member", TypicalFrames::groupUpdate),
             new Sample("GroupLeave", "group id", (b, o) -> finish(b, o,
@@ -166,6 +192,16 @@ final class TypicalFrames
             new Sample("KeyBundle", "identity key, signed prekey, one one-time prekey", TypicalFrames::keyBundle),
             new Sample("PreKeyStock", "9 one-time prekeys left", (b, o) -> finish(b, o,
                 new PreKeyStockEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).preKeyCount(9))),
+            new Sample("LinkPending", "wait time, 10-byte key fingerprint", (b, o) -> finish(b, o,
+                new LinkPendingEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(27).waitSeconds(300).putFingerprint(bytes(10, 8), 0, 10))),
+            new Sample("DeviceListRequest", "request id", (b, o) -> finish(b, o,
+                new DeviceListRequestEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).requestId(44))),
+            new Sample("DeviceList", "a primary and 2 linked devices", TypicalFrames::deviceList),
+            new Sample("Unlink", "one device", (b, o) -> finish(b, o,
+                new UnlinkEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(46).deviceId(2))),
+            new Sample("IdentityChanged", "one device of a contact", TypicalFrames::identityChanged),
             new Sample("PushTokenUpdate", "APNs token (64 hex characters)", (b, o) -> finish(b, o,
                 new PushTokenUpdateEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
                     .requestId(50).platform(PushPlatform.APNS).token("0123456789abcdef".repeat(4)))),
@@ -198,6 +234,29 @@ final class TypicalFrames
                     .detail("unknown group"))),
             new Sample("Goodbye", "shutting down, back in 5 s", (b, o) -> finish(b, o,
                 new GoodbyeEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).retryAfterMs(5_000))));
+    }
+
+    static int deviceList(final MutableDirectBuffer buffer, final int offset)
+    {
+        final DeviceListEncoder list = new DeviceListEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .requestId(44);
+        final DeviceListEncoder.DevicesEncoder devices = list.devicesCount(3);
+        for (int i = 1; i <= 3; i++)
+        {
+            devices.next().deviceId(i).registrationId(4240 + i).primary((short)(1 == i ? 1 : 0))
+                .online((short)(i & 1)).lastSeenMs(TIME_MS - i);
+        }
+        return finish(buffer, offset, list);
+    }
+
+    static int identityChanged(final MutableDirectBuffer buffer, final int offset)
+    {
+        final IdentityChangedEncoder changed = new IdentityChangedEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .messageId(90_047).timestampMs(TIME_MS);
+        changed.device().userId(PEER_ID).deviceId(2);
+        return finish(buffer, offset, changed);
     }
 
     static int sendHello(final MutableDirectBuffer buffer, final int offset)

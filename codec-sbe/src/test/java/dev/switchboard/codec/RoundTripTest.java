@@ -56,6 +56,11 @@ class RoundTripTest
             "requestId=23|phones=[(phone='+14155550124'),(phone='+442071838750'),(phone='+4930901820')]");
         DECODED.put("ContactLookupResult", "requestId=23|contacts=[(userId=1000043|phone='+14155550124')," +
             "(userId=1000044|phone='+442071838750')]");
+        DECODED.put("LinkStart", "requestId=25");
+        DECODED.put("LinkCode", "requestId=25|codeTtlSeconds=300|code='K7QM2XWD9RTA'");
+        DECODED.put("LinkDevice", "requestId=27|registrationId=4242|code='K7QM2XWD9RTA'|loginKey=32 bytes of raw data");
+        DECODED.put("LinkRequest", "linkId=3|registrationId=4242|fingerprint=10 bytes of raw data");
+        DECODED.put("LinkApprove", "requestId=29|linkId=3|approve=1");
         DECODED.put("GroupCreate",
             "requestId=30|members=[(userId=1000043),(userId=1000044),(userId=1000045)]|name='Family'");
         DECODED.put("GroupUpdate",
@@ -75,6 +80,12 @@ class RoundTripTest
             "|signedPreKeyId=8|preKeyId=17|identityKey=33 bytes of raw data|signedPreKeyPublic=33 bytes of raw data" +
             "|signedPreKeySignature=64 bytes of raw data|preKeyPublic=33 bytes of raw data");
         DECODED.put("PreKeyStock", "preKeyCount=9");
+        DECODED.put("LinkPending", "requestId=27|waitSeconds=300|fingerprint=10 bytes of raw data");
+        DECODED.put("DeviceListRequest", "requestId=44");
+        DECODED.put("DeviceList", "requestId=44|devices=[(deviceId=1|registrationId=4241|primary=1|online=1" +
+            "|lastSeenMs=1794999999999),(deviceId=2|registrationId=4242|primary=0|online=0|lastSeenMs=1794999999998)");
+        DECODED.put("Unlink", "requestId=46|deviceId=2");
+        DECODED.put("IdentityChanged", "messageId=90047|timestampMs=1795000000000|device=(userId=1000043|deviceId=2)");
         DECODED.put("PushTokenUpdate",
             "requestId=50|platform=APNS|token='0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'");
         DECODED.put("Block", "requestId=51|userId=1000043");

@@ -82,8 +82,8 @@ class SchemaLayoutTest
             .collect(Collectors.toList());
 
         assertEquals(
-            List.of("Goodbye", "GroupTyping", "GroupTypingUpdate", "Ping", "Pong", "PreKeyStock", "PresenceUpdate", "Typing",
-                "TypingUpdate"),
+            List.of("Goodbye", "GroupTyping", "GroupTypingUpdate", "LinkRequest", "Ping", "Pong", "PreKeyStock",
+                "PresenceUpdate", "Typing", "TypingUpdate"),
             withoutCorrelation);
     }
 

@@ -4,6 +4,7 @@ import dev.switchboard.client.ClientContext;
 import dev.switchboard.client.ClientListener;
 import dev.switchboard.client.DeviceAddress;
 import dev.switchboard.client.IncomingMessage;
+import dev.switchboard.client.LinkRequest;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ReceiptType;
@@ -41,7 +42,7 @@ final class SoakDevice implements ClientListener
     private final String host;
     private final int port;
     private final Map<ErrorCode, AtomicLong> retriedSendErrors = new ConcurrentHashMap<>();
-    private SwitchboardClient client;
+    private volatile SwitchboardClient client;
     private long userId;
     private long opens;
     private long sdkDuplicatesDropped;
@@ -70,7 +71,38 @@ final class SoakDevice implements ClientListener
     }
 
     /**
-     * Register this device's phone (a second device of a phone is linked to the same user) and log in.
+     * Join the primary's account as a further device, with a link code the primary approves, and log in.
+     */
+    synchronized void link(final SoakDevice primary, final long timeoutMs)
+        throws InterruptedException, ExecutionException, TimeoutException
+    {
+        final String code = primary.linkCode(timeoutMs);
+        open();
+        final DeviceAddress address = client.linkDevice(code).get(timeoutMs, TimeUnit.MILLISECONDS);
+        userId = address.userId();
+        client.login().get(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized String linkCode(final long timeoutMs)
+        throws InterruptedException, ExecutionException, TimeoutException
+    {
+        return client.linkStart().get(timeoutMs, TimeUnit.MILLISECONDS).code();
+    }
+
+    /**
+     * The primary approves every device that offers its code: only the soak's own devices know it.
+     */
+    public void onLinkRequest(final LinkRequest request)
+    {
+        final SwitchboardClient current = client;
+        if (null != current)
+        {
+            current.approveLink(request.linkId(), true);
+        }
+    }
+
+    /**
+     * Register this device's phone (the account's primary device) and log in.
      */
     synchronized void register(final CodeBook codes, final long timeoutMs)
         throws InterruptedException, ExecutionException, TimeoutException

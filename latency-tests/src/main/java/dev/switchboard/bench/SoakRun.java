@@ -227,7 +227,14 @@ final class SoakRun implements AutoCloseable
                 final SoakDevice device = new SoakDevice(SoakDevice.Role.RECIPIENT, r, d, phone,
                     new File(clients, "recipient-" + r + "-device-" + (d + 1)), ledger, HOST, port);
                 devices.add(device);
-                device.register(codes, REGISTRATION_TIMEOUT_MS);
+                if (0 == d)
+                {
+                    device.register(codes, REGISTRATION_TIMEOUT_MS);
+                }
+                else
+                {
+                    device.link(recipientDevices.get(0), REGISTRATION_TIMEOUT_MS);
+                }
                 if (d > 0 && device.userId() != recipientDevices.get(0).userId())
                 {
                     throw new IllegalStateException(device + " was registered as another user");

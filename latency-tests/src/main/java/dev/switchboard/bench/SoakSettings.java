@@ -45,7 +45,7 @@ final class SoakSettings
     List<String> serverJvmFlags = new ArrayList<>();
 
     /**
-     * Recipients with an odd index have a second device linked to the same phone number.
+     * Recipients with an odd index have a second device, linked to the first (their primary) with a link code.
      */
     int devicesOf(final int recipient)
     {

@@ -1,6 +1,7 @@
 package dev.switchboard.edge;
 
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.LinkPendingDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.RegisterAckDecoder;
@@ -45,8 +46,8 @@ final class ConnectionDeadlines
 
     /**
      * The edge learns of logins from what the server answers: a LoginAck ends the login deadline; the first RegisterAck
-     * opens the registration window (a person has to read the texted code); a VerifyAck gives a fresh login timeout to
-     * log in with the new device.
+     * or LinkPending opens the registration window (a person has to read the texted code, or approve the link on the
+     * primary); a VerifyAck gives a fresh login timeout to log in with the new device.
      */
     void onPreLoginAnswer(
         final Connection connection, final DirectBuffer buffer, final int frameOffset, final int frameLength)
@@ -66,6 +67,7 @@ final class ConnectionDeadlines
                 break;
 
             case RegisterAckDecoder.TEMPLATE_ID:
+            case LinkPendingDecoder.TEMPLATE_ID: // a person confirms the link on the primary
                 if (!connection.is(Connection.REGISTRATION_WINDOW_USED) && null != entry)
                 {
                     connection.set(Connection.REGISTRATION_WINDOW_USED);

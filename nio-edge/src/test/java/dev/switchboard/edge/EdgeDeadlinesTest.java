@@ -140,6 +140,26 @@ class EdgeDeadlinesTest
     }
 
     @Test
+    void shouldGiveALinkingDeviceTheRegistrationWindowWhileThePrimaryApproves() throws IOException
+    {
+        fixture = newFixture(new EdgeContext());
+        final TestClient[] client = new TestClient[1];
+        final long connectionId = fixture.connectAndOpen(client);
+
+        serverSends(connectionId, Frames.linkPending(1));
+        fixture.awaitTrue(() -> 1 == client[0].frames().size());
+        advance(REGISTRATION_TIMEOUT_NS - ONE_MS);
+        assertFalse(client[0].isEndOfStream(), "a person approving on the primary has the registration window");
+        serverSends(connectionId, Frames.verifyAck(1)); // approved: now log in promptly
+        fixture.awaitTrue(() -> 2 == client[0].frames().size());
+        advance(LOGIN_TIMEOUT_NS - ONE_MS);
+        assertFalse(client[0].isEndOfStream());
+        advance(2 * ONE_MS);
+        fixture.awaitTrue(() -> client[0].isEndOfStream());
+        assertEquals(1, fixture.poller().loginTimeouts());
+    }
+
+    @Test
     void shouldCloseARegisteringConnectionAtTheEndOfItsWindow() throws IOException
     {
         fixture = newFixture(new EdgeContext());

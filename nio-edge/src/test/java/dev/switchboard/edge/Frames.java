@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
+import dev.switchboard.codec.sbe.LinkPendingEncoder;
 import dev.switchboard.codec.sbe.LoginAckEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
@@ -87,6 +88,18 @@ final class Frames
             .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
             .requestId(requestId)
             .codeTtlSeconds(600);
+        return finish(buffer, encoder.encodedLength());
+    }
+
+    /** What the server sends a linking device when its code was good and the primary was asked. */
+    static byte[] linkPending(final long requestId)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final LinkPendingEncoder encoder = new LinkPendingEncoder()
+            .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId)
+            .waitSeconds(300)
+            .putFingerprint(new byte[10], 0, 10);
         return finish(buffer, encoder.encodedLength());
     }
 

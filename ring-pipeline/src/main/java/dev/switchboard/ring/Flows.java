@@ -3,6 +3,7 @@ package dev.switchboard.ring;
 import dev.switchboard.codec.sbe.BlockDecoder;
 import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.DeliverAckDecoder;
+import dev.switchboard.codec.sbe.DeviceListRequestDecoder;
 import dev.switchboard.codec.sbe.GroupCreateDecoder;
 import dev.switchboard.codec.sbe.GroupInfoRequestDecoder;
 import dev.switchboard.codec.sbe.GroupLeaveDecoder;
@@ -10,6 +11,9 @@ import dev.switchboard.codec.sbe.GroupTypingDecoder;
 import dev.switchboard.codec.sbe.GroupUpdateDecoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchDecoder;
 import dev.switchboard.codec.sbe.KeyBundleUploadDecoder;
+import dev.switchboard.codec.sbe.LinkApproveDecoder;
+import dev.switchboard.codec.sbe.LinkDeviceDecoder;
+import dev.switchboard.codec.sbe.LinkStartDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
@@ -25,6 +29,7 @@ import dev.switchboard.codec.sbe.SendDecoder;
 import dev.switchboard.codec.sbe.SendGroupDecoder;
 import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.codec.sbe.UnblockDecoder;
+import dev.switchboard.codec.sbe.UnlinkDecoder;
 import dev.switchboard.codec.sbe.VerifyDecoder;
 
 import java.util.Arrays;
@@ -75,6 +80,11 @@ final class Flows
         request(KeyBundleUploadDecoder.TEMPLATE_ID, new KeyBundleUploadFlow(ctx));
         request(KeyBundleFetchDecoder.TEMPLATE_ID, new KeyBundleFetchFlow(ctx, preKeyStockNotices));
         request(MediaTicketRequestDecoder.TEMPLATE_ID, new MediaTicketFlow(ctx));
+        request(LinkStartDecoder.TEMPLATE_ID, new LinkStartFlow());
+        request(LinkDeviceDecoder.TEMPLATE_ID, new LinkDeviceFlow());
+        request(LinkApproveDecoder.TEMPLATE_ID, new LinkApproveFlow());
+        request(DeviceListRequestDecoder.TEMPLATE_ID, new DeviceListFlow());
+        request(UnlinkDecoder.TEMPLATE_ID, new UnlinkFlow(ctx));
     }
 
     /**

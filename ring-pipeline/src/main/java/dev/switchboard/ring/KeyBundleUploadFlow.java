@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * KeyBundleUpload: the device's identity key, signed prekey with its signature (a first upload, a rotation or a new
  * identity) and a batch of one-time prekeys, merged into the key directory by the session stage, its sole writer.
- * Acknowledged; anything invalid is refused INVALID_FIELD, with a strike and a detail saying what, and nothing kept.
+ * Acknowledged; a new identity key over another one is announced to the user's contacts ({@link
+ * IdentityChangeNotices}). Anything invalid is refused INVALID_FIELD, with a strike and a detail saying what, and nothing kept.
  */
 final class KeyBundleUploadFlow extends Flow
 {
@@ -25,6 +26,7 @@ final class KeyBundleUploadFlow extends Flow
     private final KeyBundleUploadDecoder decoder = new KeyBundleUploadDecoder();
     private final byte[] bytes = new byte[256];
     private final RingContext ctx;
+    private final IdentityChangeNotices identityChangeNotices;
     private KeyDirectory keys;
     private KeyUpload upload;
 
@@ -32,6 +34,7 @@ final class KeyBundleUploadFlow extends Flow
     {
         super(AFTER_LOGIN, true);
         this.ctx = ctx;
+        identityChangeNotices = new IdentityChangeNotices(ctx);
     }
 
     void session(final RingEvent event, final Session session, final SessionStage stage)
@@ -69,6 +72,23 @@ final class KeyBundleUploadFlow extends Flow
         }
         stage.counters.increment(RingCounters.KEY_BUNDLES_UPLOADED);
         event.reply.requestAck(stage.encoders, frame);
+        event.identityChanged = keys.identityChanged();
+    }
+
+    void route(final RingEvent event, final RouteStage stage)
+    {
+        if (event.identityChanged)
+        {
+            identityChangeNotices.route(event, stage);
+        }
+    }
+
+    void deliver(final RingEvent event, final DeliveryStage stage)
+    {
+        if (event.identityChanged)
+        {
+            identityChangeNotices.deliver(event, stage);
+        }
     }
 
     private static void refuse(

@@ -4,6 +4,8 @@ import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.state.DeviceKeys;
 
+import java.util.Arrays;
+
 /**
  * The end of a login, once its proof is verified: by the {@link LoginVerifierAgent}, whose verdict comes back as a
  * control event, or inline by {@link LoginProofFlow}. Session: bind the device to this connection (closing an older
@@ -14,6 +16,8 @@ import dev.switchboard.state.DeviceKeys;
 final class LoginVerdictFlow extends Flow
 {
     private final PreKeyStockNotices preKeyStockNotices;
+    /** Session step only: the device's login key now. */
+    private final byte[] currentKey = new byte[LoginVerifier.PUBLIC_KEY_LENGTH];
 
     LoginVerdictFlow(final PreKeyStockNotices preKeyStockNotices)
     {
@@ -28,7 +32,10 @@ final class LoginVerdictFlow extends Flow
     {
         final LoginCheck check = event.loginCheck;
         final boolean current = null != session && check.isCurrentFor(session);
-        final boolean verified = check.verified;
+        // the device may have been unlinked, or the primary's key replaced, while the proof was verified
+        final boolean verified = check.verified && current &&
+            stage.devices.loginKey(session.userId, session.deviceId, currentKey) &&
+            Arrays.equals(currentKey, check.loginKey);
         final long requestId = check.requestId;
         stage.loginVerifier.release(check);
         if (!current)

@@ -43,6 +43,8 @@ public final class RingContext
     private int keyFetchesPerMinute = KeyDirectoryConfiguration.fetchesPerMinute();
     private int keyFetchesPerDay = KeyDirectoryConfiguration.fetchesPerDay();
     private int preKeyLowStock = KeyDirectoryConfiguration.preKeyLowStock();
+    private long linkCodeTtlNs = LinkConfiguration.codeTtlNs();
+    private int linkAttemptsPerAddressPerHour = LinkConfiguration.attemptsPerAddressPerHour();
     private boolean dutyCycle;
     private long tickIntervalNs = RingConfiguration.TICK_INTERVAL_DEFAULT_NS;
     private boolean serviceTimes = RingConfiguration.serviceTimes();
@@ -88,6 +90,11 @@ public final class RingContext
         {
             throw new IllegalArgumentException("key fetch quotas must be positive, the low-stock threshold not " +
                 "negative: " + keyFetchesPerMinute + ", " + keyFetchesPerDay + ", " + preKeyLowStock);
+        }
+        if (linkCodeTtlNs <= 0 || linkAttemptsPerAddressPerHour < 1)
+        {
+            throw new IllegalArgumentException("link code lifetime and attempts must be positive: " + linkCodeTtlNs +
+                ", " + linkAttemptsPerAddressPerHour);
         }
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(journal, "journal");
@@ -269,6 +276,34 @@ public final class RingContext
     /**
      * KeyBundleFetch requests a user may make per minute, all its devices together; RATE_LIMITED beyond.
      */
+    /**
+     * How long a link code may be offered, and then how long the primary has to answer.
+     */
+    public RingContext linkCodeTtlNs(final long linkCodeTtlNs)
+    {
+        this.linkCodeTtlNs = linkCodeTtlNs;
+        return this;
+    }
+
+    public long linkCodeTtlNs()
+    {
+        return linkCodeTtlNs;
+    }
+
+    /**
+     * LinkDevice requests a source address may make per hour.
+     */
+    public RingContext linkAttemptsPerAddressPerHour(final int linkAttemptsPerAddressPerHour)
+    {
+        this.linkAttemptsPerAddressPerHour = linkAttemptsPerAddressPerHour;
+        return this;
+    }
+
+    public int linkAttemptsPerAddressPerHour()
+    {
+        return linkAttemptsPerAddressPerHour;
+    }
+
     public RingContext keyFetchesPerMinute(final int keyFetchesPerMinute)
     {
         this.keyFetchesPerMinute = keyFetchesPerMinute;

@@ -51,6 +51,9 @@ public final class RingCounters
     public static final int KEY_BUNDLES_UPLOADED = 26;
     public static final int KEY_BUNDLES_FETCHED = 27;
     public static final int PRE_KEYS_EXHAUSTED = 28;
+    public static final int DEVICES_LINKED = 29;
+    public static final int DEVICES_UNLINKED = 30;
+    public static final int IDENTITY_NOTICES = 31;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
@@ -58,7 +61,7 @@ public final class RingCounters
         "queue-full", "outbound-full", "stuck-readers-closed", "records-expired", "rate-limited", "unknown-acks",
         "unknown-recipients", "messages-blocked", "group-requests-refused", "group-changes", "group-messages-stored",
         "group-copies-refused", "group-handoff-full", "logins-verified-inline", "key-bundles-uploaded",
-        "key-bundles-fetched", "prekeys-exhausted" };
+        "key-bundles-fetched", "prekeys-exhausted", "devices-linked", "devices-unlinked", "identity-notices" };
 
     private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
     private final ServiceTimeHistogram sessionTime;

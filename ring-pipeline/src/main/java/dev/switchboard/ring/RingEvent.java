@@ -32,6 +32,10 @@ final class RingEvent
     LoginCheck loginCheck;
     /** Server time, stamped once by the session stage. */
     long timestampMs;
+    /** A link the session step of a linking flow hands to its delivery step. */
+    DeviceLink link;
+    /** A KeyBundleUpload replaced the device's identity key: its contacts are told. */
+    boolean identityChanged;
     /** What each stage does with the event; {@link Flow#NONE} until the session stage picks one. */
     Flow flow = Flow.NONE;
 
@@ -61,6 +65,8 @@ final class RingEvent
         remoteAddress = 0;
         congested = false;
         loginCheck = null;
+        link = null;
+        identityChanged = false;
         timestampMs = 0;
         flow = Flow.NONE;
         frame.reset();

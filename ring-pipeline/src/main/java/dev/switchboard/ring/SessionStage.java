@@ -42,6 +42,8 @@ final class SessionStage implements EventHandler<RingEvent>
     final UserPairs blocks;
     final Privacy privacy;
     final VerificationCodes codes;
+    /** Link codes and links in progress (see {@link LinkDeviceFlow}). */
+    final DeviceLinks links;
     /** Phone numbers each user looked up in its current day (see {@link ContactLookupFlow}). */
     final FixedWindowQuota lookupQuota =
         new FixedWindowQuota(TimeUnit.DAYS.toNanos(1), ContactLookupFlow.MAX_LOOKUPS_PER_DAY);
@@ -65,6 +67,7 @@ final class SessionStage implements EventHandler<RingEvent>
             ctx.codeAttempts(),
             ctx.codeIntervalPerPhoneNs(),
             ctx.codesPerAddressPerHour());
+        links = new DeviceLinks(ctx.linkCodeTtlNs(), ctx.linkAttemptsPerAddressPerHour());
         epochClock = ctx.epochClock();
         nanoClock = ctx.nanoClock();
         counters = ctx.counters();

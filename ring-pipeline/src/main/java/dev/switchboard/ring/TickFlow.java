@@ -28,6 +28,7 @@ final class TickFlow extends Flow
     {
         final long nowNs = stage.nanoClock.nanoTime();
         stage.codes.expire(nowNs);
+        stage.links.expire(nowNs);
         if (nowNs - nextQuotaSweepNs >= 0)
         {
             nextQuotaSweepNs = nowNs + EXPIRY_INTERVAL_NS;

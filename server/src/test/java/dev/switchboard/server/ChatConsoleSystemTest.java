@@ -19,10 +19,13 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two people chat with the command-line client against a real server: the consoles are driven through their
@@ -43,11 +46,12 @@ class ChatConsoleSystemTest
     private TestServer server;
     private Console alice;
     private Console bob;
+    private Console laptop;
 
     @AfterEach
     void stop() throws Exception
     {
-        CloseHelper.closeAll(alice, bob);
+        CloseHelper.closeAll(alice, bob, laptop);
         CloseHelper.close(server);
     }
 
@@ -123,6 +127,46 @@ class ChatConsoleSystemTest
         assertEquals(0, bob.exitCode());
     }
 
+    @Test
+    void shouldLinkADeviceWithACodeListItAndUnlinkIt() throws Exception
+    {
+        server = TestServer.launch(dataDir);
+        alice = new Console(ALICE);
+        bob = new Console(BOB);
+        alice.register();
+        bob.register();
+
+        alice.type("/link");
+        alice.await("on the new device run the client with --link ");
+        final Matcher code = Pattern.compile("--link ([A-Z0-9]{12})").matcher(alice.printed());
+        assertTrue(code.find(), alice.printed());
+        laptop = new Console(ALICE, "laptop", "--link", code.group(1));
+        laptop.await("this device's fingerprint is ");
+        final Matcher fingerprint = Pattern.compile("fingerprint is ([0-9a-f ]{24})").matcher(laptop.printed());
+        assertTrue(fingerprint.find(), laptop.printed());
+        alice.await("asks to link to this account, fingerprint " + fingerprint.group(1));
+        alice.type("/link yes");
+        alice.await("device linked");
+        laptop.await("linked as user ");
+        laptop.await("logged in as " + ALICE);
+
+        alice.type("/devices");
+        alice.await("device 1 primary, online");
+        alice.await("(this device)");
+        alice.await("device 2 linked, online");
+
+        bob.type("/to " + ALICE + " hi both");
+        alice.await(": hi both");
+        laptop.await(": hi both");
+
+        alice.type("/devices unlink 2");
+        alice.await("device 2 unlinked");
+        alice.type("/quit");
+        assertEquals(0, alice.exitCode());
+        bob.type("/quit");
+        assertEquals(0, bob.exitCode());
+    }
+
     /**
      * One chat console on its own thread, fed through a pipe, its output collected.
      */
@@ -135,13 +179,21 @@ class ChatConsoleSystemTest
 
         Console(final String phone) throws IOException
         {
+            this(phone, phone);
+        }
+
+        /**
+         * A console with its own device folder and further options (a second device of a phone).
+         */
+        Console(final String phone, final String storeName, final String... options) throws IOException
+        {
             this.phone = phone;
             final PipedInputStream in = new PipedInputStream(input, 64 * 1024);
             final PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
-            final String[] args = {
+            final String[] args = Stream.concat(Stream.of(
                 "--phone", phone,
                 "--server", "127.0.0.1:" + server.port(),
-                "--store", new File(storeDir, phone).getPath() };
+                "--store", new File(storeDir, storeName).getPath()), Stream.of(options)).toArray(String[]::new);
             exit = CompletableFuture.supplyAsync(() -> ChatConsole.run(args, in, out));
         }
 

@@ -181,7 +181,7 @@ class GroupMembershipSystemTest
     @Test
     void shouldHandAdminToTheOldestMemberWhenTheLastAdminLeaves() throws IOException
     {
-        final TestConnection alicePhone = server.device(ALICE); // alice's second device
+        final TestConnection alicePhone = server.linked(alice); // alice's second device, linked by her primary
         final long groupId = create(alice, "g", bob, carol);
         alicePhone.expect(GroupEventDecoder.TEMPLATE_ID); // not the caller's connection: it gets the event
 

@@ -143,7 +143,7 @@ class GroupSystemTest
     @Test
     void shouldCopyToTheSendersOtherDevicesAndAnswerAResendWithTheOriginalId() throws IOException
     {
-        final TestConnection aliceLaptop = server.device("+15551290001"); // alice's second device
+        final TestConnection aliceLaptop = server.linked(alice); // alice's second device, linked by her primary
         final long groupId = create(alice, "pair", bob);
         aliceLaptop.expect(GroupEventDecoder.TEMPLATE_ID);
 

@@ -99,15 +99,6 @@ class KeyDirectorySystemTest
         return key(700_000 + preKeyId);
     }
 
-    private static byte[] frame(final UnsafeBuffer buffer, final int bodyLength)
-    {
-        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
-        Sofh.write(buffer, 0, messageLength);
-        final byte[] bytes = new byte[Sofh.HEADER_LENGTH + messageLength];
-        buffer.getBytes(0, bytes);
-        return bytes;
-    }
-
     /**
      * Upload as given: any of the byte arrays may be of a wrong size; null signed prekey and signature send none.
      */
@@ -137,7 +128,7 @@ class KeyDirectorySystemTest
         final byte[] sig = null == signature ? new byte[0] : signature;
         encoder.putSignedPreKeyPublic(spk, 0, spk.length);
         encoder.putSignedPreKeySignature(sig, 0, sig.length);
-        device.writeRaw(frame(buffer, encoder.encodedLength()));
+        device.writeRaw(LinkFrames.frame(buffer, encoder.encodedLength()));
     }
 
     private static void upload(
@@ -171,7 +162,7 @@ class KeyDirectorySystemTest
             .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
             .requestId(device.nextRequestId());
         encoder.device().userId(userId).deviceId(deviceId);
-        device.writeRaw(frame(buffer, encoder.encodedLength()));
+        device.writeRaw(LinkFrames.frame(buffer, encoder.encodedLength()));
     }
 
     /** One KeyBundle as received. */
@@ -275,7 +266,7 @@ class KeyDirectorySystemTest
     {
         server = TestServer.launch(dataDir, SAME_PHONE_AGAIN, "switchboard.keys.prekey.low.stock=0");
         final TestConnection alice1 = server.device(ALICE);
-        final TestConnection alice2 = server.device(ALICE);
+        final TestConnection alice2 = server.linked(alice1);
         final TestConnection bob = server.device(BOB);
         final TestConnection carol = server.device(CAROL);
         assertEquals(alice1.userId, alice2.userId);
@@ -461,7 +452,7 @@ class KeyDirectorySystemTest
         server = TestServer.launch(dataDir, SAME_PHONE_AGAIN, property, "switchboard.keys.prekey.low.stock=0");
         final TestConnection alice = server.device(ALICE);
         final TestConnection bob1 = server.device(BOB);
-        final TestConnection bob2 = server.device(BOB);
+        final TestConnection bob2 = server.linked(bob1);
         final TestConnection carol = server.device(CAROL);
         final DeviceKeys keys = new DeviceKeys(1);
         uploadAcked(alice, keys, true, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);

@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.codec.MaxFrame;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.GroupEventDecoder;
+import dev.switchboard.codec.sbe.IdentityChangedDecoder;
 import dev.switchboard.codec.sbe.PongDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
@@ -299,7 +300,8 @@ class SocketFuzzSystemTest
                         final TestConnection.Frame frame = device.read();
                         if (DeliverDecoder.TEMPLATE_ID == frame.templateId() ||
                             ReceiptDecoder.TEMPLATE_ID == frame.templateId() ||
-                            GroupEventDecoder.TEMPLATE_ID == frame.templateId())
+                            GroupEventDecoder.TEMPLATE_ID == frame.templateId() ||
+                            IdentityChangedDecoder.TEMPLATE_ID == frame.templateId())
                         {
                             device.ack(frame.buffer.getLong(MaxFrame.MIN_FRAME_LENGTH, ByteOrder.LITTLE_ENDIAN));
                         }

@@ -10,6 +10,7 @@ import dev.switchboard.codec.sbe.ContactLookupResultDecoder;
 import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.DeliverEncoder;
+import dev.switchboard.codec.sbe.DeviceListDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.ErrorEncoder;
@@ -21,9 +22,13 @@ import dev.switchboard.codec.sbe.GroupInfoRequestEncoder;
 import dev.switchboard.codec.sbe.GroupLeaveEncoder;
 import dev.switchboard.codec.sbe.GroupTypingUpdateDecoder;
 import dev.switchboard.codec.sbe.GroupUpdateEncoder;
+import dev.switchboard.codec.sbe.IdentityChangedDecoder;
 import dev.switchboard.codec.sbe.KeyBundleDecoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchEncoder;
 import dev.switchboard.codec.sbe.KeyBundleUploadEncoder;
+import dev.switchboard.codec.sbe.LinkCodeDecoder;
+import dev.switchboard.codec.sbe.LinkPendingDecoder;
+import dev.switchboard.codec.sbe.LinkRequestDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginAckEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
@@ -143,7 +148,9 @@ final class SocketFuzzer implements AutoCloseable
             ContactLookupResultDecoder.TEMPLATE_ID, GroupInfoDecoder.TEMPLATE_ID, GroupEventDecoder.TEMPLATE_ID,
             GroupTypingUpdateDecoder.TEMPLATE_ID, KeyBundleDecoder.TEMPLATE_ID,
             PreKeyStockDecoder.TEMPLATE_ID, PingDecoder.TEMPLATE_ID, PongDecoder.TEMPLATE_ID,
-            RequestAckDecoder.TEMPLATE_ID, ErrorDecoder.TEMPLATE_ID })
+            RequestAckDecoder.TEMPLATE_ID, ErrorDecoder.TEMPLATE_ID, LinkCodeDecoder.TEMPLATE_ID,
+            LinkPendingDecoder.TEMPLATE_ID, LinkRequestDecoder.TEMPLATE_ID, DeviceListDecoder.TEMPLATE_ID,
+            IdentityChangedDecoder.TEMPLATE_ID })
         {
             SERVER_TEMPLATES[templateId] = true;
         }
@@ -216,7 +223,8 @@ final class SocketFuzzer implements AutoCloseable
             new PresenceUpdateDecoder(), new ContactLookupResultDecoder(), new GroupInfoDecoder(),
             new GroupEventDecoder(), new GroupTypingUpdateDecoder(),
             new KeyBundleDecoder(), new PreKeyStockDecoder(), new PingDecoder(), new PongDecoder(),
-            new RequestAckDecoder(), new ErrorDecoder() })
+            new RequestAckDecoder(), new ErrorDecoder(), new LinkCodeDecoder(), new LinkPendingDecoder(),
+            new LinkRequestDecoder(), new DeviceListDecoder(), new IdentityChangedDecoder() })
         {
             decoders[decoder.sbeTemplateId()] = decoder;
         }
@@ -1093,12 +1101,14 @@ final class SocketFuzzer implements AutoCloseable
             case DeliverDecoder.TEMPLATE_ID:
             case ReceiptDecoder.TEMPLATE_ID:
             case GroupEventDecoder.TEMPLATE_ID:
+            case IdentityChangedDecoder.TEMPLATE_ID:
                 if (!connection.everLoggedIn)
                 {
                     fail(connection, "template " + templateId + " to a connection that never logged in");
                     return;
                 }
-                // Every Deliver, Receipt and GroupEvent starts with its message id: ack it as a device would.
+                // Every Deliver, Receipt, GroupEvent and IdentityChanged starts with its message id: ack it as a
+                // device would.
                 queue(connection, deliverAck(inView.getLong(bodyOffset, ByteOrder.LITTLE_ENDIAN)), true);
                 acksSent++;
                 break;

@@ -5,6 +5,7 @@ import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.GroupEventDecoder;
+import dev.switchboard.codec.sbe.IdentityChangedDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SentAckDecoder;
@@ -195,7 +196,9 @@ final class SteadyPair implements Runnable
                 break;
 
             case GroupEventDecoder.TEMPLATE_ID:
-                // a fuzzing client put alice in a group: acked, or it would hold a slot of her delivery window
+            case IdentityChangedDecoder.TEMPLATE_ID:
+                // a fuzzing client put alice in a group, or uploaded a new identity as her contact: acked, or it
+                // would hold a slot of her delivery window
                 foreignDeliveries++;
                 alice.ack(frame.buffer.getLong(MaxFrame.MIN_FRAME_LENGTH, ByteOrder.LITTLE_ENDIAN));
                 break;
@@ -253,6 +256,7 @@ final class SteadyPair implements Runnable
                 break;
 
             case GroupEventDecoder.TEMPLATE_ID:
+            case IdentityChangedDecoder.TEMPLATE_ID:
                 foreignDeliveries++;
                 bob.ack(frame.buffer.getLong(MaxFrame.MIN_FRAME_LENGTH, ByteOrder.LITTLE_ENDIAN));
                 break;

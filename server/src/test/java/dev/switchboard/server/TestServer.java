@@ -111,6 +111,14 @@ final class TestServer implements AutoCloseable
     }
 
     /**
+     * A further device of the primary's account, linked with a code the primary approves, and logged in.
+     */
+    TestConnection linked(final TestConnection primary) throws IOException
+    {
+        return LinkFrames.link(this, primary);
+    }
+
+    /**
      * A device that registered before, logged in again on a new connection.
      */
     TestConnection again(final TestConnection device) throws IOException

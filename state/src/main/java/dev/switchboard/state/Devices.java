@@ -18,6 +18,15 @@ public final class Devices
     /** Returned by {@link #addDevice(long, byte[], int)} for a user id out of range or a login key not 32 bytes. */
     public static final int INVALID_ARGUMENT = -2;
 
+    /** The account's primary device: the one verified with the phone number; it authorizes the linked ones. */
+    public static final int PRIMARY_DEVICE_ID = 1;
+
+    /** Returned by {@link #setPrimary(long, byte[], int)}: the account had no primary. */
+    public static final int PRIMARY_ADDED = 0;
+
+    /** Returned by {@link #setPrimary(long, byte[], int)}: another key was the primary's and no longer logs in. */
+    public static final int PRIMARY_REPLACED = 1;
+
     /** Length of an Ed25519 public key. */
     public static final int LOGIN_KEY_LENGTH = DeviceRecord.LOGIN_KEY_LENGTH;
 
@@ -100,6 +109,92 @@ public final class Devices
         // linked last, in the release store that ends the write: a crash before it leaves the slot unlinked
         table.endWrite(offset, word, true);
         return freeDeviceId;
+    }
+
+    /**
+     * The device of an account that has this login key.
+     *
+     * @param userId   user id.
+     * @param loginKey Ed25519 public key, 32 bytes.
+     * @return its device id, or 0 if no device of the account has it.
+     */
+    public int deviceWithKey(final long userId, final byte[] loginKey)
+    {
+        if (!isValid(userId, 1) || null == loginKey || loginKey.length != LOGIN_KEY_LENGTH)
+        {
+            return 0;
+        }
+        for (int deviceId = 1; deviceId <= maxDevicesPerAccount; deviceId++)
+        {
+            final int offset = table.slotOffset(userId, deviceId);
+            if (DeviceTable.isLinked(table.stableWord(offset)) && isSameKey(offset, loginKey))
+            {
+                return deviceId;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Make this login key the account's primary device ({@link #PRIMARY_DEVICE_ID}): a new account's first device,
+     * or the phone number verified again on a new install, which takes the primary's place (its old key no longer
+     * logs in); linked devices stay.
+     *
+     * @param userId         user id.
+     * @param loginKey       Ed25519 public key, 32 bytes.
+     * @param registrationId the client's Signal registration id.
+     * @return {@link #PRIMARY_REPLACED} if another key was the primary's, {@link #PRIMARY_ADDED} for a first primary,
+     * or {@link #INVALID_ARGUMENT} for a user id past the table or a login key not 32 bytes.
+     */
+    public int setPrimary(final long userId, final byte[] loginKey, final int registrationId)
+    {
+        if (!isValid(userId, PRIMARY_DEVICE_ID) || null == loginKey || loginKey.length != LOGIN_KEY_LENGTH)
+        {
+            return INVALID_ARGUMENT;
+        }
+        final int offset = table.slotOffset(userId, PRIMARY_DEVICE_ID);
+        final boolean replaced = DeviceTable.isLinked(buffer.getInt(offset + DeviceTable.WORD_OFFSET));
+        final int word = table.beginWrite(offset);
+        buffer.putBytes(offset + DeviceTable.LOGIN_KEY_OFFSET, loginKey, 0, LOGIN_KEY_LENGTH);
+        buffer.putInt(offset + DeviceTable.REGISTRATION_ID_OFFSET, registrationId);
+        table.endWrite(offset, word, true);
+        if (replaced)
+        {
+            pushTokens.remove(key.set(DeviceKeys.pack(userId, PRIMARY_DEVICE_ID)));
+        }
+        return replaced ? PRIMARY_REPLACED : PRIMARY_ADDED;
+    }
+
+    /**
+     * How many devices the account has linked, the primary included.
+     *
+     * @param userId user id.
+     * @return the count, 0 for no account.
+     */
+    public int deviceCount(final long userId)
+    {
+        int count = 0;
+        if (isValid(userId, 1))
+        {
+            for (int deviceId = 1; deviceId <= maxDevicesPerAccount; deviceId++)
+            {
+                if (DeviceTable.isLinked(table.stableWord(table.slotOffset(userId, deviceId))))
+                {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Devices an account may have, the primary included.
+     *
+     * @return the maximum.
+     */
+    public int maxDevicesPerAccount()
+    {
+        return maxDevicesPerAccount;
     }
 
     /**

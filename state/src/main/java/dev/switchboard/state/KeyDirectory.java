@@ -34,6 +34,8 @@ public final class KeyDirectory
     private final KeyBundleRecord record;
     private final byte[] takenPreKey = new byte[KeyBundleRecord.PUBLIC_KEY_LENGTH];
     private int takenPreKeyId;
+    private boolean identityChanged;
+    private final byte[] previousIdentityKey = new byte[KeyBundleRecord.PUBLIC_KEY_LENGTH];
 
     KeyDirectory(
         final ChronicleMap<LongRef, KeyBundleRecord> bundles,
@@ -98,6 +100,11 @@ public final class KeyDirectory
         final KeyBundleRecord record = this.record;
         key.set(DeviceKeys.pack(userId, deviceId));
         final boolean exists = null != bundles.getUsing(key, record);
+        if (exists)
+        {
+            System.arraycopy(record.identityKey, 0, previousIdentityKey, 0, KeyBundleRecord.PUBLIC_KEY_LENGTH);
+        }
+        identityChanged = false;
         if (!exists || !Arrays.equals(
             record.identityKey, 0, KeyBundleRecord.PUBLIC_KEY_LENGTH,
             upload.identityKey, 0, KeyBundleRecord.PUBLIC_KEY_LENGTH))
@@ -138,6 +145,9 @@ public final class KeyDirectory
             batch * KeyBundleRecord.PUBLIC_KEY_LENGTH);
         record.preKeyCount += batch;
         bundles.put(key, record);
+        identityChanged = exists && !Arrays.equals(
+            previousIdentityKey, 0, KeyBundleRecord.PUBLIC_KEY_LENGTH,
+            upload.identityKey, 0, KeyBundleRecord.PUBLIC_KEY_LENGTH);
         return UPLOADED;
     }
 
@@ -213,6 +223,17 @@ public final class KeyDirectory
             return NO_BUNDLE;
         }
         return record.preKeyCount;
+    }
+
+    /**
+     * Whether the last {@link #upload} stored a new identity key over another one (a reinstall), as opposed to a
+     * device's first upload or an upload with the same identity.
+     *
+     * @return true if the identity key changed.
+     */
+    public boolean identityChanged()
+    {
+        return identityChanged;
     }
 
     /**

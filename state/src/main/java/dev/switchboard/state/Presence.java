@@ -180,6 +180,18 @@ public final class Presence
     }
 
     /**
+     * When one device was last online.
+     *
+     * @param userId   user id.
+     * @param deviceId device id.
+     * @return epoch ms, or 0 if never or unknown.
+     */
+    public long lastSeenMs(final long userId, final int deviceId)
+    {
+        return read(userId, deviceId) ? slotLastSeenMs : 0;
+    }
+
+    /**
      * Forget a device's presence, for a device being unlinked.
      *
      * @param userId   user id.

@@ -19,11 +19,11 @@ public final class StateConfiguration
     /** Default accounts the tables are sized for. */
     public static final long MAX_ACCOUNTS_DEFAULT = 1_000_000L;
 
-    /** Linked devices an account may hold, device ids 1..n. */
+    /** Devices an account may hold, device ids 1..n: the primary (1) and its linked devices. */
     public static final String MAX_DEVICES_PER_ACCOUNT_PROP_NAME = "switchboard.state.max.devices.per.account";
 
-    /** Default linked devices per account. */
-    public static final int MAX_DEVICES_PER_ACCOUNT_DEFAULT = 4;
+    /** Default devices per account: a primary and four linked devices. */
+    public static final int MAX_DEVICES_PER_ACCOUNT_DEFAULT = 5;
 
     /** Upper bound of devices per account: device ids live in the low 4 bits of a packed key. */
     public static final int MAX_DEVICES_PER_ACCOUNT_LIMIT = 15;

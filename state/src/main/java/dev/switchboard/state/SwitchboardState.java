@@ -382,7 +382,8 @@ public final class SwitchboardState implements AutoCloseable
             {
                 table.close();
                 throw new IllegalStateException(DEVICE_TABLE_FILE + " has slots for " + table.stride() +
-                    " devices an account, fewer than maxDevicesPerAccount " + ctx.maxDevicesPerAccount());
+                    " devices an account, fewer than maxDevicesPerAccount " + ctx.maxDevicesPerAccount() +
+                    ": start with -D" + StateConfiguration.MAX_DEVICES_PER_ACCOUNT_PROP_NAME + "=" + table.stride());
             }
             return table;
         }

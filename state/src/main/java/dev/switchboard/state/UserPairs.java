@@ -1,6 +1,7 @@
 package dev.switchboard.state;
 
 import net.openhft.chronicle.map.ChronicleMap;
+import org.agrona.collections.LongHashSet;
 
 /**
  * A persisted set of ordered (owner, other) user pairs: who blocked whom, whose contacts are whose.
@@ -43,6 +44,29 @@ public final class UserPairs
     public boolean contains(final long owner, final long other)
     {
         return pairs.containsKey(key.set(owner, other));
+    }
+
+    /**
+     * Every user paired with this one, either way round: a scan of the whole table, for rare events only (an
+     * identity key change), never per message.
+     *
+     * @param userId the user.
+     * @param into   receives the other users; the user itself is left out.
+     */
+    public void partnersOf(final long userId, final LongHashSet into)
+    {
+        pairs.forEachEntry((entry) ->
+        {
+            final LongPair pair = entry.key().get();
+            if (pair.first == userId && pair.second != userId)
+            {
+                into.add(pair.second);
+            }
+            else if (pair.second == userId && pair.first != userId)
+            {
+                into.add(pair.first);
+            }
+        });
     }
 
     public long size()

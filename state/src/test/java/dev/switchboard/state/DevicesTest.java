@@ -178,4 +178,25 @@ class DevicesTest
         assertEquals(token.length, devices.pushToken(USER, 2, into));
         assertEquals(2, devices.pushPlatform(USER, 2));
     }
+
+    @Test
+    void shouldMakeANewKeyThePrimaryInPlaceOfTheOldAndKeepLinkedDevices()
+    {
+        state = TestStates.open(dir);
+        final Devices devices = state.newDevices();
+        assertEquals(0, devices.deviceCount(USER));
+        assertEquals(Devices.PRIMARY_ADDED, devices.setPrimary(USER, TestStates.key(1), 1001));
+        assertEquals(2, devices.addDevice(USER, TestStates.key(2), 1002));
+        assertEquals(2, devices.deviceWithKey(USER, TestStates.key(2)));
+        assertEquals(0, devices.deviceWithKey(USER, TestStates.key(3)));
+
+        assertEquals(Devices.PRIMARY_REPLACED, devices.setPrimary(USER, TestStates.key(3), 1003));
+        final byte[] key = new byte[32];
+        assertTrue(devices.loginKey(USER, Devices.PRIMARY_DEVICE_ID, key));
+        assertArrayEquals(TestStates.key(3), key);
+        assertEquals(1003, devices.registrationId(USER, Devices.PRIMARY_DEVICE_ID));
+        assertEquals(0, devices.deviceWithKey(USER, TestStates.key(1)), "the old primary's key is gone");
+        assertEquals(2, devices.deviceCount(USER), "the linked device stays");
+        assertEquals(Devices.INVALID_ARGUMENT, devices.setPrimary(USER, new byte[31], 1));
+    }
 }

@@ -1,9 +1,12 @@
 package dev.switchboard.state;
 
+import org.agrona.collections.LongHashSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.util.HashSet;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,6 +52,23 @@ class SocialTablesTest
             assertEquals(Privacy.CONTACTS, state.newPrivacy().lastSeenVisibility(1));
             assertEquals(Privacy.NOBODY, state.newPrivacy().onlineVisibility(1));
             assertEquals(Privacy.EVERYONE, state.newPrivacy().onlineVisibility(2));
+        }
+    }
+
+    @Test
+    void shouldFindEveryUserPairedWithOneEitherWayRoundButItself()
+    {
+        try (SwitchboardState state = SwitchboardState.open(context()))
+        {
+            final UserPairs contacts = state.newContacts();
+            contacts.add(1, 2, 100); // 1 wrote to 2
+            contacts.add(3, 1, 100); // 3 wrote to 1
+            contacts.add(2, 1, 100); // both ways: 2 once
+            contacts.add(1, 1, 100); // a note to self
+            contacts.add(4, 5, 100); // not 1's
+            final LongHashSet partners = new LongHashSet();
+            contacts.partnersOf(1, partners);
+            assertEquals(Set.of(2L, 3L), new HashSet<>(partners));
         }
     }
 }

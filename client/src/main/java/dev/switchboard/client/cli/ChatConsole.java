@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
         "later runs log in with the key stored in --store. Messages are end-to-end encrypted (libsignal).",
         "Commands: /to +NUMBER|GROUP [text], text (to the current contact or group), /g GROUP text,",
         "/group new|add|remove|admin|demote|rename|info|leave GROUP ..., /chats, /history [N], /read, /typing,",
-        "/verify +NUMBER (the safety number), /block [+NUMBER], /unblock [+NUMBER],",
-        "/privacy everyone|contacts|nobody, /send-file PATH, /open N [FOLDER], /help, /quit." })
+        "/verify +NUMBER (the safety number), /block [+NUMBER], /unblock [+NUMBER], /privacy everyone|contacts|nobody,",
+        "/send-file PATH, /open N [FOLDER], /link [yes|no], /devices [unlink N], /help, /quit.",
+        "A new device of an account joins with --link CODE." })
 public final class ChatConsole implements Callable<Integer>
 {
     static final int MAX_PHONE_LENGTH = 16;
@@ -47,6 +48,10 @@ public final class ChatConsole implements Callable<Integer>
     @Option(names = "--plaintext", description = "Development only: send without end-to-end encryption, for a " +
         "server without a key directory. Messages are end-to-end encrypted by default.")
     boolean plaintext;
+
+    @Option(names = "--link", paramLabel = "CODE",
+        description = "Join --phone's account as a linked device with the code its primary shows (/link there).")
+    String linkCode;
 
     private final InputStream in;
     private final PrintStream out;
@@ -113,7 +118,7 @@ public final class ChatConsole implements Callable<Integer>
         final ChatSession session;
         try
         {
-            session = new ChatSession(phone, host, port, dir, in, output, interactive, !plaintext);
+            session = new ChatSession(phone, host, port, dir, in, output, interactive, !plaintext, linkCode);
         }
         catch (final IllegalStateException | UncheckedIOException ex)
         {

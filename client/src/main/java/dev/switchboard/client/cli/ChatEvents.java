@@ -4,6 +4,7 @@ import dev.switchboard.client.ClientListener;
 import dev.switchboard.client.GroupEvent;
 import dev.switchboard.client.GroupInfo;
 import dev.switchboard.client.IncomingMessage;
+import dev.switchboard.client.LinkRequest;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.PresenceState;
@@ -36,6 +37,8 @@ final class ChatEvents implements ClientListener
     private volatile long currentPeer = -1;
     private volatile boolean leaving;
     private int logins;
+    /** Linked devices and identity changes. */
+    final LinkEvents links;
 
     ChatEvents(
         final ChatOutput output, final ContactBook contacts, final Conversations conversations, final Ticks ticks)
@@ -44,6 +47,22 @@ final class ChatEvents implements ClientListener
         this.contacts = contacts;
         this.conversations = conversations;
         this.ticks = ticks;
+        links = new LinkEvents(output, contacts);
+    }
+
+    public void onLinkRequest(final LinkRequest request)
+    {
+        links.onLinkRequest(request);
+    }
+
+    public void onLinkPending(final String fingerprint, final long waitSeconds)
+    {
+        links.onLinkPending(fingerprint, waitSeconds);
+    }
+
+    public void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
+    {
+        links.onIdentityChanged(userId, deviceId, timestampMs);
     }
 
     /**

@@ -78,6 +78,9 @@ final class ChatSession implements AutoCloseable
     private final ChatMedia media;
     private final SwitchboardClient client;
     private final boolean e2e;
+    /** A primary's link code to join its account with, instead of registering; null to register. */
+    private final String linkCode;
+    private final DeviceCommands deviceCommands;
     private final ScheduledExecutorService timer;
     private final List<CompletableFuture<?>> outstanding = new ArrayList<>();
     private ScheduledFuture<?> typingPause;
@@ -93,9 +96,11 @@ final class ChatSession implements AutoCloseable
         final InputStream in,
         final ChatOutput output,
         final boolean interactive,
-        final boolean e2e)
+        final boolean e2e,
+        final String linkCode)
     {
         this.e2e = e2e;
+        this.linkCode = linkCode;
         this.phone = phone;
         this.server = host + ":" + port;
         this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -112,6 +117,7 @@ final class ChatSession implements AutoCloseable
             .mediaListener(media)
             .autoDownloadMedia(false)
             .e2e(e2e));
+        this.deviceCommands = new DeviceCommands(client, output, events.links, WAIT_S, ChatSession::describe);
         this.timer = Executors.newSingleThreadScheduledExecutor((runnable) ->
         {
             final Thread thread = new Thread(runnable, "switchboard-chat-typing");
@@ -122,7 +128,7 @@ final class ChatSession implements AutoCloseable
 
     int run() throws IOException
     {
-        if (!client.isRegistered() && !register())
+        if (!client.isRegistered() && !(null != linkCode ? link() : register()))
         {
             return 1;
         }
@@ -161,6 +167,25 @@ final class ChatSession implements AutoCloseable
     {
         timer.shutdownNow();
         client.close();
+    }
+
+    /**
+     * Join the account whose primary gave the link code: the primary approves, then this device logs in as any.
+     */
+    private boolean link()
+    {
+        try
+        {
+            output.line("offering link code " + linkCode + "; waiting for the primary to approve");
+            final DeviceAddress device = client.linkDevice(linkCode.strip()).get(10 * 60, TimeUnit.SECONDS);
+            output.line("linked as user " + Long.toUnsignedString(device.userId()) + " device " + device.deviceId());
+            return true;
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            output.problem("cannot link with " + server + ": " + describe(ex));
+            return false;
+        }
     }
 
     private boolean register() throws IOException
@@ -247,9 +272,15 @@ final class ChatSession implements AutoCloseable
             case "/block" -> block(rest, true);
             case "/unblock" -> block(rest, false);
             case "/privacy" -> privacy(rest);
+            case "/link" -> deviceCommands.link(rest);
+            case "/devices" -> deviceCommands.devices(rest);
             case "/help" ->
             {
                 for (final String help : HELP)
+                {
+                    output.line(help);
+                }
+                for (final String help : DeviceCommands.HELP)
                 {
                     output.line(help);
                 }
