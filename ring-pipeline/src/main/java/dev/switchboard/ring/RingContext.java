@@ -37,6 +37,7 @@ public final class RingContext
     private long tickIntervalNs = RingConfiguration.TICK_INTERVAL_DEFAULT_NS;
     private boolean serviceTimes = RingConfiguration.serviceTimes();
     private boolean loginVerifierThread = RingConfiguration.loginVerifierThread();
+    private final CallContext calls = new CallContext();
 
     private SwitchboardState state;
     private Journal journal;
@@ -74,6 +75,7 @@ public final class RingContext
             throw new IllegalArgumentException("key fetch quotas must be positive, the low-stock threshold not " +
                 "negative: " + keyFetchesPerMinute + ", " + keyFetchesPerDay + ", " + preKeyLowStock);
         }
+        calls.conclude(maxFrameLength);
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(outbound, "outbound");
@@ -99,6 +101,14 @@ public final class RingContext
             };
         }
         return this;
+    }
+
+    /**
+     * Call signaling and TURN settings, set in place.
+     */
+    public CallContext calls()
+    {
+        return calls;
     }
 
     public RingContext ringSize(final int ringSize)

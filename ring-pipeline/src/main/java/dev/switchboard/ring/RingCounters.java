@@ -51,6 +51,12 @@ public final class RingCounters
     public static final int KEY_BUNDLES_UPLOADED = 26;
     public static final int KEY_BUNDLES_FETCHED = 27;
     public static final int PRE_KEYS_EXHAUSTED = 28;
+    public static final int CALLS_OFFERED = 29;
+    public static final int CALLS_ANSWERED = 30;
+    public static final int CALLS_MISSED = 31;
+    public static final int CALLS_REFUSED = 32;
+    public static final int CALL_FRAMES_RELAYED = 33;
+    public static final int TURN_CREDENTIALS_ISSUED = 34;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
@@ -58,7 +64,8 @@ public final class RingCounters
         "queue-full", "outbound-full", "stuck-readers-closed", "records-expired", "rate-limited", "unknown-acks",
         "unknown-recipients", "messages-blocked", "group-requests-refused", "group-changes", "group-messages-stored",
         "group-copies-refused", "group-handoff-full", "logins-verified-inline", "key-bundles-uploaded",
-        "key-bundles-fetched", "prekeys-exhausted" };
+        "key-bundles-fetched", "prekeys-exhausted", "calls-offered", "calls-answered", "calls-missed", "calls-refused",
+        "call-frames-relayed", "turn-credentials-issued" };
 
     private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
     private final ServiceTimeHistogram sessionTime;
