@@ -44,6 +44,7 @@ public final class ServerMessageAdapter implements FrameHandler
     private static final int MIN_FRAME_LENGTH = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
 
     private final ServerMessageHandler handler;
+    private final CallMessageAdapter callAdapter;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final RegisterAckDecoder registerAckDecoder = new RegisterAckDecoder();
     private final VerifyAckDecoder verifyAckDecoder = new VerifyAckDecoder();
@@ -69,6 +70,7 @@ public final class ServerMessageAdapter implements FrameHandler
     public ServerMessageAdapter(final ServerMessageHandler handler)
     {
         this.handler = handler;
+        callAdapter = new CallMessageAdapter(handler);
     }
 
     /**
@@ -166,6 +168,10 @@ public final class ServerMessageAdapter implements FrameHandler
             case GroupTypingUpdateDecoder.TEMPLATE_ID:
                 return onGroupTypingUpdate(buffer, bodyOffset, blockLength, version);
             default:
+                if (CallMessageAdapter.isCallTemplate(headerDecoder.templateId()))
+                {
+                    return callAdapter.dispatch(headerDecoder.templateId(), buffer, bodyOffset, blockLength, version, end);
+                }
                 ignoredFrames++;
                 return true;
         }

@@ -1,0 +1,91 @@
+package dev.switchboard.server;
+
+import dev.switchboard.client.cli.ChatConsole;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A chat console run in this JVM on its own thread, fed through a pipe; {@link #expect} reads its output forward from
+ * where the last match ended, so a test checks the order of what it prints.
+ */
+final class ConsoleDriver implements AutoCloseable
+{
+    private static final long WAIT_S = 20;
+
+    private final String phone;
+    private final PipedOutputStream stdin = new PipedOutputStream();
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final CompletableFuture<Integer> exit;
+    private int readTo;
+
+    ConsoleDriver(final String phone, final int port, final File storeDir) throws IOException
+    {
+        this.phone = phone;
+        final PipedInputStream in = new PipedInputStream(stdin, 64 * 1024);
+        final PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        final String[] args = {
+            "--phone", phone,
+            "--server", "127.0.0.1:" + port,
+            "--store", new File(storeDir, phone).getPath() };
+        exit = CompletableFuture.supplyAsync(() -> ChatConsole.run(args, in, out));
+    }
+
+    /**
+     * The first run: enter the code the server sent, then wait for the login.
+     */
+    ConsoleDriver register(final CapturingCodeSender codes) throws Exception
+    {
+        expect("Enter the code sent to " + phone);
+        type(codes.await(phone));
+        expect("logged in as " + phone);
+        return this;
+    }
+
+    void type(final String line) throws IOException
+    {
+        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    String printed()
+    {
+        synchronized (stdout)
+        {
+            return stdout.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    void expect(final String text) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        int at;
+        while ((at = printed().indexOf(text, readTo)) < 0)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new AssertionError(phone + " did not print \"" + text + "\" after:\n" +
+                    printed().substring(0, readTo) + "\n--- then ---\n" + printed().substring(readTo));
+            }
+            Thread.sleep(10);
+        }
+        readTo = at + text.length();
+    }
+
+    int exitCode() throws Exception
+    {
+        return exit.get(WAIT_S * 3, TimeUnit.SECONDS);
+    }
+
+    public void close() throws IOException
+    {
+        stdin.close();
+    }
+}
