@@ -38,10 +38,12 @@ public final class CallContext
         {
             throw new IllegalArgumentException("call ring timeout must be positive: " + ringTimeoutNs);
         }
-        if (maxSdpLength < 1 || maxSdpLength > maxFrameLength)
+        if (maxSdpLength < 1)
         {
-            throw new IllegalArgumentException("call blob limit out of range: " + maxSdpLength);
+            throw new IllegalArgumentException("call blob limit must be positive: " + maxSdpLength);
         }
+        // A smaller frame limit bounds the blobs anyway: the edge refuses longer frames first.
+        maxSdpLength = Math.min(maxSdpLength, maxFrameLength);
         final long ttlSeconds = TimeUnit.NANOSECONDS.toSeconds(turnTtlNs);
         if (ttlSeconds < 1 || ttlSeconds > Integer.MAX_VALUE)
         {

@@ -14,13 +14,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A chat console run in this JVM on its own thread, fed through a pipe; {@link #expect} reads its output forward from
- * where the last match ended, so a test checks the order of what it prints.
+ * where the last match ended, so a test checks the order of what it prints. Shared by the console system tests.
  */
 final class ConsoleDriver implements AutoCloseable
 {
     private static final long WAIT_S = 20;
 
-    private final String phone;
+    final String phone;
     private final PipedOutputStream stdin = new PipedOutputStream();
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final CompletableFuture<Integer> exit;

@@ -1,21 +1,12 @@
 package dev.switchboard.server;
 
-import dev.switchboard.client.cli.ChatConsole;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +21,6 @@ class GroupChatConsoleSystemTest
     private static final String ALICE = "+15551310001";
     private static final String BOB = "+15551310002";
     private static final String CAROL = "+15551310003";
-    private static final long WAIT_S = 20;
 
     @TempDir
     File dataDir;
@@ -39,9 +29,9 @@ class GroupChatConsoleSystemTest
     File storeDir;
 
     private TestServer server;
-    private ScriptedConsole alice;
-    private ScriptedConsole bob;
-    private ScriptedConsole carol;
+    private ConsoleDriver alice;
+    private ConsoleDriver bob;
+    private ConsoleDriver carol;
 
     @AfterEach
     void stop() throws Exception
@@ -54,10 +44,10 @@ class GroupChatConsoleSystemTest
     void shouldChatInAGroupOfThreeWithMemberTicksChangesAndRefusals() throws Exception
     {
         server = TestServer.launch(dataDir);
-        alice = new ScriptedConsole(ALICE);
-        bob = new ScriptedConsole(BOB);
-        carol = new ScriptedConsole(CAROL);
-        for (final ScriptedConsole console : new ScriptedConsole[]{ alice, bob, carol })
+        alice = new ConsoleDriver(ALICE, server.port(), storeDir);
+        bob = new ConsoleDriver(BOB, server.port(), storeDir);
+        carol = new ConsoleDriver(CAROL, server.port(), storeDir);
+        for (final ConsoleDriver console : new ConsoleDriver[]{ alice, bob, carol })
         {
             console.expect("Enter the code sent to " + console.phone);
             console.type(server.codes.await(console.phone));
@@ -133,76 +123,11 @@ class GroupChatConsoleSystemTest
         bob.type("/chats");
         bob.expect("  [Fam]  ");
 
-        for (final ScriptedConsole console : new ScriptedConsole[]{ alice, bob, carol })
+        for (final ConsoleDriver console : new ConsoleDriver[]{ alice, bob, carol })
         {
             console.type("/quit");
             assertEquals(0, console.exitCode());
             assertTrue(console.printed().endsWith("bye\n"), console.printed());
-        }
-    }
-
-    /**
-     * A chat console on its own thread fed through a pipe; {@link #expect} reads its output forward from where the
-     * last match ended, so a script checks the order of what it prints.
-     */
-    private final class ScriptedConsole implements AutoCloseable
-    {
-        private final String phone;
-        private final PipedOutputStream stdin = new PipedOutputStream();
-        private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        private final CompletableFuture<Integer> exit;
-        private int readTo;
-
-        ScriptedConsole(final String phone) throws IOException
-        {
-            this.phone = phone;
-            final PipedInputStream in = new PipedInputStream(stdin, 64 * 1024);
-            final PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-            final String[] args = {
-                "--phone", phone,
-                "--server", "127.0.0.1:" + server.port(),
-                "--store", new File(storeDir, phone).getPath() };
-            exit = CompletableFuture.supplyAsync(() -> ChatConsole.run(args, in, out));
-        }
-
-        void type(final String line) throws IOException
-        {
-            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
-        }
-
-        String printed()
-        {
-            synchronized (stdout)
-            {
-                return stdout.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        void expect(final String text) throws InterruptedException
-        {
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-            int at;
-            while ((at = printed().indexOf(text, readTo)) < 0)
-            {
-                if (System.nanoTime() - deadlineNs > 0)
-                {
-                    throw new AssertionError(phone + " did not print \"" + text + "\" after:\n" +
-                        printed().substring(0, readTo) + "\n--- then ---\n" + printed().substring(readTo));
-                }
-                Thread.sleep(10);
-            }
-            readTo = at + text.length();
-        }
-
-        int exitCode() throws Exception
-        {
-            return exit.get(WAIT_S * 3, TimeUnit.SECONDS);
-        }
-
-        public void close() throws IOException
-        {
-            stdin.close();
         }
     }
 }
