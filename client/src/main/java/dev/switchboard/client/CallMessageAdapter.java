@@ -22,6 +22,9 @@ import java.util.List;
  */
 final class CallMessageAdapter
 {
+    private static final CallMedia[] MEDIA = CallMedia.values();
+    private static final CallEndReason[] REASONS = CallEndReason.values();
+
     private final ServerMessageHandler handler;
     private final CallIncomingDecoder incoming = new CallIncomingDecoder();
     private final CallRingingDecoder ringing = new CallRingingDecoder();
@@ -73,9 +76,9 @@ final class CallMessageAdapter
                     return false;
                 }
                 incoming.wrap(buffer, offset, blockLength, version);
-                final CallMedia media = incoming.media();
+                final CallMedia media = media(incoming.mediaRaw());
                 final int length = varLength(buffer, incoming.limit(), end);
-                if (length < 0 || CallMedia.NULL_VAL == media)
+                if (length < 0 || null == media)
                 {
                     return false;
                 }
@@ -128,8 +131,8 @@ final class CallMessageAdapter
                     return false;
                 }
                 hangup.wrap(buffer, offset, blockLength, version);
-                final CallEndReason reason = hangup.reason();
-                if (CallEndReason.NULL_VAL == reason)
+                final CallEndReason reason = reason(hangup.reasonRaw());
+                if (null == reason)
                 {
                     return false;
                 }
@@ -143,9 +146,9 @@ final class CallMessageAdapter
                     return false;
                 }
                 missedCall.wrap(buffer, offset, blockLength, version);
-                final CallMedia media = missedCall.media();
-                final CallEndReason reason = missedCall.reason();
-                if (CallMedia.NULL_VAL == media || CallEndReason.NULL_VAL == reason)
+                final CallMedia media = media(missedCall.mediaRaw());
+                final CallEndReason reason = reason(missedCall.reasonRaw());
+                if (null == media || null == reason)
                 {
                     return false;
                 }
@@ -193,6 +196,33 @@ final class CallMessageAdapter
         final List<String> list = joined.isEmpty() ? List.of() : Arrays.asList(joined.split(" "));
         handler.onTurnCredentials(requestId, new TurnCredentials(username, password, List.copyOf(list), ttlSeconds));
         return true;
+    }
+
+    /**
+     * @return the media of a raw value, or null for one this client does not know (the generated getter throws).
+     */
+    private static CallMedia media(final short raw)
+    {
+        for (final CallMedia media : MEDIA)
+        {
+            if (CallMedia.NULL_VAL != media && media.value() == raw)
+            {
+                return media;
+            }
+        }
+        return null;
+    }
+
+    private static CallEndReason reason(final short raw)
+    {
+        for (final CallEndReason reason : REASONS)
+        {
+            if (CallEndReason.NULL_VAL != reason && reason.value() == raw)
+            {
+                return reason;
+            }
+        }
+        return null;
     }
 
     /**

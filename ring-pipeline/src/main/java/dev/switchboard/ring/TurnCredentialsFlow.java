@@ -73,14 +73,6 @@ final class TurnCredentialsFlow extends Flow
         stage.counters.increment(RingCounters.TURN_CREDENTIALS_ISSUED);
     }
 
-    /**
-     * The username coturn expects for these settings, as a String: for tests and tools, not the hot path.
-     */
-    static String username(final long expirySeconds, final long userId)
-    {
-        return expirySeconds + ":" + userId;
-    }
-
     private static Mac newMac(final String secret)
     {
         try
