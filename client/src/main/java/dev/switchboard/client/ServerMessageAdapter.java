@@ -168,9 +168,10 @@ public final class ServerMessageAdapter implements FrameHandler
             case GroupTypingUpdateDecoder.TEMPLATE_ID:
                 return onGroupTypingUpdate(buffer, bodyOffset, blockLength, version);
             default:
-                if (CallMessageAdapter.isCallTemplate(headerDecoder.templateId()))
+                final int templateId = headerDecoder.templateId();
+                if (CallMessageAdapter.isCallTemplate(templateId))
                 {
-                    return callAdapter.dispatch(headerDecoder.templateId(), buffer, bodyOffset, blockLength, version, end);
+                    return callAdapter.dispatch(templateId, buffer, bodyOffset, blockLength, version, end);
                 }
                 ignoredFrames++;
                 return true;

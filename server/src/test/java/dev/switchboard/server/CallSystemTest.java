@@ -103,7 +103,8 @@ class CallSystemTest
 
         for (int sequence = 1; sequence <= 10; sequence++)
         {
-            ice(alice, callId, sequence, ("candidate " + sequence + " udp 2130706431").getBytes(StandardCharsets.UTF_8));
+            final String candidate = "candidate " + sequence + " udp 2130706431";
+            ice(alice, callId, sequence, candidate.getBytes(StandardCharsets.UTF_8));
         }
         ice(bobTablet, callId, 1, "candidate back".getBytes(StandardCharsets.UTF_8));
         for (int sequence = 1; sequence <= 10; sequence++)

@@ -83,7 +83,8 @@ class TurnAllocationSystemTest
 
         final Allocation fresh = allocate(username, password);
         assertEquals(0, fresh.exitCode, fresh.output);
-        assertTrue(fresh.output.contains("tot_recv_msgs=2"), "packets relayed through the allocation:\n" + fresh.output);
+        assertTrue(fresh.output.contains("tot_recv_msgs=2"),
+            "packets relayed through the allocation:\n" + fresh.output);
 
         final String secret = Files.readString(new File(dataDir, TurnSecret.FILE_NAME).toPath()).trim();
         final long expiredS = System.currentTimeMillis() / 1000 - 60;
