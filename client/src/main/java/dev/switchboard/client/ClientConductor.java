@@ -1,5 +1,7 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallMedia;
 import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.GroupChange;
@@ -17,9 +19,11 @@ import dev.switchboard.codec.sbe.PresenceSubscribeDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SendDecoder;
 import dev.switchboard.codec.sbe.SendGroupDecoder;
+import dev.switchboard.codec.sbe.TurnCredentialsRequestEncoder;
 import dev.switchboard.codec.sbe.TypingState;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
@@ -83,6 +87,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     // Bundles gathered per KeyBundleFetch: the answer is one frame per device with no end marker.
     private final Long2ObjectHashMap<List<KeyBundle>> fetchedBundles = new Long2ObjectHashMap<>();
     private final FrameWriter frameWriter = new FrameWriter();
+    private final CallFrameWriter callFrameWriter = new CallFrameWriter();
     private final ServerMessageAdapter adapter = new ServerMessageAdapter(this);
     private final ClientConnection connection;
     private final Consumer<SelectionKey> onSelected = this::onSelected;
@@ -415,6 +420,104 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         else
         {
             typingDropped++;
+        }
+    }
+
+    // ---- calls ----
+
+    /**
+     * Encodes one call frame with the conductor's {@link CallFrameWriter}.
+     */
+    @FunctionalInterface
+    interface CallEncoding
+    {
+        int encode(CallFrameWriter writer, MutableDirectBuffer buffer, int offset);
+    }
+
+    CallFrameWriter callFrameWriter()
+    {
+        return callFrameWriter;
+    }
+
+    /**
+     * Write a call frame now: signaling is live or useless, so it is never queued for a later connection. When not
+     * logged in the call fails at once.
+     */
+    void callFrame(final long callId, final int maxFrameLength, final CallEncoding encoding)
+    {
+        if (State.LOGGED_IN == state && connection.reserve(maxFrameLength))
+        {
+            connection.commit(encoding.encode(callFrameWriter, connection.buffer(), connection.limit()));
+        }
+        else
+        {
+            notify(() -> listener.onCallEnded(callId, CallEndReason.FAILED));
+        }
+    }
+
+    public void onCallIncoming(
+        final long callId,
+        final long timestampMs,
+        final long fromUserId,
+        final int fromDeviceId,
+        final CallMedia media,
+        final DirectBuffer sdp,
+        final int offset,
+        final int length)
+    {
+        final byte[] bytes = new byte[length];
+        sdp.getBytes(offset, bytes);
+        notify(() -> listener.onIncomingCall(callId, fromUserId, fromDeviceId, media, bytes));
+    }
+
+    public void onCallRinging(final long callId, final int devices)
+    {
+        notify(() -> listener.onCallRinging(callId, devices));
+    }
+
+    public void onCallAnswer(final long callId, final DirectBuffer sdp, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        sdp.getBytes(offset, bytes);
+        notify(() -> listener.onCallAnswered(callId, bytes));
+    }
+
+    public void onCallIceCandidate(
+        final long callId, final int sequence, final DirectBuffer candidate, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        candidate.getBytes(offset, bytes);
+        notify(() -> listener.onCallIceCandidate(callId, sequence, bytes));
+    }
+
+    public void onCallHangup(final long callId, final CallEndReason reason)
+    {
+        notify(() -> listener.onCallEnded(callId, reason));
+    }
+
+    public void onMissedCall(final MissedCall call)
+    {
+        final long messageId = call.messageId();
+        if (store.isSeen(messageId))
+        {
+            duplicatesDropped++;
+        }
+        else
+        {
+            notify(() -> listener.onMissedCall(call));
+            store.markSeen(messageId);
+        }
+        writeDeliverAck(messageId);
+    }
+
+    @SuppressWarnings("unchecked")
+    public void onTurnCredentials(final long requestId, final TurnCredentials credentials)
+    {
+        final Request request = requests.get(requestId);
+        if (null != request && TurnCredentialsRequestEncoder.TEMPLATE_ID == request.templateId())
+        {
+            requests.remove(requestId);
+            ((CompletableFuture<TurnCredentials>)request.future()).complete(credentials);
         }
     }
 

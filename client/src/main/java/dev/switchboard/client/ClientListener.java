@@ -1,5 +1,7 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallMedia;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
@@ -139,6 +141,53 @@ public interface ClientListener
      * A contact's device has a new identity key (a reinstall): its security code changed; verify it again.
      */
     default void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
+    {
+    }
+
+    /**
+     * A call rings this device: answer it with {@link SwitchboardClient#answer}, or {@link SwitchboardClient#decline}
+     * it. {@code sdp} is the caller's sealed offer, as sent.
+     */
+    default void onIncomingCall(
+        final long callId, final long fromUserId, final int fromDeviceId, final CallMedia media, final byte[] sdp)
+    {
+    }
+
+    /**
+     * A call this device placed rings on that many of the callee's devices.
+     */
+    default void onCallRinging(final long callId, final int devices)
+    {
+    }
+
+    /**
+     * A call this device placed was answered: connected. {@code sdp} is the callee's sealed answer.
+     */
+    default void onCallAnswered(final long callId, final byte[] sdp)
+    {
+    }
+
+    /**
+     * An ICE candidate from the other party, in the order it sent them.
+     */
+    default void onCallIceCandidate(final long callId, final int sequence, final byte[] candidate)
+    {
+    }
+
+    /**
+     * A call ended, with why: ENDED (hung up), DECLINED, BUSY, TIMEOUT (nobody answered), FAILED (a party lost its
+     * connection, or this client was not logged in), ANSWERED_ELSEWHERE (another of this user's devices took it) or
+     * UNAVAILABLE (no device of the callee online). Refusals of call requests come to {@link #onError} with the call
+     * id as request id.
+     */
+    default void onCallEnded(final long callId, final CallEndReason reason)
+    {
+    }
+
+    /**
+     * A call this user missed, handed once; acknowledged to the server when this returns, or throws.
+     */
+    default void onMissedCall(final MissedCall call)
     {
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallMedia;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
@@ -730,6 +732,52 @@ public final class E2eMessenger implements ClientListener
     public void onSentCopy(final long toUserId, final IncomingMessage message)
     {
         app.onSentCopy(toUserId, message);
+    }
+
+    public void onLinkRequest(final LinkRequest request)
+    {
+        app.onLinkRequest(request);
+    }
+
+    public void onLinkPending(final String fingerprint, final long waitSeconds)
+    {
+        app.onLinkPending(fingerprint, waitSeconds);
+    }
+
+    public void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
+    {
+        app.onIdentityChanged(userId, deviceId, timestampMs);
+    }
+
+    public void onIncomingCall(
+        final long callId, final long fromUserId, final int fromDeviceId, final CallMedia media, final byte[] sdp)
+    {
+        app.onIncomingCall(callId, fromUserId, fromDeviceId, media, sdp);
+    }
+
+    public void onCallRinging(final long callId, final int devices)
+    {
+        app.onCallRinging(callId, devices);
+    }
+
+    public void onCallAnswered(final long callId, final byte[] sdp)
+    {
+        app.onCallAnswered(callId, sdp);
+    }
+
+    public void onCallIceCandidate(final long callId, final int sequence, final byte[] candidate)
+    {
+        app.onCallIceCandidate(callId, sequence, candidate);
+    }
+
+    public void onCallEnded(final long callId, final CallEndReason reason)
+    {
+        app.onCallEnded(callId, reason);
+    }
+
+    public void onMissedCall(final MissedCall call)
+    {
+        app.onMissedCall(call);
     }
 
     private DeviceAddress selfOrThrow()

@@ -1,5 +1,7 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallMedia;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
@@ -137,5 +139,71 @@ final class MediaReceiver implements ClientListener, AutoCloseable
         final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
     {
         application.onGroupTyping(groupId, fromUserId, fromDeviceId, state);
+    }
+
+    public void onPreKeyStock(final int preKeyCount)
+    {
+        application.onPreKeyStock(preKeyCount);
+    }
+
+    public void onLinkRequest(final LinkRequest request)
+    {
+        application.onLinkRequest(request);
+    }
+
+    public void onDecryptFailed(final IncomingMessage message, final String reason)
+    {
+        application.onDecryptFailed(message, reason);
+    }
+
+    public void onLinkPending(final String fingerprint, final long waitSeconds)
+    {
+        application.onLinkPending(fingerprint, waitSeconds);
+    }
+
+    public void onIdentityKeyChanged(final long userId, final int deviceId)
+    {
+        application.onIdentityKeyChanged(userId, deviceId);
+    }
+
+    public void onSentCopy(final long toUserId, final IncomingMessage message)
+    {
+        application.onSentCopy(toUserId, message);
+    }
+
+    public void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
+    {
+        application.onIdentityChanged(userId, deviceId, timestampMs);
+    }
+
+    public void onIncomingCall(
+        final long callId, final long fromUserId, final int fromDeviceId, final CallMedia media, final byte[] sdp)
+    {
+        application.onIncomingCall(callId, fromUserId, fromDeviceId, media, sdp);
+    }
+
+    public void onCallRinging(final long callId, final int devices)
+    {
+        application.onCallRinging(callId, devices);
+    }
+
+    public void onCallAnswered(final long callId, final byte[] sdp)
+    {
+        application.onCallAnswered(callId, sdp);
+    }
+
+    public void onCallIceCandidate(final long callId, final int sequence, final byte[] candidate)
+    {
+        application.onCallIceCandidate(callId, sequence, candidate);
+    }
+
+    public void onCallEnded(final long callId, final CallEndReason reason)
+    {
+        application.onCallEnded(callId, reason);
+    }
+
+    public void onMissedCall(final MissedCall call)
+    {
+        application.onMissedCall(call);
     }
 }

@@ -48,6 +48,7 @@ public final class ServerMessageAdapter implements FrameHandler
     private static final int MIN_FRAME_LENGTH = Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH;
 
     private final ServerMessageHandler handler;
+    private final CallMessageAdapter callAdapter;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final RegisterAckDecoder registerAckDecoder = new RegisterAckDecoder();
     private final VerifyAckDecoder verifyAckDecoder = new VerifyAckDecoder();
@@ -79,6 +80,7 @@ public final class ServerMessageAdapter implements FrameHandler
     {
         this.handler = handler;
         linkAdapter = new LinkMessageAdapter(handler);
+        callAdapter = new CallMessageAdapter(handler);
     }
 
     /**
@@ -194,9 +196,14 @@ public final class ServerMessageAdapter implements FrameHandler
                 handler.onPreKeyStock(preKeyStockDecoder.wrap(buffer, bodyOffset, blockLength, version).preKeyCount());
                 return true;
             default:
-                if (LinkMessageAdapter.handles(headerDecoder.templateId()))
+                final int templateId = headerDecoder.templateId();
+                if (LinkMessageAdapter.handles(templateId))
                 {
-                    return linkAdapter.dispatch(headerDecoder.templateId(), buffer, bodyOffset, blockLength, version, end);
+                    return linkAdapter.dispatch(templateId, buffer, bodyOffset, blockLength, version, end);
+                }
+                if (CallMessageAdapter.isCallTemplate(templateId))
+                {
+                    return callAdapter.dispatch(templateId, buffer, bodyOffset, blockLength, version, end);
                 }
                 ignoredFrames++;
                 return true;

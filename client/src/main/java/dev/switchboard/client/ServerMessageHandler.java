@@ -1,5 +1,7 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallMedia;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
@@ -179,6 +181,64 @@ public interface ServerMessageHandler
      * IdentityChanged: a contact's device has a new identity key; journaled, to be acknowledged.
      */
     default void onIdentityChanged(final long messageId, final long timestampMs, final long userId, final int deviceId)
+    {
+    }
+
+    /**
+     * A call rings this device; the sealed session description is in the buffer.
+     */
+    default void onCallIncoming(
+        final long callId,
+        final long timestampMs,
+        final long fromUserId,
+        final int fromDeviceId,
+        final CallMedia media,
+        final DirectBuffer sdp,
+        final int offset,
+        final int length)
+    {
+    }
+
+    /**
+     * This device's offer rings that many devices of the callee.
+     */
+    default void onCallRinging(final long callId, final int devices)
+    {
+    }
+
+    /**
+     * The callee answered this device's call.
+     */
+    default void onCallAnswer(final long callId, final DirectBuffer sdp, final int offset, final int length)
+    {
+    }
+
+    /**
+     * An ICE candidate from the other party of a call.
+     */
+    default void onCallIceCandidate(
+        final long callId, final int sequence, final DirectBuffer candidate, final int offset, final int length)
+    {
+    }
+
+    /**
+     * A call ended: hung up, declined, busy, timed out, failed, answered elsewhere or unavailable.
+     */
+    default void onCallHangup(final long callId, final CallEndReason reason)
+    {
+    }
+
+    /**
+     * A missed-call record; acknowledge it with DeliverAck as a delivery.
+     */
+    default void onMissedCall(final MissedCall call)
+    {
+    }
+
+    /**
+     * The answer to a TurnCredentialsRequest.
+     */
+    default void onTurnCredentials(final long requestId, final TurnCredentials credentials)
     {
     }
 }

@@ -1,6 +1,8 @@
 package dev.switchboard.client;
 
 import dev.switchboard.codec.sbe.BlockEncoder;
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallMedia;
 import dev.switchboard.codec.sbe.ContactLookupEncoder;
 import dev.switchboard.codec.sbe.DeviceListRequestEncoder;
 import dev.switchboard.codec.sbe.GroupChange;
@@ -19,6 +21,7 @@ import dev.switchboard.codec.sbe.PresenceUnsubscribeEncoder;
 import dev.switchboard.codec.sbe.MediaTicketRequestEncoder;
 import dev.switchboard.codec.sbe.PrivacySettingsEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
+import dev.switchboard.codec.sbe.TurnCredentialsRequestEncoder;
 import dev.switchboard.codec.sbe.TypingState;
 import dev.switchboard.codec.sbe.UnblockEncoder;
 import dev.switchboard.codec.sbe.UnlinkEncoder;
@@ -621,6 +624,105 @@ public final class SwitchboardClient implements AutoCloseable
             mediaUploader = new MediaUploader(this);
         }
         return mediaUploader;
+    }
+
+    /**
+     * Place a call: every online device of the user rings ({@link ClientListener#onCallRinging}), or the call ends at
+     * once ({@link ClientListener#onCallEnded} with UNAVAILABLE or BUSY; refusals to {@link ClientListener#onError}
+     * with the call id). {@code sdp} is the WebRTC offer, sealed for the callee by the caller (the server never reads
+     * it). Never queued: when not logged in the call ends FAILED.
+     *
+     * @return the call's id, random, which every later callback of the call carries.
+     */
+    public long placeCall(final long toUserId, final CallMedia media, final byte[] sdp)
+    {
+        ensureOpen();
+        if (null == media || CallMedia.NULL_VAL == media)
+        {
+            throw new IllegalArgumentException("media required");
+        }
+        final byte[] blob = blob(sdp);
+        long callId = 0;
+        while (0 == callId)
+        {
+            callId = random.nextLong(); // random: a call id must not collide with another caller's
+        }
+        final long id = callId;
+        conductor.enqueue(() -> conductor.callFrame(id, blob.length + CallFrameWriter.FRAME_OVERHEAD,
+            (writer, buffer, offset) -> writer.callOffer(buffer, offset, id, toUserId, media, blob)));
+        return id;
+    }
+
+    /**
+     * Answer a call ringing on this device ({@link ClientListener#onIncomingCall}) with the sealed WebRTC answer; the
+     * first of the user's devices to answer takes the call, the others are told ANSWERED_ELSEWHERE.
+     */
+    public void answer(final long callId, final byte[] sdp)
+    {
+        ensureOpen();
+        final byte[] blob = blob(sdp);
+        conductor.enqueue(() -> conductor.callFrame(callId, blob.length + CallFrameWriter.FRAME_OVERHEAD,
+            (writer, buffer, offset) -> writer.callAnswer(buffer, offset, callId, blob)));
+    }
+
+    /**
+     * Decline a call ringing on this device: it stops ringing on all of the user's devices and the caller is told.
+     */
+    public void decline(final long callId)
+    {
+        endCall(callId, CallEndReason.DECLINED);
+    }
+
+    /**
+     * Hang up a call this device placed or answered (or give up one still ringing).
+     */
+    public void hangup(final long callId)
+    {
+        endCall(callId, CallEndReason.ENDED);
+    }
+
+    /**
+     * Send a sealed ICE candidate to the other party of a call; relayed in the order sent.
+     */
+    public void sendIceCandidate(final long callId, final int sequence, final byte[] candidate)
+    {
+        ensureOpen();
+        final byte[] blob = blob(candidate);
+        conductor.enqueue(() -> conductor.callFrame(callId, blob.length + CallFrameWriter.FRAME_OVERHEAD,
+            (writer, buffer, offset) -> writer.callIceCandidate(buffer, offset, callId, sequence, blob)));
+    }
+
+    /**
+     * Short-lived credentials for the server's TURN relays, for the WebRTC ICE servers of a call. Fails with a
+     * {@link SwitchboardException} (TURN_UNAVAILABLE) when the server has no TURN server configured.
+     */
+    public CompletableFuture<TurnCredentials> turnCredentials()
+    {
+        final CompletableFuture<TurnCredentials> future = new CompletableFuture<>();
+        submit(new Request(
+            requestIds.incrementAndGet(),
+            TurnCredentialsRequestEncoder.TEMPLATE_ID,
+            true,
+            (writer, buffer, offset, id) -> conductor.callFrameWriter().turnCredentialsRequest(buffer, offset, id),
+            future,
+            (ignore1, ignore2) -> future.completeExceptionally(new IllegalStateException("no credentials"))));
+        return future;
+    }
+
+    private void endCall(final long callId, final CallEndReason reason)
+    {
+        ensureOpen();
+        conductor.enqueue(() -> conductor.callFrame(callId, CallFrameWriter.FRAME_OVERHEAD,
+            (writer, buffer, offset) -> writer.callHangup(buffer, offset, callId, reason)));
+    }
+
+    private byte[] blob(final byte[] bytes)
+    {
+        if (null == bytes || bytes.length + CallFrameWriter.FRAME_OVERHEAD > ctx.maxFrameLength())
+        {
+            throw new IllegalArgumentException("call blob missing or too large for a frame");
+        }
+        return bytes.clone();
     }
 
     /**

@@ -152,7 +152,7 @@ public final class FrameValidator
     }
 
     /**
-     * Correlation id (requestId, clientMsgId or messageId: the leading uint64 of the block) of the frame last
+     * Correlation id (requestId, clientMsgId, messageId or callId: the leading uint64 of the block) of the frame last
      * validated, whether accepted or refused, when its template is known and the field lies within the frame;
      * else 0.
      */

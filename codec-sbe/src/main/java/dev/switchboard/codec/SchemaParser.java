@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class SchemaParser
 {
-    private static final Set<String> CORRELATION_FIELDS = Set.of("requestId", "clientMsgId", "messageId");
+    private static final Set<String> CORRELATION_FIELDS = Set.of("requestId", "clientMsgId", "messageId", "callId");
 
     private final Map<String, Element> types = new HashMap<>();
     private final int schemaVersion;

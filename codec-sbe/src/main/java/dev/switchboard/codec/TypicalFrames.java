@@ -1,5 +1,16 @@
 package dev.switchboard.codec;
 
+import dev.switchboard.codec.sbe.CallAnswerEncoder;
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallHangupEncoder;
+import dev.switchboard.codec.sbe.CallIceCandidateEncoder;
+import dev.switchboard.codec.sbe.CallIncomingEncoder;
+import dev.switchboard.codec.sbe.CallMedia;
+import dev.switchboard.codec.sbe.CallOfferEncoder;
+import dev.switchboard.codec.sbe.CallRingingEncoder;
+import dev.switchboard.codec.sbe.MissedCallEncoder;
+import dev.switchboard.codec.sbe.TurnCredentialsEncoder;
+import dev.switchboard.codec.sbe.TurnCredentialsRequestEncoder;
 import dev.switchboard.codec.sbe.BlockEncoder;
 import dev.switchboard.codec.sbe.ContactLookupEncoder;
 import dev.switchboard.codec.sbe.ContactLookupResultEncoder;
@@ -89,6 +100,11 @@ final class TypicalFrames
     static final int CURVE_KEY_LENGTH = 33;
     static final int SIGNATURE_LENGTH = 64;
     static final int PRE_KEY_COUNT = 100;
+    static final long CALL_ID = 0x5ca11_0001L;
+    /** A WebRTC offer of about 500 bytes, sealed. */
+    static final int SDP_LENGTH = 600;
+    static final byte[] TURN_URIS = "turn:turn.example.org:3478?transport=udp turns:turn.example.org:5349?transport=tcp"
+        .getBytes(StandardCharsets.UTF_8);
 
     /**
      * Writes one whole frame, framing header included, at an offset and returns its length.
@@ -221,6 +237,30 @@ final class TypicalFrames
                 new MediaTicketEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
                     .requestId(54).maxBytes(5L << 20).expiresAtMs(1_795_000_600_000L).mediaPort(7421)
                     .putTicket(new byte[67], 0, 67))),
+            new Sample("CallOffer", "audio, sealed 600-byte session description", TypicalFrames::callOffer),
+            new Sample("CallIncoming", "audio from one device, sealed 600-byte session description",
+                TypicalFrames::callIncoming),
+            new Sample("CallRinging", "2 devices ring", (b, o) -> finish(b, o,
+                new CallRingingEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .callId(CALL_ID).devices((short)2))),
+            new Sample("CallAnswer", "sealed 600-byte session description", (b, o) -> finish(b, o,
+                new CallAnswerEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .callId(CALL_ID).putSdp(bytes(SDP_LENGTH, 3), 0, SDP_LENGTH))),
+            new Sample("CallIceCandidate", "sealed 120-byte candidate", (b, o) -> finish(b, o,
+                new CallIceCandidateEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .callId(CALL_ID).sequence(1).putCandidate(bytes(120, 4), 0, 120))),
+            new Sample("CallHangup", "ended", (b, o) -> finish(b, o,
+                new CallHangupEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .callId(CALL_ID).reason(CallEndReason.ENDED))),
+            new Sample("MissedCall", "video, timed out", TypicalFrames::missedCall),
+            new Sample("TurnCredentialsRequest", "request id", (b, o) -> finish(b, o,
+                new TurnCredentialsRequestEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(77))),
+            new Sample("TurnCredentials", "username, password, 2 URIs", (b, o) -> finish(b, o,
+                new TurnCredentialsEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
+                    .requestId(77).ttlSeconds(86_400).username("1795086400:1000042")
+                    .password("c2VjcmV0LWhtYWMtc2hhMS0yMGI=")
+                    .putUris(TURN_URIS, 0, TURN_URIS.length))),
             new Sample("Ping", "timestamp", (b, o) -> finish(b, o,
                 new PingEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).timestampNs(123_456_789L))),
             new Sample("Pong", "echoed timestamp", (b, o) -> finish(b, o,
@@ -257,6 +297,43 @@ final class TypicalFrames
             .messageId(90_047).timestampMs(TIME_MS);
         changed.device().userId(PEER_ID).deviceId(2);
         return finish(buffer, offset, changed);
+    }
+
+    static int callOffer(final MutableDirectBuffer buffer, final int offset)
+    {
+        final CallOfferEncoder offer = new CallOfferEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .callId(CALL_ID)
+            .toUserId(PEER_ID)
+            .media(CallMedia.AUDIO);
+        offer.putSdp(bytes(SDP_LENGTH, 5), 0, SDP_LENGTH);
+
+        return finish(buffer, offset, offer);
+    }
+
+    static int callIncoming(final MutableDirectBuffer buffer, final int offset)
+    {
+        final CallIncomingEncoder incoming = new CallIncomingEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .callId(CALL_ID)
+            .timestampMs(TIME_MS);
+        incoming.from().userId(USER_ID).deviceId(DEVICE_ID);
+        incoming.media(CallMedia.AUDIO).putSdp(bytes(SDP_LENGTH, 5), 0, SDP_LENGTH);
+
+        return finish(buffer, offset, incoming);
+    }
+
+    static int missedCall(final MutableDirectBuffer buffer, final int offset)
+    {
+        final MissedCallEncoder missed = new MissedCallEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
+            .messageId(90_003)
+            .timestampMs(TIME_MS)
+            .callId(CALL_ID);
+        missed.from().userId(USER_ID).deviceId(DEVICE_ID);
+        missed.media(CallMedia.VIDEO).reason(CallEndReason.TIMEOUT);
+
+        return finish(buffer, offset, missed);
     }
 
     static int sendHello(final MutableDirectBuffer buffer, final int offset)

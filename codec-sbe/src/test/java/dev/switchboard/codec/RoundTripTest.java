@@ -94,6 +94,19 @@ class RoundTripTest
         DECODED.put("MediaTicketRequest", "requestId=54|sizeBytes=5242880");
         DECODED.put("MediaTicket",
             "requestId=54|maxBytes=5242880|expiresAtMs=1795000600000|mediaPort=7421|ticket=67 bytes of raw data");
+        DECODED.put("CallOffer", "callId=24864948225|toUserId=1000043|media=AUDIO|sdp=600 bytes of raw data");
+        DECODED.put("CallIncoming", "callId=24864948225|timestampMs=1795000000000|from=(userId=1000042|deviceId=1)" +
+            "|media=AUDIO|sdp=600 bytes of raw data");
+        DECODED.put("CallRinging", "callId=24864948225|devices=2");
+        DECODED.put("CallAnswer", "callId=24864948225|sdp=600 bytes of raw data");
+        DECODED.put("CallIceCandidate", "callId=24864948225|sequence=1|candidate=120 bytes of raw data");
+        DECODED.put("CallHangup", "callId=24864948225|reason=ENDED");
+        DECODED.put("MissedCall", "messageId=90003|timestampMs=1795000000000|callId=24864948225" +
+            "|from=(userId=1000042|deviceId=1)|media=VIDEO|reason=TIMEOUT");
+        DECODED.put("TurnCredentialsRequest", "requestId=77");
+        DECODED.put("TurnCredentials", "requestId=77|ttlSeconds=86400|username='1795086400:1000042'" +
+            "|password='c2VjcmV0LWhtYWMtc2hhMS0yMGI='" +
+            "|uris=");
         DECODED.put("Ping", "timestampNs=123456789");
         DECODED.put("Pong", "timestampNs=123456789");
         DECODED.put("RequestAck", "requestId=51|templateId=51");

@@ -31,6 +31,8 @@ final class DeliveryStage implements EventHandler<RingEvent>
     static final int KIND_RECEIPT = 2;
     /** A GroupEvent: acked like a message, earns no receipt. */
     static final int KIND_GROUP_EVENT = 3;
+    /** A MissedCall: acked like a receipt, earns no receipt. */
+    static final int KIND_MISSED_CALL = 4;
 
     final FrameEncoders encoders = new FrameEncoders();
     /** Scratch for one outgoing frame as large as the largest inbound one. */
@@ -47,6 +49,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     final int window;
     final DeliveryTimers timers;
     final GroupFanOut groupFanOut;
+    final CallTable calls;
     private final GroupHandoff groupHandoff;
     private final PendingSentAcks pendingSentAcks;
     private final LargeFrameBufferPool largeFrames;
@@ -78,6 +81,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
         // The journal's resend log survives a restart; messages still held are recognised whatever their age.
         journal.rememberStoredSends(KIND_MESSAGE);
+        calls = new CallTable(ctx.calls(), this, ctx.state().context().maxDevicesPerAccount(), nanoClock.nanoTime());
     }
 
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
@@ -139,6 +143,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         }
         deliveryByDevice.remove(deviceKey);
         timers.deviceGone(delivery);
+        calls.deviceGone(userId, deviceId);
         presenceFeed.deviceOffline(userId);
     }
 

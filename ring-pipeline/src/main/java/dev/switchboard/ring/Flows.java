@@ -1,6 +1,10 @@
 package dev.switchboard.ring;
 
 import dev.switchboard.codec.sbe.BlockDecoder;
+import dev.switchboard.codec.sbe.CallAnswerDecoder;
+import dev.switchboard.codec.sbe.CallHangupDecoder;
+import dev.switchboard.codec.sbe.CallIceCandidateDecoder;
+import dev.switchboard.codec.sbe.CallOfferDecoder;
 import dev.switchboard.codec.sbe.ContactLookupDecoder;
 import dev.switchboard.codec.sbe.DeliverAckDecoder;
 import dev.switchboard.codec.sbe.DeviceListRequestDecoder;
@@ -27,6 +31,7 @@ import dev.switchboard.codec.sbe.ReadMarkDecoder;
 import dev.switchboard.codec.sbe.RegisterDecoder;
 import dev.switchboard.codec.sbe.SendDecoder;
 import dev.switchboard.codec.sbe.SendGroupDecoder;
+import dev.switchboard.codec.sbe.TurnCredentialsRequestDecoder;
 import dev.switchboard.codec.sbe.TypingDecoder;
 import dev.switchboard.codec.sbe.UnblockDecoder;
 import dev.switchboard.codec.sbe.UnlinkDecoder;
@@ -85,6 +90,11 @@ final class Flows
         request(LinkApproveDecoder.TEMPLATE_ID, new LinkApproveFlow());
         request(DeviceListRequestDecoder.TEMPLATE_ID, new DeviceListFlow());
         request(UnlinkDecoder.TEMPLATE_ID, new UnlinkFlow(ctx));
+        request(CallOfferDecoder.TEMPLATE_ID, new CallOfferFlow(ctx.calls()));
+        request(CallAnswerDecoder.TEMPLATE_ID, new CallAnswerFlow(ctx.calls()));
+        request(CallIceCandidateDecoder.TEMPLATE_ID, new CallIceCandidateFlow(ctx.calls()));
+        request(CallHangupDecoder.TEMPLATE_ID, new CallHangupFlow());
+        request(TurnCredentialsRequestDecoder.TEMPLATE_ID, new TurnCredentialsFlow(ctx.calls()));
     }
 
     /**

@@ -22,4 +22,17 @@ final class MessageIds
         lastId = Math.max(lastId + 1, clockFloor);
         return lastId;
     }
+
+    /**
+     * Take a block of ids at once, for records a later stage may write without a route step of its own (missed
+     * calls whose ring timeout fires on the housekeeping tick).
+     *
+     * @return the first of {@code count} consecutive ids.
+     */
+    long reserve(final long nowMs, final int count)
+    {
+        final long first = next(nowMs);
+        lastId = first + count - 1;
+        return first;
+    }
 }

@@ -53,6 +53,7 @@ public final class RingContext
     private int mediaPort;
     private long mediaMaxBytes = MEDIA_MAX_BYTES_DEFAULT;
     private long mediaTicketTtlNs = MEDIA_TICKET_TTL_DEFAULT_NS;
+    private final CallContext calls = new CallContext();
 
     private SwitchboardState state;
     private Journal journal;
@@ -96,6 +97,7 @@ public final class RingContext
             throw new IllegalArgumentException("link code lifetime and attempts must be positive: " + linkCodeTtlNs +
                 ", " + linkAttemptsPerAddressPerHour);
         }
+        calls.conclude(maxFrameLength);
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(journal, "journal");
         Objects.requireNonNull(outbound, "outbound");
@@ -117,6 +119,14 @@ public final class RingContext
             errorHandler = (throwable) -> LoggerFactory.getLogger(RingContext.class).error("stage error", throwable);
         }
         return this;
+    }
+
+    /**
+     * Call signaling and TURN settings, set in place.
+     */
+    public CallContext calls()
+    {
+        return calls;
     }
 
     public RingContext ringSize(final int ringSize)

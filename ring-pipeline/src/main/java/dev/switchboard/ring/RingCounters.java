@@ -54,6 +54,12 @@ public final class RingCounters
     public static final int DEVICES_LINKED = 29;
     public static final int DEVICES_UNLINKED = 30;
     public static final int IDENTITY_NOTICES = 31;
+    public static final int CALLS_OFFERED = 32;
+    public static final int CALLS_ANSWERED = 33;
+    public static final int CALLS_MISSED = 34;
+    public static final int CALLS_REFUSED = 35;
+    public static final int CALL_FRAMES_RELAYED = 36;
+    public static final int TURN_CREDENTIALS_ISSUED = 37;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
@@ -61,7 +67,9 @@ public final class RingCounters
         "queue-full", "outbound-full", "stuck-readers-closed", "records-expired", "rate-limited", "unknown-acks",
         "unknown-recipients", "messages-blocked", "group-requests-refused", "group-changes", "group-messages-stored",
         "group-copies-refused", "group-handoff-full", "logins-verified-inline", "key-bundles-uploaded",
-        "key-bundles-fetched", "prekeys-exhausted", "devices-linked", "devices-unlinked", "identity-notices" };
+        "key-bundles-fetched", "prekeys-exhausted", "devices-linked", "devices-unlinked", "identity-notices",
+        "calls-offered", "calls-answered", "calls-missed", "calls-refused", "call-frames-relayed",
+        "turn-credentials-issued" };
 
     private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
     private final ServiceTimeHistogram sessionTime;

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Periodic housekeeping. Session: registration codes expire, and lookup quotas (once a minute). Delivery: journal
  * records past their retention expire (once a minute), stuck readers are disconnected, and devices whose outbound
- * queue was full resume their drain: both from {@link DeliveryTimers}, without a scan of the devices online.
+ * queue was full resume their drain: both from {@link DeliveryTimers}, without a scan of the devices online; calls
+ * ringing past their timeout end ({@link CallTable}).
  */
 final class TickFlow extends Flow
 {
@@ -36,6 +37,14 @@ final class TickFlow extends Flow
         }
     }
 
+    /**
+     * Route: reserve the ids of the missed-call records the delivery step may write for calls that rang too long.
+     */
+    void route(final RingEvent event, final RouteStage stage)
+    {
+        event.recipients.messageId = stage.messageIds.reserve(event.timestampMs, CallTable.MAX_TIMEOUTS_PER_TICK);
+    }
+
     void deliver(final RingEvent event, final DeliveryStage stage)
     {
         final long nowNs = stage.nanoClock.nanoTime();
@@ -46,5 +55,6 @@ final class TickFlow extends Flow
         }
 
         stage.timers.onTick(stage, nowNs);
+        stage.calls.onTick(event, nowNs);
     }
 }

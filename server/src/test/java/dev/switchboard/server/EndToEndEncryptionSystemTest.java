@@ -2,11 +2,14 @@ package dev.switchboard.server;
 
 import dev.switchboard.client.ClientContext;
 import dev.switchboard.client.ClientListener;
+import dev.switchboard.client.DeviceAddress;
 import dev.switchboard.client.E2eEnvelope;
 import dev.switchboard.client.E2eStore;
 import dev.switchboard.client.GroupInfo;
 import dev.switchboard.client.IncomingMessage;
 import dev.switchboard.client.KeyBundle;
+import dev.switchboard.client.LinkCode;
+import dev.switchboard.client.LinkRequest;
 import dev.switchboard.client.SwitchboardClient;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -270,9 +274,9 @@ class EndToEndEncryptionSystemTest
     {
         launch("switchboard.registration.phone.interval=0");
         final Device alicePhone = device(ALICE);
-        final Device aliceLaptop = device(ALICE, (ctx) -> ctx.storeDir(new File(storeDir, ALICE + "-laptop")));
+        final Device aliceLaptop = linkedDevice(alicePhone, ALICE + "-laptop");
         final Device bobPhone = device(BOB);
-        final Device bobLaptop = device(BOB, (ctx) -> ctx.storeDir(new File(storeDir, BOB + "-laptop")));
+        final Device bobLaptop = linkedDevice(bobPhone, BOB + "-laptop");
         assertEquals(alicePhone.userId(), aliceLaptop.userId());
         assertEquals(bobPhone.userId(), bobLaptop.userId());
 
@@ -358,6 +362,24 @@ class EndToEndEncryptionSystemTest
         return device;
     }
 
+    /**
+     * A second device of the primary's account, joined with a link code the primary approves.
+     */
+    private Device linkedDevice(final Device primary, final String storeName) throws Exception
+    {
+        final LinkCode code = primary.client.linkStart().get(WAIT_S, TimeUnit.SECONDS);
+        final Device device = new Device(storeName, (ctx) -> {});
+        devices.add(device);
+        final CompletableFuture<DeviceAddress> linked = device.client.linkDevice(code.code());
+        final LinkRequest request = primary.linkRequests.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(request, "the primary was not asked");
+        primary.client.approveLink(request.linkId(), true).get(WAIT_S, TimeUnit.SECONDS);
+        linked.get(WAIT_S, TimeUnit.SECONDS);
+        device.client.login().get(WAIT_S, TimeUnit.SECONDS);
+        device.client.e2e().keysReady().get(WAIT_S, TimeUnit.SECONDS);
+        return device;
+    }
+
     private Device reopen(final String phone) throws Exception
     {
         final Device device = new Device(phone, (ctx) -> {});
@@ -374,6 +396,7 @@ class EndToEndEncryptionSystemTest
         final List<String> failures = new CopyOnWriteArrayList<>();
         final List<IncomingMessage> failedMessages = new CopyOnWriteArrayList<>();
         final BlockingQueue<SentCopy> copies = new LinkedBlockingQueue<>();
+        final BlockingQueue<LinkRequest> linkRequests = new LinkedBlockingQueue<>();
 
         Device(final String phone, final Customizer customizer)
         {
@@ -392,6 +415,11 @@ class EndToEndEncryptionSystemTest
         long userId()
         {
             return client.self().userId();
+        }
+
+        public void onLinkRequest(final LinkRequest request)
+        {
+            linkRequests.add(request);
         }
 
         IncomingMessage next() throws InterruptedException

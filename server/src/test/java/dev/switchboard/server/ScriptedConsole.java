@@ -38,6 +38,17 @@ final class ScriptedConsole implements AutoCloseable
         exit = CompletableFuture.supplyAsync(() -> ChatConsole.run(args, in, out));
     }
 
+    /**
+     * The first run: enter the code the server sent, then wait for the login.
+     */
+    ScriptedConsole register(final CapturingCodeSender codes) throws Exception
+    {
+        expect("Enter the code sent to " + phone);
+        type(codes.await(phone));
+        expect("logged in as " + phone);
+        return this;
+    }
+
     void type(final String line) throws IOException
     {
         stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));

@@ -5,6 +5,13 @@ import dev.switchboard.client.GroupEvent;
 import dev.switchboard.client.GroupInfo;
 import dev.switchboard.client.IncomingMessage;
 import dev.switchboard.client.LinkRequest;
+import dev.switchboard.client.MissedCall;
+import dev.switchboard.codec.sbe.CallAnswerDecoder;
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallHangupDecoder;
+import dev.switchboard.codec.sbe.CallIceCandidateDecoder;
+import dev.switchboard.codec.sbe.CallMedia;
+import dev.switchboard.codec.sbe.CallOfferDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.PresenceState;
@@ -40,6 +47,8 @@ final class ChatEvents implements ClientListener
     /** Linked devices and identity changes. */
     final LinkEvents links;
 
+    private volatile CallConsole calls;
+
     ChatEvents(
         final ChatOutput output, final ContactBook contacts, final Conversations conversations, final Ticks ticks)
     {
@@ -63,6 +72,14 @@ final class ChatEvents implements ClientListener
     public void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
     {
         links.onIdentityChanged(userId, deviceId, timestampMs);
+    }
+
+    /**
+     * Where call callbacks go.
+     */
+    void calls(final CallConsole calls)
+    {
+        this.calls = calls;
     }
 
     /**
@@ -335,6 +352,10 @@ final class ChatEvents implements ClientListener
         {
             output.problem(name(requestId) + " not sent: " + code + suffix);
         }
+        else if (null != calls && isCallRequest(templateId))
+        {
+            calls.onRefused(requestId, code);
+        }
         else
         {
             output.problem("server refused a request: " + code + suffix);
@@ -361,5 +382,52 @@ final class ChatEvents implements ClientListener
     static String name(final long clientMsgId)
     {
         return "#" + Long.toUnsignedString(clientMsgId);
+    }
+
+    public void onIncomingCall(
+        final long callId, final long fromUserId, final int fromDeviceId, final CallMedia media, final byte[] sdp)
+    {
+        if (null != calls)
+        {
+            calls.onIncomingCall(callId, fromUserId, media);
+        }
+    }
+
+    public void onCallRinging(final long callId, final int devices)
+    {
+        if (null != calls)
+        {
+            calls.onCallRinging(callId, devices);
+        }
+    }
+
+    public void onCallAnswered(final long callId, final byte[] sdp)
+    {
+        if (null != calls)
+        {
+            calls.onCallAnswered(callId);
+        }
+    }
+
+    public void onCallEnded(final long callId, final CallEndReason reason)
+    {
+        if (null != calls)
+        {
+            calls.onCallEnded(callId, reason);
+        }
+    }
+
+    public void onMissedCall(final MissedCall call)
+    {
+        if (null != calls)
+        {
+            calls.onMissedCall(call);
+        }
+    }
+
+    private static boolean isCallRequest(final int templateId)
+    {
+        return CallOfferDecoder.TEMPLATE_ID == templateId || CallAnswerDecoder.TEMPLATE_ID == templateId ||
+            CallIceCandidateDecoder.TEMPLATE_ID == templateId || CallHangupDecoder.TEMPLATE_ID == templateId;
     }
 }

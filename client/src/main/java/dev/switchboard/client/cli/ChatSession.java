@@ -9,6 +9,7 @@ import dev.switchboard.client.LoginInfo;
 import dev.switchboard.client.MediaProgress;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.client.SwitchboardException;
+import dev.switchboard.codec.sbe.CallMedia;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.Visibility;
@@ -64,6 +65,9 @@ final class ChatSession implements AutoCloseable
         "/typing              show the current contact or group you are typing (paused after 5 s or when you send)",
         "/block [+NUMBER]     block the current contact or NUMBER; /unblock [+NUMBER] undoes it",
         "/privacy everyone|contacts|nobody   who sees your last seen and online state",
+        "/call +NUMBER [video] call NUMBER (audio unless video); /call alone shows the call's state and duration",
+        "/answer, /decline    take or refuse the call ringing here; /hangup ends the call",
+        "/calls               the current call and missed calls (missed calls show in /chats too)",
         "/quit                leave (waits until the server holds every message you sent)" };
 
     private final String phone;
@@ -76,6 +80,7 @@ final class ChatSession implements AutoCloseable
     private final Ticks ticks = new Ticks();
     private final ChatEvents events;
     private final ChatMedia media;
+    private final CallConsole calls;
     private final SwitchboardClient client;
     private final boolean e2e;
     /** A primary's link code to join its account with, instead of registering; null to register. */
@@ -109,6 +114,8 @@ final class ChatSession implements AutoCloseable
         this.contacts = new ContactBook(storeDir.toPath());
         this.events = new ChatEvents(output, contacts, conversations, ticks);
         this.media = new ChatMedia(output, contacts);
+        this.calls = new CallConsole(output, contacts);
+        events.calls(calls);
         this.client = SwitchboardClient.open(new ClientContext()
             .host(host)
             .port(port)
@@ -274,6 +281,11 @@ final class ChatSession implements AutoCloseable
             case "/privacy" -> privacy(rest);
             case "/link" -> deviceCommands.link(rest);
             case "/devices" -> deviceCommands.devices(rest);
+            case "/call" -> call(rest);
+            case "/answer" -> calls.answer(client);
+            case "/decline" -> calls.decline(client);
+            case "/hangup" -> calls.hangup(client);
+            case "/calls" -> calls.list();
             case "/help" ->
             {
                 for (final String help : HELP)
@@ -718,11 +730,33 @@ final class ChatSession implements AutoCloseable
         return null != exact ? exact : ignoringCase;
     }
 
+    private void call(final String arguments)
+    {
+        if (arguments.isEmpty())
+        {
+            calls.status();
+            return;
+        }
+        final String[] words = arguments.split("\\s+");
+        final boolean video = words.length > 1 && "video".equalsIgnoreCase(words[1]);
+        if (words.length > 2 || (words.length == 2 && !video && !"audio".equalsIgnoreCase(words[1])))
+        {
+            output.problem("usage: /call +NUMBER [video]");
+            return;
+        }
+        final Long userId = resolve(words[0]);
+        if (null != userId)
+        {
+            calls.call(client, userId, video ? CallMedia.VIDEO : CallMedia.AUDIO);
+        }
+    }
+
     private void chats()
     {
         if (e2e)
         {
             storedChats();
+            calls.missedForChats();
             return;
         }
         final List<Conversations.Summary> summaries = conversations.summaries();
@@ -734,6 +768,7 @@ final class ChatSession implements AutoCloseable
         if (summaries.isEmpty() && quietGroups.isEmpty())
         {
             output.line("no chats yet");
+            calls.missedForChats();
             return;
         }
         // One block: a tick or message arriving meanwhile prints after the list, not inside it.
@@ -752,6 +787,7 @@ final class ChatSession implements AutoCloseable
                 output.line("  [" + group.name() + "]  " + group.members().size() + " members, no messages yet");
             }
         }
+        calls.missedForChats(); // outside the output's lock: the call console takes its own first
     }
 
     /**
