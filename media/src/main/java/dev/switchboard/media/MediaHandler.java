@@ -530,13 +530,30 @@ final class MediaHandler implements HttpHandler
     {
         counters.increment(counter);
         exchange.getResponseHeaders().set(ERROR_HEADER, reason);
+        closeIfBodyLeft(exchange);
         exchange.sendResponseHeaders(status, NO_BODY);
+    }
+
+    /**
+     * A refused request's body is not read: the server then drops the connection rather than drain it, so the client
+     * must be told not to send its next request on it (a PATCH is not retried on a stale connection).
+     */
+    private static void closeIfBodyLeft(final HttpExchange exchange)
+    {
+        final String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        final boolean declaresBody = null != exchange.getRequestHeaders().getFirst("Transfer-Encoding") ||
+            (null != length && !"0".equals(length.trim()));
+        if (declaresBody)
+        {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
     }
 
     private static void respondQuietly(final HttpExchange exchange, final int status)
     {
         try
         {
+            closeIfBodyLeft(exchange);
             exchange.sendResponseHeaders(status, NO_BODY);
         }
         catch (final IOException | RuntimeException ignore)
