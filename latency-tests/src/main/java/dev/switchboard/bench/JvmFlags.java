@@ -32,7 +32,7 @@ final class JvmFlags
         for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {
             if (argument.startsWith("--add-opens") || argument.startsWith("--add-exports") ||
-                argument.startsWith("-Dchronicle."))
+                argument.startsWith("-Dchronicle.") || argument.startsWith("-XX:AutoBoxCacheMax"))
             {
                 flags.add(argument);
             }
