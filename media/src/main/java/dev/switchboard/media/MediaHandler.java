@@ -237,16 +237,25 @@ final class MediaHandler implements HttpHandler
             refuse(exchange, 409, MediaCounters.BAD_REQUESTS, "upload busy");
             return;
         }
+        // A refusal gives the upload back before it answers: answering a request whose body was not read may block
+        // on the connection, and the client's next PATCH must not find the upload busy meanwhile.
+        boolean locked = true;
         try
         {
             if (upload.lapsed || offset != upload.offset || null != upload.mediaId)
             {
-                exchange.getResponseHeaders().set("Upload-Offset", Long.toString(upload.offset));
-                refuse(exchange, upload.lapsed ? 404 : 409, MediaCounters.BAD_REQUESTS, "offset mismatch");
+                final boolean lapsed = upload.lapsed;
+                final long currentOffset = upload.offset;
+                upload.lock.unlock();
+                locked = false;
+                exchange.getResponseHeaders().set("Upload-Offset", Long.toString(currentOffset));
+                refuse(exchange, lapsed ? 404 : 409, MediaCounters.BAD_REQUESTS, "offset mismatch");
                 return;
             }
             if (contentLength > upload.length - offset)
             {
+                upload.lock.unlock();
+                locked = false;
                 refuse(exchange, 413, MediaCounters.TOO_LARGE, "body past Upload-Length");
                 return;
             }
@@ -265,7 +274,10 @@ final class MediaHandler implements HttpHandler
         }
         finally
         {
-            upload.lock.unlock();
+            if (locked)
+            {
+                upload.lock.unlock();
+            }
         }
     }
 
