@@ -15,6 +15,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ public final class ClientStore implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot open client store " + dir, ex);
+            throw new UncheckedIOException("cannot open client store " + dir + ": " + ex, ex);
         }
     }
 
@@ -512,7 +513,17 @@ public final class ClientStore implements AutoCloseable
                 }
                 else if (name.endsWith(suffix))
                 {
-                    final T loaded = reader.apply(Files.readAllBytes(file));
+                    final byte[] bytes;
+                    try
+                    {
+                        bytes = Files.readAllBytes(file);
+                    }
+                    catch (final NoSuchFileException ex)
+                    {
+                        // Deleted between listing and reading (an acknowledgement landing as the store reopens).
+                        continue;
+                    }
+                    final T loaded = reader.apply(bytes);
                     if (null == loaded)
                     {
                         corrupt++;

@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Accepts connections without blocking and deals them round-robin to the pollers; past the connection limit a
- * new connection is accepted and closed at once, so the client sees a clean close rather than a hanging SYN.
+ * new connection is accepted and closed at once, so the client sees a clean close rather than a hanging SYN. When
+ * every poller's hand-off queue is full (a burst of connects faster than the pollers take them) the acceptor holds
+ * the one connection it has and stops accepting until a poller has room: the rest wait in the listen backlog, which
+ * is what it is for, instead of being closed without a word.
  */
 public final class EdgeAcceptor implements Agent
 {
@@ -35,9 +38,11 @@ public final class EdgeAcceptor implements Agent
     private static final long BLOCKING_SELECT_TIMEOUT_MS = 1_000;
     // Sharing a poller's thread, look for pending connections once every few cycles: each look is a syscall.
     private static final int IDLE_CYCLES_BETWEEN_LOOKS = 8;
+    /** How long to leave a held connection before offering it to the pollers again. */
+    private static final long HANDOFF_RETRY_NS = 200_000;
     private static final byte[] REFUSAL_DETAIL = "connection limit".getBytes(StandardCharsets.US_ASCII);
     /** Label suffixes of the acceptor's counters, in allocation order. */
-    static final String[] COUNTER_LABELS = { "accepted", "refused", "accept-errors" };
+    static final String[] COUNTER_LABELS = { "accepted", "refused", "accept-errors", "handoff-waits" };
 
     private final ServerSocketChannel serverChannel;
     private final EdgePoller[] pollers;
@@ -55,6 +60,8 @@ public final class EdgeAcceptor implements Agent
     private final ErrorHandler errorHandler;
     private final ByteBuffer refusal = encodeRefusal();
     private int nextPoller;
+    /** Accepted and counted open, but no poller had room for it yet; nothing more is accepted while it waits. */
+    private SocketChannel heldChannel;
     private int cyclesToNextLook;
     private boolean backingOff;
     private volatile boolean stopAccepting;
@@ -65,6 +72,7 @@ public final class EdgeAcceptor implements Agent
     private final AtomicCounter accepted;
     private final AtomicCounter refused;
     private final AtomicCounter acceptErrors;
+    private final AtomicCounter handoffWaits;
 
     EdgeAcceptor(
         final EdgeContext ctx,
@@ -124,6 +132,7 @@ public final class EdgeAcceptor implements Agent
         accepted = counters[0];
         refused = counters[1];
         acceptErrors = counters[2];
+        handoffWaits = counters[3];
     }
 
     /** {@inheritDoc} */
@@ -148,6 +157,17 @@ public final class EdgeAcceptor implements Agent
         if (backingOff && !backoffElapsed())
         {
             return 0;
+        }
+        if (null != heldChannel)
+        {
+            if (!handOff(heldChannel))
+            {
+                waitForRoom();
+                return 0;
+            }
+            heldChannel = null;
+            cyclesToNextLook = 0;
+            return 1;
         }
         if (0 != selectTimeoutMs)
         {
@@ -183,6 +203,10 @@ public final class EdgeAcceptor implements Agent
             }
             workCount++;
             onAccepted(channel);
+            if (null != heldChannel)
+            {
+                break;
+            }
         }
 
         return workCount;
@@ -255,6 +279,16 @@ public final class EdgeAcceptor implements Agent
         }
 
         openConnections.incrementAndGet();
+        if (!handOff(channel))
+        {
+            heldChannel = channel;
+            handoffWaits.incrementRelease();
+            waitForRoom();
+        }
+    }
+
+    private boolean handOff(final SocketChannel channel)
+    {
         for (int attempt = 0; attempt < pollers.length; attempt++)
         {
             final EdgePoller poller = pollers[nextPoller];
@@ -262,13 +296,25 @@ public final class EdgeAcceptor implements Agent
             if (poller.offer(channel))
             {
                 accepted.incrementRelease();
-                return;
+                return true;
             }
         }
 
-        openConnections.decrementAndGet();
-        refused.incrementRelease();
-        CloseHelper.quietClose(channel);
+        return false;
+    }
+
+    /**
+     * Every poller's queue is full: stop accepting for a moment (without interest in accepts, a blocking acceptor
+     * sleeps rather than spins) and let the pollers catch up.
+     */
+    private void waitForRoom()
+    {
+        backingOff = true;
+        backoffDeadlineNs = nanoClock.nanoTime() + HANDOFF_RETRY_NS;
+        if (acceptKey.isValid())
+        {
+            acceptKey.interestOps(0);
+        }
     }
 
     /**
@@ -337,6 +383,7 @@ public final class EdgeAcceptor implements Agent
         }
         listenerClosed = true;
         CloseHelper.quietClose(serverChannel);
+        closeHeldChannel();
 
         return 1;
     }
@@ -344,8 +391,19 @@ public final class EdgeAcceptor implements Agent
     /** {@inheritDoc} */
     public void onClose()
     {
+        closeHeldChannel();
         CloseHelper.quietCloseAll(selector, serverChannel);
         EdgeCounters.free(countersManager, counters);
+    }
+
+    private void closeHeldChannel()
+    {
+        if (null != heldChannel)
+        {
+            openConnections.decrementAndGet();
+            CloseHelper.quietClose(heldChannel);
+            heldChannel = null;
+        }
     }
 
     /** Wake the acceptor out of a blocking select, e.g. so its runner can stop. */
@@ -369,10 +427,16 @@ public final class EdgeAcceptor implements Agent
         return accepted.get();
     }
 
-    /** Connections closed at once because the limit was reached or no poller could take them. */
+    /** Connections closed at once because the limit was reached. */
     public long refused()
     {
         return refused.get();
+    }
+
+    /** Times every poller's hand-off queue was full, so accepting paused until one had room. */
+    public long handoffWaits()
+    {
+        return handoffWaits.get();
     }
 
     /** Times accept() failed, e.g. for want of file descriptors; each started a backoff. */

@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EdgePollerTest
@@ -294,6 +296,38 @@ class EdgePollerTest
         fixture.connectAndOpen(fourth);
         assertEquals(3, fixture.sink.opened.size());
         assertEquals(2, fixture.edge.acceptor().openConnections());
+    }
+
+    @Test
+    void shouldHoldABurstOfConnectsInTheBacklogWhileThePollerIsBehind() throws IOException
+    {
+        fixture = new EdgeFixture(new EdgeContext().acceptQueueCapacity(2));
+        final int burst = 12;
+        for (int i = 0; i < burst; i++)
+        {
+            fixture.connect();
+        }
+
+        // Only the acceptor runs: it fills the poller's queue, holds one more and then stops taking connections.
+        for (int i = 0; i < 50; i++)
+        {
+            fixture.edge.acceptor().doWork();
+        }
+        assertTrue(fixture.edge.acceptor().handoffWaits() > 0, "the acceptor waited for room");
+        assertTrue(fixture.edge.acceptor().openConnections() < burst, "the rest stay in the backlog");
+
+        final long waitNs = TimeUnit.MILLISECONDS.toNanos(1);
+        fixture.awaitTrue(() ->
+        {
+            fixture.clock.advance(waitNs);
+            return burst == fixture.sink.opened.size();
+        });
+        assertEquals(0, fixture.edge.acceptor().refused());
+        assertEquals(burst, fixture.edge.acceptor().openConnections());
+        for (final TestClient client : fixture.clients)
+        {
+            assertFalse(client.isEndOfStream(), "no connection of the burst is closed");
+        }
     }
 
     @Test
