@@ -12,8 +12,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * Open-loop 1:1 traffic at a fixed rate over pairs of logged-in connections: message k is due at
  * {@code start + k / rate}, goes from one side of pair {@code k % pairs} to the other (directions alternate each
  * round) and carries its due time in the payload. Latency is taken from the due time, not the actual send, so a
- * stalled sender or server shows up in the figures (coordinated omission corrected). The warm-up is not recorded;
- * the server's and the load's CPU are sampled as the measured period opens and closes.
+ * stalled sender or server shows up in the figures (coordinated omission corrected). The warm-up runs the very code
+ * the measured period runs, recording into histograms of its own that are thrown away: a branch first taken when
+ * measuring starts would make the JIT recompile the load loop inside the window, on the load generator's CPU, and the
+ * load generator's own stall would count as the server's latency. The server's and the load's CPU are sampled as the
+ * measured period opens and closes.
  */
 final class OpenLoopRun implements LoadListener, OpenLoopCounts
 {
@@ -24,6 +27,10 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     private final Histogram deliver;
     private final Histogram sentAck;
     private final Histogram sendLag;
+    // Indexed by isMeasured(dueNs): [0] the warm-up's, thrown away, [1] the measured period's.
+    private final Histogram[] deliverBy;
+    private final Histogram[] sentAckBy;
+    private final Histogram[] sendLagBy;
     private final CpuMeter cpu;
     private ServerServiceTimes serverServiceTimes = ServerServiceTimes.NONE;
     private LoadPoller poller;
@@ -71,6 +78,9 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         this.payloadLength = payloadLength;
         this.deliver = deliver;
         this.sentAck = sentAck;
+        this.deliverBy = new Histogram[] { BenchResult.newHistogram(), deliver };
+        this.sentAckBy = new Histogram[] { BenchResult.newHistogram(), sentAck };
+        this.sendLagBy = new Histogram[] { BenchResult.newHistogram(), sendLag };
     }
 
     /**
@@ -82,26 +92,33 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         runStartNs = System.nanoTime();
         measureStartNs = runStartNs + warmupNs;
         measureEndNs = measureStartNs + durationNs;
+        // Reading the server's histograms takes the loop away for milliseconds: halfway through the warm-up, so that
+        // no measured message waits for it (they then include the warm-up's second half).
         final long serverSnapshotNs = runStartNs + warmupNs / 2;
+        long k = runUntil(serverSnapshotNs, 0);
+        serverServiceTimes.start();
+        k = runUntil(measureStartNs, k);
+        cpu.start(System.nanoTime(), delivered);
+        runUntil(measureEndNs, k);
+        cpu.stop(System.nanoTime(), delivered);
+        LoadRig.pollUntil(poller, () -> delivered >= sent, TimeUnit.SECONDS.toNanos(10));
+        serverServiceTimes.stop();
+    }
+
+    /**
+     * Send what falls due and poll until {@code untilNs}, from message {@code k} on; returns the next message's k.
+     * Every phase runs this same loop, with no branch that changes with the phase.
+     */
+    private long runUntil(final long untilNs, final long fromK)
+    {
         final double periodNs = 1e9 / rate;
-        long k = 0;
+        long k = fromK;
         while (true)
         {
             final long nowNs = System.nanoTime();
-            if (nowNs - measureEndNs >= 0)
+            if (nowNs - untilNs >= 0)
             {
-                cpu.stop(nowNs, delivered);
-                break;
-            }
-            if (!serverServiceTimes.started() && nowNs - serverSnapshotNs >= 0)
-            {
-                // Reading the server's histograms takes the loop away for milliseconds: halfway through the
-                // warm-up, so that no measured message waits for it (they then include the warm-up's second half).
-                serverServiceTimes.start();
-            }
-            if (!cpu.started() && nowNs - measureStartNs >= 0)
-            {
-                cpu.start(nowNs, delivered);
+                return k;
             }
             while (true)
             {
@@ -128,11 +145,9 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
                     break;
                 }
                 sent++;
-                if (dueNs - measureStartNs >= 0)
-                {
-                    measuredSent++;
-                    BenchResult.record(sendLag, nowNs - dueNs);
-                }
+                final int measured = isMeasured(dueNs);
+                measuredSent += measured;
+                BenchResult.record(sendLagBy[measured], nowNs - dueNs);
                 k++;
             }
             if (poller.poll(nowNs) == 0)
@@ -140,8 +155,15 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
                 Thread.yield();
             }
         }
-        LoadRig.pollUntil(poller, () -> delivered >= sent, TimeUnit.SECONDS.toNanos(10));
-        serverServiceTimes.stop();
+    }
+
+    /**
+     * 1 for a message due inside the measured period, 0 for one of the warm-up, without a branch; messages due past
+     * the period are never sent.
+     */
+    private int isMeasured(final long dueNs)
+    {
+        return (int)(~(dueNs - measureStartNs) >>> 63);
     }
 
     public long sent()
@@ -211,18 +233,17 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
             return;
         }
         delivered++;
-        if (dueNs - measureStartNs >= 0 && dueNs - measureEndNs < 0)
-        {
-            measuredDelivered++;
-            BenchResult.record(deliver, nowNs - dueNs);
-        }
+        final int measured = isMeasured(dueNs);
+        measuredDelivered += measured;
+        BenchResult.record(deliverBy[measured], nowNs - dueNs);
     }
 
     public void onSentAck(final LoadConnection from, final long clientMsgId, final long nowNs)
     {
-        if (clientMsgId - measureStartNs >= 0 && clientMsgId - measureEndNs < 0)
+        // The load's clientMsgIds are the due times (LoadConnection.nextClientMsgId), so the same test applies.
+        if (clientMsgId - runStartNs >= 0)
         {
-            BenchResult.record(sentAck, nowNs - clientMsgId);
+            BenchResult.record(sentAckBy[isMeasured(clientMsgId)], nowNs - clientMsgId);
         }
     }
 }

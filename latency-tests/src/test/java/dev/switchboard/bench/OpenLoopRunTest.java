@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,5 +51,52 @@ class OpenLoopRunTest
         assertEquals(0, run.sent());
         final long due = rate / 2;
         assertTrue(run.lost() > due * 0.9 && run.lost() <= due + 1, "lost " + run.lost() + ", due " + due);
+    }
+
+    @Test
+    void shouldKeepWarmUpMessagesOutOfTheMeasuredFigures() throws Exception
+    {
+        final DeviceBook book = DeviceBook.open(dataDir);
+        final List<Device> devices = book.missing(2);
+        for (int i = 0; i < devices.size(); i++)
+        {
+            devices.get(i).userId = 10 + i;
+            devices.get(i).deviceId = 1;
+        }
+        book.addRegistered(devices);
+        final LoadConnection a = new LoadConnection(0, book.get(0), 256);
+        final LoadConnection b = new LoadConnection(1, book.get(1), 256);
+        a.state = LoadConnection.State.CLOSED;
+        b.state = LoadConnection.State.CLOSED;
+        final Histogram deliver = new Histogram(3);
+        final Histogram sentAck = new Histogram(3);
+        final long warmupNs = TimeUnit.MILLISECONDS.toNanos(200);
+        final OpenLoopRun run = new OpenLoopRun(List.of(a, b), 1_000, 32, deliver, sentAck, new CpuMeter(null));
+        final long beforeNs = System.nanoTime();
+        try (LoadPoller poller = new LoadPoller(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),
+            List.of(InetAddress.getLoopbackAddress()), book, null, run, 8))
+        {
+            run.run(poller, warmupNs, TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        final long afterNs = System.nanoTime();
+
+        // A message due early in the warm-up, and one due after the whole run (so inside the measured period).
+        final long warmUpDueNs = beforeNs + warmupNs / 4;
+        final long measuredDueNs = afterNs;
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
+        payload.putLong(0, warmUpDueNs, ByteOrder.LITTLE_ENDIAN);
+        run.onDeliver(b, 10, payload, 0, 32, warmUpDueNs + 1_000);
+        run.onSentAck(a, warmUpDueNs, warmUpDueNs + 1_000);
+        assertEquals(0, deliver.getTotalCount());
+        assertEquals(0, sentAck.getTotalCount());
+        assertEquals(0, run.measuredDelivered());
+
+        payload.putLong(0, measuredDueNs, ByteOrder.LITTLE_ENDIAN);
+        run.onDeliver(b, 10, payload, 0, 32, measuredDueNs + 5_000);
+        run.onSentAck(a, measuredDueNs, measuredDueNs + 3_000);
+        assertEquals(1, deliver.getTotalCount());
+        assertEquals(1, sentAck.getTotalCount());
+        assertEquals(1, run.measuredDelivered());
+        assertEquals(2, run.delivered());
     }
 }
