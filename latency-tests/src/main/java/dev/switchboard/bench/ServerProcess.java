@@ -88,7 +88,8 @@ final class ServerProcess extends LoopbackServerProcess
             if (!listening.await(120, TimeUnit.SECONDS) || !process.isAlive())
             {
                 server.close();
-                throw new IllegalStateException("server did not start; see " + logFile);
+                throw new IllegalStateException("server did not start" + (process.isAlive() ? "" :
+                    " (exit status " + process.exitValue() + ")") + "; the end of " + logFile + ":\n" + tail(logFile));
             }
             return server;
         }
@@ -220,6 +221,19 @@ final class ServerProcess extends LoopbackServerProcess
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static String tail(final File logFile)
+    {
+        try
+        {
+            final List<String> lines = Files.readAllLines(logFile.toPath(), StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "(unreadable: " + ex + ")";
         }
     }
 
