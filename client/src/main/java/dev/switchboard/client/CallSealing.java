@@ -152,7 +152,8 @@ public final class CallSealing
         final CallKey key = keyOrThrow(callId);
         if (key.caller)
         {
-            throw new IllegalStateException("call " + Long.toUnsignedString(callId) + " was placed here: not answerable");
+            throw new IllegalStateException(
+                "call " + Long.toUnsignedString(callId) + " was placed here: not answerable");
         }
         return seal(key.key, callId, PART_ANSWER, 0, sdp);
     }
@@ -383,7 +384,7 @@ public final class CallSealing
         held.remove(callId);
     }
 
-    private byte[] seal(final byte[] key, final long callId, final byte part, final int sequence, final byte[] plain)
+    byte[] seal(final byte[] key, final long callId, final byte part, final int sequence, final byte[] plain)
     {
         final byte[] sealed = new byte[OVERHEAD + plain.length];
         sealed[0] = VERSION;
