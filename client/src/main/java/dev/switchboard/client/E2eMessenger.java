@@ -701,8 +701,11 @@ public final class E2eMessenger implements ClientListener
             // This user's other devices acknowledging their copies: not the recipient's ticks.
             return;
         }
-        store.onReceipt(originalMessageId,
-            ReceiptType.READ == receiptType ? E2eStore.STATUS_READ : E2eStore.STATUS_DELIVERED);
+        if (0 == store.onReceipt(originalMessageId,
+            ReceiptType.READ == receiptType ? E2eStore.STATUS_READ : E2eStore.STATUS_DELIVERED))
+        {
+            return; // a key exchange or call key send: as with onSent, not the application's
+        }
         app.onReceipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs);
     }
 

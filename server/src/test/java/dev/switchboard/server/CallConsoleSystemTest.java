@@ -90,6 +90,8 @@ class CallConsoleSystemTest
         tap = new TcpTap(server.port());
         alice = new ScriptedConsole(ALICE, tap.port(), storeDir).register(server.codes);
         bob = new ScriptedConsole(BOB, tap.port(), storeDir).register(server.codes);
+        bob.type("/to " + ALICE);
+        bob.expect(ALICE + " is online");
 
         alice.type("/call " + BOB);
         bob.expect("incoming audio call from " + ALICE + ": /answer or /decline");
