@@ -142,7 +142,10 @@ public final class CallSealing
         {
             // Not logged in the offer fails at once: no key is left waiting in the outbox for a later login.
             messenger.sendCallKey(toUserId, callId, key);
-            callKeysSent++;
+            synchronized (this)
+            {
+                callKeysSent++; // application threads may place calls at once
+            }
         }
         return seal(key, callId, PART_OFFER, 0, sdp);
     }

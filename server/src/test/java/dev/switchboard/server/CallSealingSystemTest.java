@@ -1,10 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.client.CallSealing;
-import dev.switchboard.client.ClientContext;
 import dev.switchboard.client.ClientListener;
-import dev.switchboard.client.DeviceAddress;
-import dev.switchboard.client.LinkCode;
 import dev.switchboard.client.LinkRequest;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.codec.sbe.CallAnswerDecoder;
@@ -24,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +43,7 @@ class CallSealingSystemTest
 {
     private static final String ALICE = "+15551780001";
     private static final String BOB = "+15551780002";
-    private static final long WAIT_S = 30;
+    private static final long WAIT_S = SdkClients.WAIT_S;
     private static final String OFFER = "v=0\r\no=alice 4611731400430051336 2 IN IP4 192.0.2.17\r\n" +
         "a=fingerprint:sha-256 AB:CD:EF:01:23 the secret offer\r\n";
     private static final String ANSWER = "v=0\r\no=bob 1 2 IN IP4 198.51.100.42\r\na=ice-pwd:the secret answer\r\n";
@@ -219,28 +215,15 @@ class CallSealingSystemTest
     {
         final Device device = new Device(phone, e2e);
         devices.add(device);
-        device.client.requestCode(phone).get(WAIT_S, TimeUnit.SECONDS);
-        device.client.verify(phone, server.codes.await(phone)).get(WAIT_S, TimeUnit.SECONDS);
-        device.client.login().get(WAIT_S, TimeUnit.SECONDS);
-        if (e2e)
-        {
-            device.client.e2e().keysReady().get(WAIT_S, TimeUnit.SECONDS);
-        }
+        SdkClients.register(device.client, server, phone);
         return device;
     }
 
     private Device linkedDevice(final Device primary, final String storeName) throws Exception
     {
-        final LinkCode code = primary.client.linkStart().get(WAIT_S, TimeUnit.SECONDS);
         final Device device = new Device(storeName, true);
         devices.add(device);
-        final CompletableFuture<DeviceAddress> linked = device.client.linkDevice(code.code());
-        final LinkRequest request = primary.linkRequests.poll(WAIT_S, TimeUnit.SECONDS);
-        assertNotNull(request, "the primary was not asked");
-        primary.client.approveLink(request.linkId(), true).get(WAIT_S, TimeUnit.SECONDS);
-        linked.get(WAIT_S, TimeUnit.SECONDS);
-        device.client.login().get(WAIT_S, TimeUnit.SECONDS);
-        device.client.e2e().keysReady().get(WAIT_S, TimeUnit.SECONDS);
+        SdkClients.link(primary.client, primary.linkRequests, device.client);
         return device;
     }
 
@@ -261,15 +244,7 @@ class CallSealingSystemTest
 
         Device(final String storeName, final boolean e2e)
         {
-            client = SwitchboardClient.open(new ClientContext()
-                .host("127.0.0.1")
-                .port(tap.port())
-                .storeDir(new File(storeDir, storeName))
-                .storeSync(false)
-                .reconnectInitialBackoff(20, TimeUnit.MILLISECONDS)
-                .e2eCallKeyWaitNs(TimeUnit.SECONDS.toNanos(1))
-                .listener(this)
-                .e2e(e2e));
+            client = SdkClients.open(tap.port(), new File(storeDir, storeName), this, e2e);
         }
 
         long userId()

@@ -1,6 +1,5 @@
 package dev.switchboard.server;
 
-import dev.switchboard.client.ClientContext;
 import dev.switchboard.client.ClientListener;
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.codec.sbe.CallEndReason;
@@ -146,13 +145,7 @@ class CallSetupMeasurement
     {
         final Party party = new Party(phone, e2e);
         parties.add(party);
-        party.client.requestCode(phone).get(WAIT_S, TimeUnit.SECONDS);
-        party.client.verify(phone, server.codes.await(phone)).get(WAIT_S, TimeUnit.SECONDS);
-        party.client.login().get(WAIT_S, TimeUnit.SECONDS);
-        if (e2e)
-        {
-            party.client.e2e().keysReady().get(WAIT_S, TimeUnit.SECONDS);
-        }
+        SdkClients.register(party.client, server, phone);
         party.userId = party.client.self().userId();
         return party;
     }
@@ -167,13 +160,7 @@ class CallSetupMeasurement
 
         Party(final String phone, final boolean e2e)
         {
-            client = SwitchboardClient.open(new ClientContext()
-                .host("127.0.0.1")
-                .port(server.port())
-                .storeDir(new File(storeDir, phone))
-                .storeSync(false)
-                .listener(this)
-                .e2e(e2e));
+            client = SdkClients.open(server.port(), new File(storeDir, phone), this, e2e);
         }
 
         public void onIncomingCall(
