@@ -642,14 +642,14 @@ public final class SwitchboardClient implements AutoCloseable
         {
             throw new IllegalArgumentException("media required");
         }
-        blob(sdp);
+        checkBlob(sdp);
         long callId = 0;
         while (0 == callId)
         {
             callId = random.nextLong(); // random: a call id must not collide with another caller's
         }
         final long id = callId;
-        final byte[] blob = null == e2e ? sdp.clone() : blob(e2e.calls().sealOffer(id, toUserId, sdp));
+        final byte[] blob = null == e2e ? sdp.clone() : e2e.calls().sealOffer(id, toUserId, sdp);
         conductor.enqueue(() -> conductor.callFrame(id, blob.length + CallFrameWriter.FRAME_OVERHEAD,
             (writer, buffer, offset) -> writer.callOffer(buffer, offset, id, toUserId, media, blob)));
         return id;
@@ -664,7 +664,8 @@ public final class SwitchboardClient implements AutoCloseable
     public void answer(final long callId, final byte[] sdp)
     {
         ensureOpen();
-        final byte[] blob = null == e2e ? blob(sdp) : blob(e2e.calls().sealAnswer(callId, blob(sdp)));
+        checkBlob(sdp);
+        final byte[] blob = null == e2e ? sdp.clone() : e2e.calls().sealAnswer(callId, sdp);
         conductor.enqueue(() -> conductor.callFrame(callId, blob.length + CallFrameWriter.FRAME_OVERHEAD,
             (writer, buffer, offset) -> writer.callAnswer(buffer, offset, callId, blob)));
     }
@@ -692,8 +693,8 @@ public final class SwitchboardClient implements AutoCloseable
     public void sendIceCandidate(final long callId, final int sequence, final byte[] candidate)
     {
         ensureOpen();
-        final byte[] blob = null == e2e ? blob(candidate) :
-            blob(e2e.calls().sealCandidate(callId, sequence, blob(candidate)));
+        checkBlob(candidate);
+        final byte[] blob = null == e2e ? candidate.clone() : e2e.calls().sealCandidate(callId, sequence, candidate);
         conductor.enqueue(() -> conductor.callFrame(callId, blob.length + CallFrameWriter.FRAME_OVERHEAD,
             (writer, buffer, offset) -> writer.callIceCandidate(buffer, offset, callId, sequence, blob)));
     }
@@ -744,13 +745,13 @@ public final class SwitchboardClient implements AutoCloseable
             (writer, buffer, offset) -> writer.callHangup(buffer, offset, callId, reason)));
     }
 
-    private byte[] blob(final byte[] bytes)
+    private void checkBlob(final byte[] bytes)
     {
-        if (null == bytes || bytes.length + CallFrameWriter.FRAME_OVERHEAD > ctx.maxFrameLength())
+        final int sealing = null == e2e ? 0 : CallSealing.OVERHEAD;
+        if (null == bytes || bytes.length + sealing + CallFrameWriter.FRAME_OVERHEAD > ctx.maxFrameLength())
         {
             throw new IllegalArgumentException("call blob missing or too large for a frame");
         }
-        return bytes.clone();
     }
 
     /**
