@@ -57,6 +57,10 @@ public final class ClientConfiguration
     public static final String E2E_SIGNED_PREKEY_ROTATION_PROP_NAME = "switchboard.client.e2e.signed.prekey.rotation";
     public static final long E2E_SIGNED_PREKEY_ROTATION_DEFAULT_NS = TimeUnit.DAYS.toNanos(7);
 
+    /** How long an incoming call waits for its sealing key before it is given up as FAILED. */
+    public static final String E2E_CALL_KEY_WAIT_PROP_NAME = "switchboard.client.e2e.call.key.wait";
+    public static final long E2E_CALL_KEY_WAIT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
     private ClientConfiguration()
     {
     }
@@ -143,5 +147,10 @@ public final class ClientConfiguration
     {
         return SystemUtil.getDurationInNanos(
             E2E_SIGNED_PREKEY_ROTATION_PROP_NAME, E2E_SIGNED_PREKEY_ROTATION_DEFAULT_NS);
+    }
+
+    public static long e2eCallKeyWaitNs()
+    {
+        return SystemUtil.getDurationInNanos(E2E_CALL_KEY_WAIT_PROP_NAME, E2E_CALL_KEY_WAIT_DEFAULT_NS);
     }
 }

@@ -40,6 +40,7 @@ public final class ClientContext
     private int e2ePreKeyBatch = ClientConfiguration.e2ePreKeyBatch();
     private int e2ePreKeyMaxStock = ClientConfiguration.e2ePreKeyMaxStock();
     private long e2eSignedPreKeyRotationNs = ClientConfiguration.e2eSignedPreKeyRotationNs();
+    private long e2eCallKeyWaitNs = ClientConfiguration.e2eCallKeyWaitNs();
 
     /**
      * Check every setting; called by {@link SwitchboardClient#open(ClientContext)}.
@@ -66,6 +67,10 @@ public final class ClientContext
         {
             throw new IllegalArgumentException("e2e prekeys must be 1 <= batch <= max stock, rotation > 0: " +
                 e2ePreKeyBatch + ", " + e2ePreKeyMaxStock + ", " + e2eSignedPreKeyRotationNs);
+        }
+        if (e2eCallKeyWaitNs <= 0)
+        {
+            throw new IllegalArgumentException("e2e call key wait must be > 0: " + e2eCallKeyWaitNs);
         }
         if (reconnectInitialBackoffNs <= 0 || reconnectMaxBackoffNs < reconnectInitialBackoffNs)
         {
@@ -370,5 +375,20 @@ public final class ClientContext
     public long e2eSignedPreKeyRotationNs()
     {
         return e2eSignedPreKeyRotationNs;
+    }
+
+    /**
+     * How long an incoming call, with end-to-end encryption on, waits for the caller's sealing key (it travels as an
+     * end-to-end message beside the offer) before this device gives it up as FAILED.
+     */
+    public ClientContext e2eCallKeyWaitNs(final long e2eCallKeyWaitNs)
+    {
+        this.e2eCallKeyWaitNs = e2eCallKeyWaitNs;
+        return this;
+    }
+
+    public long e2eCallKeyWaitNs()
+    {
+        return e2eCallKeyWaitNs;
     }
 }

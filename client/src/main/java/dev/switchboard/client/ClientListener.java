@@ -146,7 +146,7 @@ public interface ClientListener
 
     /**
      * A call rings this device: answer it with {@link SwitchboardClient#answer}, or {@link SwitchboardClient#decline}
-     * it. {@code sdp} is the caller's sealed offer, as sent.
+     * it. {@code sdp} is the caller's offer: unsealed when end-to-end encryption is on, as sent when it is off.
      */
     default void onIncomingCall(
         final long callId, final long fromUserId, final int fromDeviceId, final CallMedia media, final byte[] sdp)
@@ -161,7 +161,8 @@ public interface ClientListener
     }
 
     /**
-     * A call this device placed was answered: connected. {@code sdp} is the callee's sealed answer.
+     * A call this device placed was answered: connected. {@code sdp} is the callee's answer (unsealed when end-to-end
+     * encryption is on).
      */
     default void onCallAnswered(final long callId, final byte[] sdp)
     {
@@ -188,6 +189,15 @@ public interface ClientListener
      * A call this user missed, handed once; acknowledged to the server when this returns, or throws.
      */
     default void onMissedCall(final MissedCall call)
+    {
+    }
+
+    /**
+     * With end-to-end encryption on: a call's signaling did not unseal and was not shown. A tampered or foreign offer
+     * or answer, or an incoming call whose key never came, ends the call FAILED (this device drops out); a tampered
+     * ICE candidate is dropped and the call goes on.
+     */
+    default void onCallUnsealable(final long callId, final String reason)
     {
     }
 }

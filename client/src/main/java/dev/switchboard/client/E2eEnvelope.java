@@ -21,6 +21,7 @@ import java.util.Arrays;
  *   | version | kind | MESSAGE: the application payload                             |
  *   | 1 (= 1) | 1    | SENDER_KEY_DISTRIBUTION: groupId (int64 LE), the message     |
  *   |         |      | SENT_COPY: toUserId (int64 LE), the application payload      |
+ *   |         |      | CALL_KEY: callId (int64 LE), the call's 32-byte sealing key  |
  *   +---------+------+--------------------------------------------------------------+
  * </pre>
  * KYBER_REQUEST and KYBER_OFFER carry public keys only: libsignal 0.86.5 needs a Kyber prekey to start a session
@@ -40,6 +41,8 @@ public final class E2eEnvelope
     public static final byte KIND_MESSAGE = 1;
     public static final byte KIND_SENDER_KEY_DISTRIBUTION = 2;
     public static final byte KIND_SENT_COPY = 3;
+    /** Internal: the key a caller seals one call's signaling with ({@link CallSealing}). */
+    public static final byte KIND_CALL_KEY = 4;
 
     public static final int HEADER_LENGTH = 2;
 
@@ -135,6 +138,11 @@ public final class E2eEnvelope
         return content(KIND_SENDER_KEY_DISTRIBUTION, groupId, true, distribution);
     }
 
+    static byte[] callKey(final long callId, final byte[] key)
+    {
+        return content(KIND_CALL_KEY, callId, true, key);
+    }
+
     /**
      * The kind of decrypted content, or -1 if it is not content of a known version and kind.
      */
@@ -149,7 +157,8 @@ public final class E2eEnvelope
         {
             return kind;
         }
-        if ((KIND_SENDER_KEY_DISTRIBUTION == kind || KIND_SENT_COPY == kind) && content.length >= HEADER_LENGTH + 8)
+        if ((KIND_SENDER_KEY_DISTRIBUTION == kind || KIND_SENT_COPY == kind || KIND_CALL_KEY == kind) &&
+            content.length >= HEADER_LENGTH + 8)
         {
             return kind;
         }

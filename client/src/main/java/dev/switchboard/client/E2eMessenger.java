@@ -45,6 +45,7 @@ public final class E2eMessenger implements ClientListener
     private final E2eStore store;
     private final E2eCrypto crypto;
     private final ClientListener app;
+    private final CallSealing calls;
     private final Map<DeviceAddress, KeyBundle> bundlesAwaitingOffer = new HashMap<>();
     private final Set<DeviceAddress> offersRequested = new HashSet<>();
     private final Set<Long> usersFetching = new HashSet<>();
@@ -67,12 +68,34 @@ public final class E2eMessenger implements ClientListener
         this.store = store;
         this.crypto = new E2eCrypto(store);
         this.app = app;
+        this.calls = new CallSealing(ctx, app);
         store.identityChangeListener(this::onIdentityChange);
     }
 
     void client(final SwitchboardClient client)
     {
         this.client = client;
+        calls.client(client, this);
+    }
+
+    /**
+     * The sealing of calls' signaling under per-call keys sent through the Signal sessions.
+     */
+    public CallSealing calls()
+    {
+        return calls;
+    }
+
+    /**
+     * Send a call's sealing key to every device of the callee, ahead of the offer (one connection keeps the order).
+     */
+    void sendCallKey(final long toUserId, final long callId, final byte[] key)
+    {
+        synchronized (this)
+        {
+            queueForUser(toUserId, 0, E2eEnvelope.callKey(callId, key));
+            pumpAll();
+        }
     }
 
     // ---- API ----
@@ -571,6 +594,12 @@ public final class E2eMessenger implements ClientListener
                 message.fromDeviceId(), 0, message.timestampMs(), plaintext);
             return () -> app.onSentCopy(toUserId, copy);
         }
+        if (E2eEnvelope.KIND_CALL_KEY == kind && !group)
+        {
+            final long callId = E2eEnvelope.prefix(content);
+            final byte[] key = E2eEnvelope.payload(content);
+            return () -> calls.onCallKey(fromUserId, message.fromDeviceId(), callId, key);
+        }
         return failed(message, "unknown content kind " + kind);
     }
 
@@ -672,8 +701,11 @@ public final class E2eMessenger implements ClientListener
             // This user's other devices acknowledging their copies: not the recipient's ticks.
             return;
         }
-        store.onReceipt(originalMessageId,
-            ReceiptType.READ == receiptType ? E2eStore.STATUS_READ : E2eStore.STATUS_DELIVERED);
+        if (0 == store.onReceipt(originalMessageId,
+            ReceiptType.READ == receiptType ? E2eStore.STATUS_READ : E2eStore.STATUS_DELIVERED))
+        {
+            return; // a key exchange or call key send: as with onSent, not the application's
+        }
         app.onReceipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs);
     }
 
@@ -752,7 +784,7 @@ public final class E2eMessenger implements ClientListener
     public void onIncomingCall(
         final long callId, final long fromUserId, final int fromDeviceId, final CallMedia media, final byte[] sdp)
     {
-        app.onIncomingCall(callId, fromUserId, fromDeviceId, media, sdp);
+        calls.onIncomingCall(callId, fromUserId, fromDeviceId, media, sdp);
     }
 
     public void onCallRinging(final long callId, final int devices)
@@ -762,22 +794,27 @@ public final class E2eMessenger implements ClientListener
 
     public void onCallAnswered(final long callId, final byte[] sdp)
     {
-        app.onCallAnswered(callId, sdp);
+        calls.onCallAnswered(callId, sdp);
     }
 
     public void onCallIceCandidate(final long callId, final int sequence, final byte[] candidate)
     {
-        app.onCallIceCandidate(callId, sequence, candidate);
+        calls.onCallIceCandidate(callId, sequence, candidate);
     }
 
     public void onCallEnded(final long callId, final CallEndReason reason)
     {
-        app.onCallEnded(callId, reason);
+        calls.onCallEnded(callId, reason);
     }
 
     public void onMissedCall(final MissedCall call)
     {
         app.onMissedCall(call);
+    }
+
+    public void onCallUnsealable(final long callId, final String reason)
+    {
+        app.onCallUnsealable(callId, reason);
     }
 
     private DeviceAddress selfOrThrow()

@@ -206,4 +206,9 @@ final class MediaReceiver implements ClientListener, AutoCloseable
     {
         application.onMissedCall(call);
     }
+
+    public void onCallUnsealable(final long callId, final String reason)
+    {
+        application.onCallUnsealable(callId, reason);
+    }
 }

@@ -629,8 +629,9 @@ public final class SwitchboardClient implements AutoCloseable
     /**
      * Place a call: every online device of the user rings ({@link ClientListener#onCallRinging}), or the call ends at
      * once ({@link ClientListener#onCallEnded} with UNAVAILABLE or BUSY; refusals to {@link ClientListener#onError}
-     * with the call id). {@code sdp} is the WebRTC offer, sealed for the callee by the caller (the server never reads
-     * it). Never queued: when not logged in the call ends FAILED.
+     * with the call id). {@code sdp} is the WebRTC offer; with end-to-end encryption on it leaves sealed under a fresh
+     * per-call key that goes to the callee's devices through their Signal sessions ({@link CallSealing}), so the
+     * server never reads it. Never queued: when not logged in the call ends FAILED.
      *
      * @return the call's id, random, which every later callback of the call carries.
      */
@@ -641,26 +642,30 @@ public final class SwitchboardClient implements AutoCloseable
         {
             throw new IllegalArgumentException("media required");
         }
-        final byte[] blob = blob(sdp);
+        checkBlob(sdp);
         long callId = 0;
         while (0 == callId)
         {
             callId = random.nextLong(); // random: a call id must not collide with another caller's
         }
         final long id = callId;
+        final byte[] blob = null == e2e ? sdp.clone() : e2e.calls().sealOffer(id, toUserId, sdp);
         conductor.enqueue(() -> conductor.callFrame(id, blob.length + CallFrameWriter.FRAME_OVERHEAD,
             (writer, buffer, offset) -> writer.callOffer(buffer, offset, id, toUserId, media, blob)));
         return id;
     }
 
     /**
-     * Answer a call ringing on this device ({@link ClientListener#onIncomingCall}) with the sealed WebRTC answer; the
-     * first of the user's devices to answer takes the call, the others are told ANSWERED_ELSEWHERE.
+     * Answer a call ringing on this device ({@link ClientListener#onIncomingCall}) with the WebRTC answer (sealed under
+     * the call's key when end-to-end encryption is on, which refuses a call it holds no key for with an
+     * IllegalStateException); the first of the user's devices to answer takes the call, the others are told
+     * ANSWERED_ELSEWHERE.
      */
     public void answer(final long callId, final byte[] sdp)
     {
         ensureOpen();
-        final byte[] blob = blob(sdp);
+        checkBlob(sdp);
+        final byte[] blob = null == e2e ? sdp.clone() : e2e.calls().sealAnswer(callId, sdp);
         conductor.enqueue(() -> conductor.callFrame(callId, blob.length + CallFrameWriter.FRAME_OVERHEAD,
             (writer, buffer, offset) -> writer.callAnswer(buffer, offset, callId, blob)));
     }
@@ -682,12 +687,14 @@ public final class SwitchboardClient implements AutoCloseable
     }
 
     /**
-     * Send a sealed ICE candidate to the other party of a call; relayed in the order sent.
+     * Send an ICE candidate to the other party of a call (sealed under the call's key, its sequence bound in, when
+     * end-to-end encryption is on); relayed in the order sent.
      */
     public void sendIceCandidate(final long callId, final int sequence, final byte[] candidate)
     {
         ensureOpen();
-        final byte[] blob = blob(candidate);
+        checkBlob(candidate);
+        final byte[] blob = null == e2e ? candidate.clone() : e2e.calls().sealCandidate(callId, sequence, candidate);
         conductor.enqueue(() -> conductor.callFrame(callId, blob.length + CallFrameWriter.FRAME_OVERHEAD,
             (writer, buffer, offset) -> writer.callIceCandidate(buffer, offset, callId, sequence, blob)));
     }
@@ -709,6 +716,28 @@ public final class SwitchboardClient implements AutoCloseable
         return future;
     }
 
+    /**
+     * Leave a call this device cannot take part in (its signaling did not unseal).
+     */
+    void failCall(final long callId)
+    {
+        if (!closed)
+        {
+            endCall(callId, CallEndReason.FAILED);
+        }
+    }
+
+    /**
+     * Run a command on the I/O thread, where the listener's callbacks run; dropped once closed.
+     */
+    void onIoThread(final Runnable command)
+    {
+        if (!closed)
+        {
+            conductor.enqueue(command);
+        }
+    }
+
     private void endCall(final long callId, final CallEndReason reason)
     {
         ensureOpen();
@@ -716,13 +745,13 @@ public final class SwitchboardClient implements AutoCloseable
             (writer, buffer, offset) -> writer.callHangup(buffer, offset, callId, reason)));
     }
 
-    private byte[] blob(final byte[] bytes)
+    private void checkBlob(final byte[] bytes)
     {
-        if (null == bytes || bytes.length + CallFrameWriter.FRAME_OVERHEAD > ctx.maxFrameLength())
+        final int sealing = null == e2e ? 0 : CallSealing.OVERHEAD;
+        if (null == bytes || bytes.length + sealing + CallFrameWriter.FRAME_OVERHEAD > ctx.maxFrameLength())
         {
             throw new IllegalArgumentException("call blob missing or too large for a frame");
         }
-        return bytes.clone();
     }
 
     /**

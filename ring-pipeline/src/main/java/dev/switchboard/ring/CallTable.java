@@ -288,7 +288,8 @@ final class CallTable
 
     /**
      * A CallHangup from a party: the call ends; a call that never connected leaves the callee a missed-call record
-     * with the id the hangup's route step took.
+     * with the id the hangup's route step took. FAILED from a ringing device drops that device only; the call fails
+     * when it was the last one ringing.
      */
     void hangup(final RingEvent event, final long callId, final CallEndReason reason)
     {
@@ -319,6 +320,19 @@ final class CallTable
             final int length = encoders.callHangup(frameScratch, callId, CallEndReason.ENDED);
             sendToCallee(slot, frameScratch, length);
             storeMissedCall(slot, messageId, event.timestampMs, CallEndReason.ENDED);
+        }
+        else if (CallEndReason.FAILED == reason)
+        {
+            // A ringing device that cannot take the call (its sealed offer did not open, say) drops out alone, as if
+            // it had gone offline: another device of the callee may still answer.
+            removeRinging(slot, event.caller.deviceId);
+            if (0 != ringingCounts[slot])
+            {
+                return;
+            }
+            final int length = encoders.callHangup(frameScratch, callId, CallEndReason.FAILED);
+            sendTo(callerUserIds[slot], callerDeviceIds[slot], frameScratch, 0, length);
+            storeMissedCall(slot, messageId, event.timestampMs, CallEndReason.FAILED);
         }
         else
         {

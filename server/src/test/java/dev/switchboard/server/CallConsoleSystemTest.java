@@ -7,8 +7,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A call through the chat consoles against a real server: ringing, answered, its state and duration, hung up; then a
@@ -30,11 +33,12 @@ class CallConsoleSystemTest
     private ScriptedConsole alice;
     private ScriptedConsole bob;
     private ScriptedConsole bobAgain;
+    private TcpTap tap;
 
     @AfterEach
     void stop()
     {
-        CloseHelper.closeAll(alice, bob, bobAgain);
+        CloseHelper.closeAll(alice, bob, bobAgain, tap);
         CloseHelper.close(server);
     }
 
@@ -77,5 +81,38 @@ class CallConsoleSystemTest
         assertEquals(0, bobAgain.exitCode());
         alice.type("/quit");
         assertEquals(0, alice.exitCode());
+    }
+
+    @Test
+    void shouldSealTheCallsSessionDescriptionsSoTheServerNeverSeesThem() throws Exception
+    {
+        server = TestServer.launch(dataDir);
+        tap = new TcpTap(server.port());
+        alice = new ScriptedConsole(ALICE, tap.port(), storeDir).register(server.codes);
+        bob = new ScriptedConsole(BOB, tap.port(), storeDir).register(server.codes);
+        bob.type("/to " + ALICE);
+        bob.expect(ALICE + " is online");
+
+        alice.type("/call " + BOB);
+        bob.expect("incoming audio call from " + ALICE + ": /answer or /decline");
+        bob.type("/answer");
+        alice.expect("audio call with " + BOB + " connected");
+        alice.type("/hangup");
+        bob.expect("call with " + ALICE + " ended");
+
+        // The consoles' placeholder offer and answer went sealed (encryption is on by default).
+        for (final String plaintext : new String[]{ "switchboard chat offer placeholder",
+            "switchboard chat answer placeholder", "m=audio 9 UDP/TLS/RTP/SAVPF 111" })
+        {
+            final byte[] bytes = plaintext.getBytes(StandardCharsets.UTF_8);
+            assertFalse(EndToEndEncryptionSystemTest.contains(tap.bytesToServer(), bytes), plaintext);
+            assertFalse(EndToEndEncryptionSystemTest.contains(tap.bytesToClients(), bytes), plaintext);
+        }
+        // The scan can fail: the phone number the registration carried in clear is found.
+        assertTrue(EndToEndEncryptionSystemTest.contains(tap.bytesToServer(), BOB.getBytes(StandardCharsets.UTF_8)));
+        alice.type("/quit");
+        assertEquals(0, alice.exitCode());
+        bob.type("/quit");
+        assertEquals(0, bob.exitCode());
     }
 }

@@ -333,6 +333,46 @@ class CallSystemTest
     }
 
     @Test
+    void shouldDropOnlyTheRingingDeviceThatFailsAndFailTheCallWhenNoneIsLeft() throws IOException
+    {
+        server = TestServer.launch(dataDir, SAME_PHONE_AGAIN);
+        final TestConnection alice = server.device(ALICE);
+        final TestConnection bobPhone = server.device(BOB);
+        final TestConnection bobTablet = server.linked(bobPhone);
+
+        // A device whose sealed offer does not open leaves with FAILED: the other still rings and answers.
+        offer(alice, 41, bobPhone.userId, CallMedia.AUDIO, OFFER);
+        assertEquals(2, expectRinging(alice).devices());
+        expectIncoming(bobPhone);
+        expectIncoming(bobTablet);
+        hangup(bobTablet, 41, CallEndReason.FAILED);
+        alice.expectSilence(200);
+        bobPhone.expectSilence(100);
+        answer(bobPhone, 41, ANSWER);
+        expectAnswer(alice);
+        answer(bobTablet, 41, ANSWER);
+        assertEquals(ErrorCode.UNKNOWN_CALL, expectError(bobTablet).code(), "the failed device is out");
+        hangup(alice, 41, CallEndReason.ENDED);
+        assertEquals(CallEndReason.ENDED, expectHangup(bobPhone, 41));
+
+        // When every ringing device fails, the caller hears FAILED and the callee keeps a missed call.
+        offer(alice, 42, bobPhone.userId, CallMedia.VIDEO, OFFER);
+        assertEquals(2, expectRinging(alice).devices());
+        expectIncoming(bobPhone);
+        expectIncoming(bobTablet);
+        hangup(bobPhone, 42, CallEndReason.FAILED);
+        alice.expectSilence(200);
+        hangup(bobTablet, 42, CallEndReason.FAILED);
+        assertEquals(CallEndReason.FAILED, expectHangup(alice, 42));
+        for (final TestConnection device : List.of(bobPhone, bobTablet))
+        {
+            final MissedCallDecoder missed = expectMissedCall(device);
+            assertEquals(42, missed.callId());
+            assertEquals(CallEndReason.FAILED, missed.reason());
+        }
+    }
+
+    @Test
     void shouldHandOutTurnCredentialsInCoturnsSharedSecretScheme() throws Exception
     {
         server = TestServer.launch(dataDir, "switchboard.turn.uris=turn:127.0.0.1:3478 turns:127.0.0.1:5349",

@@ -32,6 +32,7 @@ final class TcpTap implements AutoCloseable
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile Predicate<byte[]> tamperNextSend;
+    private volatile int tamperNextTemplateId = -1;
     private volatile boolean closed;
 
     TcpTap(final int serverPort) throws IOException
@@ -56,9 +57,17 @@ final class TcpTap implements AutoCloseable
         tamperNextSend = payloadMatches;
     }
 
+    /**
+     * Flip the last byte of the next client frame of this template (for a frame ending in a blob, the blob's last).
+     */
+    void tamperNextFrame(final int templateId)
+    {
+        tamperNextTemplateId = templateId;
+    }
+
     boolean tamperPending()
     {
-        return null != tamperNextSend;
+        return null != tamperNextSend || -1 != tamperNextTemplateId;
     }
 
     byte[] bytesToServer()
@@ -176,6 +185,11 @@ final class TcpTap implements AutoCloseable
                     (byte)(frame.getByte(payloadOffset + payloadLength - 1) ^ 0x01));
             }
             sendPayloads.add(payload);
+        }
+        if (header.templateId() == tamperNextTemplateId)
+        {
+            tamperNextTemplateId = -1;
+            frame.putByte(frameLength - 1, (byte)(frame.getByte(frameLength - 1) ^ 0x01));
         }
         synchronized (toServer)
         {

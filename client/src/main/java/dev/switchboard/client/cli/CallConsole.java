@@ -14,7 +14,8 @@ import java.util.List;
  * Calls in the chat tool: one call at a time, placed with {@code /call}, taken with {@code /answer} or refused with
  * {@code /decline}, ended with {@code /hangup}; its state and duration are printed as they change and by {@code
  * /call} alone; missed calls are kept for {@code /calls} and {@code /chats}. A terminal has no audio, so the session
- * description sent is a placeholder text offer, carried as the opaque blob a real client would seal.
+ * description sent is a placeholder text offer; with encryption on (the default) the SDK seals it end to end like a
+ * real client's, with {@code --plaintext} it goes as is.
  * Commands run on the input thread and callbacks on the client's I/O thread, hence the lock.
  */
 final class CallConsole

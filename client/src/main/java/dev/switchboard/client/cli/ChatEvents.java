@@ -417,6 +417,12 @@ final class ChatEvents implements ClientListener
         }
     }
 
+    public void onCallUnsealable(final long callId, final String reason)
+    {
+        // Not shown as signaling: a caller's failed answer also ends the call, which the call console prints.
+        output.problem("a call's signaling could not be unsealed (" + reason + ")");
+    }
+
     public void onMissedCall(final MissedCall call)
     {
         if (null != calls)
