@@ -33,8 +33,17 @@ public final class MediaService implements AutoCloseable
     /** One acceptor and one selector thread serve the port; the other threads run requests. */
     private static final int ACCEPTORS = 1;
     private static final int SELECTORS = 1;
+    /** Jetty keeps one idle thread ready to take over selecting; counted apart from the request threads. */
+    private static final int RESERVED_THREADS = 1;
+    /**
+     * Threads beyond the request threads that admit, queue or refuse new requests, so a flood is answered 503 while
+     * every request thread is busy.
+     */
+    private static final int ADMISSION_THREADS = 2;
     private static final int MIN_THREADS = 8;
     private static final int THREAD_IDLE_TIMEOUT_MS = 60_000;
+    /** A request waiting for a request thread longer than this is answered 503. */
+    private static final long MAX_WAIT_MS = 60_000;
 
     private final MediaContext ctx;
     private final MediaCounters counters;
@@ -52,9 +61,10 @@ public final class MediaService implements AutoCloseable
         ledger = new MediaLedger(ctx.dataDir().toPath(), ctx.quotaBytesPerDay());
         // Jetty's queue of jobs stays unbounded (a rejected selector job would strand its connection); the QoS
         // handler below bounds the requests instead.
-        final int maxThreads = ctx.threads() + ACCEPTORS + SELECTORS;
+        final int maxThreads = ctx.threads() + ACCEPTORS + SELECTORS + RESERVED_THREADS + ADMISSION_THREADS;
         final QueuedThreadPool threadPool = new QueuedThreadPool(
             maxThreads, Math.min(maxThreads, MIN_THREADS), THREAD_IDLE_TIMEOUT_MS);
+        threadPool.setReservedThreads(RESERVED_THREADS);
         threadPool.setName("sb-media");
         threadPool.setDaemon(true);
         // Buffers up to the body chunk size are pooled (Jetty's default pools only up to 64 KiB).
@@ -85,10 +95,21 @@ public final class MediaService implements AutoCloseable
                 counters.increment(MediaCounters.REQUESTS_DROPPED);
                 super.reject(request, response, callback, status);
             }
+
+            protected void failSuspended(
+                final Request request,
+                final Response response,
+                final Callback callback,
+                final int status,
+                final Throwable failure)
+            {
+                counters.increment(MediaCounters.REQUESTS_DROPPED); // waited past the maximum
+                super.failSuspended(request, response, callback, status, failure);
+            }
         };
         limit.setMaxRequestCount(ctx.threads());
         limit.setMaxSuspendedRequestCount(ctx.queue());
-        limit.setMaxSuspend(Duration.ofMillis(THREAD_IDLE_TIMEOUT_MS));
+        limit.setMaxSuspend(Duration.ofMillis(MAX_WAIT_MS));
         server.setHandler(limit);
         try
         {

@@ -703,6 +703,71 @@ class MediaServiceTest
     }
 
     @Test
+    void shouldServeAtMostThreadsRequestsQueueMoreAndDropTheRest() throws Exception
+    {
+        start(new MediaContext().threads(1).queue(1));
+        final byte[] bytes = random(1000, 10);
+        final String ticket = ticket(bytes.length);
+        final String path = URI.create(createLocation(ticket, bytes.length)).getPath();
+        try (Socket slow = new Socket("127.0.0.1", service.port());
+            Socket second = new Socket("127.0.0.1", service.port());
+            Socket third = new Socket("127.0.0.1", service.port()))
+        {
+            // the one request slot: a PATCH whose body stops halfway
+            final OutputStream out = slow.getOutputStream();
+            out.write(("PATCH " + path + " HTTP/1.1\r\nHost: localhost\r\nTus-Resumable: 1.0.0\r\n" +
+                "Authorization: Bearer " + ticket + "\r\nUpload-Offset: 0\r\n" +
+                "Content-Type: application/offset+octet-stream\r\nContent-Length: 1000\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, 0, 500);
+            out.flush();
+            final long deadlineMs = System.currentTimeMillis() + 10_000;
+            while (service.counters().get(MediaCounters.BYTES_RECEIVED) < 500)
+            {
+                assertTrue(System.currentTimeMillis() < deadlineMs, "the slow PATCH never started");
+                Thread.sleep(5);
+            }
+            final byte[] get = ("GET /media/" + "ab".repeat(32) + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+            second.getOutputStream().write(get);
+            third.getOutputStream().write(get);
+            // one waits for the slot, the other finds the queue full: 503 at once
+            final ExecutorService readers = Executors.newFixedThreadPool(2);
+            try
+            {
+                final Future<Integer> secondStatus = readers.submit(() -> readStatus(second.getInputStream()));
+                final Future<Integer> thirdStatus = readers.submit(() -> readStatus(third.getInputStream()));
+                final int firstAnswer = waitAny(secondStatus, thirdStatus);
+                assertEquals(503, firstAnswer);
+                assertEquals(1, service.counters().get(MediaCounters.REQUESTS_DROPPED));
+                out.write(bytes, 500, 500);
+                out.flush();
+                assertEquals(204, readStatus(slow.getInputStream()));
+                final int later = secondStatus.isDone() && 503 == secondStatus.get() ? thirdStatus.get(10,
+                    TimeUnit.SECONDS) : secondStatus.get(10, TimeUnit.SECONDS);
+                assertEquals(404, later, "the waiting request is served once the slot is free");
+            }
+            finally
+            {
+                readers.shutdownNow();
+            }
+        }
+        assertEquals(1, service.counters().get(MediaCounters.REQUESTS_DROPPED));
+        assertEquals(1, service.counters().get(MediaCounters.UPLOADS_COMPLETED));
+    }
+
+    private static int waitAny(final Future<Integer> first, final Future<Integer> second) throws Exception
+    {
+        final long deadlineMs = System.currentTimeMillis() + 10_000;
+        while (!first.isDone() && !second.isDone())
+        {
+            assertTrue(System.currentTimeMillis() < deadlineMs, "neither answered");
+            Thread.sleep(5);
+        }
+        return first.isDone() ? first.get() : second.get();
+    }
+
+    @Test
     void shouldAnswerTusOptionsAndRefuseOtherVersions() throws Exception
     {
         start();
