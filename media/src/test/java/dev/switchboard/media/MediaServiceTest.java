@@ -324,6 +324,23 @@ class MediaServiceTest
     }
 
     @Test
+    void shouldAnswerAHeadOfABlobWithItsLengthAndNoBody() throws Exception
+    {
+        start();
+        final byte[] bytes = random(10_000, 11);
+        final String mediaId = upload(bytes);
+        final HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(base + "/media/" + mediaId))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, head.statusCode());
+        assertEquals("10000", head.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals("bytes", head.headers().firstValue("Accept-Ranges").orElseThrow());
+        assertEquals('"' + mediaId + '"', head.headers().firstValue("ETag").orElseThrow());
+        assertEquals(0, head.body().length);
+        assertArrayEquals(bytes, get(mediaId, null).body(), "the connection still serves a GET after the HEAD");
+        assertEquals(0, service.counters().get(MediaCounters.DOWNLOADS) - 1, "a HEAD is not a download");
+    }
+
+    @Test
     void shouldAnswerNotFoundForUnknownAndMalformedIds() throws Exception
     {
         start();
