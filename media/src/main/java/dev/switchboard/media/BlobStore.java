@@ -14,39 +14,29 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Blobs in the media folder, content-addressed by the SHA-256 of their bytes (the ciphertext):
- * {@code blobs/ab/abcdef...} (64 hex characters, fanned out by the first two), partial uploads in {@code uploads/}.
+ * {@code blobs/ab/abcdef...} (64 hex characters, fanned out by the first two); partial uploads are the ledger's
+ * ({@link MediaLedger}).
  * A blob's modification time is when it was (last) stored: it expires {@code expiryMs} later. The same bytes
  * uploaded twice are stored once; the second upload only renews the time.
  */
 final class BlobStore
 {
     static final int ID_LENGTH = 64;
+    static final int UPLOAD_ID_LENGTH = 32;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final Path blobsDir;
-    private final Path uploadsDir;
     private final Object commitLock = new Object();
 
     BlobStore(final Path mediaDir)
     {
         blobsDir = mediaDir.resolve("blobs");
-        uploadsDir = mediaDir.resolve("uploads");
         try
         {
             Files.createDirectories(blobsDir);
-            Files.createDirectories(uploadsDir);
-            // Uploads are not resumable across a restart (their state is in memory): their partial files go.
-            try (DirectoryStream<Path> stale = Files.newDirectoryStream(uploadsDir))
-            {
-                for (final Path file : stale)
-                {
-                    Files.deleteIfExists(file);
-                }
-            }
         }
         catch (final IOException ex)
         {
@@ -54,29 +44,41 @@ final class BlobStore
         }
     }
 
-    Path partFile(final String uploadId)
-    {
-        return uploadsDir.resolve(uploadId + ".part");
-    }
-
     /**
      * The blob's path if the id is well formed (64 lower-case hex characters), else null. It may not exist.
      */
     Path blob(final String mediaId)
     {
-        if (null == mediaId || ID_LENGTH != mediaId.length())
+        return isMediaId(mediaId) ? blobsDir.resolve(mediaId.substring(0, 2)).resolve(mediaId) : null;
+    }
+
+    /** A media id: 64 lower-case hex characters. */
+    static boolean isMediaId(final String mediaId)
+    {
+        return isHex(mediaId, ID_LENGTH);
+    }
+
+    /** An upload id: 32 lower-case hex characters. */
+    static boolean isUploadId(final String uploadId)
+    {
+        return isHex(uploadId, UPLOAD_ID_LENGTH);
+    }
+
+    private static boolean isHex(final String value, final int length)
+    {
+        if (null == value || length != value.length())
         {
-            return null;
+            return false;
         }
-        for (int i = 0; i < ID_LENGTH; i++)
+        for (int i = 0; i < length; i++)
         {
-            final char c = mediaId.charAt(i);
+            final char c = value.charAt(i);
             if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
             {
-                return null;
+                return false;
             }
         }
-        return blobsDir.resolve(mediaId.substring(0, 2)).resolve(mediaId);
+        return true;
     }
 
     /**
@@ -168,37 +170,34 @@ final class BlobStore
         return blobsDir;
     }
 
-    Path uploadsDir()
-    {
-        return uploadsDir;
-    }
-
     static byte[] sha256(final Path file, final byte[] copyBuffer) throws IOException
     {
-        final MessageDigest digest;
-        try
-        {
-            digest = MessageDigest.getInstance("SHA-256");
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-        final ByteBuffer buffer = ByteBuffer.wrap(copyBuffer);
+        return sha256(file, Files.size(file), ByteBuffer.wrap(copyBuffer)).digest();
+    }
+
+    /**
+     * The SHA-256 state after the first {@code length} bytes of a file: also how an upload recovered at start gets
+     * its hash back, from its partial file.
+     */
+    static MessageDigest sha256(final Path file, final long length, final ByteBuffer buffer) throws IOException
+    {
+        final MessageDigest digest = Upload.newSha256();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
-            while (true)
+            long position = 0;
+            while (position < length)
             {
-                buffer.clear();
-                final int read = channel.read(buffer);
+                buffer.clear().limit((int)Math.min(buffer.capacity(), length - position));
+                final int read = channel.read(buffer, position);
                 if (read < 0)
                 {
-                    break;
+                    throw new IOException("file shorter than " + length + ": " + file);
                 }
-                digest.update(copyBuffer, 0, read);
+                position += read;
+                digest.update(buffer.flip());
             }
         }
-        return digest.digest();
+        return digest;
     }
 
     static String hex(final byte[] bytes)

@@ -163,7 +163,7 @@ public final class MediaContext
         return downloadTicket;
     }
 
-    /** Worker threads of the HTTP server: the most requests served at once. */
+    /** Requests served at once: Jetty's request threads (its pool holds a few more for accepting and selecting). */
     public MediaContext threads(final int threads)
     {
         this.threads = threads;
@@ -175,7 +175,10 @@ public final class MediaContext
         return threads;
     }
 
-    /** Requests waiting for a worker beyond which new ones are dropped (counted). */
+    /**
+     * Requests that may wait (up to 60 s) beyond those served, and the accept backlog; past it a request is answered
+     * 503 and counted in {@code requests-dropped}.
+     */
     public MediaContext queue(final int queue)
     {
         this.queue = queue;
@@ -198,7 +201,10 @@ public final class MediaContext
         return sweepIntervalNs;
     }
 
-    /** Bytes each worker copies per read and write. */
+    /**
+     * Size of the pooled direct buffers a request body is read into (the largest chunk written and hashed at once)
+     * and a download is sent from.
+     */
     public MediaContext copyBufferBytes(final int copyBufferBytes)
     {
         this.copyBufferBytes = copyBufferBytes;
@@ -210,7 +216,7 @@ public final class MediaContext
         return copyBufferBytes;
     }
 
-    /** The media folder: blobs/ and uploads/ below it, and the ticket secret. */
+    /** The media folder: blobs/, uploads/ and ledger/ below it, and the ticket secret. */
     public MediaContext dataDir(final File dataDir)
     {
         this.dataDir = dataDir;

@@ -1,14 +1,17 @@
 package dev.switchboard.media;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.switchboard.codec.MediaTickets;
 import org.agrona.ErrorHandler;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -26,11 +29,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The HTTP requests of the media service, on its worker threads. Uploads (tus 1.0.0, {@code /files/}) and downloads
- * ({@code /media/<id>}); see docs/protocol.md, section "Media service". Every body is streamed through the worker's
- * copy buffer; nothing holds a whole body.
+ * The HTTP requests of the media service, on Jetty's request threads. Uploads (tus 1.0.0, {@code /files/}) and
+ * downloads ({@code /media/<id>}); see docs/protocol.md, section "Media service". An upload's body is taken chunk by
+ * chunk from Jetty's pooled input buffers, written to the partial file and hashed from the same buffer; a download is
+ * copied from the blob through pooled buffers, asynchronously. Nothing holds a whole body.
  */
-final class MediaHandler implements HttpHandler
+final class MediaHandler extends Handler.Abstract
 {
     static final String UPLOADS_PATH = "/files/";
     static final String MEDIA_PATH = "/media/";
@@ -40,89 +44,110 @@ final class MediaHandler implements HttpHandler
     static final String ERROR_HEADER = "Media-Error";
     private static final String BEARER = "Bearer ";
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
-    private static final int NO_BODY = -1;
 
     private final MediaContext ctx;
     private final BlobStore store;
     private final MediaCounters counters;
     private final ErrorHandler errorHandler;
-    private final UploadQuota quota;
+    private final MediaLedger ledger;
+    private final ByteBufferPool.Sized downloadBuffers;
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final ThreadLocal<MediaTickets> tickets;
-    private final ThreadLocal<byte[]> copyBuffers;
+    private final ThreadLocal<Blocker.Shared> blockers = ThreadLocal.withInitial(Blocker.Shared::new);
     private final ThreadLocal<ByteRange> ranges = ThreadLocal.withInitial(ByteRange::new);
     private final ThreadLocal<boolean[]> duplicates = ThreadLocal.withInitial(() -> new boolean[1]);
+    private final Content.Chunk.Processor countSent;
 
     MediaHandler(
-        final MediaContext ctx, final BlobStore store, final MediaCounters counters, final ErrorHandler errorHandler)
+        final MediaContext ctx,
+        final BlobStore store,
+        final MediaLedger ledger,
+        final MediaCounters counters,
+        final ErrorHandler errorHandler,
+        final ByteBufferPool bufferPool)
     {
         this.ctx = ctx;
         this.store = store;
         this.counters = counters;
         this.errorHandler = errorHandler;
-        quota = new UploadQuota(ctx.quotaBytesPerDay());
+        this.ledger = ledger;
+        downloadBuffers = new ByteBufferPool.Sized(bufferPool, true, ctx.copyBufferBytes());
         final byte[] secret = ctx.secret();
         tickets = ThreadLocal.withInitial(() -> new MediaTickets(secret));
-        final int copyBufferBytes = ctx.copyBufferBytes();
-        copyBuffers = ThreadLocal.withInitial(() -> new byte[copyBufferBytes]);
+        countSent = (chunk, callback) ->
+        {
+            counters.add(MediaCounters.BYTES_SENT, chunk.remaining());
+            return false; // counted only: the copy writes it
+        };
     }
 
-    public void handle(final HttpExchange exchange)
+    public boolean handle(final Request request, final Response response, final Callback callback)
     {
         try
         {
-            exchange.getResponseHeaders().set("Tus-Resumable", TUS_VERSION);
-            final String path = exchange.getRequestURI().getRawPath();
-            final String method = exchange.getRequestMethod();
-            if (path.startsWith(MEDIA_PATH))
+            response.getHeaders().put("Tus-Resumable", TUS_VERSION);
+            final String path = request.getHttpURI().getCanonicalPath();
+            final String method = request.getMethod();
+            if (null != path && path.startsWith(MEDIA_PATH))
             {
-                download(exchange, path.substring(MEDIA_PATH.length()), "HEAD".equals(method));
+                if (download(request, response, callback, path.substring(MEDIA_PATH.length()), method))
+                {
+                    return true; // the copy completes the callback
+                }
             }
-            else if (!path.startsWith(UPLOADS_PATH) && !(path + "/").equals(UPLOADS_PATH))
+            else if (null == path || (!path.startsWith(UPLOADS_PATH) && !(path + "/").equals(UPLOADS_PATH)))
             {
-                refuse(exchange, 404, MediaCounters.NOT_FOUND, "no such resource");
+                refuse(response, 404, MediaCounters.NOT_FOUND, "no such resource");
             }
             else
             {
-                upload(exchange, method, path.length() <= UPLOADS_PATH.length() ? "" :
+                upload(request, response, method, path.length() <= UPLOADS_PATH.length() ? "" :
                     path.substring(UPLOADS_PATH.length()));
             }
+            callback.succeeded();
         }
         catch (final IOException ex)
         {
-            // the peer went away or the disk failed mid-body: the exchange is closed, the connection with it
+            // the peer went away or the disk failed mid-body: failing the callback drops the connection
             counters.increment(MediaCounters.ERRORS);
+            callback.failed(ex);
         }
         catch (final RuntimeException ex)
         {
             onError(ex);
-            respondQuietly(exchange, 500);
+            if (response.isCommitted())
+            {
+                callback.failed(ex);
+            }
+            else
+            {
+                response.setStatus(500);
+                callback.succeeded();
+            }
         }
-        finally
-        {
-            exchange.close();
-        }
+        return true;
     }
 
-    private void upload(final HttpExchange exchange, final String method, final String uploadId) throws IOException
+    private void upload(final Request request, final Response response, final String method, final String uploadId)
+        throws IOException
     {
+        final HttpFields.Mutable headers = response.getHeaders();
         if ("OPTIONS".equals(method))
         {
-            final Headers headers = exchange.getResponseHeaders();
-            headers.set("Tus-Version", TUS_VERSION);
-            headers.set("Tus-Extension", "creation,expiration");
-            headers.set("Tus-Max-Size", Long.toString(ctx.maxBytes()));
-            exchange.sendResponseHeaders(204, NO_BODY);
+            headers.put("Tus-Version", TUS_VERSION);
+            headers.put("Tus-Extension", "creation,expiration");
+            headers.put("Tus-Max-Size", ctx.maxBytes());
+            response.setStatus(204);
             return;
         }
-        if (!TUS_VERSION.equals(exchange.getRequestHeaders().getFirst("Tus-Resumable")))
+        if (!TUS_VERSION.equals(request.getHeaders().get("Tus-Resumable")))
         {
-            exchange.getResponseHeaders().set("Tus-Version", TUS_VERSION);
-            refuse(exchange, 412, MediaCounters.BAD_REQUESTS, "Tus-Resumable 1.0.0 required");
+            headers.put("Tus-Version", TUS_VERSION);
+            refuse(response, 412, MediaCounters.BAD_REQUESTS, "Tus-Resumable 1.0.0 required");
             return;
         }
-        final MediaTickets ticket = checkTicket(exchange);
+        final MediaTickets ticket = checkTicket(request, response);
         if (null == ticket)
         {
             return;
@@ -131,207 +156,207 @@ final class MediaHandler implements HttpHandler
         {
             if ("POST".equals(method))
             {
-                create(exchange, ticket);
+                create(request, response, ticket);
             }
             else
             {
-                refuse(exchange, 405, MediaCounters.BAD_REQUESTS, "POST creates an upload");
+                refuse(response, 405, MediaCounters.BAD_REQUESTS, "POST creates an upload");
             }
             return;
         }
         final Upload upload = uploads.get(uploadId);
         if (null == upload || upload.lapsed)
         {
-            refuse(exchange, 404, MediaCounters.NOT_FOUND, "no such upload");
+            refuse(response, 404, MediaCounters.NOT_FOUND, "no such upload");
         }
         else if (upload.userId != ticket.userId())
         {
-            refuse(exchange, 403, MediaCounters.TICKETS_REFUSED, "upload of another user");
+            refuse(response, 403, MediaCounters.TICKETS_REFUSED, "upload of another user");
         }
         else if ("HEAD".equals(method))
         {
-            final Headers headers = exchange.getResponseHeaders();
-            headers.set("Upload-Offset", Long.toString(upload.offset));
-            headers.set("Upload-Length", Long.toString(upload.length));
-            headers.set("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(upload.deadlineMs)));
-            headers.set("Cache-Control", "no-store");
+            headers.put("Upload-Offset", upload.offset);
+            headers.put("Upload-Length", upload.length);
+            headers.put("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(upload.deadlineMs)));
+            headers.put("Cache-Control", "no-store");
             if (null != upload.mediaId)
             {
-                headers.set(MEDIA_ID_HEADER, upload.mediaId);
+                headers.put(MEDIA_ID_HEADER, upload.mediaId);
             }
-            exchange.sendResponseHeaders(200, NO_BODY);
+            response.setStatus(200);
         }
         else if ("PATCH".equals(method))
         {
-            append(exchange, upload);
+            append(request, response, upload);
         }
         else
         {
-            refuse(exchange, 405, MediaCounters.BAD_REQUESTS, "HEAD or PATCH an upload");
+            refuse(response, 405, MediaCounters.BAD_REQUESTS, "HEAD or PATCH an upload");
         }
     }
 
-    private void create(final HttpExchange exchange, final MediaTickets ticket) throws IOException
+    private void create(final Request request, final Response response, final MediaTickets ticket)
+        throws IOException
     {
-        final long length = parseLength(exchange.getRequestHeaders().getFirst("Upload-Length"));
+        final long length = parseLength(request.getHeaders().get("Upload-Length"));
         if (length < 0)
         {
-            refuse(exchange, 400, MediaCounters.BAD_REQUESTS, "Upload-Length required");
+            refuse(response, 400, MediaCounters.BAD_REQUESTS, "Upload-Length required");
             return;
         }
         if (length > ctx.maxBytes() || length > ticket.maxBytes())
         {
-            refuse(exchange, 413, MediaCounters.TOO_LARGE, "larger than the ticket or the service allow");
+            refuse(response, 413, MediaCounters.TOO_LARGE, "larger than the ticket or the service allow");
             return;
         }
         final long nowMs = ctx.epochClock().time();
-        if (!quota.tryReserve(ticket.userId(), length, nowMs))
-        {
-            refuse(exchange, 429, MediaCounters.QUOTA_EXCEEDED, "daily upload quota reached");
-            return;
-        }
         final byte[] idBytes = new byte[16];
         random.nextBytes(idBytes);
         final String id = BlobStore.hex(idBytes);
         final Upload upload = new Upload(
-            id, ticket.userId(), length, nowMs, nowMs + ctx.uploadDeadlineMs(), store.partFile(id));
-        try
+            id, ticket.userId(), length, nowMs, nowMs + ctx.uploadDeadlineMs(), ledger.partFile(id));
+        if (!ledger.create(upload))
         {
-            Files.createFile(upload.partFile);
-        }
-        catch (final IOException ex)
-        {
-            quota.release(upload.userId, length, nowMs);
-            throw ex;
+            refuse(response, 429, MediaCounters.QUOTA_EXCEEDED, "daily upload quota reached");
+            return;
         }
         uploads.put(id, upload);
         counters.increment(MediaCounters.UPLOADS_CREATED);
-        final Headers headers = exchange.getResponseHeaders();
-        headers.set("Location", UPLOADS_PATH + id);
-        headers.set("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(upload.deadlineMs)));
+        final HttpFields.Mutable headers = response.getHeaders();
+        headers.put("Location", UPLOADS_PATH + id);
+        headers.put("Upload-Expires", HTTP_DATE.format(Instant.ofEpochMilli(upload.deadlineMs)));
         if (0 == length)
         {
             complete(upload, nowMs, headers);
         }
-        exchange.sendResponseHeaders(201, NO_BODY);
+        response.setStatus(201);
     }
 
-    private void append(final HttpExchange exchange, final Upload upload) throws IOException
+    private void append(final Request request, final Response response, final Upload upload) throws IOException
     {
-        final Headers request = exchange.getRequestHeaders();
-        if (!OFFSET_CONTENT_TYPE.equals(request.getFirst("Content-Type")))
+        final HttpFields requestHeaders = request.getHeaders();
+        if (!OFFSET_CONTENT_TYPE.equals(requestHeaders.get("Content-Type")))
         {
-            refuse(exchange, 415, MediaCounters.BAD_REQUESTS, "Content-Type " + OFFSET_CONTENT_TYPE + " required");
+            refuse(response, 415, MediaCounters.BAD_REQUESTS, "Content-Type " + OFFSET_CONTENT_TYPE + " required");
             return;
         }
-        final long offset = parseLength(request.getFirst("Upload-Offset"));
-        final String contentLengthHeader = request.getFirst("Content-Length");
-        final long contentLength = null == contentLengthHeader ? -1 : parseLength(contentLengthHeader);
-        if (offset < 0 || (null != contentLengthHeader && contentLength < 0))
+        final long offset = parseLength(requestHeaders.get("Upload-Offset"));
+        final long contentLength = request.getLength();
+        if (offset < 0)
         {
-            refuse(exchange, 400, MediaCounters.BAD_REQUESTS, "Upload-Offset required");
+            refuse(response, 400, MediaCounters.BAD_REQUESTS, "Upload-Offset required");
             return;
         }
         if (!upload.lock.tryLock())
         {
-            refuse(exchange, 409, MediaCounters.BAD_REQUESTS, "upload busy");
+            refuse(response, 409, MediaCounters.BAD_REQUESTS, "upload busy");
             return;
         }
-        // A refusal gives the upload back before it answers: answering a request whose body was not read may block
-        // on the connection, and the client's next PATCH must not find the upload busy meanwhile.
-        boolean locked = true;
         try
         {
+            if (null == upload.digest && null == upload.mediaId && !upload.lapsed)
+            {
+                // recovered at start: its hash state is rebuilt from the partial file before it grows
+                upload.digest = BlobStore.sha256(
+                    upload.partFile, upload.offset, ByteBuffer.allocate(ctx.copyBufferBytes()));
+            }
             if (upload.lapsed || offset != upload.offset || null != upload.mediaId)
             {
-                final boolean lapsed = upload.lapsed;
-                final long currentOffset = upload.offset;
-                upload.lock.unlock();
-                locked = false;
-                exchange.getResponseHeaders().set("Upload-Offset", Long.toString(currentOffset));
-                refuse(exchange, lapsed ? 404 : 409, MediaCounters.BAD_REQUESTS, "offset mismatch");
-                return;
+                response.getHeaders().put("Upload-Offset", upload.offset);
+                refuse(response, upload.lapsed ? 404 : 409, MediaCounters.BAD_REQUESTS, "offset mismatch");
             }
-            if (contentLength > upload.length - offset)
+            else if (contentLength > upload.length - offset || !receive(request, upload))
             {
-                upload.lock.unlock();
-                locked = false;
-                refuse(exchange, 413, MediaCounters.TOO_LARGE, "body past Upload-Length");
-                return;
+                refuse(response, 413, MediaCounters.TOO_LARGE, "body past Upload-Length");
             }
-            if (!receive(exchange, upload))
+            else
             {
-                refuse(exchange, 413, MediaCounters.TOO_LARGE, "body past Upload-Length");
-                return;
+                final HttpFields.Mutable headers = response.getHeaders();
+                if (upload.offset == upload.length)
+                {
+                    complete(upload, ctx.epochClock().time(), headers);
+                }
+                headers.put("Upload-Offset", upload.offset);
+                response.setStatus(204);
             }
-            final Headers headers = exchange.getResponseHeaders();
-            if (upload.offset == upload.length)
-            {
-                complete(upload, ctx.epochClock().time(), headers);
-            }
-            headers.set("Upload-Offset", Long.toString(upload.offset));
-            exchange.sendResponseHeaders(204, NO_BODY);
         }
         finally
         {
-            if (locked)
-            {
-                upload.lock.unlock();
-            }
+            // the answer is written after the upload is given back: the client's next PATCH never finds it busy
+            upload.lock.unlock();
         }
     }
 
     /**
-     * Stream the body into the partial file, hashing it on the way; false (and file and hash rolled back) if it runs
-     * past the upload's length. Bytes received before the peer goes away are kept, with the hash in step: the client
-     * resumes from the offset HEAD tells.
+     * Take the body chunk by chunk from Jetty's input buffers into the partial file, hashing each chunk from the same
+     * buffer; false (and file and hash rolled back) if it runs past the upload's length. Bytes received before the
+     * peer goes away are kept, with the hash in step: the client resumes from the offset HEAD tells.
      */
-    private boolean receive(final HttpExchange exchange, final Upload upload) throws IOException
+    private boolean receive(final Request request, final Upload upload) throws IOException
     {
-        final byte[] copy = copyBuffers.get();
-        final ByteBuffer buffer = ByteBuffer.wrap(copy);
+        final Blocker.Shared blocker = blockers.get();
         final long start = upload.offset;
         final MessageDigest before = cloneOf(upload.digest);
-        long hashed = start;
-        try (InputStream body = exchange.getRequestBody();
-            FileChannel file = FileChannel.open(upload.partFile, StandardOpenOption.WRITE))
+        long received = start;
+        try (FileChannel file = FileChannel.open(upload.partFile, StandardOpenOption.WRITE))
         {
             try
             {
                 while (true)
                 {
-                    final int want = (int)Math.min(copy.length, upload.length - hashed);
-                    final int read = body.read(copy, 0, Math.max(1, want));
-                    if (read < 0)
+                    final Content.Chunk chunk = request.read();
+                    if (null == chunk)
                     {
-                        break;
+                        try (Blocker.Runnable readable = blocker.runnable())
+                        {
+                            request.demand(readable);
+                            readable.block();
+                        }
+                        continue;
                     }
-                    if (read > want)
+                    try
                     {
-                        upload.digest = before;
-                        hashed = start;
-                        return false;
+                        if (Content.Chunk.isFailure(chunk))
+                        {
+                            final Throwable failure = chunk.getFailure();
+                            throw failure instanceof IOException ? (IOException)failure : new IOException(failure);
+                        }
+                        final ByteBuffer bytes = chunk.getByteBuffer();
+                        final int length = bytes.remaining();
+                        if (length > upload.length - received)
+                        {
+                            upload.digest = before;
+                            received = start;
+                            return false;
+                        }
+                        final int position = bytes.position();
+                        long filePosition = received;
+                        while (bytes.hasRemaining())
+                        {
+                            filePosition += file.write(bytes, filePosition);
+                        }
+                        upload.digest.update(bytes.position(position));
+                        received = filePosition;
+                        upload.offset = received; // HEAD tells progress while the body streams
+                        counters.add(MediaCounters.BYTES_RECEIVED, length);
+                        if (chunk.isLast())
+                        {
+                            return true;
+                        }
                     }
-                    buffer.clear().limit(read);
-                    long position = hashed;
-                    while (buffer.hasRemaining())
+                    finally
                     {
-                        position += file.write(buffer, position);
+                        chunk.release();
                     }
-                    upload.digest.update(copy, 0, read);
-                    hashed = position;
-                    upload.offset = hashed; // HEAD tells progress while the body streams
-                    counters.add(MediaCounters.BYTES_RECEIVED, read);
                 }
             }
             finally
             {
                 // a failed write may leave bytes past what was hashed: cut them off
-                file.truncate(hashed);
-                upload.offset = hashed;
+                file.truncate(received);
+                upload.offset = received;
             }
         }
-        return true;
     }
 
     private static MessageDigest cloneOf(final MessageDigest digest)
@@ -346,149 +371,154 @@ final class MediaHandler implements HttpHandler
         }
     }
 
-    private void complete(final Upload upload, final long nowMs, final Headers headers) throws IOException
+    private void complete(final Upload upload, final long nowMs, final HttpFields.Mutable headers) throws IOException
     {
         final boolean[] duplicate = duplicates.get();
         upload.mediaId = store.commit(upload.partFile, BlobStore.hex(upload.digest.digest()), nowMs, duplicate);
+        ledger.completed(upload);
         counters.increment(duplicate[0] ? MediaCounters.UPLOADS_DEDUPLICATED : MediaCounters.UPLOADS_COMPLETED);
-        headers.set(MEDIA_ID_HEADER, upload.mediaId);
+        headers.put(MEDIA_ID_HEADER, upload.mediaId);
     }
 
-    private void download(final HttpExchange exchange, final String mediaId, final boolean head) throws IOException
+    /**
+     * Answer a GET or HEAD of a blob; true if an asynchronous copy of the body took over the callback.
+     */
+    private boolean download(
+        final Request request, final Response response, final Callback callback, final String mediaId,
+        final String method) throws IOException
     {
-        final String method = exchange.getRequestMethod();
+        final boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method))
         {
-            refuse(exchange, 405, MediaCounters.BAD_REQUESTS, "GET or HEAD a blob");
-            return;
+            refuse(response, 405, MediaCounters.BAD_REQUESTS, "GET or HEAD a blob");
+            return false;
         }
-        if (ctx.downloadTicket() && null == checkTicket(exchange))
+        if (ctx.downloadTicket() && null == checkTicket(request, response))
         {
-            return;
+            return false;
         }
         final Path blob = store.blob(mediaId);
-        final FileChannel file;
+        FileChannel file = null;
         try
         {
             file = null == blob ? null : FileChannel.open(blob, StandardOpenOption.READ);
         }
-        catch (final NoSuchFileException ex)
+        catch (final NoSuchFileException ignore)
         {
-            refuse(exchange, 404, MediaCounters.NOT_FOUND, "no such blob");
-            return;
+            // expired or never stored: as unknown
         }
         if (null == file)
         {
-            refuse(exchange, 404, MediaCounters.NOT_FOUND, "no such blob");
-            return;
+            refuse(response, 404, MediaCounters.NOT_FOUND, "no such blob");
+            return false;
         }
-        try (file)
+        boolean copying = false;
+        try
         {
-            serve(exchange, file, head, mediaId);
+            copying = serve(request, response, callback, file, head, mediaId);
+            return copying;
         }
-    }
-
-    private void serve(final HttpExchange exchange, final FileChannel file, final boolean head, final String mediaId)
-        throws IOException
-    {
-        final long size = file.size();
-        final Headers headers = exchange.getResponseHeaders();
-        headers.set("Accept-Ranges", "bytes");
-        headers.set("Content-Type", "application/octet-stream");
-        headers.set("ETag", '"' + mediaId + '"');
-        headers.set("Cache-Control", "private, immutable");
-        final String rangeHeader = exchange.getRequestHeaders().getFirst("Range");
-        final ByteRange range = ranges.get();
-        if (!range.parse(rangeHeader, size))
+        finally
         {
-            headers.set("Content-Range", "bytes */" + size);
-            refuse(exchange, 416, MediaCounters.BAD_REQUESTS, "range not satisfiable");
-            return;
-        }
-        final int status = null == rangeHeader ? 200 : 206;
-        if (206 == status)
-        {
-            headers.set("Content-Range", "bytes " + range.first + '-' + range.last + '/' + size);
-        }
-        final long length = 0 == size ? 0 : range.length();
-        if (head)
-        {
-            headers.set("Content-Length", Long.toString(length));
-            exchange.sendResponseHeaders(status, NO_BODY);
-            return;
-        }
-        counters.increment(MediaCounters.DOWNLOADS);
-        exchange.sendResponseHeaders(status, 0 == length ? NO_BODY : length);
-        if (0 == length)
-        {
-            return;
-        }
-        final byte[] copy = copyBuffers.get();
-        final ByteBuffer buffer = ByteBuffer.wrap(copy);
-        long position = range.first;
-        long left = length;
-        try (OutputStream body = exchange.getResponseBody())
-        {
-            while (left > 0)
+            if (!copying)
             {
-                buffer.clear().limit((int)Math.min(copy.length, left));
-                final int read = file.read(buffer, position);
-                if (read < 0)
-                {
-                    throw new IOException("blob shorter than its size");
-                }
-                body.write(copy, 0, read);
-                position += read;
-                left -= read;
-                counters.add(MediaCounters.BYTES_SENT, read);
+                file.close();
             }
         }
     }
 
+    private boolean serve(
+        final Request request,
+        final Response response,
+        final Callback callback,
+        final FileChannel file,
+        final boolean head,
+        final String mediaId) throws IOException
+    {
+        final long size = file.size();
+        final HttpFields.Mutable headers = response.getHeaders();
+        headers.put("Accept-Ranges", "bytes");
+        headers.put("Content-Type", "application/octet-stream");
+        headers.put("ETag", '"' + mediaId + '"');
+        headers.put("Cache-Control", "private, immutable");
+        final String rangeHeader = request.getHeaders().get("Range");
+        final ByteRange range = ranges.get();
+        if (!range.parse(rangeHeader, size))
+        {
+            headers.put("Content-Range", "bytes */" + size);
+            refuse(response, 416, MediaCounters.BAD_REQUESTS, "range not satisfiable");
+            return false;
+        }
+        final int status = null == rangeHeader ? 200 : 206;
+        if (206 == status)
+        {
+            headers.put("Content-Range", "bytes " + range.first + '-' + range.last + '/' + size);
+        }
+        final long length = 0 == size ? 0 : range.length();
+        response.setStatus(status);
+        headers.put("Content-Length", length);
+        if (head || 0 == length)
+        {
+            return false;
+        }
+        counters.increment(MediaCounters.DOWNLOADS);
+        // the source closes the file when it is done or failed
+        Content.copy(Content.Source.from(downloadBuffers, file, range.first, length), response, countSent, callback);
+        return true;
+    }
+
     /**
-     * The request's ticket if valid and current; else the refusal is sent (401 none or unreadable, 403 a wrong
+     * The request's ticket if valid and current; else the refusal is set (401 none or unreadable, 403 a wrong
      * signature or expired) and null returned.
      */
-    private MediaTickets checkTicket(final HttpExchange exchange) throws IOException
+    private MediaTickets checkTicket(final Request request, final Response response)
     {
-        final String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        final String authorization = request.getHeaders().get("Authorization");
         if (null == authorization || !authorization.startsWith(BEARER))
         {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            refuse(exchange, 401, MediaCounters.TICKETS_REFUSED, "ticket required");
+            response.getHeaders().put("WWW-Authenticate", "Bearer");
+            refuse(response, 401, MediaCounters.TICKETS_REFUSED, "ticket required");
             return null;
         }
-        final byte[] bytes;
+        byte[] bytes = null;
         try
         {
             bytes = Base64.getUrlDecoder().decode(authorization.substring(BEARER.length()).trim());
         }
-        catch (final IllegalArgumentException ex)
+        catch (final IllegalArgumentException ignore)
         {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            refuse(exchange, 401, MediaCounters.TICKETS_REFUSED, "ticket unreadable");
-            return null;
+            // unreadable, as a ticket of the wrong length
         }
-        if (MediaTickets.LENGTH != bytes.length)
+        if (null == bytes || MediaTickets.LENGTH != bytes.length)
         {
-            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            refuse(exchange, 401, MediaCounters.TICKETS_REFUSED, "ticket unreadable");
+            response.getHeaders().put("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            refuse(response, 401, MediaCounters.TICKETS_REFUSED, "ticket unreadable");
             return null;
         }
         final MediaTickets ticket = tickets.get();
         if (!ticket.verify(bytes, 0, bytes.length))
         {
-            refuse(exchange, 403, MediaCounters.TICKETS_REFUSED, "ticket invalid");
+            refuse(response, 403, MediaCounters.TICKETS_REFUSED, "ticket invalid");
             return null;
         }
         if (ctx.epochClock().time() - ticket.expiresAtMs() >= 0)
         {
-            refuse(exchange, 403, MediaCounters.TICKETS_REFUSED, "ticket expired");
+            refuse(response, 403, MediaCounters.TICKETS_REFUSED, "ticket expired");
             return null;
         }
         return ticket;
     }
 
+    /** Read back the uploads a previous run left (before any request). */
+    void recover()
+    {
+        ledger.recover(ctx.epochClock().time(), uploads, counters);
+    }
+
+    /**
+     * On the ledger's thread: delete expired blobs, let uploads past their deadline lapse (partial file deleted,
+     * quota given back) and forget quota counts of earlier days.
+     */
     void sweep() throws IOException
     {
         final long nowMs = ctx.epochClock().time();
@@ -506,11 +536,11 @@ final class MediaHandler implements HttpHandler
                     it.remove();
                     if (null == upload.mediaId)
                     {
-                        quota.release(upload.userId, upload.length, upload.createdAtMs);
                         counters.add(MediaCounters.BYTES_RECLAIMED, upload.offset);
                         counters.increment(MediaCounters.UPLOADS_LAPSED);
                         Files.deleteIfExists(upload.partFile);
                     }
+                    ledger.onLapsed(upload);
                 }
                 finally
                 {
@@ -518,7 +548,7 @@ final class MediaHandler implements HttpHandler
                 }
             }
         }
-        quota.sweep(nowMs);
+        ledger.onSweep(nowMs);
     }
 
     int uploadCount()
@@ -528,7 +558,7 @@ final class MediaHandler implements HttpHandler
 
     long quotaUsed(final long userId)
     {
-        return quota.used(userId, ctx.epochClock().time());
+        return ledger.used(userId, ctx.epochClock().time());
     }
 
     void onError(final Throwable ex)
@@ -537,45 +567,19 @@ final class MediaHandler implements HttpHandler
         errorHandler.onError(ex);
     }
 
-    private void refuse(final HttpExchange exchange, final int status, final int counter, final String reason)
-        throws IOException
+    /**
+     * Answer with a status and no body. A body left unread is Jetty's to handle when the answer completes: it reads
+     * what has arrived and, if more is due, answers {@code Connection: close} and closes only this connection.
+     */
+    private void refuse(final Response response, final int status, final int counter, final String reason)
     {
         counters.increment(counter);
-        exchange.getResponseHeaders().set(ERROR_HEADER, reason);
-        closeIfBodyLeft(exchange);
-        exchange.sendResponseHeaders(status, NO_BODY);
-    }
-
-    /**
-     * A refused request's body is not read: the server then drops the connection rather than drain it, so the client
-     * must be told not to send its next request on it (a PATCH is not retried on a stale connection).
-     */
-    private static void closeIfBodyLeft(final HttpExchange exchange)
-    {
-        final String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        final boolean declaresBody = null != exchange.getRequestHeaders().getFirst("Transfer-Encoding") ||
-            (null != length && !"0".equals(length.trim()));
-        if (declaresBody)
-        {
-            exchange.getResponseHeaders().set("Connection", "close");
-        }
-    }
-
-    private static void respondQuietly(final HttpExchange exchange, final int status)
-    {
-        try
-        {
-            closeIfBodyLeft(exchange);
-            exchange.sendResponseHeaders(status, NO_BODY);
-        }
-        catch (final IOException | RuntimeException ignore)
-        {
-            // headers were sent already: closing the exchange is all that is left
-        }
+        response.getHeaders().put(ERROR_HEADER, reason);
+        response.setStatus(status);
     }
 
     /** A non-negative decimal, or -1. */
-    private static long parseLength(final String value)
+    static long parseLength(final String value)
     {
         if (null == value || value.isEmpty() || value.length() > 18)
         {

@@ -1,92 +1,127 @@
 package dev.switchboard.media;
 
-import com.sun.net.httpserver.HttpServer;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The media service: encrypted blobs over HTTP/1.1 on a port of its own, beside the message port. Uploads follow tus
  * 1.0 (core, creation and expiration: POST creates with Upload-Length, PATCH appends at Upload-Offset, HEAD tells the
- * offset), each authorized by a ticket the ring issued; downloads are GET by content address with Range. Served by the
- * JDK's HTTP server on a bounded pool of worker threads that stream every body through one copy buffer each, so the
- * heap does not grow with body sizes or with the number of downloads. A sweeper thread reclaims expired blobs and
- * lapsed uploads.
+ * offset), each authorized by a ticket the ring issued; downloads are GET by content address with Range. Served by
+ * Jetty's core server (no servlets): a request body arrives in pooled direct buffers of
+ * {@link MediaContext#copyBufferBytes()} straight off the socket and goes from them to the partial file and the
+ * digest; a download streams the blob through pooled buffers without holding a thread. The heap does not grow with
+ * body sizes or with the number of downloads. The ledger's thread keeps quota counts and uploads in the media
+ * folder, so both outlive a restart, and reclaims expired blobs and lapsed uploads.
  */
 public final class MediaService implements AutoCloseable
 {
-    private static final int STOP_DELAY_S = 0;
+    /** One acceptor and one selector thread serve the port; the other threads run requests. */
+    private static final int ACCEPTORS = 1;
+    private static final int SELECTORS = 1;
+    /** Jetty keeps one idle thread ready to take over selecting; counted apart from the request threads. */
+    private static final int RESERVED_THREADS = 1;
+    /**
+     * Threads beyond the request threads that admit, queue or refuse new requests, so a flood is answered 503 while
+     * every request thread is busy.
+     */
+    private static final int ADMISSION_THREADS = 2;
+    private static final int MIN_THREADS = 8;
+    private static final int THREAD_IDLE_TIMEOUT_MS = 60_000;
+    /** A request waiting for a request thread longer than this is answered 503. */
+    private static final long MAX_WAIT_MS = 60_000;
 
     private final MediaContext ctx;
     private final MediaCounters counters;
     private final BlobStore store;
+    private final MediaLedger ledger;
     private final MediaHandler handler;
-    private final HttpServer server;
-    private final ThreadPoolExecutor workers;
-    private final ScheduledExecutorService sweeper;
+    private final Server server;
+    private final ServerConnector connector;
 
     private MediaService(final MediaContext ctx, final ErrorHandler errorHandler)
     {
         this.ctx = ctx.conclude();
         counters = null == ctx.countersManager() ? new MediaCounters() : new MediaCounters(ctx.countersManager());
         store = new BlobStore(ctx.dataDir().toPath());
-        handler = new MediaHandler(ctx, store, counters, errorHandler);
-        final AtomicInteger threadCount = new AtomicInteger();
-        workers = new ThreadPoolExecutor(
-            ctx.threads(), ctx.threads(), 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(ctx.queue()),
-            (runnable) ->
-            {
-                final Thread thread = new Thread(runnable, "sb-media-" + threadCount.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            },
-            (runnable, executor) ->
+        ledger = new MediaLedger(ctx.dataDir().toPath(), ctx.quotaBytesPerDay());
+        // Jetty's queue of jobs stays unbounded (a rejected selector job would strand its connection); the QoS
+        // handler below bounds the requests instead.
+        final int maxThreads = ctx.threads() + ACCEPTORS + SELECTORS + RESERVED_THREADS + ADMISSION_THREADS;
+        final QueuedThreadPool threadPool = new QueuedThreadPool(
+            maxThreads, Math.min(maxThreads, MIN_THREADS), THREAD_IDLE_TIMEOUT_MS);
+        threadPool.setReservedThreads(RESERVED_THREADS);
+        threadPool.setName("sb-media");
+        threadPool.setDaemon(true);
+        // Buffers up to the body chunk size are pooled (Jetty's default pools only up to 64 KiB).
+        final ArrayByteBufferPool bufferPool = new ArrayByteBufferPool(0, -1, ctx.copyBufferBytes());
+        server = new Server(threadPool, null, bufferPool);
+        server.setStopTimeout(0);
+        final HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setInputBufferSize(ctx.copyBufferBytes());
+        http.setOutputBufferSize(ctx.copyBufferBytes());
+        // The socket reads into direct buffers that the file writes take as they are: no copy through the heap.
+        http.setUseInputDirectByteBuffers(true);
+        final HttpConnectionFactory connectionFactory = new HttpConnectionFactory(http);
+        connectionFactory.setInputBufferSize(ctx.copyBufferBytes());
+        connectionFactory.setUseInputDirectByteBuffers(true);
+        connector = new ServerConnector(server, ACCEPTORS, SELECTORS, connectionFactory);
+        connector.setHost(ctx.bindAddress());
+        connector.setPort(ctx.port());
+        connector.setAcceptQueueSize(ctx.queue());
+        server.addConnector(connector);
+        handler = new MediaHandler(ctx, store, ledger, counters, errorHandler, bufferPool);
+        // At most threads requests at once, queue more waiting; past that a request is answered 503 and counted.
+        final QoSHandler limit = new QoSHandler(handler)
+        {
+            protected void reject(
+                final Request request, final Response response, final Callback callback, final int status)
             {
                 counters.increment(MediaCounters.REQUESTS_DROPPED);
-                throw new RejectedExecutionException("media service queue full");
-            });
-        HttpServer server = null;
-        ScheduledExecutorService sweeper = null;
+                super.reject(request, response, callback, status);
+            }
+
+            protected void failSuspended(
+                final Request request,
+                final Response response,
+                final Callback callback,
+                final int status,
+                final Throwable failure)
+            {
+                counters.increment(MediaCounters.REQUESTS_DROPPED); // waited past the maximum
+                super.failSuspended(request, response, callback, status, failure);
+            }
+        };
+        limit.setMaxRequestCount(ctx.threads());
+        limit.setMaxSuspendedRequestCount(ctx.queue());
+        limit.setMaxSuspend(Duration.ofMillis(MAX_WAIT_MS));
+        server.setHandler(limit);
         try
         {
-            server = HttpServer.create(new InetSocketAddress(ctx.bindAddress(), ctx.port()), ctx.queue());
-            server.createContext(MediaHandler.UPLOADS_PATH, handler);
-            server.createContext(MediaHandler.MEDIA_PATH, handler);
-            server.setExecutor(workers);
+            handler.recover();
             server.start();
-            sweeper = Executors.newSingleThreadScheduledExecutor((runnable) ->
-            {
-                final Thread thread = new Thread(runnable, "sb-media-sweeper");
-                thread.setDaemon(true);
-                return thread;
-            });
-            final long intervalMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(ctx.sweepIntervalNs()));
-            sweeper.scheduleWithFixedDelay(this::sweepQuietly, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+            ledger.schedule(this::sweepQuietly, Math.max(1, TimeUnit.NANOSECONDS.toMillis(ctx.sweepIntervalNs())));
         }
-        catch (final IOException ex)
+        catch (final Exception ex)
         {
-            stop(server, sweeper);
-            workers.shutdownNow();
-            throw new UncheckedIOException(ex);
+            close();
+            throw ex instanceof RuntimeException ? (RuntimeException)ex : new IllegalStateException(ex);
         }
-        catch (final RuntimeException ex)
-        {
-            stop(server, sweeper);
-            workers.shutdownNow();
-            throw ex;
-        }
-        this.server = server;
-        this.sweeper = sweeper;
     }
 
     /**
@@ -105,7 +140,7 @@ public final class MediaService implements AutoCloseable
     /** The bound port. */
     public int port()
     {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     public MediaContext context()
@@ -123,7 +158,18 @@ public final class MediaService implements AutoCloseable
      */
     public void sweep() throws IOException
     {
-        handler.sweep();
+        try
+        {
+            ledger.call(() ->
+            {
+                handler.sweep();
+                return null;
+            });
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
     }
 
     /** Bytes of every stored blob. */
@@ -146,8 +192,8 @@ public final class MediaService implements AutoCloseable
 
     public void close()
     {
-        stop(server, sweeper);
-        workers.shutdownNow();
+        CloseHelper.quietClose(server::stop);
+        CloseHelper.quietClose(ledger);
     }
 
     private void sweepQuietly()
@@ -159,18 +205,6 @@ public final class MediaService implements AutoCloseable
         catch (final Throwable ex)
         {
             handler.onError(ex);
-        }
-    }
-
-    private static void stop(final HttpServer server, final ScheduledExecutorService sweeper)
-    {
-        if (null != sweeper)
-        {
-            sweeper.shutdownNow();
-        }
-        if (null != server)
-        {
-            CloseHelper.quietClose(() -> server.stop(STOP_DELAY_S));
         }
     }
 }

@@ -18,7 +18,10 @@ final class Upload
     final long deadlineMs;
     final Path partFile;
     final ReentrantLock lock = new ReentrantLock();
-    /** SHA-256 of the bytes in the partial file, kept in step with {@link #offset} under the lock. */
+    /**
+     * SHA-256 of the bytes in the partial file, kept in step with {@link #offset} under the lock; null for an upload
+     * recovered at start until its next PATCH hashes the partial file again.
+     */
     MessageDigest digest;
     /** Bytes in the partial file; read by HEAD without the lock. */
     volatile long offset;
@@ -41,9 +44,14 @@ final class Upload
         this.createdAtMs = createdAtMs;
         this.deadlineMs = deadlineMs;
         this.partFile = partFile;
+        digest = newSha256();
+    }
+
+    static MessageDigest newSha256()
+    {
         try
         {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (final NoSuchAlgorithmException ex)
         {

@@ -29,6 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -322,6 +324,23 @@ class MediaServiceTest
     }
 
     @Test
+    void shouldAnswerAHeadOfABlobWithItsLengthAndNoBody() throws Exception
+    {
+        start();
+        final byte[] bytes = random(10_000, 11);
+        final String mediaId = upload(bytes);
+        final HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(base + "/media/" + mediaId))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, head.statusCode());
+        assertEquals("10000", head.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals("bytes", head.headers().firstValue("Accept-Ranges").orElseThrow());
+        assertEquals('"' + mediaId + '"', head.headers().firstValue("ETag").orElseThrow());
+        assertEquals(0, head.body().length);
+        assertArrayEquals(bytes, get(mediaId, null).body(), "the connection still serves a GET after the HEAD");
+        assertEquals(0, service.counters().get(MediaCounters.DOWNLOADS) - 1, "a HEAD is not a download");
+    }
+
+    @Test
     void shouldAnswerNotFoundForUnknownAndMalformedIds() throws Exception
     {
         start();
@@ -426,6 +445,104 @@ class MediaServiceTest
     }
 
     @Test
+    void shouldKeepTheDaysQuotaAndResumeAPartialUploadAfterARestart() throws Exception
+    {
+        final MediaContext settings = new MediaContext().quotaBytesPerDay(1_000_000);
+        start(settings);
+        final String first = upload(random(200_000, 8));
+        final byte[] bytes = random(300_000, 9);
+        final String ticket = ticket(bytes.length);
+        final String path = URI.create(createLocation(ticket, bytes.length)).getPath();
+        assertEquals(204, patch(base + path, ticket, 0, HttpRequest.BodyPublishers.ofByteArray(bytes, 0, 120_000))
+            .statusCode());
+        assertEquals(500_000, service.quotaUsed(USER));
+
+        // a second service reads the folder while the first still runs: nothing is written at close, as after kill -9
+        final MediaService before = service;
+        start(settings);
+        before.close();
+        assertEquals(500_000, service.quotaUsed(USER), "the day's count survives");
+        assertEquals(2, service.uploadCount(), "the partial upload and the complete one (until its deadline)");
+        assertEquals(429, create(ticket(600_000), 600_000).statusCode());
+        final HttpResponse<Void> head = head(base + path, ticket);
+        assertEquals(200, head.statusCode());
+        assertEquals("120000", head.headers().firstValue("Upload-Offset").orElseThrow());
+        assertEquals("300000", head.headers().firstValue("Upload-Length").orElseThrow());
+        assertEquals(409, patch(base + path, ticket, 0, HttpRequest.BodyPublishers.ofByteArray(bytes, 0, 10))
+            .statusCode());
+
+        final HttpResponse<Void> rest = patch(base + path, ticket, 120_000,
+            HttpRequest.BodyPublishers.ofByteArray(bytes, 120_000, 180_000));
+        assertEquals(204, rest.statusCode());
+        final String mediaId = rest.headers().firstValue(MediaHandler.MEDIA_ID_HEADER).orElseThrow();
+        assertEquals(BlobStore.hex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)), mediaId,
+            "the hash resumed from the partial file");
+        assertArrayEquals(bytes, get(mediaId, null).body());
+        assertEquals(200, get(first, null).statusCode());
+
+        service.close();
+        start(settings);
+        assertEquals(mediaId, head(base + path, ticket).headers().firstValue(MediaHandler.MEDIA_ID_HEADER)
+            .orElseThrow(), "a complete upload still tells its media id");
+        assertEquals(500_000, service.quotaUsed(USER));
+    }
+
+    @Test
+    void shouldReclaimAPartialUploadOfAnEarlierRunAtItsDeadline() throws Exception
+    {
+        final MediaContext settings = new MediaContext().quotaBytesPerDay(1000)
+            .uploadDeadlineNs(TimeUnit.MINUTES.toNanos(10));
+        start(settings);
+        final String ticket = ticket(400);
+        final String location = createLocation(ticket, 400);
+        assertEquals(204, patch(location, ticket, 0, HttpRequest.BodyPublishers.ofByteArray(new byte[100]))
+            .statusCode());
+        final Path uploads = dir.resolve("media/uploads");
+        final Path part = uploads.resolve(location.substring(location.lastIndexOf('/') + 1) + ".part");
+        assertEquals(100, Files.size(part));
+        service.close();
+
+        start(settings);
+        assertEquals(400, service.quotaUsed(USER));
+        assertEquals(100, Files.size(part));
+        clock.update(START_MS + TimeUnit.MINUTES.toMillis(10));
+        service.sweep();
+        assertFalse(Files.exists(part), "partial file deleted");
+        assertEquals(0, Files.list(uploads).count());
+        assertEquals(0, Files.list(dir.resolve("media/ledger/uploads")).count(), "its record too");
+        assertEquals(0, service.quotaUsed(USER));
+        assertEquals(1, service.counters().get(MediaCounters.UPLOADS_LAPSED));
+        assertEquals(100, service.counters().get(MediaCounters.BYTES_RECLAIMED));
+        service.close();
+
+        start(settings);
+        assertEquals(0, service.quotaUsed(USER), "the give-back was kept");
+        assertEquals(0, service.uploadCount());
+        assertEquals(201, create(ticket(USER, 1000, clock.time() + 60_000), 1000).statusCode());
+    }
+
+    @Test
+    void shouldDropUnreadableLedgerFilesAndOrphanPartsAtStart() throws Exception
+    {
+        final Path uploads = Files.createDirectories(dir.resolve("media/uploads"));
+        final Path records = Files.createDirectories(dir.resolve("media/ledger/uploads"));
+        final Path quota = Files.createDirectories(dir.resolve("media/ledger/quota"));
+        Files.writeString(records.resolve("0123456789abcdef0123456789abcdef.upload"), "1 2 x 4 -");
+        Files.writeString(uploads.resolve("0123456789abcdef0123456789abcdef.part"), "its part");
+        Files.writeString(uploads.resolve("fedcba9876543210fedcba9876543210.part"), "orphan");
+        Files.writeString(records.resolve("00000000000000000000000000000000.upload.tmp"), "1 2 3 4 -");
+        Files.writeString(quota.resolve(Long.toString(USER)), (START_MS / UploadQuota.DAY_MS - 1) + " 500");
+        Files.writeString(quota.resolve(Long.toString(OTHER_USER)), (START_MS / UploadQuota.DAY_MS) + " 700");
+        start();
+        assertEquals(0, Files.list(uploads).count());
+        assertEquals(0, Files.list(records).count());
+        assertEquals(1, service.counters().get(MediaCounters.ERRORS), "the unreadable record");
+        assertEquals(0, service.quotaUsed(USER), "a count of another day");
+        assertEquals(700, service.quotaUsed(OTHER_USER));
+        assertFalse(Files.exists(quota.resolve(Long.toString(USER))));
+    }
+
+    @Test
     void shouldStoreTheSameBytesOnceAndReclaimThemAfterTheExpiry() throws Exception
     {
         start(new MediaContext().expiryNs(TimeUnit.DAYS.toNanos(30)));
@@ -479,6 +596,192 @@ class MediaServiceTest
         }
         assertEquals(50, service.counters().get(MediaCounters.UPLOADS_COMPLETED));
         assertEquals(0, service.counters().get(MediaCounters.ERRORS));
+    }
+
+    @Test
+    void shouldCompleteUploadsIntactWhileRefusedOnesStreamOnOtherConnections() throws Exception
+    {
+        start(new MediaContext().threads(8).maxBytes(8 << 20));
+        final int goodCount = 6;
+        final ExecutorService clients = Executors.newFixedThreadPool(goodCount + 3);
+        final AtomicBoolean uploading = new AtomicBoolean(true);
+        final AtomicInteger refusedOversize = new AtomicInteger();
+        final AtomicInteger refusedTicket = new AtomicInteger();
+        try
+        {
+            final String smallTicket = ticket(1000);
+            final List<Future<Integer>> refusers = new ArrayList<>();
+            // oversize by Content-Length, oversize while streaming (chunked), and a ticket of another secret: each
+            // sends a body of 2 MiB that the service never reads, and loops while the good uploads run
+            final String[] kinds = { "length", "chunked", "ticket" };
+            for (final String kind : kinds)
+            {
+                refusers.add(clients.submit(() ->
+                {
+                    int refused = 0;
+                    while (uploading.get() || 0 == refused)
+                    {
+                        final String location = createLocation(smallTicket, 1000);
+                        final int status = sendRefused(URI.create(location).getPath(), kind, smallTicket);
+                        assertTrue(-1 == status || ("ticket".equals(kind) ? 403 : 413) == status, kind + " " + status);
+                        (("ticket".equals(kind)) ? refusedTicket : refusedOversize).incrementAndGet();
+                        refused++;
+                    }
+                    return refused;
+                }));
+            }
+            final List<Future<String>> ids = new ArrayList<>();
+            final List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < goodCount; i++)
+            {
+                final byte[] bytes = random((4 << 20) + i, 2000 + i);
+                sent.add(bytes);
+                ids.add(clients.submit(() -> upload(bytes)));
+            }
+            for (int i = 0; i < goodCount; i++)
+            {
+                final String mediaId = ids.get(i).get(120, TimeUnit.SECONDS);
+                assertArrayEquals(sent.get(i), get(mediaId, null).body(), "upload " + i);
+            }
+            uploading.set(false);
+            for (final Future<Integer> refuser : refusers)
+            {
+                assertTrue(refuser.get(60, TimeUnit.SECONDS) > 0);
+            }
+        }
+        finally
+        {
+            uploading.set(false);
+            clients.shutdownNow();
+        }
+        assertEquals(goodCount, service.counters().get(MediaCounters.UPLOADS_COMPLETED));
+        assertEquals(refusedOversize.get(), service.counters().get(MediaCounters.TOO_LARGE));
+        assertEquals(refusedTicket.get(), service.counters().get(MediaCounters.TICKETS_REFUSED));
+        assertEquals(0, service.counters().get(MediaCounters.ERRORS));
+    }
+
+    /**
+     * A PATCH the service refuses, its 2 MiB body written by another thread while the answer is read; the status, or
+     * -1 if the service closed the connection before the answer could be read (it does not drain a refused body).
+     */
+    private int sendRefused(final String path, final String kind, final String goodTicket) throws Exception
+    {
+        final byte[] body = new byte[2 << 20];
+        final String ticket = "ticket".equals(kind) ? ticket(new byte[MediaTickets.SECRET_LENGTH], USER, 1000,
+            clock.time() + 60_000) : goodTicket;
+        final String framing = "chunked".equals(kind) ? "Transfer-Encoding: chunked\r\n" :
+            "Content-Length: " + body.length + "\r\n";
+        try (Socket socket = new Socket("127.0.0.1", service.port()))
+        {
+            final OutputStream out = socket.getOutputStream();
+            out.write(("PATCH " + path + " HTTP/1.1\r\nHost: localhost\r\nTus-Resumable: 1.0.0\r\n" +
+                "Authorization: Bearer " + ticket + "\r\nUpload-Offset: 0\r\n" +
+                "Content-Type: application/offset+octet-stream\r\n" + framing + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            final Thread writer = new Thread(() ->
+            {
+                try
+                {
+                    if ("chunked".equals(kind))
+                    {
+                        for (int i = 0; i < body.length; i += 65536)
+                        {
+                            out.write(("10000\r\n").getBytes(StandardCharsets.US_ASCII));
+                            out.write(body, i, 65536);
+                            out.write(("\r\n").getBytes(StandardCharsets.US_ASCII));
+                        }
+                        out.write(("0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    }
+                    else
+                    {
+                        out.write(body);
+                    }
+                    out.flush();
+                }
+                catch (final IOException ignore)
+                {
+                    // the service closed the refused connection
+                }
+            });
+            writer.start();
+            int status;
+            try
+            {
+                status = readStatus(socket.getInputStream());
+            }
+            catch (final IOException ex)
+            {
+                status = -1;
+            }
+            socket.close();
+            writer.join(10_000);
+            return status;
+        }
+    }
+
+    @Test
+    void shouldServeAtMostThreadsRequestsQueueMoreAndDropTheRest() throws Exception
+    {
+        start(new MediaContext().threads(1).queue(1));
+        final byte[] bytes = random(1000, 10);
+        final String ticket = ticket(bytes.length);
+        final String path = URI.create(createLocation(ticket, bytes.length)).getPath();
+        try (Socket slow = new Socket("127.0.0.1", service.port());
+            Socket second = new Socket("127.0.0.1", service.port());
+            Socket third = new Socket("127.0.0.1", service.port()))
+        {
+            // the one request slot: a PATCH whose body stops halfway
+            final OutputStream out = slow.getOutputStream();
+            out.write(("PATCH " + path + " HTTP/1.1\r\nHost: localhost\r\nTus-Resumable: 1.0.0\r\n" +
+                "Authorization: Bearer " + ticket + "\r\nUpload-Offset: 0\r\n" +
+                "Content-Type: application/offset+octet-stream\r\nContent-Length: 1000\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, 0, 500);
+            out.flush();
+            final long deadlineMs = System.currentTimeMillis() + 10_000;
+            while (service.counters().get(MediaCounters.BYTES_RECEIVED) < 500)
+            {
+                assertTrue(System.currentTimeMillis() < deadlineMs, "the slow PATCH never started");
+                Thread.sleep(5);
+            }
+            final byte[] get = ("GET /media/" + "ab".repeat(32) + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+            second.getOutputStream().write(get);
+            third.getOutputStream().write(get);
+            // one waits for the slot, the other finds the queue full: 503 at once
+            final ExecutorService readers = Executors.newFixedThreadPool(2);
+            try
+            {
+                final Future<Integer> secondStatus = readers.submit(() -> readStatus(second.getInputStream()));
+                final Future<Integer> thirdStatus = readers.submit(() -> readStatus(third.getInputStream()));
+                final int firstAnswer = waitAny(secondStatus, thirdStatus);
+                assertEquals(503, firstAnswer);
+                assertEquals(1, service.counters().get(MediaCounters.REQUESTS_DROPPED));
+                out.write(bytes, 500, 500);
+                out.flush();
+                assertEquals(204, readStatus(slow.getInputStream()));
+                final int later = secondStatus.isDone() && 503 == secondStatus.get() ? thirdStatus.get(10,
+                    TimeUnit.SECONDS) : secondStatus.get(10, TimeUnit.SECONDS);
+                assertEquals(404, later, "the waiting request is served once the slot is free");
+            }
+            finally
+            {
+                readers.shutdownNow();
+            }
+        }
+        assertEquals(1, service.counters().get(MediaCounters.REQUESTS_DROPPED));
+        assertEquals(1, service.counters().get(MediaCounters.UPLOADS_COMPLETED));
+    }
+
+    private static int waitAny(final Future<Integer> first, final Future<Integer> second) throws Exception
+    {
+        final long deadlineMs = System.currentTimeMillis() + 10_000;
+        while (!first.isDone() && !second.isDone())
+        {
+            assertTrue(System.currentTimeMillis() < deadlineMs, "neither answered");
+            Thread.sleep(5);
+        }
+        return first.isDone() ? first.get() : second.get();
     }
 
     @Test
