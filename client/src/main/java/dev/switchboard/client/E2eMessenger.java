@@ -25,14 +25,13 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Sending: the message goes into the history and, as content, into the outbox of each device it is for; a device
  * without a session first has its bundle fetched from the server's key directory (all of a user's devices at once)
- * and its signed Kyber prekey asked of it (a KYBER_REQUEST envelope, answered by a KYBER_OFFER: libsignal 0.86.5
- * needs one for every new session and the key directory holds none); then the outbox is encrypted and sent in
- * order. A group message waits until this device's sender key distribution has been sent, 1:1 encrypted, to every
+ * and the session started from it (PQXDH, with the bundle's last-resort Kyber prekey), so a device that has never
+ * been online can be written to; then the outbox is encrypted and sent in order. A group message waits until this device's sender key distribution has been sent, 1:1 encrypted, to every
  * member device that lacks it. The outbox lives in the store, so what waits survives a restart.
  * <p>
  * Receiving: it wraps the application's {@link ClientListener}: deliveries are decrypted before
  * {@link ClientListener#onMessage}; one that does not decrypt goes to {@link ClientListener#onDecryptFailed} and is
- * counted ({@link #decryptFailures()}); key exchange envelopes and sender key distributions are consumed here.
+ * counted ({@link #decryptFailures()}); sender key distributions are consumed here.
  * After each login it uploads this device's keys if the server lacks them, rotates the signed prekey when due, and
  * tops up the one-time prekeys on {@code PreKeyStock}. Methods are thread safe; listener callbacks run on the
  * client's I/O thread.
@@ -40,13 +39,15 @@ import java.util.concurrent.TimeUnit;
 public final class E2eMessenger implements ClientListener
 {
     static final String META_KEYS_UPLOADED = "keys_uploaded";
+    /** Set once the server holds this device's Kyber prekey: keys uploaded before it existed are sent again. */
+    static final String META_KYBER_UPLOADED = "kyber_uploaded";
 
     private final ClientContext ctx;
     private final E2eStore store;
     private final E2eCrypto crypto;
     private final ClientListener app;
-    private final Map<DeviceAddress, KeyBundle> bundlesAwaitingOffer = new HashMap<>();
-    private final Set<DeviceAddress> offersRequested = new HashSet<>();
+    private final Map<DeviceAddress, KeyBundle> bundles = new HashMap<>();
+    private final Set<DeviceAddress> unusableBundles = new HashSet<>();
     private final Set<Long> usersFetching = new HashSet<>();
     private final Set<DeviceAddress> devicesFetching = new HashSet<>();
     private final Set<Long> groupsRefreshing = new HashSet<>();
@@ -56,7 +57,7 @@ public final class E2eMessenger implements ClientListener
     private volatile long keyUploads;
     private volatile long preKeyTopUps;
     private volatile long signedPreKeyRotations;
-    private volatile long kyberOffersSent;
+    private volatile long sessionFailures;
     private volatile long sessionsStarted;
     private volatile long fetchFailures;
     private volatile long keyUploadFailures;
@@ -178,9 +179,13 @@ public final class E2eMessenger implements ClientListener
         return signedPreKeyRotations;
     }
 
-    public long kyberOffersSent()
+    /**
+     * Fetched bundles no session could be started from (no Kyber prekey, a bad signature): the messages for that
+     * device wait, and its bundle is fetched again after the next login.
+     */
+    public long sessionFailures()
     {
-        return kyberOffersSent;
+        return sessionFailures;
     }
 
     /**
@@ -295,7 +300,7 @@ public final class E2eMessenger implements ClientListener
                     final boolean isSelf = userId == self.userId() && bundle.deviceId() == self.deviceId();
                     if (!isSelf && !crypto.hasSession(userId, bundle.deviceId()))
                     {
-                        bundlesAwaitingOffer.put(new DeviceAddress(userId, bundle.deviceId()), bundle);
+                        this.bundles.put(new DeviceAddress(userId, bundle.deviceId()), bundle);
                     }
                 }
                 for (final E2eStore.OutboxEntry entry : store.outbox(userId, 0))
@@ -317,52 +322,45 @@ public final class E2eMessenger implements ClientListener
     private void startSession(final long userId, final int deviceId)
     {
         final DeviceAddress key = new DeviceAddress(userId, deviceId);
-        final KeyBundle bundle = bundlesAwaitingOffer.get(key);
+        if (unusableBundles.contains(key))
+        {
+            return;
+        }
+        final KeyBundle bundle = bundles.remove(key);
         if (null == bundle)
         {
             if (devicesFetching.add(key))
             {
-                client.fetchKeyBundles(userId, deviceId).whenComplete((bundles, error) ->
+                client.fetchKeyBundles(userId, deviceId).whenComplete((fetched, error) ->
                 {
                     synchronized (this)
                     {
                         devicesFetching.remove(key);
-                        if (null != error || bundles.isEmpty())
+                        if (null != error || fetched.isEmpty())
                         {
                             fetchFailures++;
                             return;
                         }
-                        bundlesAwaitingOffer.put(key, bundles.get(0));
+                        bundles.put(key, fetched.get(0));
                         pumpAll();
                     }
                 });
             }
             return;
         }
-        final E2eStore.KyberOffer offer = store.kyberOffer(userId, deviceId);
-        if (null != offer)
+        try
         {
-            try
-            {
-                crypto.processBundle(bundle, offer);
-                bundlesAwaitingOffer.remove(key);
-                sessionsStarted++;
-            }
-            catch (final Exception | AssertionError ex)
-            {
-                // Most likely an offer made under an identity key the device no longer has: ask it again.
-                store.deleteKyberOffer(userId, deviceId);
-            }
-            if (crypto.hasSession(userId, deviceId))
-            {
-                pump(userId, deviceId);
-                return;
-            }
+            crypto.processBundle(bundle);
+            sessionsStarted++;
         }
-        if (offersRequested.add(key))
+        catch (final Exception | AssertionError ex)
         {
-            client.sendUnchecked(userId, deviceId, E2eEnvelope.envelope(E2eEnvelope.TYPE_KYBER_REQUEST, new byte[0]));
+            // no Kyber prekey or a signature that does not verify: fetching again now would give the same
+            sessionFailures++;
+            unusableBundles.add(key);
+            return;
         }
+        pump(userId, deviceId);
     }
 
     private void pumpGroups()
@@ -494,22 +492,6 @@ public final class E2eMessenger implements ClientListener
         {
             switch (type)
             {
-                case E2eEnvelope.TYPE_KYBER_REQUEST:
-                    client.sendUnchecked(fromUserId, fromDeviceId, E2eEnvelope.kyberOffer(crypto.kyberOffer()));
-                    kyberOffersSent++;
-                    return null;
-                case E2eEnvelope.TYPE_KYBER_OFFER:
-                {
-                    final E2eStore.KyberOffer offer = E2eEnvelope.parseKyberOffer(E2eEnvelope.body(payload));
-                    if (null == offer)
-                    {
-                        return failed(message, "malformed kyber offer");
-                    }
-                    store.saveKyberOffer(fromUserId, fromDeviceId, offer);
-                    offersRequested.remove(new DeviceAddress(fromUserId, fromDeviceId));
-                    pumpAll();
-                    return null;
-                }
                 case E2eEnvelope.TYPE_PREKEY:
                 case E2eEnvelope.TYPE_WHISPER:
                 {
@@ -595,18 +577,22 @@ public final class E2eMessenger implements ClientListener
         {
             final long nowMs = System.currentTimeMillis();
             crypto.ensureIdentity(client.registrationId(), nowMs);
+            // a bundle that failed may have been replaced meanwhile (the device logged in and uploaded again)
+            unusableBundles.clear();
             if (0 == store.meta(META_KEYS_UPLOADED, 0))
             {
                 upload(crypto.fullUpload(ctx.e2ePreKeyBatch()), true);
             }
+            else if (0 == store.meta(META_KYBER_UPLOADED, 0) || nowMs - crypto.signedPreKeyCreatedMs() >=
+                TimeUnit.NANOSECONDS.toMillis(ctx.e2eSignedPreKeyRotationNs()))
+            {
+                // due, or keys uploaded before the directory held a Kyber prekey: both rotate together
+                signedPreKeyRotations++;
+                upload(crypto.rotateSignedPreKey(nowMs), false);
+                keysReady.complete(null);
+            }
             else
             {
-                if (nowMs - crypto.signedPreKeyCreatedMs() >= TimeUnit.NANOSECONDS.toMillis(
-                    ctx.e2eSignedPreKeyRotationNs()))
-                {
-                    signedPreKeyRotations++;
-                    upload(crypto.rotateSignedPreKey(nowMs), false);
-                }
                 keysReady.complete(null);
             }
             pumpAll();
@@ -623,10 +609,17 @@ public final class E2eMessenger implements ClientListener
             {
                 keyUploadFailures++;
             }
-            else if (first)
+            else
             {
-                store.putMeta(META_KEYS_UPLOADED, 1);
-                keysReady.complete(null);
+                if (upload.kyberPreKey().length > 0)
+                {
+                    store.putMeta(META_KYBER_UPLOADED, 1);
+                }
+                if (first)
+                {
+                    store.putMeta(META_KEYS_UPLOADED, 1);
+                    keysReady.complete(null);
+                }
             }
         });
     }

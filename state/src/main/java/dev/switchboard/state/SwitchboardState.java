@@ -135,8 +135,9 @@ public final class SwitchboardState implements AutoCloseable
                 .keyMarshaller(LongRefMarshaller.INSTANCE)
                 .constantKeySizeBySample(new LongRef())
                 .valueMarshaller(KeyBundleRecordMarshaller.INSTANCE)
-                // a device's stock runs between full and the low-stock threshold: sized for it half full
-                .averageValueSize(KeyBundleRecord.FIXED_LENGTH +
+                // a device's stock runs between full and the low-stock threshold: sized for it half full, with the
+                // Kyber prekey every current client uploads
+                .averageValueSize(KeyBundleRecord.FIXED_LENGTH + KeyBundleRecord.KYBER_LENGTH +
                     (ctx.maxPreKeysPerDevice() + 1) / 2 * KeyBundleRecord.PRE_KEY_LENGTH)
                 .entries(ctx.keyDirectoryEntries()),
             KEY_DIRECTORY_FILE,
