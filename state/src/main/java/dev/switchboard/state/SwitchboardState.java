@@ -409,12 +409,14 @@ public final class SwitchboardState implements AutoCloseable
             }
 
             final DeviceTable table = DeviceTable.open(file, ctx.maxAccounts());
-            if (table.stride() < ctx.maxDevicesPerAccount())
+            if (table.stride() != ctx.maxDevicesPerAccount())
             {
-                table.close();
-                throw new IllegalStateException(DEVICE_TABLE_FILE + " has slots for " + table.stride() +
-                    " devices an account, fewer than maxDevicesPerAccount " + ctx.maxDevicesPerAccount() +
-                    ": start with -D" + StateConfiguration.MAX_DEVICES_PER_ACCOUNT_PROP_NAME + "=" + table.stride());
+                final int oldStride = table.stride();
+                final DeviceTable resized = DeviceTableResize.resize(table, ctx.maxDevicesPerAccount());
+                LoggerFactory.getLogger(SwitchboardState.class).info("state: " + DEVICE_TABLE_FILE + " resized from " +
+                    oldStride + " to " + resized.stride() + " devices an account; the old file is kept as " +
+                    DEVICE_TABLE_FILE + DeviceTableResize.BACKUP_SUFFIX);
+                return resized;
             }
             return table;
         }
