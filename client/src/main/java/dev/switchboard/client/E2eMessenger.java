@@ -1,11 +1,6 @@
 package dev.switchboard.client;
 
-import dev.switchboard.codec.sbe.CallEndReason;
-import dev.switchboard.codec.sbe.CallMedia;
-import dev.switchboard.codec.sbe.ErrorCode;
-import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
-import dev.switchboard.codec.sbe.TypingState;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
 
@@ -36,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * tops up the one-time prekeys on {@code PreKeyStock}. Methods are thread safe; listener callbacks run on the
  * client's I/O thread.
  */
-public final class E2eMessenger implements ClientListener
+public final class E2eMessenger extends ForwardingClientListener
 {
     static final String META_KEYS_UPLOADED = "keys_uploaded";
     /** Set once the server holds this device's Kyber prekey: keys uploaded before it existed are sent again. */
@@ -45,7 +40,6 @@ public final class E2eMessenger implements ClientListener
     private final ClientContext ctx;
     private final E2eStore store;
     private final E2eCrypto crypto;
-    private final ClientListener app;
     private final Map<DeviceAddress, KeyBundle> bundles = new HashMap<>();
     private final Set<DeviceAddress> unusableBundles = new HashSet<>();
     private final Set<Long> usersFetching = new HashSet<>();
@@ -64,10 +58,10 @@ public final class E2eMessenger implements ClientListener
 
     E2eMessenger(final ClientContext ctx, final E2eStore store, final ClientListener app)
     {
+        super(app);
         this.ctx = ctx;
         this.store = store;
         this.crypto = new E2eCrypto(store);
-        this.app = app;
         store.identityChangeListener(this::onIdentityChange);
     }
 
@@ -536,7 +530,7 @@ public final class E2eMessenger implements ClientListener
                 message.fromDeviceId(), message.timestampMs(), E2eStore.STATUS_RECEIVED, plaintext);
             final IncomingMessage decrypted = new IncomingMessage(message.messageId(), fromUserId,
                 message.fromDeviceId(), message.groupId(), message.timestampMs(), plaintext);
-            return () -> app.onMessage(decrypted);
+            return () -> delegate.onMessage(decrypted);
         }
         if (E2eEnvelope.KIND_SENDER_KEY_DISTRIBUTION == kind && !group)
         {
@@ -551,7 +545,7 @@ public final class E2eMessenger implements ClientListener
                 E2eStore.STATUS_SENT, plaintext);
             final IncomingMessage copy = new IncomingMessage(message.messageId(), fromUserId,
                 message.fromDeviceId(), 0, message.timestampMs(), plaintext);
-            return () -> app.onSentCopy(toUserId, copy);
+            return () -> delegate.onSentCopy(toUserId, copy);
         }
         return failed(message, "unknown content kind " + kind);
     }
@@ -559,17 +553,17 @@ public final class E2eMessenger implements ClientListener
     private Runnable failed(final IncomingMessage message, final String reason)
     {
         decryptFailures++;
-        return () -> app.onDecryptFailed(message, reason);
+        return () -> delegate.onDecryptFailed(message, reason);
     }
 
     private void onIdentityChange(final SignalProtocolAddress address, final IdentityKey identityKey)
     {
         final long userId = Long.parseLong(address.getName());
         final int deviceId = address.getDeviceId();
-        app.onIdentityKeyChanged(userId, deviceId);
+        delegate.onIdentityKeyChanged(userId, deviceId);
     }
 
-    // ---- the rest of ClientListener: keep the store current, then pass on ----
+    // ---- callbacks that keep the store current, then pass on; the others pass on unchanged ----
 
     public void onLoggedIn(final int pendingCount)
     {
@@ -597,7 +591,7 @@ public final class E2eMessenger implements ClientListener
             }
             pumpAll();
         }
-        app.onLoggedIn(pendingCount);
+        delegate.onLoggedIn(pendingCount);
     }
 
     private void upload(final KeyBundleUpload upload, final boolean first)
@@ -635,7 +629,7 @@ public final class E2eMessenger implements ClientListener
                 upload(crypto.topUp(count), false);
             }
         }
-        app.onPreKeyStock(preKeyCount);
+        delegate.onPreKeyStock(preKeyCount);
     }
 
     /**
@@ -648,7 +642,7 @@ public final class E2eMessenger implements ClientListener
         final long row = store.onSent(clientMsgId, messageId);
         if (0 != row)
         {
-            app.onSent(row, messageId, timestampMs);
+            delegate.onSent(row, messageId, timestampMs);
         }
     }
 
@@ -667,110 +661,18 @@ public final class E2eMessenger implements ClientListener
         }
         store.onReceipt(originalMessageId,
             ReceiptType.READ == receiptType ? E2eStore.STATUS_READ : E2eStore.STATUS_DELIVERED);
-        app.onReceipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs);
-    }
-
-    public void onError(final ErrorCode code, final long requestId, final int templateId, final String detail)
-    {
-        app.onError(code, requestId, templateId, detail);
-    }
-
-    public void onConnected()
-    {
-        app.onConnected();
-    }
-
-    public void onDisconnected()
-    {
-        app.onDisconnected();
-    }
-
-    public void onPresence(final long userId, final PresenceState state, final long lastSeenMs)
-    {
-        app.onPresence(userId, state, lastSeenMs);
-    }
-
-    public void onTyping(final long fromUserId, final int fromDeviceId, final TypingState state)
-    {
-        app.onTyping(fromUserId, fromDeviceId, state);
+        delegate.onReceipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs);
     }
 
     public void onGroupEvent(final GroupEvent event)
     {
-        app.onGroupEvent(event);
+        delegate.onGroupEvent(event);
         synchronized (this)
         {
             // A new member needs this device's sender key before the next group message; a removed one forces a
             // new key: both are seen by the next pump.
             pumpAll();
         }
-    }
-
-    public void onGroupTyping(
-        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
-    {
-        app.onGroupTyping(groupId, fromUserId, fromDeviceId, state);
-    }
-
-    public void onDecryptFailed(final IncomingMessage message, final String reason)
-    {
-        app.onDecryptFailed(message, reason);
-    }
-
-    public void onIdentityKeyChanged(final long userId, final int deviceId)
-    {
-        app.onIdentityKeyChanged(userId, deviceId);
-    }
-
-    public void onSentCopy(final long toUserId, final IncomingMessage message)
-    {
-        app.onSentCopy(toUserId, message);
-    }
-
-    public void onLinkRequest(final LinkRequest request)
-    {
-        app.onLinkRequest(request);
-    }
-
-    public void onLinkPending(final String fingerprint, final long waitSeconds)
-    {
-        app.onLinkPending(fingerprint, waitSeconds);
-    }
-
-    public void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
-    {
-        app.onIdentityChanged(userId, deviceId, timestampMs);
-    }
-
-    public void onIncomingCall(
-        final long callId, final long fromUserId, final int fromDeviceId, final CallMedia media, final byte[] sdp)
-    {
-        app.onIncomingCall(callId, fromUserId, fromDeviceId, media, sdp);
-    }
-
-    public void onCallRinging(final long callId, final int devices)
-    {
-        app.onCallRinging(callId, devices);
-    }
-
-    public void onCallAnswered(final long callId, final byte[] sdp)
-    {
-        app.onCallAnswered(callId, sdp);
-    }
-
-    public void onCallIceCandidate(final long callId, final int sequence, final byte[] candidate)
-    {
-        app.onCallIceCandidate(callId, sequence, candidate);
-    }
-
-    public void onCallEnded(final long callId, final CallEndReason reason)
-    {
-        app.onCallEnded(callId, reason);
-    }
-
-    public void onMissedCall(final MissedCall call)
-    {
-        app.onMissedCall(call);
     }
 
     private DeviceAddress selfOrThrow()
