@@ -126,10 +126,9 @@ class E2eCryptoTest
     @Test
     void shouldRotateTheKyberPreKeyWithTheSignedPreKeyAndStillServeSessionsFromTheOldBundle() throws Exception
     {
-        final E2eCrypto[] devices = openThree();
-        final E2eCrypto alice = devices[0];
-        final E2eCrypto bob = devices[1];
-        final E2eCrypto carol = devices[2];
+        // alice fetched bob's bundle before his rotation, carol after
+        final E2eCrypto[] aliceBobCarol = openThree();
+        final E2eCrypto bob = aliceBobCarol[1];
         final KeyBundleUpload before = bob.fullUpload(2);
         final KeyBundleUpload rotated = bob.rotateSignedPreKey(System.currentTimeMillis());
         assertEquals(before.kyberPreKeyId() + 1, rotated.kyberPreKeyId());
@@ -140,12 +139,14 @@ class E2eCryptoTest
         assertEquals(0, topUp.kyberPreKey().length);
 
         // a bundle fetched before the rotation still starts a session: the old keys stay in the device's store
+        final E2eCrypto alice = aliceBobCarol[0];
         alice.processBundle(bundle(BOB, 1, before, true));
         assertArrayEquals(text("old"), E2eEnvelope.payload(
             bob.decrypt(ALICE, 1, alice.encrypt(BOB, 1, E2eEnvelope.message(text("old"))))));
         final KeyBundleUpload rotatedWithPreKey = new KeyBundleUpload(rotated.registrationId(), rotated.identityKey(),
             rotated.signedPreKeyId(), rotated.signedPreKey(), rotated.signedPreKeySignature(), before.preKeys(),
             rotated.kyberPreKeyId(), rotated.kyberPreKey(), rotated.kyberPreKeySignature());
+        final E2eCrypto carol = aliceBobCarol[2];
         carol.processBundle(bundle(BOB, 1, rotatedWithPreKey, false));
         assertArrayEquals(text("new"), E2eEnvelope.payload(
             bob.decrypt(CAROL, 1, carol.encrypt(BOB, 1, E2eEnvelope.message(text("new"))))));

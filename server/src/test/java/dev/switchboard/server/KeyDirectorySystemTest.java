@@ -93,19 +93,18 @@ class KeyDirectorySystemTest
     /** A Kyber-1024 public key as libsignal serializes it: type byte 0x08, then 1,568 bytes. */
     static byte[] kyberKey(final int seed)
     {
-        final byte[] key = new byte[1569];
-        key[0] = 0x08;
-        for (int i = 1; i < key.length; i++)
-        {
-            key[i] = (byte)(seed * 13 + i * 3 + (seed >> 8));
-        }
-        return key;
+        return key(1569, (byte)0x08, seed * 13 + 500_000);
     }
 
     static byte[] key(final int seed)
     {
-        final byte[] key = new byte[33];
-        key[0] = 0x05;
+        return key(33, (byte)0x05, seed);
+    }
+
+    private static byte[] key(final int length, final byte type, final int seed)
+    {
+        final byte[] key = new byte[length];
+        key[0] = type;
         for (int i = 1; i < key.length; i++)
         {
             key[i] = (byte)(seed * 31 + i * 7 + (seed >> 8));
