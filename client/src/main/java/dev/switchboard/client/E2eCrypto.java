@@ -71,26 +71,27 @@ public final class E2eCrypto
         final IdentityKeyPair identity = IdentityKeyPair.generate();
         store.initIdentity(identity, registrationId);
         newSignedPreKey(nowMs);
-        final int kyberId = 1;
-        final KEMKeyPair kemKeyPair = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
-        final byte[] signature = identity.getPrivateKey().calculateSignature(kemKeyPair.getPublicKey().serialize());
-        store.storeKyberPreKey(kyberId, new KyberPreKeyRecord(kyberId, nowMs, kemKeyPair, signature));
-        store.putMeta(META_KYBER_PREKEY_ID, kyberId);
+        newKyberPreKey(nowMs);
     }
 
     /**
-     * The first upload: identity key, the current signed prekey and a batch of one-time prekeys.
+     * The first upload: identity key, the current signed prekey and last-resort Kyber prekey, and a batch of
+     * one-time prekeys.
      */
     public KeyBundleUpload fullUpload(final int preKeyCount)
     {
         final SignedPreKeyRecord signed = currentSignedPreKey();
+        final KyberPreKeyRecord kyber = currentKyberPreKey();
         return new KeyBundleUpload(
             store.getLocalRegistrationId(),
             identityKey().serialize(),
             signed.getId(),
             publicKey(signed),
             signed.getSignature(),
-            newPreKeys(preKeyCount));
+            newPreKeys(preKeyCount),
+            kyber.getId(),
+            publicKey(kyber),
+            kyber.getSignature());
     }
 
     /**
@@ -104,18 +105,23 @@ public final class E2eCrypto
             currentSignedPreKey().getId(),
             new byte[0],
             new byte[0],
-            newPreKeys(preKeyCount));
+            newPreKeys(preKeyCount),
+            0,
+            new byte[0],
+            new byte[0]);
     }
 
     /**
-     * A rotation: a new signed prekey (the old one stays in the store for messages already on their way).
+     * A rotation: a new signed prekey and a new last-resort Kyber prekey (the old ones stay in the store for
+     * messages already on their way).
      */
     public KeyBundleUpload rotateSignedPreKey(final long nowMs)
     {
         final SignedPreKeyRecord signed = newSignedPreKey(nowMs);
+        final KyberPreKeyRecord kyber = newKyberPreKey(nowMs);
         return new KeyBundleUpload(
             store.getLocalRegistrationId(), identityKey().serialize(), signed.getId(), publicKey(signed),
-            signed.getSignature(), List.of());
+            signed.getSignature(), List.of(), kyber.getId(), publicKey(kyber), kyber.getSignature());
     }
 
     /**
@@ -132,29 +138,18 @@ public final class E2eCrypto
     }
 
     /**
-     * This device's signed last-resort Kyber prekey, to hand to a device that asks (public values only).
+     * Start a session with a device from its server bundle, last-resort Kyber prekey included. libsignal verifies
+     * both signatures against the bundle's identity key; a changed identity is saved (and announced by the store).
+     *
+     * @throws IllegalArgumentException if the bundle carries no Kyber prekey (PQXDH cannot start without one).
      */
-    public E2eStore.KyberOffer kyberOffer()
+    public void processBundle(final KeyBundle bundle) throws Exception
     {
-        final int kyberId = (int)store.meta(META_KYBER_PREKEY_ID, 0);
-        try
+        if (!bundle.hasKyberPreKey())
         {
-            final KyberPreKeyRecord record = store.loadKyberPreKey(kyberId);
-            return new E2eStore.KyberOffer(
-                kyberId, record.getKeyPair().getPublicKey().serialize(), record.getSignature());
+            throw new IllegalArgumentException("device " + bundle.userId() + "/" + bundle.deviceId() +
+                " uploaded no kyber prekey");
         }
-        catch (final InvalidKeyIdException | InvalidKeyException ex)
-        {
-            throw new IllegalStateException("no kyber prekey", ex);
-        }
-    }
-
-    /**
-     * Start a session with a device from its server bundle and the Kyber prekey it offered. libsignal verifies both
-     * signatures against the bundle's identity key; a changed identity is saved (and announced by the store).
-     */
-    public void processBundle(final KeyBundle bundle, final E2eStore.KyberOffer offer) throws Exception
-    {
         final ECPublicKey preKey = bundle.hasPreKey() ? new ECPublicKey(bundle.preKey()) : null;
         final PreKeyBundle preKeyBundle = new PreKeyBundle(
             bundle.registrationId(),
@@ -165,9 +160,9 @@ public final class E2eCrypto
             new ECPublicKey(bundle.signedPreKey()),
             bundle.signedPreKeySignature(),
             new IdentityKey(bundle.identityKey()),
-            offer.kyberId(),
-            new KEMPublicKey(offer.publicKey()),
-            offer.signature());
+            bundle.kyberPreKeyId(),
+            new KEMPublicKey(bundle.kyberPreKey()),
+            bundle.kyberPreKeySignature());
         new SessionBuilder(store, address(bundle.userId(), bundle.deviceId())).process(preKeyBundle);
     }
 
@@ -283,6 +278,30 @@ public final class E2eCrypto
         return record;
     }
 
+    private KyberPreKeyRecord currentKyberPreKey()
+    {
+        try
+        {
+            return store.loadKyberPreKey((int)store.meta(META_KYBER_PREKEY_ID, 0));
+        }
+        catch (final InvalidKeyIdException ex)
+        {
+            throw new IllegalStateException("no kyber prekey", ex);
+        }
+    }
+
+    private KyberPreKeyRecord newKyberPreKey(final long nowMs)
+    {
+        final int kyberPreKeyId = (int)(store.meta(META_KYBER_PREKEY_ID, 0) % MAX_PREKEY_ID) + 1;
+        final KEMKeyPair keyPair = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
+        final byte[] signature =
+            store.getIdentityKeyPair().getPrivateKey().calculateSignature(keyPair.getPublicKey().serialize());
+        final KyberPreKeyRecord record = new KyberPreKeyRecord(kyberPreKeyId, nowMs, keyPair, signature);
+        store.storeKyberPreKey(kyberPreKeyId, record);
+        store.putMeta(META_KYBER_PREKEY_ID, kyberPreKeyId);
+        return record;
+    }
+
     private List<KeyBundleUpload.PreKey> newPreKeys(final int count)
     {
         final List<KeyBundleUpload.PreKey> preKeys = new ArrayList<>(count);
@@ -308,6 +327,18 @@ public final class E2eCrypto
         catch (final InvalidKeyException ex)
         {
             throw new IllegalStateException("stored signed prekey unreadable", ex);
+        }
+    }
+
+    private static byte[] publicKey(final KyberPreKeyRecord record)
+    {
+        try
+        {
+            return record.getKeyPair().getPublicKey().serialize();
+        }
+        catch (final InvalidKeyException ex)
+        {
+            throw new IllegalStateException("stored kyber prekey unreadable", ex);
         }
     }
 }

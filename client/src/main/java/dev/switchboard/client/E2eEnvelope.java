@@ -11,9 +11,7 @@ import java.util.Arrays;
  *   +---------+------+--------------------------------------------------------------+
  *   | version | type | body                                                         |
  *   | 1 byte  | 1    | PREKEY: PreKeySignalMessage, WHISPER: SignalMessage,         |
- *   |  (= 1)  |      | SENDER_KEY: SenderKeyMessage, KYBER_REQUEST: empty,          |
- *   |         |      | KYBER_OFFER: kyberId (int32 LE), key length (uint16 LE), key,|
- *   |         |      |              signature (the rest)                            |
+ *   |  (= 1)  |      | SENDER_KEY: SenderKeyMessage                                 |
  *   +---------+------+--------------------------------------------------------------+
  *
  *   Content (the plaintext inside a PREKEY, WHISPER or SENDER_KEY ciphertext):
@@ -24,9 +22,8 @@ import java.util.Arrays;
  *   |         |      | CALL_KEY: callId (int64 LE), the call's 32-byte sealing key  |
  *   +---------+------+--------------------------------------------------------------+
  * </pre>
- * KYBER_REQUEST and KYBER_OFFER carry public keys only: libsignal 0.86.5 needs a Kyber prekey to start a session
- * (PQXDH) and the server's key directory holds none, so the initiator asks the device for its signed last-resort
- * Kyber prekey; libsignal checks its signature against the identity key from the server's bundle.
+ * Types 4 and 5 (KYBER_REQUEST, KYBER_OFFER) were a Kyber prekey exchange between devices, retired since the key
+ * directory serves the Kyber prekey: they are not reused and read as not an envelope.
  */
 public final class E2eEnvelope
 {
@@ -35,8 +32,6 @@ public final class E2eEnvelope
     public static final byte TYPE_PREKEY = 1;
     public static final byte TYPE_WHISPER = 2;
     public static final byte TYPE_SENDER_KEY = 3;
-    public static final byte TYPE_KYBER_REQUEST = 4;
-    public static final byte TYPE_KYBER_OFFER = 5;
 
     public static final byte KIND_MESSAGE = 1;
     public static final byte KIND_SENDER_KEY_DISTRIBUTION = 2;
@@ -65,7 +60,7 @@ public final class E2eEnvelope
     static int type(final byte[] envelope)
     {
         if (envelope.length < HEADER_LENGTH || VERSION != envelope[0] ||
-            envelope[1] < TYPE_PREKEY || envelope[1] > TYPE_KYBER_OFFER)
+            envelope[1] < TYPE_PREKEY || envelope[1] > TYPE_SENDER_KEY)
         {
             return -1;
         }
@@ -75,38 +70,6 @@ public final class E2eEnvelope
     static byte[] body(final byte[] envelope)
     {
         return Arrays.copyOfRange(envelope, HEADER_LENGTH, envelope.length);
-    }
-
-    static byte[] kyberOffer(final E2eStore.KyberOffer offer)
-    {
-        final ByteBuffer buffer = ByteBuffer.allocate(4 + 2 + offer.publicKey().length + offer.signature().length)
-            .order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(offer.kyberId()).putShort((short)offer.publicKey().length)
-            .put(offer.publicKey()).put(offer.signature());
-        return envelope(TYPE_KYBER_OFFER, buffer.array());
-    }
-
-    /**
-     * The offer in a KYBER_OFFER body, or null when malformed.
-     */
-    static E2eStore.KyberOffer parseKyberOffer(final byte[] body)
-    {
-        if (body.length < 6)
-        {
-            return null;
-        }
-        final ByteBuffer buffer = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
-        final int kyberId = buffer.getInt();
-        final int keyLength = buffer.getShort() & 0xFFFF;
-        if (keyLength > buffer.remaining() || buffer.remaining() - keyLength < 1)
-        {
-            return null;
-        }
-        final byte[] key = new byte[keyLength];
-        buffer.get(key);
-        final byte[] signature = new byte[buffer.remaining()];
-        buffer.get(signature);
-        return new E2eStore.KyberOffer(kyberId, key, signature);
     }
 
     static byte[] content(final byte kind, final long prefix, final boolean hasPrefix, final byte[] payload)

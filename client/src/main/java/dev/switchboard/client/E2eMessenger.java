@@ -2,10 +2,7 @@ package dev.switchboard.client;
 
 import dev.switchboard.codec.sbe.CallEndReason;
 import dev.switchboard.codec.sbe.CallMedia;
-import dev.switchboard.codec.sbe.ErrorCode;
-import dev.switchboard.codec.sbe.PresenceState;
 import dev.switchboard.codec.sbe.ReceiptType;
-import dev.switchboard.codec.sbe.TypingState;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
 
@@ -25,29 +22,29 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Sending: the message goes into the history and, as content, into the outbox of each device it is for; a device
  * without a session first has its bundle fetched from the server's key directory (all of a user's devices at once)
- * and its signed Kyber prekey asked of it (a KYBER_REQUEST envelope, answered by a KYBER_OFFER: libsignal 0.86.5
- * needs one for every new session and the key directory holds none); then the outbox is encrypted and sent in
- * order. A group message waits until this device's sender key distribution has been sent, 1:1 encrypted, to every
+ * and the session started from it (PQXDH, with the bundle's last-resort Kyber prekey), so a device that has never
+ * been online can be written to; then the outbox is encrypted and sent in order. A group message waits until this device's sender key distribution has been sent, 1:1 encrypted, to every
  * member device that lacks it. The outbox lives in the store, so what waits survives a restart.
  * <p>
  * Receiving: it wraps the application's {@link ClientListener}: deliveries are decrypted before
  * {@link ClientListener#onMessage}; one that does not decrypt goes to {@link ClientListener#onDecryptFailed} and is
- * counted ({@link #decryptFailures()}); key exchange envelopes and sender key distributions are consumed here.
+ * counted ({@link #decryptFailures()}); sender key distributions are consumed here.
  * After each login it uploads this device's keys if the server lacks them, rotates the signed prekey when due, and
  * tops up the one-time prekeys on {@code PreKeyStock}. Methods are thread safe; listener callbacks run on the
  * client's I/O thread.
  */
-public final class E2eMessenger implements ClientListener
+public final class E2eMessenger extends ForwardingClientListener
 {
     static final String META_KEYS_UPLOADED = "keys_uploaded";
+    /** Set once the server holds this device's Kyber prekey: keys uploaded before it existed are sent again. */
+    static final String META_KYBER_UPLOADED = "kyber_uploaded";
 
     private final ClientContext ctx;
     private final E2eStore store;
     private final E2eCrypto crypto;
-    private final ClientListener app;
     private final CallSealing calls;
-    private final Map<DeviceAddress, KeyBundle> bundlesAwaitingOffer = new HashMap<>();
-    private final Set<DeviceAddress> offersRequested = new HashSet<>();
+    private final Map<DeviceAddress, KeyBundle> bundles = new HashMap<>();
+    private final Set<DeviceAddress> unusableBundles = new HashSet<>();
     private final Set<Long> usersFetching = new HashSet<>();
     private final Set<DeviceAddress> devicesFetching = new HashSet<>();
     private final Set<Long> groupsRefreshing = new HashSet<>();
@@ -57,17 +54,17 @@ public final class E2eMessenger implements ClientListener
     private volatile long keyUploads;
     private volatile long preKeyTopUps;
     private volatile long signedPreKeyRotations;
-    private volatile long kyberOffersSent;
+    private volatile long sessionFailures;
     private volatile long sessionsStarted;
     private volatile long fetchFailures;
     private volatile long keyUploadFailures;
 
     E2eMessenger(final ClientContext ctx, final E2eStore store, final ClientListener app)
     {
+        super(app);
         this.ctx = ctx;
         this.store = store;
         this.crypto = new E2eCrypto(store);
-        this.app = app;
         this.calls = new CallSealing(ctx, app);
         store.identityChangeListener(this::onIdentityChange);
     }
@@ -201,9 +198,13 @@ public final class E2eMessenger implements ClientListener
         return signedPreKeyRotations;
     }
 
-    public long kyberOffersSent()
+    /**
+     * Fetched bundles no session could be started from (no Kyber prekey, a bad signature): the messages for that
+     * device wait, and its bundle is fetched again after the next login.
+     */
+    public long sessionFailures()
     {
-        return kyberOffersSent;
+        return sessionFailures;
     }
 
     /**
@@ -318,7 +319,7 @@ public final class E2eMessenger implements ClientListener
                     final boolean isSelf = userId == self.userId() && bundle.deviceId() == self.deviceId();
                     if (!isSelf && !crypto.hasSession(userId, bundle.deviceId()))
                     {
-                        bundlesAwaitingOffer.put(new DeviceAddress(userId, bundle.deviceId()), bundle);
+                        this.bundles.put(new DeviceAddress(userId, bundle.deviceId()), bundle);
                     }
                 }
                 for (final E2eStore.OutboxEntry entry : store.outbox(userId, 0))
@@ -340,52 +341,45 @@ public final class E2eMessenger implements ClientListener
     private void startSession(final long userId, final int deviceId)
     {
         final DeviceAddress key = new DeviceAddress(userId, deviceId);
-        final KeyBundle bundle = bundlesAwaitingOffer.get(key);
+        if (unusableBundles.contains(key))
+        {
+            return;
+        }
+        final KeyBundle bundle = bundles.remove(key);
         if (null == bundle)
         {
             if (devicesFetching.add(key))
             {
-                client.fetchKeyBundles(userId, deviceId).whenComplete((bundles, error) ->
+                client.fetchKeyBundles(userId, deviceId).whenComplete((fetched, error) ->
                 {
                     synchronized (this)
                     {
                         devicesFetching.remove(key);
-                        if (null != error || bundles.isEmpty())
+                        if (null != error || fetched.isEmpty())
                         {
                             fetchFailures++;
                             return;
                         }
-                        bundlesAwaitingOffer.put(key, bundles.get(0));
+                        bundles.put(key, fetched.get(0));
                         pumpAll();
                     }
                 });
             }
             return;
         }
-        final E2eStore.KyberOffer offer = store.kyberOffer(userId, deviceId);
-        if (null != offer)
+        try
         {
-            try
-            {
-                crypto.processBundle(bundle, offer);
-                bundlesAwaitingOffer.remove(key);
-                sessionsStarted++;
-            }
-            catch (final Exception | AssertionError ex)
-            {
-                // Most likely an offer made under an identity key the device no longer has: ask it again.
-                store.deleteKyberOffer(userId, deviceId);
-            }
-            if (crypto.hasSession(userId, deviceId))
-            {
-                pump(userId, deviceId);
-                return;
-            }
+            crypto.processBundle(bundle);
+            sessionsStarted++;
         }
-        if (offersRequested.add(key))
+        catch (final Exception | AssertionError ex)
         {
-            client.sendUnchecked(userId, deviceId, E2eEnvelope.envelope(E2eEnvelope.TYPE_KYBER_REQUEST, new byte[0]));
+            // no Kyber prekey or a signature that does not verify: fetching again now would give the same
+            sessionFailures++;
+            unusableBundles.add(key);
+            return;
         }
+        pump(userId, deviceId);
     }
 
     private void pumpGroups()
@@ -517,22 +511,6 @@ public final class E2eMessenger implements ClientListener
         {
             switch (type)
             {
-                case E2eEnvelope.TYPE_KYBER_REQUEST:
-                    client.sendUnchecked(fromUserId, fromDeviceId, E2eEnvelope.kyberOffer(crypto.kyberOffer()));
-                    kyberOffersSent++;
-                    return null;
-                case E2eEnvelope.TYPE_KYBER_OFFER:
-                {
-                    final E2eStore.KyberOffer offer = E2eEnvelope.parseKyberOffer(E2eEnvelope.body(payload));
-                    if (null == offer)
-                    {
-                        return failed(message, "malformed kyber offer");
-                    }
-                    store.saveKyberOffer(fromUserId, fromDeviceId, offer);
-                    offersRequested.remove(new DeviceAddress(fromUserId, fromDeviceId));
-                    pumpAll();
-                    return null;
-                }
                 case E2eEnvelope.TYPE_PREKEY:
                 case E2eEnvelope.TYPE_WHISPER:
                 {
@@ -577,7 +555,7 @@ public final class E2eMessenger implements ClientListener
                 message.fromDeviceId(), message.timestampMs(), E2eStore.STATUS_RECEIVED, plaintext);
             final IncomingMessage decrypted = new IncomingMessage(message.messageId(), fromUserId,
                 message.fromDeviceId(), message.groupId(), message.timestampMs(), plaintext);
-            return () -> app.onMessage(decrypted);
+            return () -> delegate.onMessage(decrypted);
         }
         if (E2eEnvelope.KIND_SENDER_KEY_DISTRIBUTION == kind && !group)
         {
@@ -592,7 +570,7 @@ public final class E2eMessenger implements ClientListener
                 E2eStore.STATUS_SENT, plaintext);
             final IncomingMessage copy = new IncomingMessage(message.messageId(), fromUserId,
                 message.fromDeviceId(), 0, message.timestampMs(), plaintext);
-            return () -> app.onSentCopy(toUserId, copy);
+            return () -> delegate.onSentCopy(toUserId, copy);
         }
         if (E2eEnvelope.KIND_CALL_KEY == kind && !group)
         {
@@ -606,17 +584,17 @@ public final class E2eMessenger implements ClientListener
     private Runnable failed(final IncomingMessage message, final String reason)
     {
         decryptFailures++;
-        return () -> app.onDecryptFailed(message, reason);
+        return () -> delegate.onDecryptFailed(message, reason);
     }
 
     private void onIdentityChange(final SignalProtocolAddress address, final IdentityKey identityKey)
     {
         final long userId = Long.parseLong(address.getName());
         final int deviceId = address.getDeviceId();
-        app.onIdentityKeyChanged(userId, deviceId);
+        delegate.onIdentityKeyChanged(userId, deviceId);
     }
 
-    // ---- the rest of ClientListener: keep the store current, then pass on ----
+    // ---- callbacks that keep the store current, then pass on; the others pass on unchanged ----
 
     public void onLoggedIn(final int pendingCount)
     {
@@ -624,23 +602,27 @@ public final class E2eMessenger implements ClientListener
         {
             final long nowMs = System.currentTimeMillis();
             crypto.ensureIdentity(client.registrationId(), nowMs);
+            // a bundle that failed may have been replaced meanwhile (the device logged in and uploaded again)
+            unusableBundles.clear();
             if (0 == store.meta(META_KEYS_UPLOADED, 0))
             {
                 upload(crypto.fullUpload(ctx.e2ePreKeyBatch()), true);
             }
+            else if (0 == store.meta(META_KYBER_UPLOADED, 0) || nowMs - crypto.signedPreKeyCreatedMs() >=
+                TimeUnit.NANOSECONDS.toMillis(ctx.e2eSignedPreKeyRotationNs()))
+            {
+                // due, or keys uploaded before the directory held a Kyber prekey: both rotate together
+                signedPreKeyRotations++;
+                upload(crypto.rotateSignedPreKey(nowMs), false);
+                keysReady.complete(null);
+            }
             else
             {
-                if (nowMs - crypto.signedPreKeyCreatedMs() >= TimeUnit.NANOSECONDS.toMillis(
-                    ctx.e2eSignedPreKeyRotationNs()))
-                {
-                    signedPreKeyRotations++;
-                    upload(crypto.rotateSignedPreKey(nowMs), false);
-                }
                 keysReady.complete(null);
             }
             pumpAll();
         }
-        app.onLoggedIn(pendingCount);
+        delegate.onLoggedIn(pendingCount);
     }
 
     private void upload(final KeyBundleUpload upload, final boolean first)
@@ -652,10 +634,17 @@ public final class E2eMessenger implements ClientListener
             {
                 keyUploadFailures++;
             }
-            else if (first)
+            else
             {
-                store.putMeta(META_KEYS_UPLOADED, 1);
-                keysReady.complete(null);
+                if (upload.kyberPreKey().length > 0)
+                {
+                    store.putMeta(META_KYBER_UPLOADED, 1);
+                }
+                if (first)
+                {
+                    store.putMeta(META_KEYS_UPLOADED, 1);
+                    keysReady.complete(null);
+                }
             }
         });
     }
@@ -671,7 +660,7 @@ public final class E2eMessenger implements ClientListener
                 upload(crypto.topUp(count), false);
             }
         }
-        app.onPreKeyStock(preKeyCount);
+        delegate.onPreKeyStock(preKeyCount);
     }
 
     /**
@@ -684,7 +673,7 @@ public final class E2eMessenger implements ClientListener
         final long row = store.onSent(clientMsgId, messageId);
         if (0 != row)
         {
-            app.onSent(row, messageId, timestampMs);
+            delegate.onSent(row, messageId, timestampMs);
         }
     }
 
@@ -706,37 +695,12 @@ public final class E2eMessenger implements ClientListener
         {
             return; // a key exchange or call key send: as with onSent, not the application's
         }
-        app.onReceipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs);
-    }
-
-    public void onError(final ErrorCode code, final long requestId, final int templateId, final String detail)
-    {
-        app.onError(code, requestId, templateId, detail);
-    }
-
-    public void onConnected()
-    {
-        app.onConnected();
-    }
-
-    public void onDisconnected()
-    {
-        app.onDisconnected();
-    }
-
-    public void onPresence(final long userId, final PresenceState state, final long lastSeenMs)
-    {
-        app.onPresence(userId, state, lastSeenMs);
-    }
-
-    public void onTyping(final long fromUserId, final int fromDeviceId, final TypingState state)
-    {
-        app.onTyping(fromUserId, fromDeviceId, state);
+        delegate.onReceipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs);
     }
 
     public void onGroupEvent(final GroupEvent event)
     {
-        app.onGroupEvent(event);
+        delegate.onGroupEvent(event);
         synchronized (this)
         {
             // A new member needs this device's sender key before the next group message; a removed one forces a
@@ -745,51 +709,10 @@ public final class E2eMessenger implements ClientListener
         }
     }
 
-    public void onGroupTyping(
-        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
-    {
-        app.onGroupTyping(groupId, fromUserId, fromDeviceId, state);
-    }
-
-    public void onDecryptFailed(final IncomingMessage message, final String reason)
-    {
-        app.onDecryptFailed(message, reason);
-    }
-
-    public void onIdentityKeyChanged(final long userId, final int deviceId)
-    {
-        app.onIdentityKeyChanged(userId, deviceId);
-    }
-
-    public void onSentCopy(final long toUserId, final IncomingMessage message)
-    {
-        app.onSentCopy(toUserId, message);
-    }
-
-    public void onLinkRequest(final LinkRequest request)
-    {
-        app.onLinkRequest(request);
-    }
-
-    public void onLinkPending(final String fingerprint, final long waitSeconds)
-    {
-        app.onLinkPending(fingerprint, waitSeconds);
-    }
-
-    public void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
-    {
-        app.onIdentityChanged(userId, deviceId, timestampMs);
-    }
-
     public void onIncomingCall(
         final long callId, final long fromUserId, final int fromDeviceId, final CallMedia media, final byte[] sdp)
     {
         calls.onIncomingCall(callId, fromUserId, fromDeviceId, media, sdp);
-    }
-
-    public void onCallRinging(final long callId, final int devices)
-    {
-        app.onCallRinging(callId, devices);
     }
 
     public void onCallAnswered(final long callId, final byte[] sdp)
@@ -805,16 +728,6 @@ public final class E2eMessenger implements ClientListener
     public void onCallEnded(final long callId, final CallEndReason reason)
     {
         calls.onCallEnded(callId, reason);
-    }
-
-    public void onMissedCall(final MissedCall call)
-    {
-        app.onMissedCall(call);
-    }
-
-    public void onCallUnsealable(final long callId, final String reason)
-    {
-        app.onCallUnsealable(callId, reason);
     }
 
     private DeviceAddress selfOrThrow()

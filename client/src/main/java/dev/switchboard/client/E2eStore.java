@@ -100,6 +100,10 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
             // Users whose device list came from a fetch of all their devices, not only from who wrote to us.
             "CREATE TABLE resolved_users (user_id INTEGER PRIMARY KEY)",
         },
+        {
+            // Kyber prekeys now come with the server's bundle: the ones devices offered in messages are not used.
+            "DROP TABLE remote_kyber",
+        },
     };
 
     /**
@@ -136,13 +140,6 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
      * A group message waiting until every member device has its sender key.
      */
     record GroupOutboxEntry(long id, long groupId, long messageRow, byte[] content)
-    {
-    }
-
-    /**
-     * A device's Kyber prekey as it offered it: id, public key, signature by its identity key.
-     */
-    public record KyberOffer(int kyberId, byte[] publicKey, byte[] signature)
     {
     }
 
@@ -647,23 +644,6 @@ public final class E2eStore implements SignalProtocolStore, AutoCloseable
     public synchronized void addDevice(final long userId, final int deviceId)
     {
         update("INSERT OR IGNORE INTO devices (user_id, device_id) VALUES (?, ?)", userId, deviceId);
-    }
-
-    public synchronized void saveKyberOffer(final long userId, final int deviceId, final KyberOffer offer)
-    {
-        update("INSERT OR REPLACE INTO remote_kyber (user_id, device_id, kyber_id, public_key, signature)" +
-            " VALUES (?, ?, ?, ?, ?)", userId, deviceId, offer.kyberId(), offer.publicKey(), offer.signature());
-    }
-
-    public synchronized KyberOffer kyberOffer(final long userId, final int deviceId)
-    {
-        return queryOne("SELECT kyber_id, public_key, signature FROM remote_kyber WHERE user_id = ? AND device_id = ?",
-            (rs) -> new KyberOffer(rs.getInt(1), rs.getBytes(2), rs.getBytes(3)), userId, deviceId);
-    }
-
-    public synchronized void deleteKyberOffer(final long userId, final int deviceId)
-    {
-        update("DELETE FROM remote_kyber WHERE user_id = ? AND device_id = ?", userId, deviceId);
     }
 
     public synchronized void saveContact(final long userId, final String phone)

@@ -496,7 +496,8 @@ public final class FrameWriter
     }
 
     /**
-     * KeyBundleUpload: this device's identity key, signed prekey (or none, for a top-up) and one-time prekeys.
+     * KeyBundleUpload: this device's identity key, signed prekey and Kyber prekey (or none, for a top-up) and
+     * one-time prekeys.
      */
     public int keyBundleUpload(
         final MutableDirectBuffer buffer, final int offset, final long requestId, final KeyBundleUpload upload)
@@ -506,6 +507,7 @@ public final class FrameWriter
             .requestId(requestId)
             .registrationId(upload.registrationId())
             .signedPreKeyId(upload.signedPreKeyId())
+            .kyberPreKeyId(upload.kyberPreKeyId() & 0xFFFF_FFFFL)
             .preKeysCount(upload.preKeys().size());
         for (final KeyBundleUpload.PreKey preKey : upload.preKeys())
         {
@@ -516,6 +518,9 @@ public final class FrameWriter
         keyBundleUploadEncoder.putSignedPreKeyPublic(upload.signedPreKey(), 0, upload.signedPreKey().length);
         keyBundleUploadEncoder.putSignedPreKeySignature(
             upload.signedPreKeySignature(), 0, upload.signedPreKeySignature().length);
+        keyBundleUploadEncoder.putKyberPreKeyPublic(upload.kyberPreKey(), 0, upload.kyberPreKey().length);
+        keyBundleUploadEncoder.putKyberPreKeySignature(
+            upload.kyberPreKeySignature(), 0, upload.kyberPreKeySignature().length);
         return frame(buffer, offset, keyBundleUploadEncoder.encodedLength());
     }
 

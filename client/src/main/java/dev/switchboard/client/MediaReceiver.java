@@ -1,12 +1,5 @@
 package dev.switchboard.client;
 
-import dev.switchboard.codec.sbe.CallEndReason;
-import dev.switchboard.codec.sbe.CallMedia;
-import dev.switchboard.codec.sbe.ErrorCode;
-import dev.switchboard.codec.sbe.PresenceState;
-import dev.switchboard.codec.sbe.ReceiptType;
-import dev.switchboard.codec.sbe.TypingState;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -17,9 +10,8 @@ import java.util.concurrent.Executors;
  * payload is a media reference goes to the media listener (and, if downloads are automatic, is downloaded, checked,
  * decrypted and stored on the client's media thread); everything else passes through unchanged.
  */
-final class MediaReceiver implements ClientListener, AutoCloseable
+final class MediaReceiver extends ForwardingClientListener implements AutoCloseable
 {
-    private final ClientListener application;
     private final MediaListener media;
     private final MediaDownloader downloader;
     private final boolean autoDownload;
@@ -36,7 +28,7 @@ final class MediaReceiver implements ClientListener, AutoCloseable
         final MediaDownloader downloader,
         final boolean autoDownload)
     {
-        this.application = application;
+        super(application);
         this.media = media;
         this.downloader = downloader;
         this.autoDownload = autoDownload;
@@ -46,7 +38,7 @@ final class MediaReceiver implements ClientListener, AutoCloseable
     {
         if (!MediaReference.isReference(message.payload()))
         {
-            application.onMessage(message);
+            delegate.onMessage(message);
             return;
         }
         final MediaReference reference = MediaReference.decode(message.payload());
@@ -83,132 +75,5 @@ final class MediaReceiver implements ClientListener, AutoCloseable
     public void close()
     {
         executor.shutdownNow();
-    }
-
-    public void onSent(final long clientMsgId, final long messageId, final long timestampMs)
-    {
-        application.onSent(clientMsgId, messageId, timestampMs);
-    }
-
-    public void onReceipt(
-        final long originalMessageId,
-        final long fromUserId,
-        final int fromDeviceId,
-        final ReceiptType type,
-        final long timestampMs)
-    {
-        application.onReceipt(originalMessageId, fromUserId, fromDeviceId, type, timestampMs);
-    }
-
-    public void onError(final ErrorCode code, final long requestId, final int templateId, final String detail)
-    {
-        application.onError(code, requestId, templateId, detail);
-    }
-
-    public void onConnected()
-    {
-        application.onConnected();
-    }
-
-    public void onDisconnected()
-    {
-        application.onDisconnected();
-    }
-
-    public void onLoggedIn(final int pendingCount)
-    {
-        application.onLoggedIn(pendingCount);
-    }
-
-    public void onPresence(final long userId, final PresenceState state, final long lastSeenMs)
-    {
-        application.onPresence(userId, state, lastSeenMs);
-    }
-
-    public void onTyping(final long fromUserId, final int fromDeviceId, final TypingState state)
-    {
-        application.onTyping(fromUserId, fromDeviceId, state);
-    }
-
-    public void onGroupEvent(final GroupEvent event)
-    {
-        application.onGroupEvent(event);
-    }
-
-    public void onGroupTyping(
-        final long groupId, final long fromUserId, final int fromDeviceId, final TypingState state)
-    {
-        application.onGroupTyping(groupId, fromUserId, fromDeviceId, state);
-    }
-
-    public void onPreKeyStock(final int preKeyCount)
-    {
-        application.onPreKeyStock(preKeyCount);
-    }
-
-    public void onLinkRequest(final LinkRequest request)
-    {
-        application.onLinkRequest(request);
-    }
-
-    public void onDecryptFailed(final IncomingMessage message, final String reason)
-    {
-        application.onDecryptFailed(message, reason);
-    }
-
-    public void onLinkPending(final String fingerprint, final long waitSeconds)
-    {
-        application.onLinkPending(fingerprint, waitSeconds);
-    }
-
-    public void onIdentityKeyChanged(final long userId, final int deviceId)
-    {
-        application.onIdentityKeyChanged(userId, deviceId);
-    }
-
-    public void onSentCopy(final long toUserId, final IncomingMessage message)
-    {
-        application.onSentCopy(toUserId, message);
-    }
-
-    public void onIdentityChanged(final long userId, final int deviceId, final long timestampMs)
-    {
-        application.onIdentityChanged(userId, deviceId, timestampMs);
-    }
-
-    public void onIncomingCall(
-        final long callId, final long fromUserId, final int fromDeviceId, final CallMedia media, final byte[] sdp)
-    {
-        application.onIncomingCall(callId, fromUserId, fromDeviceId, media, sdp);
-    }
-
-    public void onCallRinging(final long callId, final int devices)
-    {
-        application.onCallRinging(callId, devices);
-    }
-
-    public void onCallAnswered(final long callId, final byte[] sdp)
-    {
-        application.onCallAnswered(callId, sdp);
-    }
-
-    public void onCallIceCandidate(final long callId, final int sequence, final byte[] candidate)
-    {
-        application.onCallIceCandidate(callId, sequence, candidate);
-    }
-
-    public void onCallEnded(final long callId, final CallEndReason reason)
-    {
-        application.onCallEnded(callId, reason);
-    }
-
-    public void onMissedCall(final MissedCall call)
-    {
-        application.onMissedCall(call);
-    }
-
-    public void onCallUnsealable(final long callId, final String reason)
-    {
-        application.onCallUnsealable(callId, reason);
     }
 }

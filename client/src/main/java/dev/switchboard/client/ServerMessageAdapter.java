@@ -373,16 +373,17 @@ public final class ServerMessageAdapter implements FrameHandler
             return false;
         }
         final KeyBundleDecoder decoder = keyBundleDecoder.wrap(buffer, offset, blockLength, version);
-        // Four var-data fields: check each length against the frame end before the decoder reads them.
+        // Six var-data fields: check each length against the frame end before the decoder reads them.
         int position = decoder.limit();
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 6; i++)
         {
-            final int length = shortVarDataLength(buffer, position, end);
+            // the fifth, the Kyber prekey, has a two-byte length
+            final int length = 4 == i ? varDataLength(buffer, position, end) : shortVarDataLength(buffer, position, end);
             if (length < 0)
             {
                 return false;
             }
-            position += 1 + length;
+            position += (4 == i ? 2 : 1) + length;
         }
         final long requestId = decoder.requestId();
         final long userId = decoder.device().userId();
@@ -398,8 +399,13 @@ public final class ServerMessageAdapter implements FrameHandler
         decoder.getSignedPreKeySignature(signature, 0, signature.length);
         final byte[] preKey = new byte[decoder.preKeyPublicLength()];
         decoder.getPreKeyPublic(preKey, 0, preKey.length);
-        handler.onKeyBundle(requestId, new KeyBundle(
-            userId, deviceId, registrationId, signedPreKeyId, preKeyId, identityKey, signedPreKey, signature, preKey));
+        final int kyberPreKeyId = (int)decoder.kyberPreKeyId();
+        final byte[] kyberPreKey = new byte[decoder.kyberPreKeyPublicLength()];
+        decoder.getKyberPreKeyPublic(kyberPreKey, 0, kyberPreKey.length);
+        final byte[] kyberSignature = new byte[decoder.kyberPreKeySignatureLength()];
+        decoder.getKyberPreKeySignature(kyberSignature, 0, kyberSignature.length);
+        handler.onKeyBundle(requestId, new KeyBundle(userId, deviceId, registrationId, signedPreKeyId, preKeyId,
+            identityKey, signedPreKey, signature, preKey, kyberPreKeyId, kyberPreKey, kyberSignature));
         return true;
     }
 
@@ -638,6 +644,19 @@ public final class ServerMessageAdapter implements FrameHandler
         final byte[] bytes = new byte[length];
         buffer.getBytes(limit + 1, bytes);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Length of the two-byte-prefixed (little-endian) var data at {@code limit}, or -1 if it runs past the frame end.
+     */
+    private static int varDataLength(final DirectBuffer buffer, final int limit, final int end)
+    {
+        if (limit + 2 > end)
+        {
+            return -1;
+        }
+        final int length = buffer.getShort(limit, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        return limit + 2 + length > end ? -1 : length;
     }
 
     /**

@@ -56,7 +56,8 @@ class E2eCryptoTest
         final KeyBundleUpload.PreKey first = preKey ? upload.preKeys().get(0) : null;
         return new KeyBundle(userId, deviceId, upload.registrationId(), upload.signedPreKeyId(),
             null == first ? 0 : first.preKeyId(), upload.identityKey(), upload.signedPreKey(),
-            upload.signedPreKeySignature(), null == first ? new byte[0] : first.publicKey());
+            upload.signedPreKeySignature(), null == first ? new byte[0] : first.publicKey(), upload.kyberPreKeyId(),
+            upload.kyberPreKey(), upload.kyberPreKeySignature());
     }
 
     private E2eCrypto[] openThree()
@@ -84,8 +85,13 @@ class E2eCryptoTest
         assertEquals(33, bobUpload.identityKey().length);
         assertEquals(33, bobUpload.signedPreKey().length);
         assertEquals(64, bobUpload.signedPreKeySignature().length);
+        // the sizes the server's key directory accepts: exactly these, or the upload is refused
+        assertEquals(1, bobUpload.kyberPreKeyId());
+        assertEquals(1569, bobUpload.kyberPreKey().length);
+        assertEquals(0x08, bobUpload.kyberPreKey()[0], "libsignal's Kyber-1024 type byte");
+        assertEquals(64, bobUpload.kyberPreKeySignature().length);
 
-        alice.processBundle(bundle(BOB, 1, bobUpload, true), bob.kyberOffer());
+        alice.processBundle(bundle(BOB, 1, bobUpload, true));
         final byte[] first = alice.encrypt(BOB, 1, E2eEnvelope.message(text("hello bob")));
         final byte[] second = alice.encrypt(BOB, 1, E2eEnvelope.message(text("hello bob")));
         assertEquals(E2eEnvelope.TYPE_PREKEY, E2eEnvelope.type(first));
@@ -100,7 +106,7 @@ class E2eCryptoTest
         assertArrayEquals(text("hi alice"), E2eEnvelope.payload(alice.decrypt(BOB, 1, reply)));
 
         // No one-time prekey left: the session still starts from the signed prekey and the Kyber prekey.
-        carol.processBundle(bundle(BOB, 1, bobUpload, false), bob.kyberOffer());
+        carol.processBundle(bundle(BOB, 1, bobUpload, false));
         final byte[] fromCarol = carol.encrypt(BOB, 1, E2eEnvelope.message(text("no prekey")));
         assertArrayEquals(text("no prekey"), E2eEnvelope.payload(bob.decrypt(CAROL, 1, fromCarol)));
 
@@ -115,6 +121,56 @@ class E2eCryptoTest
         final String bobView = bob.safetyNumber(BOB, ALICE, alice.identityKey());
         assertEquals(60, aliceView.length());
         assertEquals(aliceView, bobView);
+    }
+
+    @Test
+    void shouldRotateTheKyberPreKeyWithTheSignedPreKeyAndStillServeSessionsFromTheOldBundle() throws Exception
+    {
+        // alice fetched bob's bundle before his rotation, carol after
+        final E2eCrypto[] aliceBobCarol = openThree();
+        final E2eCrypto bob = aliceBobCarol[1];
+        final KeyBundleUpload before = bob.fullUpload(2);
+        final KeyBundleUpload rotated = bob.rotateSignedPreKey(System.currentTimeMillis());
+        assertEquals(before.kyberPreKeyId() + 1, rotated.kyberPreKeyId());
+        assertEquals(1569, rotated.kyberPreKey().length);
+        assertFalse(java.util.Arrays.equals(before.kyberPreKey(), rotated.kyberPreKey()));
+        final KeyBundleUpload topUp = bob.topUp(1);
+        assertEquals(0, topUp.kyberPreKeyId());
+        assertEquals(0, topUp.kyberPreKey().length);
+
+        // a bundle fetched before the rotation still starts a session: the old keys stay in the device's store
+        final E2eCrypto alice = aliceBobCarol[0];
+        alice.processBundle(bundle(BOB, 1, before, true));
+        assertArrayEquals(text("old"), E2eEnvelope.payload(
+            bob.decrypt(ALICE, 1, alice.encrypt(BOB, 1, E2eEnvelope.message(text("old"))))));
+        final KeyBundleUpload rotatedWithPreKey = new KeyBundleUpload(rotated.registrationId(), rotated.identityKey(),
+            rotated.signedPreKeyId(), rotated.signedPreKey(), rotated.signedPreKeySignature(), before.preKeys(),
+            rotated.kyberPreKeyId(), rotated.kyberPreKey(), rotated.kyberPreKeySignature());
+        final E2eCrypto carol = aliceBobCarol[2];
+        carol.processBundle(bundle(BOB, 1, rotatedWithPreKey, false));
+        assertArrayEquals(text("new"), E2eEnvelope.payload(
+            bob.decrypt(CAROL, 1, carol.encrypt(BOB, 1, E2eEnvelope.message(text("new"))))));
+    }
+
+    @Test
+    void shouldRefuseABundleWithoutAKyberPreKeyOrWithAForgedSignature()
+    {
+        final E2eCrypto[] devices = openThree();
+        final E2eCrypto alice = devices[0];
+        final KeyBundleUpload bobUpload = devices[1].fullUpload(1);
+        final KeyBundle full = bundle(BOB, 1, bobUpload, true);
+        final KeyBundle noKyber = new KeyBundle(BOB, 1, full.registrationId(), full.signedPreKeyId(),
+            full.preKeyId(), full.identityKey(), full.signedPreKey(), full.signedPreKeySignature(), full.preKey(),
+            0, new byte[0], new byte[0]);
+        assertThrows(IllegalArgumentException.class, () -> alice.processBundle(noKyber));
+
+        final byte[] forged = full.kyberPreKeySignature().clone();
+        forged[5] ^= 0x01;
+        final KeyBundle badSignature = new KeyBundle(BOB, 1, full.registrationId(), full.signedPreKeyId(),
+            full.preKeyId(), full.identityKey(), full.signedPreKey(), full.signedPreKeySignature(), full.preKey(),
+            full.kyberPreKeyId(), full.kyberPreKey(), forged);
+        assertThrows(Exception.class, () -> alice.processBundle(badSignature));
+        assertFalse(alice.hasSession(BOB, 1));
     }
 
     @Test

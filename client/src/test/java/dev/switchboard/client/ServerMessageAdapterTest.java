@@ -107,7 +107,7 @@ class ServerMessageAdapterTest
         }
     };
     private final ServerMessageAdapter adapter = new ServerMessageAdapter(handler);
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
 
     @Test
     void shouldDispatchWellFormedFrames()
@@ -308,12 +308,18 @@ class ServerMessageAdapterTest
             .requestId(9)
             .registrationId(77)
             .signedPreKeyId(5)
-            .preKeyId(6);
+            .preKeyId(6)
+            .kyberPreKeyId(8);
         keyBundle.device().userId(42).deviceId(2);
         keyBundle.putIdentityKey(new byte[]{ 1, 2, 3 }, 0, 3);
         keyBundle.putSignedPreKeyPublic(new byte[]{ 4 }, 0, 1);
         keyBundle.putSignedPreKeySignature(new byte[]{ 5, 6 }, 0, 2);
         keyBundle.putPreKeyPublic(new byte[]{ 7 }, 0, 1);
+        final byte[] kyberKey = new byte[1569];
+        kyberKey[0] = 0x08;
+        kyberKey[1568] = 9;
+        keyBundle.putKyberPreKeyPublic(kyberKey, 0, kyberKey.length);
+        keyBundle.putKyberPreKeySignature(new byte[]{ 10, 11 }, 0, 2);
         final int length = frame(keyBundle.encodedLength());
 
         keyAdapter.onFrame(buffer, 0, length);
@@ -328,6 +334,10 @@ class ServerMessageAdapterTest
         assertEquals(6, bundle.preKeyId());
         assertArrayEquals(new byte[]{ 1, 2, 3 }, bundle.identityKey());
         assertArrayEquals(new byte[]{ 5, 6 }, bundle.signedPreKeySignature());
+        assertEquals(8, bundle.kyberPreKeyId());
+        assertArrayEquals(kyberKey, bundle.kyberPreKey());
+        assertArrayEquals(new byte[]{ 10, 11 }, bundle.kyberPreKeySignature());
+        assertTrue(bundle.hasKyberPreKey());
         assertArrayEquals(new byte[]{ 7 }, bundle.preKey());
         assertEquals(1, keyAdapter.rejectedFrames());
     }

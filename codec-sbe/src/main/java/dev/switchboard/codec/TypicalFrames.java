@@ -99,6 +99,8 @@ final class TypicalFrames
     static final long TIME_MS = 1_795_000_000_000L;
     static final int CURVE_KEY_LENGTH = 33;
     static final int SIGNATURE_LENGTH = 64;
+    /** A libsignal Kyber-1024 public key: type byte and 1,568 bytes. */
+    static final int KYBER_KEY_LENGTH = 1569;
     static final int PRE_KEY_COUNT = 100;
     static final long CALL_ID = 0x5ca11_0001L;
     /** A WebRTC offer of about 500 bytes, sealed. */
@@ -201,11 +203,12 @@ final class TypicalFrames
                 new GroupTypingEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
                     .groupId(GROUP_ID).state(TypingState.COMPOSING))),
             new Sample("GroupTypingUpdate", "composing", TypicalFrames::groupTypingUpdate),
-            new Sample("KeyBundleUpload", "identity key, signed prekey, 100 one-time prekeys",
+            new Sample("KeyBundleUpload", "identity key, signed prekey, Kyber prekey, 100 one-time prekeys",
                 TypicalFrames::keyBundleUpload),
             new Sample("KeyBundleFetch", "one device", (b, o) -> finish(b, o,
                 keyBundleFetch(b, o))),
-            new Sample("KeyBundle", "identity key, signed prekey, one one-time prekey", TypicalFrames::keyBundle),
+            new Sample("KeyBundle", "identity key, signed prekey, one one-time prekey, Kyber prekey",
+                TypicalFrames::keyBundle),
             new Sample("PreKeyStock", "9 one-time prekeys left", (b, o) -> finish(b, o,
                 new PreKeyStockEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).preKeyCount(9))),
             new Sample("LinkPending", "wait time, 10-byte key fingerprint", (b, o) -> finish(b, o,
@@ -528,7 +531,7 @@ final class TypicalFrames
     {
         final KeyBundleUploadEncoder upload = new KeyBundleUploadEncoder()
             .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header())
-            .requestId(40).registrationId(4242).signedPreKeyId(7);
+            .requestId(40).registrationId(4242).signedPreKeyId(7).kyberPreKeyId(3);
         final KeyBundleUploadEncoder.PreKeysEncoder preKeys = upload.preKeysCount(PRE_KEY_COUNT);
         final byte[] key = bytes(CURVE_KEY_LENGTH, 5);
         for (int i = 0; i < PRE_KEY_COUNT; i++)
@@ -537,7 +540,9 @@ final class TypicalFrames
         }
         upload.putIdentityKey(key, 0, key.length)
             .putSignedPreKeyPublic(key, 0, key.length)
-            .putSignedPreKeySignature(bytes(SIGNATURE_LENGTH, 6), 0, SIGNATURE_LENGTH);
+            .putSignedPreKeySignature(bytes(SIGNATURE_LENGTH, 6), 0, SIGNATURE_LENGTH)
+            .putKyberPreKeyPublic(bytes(KYBER_KEY_LENGTH, 9), 0, KYBER_KEY_LENGTH)
+            .putKyberPreKeySignature(bytes(SIGNATURE_LENGTH, 10), 0, SIGNATURE_LENGTH);
 
         return finish(buffer, offset, upload);
     }
@@ -557,11 +562,13 @@ final class TypicalFrames
             .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(41);
         bundle.device().userId(PEER_ID).deviceId(DEVICE_ID);
         final byte[] key = bytes(CURVE_KEY_LENGTH, 7);
-        bundle.registrationId(4243).signedPreKeyId(8).preKeyId(17)
+        bundle.registrationId(4243).signedPreKeyId(8).preKeyId(17).kyberPreKeyId(3)
             .putIdentityKey(key, 0, key.length)
             .putSignedPreKeyPublic(key, 0, key.length)
             .putSignedPreKeySignature(bytes(SIGNATURE_LENGTH, 8), 0, SIGNATURE_LENGTH)
-            .putPreKeyPublic(key, 0, key.length);
+            .putPreKeyPublic(key, 0, key.length)
+            .putKyberPreKeyPublic(bytes(KYBER_KEY_LENGTH, 9), 0, KYBER_KEY_LENGTH)
+            .putKyberPreKeySignature(bytes(SIGNATURE_LENGTH, 10), 0, SIGNATURE_LENGTH);
 
         return finish(buffer, offset, bundle);
     }

@@ -73,12 +73,13 @@ class RoundTripTest
             "|change=ADD_MEMBERS|actor=(userId=1000042|deviceId=1)|members=[(userId=1000046)]|name='Family'");
         DECODED.put("GroupTyping", "groupId=7000001|state=COMPOSING");
         DECODED.put("GroupTypingUpdate", "groupId=7000001|from=(userId=1000042|deviceId=1)|state=COMPOSING");
-        DECODED.put("KeyBundleUpload", "requestId=40|registrationId=4242|signedPreKeyId=7|preKeys=[" +
+        DECODED.put("KeyBundleUpload", "requestId=40|registrationId=4242|signedPreKeyId=7|kyberPreKeyId=3|preKeys=[" +
             "(preKeyId=1|publicKey=33 bytes of raw data),(preKeyId=2|publicKey=33 bytes of raw data),");
         DECODED.put("KeyBundleFetch", "requestId=41|device=(userId=1000043|deviceId=1)");
         DECODED.put("KeyBundle", "requestId=41|device=(userId=1000043|deviceId=1)|registrationId=4243" +
-            "|signedPreKeyId=8|preKeyId=17|identityKey=33 bytes of raw data|signedPreKeyPublic=33 bytes of raw data" +
-            "|signedPreKeySignature=64 bytes of raw data|preKeyPublic=33 bytes of raw data");
+            "|signedPreKeyId=8|preKeyId=17|kyberPreKeyId=3|identityKey=33 bytes of raw data|signedPreKeyPublic=33 bytes of raw data" +
+            "|signedPreKeySignature=64 bytes of raw data|preKeyPublic=33 bytes of raw data" +
+            "|kyberPreKeyPublic=1569 bytes of raw data|kyberPreKeySignature=64 bytes of raw data");
         DECODED.put("PreKeyStock", "preKeyCount=9");
         DECODED.put("LinkPending", "requestId=27|waitSeconds=300|fingerprint=10 bytes of raw data");
         DECODED.put("DeviceListRequest", "requestId=44");
@@ -186,5 +187,13 @@ class RoundTripTest
         }
         assertEquals(TypicalFrames.PRE_KEY_COUNT + 1, expectedId);
         assertEquals(TypicalFrames.CURVE_KEY_LENGTH, upload.identityKeyLength());
+        upload.skipIdentityKey();
+        upload.skipSignedPreKeyPublic();
+        upload.skipSignedPreKeySignature();
+        assertEquals(3, upload.kyberPreKeyId());
+        final byte[] kyberKey = new byte[upload.kyberPreKeyPublicLength()];
+        upload.getKyberPreKeyPublic(kyberKey, 0, kyberKey.length);
+        assertEquals(TypicalFrames.KYBER_KEY_LENGTH, kyberKey.length);
+        assertEquals(TypicalFrames.SIGNATURE_LENGTH, upload.kyberPreKeySignatureLength());
     }
 }

@@ -10,8 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A device uploaded a new identity key over another one (a reinstall): its user's contacts are told with an
  * IdentityChanged notice, journaled and delivered like a receipt (an offline contact gets it after login) and acked
  * with DeliverAck. Route: the contacts are the users paired with the caller in the contacts table either way round
- * (it wrote to or looked them up, or they it), found by a scan of that table: rare (a reinstall), never per message;
- * every device of each takes the notice, under one message id. Delivery: journal one per device, deliver to those
+ * (it wrote to or looked them up, or they it), read from the table's partner index, which this stage keeps as the
+ * table's writer: O(partners), not a scan; every device of each takes the notice, under one message id. Delivery: journal one per device, deliver to those
  * online.
  */
 final class IdentityChangeNotices

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * KeyBundleFetch: the keys of one device of a user, or of every device (device id 0), for X3DH. Session: the
  * requester's quotas ({@link RingContext#keyFetchesPerMinute()}, {@link RingContext#keyFetchesPerDay()}: nobody
  * drains someone's prekeys), then each device's bundle read from the key directory with one one-time prekey
- * consumed (none left: preKeyId 0, an empty key), encoded as KeyBundle frames; UNKNOWN_USER, UNKNOWN_DEVICE or
+ * consumed (none left: preKeyId 0, an empty key) and its last-resort Kyber prekey (kept; none uploaded:
+ * kyberPreKeyId 0, empty key and signature), encoded as KeyBundle frames; UNKNOWN_USER, UNKNOWN_DEVICE or
  * NO_KEY_BUNDLE when there is nothing. Delivery: the frames to the requester, and a PreKeyStock to each device whose
  * stock fell below the threshold, if it is online.
  * <p>
@@ -40,9 +41,11 @@ final class KeyBundleFetchFlow extends Flow
 {
     /** Bytes of the hand-off ring: a thousand five-device answers in flight. */
     static final int HANDOFF_CAPACITY = 1 << 20;
-    /** The longest KeyBundle frame: its block and the four keys at the sizes the directory accepts. */
+    /** The longest KeyBundle frame: its block and the six keys and signatures at the sizes the directory accepts. */
     static final int MAX_BUNDLE_FRAME_LENGTH = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH +
-        KeyBundleEncoder.BLOCK_LENGTH + 4 + 3 * KeyBundleRecord.PUBLIC_KEY_LENGTH + KeyBundleRecord.SIGNATURE_LENGTH;
+        KeyBundleEncoder.BLOCK_LENGTH + 4 + 3 * KeyBundleRecord.PUBLIC_KEY_LENGTH + KeyBundleRecord.SIGNATURE_LENGTH +
+        KeyBundleEncoder.kyberPreKeyPublicHeaderLength() + KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH +
+        KeyBundleEncoder.kyberPreKeySignatureHeaderLength() + KeyBundleRecord.SIGNATURE_LENGTH;
     private static final int MAX_DEVICES = DeviceKeys.MAX_DEVICE_ID;
     private static final int ENTRY_HEADER_LENGTH = 24;
     private static final int NOTICE_LENGTH = 16;
@@ -195,10 +198,17 @@ final class KeyBundleFetchFlow extends Flow
             .registrationId(bundle.registrationId() & 0xFFFF_FFFFL)
             .signedPreKeyId(bundle.signedPreKeyId() & 0xFFFF_FFFFL)
             .preKeyId(takenPreKeyId & 0xFFFF_FFFFL)
+            .kyberPreKeyId(bundle.kyberPreKeyId() & 0xFFFF_FFFFL)
             .putIdentityKey(bundle.identityKey(), 0, KeyBundleRecord.PUBLIC_KEY_LENGTH)
             .putSignedPreKeyPublic(bundle.signedPreKey(), 0, KeyBundleRecord.PUBLIC_KEY_LENGTH)
             .putSignedPreKeySignature(bundle.signature(), 0, KeyBundleRecord.SIGNATURE_LENGTH)
             .putPreKeyPublic(preKey, 0, preKey.length);
+        final boolean hasKyber = 0 != bundle.kyberPreKeyId();
+        bundleEncoder
+            .putKyberPreKeyPublic(hasKyber ? bundle.kyberPreKey() : NO_KEY, 0,
+                hasKyber ? KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH : 0)
+            .putKyberPreKeySignature(hasKyber ? bundle.kyberSignature() : NO_KEY, 0,
+                hasKyber ? KeyBundleRecord.SIGNATURE_LENGTH : 0);
         final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bundleEncoder.encodedLength();
         Sofh.write(buffer, 0, messageLength);
         return Sofh.HEADER_LENGTH + messageLength;

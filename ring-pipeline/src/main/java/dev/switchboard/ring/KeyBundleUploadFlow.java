@@ -2,6 +2,7 @@ package dev.switchboard.ring;
 
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.KeyBundleUploadDecoder;
+import dev.switchboard.state.KeyBundleRecord;
 import dev.switchboard.state.KeyDirectory;
 import dev.switchboard.state.KeyUpload;
 
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * KeyBundleUpload: the device's identity key, signed prekey with its signature (a first upload, a rotation or a new
- * identity) and a batch of one-time prekeys, merged into the key directory by the session stage, its sole writer.
+ * identity), its last-resort Kyber prekey with its signature (likewise) and a batch of one-time prekeys, merged into the key directory by the session stage, its sole writer.
  * Acknowledged; a new identity key over another one is announced to the user's contacts ({@link
  * IdentityChangeNotices}). Anything invalid is refused INVALID_FIELD, with a strike and a detail saying what, and nothing kept.
  */
@@ -21,10 +22,12 @@ final class KeyBundleUploadFlow extends Flow
         bytes("signed prekey and signature required with a new identity key"),
         bytes("duplicate one-time prekey id"),
         bytes("too many one-time prekeys"),
-        bytes("invalid device") };
+        bytes("invalid device"),
+        bytes("kyber prekey must be 1569 bytes of type 8 with a 64-byte signature and an id other than 0") };
 
     private final KeyBundleUploadDecoder decoder = new KeyBundleUploadDecoder();
     private final byte[] bytes = new byte[256];
+    private final byte[] kyberBytes = new byte[KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH];
     private final RingContext ctx;
     private final IdentityChangeNotices identityChangeNotices;
     private KeyDirectory keys;
@@ -63,6 +66,12 @@ final class KeyBundleUploadFlow extends Flow
         upload.identityKey(bytes, decoder.getIdentityKey(bytes, 0, decoder.identityKeyLength()));
         upload.signedPreKey(bytes, decoder.getSignedPreKeyPublic(bytes, 0, decoder.signedPreKeyPublicLength()));
         upload.signature(bytes, decoder.getSignedPreKeySignature(bytes, 0, decoder.signedPreKeySignatureLength()));
+        // a key longer than any accepted is read only as far as the buffer goes; its sent length refuses it
+        final int kyberLength = decoder.kyberPreKeyPublicLength();
+        decoder.getKyberPreKeyPublic(kyberBytes, 0, kyberBytes.length);
+        final int kyberSignatureLength = decoder.kyberPreKeySignatureLength();
+        decoder.getKyberPreKeySignature(bytes, 0, kyberSignatureLength);
+        upload.kyberPreKey((int)decoder.kyberPreKeyId(), kyberBytes, kyberLength, bytes, kyberSignatureLength);
 
         final int result = keys.upload(session.userId, session.deviceId, upload);
         if (KeyDirectory.UPLOADED != result)

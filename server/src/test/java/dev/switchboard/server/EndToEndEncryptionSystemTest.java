@@ -219,6 +219,33 @@ class EndToEndEncryptionSystemTest
     }
 
     @Test
+    void shouldDeliverAFirstMessageToADeviceThatWentOfflineBeforeTheSenderEverSpokeToIt() throws Exception
+    {
+        launch();
+        Device bob = device(BOB);
+        final long bobUserId = bob.userId();
+        bob.close();
+        devices.remove(bob);
+
+        // bob has never been online since alice exists: the session comes from the key directory alone
+        final Device alice = device(ALICE);
+        alice.client.e2e().send(bobUserId, text("first words to an offline device"));
+        // it leaves alice's outbox at once and the server takes it (one tick) while bob is away
+        await(() -> alice.client.e2e().store().history(bobUserId, 0, 10).get(0).status() >= E2eStore.STATUS_SENT);
+        assertEquals(1, alice.client.e2e().sessionsStarted());
+        final List<byte[]> sent = tap.sendPayloads();
+        assertEquals(1, sent.size(), "only the message itself went out: no request to bob's device");
+        assertEquals(E2eEnvelope.TYPE_PREKEY, sent.get(0)[1]);
+
+        bob = reopen(BOB);
+        assertEquals("first words to an offline device", bob.nextText());
+        bob.client.e2e().send(alice.userId(), text("back online"));
+        assertEquals("back online", alice.nextText());
+        assertEquals(0, alice.client.e2e().decryptFailures() + bob.client.e2e().decryptFailures());
+        assertEquals(0, alice.client.e2e().sessionFailures());
+    }
+
+    @Test
     void shouldStartSessionsWithoutOneTimePreKeyOnceTheyRunOut() throws Exception
     {
         launch("switchboard.keys.prekey.low.stock=0");
@@ -290,7 +317,7 @@ class EndToEndEncryptionSystemTest
         assertEquals(List.of("to both of bob's devices"),
             texts(aliceLaptop.client.e2e().store().history(bobPhone.userId(), 0, 10)));
 
-        // Each device got its own ciphertext: no ciphertext went to two devices (key requests are all alike).
+        // Each device got its own ciphertext: no ciphertext went to two devices.
         final Set<String> distinct = new HashSet<>();
         int ciphertexts = 0;
         for (final byte[] payload : tap.sendPayloads())

@@ -64,6 +64,9 @@ class KeyDirectorySystemTest
         int signedPreKeyId;
         byte[] signedPreKey;
         byte[] signature;
+        int kyberPreKeyId;
+        byte[] kyberPreKey;
+        byte[] kyberSignature;
 
         DeviceKeys(final int seed)
         {
@@ -79,13 +82,29 @@ class KeyDirectorySystemTest
             signature = new byte[64];
             Arrays.fill(signature, (byte)signedSeed);
             signature[0] = (byte)(signedSeed >> 8);
+            // the last-resort Kyber prekey rotates with the signed prekey
+            kyberPreKeyId = signedSeed + 1;
+            kyberPreKey = kyberKey(signedSeed);
+            kyberSignature = Arrays.copyOf(signature, 64);
+            kyberSignature[1] = (byte)~kyberSignature[1];
         }
+    }
+
+    /** A Kyber-1024 public key as libsignal serializes it: type byte 0x08, then 1,568 bytes. */
+    static byte[] kyberKey(final int seed)
+    {
+        return key(1569, (byte)0x08, seed * 13 + 500_000);
     }
 
     static byte[] key(final int seed)
     {
-        final byte[] key = new byte[33];
-        key[0] = 0x05;
+        return key(33, (byte)0x05, seed);
+    }
+
+    private static byte[] key(final int length, final byte type, final int seed)
+    {
+        final byte[] key = new byte[length];
+        key[0] = type;
         for (int i = 1; i < key.length; i++)
         {
             key[i] = (byte)(seed * 31 + i * 7 + (seed >> 8));
@@ -112,12 +131,33 @@ class KeyDirectorySystemTest
         final int[] preKeyIds,
         final byte[][] preKeys) throws IOException
     {
+        upload(device, registrationId, identityKey, signedPreKeyId, signedPreKey, signature, preKeyIds, preKeys,
+            0, null, null);
+    }
+
+    /**
+     * Upload as given, with a Kyber prekey: null key and signature send none.
+     */
+    private static void upload(
+        final TestConnection device,
+        final int registrationId,
+        final byte[] identityKey,
+        final int signedPreKeyId,
+        final byte[] signedPreKey,
+        final byte[] signature,
+        final int[] preKeyIds,
+        final byte[][] preKeys,
+        final int kyberPreKeyId,
+        final byte[] kyberPreKey,
+        final byte[] kyberSignature) throws IOException
+    {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 * 1024]);
         final KeyBundleUploadEncoder encoder = new KeyBundleUploadEncoder()
             .wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
             .requestId(device.nextRequestId())
             .registrationId(registrationId)
-            .signedPreKeyId(signedPreKeyId);
+            .signedPreKeyId(signedPreKeyId)
+            .kyberPreKeyId(kyberPreKeyId);
         final KeyBundleUploadEncoder.PreKeysEncoder group = encoder.preKeysCount(preKeyIds.length);
         for (int i = 0; i < preKeyIds.length; i++)
         {
@@ -128,6 +168,10 @@ class KeyDirectorySystemTest
         final byte[] sig = null == signature ? new byte[0] : signature;
         encoder.putSignedPreKeyPublic(spk, 0, spk.length);
         encoder.putSignedPreKeySignature(sig, 0, sig.length);
+        final byte[] kyber = null == kyberPreKey ? new byte[0] : kyberPreKey;
+        final byte[] kyberSig = null == kyberSignature ? new byte[0] : kyberSignature;
+        encoder.putKyberPreKeyPublic(kyber, 0, kyber.length);
+        encoder.putKyberPreKeySignature(kyberSig, 0, kyberSig.length);
         device.writeRaw(LinkFrames.frame(buffer, encoder.encodedLength()));
     }
 
@@ -141,7 +185,9 @@ class KeyDirectorySystemTest
             preKeys[i] = preKey(preKeyIds[i]);
         }
         upload(device, keys.registrationId, keys.identityKey, keys.signedPreKeyId,
-            withSignedPreKey ? keys.signedPreKey : null, withSignedPreKey ? keys.signature : null, preKeyIds, preKeys);
+            withSignedPreKey ? keys.signedPreKey : null, withSignedPreKey ? keys.signature : null, preKeyIds, preKeys,
+            keys.kyberPreKeyId, withSignedPreKey ? keys.kyberPreKey : null,
+            withSignedPreKey ? keys.kyberSignature : null);
     }
 
     private static void uploadAcked(
@@ -175,7 +221,10 @@ class KeyDirectorySystemTest
         byte[] identityKey,
         byte[] signedPreKey,
         byte[] signature,
-        byte[] preKey)
+        byte[] preKey,
+        int kyberPreKeyId,
+        byte[] kyberPreKey,
+        byte[] kyberSignature)
     {
     }
 
@@ -197,8 +246,13 @@ class KeyDirectorySystemTest
         decoder.getSignedPreKeySignature(signature, 0, signature.length);
         final byte[] preKey = new byte[decoder.preKeyPublicLength()];
         decoder.getPreKeyPublic(preKey, 0, preKey.length);
+        final int kyberPreKeyId = (int)decoder.kyberPreKeyId();
+        final byte[] kyberPreKey = new byte[decoder.kyberPreKeyPublicLength()];
+        decoder.getKyberPreKeyPublic(kyberPreKey, 0, kyberPreKey.length);
+        final byte[] kyberSignature = new byte[decoder.kyberPreKeySignatureLength()];
+        decoder.getKyberPreKeySignature(kyberSignature, 0, kyberSignature.length);
         return new Bundle(userId, deviceId, registrationId, signedPreKeyId, preKeyId, identityKey, signedPreKey,
-            signature, preKey);
+            signature, preKey, kyberPreKeyId, kyberPreKey, kyberSignature);
     }
 
     /** Assert the bundle is the device's keys, byte for byte, and return the one-time prekey id it carried. */
@@ -211,6 +265,10 @@ class KeyDirectorySystemTest
         assertArrayEquals(keys.identityKey, bundle.identityKey());
         assertArrayEquals(keys.signedPreKey, bundle.signedPreKey());
         assertArrayEquals(keys.signature, bundle.signature());
+        // the last-resort Kyber prekey comes with every bundle, never consumed
+        assertEquals(keys.kyberPreKeyId, bundle.kyberPreKeyId());
+        assertArrayEquals(keys.kyberPreKey, bundle.kyberPreKey());
+        assertArrayEquals(keys.kyberSignature, bundle.kyberSignature());
         if (0 == bundle.preKeyId())
         {
             assertEquals(0, bundle.preKey().length);
@@ -398,6 +456,26 @@ class KeyDirectorySystemTest
         alice.expect(RequestAckDecoder.TEMPLATE_ID);
         error(alice, ErrorCode.INVALID_FIELD, upload);
         upload(alice, 4242, keys.identityKey, 1, keys.signedPreKey, keys.signature, new int[]{ 0 }, oneKey);
+        error(alice, ErrorCode.INVALID_FIELD, upload);
+
+        // the Kyber prekey: exactly 1,569 bytes of type 8, a 64-byte signature, an id other than 0
+        final byte[] kyberWrongType = kyberKey(9);
+        kyberWrongType[0] = 0x07;
+        final byte[][] badKybers = { Arrays.copyOf(kyberKey(9), 1568), Arrays.copyOf(kyberKey(9), 1570),
+            kyberWrongType, new byte[0], kyberKey(9), kyberKey(9) };
+        final byte[][] badKyberSignatures = { keys.signature, keys.signature, keys.signature, keys.signature,
+            Arrays.copyOf(keys.signature, 63), new byte[0] };
+        for (int i = 0; i < badKybers.length; i++)
+        {
+            upload(alice, 4242, keys.identityKey, 1, keys.signedPreKey, keys.signature, new int[]{ 20 + i },
+                new byte[][]{ preKey(20 + i) }, 9, badKybers[i], badKyberSignatures[i]);
+            final ErrorDecoder badKyber = error(alice, ErrorCode.INVALID_FIELD, upload);
+            final byte[] kyberDetail = new byte[badKyber.detailLength()];
+            badKyber.getDetail(kyberDetail, 0, kyberDetail.length);
+            assertTrue(new String(kyberDetail, StandardCharsets.UTF_8).startsWith("kyber prekey must be 1569 bytes"));
+        }
+        upload(alice, 4242, keys.identityKey, 1, keys.signedPreKey, keys.signature, new int[]{ 30 },
+            new byte[][]{ preKey(30) }, 0, kyberKey(9), keys.signature);
         error(alice, ErrorCode.INVALID_FIELD, upload);
 
         // the device's stock is the one prekey 1 stored above; start again from a clean slate with another identity

@@ -129,6 +129,7 @@ final class LinkFrames
         encoder.putIdentityKey(identityKey, 0, identityKey.length);
         encoder.putSignedPreKeyPublic(signedPreKey, 0, signedPreKey.length);
         encoder.putSignedPreKeySignature(signature, 0, signature.length);
+        encoder.putKyberPreKeyPublic(signature, 0, 0).putKyberPreKeySignature(signature, 0, 0);
         device.writeRaw(frame(buffer, encoder.encodedLength()));
         device.expect(RequestAckDecoder.TEMPLATE_ID);
     }

@@ -732,7 +732,8 @@ final class SocketFuzzer implements AutoCloseable
             case 4:
                 final KeyBundleUploadEncoder upload = new KeyBundleUploadEncoder()
                     .wrapAndApplyHeader(scratch, Sofh.HEADER_LENGTH, headerEncoder)
-                    .requestId(nextRequestId++).registrationId(random.nextInt()).signedPreKeyId(random.nextInt());
+                    .requestId(nextRequestId++).registrationId(random.nextInt()).signedPreKeyId(random.nextInt())
+                    .kyberPreKeyId(random.nextInt() & 0xFFFF_FFFFL);
                 final int preKeys = random.nextInt(5);
                 final KeyBundleUploadEncoder.PreKeysEncoder group = upload.preKeysCount(preKeys);
                 randomBytes(64);
@@ -743,6 +744,8 @@ final class SocketFuzzer implements AutoCloseable
                 }
                 upload.putIdentityKey(bytes, 0, 33).putSignedPreKeyPublic(bytes, 0, 33)
                     .putSignedPreKeySignature(bytes, 0, 64);
+                // without a Kyber prekey (kept as stored), or with a signature alone (refused)
+                upload.putKyberPreKeyPublic(bytes, 0, 0).putKyberPreKeySignature(bytes, 0, random.nextBoolean() ? 0 : 64);
                 return finish(upload);
             case 5:
                 return finish(new SendGroupEncoder().wrapAndApplyHeader(scratch, Sofh.HEADER_LENGTH, headerEncoder)

@@ -13,6 +13,8 @@ import java.util.List;
  */
 final class TestServer implements AutoCloseable
 {
+    private static final String KEY_DIRECTORY_CAPACITY = "switchboard.state.key.directory.capacity";
+
     final CapturingCodeSender codes = new CapturingCodeSender();
     private final List<AutoCloseable> connections = new ArrayList<>();
     private final File dataDir;
@@ -50,6 +52,9 @@ final class TestServer implements AutoCloseable
     {
         // No media service unless the test asks for one: the default port is the same for every server.
         System.setProperty("switchboard.media.port", "0");
+        // A key directory for a few thousand devices, not a quarter of a million accounts: with its 1,637-byte Kyber
+        // prekeys the full-size file is reserved on disk at about 1 GiB, per test server.
+        System.setProperty(KEY_DIRECTORY_CAPACITY, "10000");
         for (final String property : properties)
         {
             final int equals = property.indexOf('=');
@@ -69,6 +74,7 @@ final class TestServer implements AutoCloseable
                 System.clearProperty(property.substring(0, property.indexOf('=')));
             }
             System.clearProperty("switchboard.media.port");
+            System.clearProperty(KEY_DIRECTORY_CAPACITY);
         }
     }
 

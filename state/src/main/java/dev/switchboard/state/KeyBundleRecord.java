@@ -13,7 +13,15 @@ package dev.switchboard.state;
  *   | signature (64)    | preKeyCount (u16) | preKeyCount x (preKeyId, preKey (33))   |
  *   +-------------------+-------------------+-----------------------------------------+
  * </pre>
- * little endian, so an entry takes {@link #FIXED_LENGTH} + 37 bytes per one-time prekey.
+ * then, when the device uploaded one, its last-resort Kyber prekey:
+ * <pre>
+ *   +-------------------+--------------------------+---------------------+
+ *   | kyberPreKeyId     | kyberPreKey (1,569)      | kyberSignature (64) |
+ *   +-------------------+--------------------------+---------------------+
+ * </pre>
+ * little endian, so an entry takes {@link #FIXED_LENGTH} + 37 bytes per one-time prekey, plus {@link #KYBER_LENGTH}
+ * with a Kyber prekey. The Kyber part comes last so entries stored before it existed still read: their size ends
+ * with the one-time prekeys, and they read as having none.
  */
 public final class KeyBundleRecord
 {
@@ -27,6 +35,12 @@ public final class KeyBundleRecord
     public static final int FIXED_LENGTH = 4 + PUBLIC_KEY_LENGTH + 4 + PUBLIC_KEY_LENGTH + SIGNATURE_LENGTH + 2;
     /** Stored bytes per one-time prekey. */
     public static final int PRE_KEY_LENGTH = 4 + PUBLIC_KEY_LENGTH;
+    /** Bytes of a serialized libsignal Kyber-1024 public key: the type byte {@link #KEY_TYPE_KYBER_1024}, then 1,568. */
+    public static final int KYBER_PUBLIC_KEY_LENGTH = 1 + 1568;
+    /** libsignal's type byte of a Kyber-1024 public key. */
+    public static final byte KEY_TYPE_KYBER_1024 = 0x08;
+    /** Stored bytes of the last-resort Kyber prekey: id, key, signature. */
+    public static final int KYBER_LENGTH = 4 + KYBER_PUBLIC_KEY_LENGTH + SIGNATURE_LENGTH;
 
     int registrationId;
     final byte[] identityKey = new byte[PUBLIC_KEY_LENGTH];
@@ -37,6 +51,10 @@ public final class KeyBundleRecord
     final int[] preKeyIds;
     /** Prekey i at {@code i * PUBLIC_KEY_LENGTH}. */
     final byte[] preKeys;
+    /** 0: no Kyber prekey stored. */
+    int kyberPreKeyId;
+    final byte[] kyberPreKey = new byte[KYBER_PUBLIC_KEY_LENGTH];
+    final byte[] kyberSignature = new byte[SIGNATURE_LENGTH];
 
     /**
      * A value with room for this many one-time prekeys.
@@ -59,6 +77,19 @@ public final class KeyBundleRecord
     public static boolean isPublicKey(final byte[] key, final int length)
     {
         return PUBLIC_KEY_LENGTH == length && KEY_TYPE_DJB == key[0];
+    }
+
+    /**
+     * Whether the bytes are a libsignal Kyber-1024 public key: {@link #KYBER_PUBLIC_KEY_LENGTH} bytes, the first
+     * {@link #KEY_TYPE_KYBER_1024}.
+     *
+     * @param key    bytes.
+     * @param length how many of them count.
+     * @return true if acceptable.
+     */
+    public static boolean isKyberPublicKey(final byte[] key, final int length)
+    {
+        return KYBER_PUBLIC_KEY_LENGTH == length && KEY_TYPE_KYBER_1024 == key[0];
     }
 
     /**
@@ -119,6 +150,38 @@ public final class KeyBundleRecord
     public int preKeyCount()
     {
         return preKeyCount;
+    }
+
+    /**
+     * The last-resort Kyber prekey's id; it is never consumed.
+     *
+     * @return the id, 0 when the device uploaded none.
+     */
+    public int kyberPreKeyId()
+    {
+        return kyberPreKeyId;
+    }
+
+    /**
+     * The last-resort Kyber prekey, {@link #KYBER_PUBLIC_KEY_LENGTH} bytes; read only, meaningful only when
+     * {@link #kyberPreKeyId()} is not 0.
+     *
+     * @return the key's bytes.
+     */
+    public byte[] kyberPreKey()
+    {
+        return kyberPreKey;
+    }
+
+    /**
+     * The identity key's signature of the Kyber prekey, {@link #SIGNATURE_LENGTH} bytes; read only, meaningful only
+     * when {@link #kyberPreKeyId()} is not 0.
+     *
+     * @return the signature's bytes.
+     */
+    public byte[] kyberSignature()
+    {
+        return kyberSignature;
     }
 
     int indexOfPreKey(final int preKeyId)

@@ -40,13 +40,26 @@ public final class KeyBundleRecordMarshaller implements
         }
         in.readSkip((long)(stored - count) * KeyBundleRecord.PRE_KEY_LENGTH);
         record.preKeyCount = count;
+        // an entry stored before the Kyber prekey existed ends here
+        final long kyberOffset = KeyBundleRecord.FIXED_LENGTH + (long)stored * KeyBundleRecord.PRE_KEY_LENGTH;
+        if (size - kyberOffset >= KeyBundleRecord.KYBER_LENGTH)
+        {
+            record.kyberPreKeyId = in.readInt();
+            in.read(record.kyberPreKey, 0, KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH);
+            in.read(record.kyberSignature, 0, KeyBundleRecord.SIGNATURE_LENGTH);
+        }
+        else
+        {
+            record.kyberPreKeyId = 0;
+        }
         return record;
     }
 
     /** {@inheritDoc} */
     public long size(final KeyBundleRecord toWrite)
     {
-        return KeyBundleRecord.FIXED_LENGTH + (long)toWrite.preKeyCount * KeyBundleRecord.PRE_KEY_LENGTH;
+        return KeyBundleRecord.FIXED_LENGTH + (long)toWrite.preKeyCount * KeyBundleRecord.PRE_KEY_LENGTH +
+            (0 == toWrite.kyberPreKeyId ? 0 : KeyBundleRecord.KYBER_LENGTH);
     }
 
     /** {@inheritDoc} */
@@ -62,6 +75,12 @@ public final class KeyBundleRecordMarshaller implements
         {
             out.writeInt(toWrite.preKeyIds[i]);
             out.write(toWrite.preKeys, i * KeyBundleRecord.PUBLIC_KEY_LENGTH, KeyBundleRecord.PUBLIC_KEY_LENGTH);
+        }
+        if (0 != toWrite.kyberPreKeyId)
+        {
+            out.writeInt(toWrite.kyberPreKeyId);
+            out.write(toWrite.kyberPreKey, 0, KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH);
+            out.write(toWrite.kyberSignature, 0, KeyBundleRecord.SIGNATURE_LENGTH);
         }
     }
 

@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * The end-to-end encryption key directory: per device its registration id, identity key, signed prekey with its
- * signature and a stock of one-time prekeys, as libsignal's X3DH needs them. Written only by the session stage;
+ * signature, a stock of one-time prekeys and a last-resort Kyber prekey with its signature, as libsignal's PQXDH
+ * needs them. Written only by the session stage;
  * a view holds reusable buffers, so each thread keeps its own and nothing is allocated per call.
  */
 public final class KeyDirectory
@@ -23,6 +24,9 @@ public final class KeyDirectory
     public static final int TOO_MANY_PRE_KEYS = 4;
     /** No such user or device id. */
     public static final int INVALID_DEVICE = 5;
+
+    /** The Kyber prekey or its signature has the wrong size or type, or its id is 0. */
+    public static final int INVALID_KYBER_PRE_KEY = 6;
 
     /** Answer of {@link #preKeyCount(long, int)} for a device that never uploaded. */
     public static final int NO_BUNDLE = -1;
@@ -80,6 +84,13 @@ public final class KeyDirectory
         {
             return INVALID_KEY;
         }
+        final boolean hasKyberPreKey = upload.kyberPreKeyLength > 0 || upload.kyberSignatureLength > 0;
+        if (hasKyberPreKey && (0 == upload.kyberPreKeyId ||
+            !KeyBundleRecord.isKyberPublicKey(upload.kyberPreKey, upload.kyberPreKeyLength) ||
+            KeyBundleRecord.SIGNATURE_LENGTH != upload.kyberSignatureLength))
+        {
+            return INVALID_KYBER_PRE_KEY;
+        }
         final int batch = upload.preKeyCount;
         for (int i = 0; i < batch; i++)
         {
@@ -116,6 +127,8 @@ public final class KeyDirectory
             // a new identity: the old one-time prekeys were made for the old one and can no longer be used
             System.arraycopy(upload.identityKey, 0, record.identityKey, 0, KeyBundleRecord.PUBLIC_KEY_LENGTH);
             record.preKeyCount = 0;
+            // so was the Kyber prekey: signed by the old identity, it would fail the sender's check
+            record.kyberPreKeyId = 0;
         }
         for (int i = 0; i < batch; i++)
         {
@@ -136,6 +149,12 @@ public final class KeyDirectory
             System.arraycopy(upload.signedPreKey, 0, record.signedPreKey, 0, KeyBundleRecord.PUBLIC_KEY_LENGTH);
             System.arraycopy(upload.signature, 0, record.signature, 0, KeyBundleRecord.SIGNATURE_LENGTH);
         }
+        if (hasKyberPreKey)
+        {
+            record.kyberPreKeyId = upload.kyberPreKeyId;
+            System.arraycopy(upload.kyberPreKey, 0, record.kyberPreKey, 0, KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH);
+            System.arraycopy(upload.kyberSignature, 0, record.kyberSignature, 0, KeyBundleRecord.SIGNATURE_LENGTH);
+        }
         System.arraycopy(upload.preKeyIds, 0, record.preKeyIds, record.preKeyCount, batch);
         System.arraycopy(
             upload.preKeys,
@@ -152,7 +171,8 @@ public final class KeyDirectory
     }
 
     /**
-     * Read a device's bundle for a fetch, consuming one one-time prekey if any is left. The bundle is then
+     * Read a device's bundle for a fetch, consuming one one-time prekey if any is left; the last-resort Kyber prekey
+     * is never consumed. The bundle is then
      * {@link #bundle()}, the prekey handed out {@link #takenPreKeyId()} and {@link #takenPreKey()}, and what is left
      * {@code bundle().preKeyCount()}, until the next call.
      *

@@ -18,6 +18,11 @@ public final class KeyUpload
     final int[] preKeyIds;
     final byte[] preKeys;
     int preKeyCount;
+    int kyberPreKeyId;
+    final byte[] kyberPreKey = new byte[KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH];
+    int kyberPreKeyLength;
+    final byte[] kyberSignature = new byte[KeyBundleRecord.SIGNATURE_LENGTH];
+    int kyberSignatureLength;
     /** A one-time prekey was not a libsignal public key. */
     boolean hasBadPreKey;
 
@@ -46,6 +51,9 @@ public final class KeyUpload
         identityKeyLength = 0;
         signedPreKeyLength = 0;
         signatureLength = 0;
+        kyberPreKeyId = 0;
+        kyberPreKeyLength = 0;
+        kyberSignatureLength = 0;
         preKeyCount = 0;
         hasBadPreKey = false;
         return this;
@@ -97,6 +105,30 @@ public final class KeyUpload
     public KeyUpload signature(final byte[] bytes, final int length)
     {
         signatureLength = copy(bytes, length, signature);
+        return this;
+    }
+
+    /**
+     * The last-resort Kyber prekey as sent, with the identity key's signature of it; none (both lengths 0) keeps the
+     * stored one.
+     *
+     * @param kyberPreKeyId   the Kyber prekey's id, not 0.
+     * @param key             bytes.
+     * @param keyLength       bytes sent; only a {@link KeyBundleRecord#KYBER_PUBLIC_KEY_LENGTH} key is accepted.
+     * @param signature       bytes.
+     * @param signatureLength bytes sent; only {@link KeyBundleRecord#SIGNATURE_LENGTH} is accepted.
+     * @return this for a fluent API.
+     */
+    public KeyUpload kyberPreKey(
+        final int kyberPreKeyId,
+        final byte[] key,
+        final int keyLength,
+        final byte[] signature,
+        final int signatureLength)
+    {
+        this.kyberPreKeyId = kyberPreKeyId;
+        kyberPreKeyLength = copy(key, keyLength, kyberPreKey);
+        kyberSignatureLength = copy(signature, signatureLength, kyberSignature);
         return this;
     }
 

@@ -45,8 +45,9 @@ public final class StateConfiguration
 
     /**
      * Devices the key directory is sized for; 0 sizes it for a quarter of {@link #MAX_ACCOUNTS_PROP_NAME}. An entry
-     * holds up to {@link #MAX_PRE_KEYS_PER_DEVICE_PROP_NAME} prekeys of 37 bytes, so this table is the largest:
-     * about 2 KiB a device. It grows up to four times past its size, each step at some cost.
+     * holds up to {@link #MAX_PRE_KEYS_PER_DEVICE_PROP_NAME} prekeys of 37 bytes and a 1,637-byte last-resort Kyber
+     * prekey, so this table is the largest: about 3.5 KiB a device. It grows up to four times past its size, each
+     * step at some cost.
      */
     public static final String KEY_DIRECTORY_CAPACITY_PROP_NAME = "switchboard.state.key.directory.capacity";
 

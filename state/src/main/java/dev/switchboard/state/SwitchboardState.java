@@ -49,6 +49,9 @@ public final class SwitchboardState implements AutoCloseable
     /** File of the contacts table. */
     public static final String CONTACTS_FILE = "contacts.cm3";
 
+    /** File of the contacts table's reverse index: user -> every user paired with it either way round. */
+    public static final String CONTACT_PARTNERS_FILE = "contact-partners.cm3";
+
     /** File of the privacy settings table. */
     public static final String PRIVACY_FILE = "privacy.cm3";
 
@@ -75,6 +78,7 @@ public final class SwitchboardState implements AutoCloseable
     private final ChronicleMap<LongRef, PushTokenRecord> pushTokens;
     private final ChronicleMap<LongPair, LongRef> blocks;
     private final ChronicleMap<LongPair, LongRef> contacts;
+    private final ChronicleMap<LongRef, PartnerList> contactPartners;
     private final ChronicleMap<LongRef, LongRef> privacy;
     private final ChronicleMap<LongRef, GroupRecord> groups;
     private final ChronicleMap<LongRef, KeyBundleRecord> keyDirectory;
@@ -111,6 +115,31 @@ public final class SwitchboardState implements AutoCloseable
         blocks = track(userPairs("blocks", BLOCKS_FILE, ctx.maxAccounts(), recover));
         contacts = track(userPairs(
             "contacts", CONTACTS_FILE, ctx.maxAccounts() * ctx.averageContactsPerAccount(), recover));
+        final boolean hadContactPartners = new File(ctx.dataDir(), CONTACT_PARTNERS_FILE).exists();
+        contactPartners = track(open(
+            ChronicleMapBuilder.of(LongRef.class, PartnerList.class)
+                .name("contact-partners")
+                .keyMarshaller(LongRefMarshaller.INSTANCE)
+                .constantKeySizeBySample(new LongRef())
+                .valueMarshaller(PartnerListMarshaller.INSTANCE)
+                // each pair lists each of its users once on the other's side
+                .averageValueSize(2 * Long.BYTES * ctx.averageContactsPerAccount())
+                .entries(ctx.maxAccounts()),
+            CONTACT_PARTNERS_FILE,
+            recover));
+        if (!hadContactPartners || recover)
+        {
+            // a new index over an existing table, or one a crash may have left behind the table: made again
+            try
+            {
+                new PartnerIndex(contactPartners).rebuild(contacts);
+            }
+            catch (final RuntimeException ex)
+            {
+                closeAll(maps);
+                throw ex;
+            }
+        }
         privacy = track(longToLong("privacy", PRIVACY_FILE, ctx.maxAccounts(), recover));
         final int averageMembers = Math.min(ctx.groupAverageMembers(), ctx.groupMaxMembers());
         final GroupRecord averageGroup = new GroupRecord(averageMembers);
@@ -135,8 +164,9 @@ public final class SwitchboardState implements AutoCloseable
                 .keyMarshaller(LongRefMarshaller.INSTANCE)
                 .constantKeySizeBySample(new LongRef())
                 .valueMarshaller(KeyBundleRecordMarshaller.INSTANCE)
-                // a device's stock runs between full and the low-stock threshold: sized for it half full
-                .averageValueSize(KeyBundleRecord.FIXED_LENGTH +
+                // a device's stock runs between full and the low-stock threshold: sized for it half full, with the
+                // Kyber prekey every current client uploads
+                .averageValueSize(KeyBundleRecord.FIXED_LENGTH + KeyBundleRecord.KYBER_LENGTH +
                     (ctx.maxPreKeysPerDevice() + 1) / 2 * KeyBundleRecord.PRE_KEY_LENGTH)
                 .entries(ctx.keyDirectoryEntries()),
             KEY_DIRECTORY_FILE,
@@ -272,17 +302,18 @@ public final class SwitchboardState implements AutoCloseable
      */
     public UserPairs newBlocks()
     {
-        return new UserPairs(blocks);
+        return new UserPairs(blocks, null);
     }
 
     /**
-     * A new view of the contacts table (user, a user they looked up or messaged) for the calling thread.
+     * A new view of the contacts table (user, a user they looked up or messaged) for the calling thread; the route
+     * stage is its only writer, of the table and its partner index alike.
      *
      * @return a view owning reusable buffers; keep it.
      */
     public UserPairs newContacts()
     {
-        return new UserPairs(contacts);
+        return new UserPairs(contacts, new PartnerIndex(contactPartners));
     }
 
     /**
@@ -378,12 +409,14 @@ public final class SwitchboardState implements AutoCloseable
             }
 
             final DeviceTable table = DeviceTable.open(file, ctx.maxAccounts());
-            if (table.stride() < ctx.maxDevicesPerAccount())
+            if (table.stride() != ctx.maxDevicesPerAccount())
             {
-                table.close();
-                throw new IllegalStateException(DEVICE_TABLE_FILE + " has slots for " + table.stride() +
-                    " devices an account, fewer than maxDevicesPerAccount " + ctx.maxDevicesPerAccount() +
-                    ": start with -D" + StateConfiguration.MAX_DEVICES_PER_ACCOUNT_PROP_NAME + "=" + table.stride());
+                final int oldStride = table.stride();
+                final DeviceTable resized = DeviceTableResize.resize(table, ctx.maxDevicesPerAccount());
+                LoggerFactory.getLogger(SwitchboardState.class).info("state: " + DEVICE_TABLE_FILE + " resized from " +
+                    oldStride + " to " + resized.stride() + " devices an account; the old file is kept as " +
+                    DEVICE_TABLE_FILE + DeviceTableResize.BACKUP_SUFFIX);
+                return resized;
             }
             return table;
         }

@@ -66,6 +66,17 @@ class KeyDirectoryTest
         return signature;
     }
 
+    static byte[] kyberKey(final int seed)
+    {
+        final byte[] key = new byte[KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH];
+        key[0] = KeyBundleRecord.KEY_TYPE_KYBER_1024;
+        for (int i = 1; i < key.length; i++)
+        {
+            key[i] = (byte)(seed * 11 + i);
+        }
+        return key;
+    }
+
     private static KeyUpload upload(
         final KeyUpload upload, final int identitySeed, final int signedSeed, final int firstPreKeyId, final int count)
     {
@@ -185,11 +196,104 @@ class KeyDirectoryTest
     }
 
     @Test
+    void shouldServeTheKyberPreKeyOnEveryTakeAndRotateItWithTheSignedPreKey()
+    {
+        openKeys();
+        upload(upload, 1, 2, 1, 2).kyberPreKey(5, kyberKey(5), kyberKey(5).length, signature(55), 64);
+        assertEquals(KeyDirectory.UPLOADED, keys.upload(1, 1, upload));
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(keys.take(1, 1));
+            assertEquals(5, keys.bundle().kyberPreKeyId(), "the last-resort key is not consumed");
+            assertArrayEquals(kyberKey(5), keys.bundle().kyberPreKey());
+            assertArrayEquals(signature(55), keys.bundle().kyberSignature());
+        }
+        assertEquals(0, keys.takenPreKeyId());
+
+        // one-time prekeys only: the Kyber prekey stays
+        assertEquals(KeyDirectory.UPLOADED, keys.upload(1, 1, upload(upload, 1, 0, 10, 1)));
+        assertTrue(keys.take(1, 1));
+        assertEquals(5, keys.bundle().kyberPreKeyId());
+
+        // rotated with the signed prekey
+        upload(upload, 1, 3, 20, 0).kyberPreKey(6, kyberKey(6), kyberKey(6).length, signature(66), 64);
+        assertEquals(KeyDirectory.UPLOADED, keys.upload(1, 1, upload));
+        assertTrue(keys.take(1, 1));
+        assertEquals(3, keys.bundle().signedPreKeyId());
+        assertEquals(6, keys.bundle().kyberPreKeyId());
+        assertArrayEquals(kyberKey(6), keys.bundle().kyberPreKey());
+        assertArrayEquals(signature(66), keys.bundle().kyberSignature());
+
+        // a new identity without one drops it: it was signed by the old identity
+        assertEquals(KeyDirectory.UPLOADED, keys.upload(1, 1, upload(upload, 9, 8, 30, 1)));
+        assertTrue(keys.take(1, 1));
+        assertEquals(0, keys.bundle().kyberPreKeyId());
+    }
+
+    @Test
+    void shouldRefuseAKyberPreKeyOfTheWrongSizeTypeOrSignatureWithoutChangingAnything()
+    {
+        openKeys();
+        upload(upload, 1, 2, 1, 1).kyberPreKey(5, kyberKey(5), kyberKey(5).length, signature(55), 64);
+        assertEquals(KeyDirectory.UPLOADED, keys.upload(1, 1, upload));
+
+        final byte[] longKey = Arrays.copyOf(kyberKey(7), KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH + 1);
+        final byte[] wrongType = kyberKey(7);
+        wrongType[0] = KeyBundleRecord.KEY_TYPE_DJB;
+        final int shortLength = KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH - 1;
+        assertEquals(KeyDirectory.INVALID_KYBER_PRE_KEY, keys.upload(1, 1,
+            upload(upload, 1, 3, 2, 1).kyberPreKey(7, kyberKey(7), shortLength, signature(77), 64)));
+        assertEquals(KeyDirectory.INVALID_KYBER_PRE_KEY, keys.upload(1, 1,
+            upload(upload, 1, 3, 2, 1).kyberPreKey(7, longKey, longKey.length, signature(77), 64)));
+        assertEquals(KeyDirectory.INVALID_KYBER_PRE_KEY, keys.upload(1, 1,
+            upload(upload, 1, 3, 2, 1).kyberPreKey(7, wrongType, wrongType.length, signature(77), 64)));
+        assertEquals(KeyDirectory.INVALID_KYBER_PRE_KEY, keys.upload(1, 1,
+            upload(upload, 1, 3, 2, 1).kyberPreKey(7, kyberKey(7), kyberKey(7).length, signature(77), 63)));
+        assertEquals(KeyDirectory.INVALID_KYBER_PRE_KEY, keys.upload(1, 1,
+            upload(upload, 1, 3, 2, 1).kyberPreKey(7, new byte[0], 0, signature(77), 64)));
+        assertEquals(KeyDirectory.INVALID_KYBER_PRE_KEY, keys.upload(1, 1,
+            upload(upload, 1, 3, 2, 1).kyberPreKey(0, kyberKey(7), kyberKey(7).length, signature(77), 64)));
+
+        assertTrue(keys.take(1, 1));
+        assertEquals(2, keys.bundle().signedPreKeyId());
+        assertEquals(5, keys.bundle().kyberPreKeyId());
+        assertArrayEquals(kyberKey(5), keys.bundle().kyberPreKey());
+    }
+
+    @Test
+    void shouldReadAnEntryStoredBeforeTheKyberPreKeyAsHavingNone()
+    {
+        final KeyBundleRecord record = new KeyBundleRecord(MAX_PRE_KEYS);
+        record.registrationId = 77;
+        record.preKeyCount = 1;
+        record.preKeyIds[0] = 3;
+        record.kyberPreKeyId = 9;
+        final net.openhft.chronicle.bytes.Bytes<?> bytes = net.openhft.chronicle.bytes.Bytes.allocateElasticOnHeap();
+        final KeyBundleRecordMarshaller marshaller = KeyBundleRecordMarshaller.INSTANCE;
+        marshaller.write(bytes, marshaller.size(record), record);
+        assertEquals(KeyBundleRecord.FIXED_LENGTH + KeyBundleRecord.PRE_KEY_LENGTH + KeyBundleRecord.KYBER_LENGTH,
+            bytes.writePosition());
+
+        final KeyBundleRecord read = new KeyBundleRecord(MAX_PRE_KEYS);
+        marshaller.read(bytes, bytes.readRemaining(), read);
+        assertEquals(9, read.kyberPreKeyId());
+
+        // the same entry cut where the old layout ended
+        bytes.readPosition(0);
+        final long oldSize = KeyBundleRecord.FIXED_LENGTH + KeyBundleRecord.PRE_KEY_LENGTH;
+        marshaller.read(bytes, oldSize, read);
+        assertEquals(0, read.kyberPreKeyId());
+        assertEquals(77, read.registrationId());
+        assertEquals(1, read.preKeyCount());
+        assertEquals(oldSize, bytes.readPosition());
+    }
+
+    @Test
     void shouldKeepTheDirectoryAcrossAReopen()
     {
         state = open();
-        assertEquals(KeyDirectory.UPLOADED,
-            state.newKeyDirectory().upload(7, 2, upload(new KeyUpload(MAX_PRE_KEYS), 1, 2, 1, 3)));
+        assertEquals(KeyDirectory.UPLOADED, state.newKeyDirectory().upload(7, 2,
+            upload(new KeyUpload(MAX_PRE_KEYS), 1, 2, 1, 3).kyberPreKey(4, kyberKey(4), 1569, signature(44), 64)));
         state.close();
 
         state = open();
@@ -198,6 +302,9 @@ class KeyDirectoryTest
         assertTrue(keys.take(7, 2));
         assertArrayEquals(publicKey(1000 + keys.takenPreKeyId()), keys.takenPreKey());
         assertArrayEquals(publicKey(1), keys.bundle().identityKey());
+        assertEquals(4, keys.bundle().kyberPreKeyId());
+        assertArrayEquals(kyberKey(4), keys.bundle().kyberPreKey());
+        assertArrayEquals(signature(44), keys.bundle().kyberSignature());
     }
 
     @Test
@@ -222,6 +329,7 @@ class KeyDirectoryTest
         final byte[] signed = publicKey(2);
         final byte[] signature = signature(2);
         final byte[] preKey = publicKey(3);
+        final byte[] kyber = kyberKey(4);
 
         long allocated = 0;
         for (int round = 0; round < 6; round++)
@@ -229,7 +337,8 @@ class KeyDirectoryTest
             final long before = threads.getCurrentThreadAllocatedBytes();
             for (int userId = 1; userId <= 1_000; userId++)
             {
-                upload.reset(1, 1).identityKey(identity, 33).signedPreKey(signed, 33).signature(signature, 64);
+                upload.reset(1, 1).identityKey(identity, 33).signedPreKey(signed, 33).signature(signature, 64)
+                    .kyberPreKey(4, kyber, kyber.length, signature, 64);
                 for (int i = 1; i <= MAX_PRE_KEYS; i++)
                 {
                     upload.addPreKey(i, preKey, 33);

@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * The session stage's side of a KeyBundleFetch: {@link KeyDirectory#take} of a random device among 20,000 that
  * uploaded 100 one-time prekeys each (read the entry, consume a prekey, write the entry back), in a persisted
  * Chronicle Map; every iteration starts from full stocks. {@code exhausted} reads a device with none left (no
- * write).
+ * write). {@code kyber}: whether each device also uploaded its 1,569-byte last-resort Kyber prekey, as current
+ * clients do; without it an entry has the layout it had before the Kyber prekey existed.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +44,11 @@ public class KeyBundleFetchBenchmark
     private static final int PRE_KEYS = 100;
     private static final int MASK = 128 * 1024 - 1;
 
+    @Param({ "true", "false" })
+    public boolean kyber;
+
     private final long[] userIds = new long[MASK + 1];
+    private final byte[] kyberKey = new byte[KeyBundleRecord.KYBER_PUBLIC_KEY_LENGTH];
     private File dataDir;
     private SwitchboardState state;
     private KeyDirectory keys;
@@ -61,6 +67,8 @@ public class KeyBundleFetchBenchmark
         {
             userIds[i] = 1 + random.nextInt(DEVICES);
         }
+        random.nextBytes(kyberKey);
+        kyberKey[0] = KeyBundleRecord.KEY_TYPE_KYBER_1024;
         final byte[] empty = key(0);
         upload.reset(1, 1).identityKey(empty, empty.length).signedPreKey(empty, empty.length)
             .signature(new byte[KeyBundleRecord.SIGNATURE_LENGTH], KeyBundleRecord.SIGNATURE_LENGTH);
@@ -75,6 +83,11 @@ public class KeyBundleFetchBenchmark
             final byte[] identity = key(user);
             upload.reset(user, 1).identityKey(identity, identity.length).signedPreKey(identity, identity.length)
                 .signature(new byte[KeyBundleRecord.SIGNATURE_LENGTH], KeyBundleRecord.SIGNATURE_LENGTH);
+            if (kyber)
+            {
+                upload.kyberPreKey(1, kyberKey, kyberKey.length,
+                    new byte[KeyBundleRecord.SIGNATURE_LENGTH], KeyBundleRecord.SIGNATURE_LENGTH);
+            }
             for (int preKeyId = 1; preKeyId <= PRE_KEYS; preKeyId++)
             {
                 upload.addPreKey(preKeyId, identity, identity.length);
