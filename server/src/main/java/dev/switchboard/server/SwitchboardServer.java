@@ -203,7 +203,8 @@ public final class SwitchboardServer implements AutoCloseable
             (ctx.maxFileDescriptors() > 0 ? " (open-file limit " + ctx.maxFileDescriptors() + ", " +
             ctx.fdReserve() + " kept free)" : "") + ", max frame " + ctx.maxFrameLength() + " bytes, login timeout " +
             TimeUnit.NANOSECONDS.toMillis(ctx.loginTimeoutNs()) + " ms, frame timeout " +
-            TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms";
+            TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms, " +
+            (ctx.tlsEnabled() ? "TLSv1.3 (certificate " + ctx.tlsCertificateFile() + ")" : "plaintext (no TLS)");
         LOG.info(line);
         return line;
     }
