@@ -105,6 +105,10 @@ public final class SwitchboardServer implements AutoCloseable
             final ThreadLayout layout = ThreadLayout.fromSystemProperties();
             final EdgeRingBridge bridge = new EdgeRingBridge();
             final RingContext ringContext = MediaLauncher.applyTo(media, layout.applyTo(new RingContext()));
+            if (null != push)
+            {
+                ringContext.calls().pushGateway(push.callPushGateway());
+            }
             if (null == ringContext.calls().turnSecret())
             {
                 ringContext.calls().turnSecret(TurnSecret.loadOrCreate(dataDir));
