@@ -190,15 +190,19 @@ final class ClientConnection
         {
             return;
         }
-        if (null != tls)
-        {
-            flushTls();
-            return;
-        }
         writeBuffer.limit(writeLimit).position(writePosition);
+        final boolean ciphertextWaits;
         try
         {
-            channel.write(writeBuffer);
+            if (null == tls)
+            {
+                channel.write(writeBuffer);
+                ciphertextWaits = false;
+            }
+            else
+            {
+                ciphertextWaits = tls.flush(channel, writeBuffer);
+            }
         }
         catch (final IOException ex)
         {
@@ -208,40 +212,14 @@ final class ClientConnection
         }
         writePosition = writeBuffer.position();
         writeBuffer.clear();
-        if (writePosition == writeLimit)
-        {
-            writePosition = 0;
-            writeLimit = 0;
-            selectionKey.interestOps(SelectionKey.OP_READ);
-        }
-        else
-        {
-            selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        }
-    }
-
-    private void flushTls()
-    {
-        writeBuffer.limit(writeLimit).position(writePosition);
-        final boolean pending;
-        try
-        {
-            pending = tls.flush(channel, writeBuffer);
-        }
-        catch (final IOException ex)
-        {
-            writeBuffer.clear();
-            failed = true;
-            return;
-        }
-        writePosition = writeBuffer.position();
-        writeBuffer.clear();
-        if (writePosition == writeLimit)
+        final boolean drained = writePosition == writeLimit;
+        if (drained)
         {
             writePosition = 0;
             writeLimit = 0;
         }
-        selectionKey.interestOps(pending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        selectionKey.interestOps(drained && !ciphertextWaits ?
+            SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
     }
 
     /**

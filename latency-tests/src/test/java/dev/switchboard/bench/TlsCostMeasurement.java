@@ -4,6 +4,7 @@ import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.edge.SelfSignedCertificate;
+import dev.switchboard.edge.TlsContexts;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -13,17 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.DataInputStream;
 import java.io.File;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +47,7 @@ class TlsCostMeasurement
     void shouldMeasureTlsAgainstPlaintext() throws Exception
     {
         final SelfSignedCertificate.PemFiles files = SelfSignedCertificate.generate(folder, "bench", "EC");
-        final SSLContext client = trusting(files.certificate());
+        final SSLContext client = TlsContexts.clientContextTrusting(files.certificate());
         final StringBuilder report = new StringBuilder();
         for (int round = 1; round <= ROUNDS; round++)
         {
@@ -185,24 +181,5 @@ class TlsCostMeasurement
         final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor(60, TimeUnit.SECONDS);
         return output;
-    }
-
-    private static SSLContext trusting(final Path certificate) throws Exception
-    {
-        final KeyStore trustStore = KeyStore.getInstance("PKCS12");
-        trustStore.load(null, null);
-        int i = 0;
-        try (InputStream in = java.nio.file.Files.newInputStream(certificate))
-        {
-            for (final Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in))
-            {
-                trustStore.setCertificateEntry("c" + i++, c);
-            }
-        }
-        final TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trustStore);
-        final SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 }

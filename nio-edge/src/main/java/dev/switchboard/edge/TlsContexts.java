@@ -3,6 +3,7 @@ package dev.switchboard.edge;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,6 +72,39 @@ public final class TlsContexts
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalArgumentException("TLS certificate or key unusable: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A TLSv1.3 client context that trusts only the certificates in a PEM file: for tools and tests that talk to a
+     * server with a self-signed certificate.
+     */
+    public static SSLContext clientContextTrusting(final Path certificateFile)
+    {
+        try
+        {
+            final KeyStore trustStore = KeyStore.getInstance("PKCS12");
+            trustStore.load(null, null);
+            int i = 0;
+            for (final Certificate certificate : readCertificates(certificateFile))
+            {
+                trustStore.setCertificateEntry("trusted-" + i++, certificate);
+            }
+            final TrustManagerFactory trustManagers =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trustStore);
+            final SSLContext context = SSLContext.getInstance(PROTOCOL);
+            context.init(null, trustManagers.getTrustManagers(), null);
+
+            return context;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("certificates unusable: " + ex.getMessage(), ex);
         }
     }
 

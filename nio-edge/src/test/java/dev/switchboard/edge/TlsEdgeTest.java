@@ -8,14 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +44,7 @@ class TlsEdgeTest
     static void makeCertificate() throws Exception
     {
         ecFiles = SelfSignedCertificate.generate(folder, "ec", "EC");
-        clientContext = trusting(ecFiles.certificate());
+        clientContext = TlsContexts.clientContextTrusting(ecFiles.certificate());
     }
 
     @AfterEach
@@ -88,7 +84,7 @@ class TlsEdgeTest
     {
         final SelfSignedCertificate.PemFiles rsaFiles = SelfSignedCertificate.generate(folder, "rsa", "RSA");
         fixture = new EdgeFixture(tlsContext(rsaFiles));
-        final SSLContext rsaClient = trusting(rsaFiles.certificate());
+        final SSLContext rsaClient = TlsContexts.clientContextTrusting(rsaFiles.certificate());
         final Future<byte[]> pong = run(() ->
         {
             try (SSLSocket socket = (SSLSocket)rsaClient.getSocketFactory().createSocket("127.0.0.1", port()))
@@ -155,14 +151,7 @@ class TlsEdgeTest
         });
 
         // the poller lives on: a real TLS client is served after them
-        final Future<byte[]> pong = run(() ->
-        {
-            try (SSLSocket socket = connect())
-            {
-                socket.getOutputStream().write(Frames.ping(2));
-                return readFrame(socket.getInputStream());
-            }
-        });
+        final Future<byte[]> pong = pingOverTls(2);
         fixture.awaitTrue(pong::isDone);
         assertEquals(PongDecoder.TEMPLATE_ID, Frames.templateId(pong.get()));
     }
@@ -215,24 +204,10 @@ class TlsEdgeTest
         }).start();
         fixture = new EdgeFixture(tlsContext(ecFiles).tlsTaskExecutor(holdFirst));
 
-        final Future<byte[]> held = run(() ->
-        {
-            try (SSLSocket socket = connect())
-            {
-                socket.getOutputStream().write(Frames.ping(1));
-                return readFrame(socket.getInputStream());
-            }
-        });
+        final Future<byte[]> held = pingOverTls(1);
         fixture.awaitTrue(() -> 1 == taskBatches.get());
 
-        final Future<byte[]> other = run(() ->
-        {
-            try (SSLSocket socket = connect())
-            {
-                socket.getOutputStream().write(Frames.ping(2));
-                return readFrame(socket.getInputStream());
-            }
-        });
+        final Future<byte[]> other = pingOverTls(2);
         fixture.awaitTrue(other::isDone);
         assertEquals(PongDecoder.TEMPLATE_ID, Frames.templateId(other.get()));
         assertFalse(held.isDone());
@@ -259,6 +234,19 @@ class TlsEdgeTest
             .tlsPrivateKeyFile(files.privateKey().toString());
     }
 
+    /** A Ping from a TLS client on its own thread; the future holds the answer. */
+    private Future<byte[]> pingOverTls(final long timestampNs)
+    {
+        return run(() ->
+        {
+            try (SSLSocket socket = connect())
+            {
+                socket.getOutputStream().write(Frames.ping(timestampNs));
+                return readFrame(socket.getInputStream());
+            }
+        });
+    }
+
     private int port()
     {
         return fixture.edge.boundPort();
@@ -281,22 +269,6 @@ class TlsEdgeTest
         final byte[] frame = Arrays.copyOf(lengthBytes, length);
         data.readFully(frame, 4, length - 4);
         return frame;
-    }
-
-    private static SSLContext trusting(final Path certificateFile) throws Exception
-    {
-        final KeyStore trustStore = KeyStore.getInstance("PKCS12");
-        trustStore.load(null, null);
-        int i = 0;
-        for (final Certificate certificate : TlsContexts.readCertificates(certificateFile))
-        {
-            trustStore.setCertificateEntry("ca-" + i++, certificate);
-        }
-        final TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trustStore);
-        final SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 
     private static <T> Future<T> run(final java.util.concurrent.Callable<T> callable)
