@@ -29,6 +29,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.NanoClock;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
@@ -138,7 +139,8 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         this.clock = ctx.nanoClock();
         this.requestIds = requestIds;
         this.selector = Selector.open();
-        this.connection = new ClientConnection(ctx.maxFrameLength(), adapter, clock, ctx.requestTimeoutNs());
+        this.connection = new ClientConnection(
+            ctx.maxFrameLength(), adapter, clock, ctx.requestTimeoutNs(), ctx.sslContext());
         backoffNs = ctx.reconnectInitialBackoffNs();
     }
 
@@ -546,6 +548,15 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             final int connectTimeoutMs = (int)TimeUnit.NANOSECONDS.toMillis(ctx.connectTimeoutNs());
             connection.open(selector, new InetSocketAddress(ctx.host(), ctx.port()), connectTimeoutMs);
         }
+        catch (final SSLHandshakeException ex)
+        {
+            // Not a passing fault (an untrusted certificate, a wrong host name, not a TLS port): what waits fails
+            // with the reason, and later requests try again after the backoff.
+            failAll(new SSLHandshakeException("TLS handshake with " + ctx.host() + ":" + ctx.port() + " failed: " +
+                tlsReason(ex)));
+            scheduleReconnect();
+            return;
+        }
         catch (final IOException | RuntimeException ex)
         {
             // Refused, timed out or an unresolvable host: all retried with backoff.
@@ -574,6 +585,34 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         {
             startLogin();
         }
+    }
+
+    private static String tlsReason(final SSLHandshakeException ex)
+    {
+        boolean untrusted = false;
+        boolean mismatched = false;
+        Throwable cause = ex;
+        while (true)
+        {
+            untrusted |= cause instanceof java.security.cert.CertPathBuilderException ||
+                cause instanceof java.security.cert.CertPathValidatorException;
+            mismatched |= cause instanceof java.security.cert.CertificateException;
+            if (null == cause.getCause() || cause.getCause() == cause)
+            {
+                break;
+            }
+            cause = cause.getCause();
+        }
+        final String detail = null == cause.getMessage() ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (untrusted)
+        {
+            return "the server's certificate is not trusted (" + detail + ")";
+        }
+        if (mismatched)
+        {
+            return "the server's certificate does not name this host (" + detail + ")";
+        }
+        return detail;
     }
 
     private void scheduleReconnect()

@@ -45,6 +45,14 @@ public final class ClientConfiguration
     public static final String PERSIST_PENDING_PROP_NAME = "switchboard.client.persist.pending";
     public static final boolean PERSIST_PENDING_DEFAULT = true;
 
+    /** Speak TLS 1.3 to the server, verifying its certificate and that it names the host connected to. */
+    public static final String TLS_PROP_NAME = "switchboard.client.tls";
+    public static final boolean TLS_DEFAULT = false;
+
+    /** PEM certificates to trust for TLS; unset (the default) trusts the JDK's certificate authorities. */
+    public static final String TLS_TRUST_PROP_NAME = "switchboard.client.tls.trust";
+    public static final String TLS_TRUST_DEFAULT = null;
+
     public static final String E2E_PROP_NAME = "switchboard.client.e2e";
     public static final boolean E2E_DEFAULT = false;
 
@@ -125,6 +133,17 @@ public final class ClientConfiguration
     {
         final String value = System.getProperty(PERSIST_PENDING_PROP_NAME);
         return null == value ? PERSIST_PENDING_DEFAULT : Boolean.parseBoolean(value);
+    }
+
+    public static boolean tls()
+    {
+        return Boolean.parseBoolean(System.getProperty(TLS_PROP_NAME, Boolean.toString(TLS_DEFAULT)));
+    }
+
+    public static String tlsTrustFile()
+    {
+        final String value = System.getProperty(TLS_TRUST_PROP_NAME, TLS_TRUST_DEFAULT);
+        return null == value || value.isBlank() ? null : value;
     }
 
     public static boolean e2e()

@@ -7,6 +7,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -35,6 +36,10 @@ final class ClientConnection
     private final UnsafeBuffer readView;
     private final ByteBuffer writeBuffer;
     private final UnsafeBuffer writeView;
+    private final SSLContext sslContext;
+    private final Runnable decodeToMakeRoom = this::decodeToMakeRoom;
+    /** The connection's TLS engine, or null for plaintext. */
+    private ClientTls tls;
     private SocketChannel channel;
     private SelectionKey selectionKey;
     private int writePosition;
@@ -42,14 +47,21 @@ final class ClientConnection
     private boolean failed;
 
     ClientConnection(
-        final int maxFrameLength, final FrameHandler frameHandler, final NanoClock clock, final long writeTimeoutNs)
+        final int maxFrameLength,
+        final FrameHandler frameHandler,
+        final NanoClock clock,
+        final long writeTimeoutNs,
+        final SSLContext sslContext)
     {
+        this.sslContext = sslContext;
         this.clock = clock;
         this.writeTimeoutNs = writeTimeoutNs;
         this.frameDecoder = new FrameDecoder(maxFrameLength);
         this.frameHandler = frameHandler;
         final int capacity = Math.max(maxFrameLength, 64 * 1024);
-        readBuffer = ByteBuffer.allocateDirect(capacity);
+        // With TLS a whole record's plaintext must fit behind a partial frame.
+        readBuffer = ByteBuffer.allocateDirect(
+            capacity + (null == sslContext ? 0 : ClientTls.applicationBufferLength(sslContext)));
         readView = new UnsafeBuffer(readBuffer);
         writeBuffer = ByteBuffer.allocateDirect(capacity);
         writeView = new UnsafeBuffer(writeBuffer);
@@ -66,6 +78,12 @@ final class ClientConnection
             newChannel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             newChannel.socket().connect(address, connectTimeoutMs);
             newChannel.configureBlocking(false);
+            if (null != sslContext)
+            {
+                final ClientTls newTls = new ClientTls(sslContext, address.getHostString(), address.getPort());
+                newTls.handshake(newChannel, clock, clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMs));
+                tls = newTls;
+            }
             selectionKey = newChannel.register(selector, SelectionKey.OP_READ);
         }
         catch (final IOException | RuntimeException ex)
@@ -121,7 +139,7 @@ final class ClientConnection
 
     boolean hasUnflushed()
     {
-        return writeLimit > writePosition;
+        return writeLimit > writePosition || (null != tls && tls.hasUnflushed());
     }
 
     /**
@@ -168,14 +186,23 @@ final class ClientConnection
 
     void flush()
     {
-        if (null == channel || failed || writeLimit == writePosition)
+        if (null == channel || failed || writeLimit == writePosition && (null == tls || !tls.hasUnflushed()))
         {
             return;
         }
         writeBuffer.limit(writeLimit).position(writePosition);
+        final boolean ciphertextWaits;
         try
         {
-            channel.write(writeBuffer);
+            if (null == tls)
+            {
+                channel.write(writeBuffer);
+                ciphertextWaits = false;
+            }
+            else
+            {
+                ciphertextWaits = tls.flush(channel, writeBuffer);
+            }
         }
         catch (final IOException ex)
         {
@@ -185,16 +212,14 @@ final class ClientConnection
         }
         writePosition = writeBuffer.position();
         writeBuffer.clear();
-        if (writePosition == writeLimit)
+        final boolean drained = writePosition == writeLimit;
+        if (drained)
         {
             writePosition = 0;
             writeLimit = 0;
-            selectionKey.interestOps(SelectionKey.OP_READ);
         }
-        else
-        {
-            selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        }
+        selectionKey.interestOps(drained && !ciphertextWaits ?
+            SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
     }
 
     /**
@@ -211,7 +236,7 @@ final class ClientConnection
         final int bytesRead;
         try
         {
-            bytesRead = channel.read(readBuffer);
+            bytesRead = null == tls ? channel.read(readBuffer) : tls.read(channel, readBuffer, decodeToMakeRoom);
         }
         catch (final IOException ex)
         {
@@ -226,12 +251,27 @@ final class ClientConnection
             }
             return bytesRead;
         }
+        decodeFrames();
+        return failed ? -1 : bytesRead;
+    }
+
+    private void decodeToMakeRoom()
+    {
+        if (!failed)
+        {
+            decodeFrames();
+        }
+    }
+
+    /** Hand every whole frame read to the handler; keep a partial one at the front. */
+    private void decodeFrames()
+    {
         final int available = readBuffer.position();
         final int consumed = frameDecoder.decode(readView, 0, available, frameHandler);
         if (FrameDecoder.CORRUPT_STREAM == consumed)
         {
             failed = true;
-            return -1;
+            return;
         }
         final int remaining = available - consumed;
         if (remaining > 0 && consumed > 0)
@@ -239,7 +279,6 @@ final class ClientConnection
             readView.putBytes(0, readView, consumed, remaining);
         }
         readBuffer.position(remaining);
-        return bytesRead;
     }
 
     /**
@@ -262,6 +301,7 @@ final class ClientConnection
         }
         CloseHelper.quietClose(channel);
         channel = null;
+        tls = null;
         failed = false;
         try
         {

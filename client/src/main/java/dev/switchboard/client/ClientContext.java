@@ -4,6 +4,7 @@ import dev.switchboard.codec.Sofh;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
+import javax.net.ssl.SSLContext;
 import java.io.File;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +38,9 @@ public final class ClientContext
     private File mediaDir;
     private boolean autoDownloadMedia = true;
     private boolean e2e = ClientConfiguration.e2e();
+    private boolean tls = ClientConfiguration.tls();
+    private String tlsTrustFile = ClientConfiguration.tlsTrustFile();
+    private SSLContext sslContext;
     private int e2ePreKeyBatch = ClientConfiguration.e2ePreKeyBatch();
     private int e2ePreKeyMaxStock = ClientConfiguration.e2ePreKeyMaxStock();
     private long e2eSignedPreKeyRotationNs = ClientConfiguration.e2eSignedPreKeyRotationNs();
@@ -62,6 +66,14 @@ public final class ClientContext
         if (null == listener)
         {
             throw new IllegalArgumentException("listener must be set");
+        }
+        if (!tls)
+        {
+            sslContext = null;
+        }
+        else if (null == sslContext)
+        {
+            sslContext = ClientTls.context(tlsTrustFile);
         }
         if (e2ePreKeyBatch < 1 || e2ePreKeyBatch > e2ePreKeyMaxStock || e2eSignedPreKeyRotationNs <= 0)
         {
@@ -333,6 +345,43 @@ public final class ClientContext
     public boolean e2e()
     {
         return e2e;
+    }
+
+    /** TLS 1.3 to the server; see {@link ClientConfiguration#TLS_PROP_NAME}. */
+    public ClientContext tls(final boolean tls)
+    {
+        this.tls = tls;
+        return this;
+    }
+
+    public boolean tls()
+    {
+        return tls;
+    }
+
+    /** PEM certificates to trust instead of the JDK's authorities; see {@link ClientConfiguration#TLS_TRUST_PROP_NAME}. */
+    public ClientContext tlsTrustFile(final String tlsTrustFile)
+    {
+        this.tlsTrustFile = tlsTrustFile;
+        return this;
+    }
+
+    public String tlsTrustFile()
+    {
+        return tlsTrustFile;
+    }
+
+    /** A ready TLS context, instead of the trust file; implies nothing unless {@link #tls()} is on. */
+    public ClientContext sslContext(final SSLContext sslContext)
+    {
+        this.sslContext = sslContext;
+        return this;
+    }
+
+    /** The TLS context, as of {@link #conclude()}: null when TLS is off. */
+    public SSLContext sslContext()
+    {
+        return sslContext;
     }
 
     /**

@@ -34,6 +34,7 @@ final class ConnectionLifecycle
     private final ConnectionList stalled;
     private final OneToOneConcurrentArrayQueue<SocketChannel> newConnections;
     private final AtomicInteger openConnections;
+    private final TlsTransport tls;
     private final LongArrayQueue pendingCloseNotices = new LongArrayQueue(Long.MIN_VALUE);
     private Connection pendingOpen;
     private long pendingOpenAddress;
@@ -50,8 +51,10 @@ final class ConnectionLifecycle
         final ChunkPool outboundPool,
         final ConnectionList stalled,
         final OneToOneConcurrentArrayQueue<SocketChannel> newConnections,
-        final AtomicInteger openConnections)
+        final AtomicInteger openConnections,
+        final TlsTransport tls)
     {
+        this.tls = tls;
         this.pollerIndex = pollerIndex;
         this.sink = sink;
         this.selector = selector;
@@ -132,6 +135,10 @@ final class ConnectionLifecycle
             final Connection connection = new Connection(slots.connectionId(slot), channel, clock.nanoTime());
             slots.put(slot, connection);
             counters.connectionsOpen.incrementRelease();
+            if (null != tls)
+            {
+                connection.tls = tls.newSession();
+            }
             final long remoteAddress = remoteAddress(channel);
             if (!sink.onConnectionOpened(pollerIndex, connection.id, remoteAddress))
             {
@@ -229,6 +236,10 @@ final class ConnectionLifecycle
         connection.pendingWriteBytes = 0;
         deadlines.cancelAll(connection);
         stalled.remove(connection);
+        if (null != connection.tls)
+        {
+            tls.release(connection);
+        }
 
         slots.release(connection);
         counters.connectionsOpen.decrementRelease();
@@ -284,6 +295,10 @@ final class ConnectionLifecycle
             pendingOpen = null;
             connection.set(Connection.CLOSED);
             CloseHelper.quietClose(connection.channel);
+            if (null != connection.tls)
+            {
+                tls.release(connection);
+            }
             slots.release(connection);
             openConnections.decrementAndGet();
             counters.connectionsOpen.decrementRelease();

@@ -203,5 +203,6 @@ public final class Edge implements AutoCloseable
                 poller.onClose();
             }
         }
+        ctx.closeOwned();
     }
 }

@@ -71,6 +71,21 @@ public final class EdgeConfiguration
     public static final String FD_RESERVE_PROP_NAME = "switchboard.edge.fd.reserve";
     public static final int FD_RESERVE_DEFAULT = 256;
 
+    /**
+     * PEM certificate chain (leaf first) for TLS 1.3 on the client port; unset (the default) means plaintext. Set it
+     * and {@link #TLS_KEY_PROP_NAME} together.
+     */
+    public static final String TLS_CERT_PROP_NAME = "switchboard.tls.cert";
+    public static final String TLS_CERT_DEFAULT = null;
+
+    /** PEM PKCS#8 private key (EC or RSA, unencrypted) of the TLS certificate; unset means plaintext. */
+    public static final String TLS_KEY_PROP_NAME = "switchboard.tls.key";
+    public static final String TLS_KEY_DEFAULT = null;
+
+    /** Threads that run TLS handshakes' delegated tasks (signatures, key exchange) off the pollers. */
+    public static final String TLS_TASK_THREADS_PROP_NAME = "switchboard.tls.task.threads";
+    public static final int TLS_TASK_THREADS_DEFAULT = 1;
+
     public static final String MAX_REJECTS_PROP_NAME = "switchboard.edge.max.rejects";
     public static final int MAX_REJECTS_DEFAULT = 8;
 
@@ -190,6 +205,26 @@ public final class EdgeConfiguration
     public static int fdReserve()
     {
         return Integer.getInteger(FD_RESERVE_PROP_NAME, FD_RESERVE_DEFAULT);
+    }
+
+    public static String tlsCertificateFile()
+    {
+        return emptyToNull(System.getProperty(TLS_CERT_PROP_NAME, TLS_CERT_DEFAULT));
+    }
+
+    public static String tlsPrivateKeyFile()
+    {
+        return emptyToNull(System.getProperty(TLS_KEY_PROP_NAME, TLS_KEY_DEFAULT));
+    }
+
+    public static int tlsTaskThreads()
+    {
+        return Integer.getInteger(TLS_TASK_THREADS_PROP_NAME, TLS_TASK_THREADS_DEFAULT);
+    }
+
+    private static String emptyToNull(final String value)
+    {
+        return null == value || value.isBlank() ? null : value;
     }
 
     public static int maxRejectsBeforeDisconnect()

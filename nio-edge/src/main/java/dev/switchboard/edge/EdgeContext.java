@@ -14,7 +14,13 @@ import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import javax.net.ssl.SSLContext;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Paths;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -57,6 +63,12 @@ public final class EdgeContext
     private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
     private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
     private Supplier<IdleStrategy> idleStrategySupplier = EdgeConfiguration.idleStrategySupplier();
+    private String tlsCertificateFile = EdgeConfiguration.tlsCertificateFile();
+    private String tlsPrivateKeyFile = EdgeConfiguration.tlsPrivateKeyFile();
+    private int tlsTaskThreads = EdgeConfiguration.tlsTaskThreads();
+    private SSLContext sslContext;
+    private Executor tlsTaskExecutor;
+    private ExecutorService ownedTlsTaskExecutor;
     private NanoClock nanoClock;
     private EpochClock epochClock;
     private CountersManager countersManager;
@@ -144,6 +156,7 @@ public final class EdgeContext
         {
             throw new IllegalArgumentException("idleStrategySupplier is null");
         }
+        concludeTls();
         if (null == nanoClock)
         {
             nanoClock = SystemNanoClock.INSTANCE;
@@ -158,6 +171,40 @@ public final class EdgeContext
         }
 
         return this;
+    }
+
+    private void concludeTls()
+    {
+        if (null == sslContext && (null != tlsCertificateFile || null != tlsPrivateKeyFile))
+        {
+            if (null == tlsCertificateFile || null == tlsPrivateKeyFile)
+            {
+                throw new IllegalArgumentException("TLS needs both a certificate and a key file (" +
+                    EdgeConfiguration.TLS_CERT_PROP_NAME + ", " + EdgeConfiguration.TLS_KEY_PROP_NAME + ")");
+            }
+            sslContext = TlsContexts.serverContext(Paths.get(tlsCertificateFile), Paths.get(tlsPrivateKeyFile));
+        }
+        if (null != sslContext && null == tlsTaskExecutor)
+        {
+            requirePositive("tlsTaskThreads", tlsTaskThreads);
+            final AtomicInteger threadCount = new AtomicInteger();
+            ownedTlsTaskExecutor = Executors.newFixedThreadPool(tlsTaskThreads, (runnable) ->
+            {
+                final Thread thread = new Thread(runnable, "switchboard-tls-task-" + threadCount.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            tlsTaskExecutor = ownedTlsTaskExecutor;
+        }
+    }
+
+    /** Stop what {@link #conclude()} started for the edge (the TLS task threads); called as the edge closes. */
+    void closeOwned()
+    {
+        if (null != ownedTlsTaskExecutor)
+        {
+            ownedTlsTaskExecutor.shutdownNow();
+        }
     }
 
     /**
@@ -589,6 +636,72 @@ public final class EdgeContext
     public Supplier<IdleStrategy> idleStrategySupplier()
     {
         return idleStrategySupplier;
+    }
+
+    /** PEM certificate chain for TLS on the client port; see {@link EdgeConfiguration#TLS_CERT_PROP_NAME}. */
+    public EdgeContext tlsCertificateFile(final String tlsCertificateFile)
+    {
+        this.tlsCertificateFile = tlsCertificateFile;
+        return this;
+    }
+
+    public String tlsCertificateFile()
+    {
+        return tlsCertificateFile;
+    }
+
+    /** PEM PKCS#8 private key for TLS; see {@link EdgeConfiguration#TLS_KEY_PROP_NAME}. */
+    public EdgeContext tlsPrivateKeyFile(final String tlsPrivateKeyFile)
+    {
+        this.tlsPrivateKeyFile = tlsPrivateKeyFile;
+        return this;
+    }
+
+    public String tlsPrivateKeyFile()
+    {
+        return tlsPrivateKeyFile;
+    }
+
+    /** Threads for handshakes' delegated tasks when {@link #conclude()} makes the executor. */
+    public EdgeContext tlsTaskThreads(final int tlsTaskThreads)
+    {
+        this.tlsTaskThreads = tlsTaskThreads;
+        return this;
+    }
+
+    public int tlsTaskThreads()
+    {
+        return tlsTaskThreads;
+    }
+
+    /** TLS context for the client port, instead of the PEM files; null (with no files) means plaintext. */
+    public EdgeContext sslContext(final SSLContext sslContext)
+    {
+        this.sslContext = sslContext;
+        return this;
+    }
+
+    public SSLContext sslContext()
+    {
+        return sslContext;
+    }
+
+    /** Whether the client port speaks TLS, as of {@link #conclude()}. */
+    public boolean tlsEnabled()
+    {
+        return null != sslContext;
+    }
+
+    /** Runs TLS handshakes' delegated tasks; unset, {@link #conclude()} makes a pool of {@link #tlsTaskThreads()}. */
+    public EdgeContext tlsTaskExecutor(final Executor tlsTaskExecutor)
+    {
+        this.tlsTaskExecutor = tlsTaskExecutor;
+        return this;
+    }
+
+    public Executor tlsTaskExecutor()
+    {
+        return tlsTaskExecutor;
     }
 
     /** Clock for idle timeouts and Ping timestamps. */

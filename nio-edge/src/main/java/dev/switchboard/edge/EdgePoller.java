@@ -49,6 +49,8 @@ public final class EdgePoller implements Agent
     private final InboundFramer framer;
     private final ConnectionTimers timers;
     private final ControlFrames controls;
+    /** Null on a plaintext port. */
+    private final TlsTransport tls;
     private final long selectTimeoutMs;
     private final long selectSpinNs;
     /** When a cycle last did work, for the spin before blocking. */
@@ -97,17 +99,23 @@ public final class EdgePoller implements Agent
             throw ex;
         }
 
+        tls = ctx.tlsEnabled() ?
+            new TlsTransport(ctx.sslContext(), ctx.tlsTaskExecutor(), this::wakeIfSleeping, counters) : null;
         final ConnectionSlots slots = new ConnectionSlots(pollerIndex, ctx.maxConnections());
         final ConnectionList stalled = new ConnectionList();
         deadlines = new ConnectionDeadlines(ctx, clock, counters.awaitingLogin);
         lifecycle = new ConnectionLifecycle(
             pollerIndex, sink, selector, clock, slots, deadlines, counters, inboundChunks, outboundPool, stalled,
-            newConnections, openConnections);
+            newConnections, openConnections, tls);
         writer = new OutboundWriter(
-            ctx, pollerIndex, sink, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer);
+            ctx, pollerIndex, sink, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer, tls);
+        if (null != tls)
+        {
+            tls.writer(writer);
+        }
         controls = new ControlFrames(writer, clock);
         framer = new InboundFramer(
-            ctx, pollerIndex, sink, clock, lifecycle, deadlines, controls, counters, inboundChunks, stalled);
+            ctx, pollerIndex, sink, clock, lifecycle, deadlines, controls, counters, inboundChunks, stalled, tls);
         timers = new ConnectionTimers(ctx, clock, slots, deadlines, lifecycle, controls, counters);
     }
 
@@ -199,6 +207,11 @@ public final class EdgePoller implements Agent
             workCount += lifecycle.sayGoodbye(controls, retryAfterMs);
         }
         writer.flushStaged();
+        if (null != tls)
+        {
+            workCount += tls.pollTasksDone();
+            workCount += framer.retryTls();
+        }
         workCount += select();
         workCount += timers.checkIdle();
         workCount += timers.checkDeadlines();
@@ -219,6 +232,7 @@ public final class EdgePoller implements Agent
     {
         if (0 == selectTimeoutMs || framer.hasStalled() || lifecycle.hasPendingNotices() ||
             writer.hasPendingCongestionNotices() || coAgentHasWork.getAsBoolean() ||
+            (null != tls && tls.hasRunnablePending()) ||
             clock.nanoTime() - lastWorkNs < selectSpinNs)
         {
             return selector.selectNow(selectHandler);
@@ -227,7 +241,7 @@ public final class EdgePoller implements Agent
         sleeping = true;
         try
         {
-            if (0 != outboundRing.size() || !newConnections.isEmpty())
+            if (0 != outboundRing.size() || !newConnections.isEmpty() || (null != tls && tls.hasTasksDone()))
             {
                 return selector.selectNow(selectHandler);
             }
@@ -434,6 +448,30 @@ public final class EdgePoller implements Agent
     public int pendingCloseNotices()
     {
         return lifecycle.pendingCloseNotices();
+    }
+
+    /** TLS handshakes completed. */
+    public long tlsHandshakes()
+    {
+        return counters.tlsHandshakes.get();
+    }
+
+    /** TLS connections closed for input that is not TLS or a failed handshake. */
+    public long tlsFailures()
+    {
+        return counters.tlsFailures.get();
+    }
+
+    /** TLS connections this poller holds now (engines alive), 0 on a plaintext port. */
+    public int tlsSessions()
+    {
+        return null == tls ? 0 : tls.sessions();
+    }
+
+    /** TLS buffers lent to connections now, 0 on a plaintext port. */
+    public int borrowedTlsBuffers()
+    {
+        return null == tls ? 0 : tls.borrowedBuffers();
     }
 
     /** Pooled buffers lent to connections now, inbound and outbound. */

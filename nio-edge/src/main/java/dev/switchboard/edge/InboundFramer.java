@@ -41,6 +41,7 @@ final class InboundFramer implements FrameHandler
     private final UnsafeBuffer readBuffer;
     private final int maxFrameLength;
     private final int maxRejects;
+    private final TlsTransport tls;
 
     private Connection current;
     private int progress;
@@ -57,8 +58,10 @@ final class InboundFramer implements FrameHandler
         final ControlFrames controls,
         final PollerCounters counters,
         final InboundChunks inboundChunks,
-        final ConnectionList stalled)
+        final ConnectionList stalled,
+        final TlsTransport tls)
     {
+        this.tls = tls;
         this.pollerIndex = pollerIndex;
         this.sink = sink;
         this.clock = clock;
@@ -183,7 +186,8 @@ final class InboundFramer implements FrameHandler
      */
     private int read(final Connection connection, final ByteBuffer byteBuffer) throws IOException
     {
-        final int bytesRead = connection.channel.read(byteBuffer);
+        final int bytesRead = null == connection.tls ?
+            connection.channel.read(byteBuffer) : tls.read(connection, byteBuffer);
         if (bytesRead <= 0)
         {
             if (bytesRead < 0)
@@ -320,6 +324,45 @@ final class InboundFramer implements FrameHandler
         }
         counters.framesIn.incrementRelease();
         progress = offset + length;
+    }
+
+    /**
+     * TLS connections holding input their sockets will not announce: plaintext the framer had no room for, or a
+     * handshake whose delegated tasks finished. Those paused by back pressure wait on the list.
+     */
+    int retryTls()
+    {
+        final ConnectionList pending = tls.pending();
+        int workCount = 0;
+        for (int i = pending.size() - 1; i >= 0; i--)
+        {
+            if (i >= pending.size())
+            {
+                continue;
+            }
+            final Connection connection = pending.get(i);
+            if (TlsTransport.isPaused(connection))
+            {
+                continue;
+            }
+            tls.unmarkPending(i);
+            workCount++;
+            try
+            {
+                onReadable(connection);
+            }
+            catch (final IOException ex)
+            {
+                lifecycle.close(connection);
+            }
+            catch (final RuntimeException ex)
+            {
+                counters.errors.incrementRelease();
+                lifecycle.close(connection);
+            }
+        }
+
+        return workCount;
     }
 
     /** Offer the sink again what it refused; a connection it takes everything from is read again. */

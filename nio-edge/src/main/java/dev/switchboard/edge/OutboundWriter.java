@@ -27,6 +27,7 @@ final class OutboundWriter implements MessageHandler
     private final ConnectionList congestionNotices = new ConnectionList();
     private final int maxPendingWriteBytes;
     private final int writeHighWaterBytes;
+    private final TlsTransport tls;
 
     OutboundWriter(
         final EdgeContext ctx,
@@ -37,8 +38,10 @@ final class OutboundWriter implements MessageHandler
         final ConnectionDeadlines deadlines,
         final PollerCounters counters,
         final ChunkPool outboundPool,
-        final ByteBuffer ringByteBuffer)
+        final ByteBuffer ringByteBuffer,
+        final TlsTransport tls)
     {
+        this.tls = tls;
         this.pollerIndex = pollerIndex;
         this.sink = sink;
         this.slots = slots;
@@ -151,6 +154,28 @@ final class OutboundWriter implements MessageHandler
     }
 
     private void writeBytes(
+        final Connection connection,
+        final DirectBuffer buffer,
+        final ByteBuffer byteBuffer,
+        final int offset,
+        final int length)
+    {
+        if (null != connection.tls)
+        {
+            if (!tls.write(connection, byteBuffer, offset, length))
+            {
+                lifecycle.close(connection);
+            }
+            return;
+        }
+        writeCiphertext(connection, buffer, byteBuffer, offset, length);
+    }
+
+    /**
+     * Bytes as they go on the wire (plaintext, or TLS records): straight to the socket when nothing waits, the rest
+     * into pooled chunks behind OP_WRITE.
+     */
+    void writeCiphertext(
         final Connection connection,
         final DirectBuffer buffer,
         final ByteBuffer byteBuffer,

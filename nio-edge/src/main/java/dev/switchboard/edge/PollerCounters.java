@@ -36,6 +36,8 @@ final class PollerCounters implements AutoCloseable
         "frame-timeouts",
         "write-timeouts",
         "awaiting-login",
+        "tls-handshakes",
+        "tls-failures",
     };
 
     /** Connections this poller holds now. */
@@ -84,6 +86,10 @@ final class PollerCounters implements AutoCloseable
     final AtomicCounter writeTimeouts;
     /** Connections waiting to log in, set once per duty cycle. */
     final AtomicCounter awaitingLogin;
+    /** TLS handshakes completed. */
+    final AtomicCounter tlsHandshakes;
+    /** TLS connections closed for input that is not TLS or a failed handshake (an untrusted or plaintext client). */
+    final AtomicCounter tlsFailures;
 
     private final CountersManager countersManager;
     private final AtomicCounter[] all;
@@ -116,7 +122,9 @@ final class PollerCounters implements AutoCloseable
         loginTimeouts = all[i++];
         frameTimeouts = all[i++];
         writeTimeouts = all[i++];
-        awaitingLogin = all[i];
+        awaitingLogin = all[i++];
+        tlsHandshakes = all[i++];
+        tlsFailures = all[i];
     }
 
     /** Free the counters in their manager; the last values stay readable here until the ids are reused. */

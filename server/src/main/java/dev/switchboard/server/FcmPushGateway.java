@@ -37,10 +37,20 @@ final class FcmPushGateway implements PushGateway
 
     public boolean push(final long userId, final int deviceId, final int platform, final String token)
     {
+        return post(body(token));
+    }
+
+    public boolean pushCall(final long userId, final int deviceId, final int platform, final String token)
+    {
+        return post(callBody(token));
+    }
+
+    private boolean post(final String body)
+    {
         final HttpRequest request = HttpRequest.newBuilder(uri)
             .timeout(timeout)
             .header("Content-Type", "application/json; charset=utf-8")
-            .POST(HttpRequest.BodyPublishers.ofString(body(token)))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
         long waitNs = backoffNs;
         for (int attempt = 0; attempt <= retries; attempt++)
@@ -87,8 +97,19 @@ final class FcmPushGateway implements PushGateway
 
     static String body(final String token)
     {
+        return body(token, "wake");
+    }
+
+    /** A call push: the same request with {@code "kind":"call"}, so the app rings before it has connected. */
+    static String callBody(final String token)
+    {
+        return body(token, "call");
+    }
+
+    private static String body(final String token, final String kind)
+    {
         return "{\"message\":{\"token\":\"" + jsonEscape(token) + "\",\"android\":{\"priority\":\"high\"}," +
-            "\"apns\":{\"headers\":{\"apns-priority\":\"10\"}},\"data\":{\"kind\":\"wake\"}}}";
+            "\"apns\":{\"headers\":{\"apns-priority\":\"10\"}},\"data\":{\"kind\":\"" + kind + "\"}}}";
     }
 
     private static String jsonEscape(final String text)

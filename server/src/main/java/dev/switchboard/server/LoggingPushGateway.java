@@ -17,4 +17,11 @@ final class LoggingPushGateway implements PushGateway
             token.substring(0, Math.min(8, token.length())));
         return true;
     }
+
+    public boolean pushCall(final long userId, final int deviceId, final int platform, final String token)
+    {
+        LOG.info("call push to device {}/{} (platform {}, token {}...)", userId, deviceId, platform,
+            token.substring(0, Math.min(8, token.length())));
+        return true;
+    }
 }

@@ -29,6 +29,8 @@ final class PushAgent implements Agent
         final long userId;
         final int deviceId;
         boolean pending;
+        /** The pending push is for a ringing call: sent at once, and any message push pending merges into it. */
+        boolean call;
         long dueNs;
         boolean pushedOnce;
         long lastPushNs;
@@ -49,6 +51,7 @@ final class PushAgent implements Agent
     private final Counters counters;
     private final Long2ObjectHashMap<DevicePush> byDevice = new Long2ObjectHashMap<>();
     private final byte[] token = new byte[Devices.MAX_PUSH_TOKEN_LENGTH];
+    private final int[] deviceIds;
     private final MessageHandler requestHandler = this::onRequest;
     private long nowNs;
 
@@ -60,14 +63,17 @@ final class PushAgent implements Agent
         final AtomicCounter sent;
         final AtomicCounter failed;
         final AtomicCounter noToken;
+        final AtomicCounter callsSent;
 
         Counters(
             final AtomicCounter coalesced,
             final AtomicCounter deferred,
             final AtomicCounter sent,
             final AtomicCounter failed,
-            final AtomicCounter noToken)
+            final AtomicCounter noToken,
+            final AtomicCounter callsSent)
         {
+            this.callsSent = callsSent;
             this.coalesced = coalesced;
             this.deferred = deferred;
             this.sent = sent;
@@ -92,6 +98,7 @@ final class PushAgent implements Agent
         this.coalesceNs = coalesceNs;
         this.minIntervalNs = minIntervalNs;
         this.counters = counters;
+        this.deviceIds = new int[devices.maxDevicesPerAccount()];
     }
 
     public String roleName()
@@ -122,14 +129,15 @@ final class PushAgent implements Agent
     private void onRequest(final int msgTypeId, final DirectBuffer buffer, final int index, final int length)
     {
         final long userId = buffer.getLong(index + PushProxy.USER_ID_OFFSET);
-        final int deviceId = buffer.getInt(index + PushProxy.DEVICE_ID_OFFSET);
-        final long key = (userId << 16) | (deviceId & 0xFFFF);
-        DevicePush push = byDevice.get(key);
-        if (null == push)
+        if (PushProxy.CALL_MSG_TYPE_ID == msgTypeId)
         {
-            push = new DevicePush(userId, deviceId);
-            byDevice.put(key, push);
+            for (int i = 0, count = devices.deviceIds(userId, deviceIds); i < count; i++)
+            {
+                requestCall(device(userId, deviceIds[i]));
+            }
+            return;
         }
+        final DevicePush push = device(userId, buffer.getInt(index + PushProxy.DEVICE_ID_OFFSET));
         if (push.pending)
         {
             counters.coalesced.incrementRelease();
@@ -144,9 +152,38 @@ final class PushAgent implements Agent
         }
     }
 
+    /**
+     * A call rings now: no coalescing wait and no rate-limit deferral (the call rate limit bounds these), and a
+     * message push pending for the device merges into this one, so the device gets one push.
+     */
+    private void requestCall(final DevicePush push)
+    {
+        if (push.pending)
+        {
+            counters.coalesced.incrementRelease();
+        }
+        push.pending = true;
+        push.call = true;
+        push.dueNs = nowNs;
+    }
+
+    private DevicePush device(final long userId, final int deviceId)
+    {
+        final long key = (userId << 16) | (deviceId & 0xFFFF);
+        DevicePush push = byDevice.get(key);
+        if (null == push)
+        {
+            push = new DevicePush(userId, deviceId);
+            byDevice.put(key, push);
+        }
+        return push;
+    }
+
     private void send(final DevicePush push)
     {
         push.pending = false;
+        final boolean call = push.call;
+        push.call = false;
         final byte platform = devices.pushPlatform(push.userId, push.deviceId);
         final int length = Devices.PUSH_NONE == platform ? 0 : devices.pushToken(push.userId, push.deviceId, token);
         if (length <= 0)
@@ -156,9 +193,15 @@ final class PushAgent implements Agent
         }
         push.pushedOnce = true;
         push.lastPushNs = nowNs;
-        final boolean accepted = gateway.push(
-            push.userId, push.deviceId, platform, new String(token, 0, length, StandardCharsets.UTF_8));
+        final String pushToken = new String(token, 0, length, StandardCharsets.UTF_8);
+        final boolean accepted = call ?
+            gateway.pushCall(push.userId, push.deviceId, platform, pushToken) :
+            gateway.push(push.userId, push.deviceId, platform, pushToken);
         (accepted ? counters.sent : counters.failed).incrementRelease();
+        if (accepted && call)
+        {
+            counters.callsSent.incrementRelease();
+        }
     }
 
     public void onClose()

@@ -13,6 +13,15 @@ interface PushGateway extends AutoCloseable
      */
     boolean push(long userId, int deviceId, int platform, String token);
 
+    /**
+     * A call rings a device that is offline: as {@link #push}, marked as a call so the app can ring at once. Still
+     * no content: not the caller, not the media.
+     */
+    default boolean pushCall(final long userId, final int deviceId, final int platform, final String token)
+    {
+        return push(userId, deviceId, platform, token);
+    }
+
     default void close()
     {
     }

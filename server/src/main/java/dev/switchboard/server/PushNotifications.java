@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.ring.CallPushGateway;
 import dev.switchboard.ring.OfflineDeliveryListener;
 import dev.switchboard.state.Devices;
 import org.agrona.CloseHelper;
@@ -42,14 +43,16 @@ final class PushNotifications implements AutoCloseable
     {
         this.gateway = gateway;
         queue = PushProxy.newQueue(PushConfiguration.queueCapacity());
-        final String[] labels = { "requested", "dropped", "coalesced", "deferred", "sent", "failed", "no-token" };
+        final String[] labels =
+            { "requested", "dropped", "coalesced", "deferred", "sent", "failed", "no-token", "calls-sent" };
         counters = new AtomicCounter[labels.length];
         for (int i = 0; i < labels.length; i++)
         {
             counters[i] = countersManager.newCounter("push: " + labels[i], COUNTER_TYPE_ID);
         }
         proxy = new PushProxy(queue, counters[0], counters[1]);
-        agentCounters = new PushAgent.Counters(counters[2], counters[3], counters[4], counters[5], counters[6]);
+        agentCounters = new PushAgent.Counters(
+            counters[2], counters[3], counters[4], counters[5], counters[6], counters[7]);
         description = "push: gateway " + name + ", queue " + queue.capacity() + " bytes, coalesce " +
             TimeUnit.NANOSECONDS.toMillis(PushConfiguration.coalesceNs()) + " ms, at most one per device per " +
             TimeUnit.NANOSECONDS.toMillis(PushConfiguration.minIntervalNs()) + " ms";
@@ -78,6 +81,12 @@ final class PushNotifications implements AutoCloseable
                 throw new IllegalArgumentException("unknown " + PushConfiguration.GATEWAY_PROP_NAME + " '" + gateway +
                     "' (fcm, log, off)");
         }
+    }
+
+    /** For the call table: pushes for calls to users with no device online, through the same queue. */
+    CallPushGateway callPushGateway()
+    {
+        return proxy;
     }
 
     /** For the ring: the delivery stage's side of the queue. */

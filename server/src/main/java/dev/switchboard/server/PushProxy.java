@@ -1,5 +1,7 @@
 package dev.switchboard.server;
 
+import dev.switchboard.codec.sbe.CallMedia;
+import dev.switchboard.ring.CallPushGateway;
 import dev.switchboard.ring.OfflineDeliveryListener;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,9 +26,11 @@ import java.nio.ByteBuffer;
  *  +---------------------------------------------------------------+
  * </pre>
  */
-final class PushProxy implements OfflineDeliveryListener
+final class PushProxy implements OfflineDeliveryListener, CallPushGateway
 {
     static final int MSG_TYPE_ID = 1;
+    /** A call rang a user none of whose devices is online: device id 0, every device with a token gets a call push. */
+    static final int CALL_MSG_TYPE_ID = 2;
     static final int USER_ID_OFFSET = 0;
     static final int DEVICE_ID_OFFSET = USER_ID_OFFSET + Long.BYTES;
     static final int LENGTH = DEVICE_ID_OFFSET + Integer.BYTES;
@@ -54,9 +58,20 @@ final class PushProxy implements OfflineDeliveryListener
 
     public void onOfflineDelivery(final long userId, final int deviceId)
     {
+        offer(MSG_TYPE_ID, userId, deviceId);
+    }
+
+    /** The delivery stage (the call table's owner) is this queue's single writer for calls too. */
+    public void offlineCallee(final long calleeUserId, final long callerUserId, final long callId, final CallMedia media)
+    {
+        offer(CALL_MSG_TYPE_ID, calleeUserId, 0);
+    }
+
+    private void offer(final int msgTypeId, final long userId, final int deviceId)
+    {
         request.putLong(USER_ID_OFFSET, userId);
         request.putInt(DEVICE_ID_OFFSET, deviceId);
-        if (queue.write(MSG_TYPE_ID, request, 0, LENGTH))
+        if (queue.write(msgTypeId, request, 0, LENGTH))
         {
             requested.incrementRelease();
         }

@@ -40,11 +40,25 @@ final class ServerCommand implements Callable<Integer>
         defaultValue = "data")
     private File dataDir;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+        description = "PEM certificate chain: the client port speaks TLS 1.3 (with --tls-key; default: plaintext).")
+    private File tlsCertificateFile;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+        description = "PEM PKCS#8 private key (EC or RSA) of the --tls-cert certificate.")
+    private File tlsPrivateKeyFile;
+
     public Integer call() throws InterruptedException
     {
         final Set<String> commandLineKeys = EffectiveSettings.commandLineKeys();
         Profiles.apply(profile);
         final EdgeContext edgeContext = new EdgeContext().port(port).bindAddress(bindAddress);
+        if (null != tlsCertificateFile || null != tlsPrivateKeyFile)
+        {
+            edgeContext
+                .tlsCertificateFile(null == tlsCertificateFile ? null : tlsCertificateFile.getAbsolutePath())
+                .tlsPrivateKeyFile(null == tlsPrivateKeyFile ? null : tlsPrivateKeyFile.getAbsolutePath());
+        }
         final ShutdownSignals signals = new ShutdownSignals();
         final long timeoutNs = ShutdownConfiguration.timeoutNs();
         final long retryAfterMs = ShutdownConfiguration.retryAfterMs();

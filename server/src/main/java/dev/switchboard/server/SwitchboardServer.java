@@ -105,6 +105,10 @@ public final class SwitchboardServer implements AutoCloseable
             final ThreadLayout layout = ThreadLayout.fromSystemProperties();
             final EdgeRingBridge bridge = new EdgeRingBridge();
             final RingContext ringContext = MediaLauncher.applyTo(media, layout.applyTo(new RingContext()));
+            if (null != push)
+            {
+                ringContext.calls().pushGateway(push.callPushGateway());
+            }
             if (null == ringContext.calls().turnSecret())
             {
                 ringContext.calls().turnSecret(TurnSecret.loadOrCreate(dataDir));
@@ -203,7 +207,8 @@ public final class SwitchboardServer implements AutoCloseable
             (ctx.maxFileDescriptors() > 0 ? " (open-file limit " + ctx.maxFileDescriptors() + ", " +
             ctx.fdReserve() + " kept free)" : "") + ", max frame " + ctx.maxFrameLength() + " bytes, login timeout " +
             TimeUnit.NANOSECONDS.toMillis(ctx.loginTimeoutNs()) + " ms, frame timeout " +
-            TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms";
+            TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms, " +
+            (ctx.tlsEnabled() ? "TLSv1.3 (certificate " + ctx.tlsCertificateFile() + ")" : "plaintext (no TLS)");
         LOG.info(line);
         return line;
     }

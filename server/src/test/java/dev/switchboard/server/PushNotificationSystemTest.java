@@ -1,6 +1,8 @@
 package dev.switchboard.server;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallMedia;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.PushPlatform;
 import dev.switchboard.codec.sbe.RequestAckDecoder;
@@ -128,6 +130,52 @@ class PushNotificationSystemTest
         assertEquals(0, counters.value("push: failed", -1));
         bob.close();
         dave.close();
+    }
+
+    @Test
+    void shouldPushOneCallPushToAnOfflineCalleesDeviceWithAToken() throws Exception
+    {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        receiver.createContext("/push", exchange ->
+        {
+            final String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            requests.incrementAndGet();
+            synchronized (accepted)
+            {
+                accepted.add(body);
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        server = TestServer.launch(dataDir,
+            "switchboard.push.url=http://127.0.0.1:" + receiver.getAddress().getPort() + "/push",
+            "switchboard.push.coalesce=300ms",
+            "switchboard.push.min.interval=" + MIN_INTERVAL_MS + "ms");
+        final TestConnection alice = server.device("+15551300011");
+        final TestConnection bob = server.device("+15551300012");
+        bob.pushToken(PushPlatform.FCM, "bob-call-token");
+        bob.expect(RequestAckDecoder.TEMPLATE_ID);
+        alice.pushToken(PushPlatform.FCM, "alice-token");
+        alice.expect(RequestAckDecoder.TEMPLATE_ID);
+        bob.close();
+        counters = CountersFile.mapReadOnly(new File(dataDir, CountersFile.FILE_NAME));
+        awaitOffline(1);
+
+        final byte[] offer = "v=0 secret-sdp".getBytes(StandardCharsets.UTF_8);
+        CallFrames.offer(alice, 91, bob.userId, CallMedia.VIDEO, offer);
+        assertEquals(CallEndReason.UNAVAILABLE, CallFrames.expectHangup(alice, 91));
+
+        awaitAccepted(1);
+        // past the coalesce window: the missed-call record's own push request merged into the call push
+        Thread.sleep(MIN_INTERVAL_MS);
+        assertEquals(List.of(FcmPushGateway.callBody("bob-call-token")), accepted(),
+            "exactly one push, a call push, to the offline callee's device; none to the online caller");
+        assertFalse(accepted().get(0).contains("secret"), "no content in a call push");
+        assertEquals(1, counters.value("push: calls-sent", -1));
+        assertEquals(1, counters.value("push: sent", -1));
+        assertEquals(1, counters.value("push: coalesced", -1), "the missed call's message push merged in");
+        alice.close();
     }
 
     private long closed()

@@ -26,15 +26,17 @@ final class ScriptedConsole implements AutoCloseable
     private final CompletableFuture<Integer> exit;
     private int readTo;
 
-    ScriptedConsole(final String phone, final int port, final File storeDir) throws IOException
+    ScriptedConsole(final String phone, final int port, final File storeDir, final String... options)
+        throws IOException
     {
         this.phone = phone;
         final PipedInputStream in = new PipedInputStream(stdin, 64 * 1024);
         final PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-        final String[] args = {
+        final String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             "--phone", phone,
             "--server", "127.0.0.1:" + port,
-            "--store", new File(storeDir, phone).getPath() };
+            "--store", new File(storeDir, phone).getPath()), java.util.stream.Stream.of(options))
+            .toArray(String[]::new);
         exit = CompletableFuture.supplyAsync(() -> ChatConsole.run(args, in, out));
     }
 

@@ -34,10 +34,21 @@ final class TcpTap implements AutoCloseable
     private volatile Predicate<byte[]> tamperNextSend;
     private volatile int tamperNextTemplateId = -1;
     private volatile boolean closed;
+    private final boolean framed;
 
     TcpTap(final int serverPort) throws IOException
     {
+        this(serverPort, true);
+    }
+
+    /**
+     * @param framed whether the clients' bytes are frames to cut (and tamper with), or are passed on as they come
+     *               (TLS records).
+     */
+    TcpTap(final int serverPort, final boolean framed) throws IOException
+    {
         this.serverPort = serverPort;
+        this.framed = framed;
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::accept, "tcp-tap");
         acceptor.setDaemon(true);
@@ -106,7 +117,14 @@ final class TcpTap implements AutoCloseable
                 server.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(server);
-                start(() -> framesToServer(client, server));
+                if (framed)
+                {
+                    start(() -> framesToServer(client, server));
+                }
+                else
+                {
+                    start(() -> copy(client, server, toServer));
+                }
                 start(() -> copy(server, client, toClients));
             }
             catch (final IOException ex)

@@ -49,6 +49,13 @@ public final class ChatConsole implements Callable<Integer>
         "server without a key directory. Messages are end-to-end encrypted by default.")
     boolean plaintext;
 
+    @Option(names = "--tls", description = "Speak TLS 1.3 to the server and verify its certificate and host name.")
+    boolean tls;
+
+    @Option(names = "--trust", paramLabel = "FILE", description = "With --tls: PEM certificates to trust (for a " +
+        "self-signed server); default: the JDK's certificate authorities. Implies --tls.")
+    File trustFile;
+
     @Option(names = "--link", paramLabel = "CODE",
         description = "Join --phone's account as a linked device with the code its primary shows (/link there).")
     String linkCode;
@@ -118,11 +125,12 @@ public final class ChatConsole implements Callable<Integer>
         final ChatSession session;
         try
         {
-            session = new ChatSession(phone, host, port, dir, in, output, interactive, !plaintext, linkCode);
+            session = new ChatSession(phone, host, port, dir, in, output, interactive, !plaintext, linkCode,
+                tls || null != trustFile, null == trustFile ? null : trustFile.getPath());
         }
-        catch (final IllegalStateException | UncheckedIOException ex)
+        catch (final IllegalStateException | IllegalArgumentException | UncheckedIOException ex)
         {
-            // Most often the same phone already running in another terminal: one client per device folder.
+            // An unusable --trust file, or most often the same phone already running in another terminal: one client per device folder.
             output.problem(ex.getMessage());
             return 1;
         }

@@ -102,7 +102,9 @@ final class ChatSession implements AutoCloseable
         final ChatOutput output,
         final boolean interactive,
         final boolean e2e,
-        final String linkCode)
+        final String linkCode,
+        final boolean tls,
+        final String tlsTrustFile)
     {
         this.e2e = e2e;
         this.linkCode = linkCode;
@@ -123,7 +125,9 @@ final class ChatSession implements AutoCloseable
             .listener(events)
             .mediaListener(media)
             .autoDownloadMedia(false)
-            .e2e(e2e));
+            .e2e(e2e)
+            .tls(tls)
+            .tlsTrustFile(tlsTrustFile));
         this.deviceCommands = new DeviceCommands(client, output, events.links, WAIT_S, ChatSession::describe);
         this.timer = Executors.newSingleThreadScheduledExecutor((runnable) ->
         {
