@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
     mixinStandardHelpOptions = true,
     description = {
         "Measure Switchboard, or a peer doing the same work, over loopback.",
-        "Scenarios: ping, pingpong, throughput, connections, drain, login-storm; compare SCENARIO runs the",
+        "Scenarios: ping, pingpong, throughput, connections, drain, login-storm, calls; compare SCENARIO runs the",
         "targets in turn (switchboard, nats, mosquitto at QoS 1, mosquitto-qos0), ping, pingpong and throughput",
         "through one load engine for all. The server is started on a free loopback port (unless --host), pinned",
         "apart from the load generator (taskset; --no-pin to share CPUs), and stopped after.",
@@ -36,10 +36,10 @@ import java.util.stream.Collectors;
 public final class BenchCli implements Callable<Integer>
 {
     static final List<String> SCENARIOS =
-        List.of("ping", "pingpong", "throughput", "connections", "drain", "login-storm", "fanout", "soak");
+        List.of("ping", "pingpong", "throughput", "connections", "drain", "login-storm", "calls", "fanout", "soak");
 
-    @Parameters(index = "0", description = "ping, pingpong, throughput, connections, drain, login-storm, soak, " +
-        "compare.")
+    @Parameters(index = "0", description = "ping, pingpong, throughput, connections, drain, login-storm, calls, " +
+        "soak, compare.")
     String scenario;
 
     @Parameters(index = "1", arity = "0..1", description = "The scenario to compare, after 'compare'.")
@@ -199,6 +199,8 @@ public final class BenchCli implements Callable<Integer>
                     return SessionScenarios.drain(rig, settings);
                 case "login-storm":
                     return SessionScenarios.loginStorm(rig, settings);
+                case "calls":
+                    return CallScenario.run(rig, settings);
                 default:
                     throw new IllegalArgumentException(scenario);
             }

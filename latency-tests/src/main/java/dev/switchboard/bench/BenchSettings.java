@@ -137,6 +137,11 @@ final class BenchSettings
         "quarter of it (default: ${DEFAULT-VALUE}).", defaultValue = "200")
     int sendRate;
 
+    @Option(names = "--call-rate", description = "calls: call offers per second over all pairs; 0 for as fast as " +
+        "the pairs go, each offering its next call when the last one is answered (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
+    int callRate;
+
     @Option(names = "--seed", description = "soak: seed of the kill, churn and recipient choices (default: random).",
         defaultValue = "-1")
     long seed;
@@ -167,6 +172,7 @@ final class BenchSettings
         map.put("connectionsPerProcess", connectionsPerProcess);
         map.put("backlog", backlog);
         map.put("p99BoundUs", p99BoundUs);
+        map.put("callRate", callRate);
         map.put("serverOptions", serverOptions);
         map.put("runs", runs);
         map.put("idle", idle);

@@ -69,6 +69,11 @@ final class CpuMeter
         loadEndNs = ProcessStats.cpuTimeNs(loadPid);
     }
 
+    long windowNs()
+    {
+        return endNs - startNs;
+    }
+
     long windowDelivered()
     {
         return deliveredAtEnd - deliveredAtStart;

@@ -24,6 +24,8 @@ final class LoadCounters
     long acksDropped;
     long badFrames;
     long otherFrames;
+    long callFrames;
+    long missedCalls;
     private final long[] errorsByCode = new long[64];
 
     void onError(final int code)
@@ -76,6 +78,8 @@ final class LoadCounters
         map.put("receipts", receipts);
         map.put("acksDropped", acksDropped);
         map.put("badFrames", badFrames);
+        map.put("callFrames", callFrames);
+        map.put("missedCalls", missedCalls);
         map.put("errors", errorsByName());
         return map;
     }

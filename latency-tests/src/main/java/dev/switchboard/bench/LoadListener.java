@@ -25,6 +25,14 @@ interface LoadListener
     {
     }
 
+    /**
+     * A call frame reached a connection: CallIncoming, CallRinging, CallAnswer (relayed to the caller) or CallHangup;
+     * {@code callId} is its first field.
+     */
+    default void onCallFrame(final LoadConnection connection, final int templateId, final long callId, final long nowNs)
+    {
+    }
+
     LoadListener NONE = new LoadListener()
     {
         public void onDeliver(

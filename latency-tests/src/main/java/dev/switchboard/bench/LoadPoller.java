@@ -2,6 +2,15 @@ package dev.switchboard.bench;
 
 import dev.switchboard.client.LoginSigner;
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.CallAnswerDecoder;
+import dev.switchboard.codec.sbe.CallAnswerEncoder;
+import dev.switchboard.codec.sbe.CallEndReason;
+import dev.switchboard.codec.sbe.CallHangupDecoder;
+import dev.switchboard.codec.sbe.CallHangupEncoder;
+import dev.switchboard.codec.sbe.CallIncomingDecoder;
+import dev.switchboard.codec.sbe.CallMedia;
+import dev.switchboard.codec.sbe.CallOfferEncoder;
+import dev.switchboard.codec.sbe.CallRingingDecoder;
 import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorDecoder;
@@ -9,6 +18,7 @@ import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
+import dev.switchboard.codec.sbe.MissedCallDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingDecoder;
@@ -75,6 +85,9 @@ final class LoadPoller implements AutoCloseable
     private final VerifyEncoder verifyEncoder = new VerifyEncoder();
     private final LoginStartEncoder loginStartEncoder = new LoginStartEncoder();
     private final LoginProofEncoder loginProofEncoder = new LoginProofEncoder();
+    private final CallOfferEncoder callOfferEncoder = new CallOfferEncoder();
+    private final CallAnswerEncoder callAnswerEncoder = new CallAnswerEncoder();
+    private final CallHangupEncoder callHangupEncoder = new CallHangupEncoder();
     private final DeliverDecoder deliverDecoder = new DeliverDecoder();
     private final SentAckDecoder sentAckDecoder = new SentAckDecoder();
     private final ReceiptDecoder receiptDecoder = new ReceiptDecoder();
@@ -243,6 +256,84 @@ final class LoadPoller implements AutoCloseable
         from.sends++;
         counters.sends++;
         return flush(from);
+    }
+
+    /**
+     * Ring a device's user with an offer of {@code sdpLength} opaque bytes; false when the connection cannot take it.
+     */
+    boolean callOffer(final LoadConnection from, final long callId, final Device to, final int sdpLength)
+    {
+        final int frameLength = HEADER + CallOfferEncoder.BLOCK_LENGTH + CallOfferEncoder.sdpHeaderLength() + sdpLength;
+        if (!canTake(from, frameLength))
+        {
+            return false;
+        }
+        final int offset = from.out.position();
+        callOfferEncoder.wrapAndApplyHeader(from.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
+            .callId(callId)
+            .toUserId(to.userId)
+            .media(CallMedia.AUDIO);
+        putOpaque(from, callOfferEncoder.limit(), sdpLength);
+        callOfferEncoder.limit(callOfferEncoder.limit() + CallOfferEncoder.sdpHeaderLength() + sdpLength);
+        commit(from, offset, callOfferEncoder.encodedLength());
+        return flush(from);
+    }
+
+    /**
+     * Answer a ringing call with {@code sdpLength} opaque bytes; false when the connection cannot take it.
+     */
+    boolean callAnswer(final LoadConnection from, final long callId, final int sdpLength)
+    {
+        final int frameLength =
+            HEADER + CallAnswerEncoder.BLOCK_LENGTH + CallAnswerEncoder.sdpHeaderLength() + sdpLength;
+        if (!canTake(from, frameLength))
+        {
+            return false;
+        }
+        final int offset = from.out.position();
+        callAnswerEncoder.wrapAndApplyHeader(from.outView, offset + Sofh.HEADER_LENGTH, headerEncoder).callId(callId);
+        putOpaque(from, callAnswerEncoder.limit(), sdpLength);
+        callAnswerEncoder.limit(callAnswerEncoder.limit() + CallAnswerEncoder.sdpHeaderLength() + sdpLength);
+        commit(from, offset, callAnswerEncoder.encodedLength());
+        return flush(from);
+    }
+
+    /**
+     * End (or decline) a call; false when the connection cannot take it.
+     */
+    boolean callHangup(final LoadConnection from, final long callId, final CallEndReason reason)
+    {
+        if (!canTake(from, HEADER + CallHangupEncoder.BLOCK_LENGTH))
+        {
+            return false;
+        }
+        final int offset = from.out.position();
+        callHangupEncoder.wrapAndApplyHeader(from.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
+            .callId(callId)
+            .reason(reason);
+        commit(from, offset, callHangupEncoder.encodedLength());
+        return flush(from);
+    }
+
+    private boolean canTake(final LoadConnection from, final int frameLength)
+    {
+        if (from.state != LoadConnection.State.READY)
+        {
+            return false;
+        }
+        if (!from.ensureOutRoom(frameLength) || from.out.position() > 64 * 1024)
+        {
+            counters.sendsRefused++;
+            return false;
+        }
+        return true;
+    }
+
+    /** A uint16 length and that many zero bytes: the blob is opaque to the server, its size is what costs. */
+    private static void putOpaque(final LoadConnection from, final int lengthOffset, final int length)
+    {
+        from.outView.putShort(lengthOffset, (short)length, LITTLE_ENDIAN);
+        from.outView.setMemory(lengthOffset + 2, length, (byte)0);
     }
 
     public void close()
@@ -630,6 +721,18 @@ final class LoadPoller implements AutoCloseable
                 handshakesInFlight--;
                 counters.loggedIn++;
                 listener.onLoggedIn(connection, readNs);
+                break;
+            case CallIncomingDecoder.TEMPLATE_ID:
+            case CallRingingDecoder.TEMPLATE_ID:
+            case CallAnswerDecoder.TEMPLATE_ID:
+            case CallHangupDecoder.TEMPLATE_ID:
+                counters.callFrames++;
+                listener.onCallFrame(connection, templateId, buffer.getLong(body, LITTLE_ENDIAN), readNs);
+                break;
+            case MissedCallDecoder.TEMPLATE_ID:
+                // Journaled like a receipt: acknowledged, or it comes back at every login.
+                counters.missedCalls++;
+                deliverAck(connection, buffer.getLong(body, LITTLE_ENDIAN));
                 break;
             case ErrorDecoder.TEMPLATE_ID:
                 errorDecoder.wrap(buffer, body, blockLength, version);

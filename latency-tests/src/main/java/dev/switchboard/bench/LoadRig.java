@@ -18,14 +18,16 @@ import java.util.function.BooleanSupplier;
 final class LoadRig implements AutoCloseable
 {
     /**
-     * Server options every bench-started server gets: bench devices all register from loopback and a closed-loop
-     * ping sends faster than the per-connection abuse limit, so registration and frame limits are lifted; the media
-     * service is off, so that a bench server never fights a running server for its HTTP port.
+     * Server options every bench-started server gets: bench devices all register from loopback, a closed-loop ping
+     * sends faster than the per-connection abuse limit and {@code calls} places calls back to back, so registration,
+     * frame and call-rate limits are lifted; the media service is off, so that a bench server never fights a running
+     * server for its HTTP port.
      */
     static final List<String> BENCH_SERVER_OPTIONS = List.of(
         "-Dswitchboard.registration.address.codes.per.hour=100000000",
         "-Dswitchboard.registration.phone.interval=0s",
         "-Dswitchboard.session.frames.per.second=10000000",
+        "-Dswitchboard.calls.per.minute=100000000",
         "-Dswitchboard.media.port=0");
 
     private static final int REGISTRATIONS_IN_FLIGHT = 64;

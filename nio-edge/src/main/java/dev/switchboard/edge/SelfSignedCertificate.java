@@ -38,6 +38,16 @@ public final class SelfSignedCertificate
      */
     public static PemFiles generate(final Path folder, final String name, final String keyAlgorithm)
     {
+        return generate(folder, name, keyAlgorithm, "dns:localhost,ip:127.0.0.1");
+    }
+
+    /**
+     * As {@link #generate(Path, String, String)}, for the hosts a keytool {@code SAN=} list names (such as
+     * {@code dns:chat.example,ip:10.0.0.1}).
+     */
+    public static PemFiles generate(
+        final Path folder, final String name, final String keyAlgorithm, final String subjectAlternativeNames)
+    {
         final Path keyStoreFile = folder.resolve(name + ".p12");
         final Path keytool = Paths.get(System.getProperty("java.home"), "bin", "keytool");
         final boolean ec = "EC".equalsIgnoreCase(keyAlgorithm);
@@ -47,7 +57,7 @@ public final class SelfSignedCertificate
             final Process process = new ProcessBuilder(
                 keytool.toString(), "-genkeypair", "-alias", "server",
                 "-keyalg", ec ? "EC" : "RSA", ec ? "-groupname" : "-keysize", ec ? "secp256r1" : "2048",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "30",
+                "-dname", "CN=localhost", "-ext", "SAN=" + subjectAlternativeNames, "-validity", "30",
                 "-storetype", "PKCS12", "-keystore", keyStoreFile.toString(),
                 "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD)
                 .redirectErrorStream(true)

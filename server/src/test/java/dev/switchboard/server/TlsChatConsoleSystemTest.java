@@ -93,9 +93,31 @@ class TlsChatConsoleSystemTest
         assertEquals(0, server.server().edge().poller(0).framesIn());
     }
 
+    @Test
+    void shouldRefuseATrustedCertificateThatNamesAnotherHost() throws Exception
+    {
+        // Trusted (the client is given this very certificate) but issued for another host: host name verification
+        // is what refuses it.
+        final SelfSignedCertificate.PemFiles elsewhere = SelfSignedCertificate.generate(
+            certificateDir.toPath(), "elsewhere", "EC", "dns:elsewhere.example");
+        launchTlsServer(elsewhere);
+        alice = new ScriptedConsole(
+            ALICE, server.port(), storeDir, "--tls", "--trust", elsewhere.certificate().toString());
+
+        final String line = alice.expect("cannot register " + ALICE + " with 127.0.0.1:" + server.port() + ": ");
+        assertTrue(line.contains("TLS handshake with 127.0.0.1:" + server.port() + " failed: the server's " +
+            "certificate does not name this host"), line);
+        assertEquals(1, alice.exitCode());
+        assertEquals(0, server.server().edge().poller(0).framesIn());
+    }
+
     private SelfSignedCertificate.PemFiles launchTlsServer()
     {
-        final SelfSignedCertificate.PemFiles files = SelfSignedCertificate.generate(certificateDir.toPath(), "server", "EC");
+        return launchTlsServer(SelfSignedCertificate.generate(certificateDir.toPath(), "server", "EC"));
+    }
+
+    private SelfSignedCertificate.PemFiles launchTlsServer(final SelfSignedCertificate.PemFiles files)
+    {
         server = TestServer.launch(dataDir, TestServer.loopback()
             .tlsCertificateFile(files.certificate().toString())
             .tlsPrivateKeyFile(files.privateKey().toString()));
