@@ -5,7 +5,6 @@ import dev.switchboard.codec.sbe.CallEndReason;
 import dev.switchboard.codec.sbe.CallHangupDecoder;
 import dev.switchboard.codec.sbe.CallIncomingDecoder;
 import org.HdrHistogram.Histogram;
-import org.agrona.DirectBuffer;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -222,19 +221,5 @@ final class CallScenario implements LoadListener
     {
         final long offeredNs = offerNs[pair];
         return (int)((~(offeredNs - measureStartNs) & (offeredNs - measureEndNs)) >>> 63);
-    }
-
-    public void onDeliver(
-        final LoadConnection to,
-        final long fromUserId,
-        final DirectBuffer buffer,
-        final int payloadOffset,
-        final int payloadLength,
-        final long nowNs)
-    {
-    }
-
-    public void onSentAck(final LoadConnection from, final long clientMsgId, final long nowNs)
-    {
     }
 }

@@ -10,13 +10,22 @@ interface LoadListener
     /**
      * A message arrived (already acknowledged to the server); the payload is only valid during the call.
      */
-    void onDeliver(LoadConnection to, long fromUserId, DirectBuffer buffer, int payloadOffset, int payloadLength,
-        long nowNs);
+    default void onDeliver(
+        final LoadConnection to,
+        final long fromUserId,
+        final DirectBuffer buffer,
+        final int payloadOffset,
+        final int payloadLength,
+        final long nowNs)
+    {
+    }
 
     /**
      * The server journaled a message this connection sent.
      */
-    void onSentAck(LoadConnection from, long clientMsgId, long nowNs);
+    default void onSentAck(final LoadConnection from, final long clientMsgId, final long nowNs)
+    {
+    }
 
     /**
      * A connection finished logging in.
@@ -33,20 +42,8 @@ interface LoadListener
     {
     }
 
+    /** Hears nothing: for set-up and scenarios that only count. */
     LoadListener NONE = new LoadListener()
     {
-        public void onDeliver(
-            final LoadConnection to,
-            final long fromUserId,
-            final DirectBuffer buffer,
-            final int payloadOffset,
-            final int payloadLength,
-            final long nowNs)
-        {
-        }
-
-        public void onSentAck(final LoadConnection from, final long clientMsgId, final long nowNs)
-        {
-        }
     };
 }
