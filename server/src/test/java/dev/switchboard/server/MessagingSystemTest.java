@@ -7,6 +7,7 @@ import dev.switchboard.codec.sbe.PongDecoder;
 import dev.switchboard.codec.sbe.ReceiptDecoder;
 import dev.switchboard.codec.sbe.ReceiptType;
 import dev.switchboard.codec.sbe.SentAckDecoder;
+import dev.switchboard.tuning.Profiles;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,6 +46,17 @@ class MessagingSystemTest
     String[] serverProperties()
     {
         return new String[0];
+    }
+
+    /**
+     * A profile's settings as "name=value" properties, as {@code switchboard server --profile NAME} applies them.
+     */
+    static String[] profile(final String name)
+    {
+        final List<String> properties = new ArrayList<>();
+        Profiles.load(name).forEach((key, value) -> properties.add(key + "=" + ((String)value).trim()));
+        properties.add(Profiles.PROFILE_PROP_NAME + "=" + name);
+        return properties.toArray(new String[0]);
     }
 
     @AfterEach
