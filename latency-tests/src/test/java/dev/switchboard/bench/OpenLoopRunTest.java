@@ -25,24 +25,14 @@ class OpenLoopRunTest
     @Test
     void shouldCountMessagesOfALostConnectionAsLostAndKeepTheScheduleGoing() throws Exception
     {
-        final DeviceBook book = DeviceBook.open(dataDir);
-        final List<Device> devices = book.missing(2);
-        for (int i = 0; i < devices.size(); i++)
-        {
-            devices.get(i).userId = 10 + i;
-            devices.get(i).deviceId = 1;
-        }
-        book.addRegistered(devices);
-        final LoadConnection a = new LoadConnection(0, book.get(0), 256);
-        final LoadConnection b = new LoadConnection(1, book.get(1), 256);
-        a.state = LoadConnection.State.CLOSED;
-        b.state = LoadConnection.State.CLOSED;
+        final DeviceBook book = bookOfTwo();
+        final LoadConnection a = closedConnection(0, book);
+        final LoadConnection b = closedConnection(1, book);
 
         final int rate = 2_000;
         final OpenLoopRun run = new OpenLoopRun(List.of(a, b), rate, 32, new Histogram(3), new Histogram(3),
             new CpuMeter(null));
-        try (LoadPoller poller = new LoadPoller(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),
-            List.of(InetAddress.getLoopbackAddress()), book, null, run, 8))
+        try (LoadPoller poller = pollerToNowhere(book, run))
         {
             run.run(poller, TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(400));
         }
@@ -56,25 +46,15 @@ class OpenLoopRunTest
     @Test
     void shouldKeepWarmUpMessagesOutOfTheMeasuredFigures() throws Exception
     {
-        final DeviceBook book = DeviceBook.open(dataDir);
-        final List<Device> devices = book.missing(2);
-        for (int i = 0; i < devices.size(); i++)
-        {
-            devices.get(i).userId = 10 + i;
-            devices.get(i).deviceId = 1;
-        }
-        book.addRegistered(devices);
-        final LoadConnection a = new LoadConnection(0, book.get(0), 256);
-        final LoadConnection b = new LoadConnection(1, book.get(1), 256);
-        a.state = LoadConnection.State.CLOSED;
-        b.state = LoadConnection.State.CLOSED;
+        final DeviceBook book = bookOfTwo();
+        final LoadConnection a = closedConnection(0, book);
+        final LoadConnection b = closedConnection(1, book);
         final Histogram deliver = new Histogram(3);
         final Histogram sentAck = new Histogram(3);
         final long warmupNs = TimeUnit.MILLISECONDS.toNanos(200);
         final OpenLoopRun run = new OpenLoopRun(List.of(a, b), 1_000, 32, deliver, sentAck, new CpuMeter(null));
         final long beforeNs = System.nanoTime();
-        try (LoadPoller poller = new LoadPoller(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),
-            List.of(InetAddress.getLoopbackAddress()), book, null, run, 8))
+        try (LoadPoller poller = pollerToNowhere(book, run))
         {
             run.run(poller, warmupNs, TimeUnit.MILLISECONDS.toNanos(100));
         }
@@ -98,5 +78,34 @@ class OpenLoopRunTest
         assertEquals(1, sentAck.getTotalCount());
         assertEquals(1, run.measuredDelivered());
         assertEquals(2, run.delivered());
+    }
+
+    /** Two registered devices, user ids 10 and 11. */
+    private DeviceBook bookOfTwo() throws Exception
+    {
+        final DeviceBook book = DeviceBook.open(dataDir);
+        final List<Device> devices = book.missing(2);
+        for (int i = 0; i < devices.size(); i++)
+        {
+            devices.get(i).userId = 10 + i;
+            devices.get(i).deviceId = 1;
+        }
+        book.addRegistered(devices);
+        return book;
+    }
+
+    /** A connection already gone, so every send it is given counts as lost. */
+    private static LoadConnection closedConnection(final int index, final DeviceBook book)
+    {
+        final LoadConnection connection = new LoadConnection(index, book.get(index), 256);
+        connection.state = LoadConnection.State.CLOSED;
+        return connection;
+    }
+
+    /** A poller aimed at port 1 of loopback, where nothing listens. */
+    private static LoadPoller pollerToNowhere(final DeviceBook book, final OpenLoopRun run) throws Exception
+    {
+        return new LoadPoller(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),
+            List.of(InetAddress.getLoopbackAddress()), book, null, run, 8);
     }
 }
