@@ -50,6 +50,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     final DeliveryTimers timers;
     final GroupFanOut groupFanOut;
     final CallTable calls;
+    private final Flows flows;
     private final GroupHandoff groupHandoff;
     private final PendingSentAcks pendingSentAcks;
     private final LargeFrameBufferPool largeFrames;
@@ -61,10 +62,12 @@ final class DeliveryStage implements EventHandler<RingEvent>
 
     DeliveryStage(
         final RingContext ctx,
+        final Flows flows,
         final LargeFrameBufferPool largeFrames,
         final GroupHandoff groupHandoff,
         final int maxGroupDevices)
     {
+        this.flows = flows;
         this.groupHandoff = groupHandoff;
         groupFanOut = new GroupFanOut(this, groupHandoff, maxGroupDevices);
         journal = ctx.journal();
@@ -97,7 +100,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
             {
                 send(event.pollerIndex, event.connectionId, reply.buffer, reply.length);
             }
-            event.flow.deliver(event, this);
+            flows.byId(event.flowId).deliver(event, this);
             if (reply.closeAfterSend)
             {
                 outbound.close(event.pollerIndex, event.connectionId);

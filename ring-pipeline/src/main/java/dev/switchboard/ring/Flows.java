@@ -42,15 +42,19 @@ import java.util.Arrays;
 /**
  * Which {@link Flow} serves each request template and each control event, built once per pipeline. A new request is
  * one new flow class and one line here. A template with no flow (a server-to-client one) is refused with a strike.
+ * Each flow gets an id here, its index in {@link #byId}: what a ring slot holds, and what the route and delivery
+ * stages look the flow up by. One table serves the three stages.
  */
 final class Flows
 {
     private final Flow unknown = new UnsupportedFlow();
     private final Flow[] byKind = new Flow[RingEvent.KIND_LOGIN_VERDICT + 1];
     private Flow[] byTemplateId = new Flow[0];
+    private Flow[] byId = { Flow.NONE };
 
     Flows(final RingContext ctx)
     {
+        register(unknown);
         final PreKeyStockNotices preKeyStockNotices = new PreKeyStockNotices(ctx);
         final LoginVerdictFlow loginVerdict = new LoginVerdictFlow(preKeyStockNotices);
         control(RingEvent.KIND_OPENED, new OpenedFlow());
@@ -115,6 +119,24 @@ final class Flows
         return null == flow ? Flow.NONE : flow;
     }
 
+    /**
+     * The flow a slot's {@link RingEvent#flowId} names; {@link Flow#NONE} for {@link Flow#NONE_ID}.
+     */
+    Flow byId(final int id)
+    {
+        return byId[id];
+    }
+
+    private void register(final Flow flow)
+    {
+        if (Flow.NONE != flow && Flow.NONE_ID == flow.id)
+        {
+            flow.id = byId.length;
+            byId = Arrays.copyOf(byId, byId.length + 1);
+            byId[flow.id] = flow;
+        }
+    }
+
     private void request(final int templateId, final Flow flow)
     {
         if (templateId >= byTemplateId.length)
@@ -126,10 +148,12 @@ final class Flows
             throw new IllegalStateException("two flows for template " + templateId);
         }
         byTemplateId[templateId] = flow;
+        register(flow);
     }
 
     private void control(final int kind, final Flow flow)
     {
         byKind[kind] = flow;
+        register(flow);
     }
 }

@@ -331,7 +331,7 @@ final class GroupRouter
     void refuse(final RingEvent event, final ErrorCode code)
     {
         stage.counters.increment(RingCounters.GROUP_REQUESTS_REFUSED);
-        event.flow = Flow.NONE;
+        event.endFlow();
         event.recipients.count = 0;
         event.reply.error(stage.encoders, event.frame, code);
     }

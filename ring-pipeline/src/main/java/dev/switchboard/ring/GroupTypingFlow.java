@@ -30,7 +30,7 @@ final class GroupTypingFlow extends Flow
         final long callerUserId = event.caller.userId;
         if (!groups.find(routeTyping.groupId()) || groups.record.indexOf(callerUserId) < 0)
         {
-            event.flow = NONE;
+            event.endFlow();
             return;
         }
         if (!groups.begin(event, false))

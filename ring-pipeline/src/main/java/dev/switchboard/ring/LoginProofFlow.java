@@ -40,7 +40,7 @@ final class LoginProofFlow extends Flow
         {
             check.fill(session, event.frame.requestId, loginKey, signature, signatureLength);
             session.state = Session.STATE_VERIFYING;
-            event.flow = Flow.NONE;
+            event.endFlow();
             verifierAgent.submit(check);
             return;
         }

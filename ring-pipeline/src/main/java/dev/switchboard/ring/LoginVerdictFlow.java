@@ -40,7 +40,7 @@ final class LoginVerdictFlow extends Flow
         stage.loginVerifier.release(check);
         if (!current)
         {
-            event.flow = Flow.NONE;
+            event.endFlow();
             return;
         }
         // Answers read the request's id and template from the frame, as they would for the proof itself.
@@ -63,7 +63,7 @@ final class LoginVerdictFlow extends Flow
             return;
         }
 
-        event.flow = this;
+        event.follow(this);
         session.state = Session.STATE_AUTHENTICATED;
         final long deviceKey = DeviceKeys.pack(session.userId, session.deviceId);
         final long previousConnectionId = stage.connectionByDevice.put(deviceKey, session.connectionId);

@@ -36,8 +36,8 @@ final class RingEvent
     DeviceLink link;
     /** A KeyBundleUpload replaced the device's identity key: its contacts are told. */
     boolean identityChanged;
-    /** What each stage does with the event; {@link Flow#NONE} until the session stage picks one. */
-    Flow flow = Flow.NONE;
+    /** What each stage does with the event, as the {@link Flow#id} in {@link Flows}; none until the session stage picks. */
+    int flowId = Flow.NONE_ID;
 
     final InboundFrame frame;
     final Caller caller = new Caller();
@@ -68,12 +68,23 @@ final class RingEvent
         link = null;
         identityChanged = false;
         timestampMs = 0;
-        flow = Flow.NONE;
+        flowId = Flow.NONE_ID;
         frame.reset();
         caller.set(0, 0);
         recipients.reset();
         group.reset();
         reply.reset();
+    }
+
+    void follow(final Flow flow)
+    {
+        flowId = flow.id;
+    }
+
+    /** Later steps of the flow are skipped: the request was refused, or a step finished it early. */
+    void endFlow()
+    {
+        flowId = Flow.NONE_ID;
     }
 
     /**
@@ -85,7 +96,7 @@ final class RingEvent
         if (KIND_FRAME == kind)
         {
             reply.error(encoders, frame, ErrorCode.INTERNAL_ERROR);
-            flow = Flow.NONE;
+            endFlow();
         }
         recipients.count = 0;
     }

@@ -92,12 +92,14 @@ public final class RingPipeline implements AutoCloseable
             else
             {
                 final RingCounters counters = ctx.counters();
+                final Flows flows = new Flows(ctx);
                 final EventHandler<RingEvent> session =
-                    TimedStage.timed(new SessionStage(ctx, loginVerifier), counters.sessionTime(), ctx);
+                    TimedStage.timed(new SessionStage(ctx, flows, loginVerifier), counters.sessionTime(), ctx);
                 final EventHandler<RingEvent> delivery = TimedStage.timed(
-                    new DeliveryStage(ctx, largeFrames, groupHandoff, maxGroupDevices), counters.deliveryTime(), ctx);
+                    new DeliveryStage(ctx, flows, largeFrames, groupHandoff, maxGroupDevices),
+                    counters.deliveryTime(), ctx);
                 final EventHandler<RingEvent> route = TimedStage.timed(
-                    new RouteStage(ctx, ctx.journal().maxMessageId(), groupHandoff), counters.routeTime(), ctx);
+                    new RouteStage(ctx, flows, ctx.journal().maxMessageId(), groupHandoff), counters.routeTime(), ctx);
                 disruptor.handleEventsWith(session).then(route).then(delivery);
             }
             dutyCycle = null;
@@ -113,9 +115,10 @@ public final class RingPipeline implements AutoCloseable
         final NanoClock serviceTimeClock,
         final LoginVerifierAgent loginVerifier)
     {
-        final SessionStage session = new SessionStage(ctx, loginVerifier);
-        final DeliveryStage delivery = new DeliveryStage(ctx, largeFrames, groupHandoff, maxGroupDevices);
-        final RouteStage route = new RouteStage(ctx, ctx.journal().maxMessageId(), groupHandoff);
+        final Flows flows = new Flows(ctx);
+        final SessionStage session = new SessionStage(ctx, flows, loginVerifier);
+        final DeliveryStage delivery = new DeliveryStage(ctx, flows, largeFrames, groupHandoff, maxGroupDevices);
+        final RouteStage route = new RouteStage(ctx, flows, ctx.journal().maxMessageId(), groupHandoff);
         return new FusedStages(
             session, route, delivery, exceptionHandler, ctx.serviceTimes() ? ctx.counters() : null, serviceTimeClock);
     }

@@ -23,6 +23,7 @@ final class RouteStage implements EventHandler<RingEvent>
     final Accounts accounts;
     final Devices devices;
     final MessageIds messageIds;
+    private final Flows flows;
     private final UserPairs blocks;
     private final UserPairs contacts;
     /** Pairs known to be contacts: contacts are only ever added, and only here. */
@@ -32,8 +33,10 @@ final class RouteStage implements EventHandler<RingEvent>
     final RingCounters counters;
     final GroupRouter groups;
 
-    RouteStage(final RingContext ctx, final long highestMessageIdInUse, final GroupHandoff groupHandoff)
+    RouteStage(
+        final RingContext ctx, final Flows flows, final long highestMessageIdInUse, final GroupHandoff groupHandoff)
     {
+        this.flows = flows;
         accounts = ctx.state().newAccounts();
         devices = ctx.state().newDevices();
         blocks = ctx.state().newBlocks();
@@ -46,7 +49,7 @@ final class RouteStage implements EventHandler<RingEvent>
 
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
     {
-        event.flow.route(event, this);
+        flows.byId(event.flowId).route(event, this);
     }
 
     /**
@@ -134,7 +137,7 @@ final class RouteStage implements EventHandler<RingEvent>
     void refuse(final RingEvent event, final ErrorCode code)
     {
         counters.increment(RingCounters.UNKNOWN_RECIPIENTS);
-        event.flow = Flow.NONE;
+        event.endFlow();
         event.recipients.count = 0;
         event.reply.error(encoders, event.frame, code);
     }

@@ -53,7 +53,7 @@ final class SessionStage implements EventHandler<RingEvent>
     /** Where proofs are verified off this thread; null to verify them inline. */
     final LoginVerifierAgent loginVerifier;
 
-    SessionStage(final RingContext ctx, final LoginVerifierAgent loginVerifier)
+    SessionStage(final RingContext ctx, final Flows flows, final LoginVerifierAgent loginVerifier)
     {
         this.loginVerifier = loginVerifier;
         accounts = ctx.state().newAccounts();
@@ -73,7 +73,7 @@ final class SessionStage implements EventHandler<RingEvent>
         counters = ctx.counters();
         framesPerSecond = ctx.framesPerSecond();
         maxRejects = ctx.maxRejects();
-        flows = new Flows(ctx);
+        this.flows = flows;
     }
 
     public void onEvent(final RingEvent event, final long sequence, final boolean endOfBatch)
@@ -83,7 +83,7 @@ final class SessionStage implements EventHandler<RingEvent>
         if (RingEvent.KIND_FRAME != event.kind)
         {
             final Flow flow = flows.control(event.kind);
-            event.flow = flow;
+            event.follow(flow);
             flow.session(event, session, this);
         }
         else if (null != session) // else a frame racing its connection's close: nobody to answer
@@ -119,7 +119,7 @@ final class SessionStage implements EventHandler<RingEvent>
             event.caller.set(session.userId, session.deviceId);
         }
 
-        event.flow = flow;
+        event.follow(flow);
         flow.session(event, session, this);
     }
 
@@ -168,7 +168,7 @@ final class SessionStage implements EventHandler<RingEvent>
     void refuse(final RingEvent event, final ErrorCode code)
     {
         counters.increment(RingCounters.REQUESTS_REJECTED);
-        event.flow = Flow.NONE;
+        event.endFlow();
         event.reply.error(encoders, event.frame, code);
     }
 }

@@ -40,7 +40,7 @@ final class TypingFlow extends Flow
         }
         if (++session.typingInWindow > TYPING_PER_SECOND)
         {
-            event.flow = NONE;
+            event.endFlow();
         }
     }
 
@@ -51,7 +51,7 @@ final class TypingFlow extends Flow
         final int toDeviceId = routeTyping.to().deviceId();
         if (!stage.accounts.exists(toUserId) || stage.isBlocked(toUserId, event.caller.userId))
         {
-            event.flow = NONE;
+            event.endFlow();
             return;
         }
         if (0 == toDeviceId)

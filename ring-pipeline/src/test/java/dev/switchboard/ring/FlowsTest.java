@@ -27,9 +27,13 @@ import dev.switchboard.codec.sbe.VerifyDecoder;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +71,28 @@ class FlowsTest
         assertInstanceOf(KeyBundleFetchFlow.class, flows.request(KeyBundleFetchDecoder.TEMPLATE_ID));
         assertInstanceOf(MediaTicketFlow.class, flows.request(MediaTicketRequestDecoder.TEMPLATE_ID));
         assertEquals(Flow.AFTER_LOGIN, flows.request(MediaTicketRequestDecoder.TEMPLATE_ID).access);
+    }
+
+    @Test
+    void shouldGiveEachFlowTheIdASlotNamesItBy()
+    {
+        final Set<Integer> ids = new HashSet<>();
+        for (int templateId = 0; templateId < 256; templateId++)
+        {
+            final Flow flow = flows.request(templateId);
+            assertSame(flow, flows.byId(flow.id));
+            ids.add(flow.id);
+        }
+        for (int kind = RingEvent.KIND_FRAME + 1; kind <= RingEvent.KIND_LOGIN_VERDICT; kind++)
+        {
+            final Flow flow = flows.control(kind);
+            assertNotEquals(Flow.NONE_ID, flow.id);
+            assertSame(flow, flows.byId(flow.id));
+            ids.add(flow.id);
+        }
+        assertFalse(ids.contains(Flow.NONE_ID));
+        assertSame(Flow.NONE, flows.byId(Flow.NONE_ID));
+        assertNotEquals(flows.request(BlockDecoder.TEMPLATE_ID).id, flows.request(UnblockDecoder.TEMPLATE_ID).id);
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
+import dev.switchboard.codec.sbe.SendDecoder;
+import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StageErrorHandlingTest
 {
+    private final Flows flows = new Flows(new RingContext().nanoClock(SystemNanoClock.INSTANCE));
+
     @Test
     void shouldCountReportAndAnswerAStageException()
     {
@@ -31,7 +35,7 @@ class StageErrorHandlingTest
         event.reset(RingEvent.KIND_FRAME, 0, 7);
         event.frame.requestId = 42;
         event.frame.templateId = 10;
-        event.flow = new SendFlow();
+        event.follow(flows.request(SendDecoder.TEMPLATE_ID));
         event.recipients.add(5, 1);
         event.recipients.add(6, 1);
 
@@ -41,7 +45,7 @@ class StageErrorHandlingTest
         assertEquals(1, counters.get(RingCounters.STAGE_ERRORS));
         assertEquals(1, reported.size());
         assertSame(failure, reported.get(0));
-        assertSame(Flow.NONE, event.flow);
+        assertEquals(Flow.NONE_ID, event.flowId);
         assertEquals(0, event.recipients.count);
         assertTrue(event.reply.length > 0);
 
@@ -62,13 +66,13 @@ class StageErrorHandlingTest
             new RingPipeline.CountingExceptionHandler(counters, (ex) -> {});
         final RingEvent event = new RingEvent(1024, 256);
         event.reset(RingEvent.KIND_CLOSED, 0, 7);
-        final Flow closed = new ClosedFlow();
-        event.flow = closed;
+        final Flow closed = flows.control(RingEvent.KIND_CLOSED);
+        event.follow(closed);
 
         handler.handleEventException(new IllegalStateException("stage bug"), 7, event);
 
         assertEquals(1, counters.get(RingCounters.STAGE_ERRORS));
-        assertSame(closed, event.flow);
+        assertSame(closed, flows.byId(event.flowId));
         assertEquals(0, event.reply.length);
     }
 
@@ -79,7 +83,7 @@ class StageErrorHandlingTest
         final List<Integer> deliveredErrorCodes = new ArrayList<>();
         final EventHandler<RingEvent> throwingSession = (event, sequence, endOfBatch) ->
         {
-            event.flow = new SendFlow();
+            event.follow(flows.request(SendDecoder.TEMPLATE_ID));
             event.recipients.add(5, 1);
             throw new IllegalStateException("session bug");
         };
@@ -91,7 +95,7 @@ class StageErrorHandlingTest
         {
             delivered.add(event);
             deliveredErrorCodes.add(event.reply.length > 0 ? errorCode(event).value() : -1);
-            assertSame(Flow.NONE, event.flow);
+            assertEquals(Flow.NONE_ID, event.flowId);
             assertEquals(0, event.recipients.count);
         };
         final RingCounters counters = new RingCounters();
