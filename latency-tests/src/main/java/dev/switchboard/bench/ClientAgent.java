@@ -1,7 +1,6 @@
 package dev.switchboard.bench;
 
 import org.HdrHistogram.Histogram;
-import org.agrona.DirectBuffer;
 
 import java.io.File;
 import java.io.IOException;
@@ -142,20 +141,6 @@ public final class ClientAgent
         public void onLoggedIn(final LoadConnection connection, final long nowNs)
         {
             BenchResult.record(login, nowNs - connection.startNs);
-        }
-
-        public void onDeliver(
-            final LoadConnection to,
-            final long fromUserId,
-            final DirectBuffer buffer,
-            final int payloadOffset,
-            final int payloadLength,
-            final long nowNs)
-        {
-        }
-
-        public void onSentAck(final LoadConnection from, final long clientMsgId, final long nowNs)
-        {
         }
     }
 }

@@ -86,8 +86,4 @@ final class ClosedLoopPing implements LoadListener
             }
         }
     }
-
-    public void onSentAck(final LoadConnection from, final long clientMsgId, final long nowNs)
-    {
-    }
 }
