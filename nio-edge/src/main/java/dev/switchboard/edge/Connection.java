@@ -37,6 +37,8 @@ final class Connection
     DeadlineQueue.Entry frameDeadline;
     /** Deadline for the socket to take some of the unwritten output; created on the first backlog. */
     DeadlineQueue.Entry writeDeadline;
+    /** When the idle check next looks at this connection's silence; queued while the connection is open. */
+    DeadlineQueue.Entry idleCheck;
     /** TLS engine and buffers; null on a plaintext port, so plaintext connections pay one null check. */
     TlsSession tls;
 

@@ -24,6 +24,11 @@ final class ConnectionDeadlines
     final DeadlineQueue registration;
     final DeadlineQueue frame;
     final DeadlineQueue write;
+    /**
+     * Each open connection, due for a look at its silence every quarter of the shorter of the idle timeout and the
+     * dead timeout's remainder: a Ping or a close is then at most that late, and no cycle walks every connection.
+     */
+    final DeadlineQueue idle;
     private final CachedNanoClock clock;
     private final AtomicCounter awaitingLogin;
 
@@ -35,6 +40,15 @@ final class ConnectionDeadlines
         registration = new DeadlineQueue(ctx.registrationTimeoutNs());
         frame = new DeadlineQueue(ctx.frameTimeoutNs());
         write = new DeadlineQueue(ctx.writeTimeoutNs());
+        idle = new DeadlineQueue(
+            Math.max(1, Math.min(ctx.idleTimeoutNs(), ctx.deadTimeoutNs() - ctx.idleTimeoutNs()) / 4));
+    }
+
+    /** A new connection joins the idle checks. */
+    void startIdleChecks(final Connection connection)
+    {
+        connection.idleCheck = new DeadlineQueue.Entry(connection);
+        idle.schedule(connection.idleCheck, clock.nanoTime());
     }
 
     /** The login deadline runs from when the connection is served, so one held back by a full ring is not cut short. */
@@ -142,6 +156,7 @@ final class ConnectionDeadlines
         remove(connection.loginDeadline);
         remove(connection.frameDeadline);
         remove(connection.writeDeadline);
+        remove(connection.idleCheck);
     }
 
     /** The earliest deadline of any queue's head, far in the future when none is set. */
@@ -151,6 +166,7 @@ final class ConnectionDeadlines
         deadlineNs = login.earliest(deadlineNs, nowNs);
         deadlineNs = registration.earliest(deadlineNs, nowNs);
         deadlineNs = frame.earliest(deadlineNs, nowNs);
+        deadlineNs = idle.earliest(deadlineNs, nowNs);
 
         return write.earliest(deadlineNs, nowNs);
     }

@@ -158,6 +158,7 @@ final class ConnectionLifecycle
     {
         counters.connectionsOpened.incrementRelease();
         deadlines.startLogin(connection);
+        deadlines.startIdleChecks(connection);
         try
         {
             connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);

@@ -17,35 +17,28 @@ final class ConnectionTimers
     private static final byte[] FRAME_TIMEOUT_DETAIL = "frame timeout".getBytes(StandardCharsets.US_ASCII);
 
     private final CachedNanoClock clock;
-    private final ConnectionSlots slots;
     private final ConnectionDeadlines deadlines;
     private final ConnectionLifecycle lifecycle;
     private final ControlFrames controls;
     private final PollerCounters counters;
     private final long idleTimeoutNs;
     private final long deadTimeoutNs;
-    private final long idleCheckIntervalNs;
-    private long nextIdleCheckNs;
 
     ConnectionTimers(
         final EdgeContext ctx,
         final CachedNanoClock clock,
-        final ConnectionSlots slots,
         final ConnectionDeadlines deadlines,
         final ConnectionLifecycle lifecycle,
         final ControlFrames controls,
         final PollerCounters counters)
     {
         this.clock = clock;
-        this.slots = slots;
         this.deadlines = deadlines;
         this.lifecycle = lifecycle;
         this.controls = controls;
         this.counters = counters;
         this.idleTimeoutNs = ctx.idleTimeoutNs();
         this.deadTimeoutNs = ctx.deadTimeoutNs();
-        this.idleCheckIntervalNs = Math.max(1, Math.min(idleTimeoutNs, deadTimeoutNs - idleTimeoutNs) / 4);
-        this.nextIdleCheckNs = clock.nanoTime() + idleCheckIntervalNs;
     }
 
     /** Time until the next idle check or deadline, for how long the poller may sleep. */
@@ -53,50 +46,58 @@ final class ConnectionTimers
     {
         final long nowNs = clock.nanoTime();
 
-        return Math.min(nextIdleCheckNs - nowNs, deadlines.nextDeadlineNs(nowNs) - nowNs);
+        return deadlines.nextDeadlineNs(nowNs) - nowNs;
     }
 
+    /**
+     * Look at the silence of the connections due for it (at most {@link #MAX_EXPIRIES_PER_CYCLE} a cycle): a Ping past
+     * the idle timeout, a close past the dead timeout. Each goes back in the queue for its next look.
+     */
     int checkIdle()
     {
         final long nowNs = clock.nanoTime();
-        if (nowNs - nextIdleCheckNs < 0)
-        {
-            return 0;
-        }
-        nextIdleCheckNs = nowNs + idleCheckIntervalNs;
-
+        int checked = 0;
         int workCount = 0;
-        for (int slot = 0; slot < slots.highWater(); slot++)
+        DeadlineQueue.Entry entry;
+        while (checked < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.idle.pollExpired(nowNs)))
         {
-            final Connection connection = slots.get(slot);
-            if (null == connection || null == connection.key)
+            checked++;
+            final Connection connection = entry.connection;
+            workCount += checkSilence(connection, nowNs);
+            if (!connection.is(Connection.CLOSED))
             {
-                continue;
-            }
-            if (connection.is(Connection.INBOUND_STALLED | Connection.CONGESTED))
-            {
-                // The edge stopped reading (ring full, or the client's output backed up; the write deadline watches
-                // that one), not the client: silence is ours.
-                connection.lastReceiveNs = nowNs;
-                continue;
-            }
-            final long silentNs = nowNs - connection.lastReceiveNs;
-            if (silentNs >= deadTimeoutNs)
-            {
-                counters.idleCloses.incrementRelease();
-                lifecycle.close(connection);
-                workCount++;
-            }
-            else if (silentNs >= idleTimeoutNs && !connection.is(Connection.PING_SENT))
-            {
-                connection.set(Connection.PING_SENT);
-                counters.pingsOut.incrementRelease();
-                controls.sendPing(connection);
-                workCount++;
+                deadlines.idle.schedule(entry, nowNs);
             }
         }
 
         return workCount;
+    }
+
+    private int checkSilence(final Connection connection, final long nowNs)
+    {
+        if (connection.is(Connection.INBOUND_STALLED | Connection.CONGESTED))
+        {
+            // The edge stopped reading (ring full, or the client's output backed up; the write deadline watches
+            // that one), not the client: silence is ours.
+            connection.lastReceiveNs = nowNs;
+            return 0;
+        }
+        final long silentNs = nowNs - connection.lastReceiveNs;
+        if (silentNs >= deadTimeoutNs)
+        {
+            counters.idleCloses.incrementRelease();
+            lifecycle.close(connection);
+            return 1;
+        }
+        if (silentNs >= idleTimeoutNs && !connection.is(Connection.PING_SENT))
+        {
+            connection.set(Connection.PING_SENT);
+            counters.pingsOut.incrementRelease();
+            controls.sendPing(connection);
+            return 1;
+        }
+
+        return 0;
     }
 
     int checkDeadlines()

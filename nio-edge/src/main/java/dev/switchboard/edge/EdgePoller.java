@@ -116,7 +116,7 @@ public final class EdgePoller implements Agent
         controls = new ControlFrames(writer, clock);
         framer = new InboundFramer(
             ctx, pollerIndex, sink, clock, lifecycle, deadlines, controls, counters, inboundChunks, stalled, tls);
-        timers = new ConnectionTimers(ctx, clock, slots, deadlines, lifecycle, controls, counters);
+        timers = new ConnectionTimers(ctx, clock, deadlines, lifecycle, controls, counters);
     }
 
     /** {@inheritDoc} */
@@ -439,6 +439,12 @@ public final class EdgePoller implements Agent
     }
 
     /** Connections waiting to log in (login or registration deadline running), as of the last duty cycle. */
+    /** Open connections queued for their next idle check; read on the poller's own thread. */
+    int idleChecksQueued()
+    {
+        return deadlines.idle.size();
+    }
+
     public int awaitingLogin()
     {
         return (int)counters.awaitingLogin.get();

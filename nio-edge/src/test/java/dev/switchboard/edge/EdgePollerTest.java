@@ -254,6 +254,35 @@ class EdgePollerTest
     }
 
     @Test
+    void shouldQueueEachOpenConnectionForItsIdleCheckAndDropItWhenClosed() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] clients = new TestClient[3];
+        final TestClient[] holder = new TestClient[1];
+        for (int i = 0; i < clients.length; i++)
+        {
+            fixture.connectAndOpen(holder);
+            clients[i] = holder[0];
+        }
+        assertEquals(3, fixture.poller().idleChecksQueued());
+
+        clients[0].close();
+        fixture.awaitTrue(() -> 2 == fixture.poller().connectionCount());
+        assertEquals(2, fixture.poller().idleChecksQueued());
+
+        fixture.clock.advance(EdgeFixture.IDLE_TIMEOUT_NS + 1);
+        fixture.awaitTrue(() -> 1 == clients[1].frames().size() && 1 == clients[2].frames().size());
+        assertEquals(PingDecoder.TEMPLATE_ID, Frames.templateId(clients[1].frames().get(0)));
+        assertEquals(2, fixture.poller().pingsOut());
+        assertEquals(2, fixture.poller().idleChecksQueued()); // each back in the queue for its next look
+
+        fixture.clock.advance(EdgeFixture.DEAD_TIMEOUT_NS - EdgeFixture.IDLE_TIMEOUT_NS);
+        fixture.awaitTrue(() -> 0 == fixture.poller().connectionCount());
+        assertEquals(2, fixture.poller().idleCloses());
+        assertEquals(0, fixture.poller().idleChecksQueued());
+    }
+
+    @Test
     void shouldKeepAConnectionThatAnswersTheIdlePing() throws IOException
     {
         fixture = new EdgeFixture();
