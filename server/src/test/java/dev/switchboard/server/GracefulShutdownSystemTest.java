@@ -93,6 +93,26 @@ class GracefulShutdownSystemTest
         bobAgain.close();
     }
 
+    @Test
+    void shouldTakeASignalDeliveredTwiceAtOnceAsOneRequest() throws Exception
+    {
+        final int port = ChildServer.freePort();
+        server = start(port);
+        final TestConnection alice = ChildServer.registered(dataDir, port, "+15551280011");
+
+        // What `timeout` and a process-group kill do: the same signal twice within microseconds.
+        final long pid = server.process.pid();
+        final Process kill = new ProcessBuilder("sh", "-c", "kill -s TERM " + pid + "; kill -s TERM " + pid).start();
+        assertEquals(0, kill.waitFor());
+
+        alice.expect(GoodbyeDecoder.TEMPLATE_ID);
+        alice.close();
+        assertTrue(server.process.waitFor(30, TimeUnit.SECONDS), "exits within the deadline");
+        final String output = String.join("\n", List.copyOf(server.output));
+        assertEquals(0, server.process.exitValue(), "a graceful stop, not a forced one (130): " + output);
+        assertTrue(output.contains("ServerCommand - stopped (journal flushed"), output);
+    }
+
     private ChildServer start(final int port) throws IOException, InterruptedException
     {
         return ChildServer.start(dataDir, port, "switchboard.shutdown.retry.after=" + RETRY_AFTER_MS + "ms");
