@@ -74,6 +74,7 @@ public final class EdgePoller implements Agent
         this.selectSpinNs = ctx.selectSpinNs();
         clock.update(nanoClock.nanoTime());
 
+        OutboundRingTraining.ensureTrained();
         final ByteBuffer outboundByteBuffer = ByteBuffer.allocateDirect(ctx.outboundBufferLength());
         outboundRing = new ManyToOneRingBuffer(new UnsafeBuffer(outboundByteBuffer));
         outbound = new EdgeOutbound(outboundRing, ctx.maxFrameLength(), this);
@@ -200,7 +201,13 @@ public final class EdgePoller implements Agent
         workCount += lifecycle.pollNewConnections();
         workCount += framer.retryStalled();
         workCount += writer.retryCongestionNotices();
-        workCount += outboundRing.read(writer, MAX_OUTBOUND_MESSAGES_PER_CYCLE);
+        final int drained = outboundRing.read(writer, MAX_OUTBOUND_MESSAGES_PER_CYCLE);
+        if (drained > 0)
+        {
+            // A read stops at the buffer's end: what was queued after a wrap goes out in this cycle too, so a wrap
+            // takes no path of its own here.
+            workCount += drained + outboundRing.read(writer, MAX_OUTBOUND_MESSAGES_PER_CYCLE - drained);
+        }
         final long retryAfterMs = goodbyeRetryAfterMs;
         if (NO_GOODBYE != retryAfterMs)
         {

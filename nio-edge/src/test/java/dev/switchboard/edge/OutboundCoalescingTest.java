@@ -93,6 +93,44 @@ class OutboundCoalescingTest
         assertFrames(frames, client[0].frames());
     }
 
+    @Test
+    void shouldWriteFramesQueuedAcrossTheRingsWrapInTheSameCycle() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final TestClient[] client = new TestClient[1];
+        final long id = fixture.connectAndOpen(client);
+        // Records of 1 KiB (ring header, connection id, frame) fill all but the last 1 KiB of the 1 MiB ring.
+        final int lapRecords = 1023;
+        for (int i = 0; i < lapRecords; i++)
+        {
+            send(id, frameInRecordOf(i, 1024));
+        }
+        fixture.awaitTrue(() -> client[0].frames().size() == lapRecords);
+        // The first fits before the end; the second does not, so the ring pads to the end and wraps.
+        final byte[][] acrossTheWrap = { frameInRecordOf(1, 512), frameInRecordOf(2, 1600), frameInRecordOf(3, 1600) };
+        for (final byte[] frame : acrossTheWrap)
+        {
+            send(id, frame);
+        }
+        final long writesBefore = fixture.poller().socketWrites();
+
+        fixture.poller().doWork();
+
+        assertEquals(0, fixture.edge.outboundFor(id).backlogBytes(), "all read in one cycle");
+        assertEquals(1, fixture.poller().socketWrites() - writesBefore, "and written in one call");
+        fixture.awaitTrue(() -> client[0].frames().size() == lapRecords + acrossTheWrap.length);
+        assertFrames(acrossTheWrap, client[0].frames().subList(lapRecords, lapRecords + acrossTheWrap.length));
+    }
+
+    /** A Send frame whose outbound ring record (8-byte header, 8-byte connection id, frame; 8-aligned) is this long. */
+    private static byte[] frameInRecordOf(final long clientMsgId, final int recordLength)
+    {
+        final int overhead = Frames.send(clientMsgId, 0).length;
+        final byte[] frame = Frames.send(clientMsgId, recordLength - 16 - overhead);
+        assertEquals(recordLength, 16 + frame.length, "record length must be a multiple of 8");
+        return frame;
+    }
+
     private void send(final long connectionId, final byte[] frame)
     {
         assertTrue(fixture.edge.outboundFor(connectionId).send(connectionId, new UnsafeBuffer(frame), 0, frame.length));
