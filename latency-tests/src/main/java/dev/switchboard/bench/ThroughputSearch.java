@@ -6,8 +6,11 @@ import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The throughput scenario's search ({@link LatencyScenarios#throughput}), the same for every target: step the rate up (doubling, then bisecting) and keep the highest whose delivery p99
- * stayed under the bound with every message delivered; each step runs a short warm-up and measurement.
+ * The throughput scenario's search ({@link LatencyScenarios#throughput}), the same for every target: step the rate up
+ * (doubling, then bisecting) and keep the highest whose delivery p99 stayed under the bound with every message
+ * delivered. The first step warms up for the whole {@code --warmup} (a JVM server compiles its hot path while it runs,
+ * so a short first warm-up measures its compiler on the server's CPU); later ones settle for a quarter of it. Every
+ * step measures for the whole {@code --duration}: a p99 needs some thousands of messages.
  */
 final class ThroughputSearch
 {
@@ -31,8 +34,9 @@ final class ThroughputSearch
         final Settle<E> settle) throws E
     {
         final long boundNs = TimeUnit.MICROSECONDS.toNanos(settings.p99BoundUs);
-        final long stepNs = TimeUnit.SECONDS.toNanos(Math.max(2, settings.durationSeconds / 4));
-        final long warmupNs = TimeUnit.SECONDS.toNanos(Math.max(1, settings.warmupSeconds / 2));
+        final long stepNs = TimeUnit.SECONDS.toNanos(Math.max(2, settings.durationSeconds));
+        final long firstWarmupNs = TimeUnit.SECONDS.toNanos(Math.max(1, settings.warmupSeconds));
+        final long settleNs = TimeUnit.SECONDS.toNanos(Math.max(1, settings.warmupSeconds / 4));
         long good = 0;
         long bad = 0;
         long rate = settings.rate;
@@ -42,7 +46,7 @@ final class ThroughputSearch
         for (int i = 0; i < MAX_STEPS && rate > 0; i++)
         {
             final Histogram deliver = BenchResult.newHistogram();
-            final OpenLoopCounts run = step.run(rate, deliver, warmupNs, stepNs);
+            final OpenLoopCounts run = step.run(rate, deliver, 0 == i ? firstWarmupNs : settleNs, stepNs);
             final long p99Ns = run.deliverAtPercentileNs(99);
             final boolean kept = run.delivered() >= run.sent() && run.measuredDelivered() > 0 &&
                 p99Ns <= boundNs && run.measuredDelivered() >= 0.99 * run.measuredSent();
