@@ -124,11 +124,11 @@ class ConnectionLifecycleTest
         fixture.awaitTrue(() -> count == fixture.sink.opened.size());
         fixture.workFor(200);
 
-        assertEquals(0, fixture.poller().errors());
+        assertEquals(0, fixture.poller().stats().errors());
         assertTrue(fixture.errors.isEmpty());
         final List<Long> closed = fixture.sink.closed;
         assertEquals(closed.size(), new HashSet<>(closed).size());
-        assertEquals(count - closed.size(), fixture.poller().connectionCount());
+        assertEquals(count - closed.size(), fixture.poller().stats().connectionCount());
     }
 
     private long connectionsClosed()
@@ -136,7 +136,7 @@ class ConnectionLifecycleTest
         long closed = 0;
         for (int i = 0; i < fixture.edge.pollerCount(); i++)
         {
-            closed += fixture.edge.poller(i).connectionsClosed();
+            closed += fixture.edge.poller(i).stats().connectionsClosed();
         }
         return closed;
     }

@@ -69,7 +69,7 @@ class EdgeCountersTest
         fixture.connectAndOpen(client);
         final byte[] frames = Frames.concat(Frames.logout(1), Frames.ping(2), Frames.logout(3));
         client[0].send(frames);
-        fixture.awaitTrue(() -> 2 == fixture.sink.frames.size() && 1 == fixture.poller().pingsIn());
+        fixture.awaitTrue(() -> 2 == fixture.sink.frames.size() && 1 == fixture.poller().stats().pingsIn());
 
         assertEquals(1, valueOf("edge-poller-0: connections-open"));
         assertEquals(1, valueOf("edge-poller-0: connections-opened"));
@@ -78,9 +78,9 @@ class EdgeCountersTest
         assertEquals(frames.length, valueOf("edge-poller-0: bytes-in"));
         assertEquals(1, valueOf("edge-poller-0: awaiting-login"));
         assertEquals(1, valueOf("edge-acceptor: accepted"));
-        assertEquals(fixture.poller().framesIn(), valueOf("edge-poller-0: frames-in"));
-        assertEquals(fixture.poller().bytesOut(), valueOf("edge-poller-0: bytes-out"));
-        assertTrue(fixture.poller().bytesOut() > 0, "the Pong was written");
+        assertEquals(fixture.poller().stats().framesIn(), valueOf("edge-poller-0: frames-in"));
+        assertEquals(fixture.poller().stats().bytesOut(), valueOf("edge-poller-0: bytes-out"));
+        assertTrue(fixture.poller().stats().bytesOut() > 0, "the Pong was written");
 
         fixture.close();
         fixture = null;
@@ -111,7 +111,7 @@ class EdgeCountersTest
         try (EdgeFixture second = new EdgeFixture(ctx))
         {
             assertEquals(2 * (3 * PollerCounters.LABELS.length + EdgeAcceptor.COUNTER_LABELS.length), allocated(own));
-            assertEquals(0, second.poller().framesIn());
+            assertEquals(0, second.poller().stats().framesIn());
         }
         assertEquals(3 * PollerCounters.LABELS.length + EdgeAcceptor.COUNTER_LABELS.length, allocated(own));
     }

@@ -78,17 +78,17 @@ class EdgeDeadlinesTest
         fixture = newFixture(new EdgeContext());
         final TestClient[] client = new TestClient[1];
         final long connectionId = fixture.connectAndOpen(client);
-        assertEquals(1, fixture.poller().awaitingLogin());
+        assertEquals(1, fixture.poller().stats().awaitingLogin());
 
         advance(LOGIN_TIMEOUT_NS - ONE_MS);
         assertFalse(client[0].isEndOfStream());
-        assertEquals(0, fixture.poller().loginTimeouts());
+        assertEquals(0, fixture.poller().stats().loginTimeouts());
 
         advance(2 * ONE_MS);
         fixture.awaitTrue(() -> client[0].isEndOfStream() && fixture.sink.closed.contains(connectionId));
         assertClosedWith(client[0], ErrorCode.NOT_AUTHENTICATED);
-        assertEquals(1, fixture.poller().loginTimeouts());
-        assertEquals(0, fixture.poller().awaitingLogin());
+        assertEquals(1, fixture.poller().stats().loginTimeouts());
+        assertEquals(0, fixture.poller().stats().awaitingLogin());
     }
 
     @Test
@@ -102,12 +102,12 @@ class EdgeDeadlinesTest
         serverSends(connectionId, Frames.loginAck(1));
         fixture.awaitTrue(() -> 1 == client[0].frames().size());
         assertEquals(LoginAckDecoder.TEMPLATE_ID, Frames.templateId(client[0].frames().get(0)));
-        assertEquals(0, fixture.poller().awaitingLogin());
+        assertEquals(0, fixture.poller().stats().awaitingLogin());
 
         advance(10 * LOGIN_TIMEOUT_NS);
         assertFalse(client[0].isEndOfStream());
-        assertEquals(1, fixture.poller().connectionCount());
-        assertEquals(0, fixture.poller().loginTimeouts());
+        assertEquals(1, fixture.poller().stats().connectionCount());
+        assertEquals(0, fixture.poller().stats().loginTimeouts());
     }
 
     @Test
@@ -136,7 +136,7 @@ class EdgeDeadlinesTest
         final ErrorDecoder error = Frames.error(client[0].frames().get(3));
         assertEquals(ErrorCode.NOT_AUTHENTICATED, error.code());
         assertEquals(0, error.requestId());
-        assertEquals(1, fixture.poller().loginTimeouts());
+        assertEquals(1, fixture.poller().stats().loginTimeouts());
     }
 
     @Test
@@ -156,7 +156,7 @@ class EdgeDeadlinesTest
         assertFalse(client[0].isEndOfStream());
         advance(2 * ONE_MS);
         fixture.awaitTrue(() -> client[0].isEndOfStream());
-        assertEquals(1, fixture.poller().loginTimeouts());
+        assertEquals(1, fixture.poller().stats().loginTimeouts());
     }
 
     @Test
@@ -173,7 +173,7 @@ class EdgeDeadlinesTest
         advance(2 * ONE_MS);
         fixture.awaitTrue(() -> client[0].isEndOfStream());
         assertEquals(ErrorCode.NOT_AUTHENTICATED, Frames.errorCode(client[0].frames().get(1)));
-        assertEquals(1, fixture.poller().loginTimeouts());
+        assertEquals(1, fixture.poller().stats().loginTimeouts());
     }
 
     @Test
@@ -187,7 +187,7 @@ class EdgeDeadlinesTest
         final byte[] frame = Frames.register(2, "+447700900123");
 
         client[0].send(frame, 0, 9);
-        fixture.awaitTrue(() -> 9 == fixture.poller().bytesIn());
+        fixture.awaitTrue(() -> 9 == fixture.poller().stats().bytesIn());
         advance(FRAME_TIMEOUT_NS - ONE_MS);
         assertFalse(client[0].isEndOfStream());
         advance(2 * ONE_MS);
@@ -197,9 +197,9 @@ class EdgeDeadlinesTest
         final ErrorDecoder error = Frames.error(client[0].frames().get(1));
         assertEquals(ErrorCode.MALFORMED_FRAME, error.code());
         assertEquals(0, error.requestId());
-        assertEquals(1, fixture.poller().frameTimeouts());
+        assertEquals(1, fixture.poller().stats().frameTimeouts());
         assertEquals(0, fixture.sink.frames.size());
-        assertEquals(0, fixture.poller().borrowedChunks());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
     }
 
     @Test
@@ -214,7 +214,7 @@ class EdgeDeadlinesTest
         final byte[] two = Frames.concat(frame, frame);
 
         client[0].send(two, 0, 5);
-        fixture.awaitTrue(() -> 5 == fixture.poller().bytesIn());
+        fixture.awaitTrue(() -> 5 == fixture.poller().stats().bytesIn());
         advance(FRAME_TIMEOUT_NS - ONE_MS);
         // The first frame completes and part of the second arrives: the second has a whole timeout of its own.
         client[0].send(two, 5, frame.length);
@@ -226,8 +226,8 @@ class EdgeDeadlinesTest
 
         advance(10 * FRAME_TIMEOUT_NS);
         assertFalse(client[0].isEndOfStream(), "nothing partial, nothing to time out");
-        assertEquals(0, fixture.poller().frameTimeouts());
-        assertEquals(1, fixture.poller().connectionCount());
+        assertEquals(0, fixture.poller().stats().frameTimeouts());
+        assertEquals(1, fixture.poller().stats().connectionCount());
     }
 
     @Test
@@ -247,7 +247,7 @@ class EdgeDeadlinesTest
 
         // Fill the kernel's buffers until output waits in the edge.
         int sent = 0;
-        while (fixture.poller().borrowedChunks() < 2)
+        while (fixture.poller().stats().borrowedChunks() < 2)
         {
             if (outbound.send(connectionId, frame, 0, frame.capacity()))
             {
@@ -257,13 +257,13 @@ class EdgeDeadlinesTest
             assertTrue(sent < 10_000, "output never backed up");
         }
         advance(WRITE_TIMEOUT_NS - ONE_MS);
-        assertEquals(1, fixture.poller().connectionCount());
+        assertEquals(1, fixture.poller().stats().connectionCount());
 
         advance(2 * ONE_MS);
         fixture.awaitTrue(() -> fixture.sink.closed.contains(connectionId));
-        assertEquals(1, fixture.poller().writeTimeouts());
-        assertEquals(0, fixture.poller().slowConsumerCloses());
-        assertEquals(0, fixture.poller().borrowedChunks());
+        assertEquals(1, fixture.poller().stats().writeTimeouts());
+        assertEquals(0, fixture.poller().stats().slowConsumerCloses());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
         assertFalse(neverReads.isEndOfStream() && neverReads.frames().isEmpty());
     }
 }

@@ -82,12 +82,12 @@ class EdgeOutboundTest
         final byte[] frame = Frames.pong(1);
         fixture.edge.outboundFor(staleId).send(staleId, new UnsafeBuffer(frame), 0, frame.length);
         fixture.edge.outboundFor(staleId).close(staleId);
-        fixture.awaitTrue(() -> 2 == fixture.poller().outboundDropped());
+        fixture.awaitTrue(() -> 2 == fixture.poller().stats().outboundDropped());
         fixture.workFor(20);
 
         assertEquals(0, second[0].frames().size());
         assertFalse(second[0].isEndOfStream());
-        assertEquals(1, fixture.poller().connectionCount());
+        assertEquals(1, fixture.poller().stats().connectionCount());
     }
 
     @Test
@@ -104,7 +104,7 @@ class EdgeOutboundTest
         frame.putInt(0, 1024, java.nio.ByteOrder.BIG_ENDIAN);
 
         int sent = 0;
-        while (0 == fixture.poller().slowConsumerCloses())
+        while (0 == fixture.poller().stats().slowConsumerCloses())
         {
             if (outbound.send(connectionId, frame, 0, frame.capacity()))
             {
@@ -116,8 +116,8 @@ class EdgeOutboundTest
 
         fixture.awaitTrue(() -> fixture.sink.closed.contains(connectionId));
         assertTrue(sent * 1024L > maxPending);
-        assertEquals(0, fixture.poller().borrowedChunks());
-        assertEquals(0, fixture.poller().connectionCount());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
+        assertEquals(0, fixture.poller().stats().connectionCount());
     }
 
     @Test
@@ -151,9 +151,9 @@ class EdgeOutboundTest
         fixture.awaitTrue(() -> expected == reader.frames().size());
         fixture.awaitTrue(() -> 2 == fixture.sink.congestion.size());
         assertEquals(List.of(true, false), fixture.sink.congestion);
-        assertEquals(0, fixture.poller().slowConsumerCloses());
-        assertEquals(1, fixture.poller().connectionCount());
-        assertEquals(0, fixture.poller().borrowedChunks());
+        assertEquals(0, fixture.poller().stats().slowConsumerCloses());
+        assertEquals(1, fixture.poller().stats().connectionCount());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
     }
 
     @Test

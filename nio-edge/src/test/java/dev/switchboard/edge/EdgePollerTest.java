@@ -46,11 +46,11 @@ class EdgePollerTest
 
         for (int split = 1; split < batch.length; split++)
         {
-            final long bytesBefore = fixture.poller().bytesIn();
+            final long bytesBefore = fixture.poller().stats().bytesIn();
             final int framesBefore = sink.frames.size();
             final int firstPart = split;
             client[0].send(batch, 0, firstPart);
-            fixture.awaitTrue(() -> fixture.poller().bytesIn() == bytesBefore + firstPart);
+            fixture.awaitTrue(() -> fixture.poller().stats().bytesIn() == bytesBefore + firstPart);
             client[0].send(batch, split, batch.length - split);
             fixture.awaitTrue(() -> sink.frames.size() == framesBefore + frames.length);
 
@@ -61,8 +61,8 @@ class EdgePollerTest
                 assertArrayEquals(frames[i], frame.bytes(), "split at " + split + ", frame " + i);
             }
         }
-        assertEquals(0, fixture.poller().borrowedChunks());
-        assertEquals(0, fixture.poller().framesRejected());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
+        assertEquals(0, fixture.poller().stats().framesRejected());
     }
 
     @Test
@@ -85,8 +85,8 @@ class EdgePollerTest
         {
             assertArrayEquals(frames[i], fixture.sink.frames.get(i).bytes());
         }
-        assertEquals(count, fixture.poller().framesIn());
-        assertEquals(0, fixture.poller().borrowedChunks());
+        assertEquals(count, fixture.poller().stats().framesIn());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
     }
 
     @Test
@@ -104,10 +104,10 @@ class EdgePollerTest
         for (final int piece : pieces)
         {
             final int length = Math.min(piece, stream.length - position);
-            final long bytesBefore = fixture.poller().bytesIn();
+            final long bytesBefore = fixture.poller().stats().bytesIn();
             client[0].send(stream, position, length);
             position += length;
-            fixture.awaitTrue(() -> fixture.poller().bytesIn() == bytesBefore + length);
+            fixture.awaitTrue(() -> fixture.poller().stats().bytesIn() == bytesBefore + length);
         }
         fixture.awaitTrue(() -> frames.length == fixture.sink.frames.size());
 
@@ -115,7 +115,7 @@ class EdgePollerTest
         {
             assertArrayEquals(frames[i], fixture.sink.frames.get(i).bytes());
         }
-        assertEquals(0, fixture.poller().borrowedChunks());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
     }
 
     @Test
@@ -149,8 +149,8 @@ class EdgePollerTest
         assertEquals(1, received.size());
         assertEquals(ErrorDecoder.TEMPLATE_ID, Frames.templateId(received.get(0)));
         assertEquals(ErrorCode.FRAME_TOO_LARGE, Frames.errorCode(received.get(0)));
-        assertEquals(1, fixture.poller().corruptStreams());
-        assertEquals(0, fixture.poller().connectionCount());
+        assertEquals(1, fixture.poller().stats().corruptStreams());
+        assertEquals(0, fixture.poller().stats().connectionCount());
     }
 
     @Test
@@ -188,8 +188,8 @@ class EdgePollerTest
         assertEquals(999, decoder.templateId());
         assertEquals(0, decoder.requestId(), "an unknown template has no known correlation field");
         assertArrayEquals(Frames.logout(78), fixture.sink.frames.get(0).bytes());
-        assertEquals(1, fixture.poller().framesRejected());
-        assertEquals(1, fixture.poller().connectionCount());
+        assertEquals(1, fixture.poller().stats().framesRejected());
+        assertEquals(1, fixture.poller().stats().connectionCount());
     }
 
     @Test
@@ -212,7 +212,7 @@ class EdgePollerTest
         {
             assertEquals(ErrorCode.UNKNOWN_TEMPLATE, Frames.errorCode(error));
         }
-        assertEquals(1, fixture.poller().rejectDisconnects());
+        assertEquals(1, fixture.poller().stats().rejectDisconnects());
         assertEquals(0, fixture.sink.frames.size());
     }
 
@@ -230,7 +230,7 @@ class EdgePollerTest
         assertEquals(PongDecoder.TEMPLATE_ID, Frames.templateId(pong));
         assertEquals(123_456_789L, Frames.firstLong(pong));
         assertEquals(0, fixture.sink.frames.size());
-        assertEquals(1, fixture.poller().pingsIn());
+        assertEquals(1, fixture.poller().stats().pingsIn());
     }
 
     @Test
@@ -245,12 +245,12 @@ class EdgePollerTest
         final byte[] ping = client[0].frames().get(0);
         assertEquals(PingDecoder.TEMPLATE_ID, Frames.templateId(ping));
         assertEquals(fixture.clock.nanoTime(), Frames.firstLong(ping));
-        assertEquals(1, fixture.poller().connectionCount());
+        assertEquals(1, fixture.poller().stats().connectionCount());
 
         fixture.clock.advance(EdgeFixture.DEAD_TIMEOUT_NS - EdgeFixture.IDLE_TIMEOUT_NS);
         fixture.awaitTrue(() -> client[0].isEndOfStream() && fixture.sink.closed.contains(connectionId));
-        assertEquals(1, fixture.poller().idleCloses());
-        assertEquals(1, fixture.poller().pingsOut());
+        assertEquals(1, fixture.poller().stats().idleCloses());
+        assertEquals(1, fixture.poller().stats().pingsOut());
     }
 
     @Test
@@ -264,22 +264,22 @@ class EdgePollerTest
             fixture.connectAndOpen(holder);
             clients[i] = holder[0];
         }
-        assertEquals(3, fixture.poller().idleChecksQueued());
+        assertEquals(3, fixture.poller().stats().idleChecksQueued());
 
         clients[0].close();
-        fixture.awaitTrue(() -> 2 == fixture.poller().connectionCount());
-        assertEquals(2, fixture.poller().idleChecksQueued());
+        fixture.awaitTrue(() -> 2 == fixture.poller().stats().connectionCount());
+        assertEquals(2, fixture.poller().stats().idleChecksQueued());
 
         fixture.clock.advance(EdgeFixture.IDLE_TIMEOUT_NS + 1);
         fixture.awaitTrue(() -> 1 == clients[1].frames().size() && 1 == clients[2].frames().size());
         assertEquals(PingDecoder.TEMPLATE_ID, Frames.templateId(clients[1].frames().get(0)));
-        assertEquals(2, fixture.poller().pingsOut());
-        assertEquals(2, fixture.poller().idleChecksQueued()); // each back in the queue for its next look
+        assertEquals(2, fixture.poller().stats().pingsOut());
+        assertEquals(2, fixture.poller().stats().idleChecksQueued()); // each back in the queue for its next look
 
         fixture.clock.advance(EdgeFixture.DEAD_TIMEOUT_NS - EdgeFixture.IDLE_TIMEOUT_NS);
-        fixture.awaitTrue(() -> 0 == fixture.poller().connectionCount());
-        assertEquals(2, fixture.poller().idleCloses());
-        assertEquals(0, fixture.poller().idleChecksQueued());
+        fixture.awaitTrue(() -> 0 == fixture.poller().stats().connectionCount());
+        assertEquals(2, fixture.poller().stats().idleCloses());
+        assertEquals(0, fixture.poller().stats().idleChecksQueued());
     }
 
     @Test
@@ -291,14 +291,14 @@ class EdgePollerTest
 
         fixture.clock.advance(EdgeFixture.IDLE_TIMEOUT_NS + 1);
         fixture.awaitTrue(() -> 1 == client[0].frames().size());
-        final long bytesBefore = fixture.poller().bytesIn();
+        final long bytesBefore = fixture.poller().stats().bytesIn();
         client[0].send(Frames.pong(Frames.firstLong(client[0].frames().get(0))));
-        fixture.awaitTrue(() -> fixture.poller().bytesIn() > bytesBefore);
+        fixture.awaitTrue(() -> fixture.poller().stats().bytesIn() > bytesBefore);
 
         fixture.clock.advance(EdgeFixture.DEAD_TIMEOUT_NS - EdgeFixture.IDLE_TIMEOUT_NS);
         fixture.workFor(50);
-        assertEquals(0, fixture.poller().idleCloses());
-        assertEquals(1, fixture.poller().connectionCount());
+        assertEquals(0, fixture.poller().stats().idleCloses());
+        assertEquals(1, fixture.poller().stats().connectionCount());
         assertEquals(0, fixture.sink.frames.size());
     }
 
@@ -381,7 +381,7 @@ class EdgePollerTest
         client.send(Frames.concat(frames));
         fixture.workFor(100);
         assertEquals(0, sink.frames.size());
-        assertTrue(fixture.poller().sinkFull() > 0);
+        assertTrue(fixture.poller().stats().sinkFull() > 0);
 
         sink.acceptFrames = true;
         fixture.awaitTrue(() -> count == sink.frames.size());
@@ -391,14 +391,14 @@ class EdgePollerTest
         }
 
         client.close();
-        fixture.awaitTrue(() -> 0 == fixture.poller().connectionCount());
+        fixture.awaitTrue(() -> 0 == fixture.poller().stats().connectionCount());
         fixture.workFor(20);
         assertEquals(0, sink.closed.size());
-        assertEquals(1, fixture.poller().pendingCloseNotices());
+        assertEquals(1, fixture.poller().stats().pendingCloseNotices());
         sink.acceptCloses = true;
         fixture.awaitTrue(() -> 1 == sink.closed.size());
         assertEquals(sink.opened.get(0), sink.closed.get(0));
-        assertEquals(0, fixture.poller().borrowedChunks());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
     }
 
     @Test
@@ -425,6 +425,6 @@ class EdgePollerTest
             assertEquals(i + 1, Frames.firstLong(sink.frames.get(i).bytes()));
             assertEquals(LogoutDecoder.TEMPLATE_ID, Frames.templateId(sink.frames.get(i).bytes()));
         }
-        assertEquals(0, fixture.poller().borrowedChunks());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
     }
 }

@@ -67,6 +67,6 @@ class InboundBackPressureTest
             return client.receivedBytes() >= expectedBytes && 1 == fixture.sink.frameCount;
         });
         assertEquals(Boolean.FALSE, fixture.sink.congestion.get(fixture.sink.congestion.size() - 1));
-        assertEquals(1, fixture.poller().connectionCount());
+        assertEquals(1, fixture.poller().stats().connectionCount());
     }
 }

@@ -42,16 +42,16 @@ class OutboundCoalescingTest
             send(idA, framesA[i]);
             send(idB, framesB[i]);
         }
-        final long writesBefore = fixture.poller().socketWrites();
-        final long framesBefore = fixture.poller().framesOut();
+        final long writesBefore = fixture.poller().stats().socketWrites();
+        final long framesBefore = fixture.poller().stats().framesOut();
 
         fixture.awaitTrue(() -> a[0].frames().size() == perConnection && b[0].frames().size() == perConnection);
 
-        assertEquals(2 * perConnection, fixture.poller().framesOut() - framesBefore);
-        assertEquals(2, fixture.poller().socketWrites() - writesBefore, "one write per connection");
+        assertEquals(2 * perConnection, fixture.poller().stats().framesOut() - framesBefore);
+        assertEquals(2, fixture.poller().stats().socketWrites() - writesBefore, "one write per connection");
         assertFrames(framesA, a[0].frames());
         assertFrames(framesB, b[0].frames());
-        assertEquals(0, fixture.poller().borrowedChunks());
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
     }
 
     @Test
@@ -70,7 +70,7 @@ class OutboundCoalescingTest
         fixture.awaitTrue(() -> client[0].isEndOfStream());
 
         assertFrames(frames, client[0].frames());
-        assertEquals(0, fixture.poller().connectionCount());
+        assertEquals(0, fixture.poller().stats().connectionCount());
     }
 
     @Test
@@ -112,12 +112,12 @@ class OutboundCoalescingTest
         {
             send(id, frame);
         }
-        final long writesBefore = fixture.poller().socketWrites();
+        final long writesBefore = fixture.poller().stats().socketWrites();
 
         fixture.poller().doWork();
 
         assertEquals(0, fixture.edge.outboundFor(id).backlogBytes(), "all read in one cycle");
-        assertEquals(1, fixture.poller().socketWrites() - writesBefore, "and written in one call");
+        assertEquals(1, fixture.poller().stats().socketWrites() - writesBefore, "and written in one call");
         fixture.awaitTrue(() -> client[0].frames().size() == lapRecords + acrossTheWrap.length);
         assertFrames(acrossTheWrap, client[0].frames().subList(lapRecords, lapRecords + acrossTheWrap.length));
     }

@@ -44,9 +44,9 @@ class SteadyStateAllocationTest
 
         runRounds(client[0], batch, outbound, connectionId, pong, 200);
         allocatedInPoller = 0;
-        final long framesBefore = fixture.sink.frameCount + fixture.poller().pingsIn();
+        final long framesBefore = fixture.sink.frameCount + fixture.poller().stats().pingsIn();
         runRounds(client[0], batch, outbound, connectionId, pong, 500);
-        final long framesHandled = fixture.sink.frameCount + fixture.poller().pingsIn() - framesBefore;
+        final long framesHandled = fixture.sink.frameCount + fixture.poller().stats().pingsIn() - framesBefore;
 
         final double bytesPerFrame = allocatedInPoller / (double)framesHandled;
         System.out.printf("poller allocation: %d B over %d inbound frames = %.3f B/frame%n",
@@ -66,14 +66,14 @@ class SteadyStateAllocationTest
     {
         for (int round = 0; round < rounds; round++)
         {
-            final long target = fixture.sink.frameCount + fixture.poller().pingsIn() + 100;
+            final long target = fixture.sink.frameCount + fixture.poller().stats().pingsIn() + 100;
             client.send(batch);
             for (int i = 0; i < 10; i++)
             {
                 outbound.send(connectionId, pong, 0, pong.capacity());
             }
             final long deadlineNs = System.nanoTime() + 10_000_000_000L;
-            while (fixture.sink.frameCount + fixture.poller().pingsIn() < target)
+            while (fixture.sink.frameCount + fixture.poller().stats().pingsIn() < target)
             {
                 stepPoller();
                 client.poll();

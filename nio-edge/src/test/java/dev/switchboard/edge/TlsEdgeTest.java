@@ -75,8 +75,8 @@ class TlsEdgeTest
         assertEquals(PongDecoder.TEMPLATE_ID, Frames.templateId(answer));
         assertEquals(1, fixture.sink.frames.size());
         assertArrayEquals(send, fixture.sink.frames.get(0).bytes());
-        assertEquals(1, fixture.poller().tlsHandshakes());
-        assertEquals(0, fixture.poller().tlsFailures());
+        assertEquals(1, fixture.poller().stats().tlsHandshakes());
+        assertEquals(0, fixture.poller().stats().tlsFailures());
     }
 
     @Test
@@ -131,18 +131,18 @@ class TlsEdgeTest
         fixture = new EdgeFixture(tlsContext(ecFiles));
         final TestClient plaintext = fixture.connect();
         plaintext.send(Frames.ping(1));
-        fixture.awaitTrue(() -> 1 == fixture.poller().tlsFailures());
+        fixture.awaitTrue(() -> 1 == fixture.poller().stats().tlsFailures());
 
         final TestClient garbage = fixture.connect();
         final byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
         garbage.send(noise);
-        fixture.awaitTrue(() -> 2 == fixture.poller().tlsFailures());
+        fixture.awaitTrue(() -> 2 == fixture.poller().stats().tlsFailures());
 
-        fixture.awaitTrue(() -> 0 == fixture.poller().connectionCount());
-        assertEquals(2, fixture.poller().connectionsClosed());
+        fixture.awaitTrue(() -> 0 == fixture.poller().stats().connectionCount());
+        assertEquals(2, fixture.poller().stats().connectionsClosed());
         assertEquals(0, fixture.sink.frames.size());
-        assertEquals(0, fixture.poller().errors());
+        assertEquals(0, fixture.poller().stats().errors());
         fixture.awaitTrue(() ->
         {
             plaintext.poll();
@@ -179,14 +179,14 @@ class TlsEdgeTest
         });
         fixture.awaitTrue(pongs::isDone);
         assertEquals(connections, pongs.get());
-        fixture.awaitTrue(() -> 0 == fixture.poller().connectionCount());
+        fixture.awaitTrue(() -> 0 == fixture.poller().stats().connectionCount());
 
         final EdgePoller poller = fixture.poller();
-        assertEquals(connections, poller.tlsHandshakes());
-        assertEquals(0, poller.tlsSessions());
-        assertEquals(0, poller.borrowedTlsBuffers());
-        assertEquals(0, poller.borrowedChunks());
-        assertEquals(connections, poller.connectionsClosed());
+        assertEquals(connections, poller.stats().tlsHandshakes());
+        assertEquals(0, poller.stats().tlsSessions());
+        assertEquals(0, poller.stats().borrowedTlsBuffers());
+        assertEquals(0, poller.stats().borrowedChunks());
+        assertEquals(connections, poller.stats().connectionsClosed());
     }
 
     @Test
@@ -215,7 +215,7 @@ class TlsEdgeTest
         release.countDown();
         fixture.awaitTrue(held::isDone);
         assertEquals(PongDecoder.TEMPLATE_ID, Frames.templateId(held.get()));
-        assertEquals(2, fixture.poller().tlsHandshakes());
+        assertEquals(2, fixture.poller().stats().tlsHandshakes());
     }
 
     @Test

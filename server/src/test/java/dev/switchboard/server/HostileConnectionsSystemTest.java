@@ -5,7 +5,7 @@ import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.PingEncoder;
-import dev.switchboard.edge.EdgePoller;
+import dev.switchboard.edge.PollerStats;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +73,7 @@ class HostileConnectionsSystemTest
         assertEquals(0, frame.error().requestId());
         assertTrue(idle.awaitClosed());
         assertTrue(elapsedMs >= LOGIN_TIMEOUT_MS - 100 && elapsedMs < LOGIN_TIMEOUT_MS + 2_000, elapsedMs + " ms");
-        awaitTrue(() -> 1 == edgeSum(EdgePoller::loginTimeouts), "login timeout counted");
+        awaitTrue(() -> 1 == edgeSum(PollerStats::loginTimeouts), "login timeout counted");
     }
 
     @Test
@@ -85,7 +85,7 @@ class HostileConnectionsSystemTest
         device.expectSilence((int)LOGIN_TIMEOUT_MS + 500);
         device.ping(42);
         assertEquals(dev.switchboard.codec.sbe.PongDecoder.TEMPLATE_ID, device.read().templateId());
-        assertEquals(0, edgeSum(EdgePoller::loginTimeouts));
+        assertEquals(0, edgeSum(PollerStats::loginTimeouts));
     }
 
     @Test
@@ -102,7 +102,7 @@ class HostileConnectionsSystemTest
         assertEquals(0, frame.error().requestId());
         assertTrue(partial.awaitClosed());
         assertTrue(elapsedMs >= FRAME_TIMEOUT_MS - 100 && elapsedMs < LOGIN_TIMEOUT_MS, elapsedMs + " ms");
-        awaitTrue(() -> 1 == edgeSum(EdgePoller::frameTimeouts), "frame timeout counted");
+        awaitTrue(() -> 1 == edgeSum(PollerStats::frameTimeouts), "frame timeout counted");
     }
 
     @Test
@@ -144,12 +144,12 @@ class HostileConnectionsSystemTest
             neverReads.write(pings);
         }
 
-        awaitTrue(() -> 1 == edgeSum(EdgePoller::writeTimeouts), "write timeout counted");
+        awaitTrue(() -> 1 == edgeSum(PollerStats::writeTimeouts), "write timeout counted");
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         assertTrue(elapsedMs >= WRITE_TIMEOUT_MS - 100 && elapsedMs < LOGIN_TIMEOUT_MS, elapsedMs + " ms");
-        awaitTrue(() -> 0 == edgeSum(EdgePoller::connectionCount), "closed");
-        assertEquals(0, edgeSum(EdgePoller::loginTimeouts));
-        assertEquals(0, edgeSum(EdgePoller::slowConsumerCloses));
+        awaitTrue(() -> 0 == edgeSum(PollerStats::connectionCount), "closed");
+        assertEquals(0, edgeSum(PollerStats::loginTimeouts));
+        assertEquals(0, edgeSum(PollerStats::slowConsumerCloses));
     }
 
     private static byte[] ping()
@@ -165,12 +165,12 @@ class HostileConnectionsSystemTest
         return frame;
     }
 
-    private long edgeSum(final java.util.function.ToLongFunction<EdgePoller> figure)
+    private long edgeSum(final java.util.function.ToLongFunction<PollerStats> figure)
     {
         long sum = 0;
         for (int i = 0; i < server.server().edge().pollerCount(); i++)
         {
-            sum += figure.applyAsLong(server.server().edge().poller(i));
+            sum += figure.applyAsLong(server.server().edge().poller(i).stats());
         }
         return sum;
     }

@@ -183,7 +183,7 @@ class PushNotificationSystemTest
         long closed = 0;
         for (int i = 0; i < server.server().edge().pollerCount(); i++)
         {
-            closed += server.server().edge().poller(i).connectionsClosed();
+            closed += server.server().edge().poller(i).stats().connectionsClosed();
         }
         return closed;
     }

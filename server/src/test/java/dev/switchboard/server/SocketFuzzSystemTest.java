@@ -203,7 +203,7 @@ class SocketFuzzSystemTest
             long pollerErrors = 0;
             for (int i = 0; i < server.server().edge().pollerCount(); i++)
             {
-                pollerErrors += server.server().edge().poller(i).errors();
+                pollerErrors += server.server().edge().poller(i).stats().errors();
             }
             assertEquals(0, pollerErrors, "edge poller errors");
             for (final Thread thread : serverThreads)
@@ -249,10 +249,10 @@ class SocketFuzzSystemTest
         long rejectCloses = 0;
         for (int i = 0; i < edge.pollerCount(); i++)
         {
-            framesIn += edge.poller(i).framesIn();
-            rejected += edge.poller(i).framesRejected();
-            corrupt += edge.poller(i).corruptStreams();
-            rejectCloses += edge.poller(i).rejectDisconnects();
+            framesIn += edge.poller(i).stats().framesIn();
+            rejected += edge.poller(i).stats().framesRejected();
+            corrupt += edge.poller(i).stats().corruptStreams();
+            rejectCloses += edge.poller(i).stats().rejectDisconnects();
         }
         return text.append("frames-in ").append(framesIn).append(", frames-rejected ").append(rejected)
             .append(", corrupt-streams ").append(corrupt).append(", reject-disconnects ").append(rejectCloses)
@@ -337,7 +337,7 @@ class SocketFuzzSystemTest
             open = 0;
             for (int i = 0; i < edge.pollerCount(); i++)
             {
-                open += edge.poller(i).connectionCount();
+                open += edge.poller(i).stats().connectionCount();
             }
             if (open == expected)
             {

@@ -70,8 +70,8 @@ class TlsChatConsoleSystemTest
             assertFalse(EndToEndEncryptionSystemTest.contains(tap.bytesToServer(), bytes), text);
             assertFalse(EndToEndEncryptionSystemTest.contains(tap.bytesToClients(), bytes), text);
         }
-        assertTrue(server.server().edge().poller(0).tlsHandshakes() >= 2);
-        assertEquals(0, server.server().edge().poller(0).tlsFailures());
+        assertTrue(server.server().edge().poller(0).stats().tlsHandshakes() >= 2);
+        assertEquals(0, server.server().edge().poller(0).stats().tlsFailures());
 
         alice.type("/quit");
         assertEquals(0, alice.exitCode());
@@ -89,8 +89,8 @@ class TlsChatConsoleSystemTest
             "certificate is not trusted"), line);
         assertEquals(1, alice.exitCode());
         // the client never finished the handshake, so no frame ever reached the server
-        assertEquals(0, server.server().edge().poller(0).tlsHandshakes());
-        assertEquals(0, server.server().edge().poller(0).framesIn());
+        assertEquals(0, server.server().edge().poller(0).stats().tlsHandshakes());
+        assertEquals(0, server.server().edge().poller(0).stats().framesIn());
     }
 
     @Test
@@ -108,7 +108,7 @@ class TlsChatConsoleSystemTest
         assertTrue(line.contains("TLS handshake with 127.0.0.1:" + server.port() + " failed: the server's " +
             "certificate does not name this host"), line);
         assertEquals(1, alice.exitCode());
-        assertEquals(0, server.server().edge().poller(0).framesIn());
+        assertEquals(0, server.server().edge().poller(0).stats().framesIn());
     }
 
     private SelfSignedCertificate.PemFiles launchTlsServer()
