@@ -34,8 +34,10 @@ final class BenchSettings
         "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
     String loadCpus;
 
+    // Sized to what the server holds, not generously: on small virtual hosts a process's resident anonymous memory
+    // above a few hundred MiB multiplies its multi-millisecond wake-up stalls (docs/performance.md, seventh pass).
     @Option(names = "--server-heap", description = "Fixed, pre-touched heap of a JVM server: -Xms = -Xmx = this, " +
-        "-XX:+AlwaysPreTouch; none to leave the JVM's default (default: ${DEFAULT-VALUE}).", defaultValue = "1g")
+        "-XX:+AlwaysPreTouch; none to leave the JVM's default (default: ${DEFAULT-VALUE}).", defaultValue = "256m")
     String serverHeap;
 
     @Option(names = "--rate", description = "Messages per second, open loop (default: ${DEFAULT-VALUE}).",
