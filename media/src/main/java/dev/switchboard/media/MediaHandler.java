@@ -43,6 +43,8 @@ final class MediaHandler extends Handler.Abstract
     static final String MEDIA_ID_HEADER = "Media-Id";
     static final String ERROR_HEADER = "Media-Error";
     private static final String BEARER = "Bearer ";
+    /** A refused request's body up to this size is read and dropped, so the connection stays open for the answer. */
+    static final long REFUSED_BODY_DRAIN_BYTES = 1 << 20;
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final MediaContext ctx;
@@ -105,6 +107,7 @@ final class MediaHandler extends Handler.Abstract
                 upload(request, response, method, path.length() <= UPLOADS_PATH.length() ? "" :
                     path.substring(UPLOADS_PATH.length()));
             }
+            drainRefusedBody(request, response);
             callback.succeeded();
         }
         catch (final IOException ex)
@@ -571,6 +574,21 @@ final class MediaHandler extends Handler.Abstract
      * Answer with a status and no body. A body left unread is Jetty's to handle when the answer completes: it reads
      * what has arrived and, if more is due, answers {@code Connection: close} and closes only this connection.
      */
+    /**
+     * A refusal answers before the body is read. Left unread, Jetty closes the connection while the client is still
+     * sending, and the client's TCP stack may drop the answer on the reset: a client resuming at the wrong offset
+     * would see a broken connection, not the 409 that tells it where to resume. Small bodies are read and dropped;
+     * larger or unsized ones close the connection, as HTTP allows.
+     */
+    private static void drainRefusedBody(final Request request, final Response response) throws IOException
+    {
+        final long length = request.getLength();
+        if (response.getStatus() >= 400 && length > 0 && length <= REFUSED_BODY_DRAIN_BYTES)
+        {
+            Content.Source.consumeAll(request);
+        }
+    }
+
     private void refuse(final Response response, final int status, final int counter, final String reason)
     {
         counters.increment(counter);

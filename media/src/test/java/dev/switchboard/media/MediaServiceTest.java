@@ -254,6 +254,64 @@ class MediaServiceTest
     }
 
     @Test
+    void shouldAnswerAPatchAtTheWrongOffsetOnAConnectionThatStaysOpen() throws Exception
+    {
+        start();
+        final byte[] bytes = random(300_000, 3);
+        final String ticket = ticket(bytes.length);
+        final String path = URI.create(createLocation(ticket, bytes.length)).getPath();
+        final String auth = "Host: localhost\r\nTus-Resumable: 1.0.0\r\nAuthorization: Bearer " + ticket + "\r\n";
+        try (Socket socket = new Socket("127.0.0.1", service.port()))
+        {
+            final OutputStream out = socket.getOutputStream();
+            final InputStream in = socket.getInputStream();
+            out.write(("PATCH " + path + " HTTP/1.1\r\n" + auth + "Upload-Offset: 100000\r\n" +
+                "Content-Type: application/offset+octet-stream\r\nContent-Length: 200000\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, 100_000, 100_000);
+            out.flush();
+            // the rest of the body follows only once the service has refused the request, as a client streaming a
+            // large body would still be sending it
+            final long deadlineMs = System.currentTimeMillis() + 10_000;
+            while (service.counters().get(MediaCounters.BAD_REQUESTS) < 1)
+            {
+                assertTrue(System.currentTimeMillis() < deadlineMs, "the PATCH was never refused");
+                Thread.sleep(5);
+            }
+            out.write(bytes, 200_000, 100_000);
+            out.flush();
+            final String refused = readHead(in);
+            assertTrue(refused.startsWith("HTTP/1.1 409"), refused);
+            assertTrue(refused.contains("Upload-Offset: 0"), refused);
+            assertFalse(refused.toLowerCase().contains("connection: close"), refused);
+
+            // the same connection carries the client's next request: it asks where to resume
+            out.write(("HEAD " + path + " HTTP/1.1\r\n" + auth + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            final String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            assertTrue(head.contains("Upload-Offset: 0"), head);
+        }
+        assertEquals(0, service.counters().get(MediaCounters.BYTES_RECEIVED));
+    }
+
+    /** A response's status line and headers, up to the blank line; it fails if the connection ends first. */
+    private static String readHead(final InputStream in) throws IOException
+    {
+        final StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !"\r\n\r\n".contentEquals(head.subSequence(head.length() - 4, head.length())))
+        {
+            final int b = in.read();
+            if (b < 0)
+            {
+                throw new IOException("connection closed after: " + head);
+            }
+            head.append((char)b);
+        }
+        return head.toString();
+    }
+
+    @Test
     void shouldKeepTheBytesOfAnUploadCutOffMidBodyAndResumeFromThem() throws Exception
     {
         start();
@@ -662,7 +720,8 @@ class MediaServiceTest
 
     /**
      * A PATCH the service refuses, its 2 MiB body written by another thread while the answer is read; the status, or
-     * -1 if the service closed the connection before the answer could be read (it does not drain a refused body).
+     * -1 if the service closed the connection before the answer could be read (it drains a refused body only up to
+     * 1 MiB).
      */
     private int sendRefused(final String path, final String kind, final String goodTicket) throws Exception
     {
