@@ -91,6 +91,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private final CallFrameWriter callFrameWriter = new CallFrameWriter();
     private final ServerMessageAdapter adapter = new ServerMessageAdapter(this);
     private final ClientConnection connection;
+    private final HeldReceiptAcks heldReceiptAcks;
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     private final RequestIds requestIds;
 
@@ -139,6 +140,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         this.clock = ctx.nanoClock();
         this.requestIds = requestIds;
         this.selector = Selector.open();
+        this.heldReceiptAcks = new HeldReceiptAcks(ctx.receiptAckDelayNs());
         this.connection = new ClientConnection(
             ctx.maxFrameLength(), adapter, clock, ctx.requestTimeoutNs(), ctx.sslContext());
         backoffNs = ctx.reconnectInitialBackoffNs();
@@ -253,6 +255,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
                     internalErrors++;
                 }
             }
+            writeHeldReceiptAcks();
             connection.flush();
             connection.close(selector);
             state = State.CLOSED;
@@ -283,6 +286,10 @@ final class ClientConductor implements Runnable, ServerMessageHandler
                 drainOutbox();
             }
             heartbeat(nowNs);
+            if (!heldReceiptAcks.isEmpty() && (connection.hasUnflushed() || heldReceiptAcks.isDue(nowNs)))
+            {
+                writeHeldReceiptAcks();
+            }
             connection.flush();
         }
         checkTimeouts(nowNs);
@@ -643,6 +650,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         connection.close(selector);
         state = State.DISCONNECTED;
         reconnects++;
+        heldReceiptAcks.clear(); // the server sends those receipts again after the next login
         fetchedBundles.clear();
         final IOException lost = new IOException("connection lost");
         for (final Iterator<Request> it = requests.values().iterator(); it.hasNext(); )
@@ -920,7 +928,10 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             notify(() -> listener.onReceipt(originalMessageId, fromUserId, fromDeviceId, receiptType, timestampMs));
             store.markSeen(messageId);
         }
-        writeDeliverAck(messageId);
+        if (heldReceiptAcks.hold(messageId, clock.nanoTime()))
+        {
+            writeHeldReceiptAcks();
+        }
     }
 
     public void onGroupEvent(final GroupEvent event)
@@ -1081,6 +1092,18 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     {
         return GroupCreateDecoder.TEMPLATE_ID == templateId || GroupUpdateDecoder.TEMPLATE_ID == templateId ||
             GroupInfoRequestDecoder.TEMPLATE_ID == templateId;
+    }
+
+    private void writeHeldReceiptAcks()
+    {
+        if (connection.isOpen())
+        {
+            for (int i = 0, count = heldReceiptAcks.count(); i < count; i++)
+            {
+                writeDeliverAck(heldReceiptAcks.messageId(i));
+            }
+        }
+        heldReceiptAcks.clear();
     }
 
     private void writeDeliverAck(final long messageId)
@@ -1379,6 +1402,10 @@ final class ClientConductor implements Runnable, ServerMessageHandler
             if (connection.hasUnflushed() || !outbox.isEmpty() && State.LOGGED_IN == state)
             {
                 deadlineNs = nowNs + TimeUnit.MILLISECONDS.toNanos(1);
+            }
+            if (!heldReceiptAcks.isEmpty())
+            {
+                deadlineNs = earliest(deadlineNs, heldReceiptAcks.dueNs());
             }
         }
         for (final Request request : requests.values())

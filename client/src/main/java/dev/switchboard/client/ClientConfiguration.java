@@ -33,6 +33,15 @@ public final class ClientConfiguration
     public static final String HEARTBEAT_INTERVAL_PROP_NAME = "switchboard.client.heartbeat.interval";
     public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
 
+    /** How long a receipt's acknowledgement may wait to ride with the next frame; 0 sends each at once. */
+    public static final String RECEIPT_ACK_DELAY_PROP_NAME = "switchboard.client.receipt.ack.delay";
+    public static final long RECEIPT_ACK_DELAY_DEFAULT_NS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Held receipt acks that go at once, delay or not: each held receipt takes a place in the server's delivery window
+     * (64 by default) until acknowledged, and a quarter of it never keeps messages waiting.
+     */
+    public static final int RECEIPT_ACKS_HELD_MAX = 16;
+
     public static final String MAX_FRAME_LENGTH_PROP_NAME = "switchboard.client.max.frame.length";
     public static final int MAX_FRAME_LENGTH_DEFAULT = 128 * 1024;
 
@@ -111,6 +120,11 @@ public final class ClientConfiguration
     public static long heartbeatIntervalNs()
     {
         return SystemUtil.getDurationInNanos(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
+    }
+
+    public static long receiptAckDelayNs()
+    {
+        return SystemUtil.getDurationInNanos(RECEIPT_ACK_DELAY_PROP_NAME, RECEIPT_ACK_DELAY_DEFAULT_NS);
     }
 
     public static int maxFrameLength()

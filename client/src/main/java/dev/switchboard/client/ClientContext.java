@@ -29,6 +29,7 @@ public final class ClientContext
     private long connectTimeoutNs = ClientConfiguration.connectTimeoutNs();
     private long requestTimeoutNs = ClientConfiguration.requestTimeoutNs();
     private long heartbeatIntervalNs = ClientConfiguration.heartbeatIntervalNs();
+    private long receiptAckDelayNs = ClientConfiguration.receiptAckDelayNs();
     private int maxFrameLength = ClientConfiguration.maxFrameLength();
     private int dedupeCapacity = ClientConfiguration.dedupeCapacity();
     private boolean storeSync = ClientConfiguration.storeSync();
@@ -92,6 +93,10 @@ public final class ClientContext
         if (connectTimeoutNs < TimeUnit.MILLISECONDS.toNanos(1) || requestTimeoutNs <= 0 || heartbeatIntervalNs <= 0)
         {
             throw new IllegalArgumentException("timeouts and heartbeat interval must be positive");
+        }
+        if (receiptAckDelayNs < 0)
+        {
+            throw new IllegalArgumentException("receipt ack delay must be >= 0: " + receiptAckDelayNs);
         }
         if (maxFrameLength < MIN_MAX_FRAME_LENGTH || maxFrameLength > (1 << 24) + Sofh.HEADER_LENGTH)
         {
@@ -217,6 +222,21 @@ public final class ClientContext
     public long heartbeatIntervalNs()
     {
         return heartbeatIntervalNs;
+    }
+
+    /**
+     * How long a receipt's acknowledgement may wait to go out with the device's next frame (at most 16 wait at once);
+     * 0 sends each on its own at once.
+     */
+    public ClientContext receiptAckDelay(final long duration, final TimeUnit unit)
+    {
+        this.receiptAckDelayNs = unit.toNanos(duration);
+        return this;
+    }
+
+    public long receiptAckDelayNs()
+    {
+        return receiptAckDelayNs;
     }
 
     public ClientContext maxFrameLength(final int maxFrameLength)

@@ -286,6 +286,63 @@ class SwitchboardClientTest
     }
 
     @Test
+    void shouldHoldAReceiptsAckUntilAnotherFrameGoes() throws Exception
+    {
+        loggedInClient(context().receiptAckDelay(1, TimeUnit.HOURS));
+
+        server.receipt(88, 5, 2000, ReceiptType.DELIVERED);
+        assertNotNull(listener.receipts.poll(TIMEOUT_S, TimeUnit.SECONDS));
+        assertNull(server.deliverAcks.poll(300, TimeUnit.MILLISECONDS), "held, nothing else went");
+
+        server.deliver(77, 3000, 2, new byte[] { 1 });
+        assertEquals(77L, server.deliverAcks.poll(TIMEOUT_S, TimeUnit.SECONDS));
+        assertEquals(88L, server.deliverAcks.poll(TIMEOUT_S, TimeUnit.SECONDS), "rode with the message's ack");
+    }
+
+    @Test
+    void shouldSendHeldReceiptAcksWhenSixteenWait() throws Exception
+    {
+        loggedInClient(context().receiptAckDelay(1, TimeUnit.HOURS));
+
+        for (int i = 0; i < HeldReceiptAcks.CAPACITY - 1; i++)
+        {
+            server.receipt(100 + i, 5, 2000, ReceiptType.DELIVERED);
+        }
+        for (int i = 0; i < HeldReceiptAcks.CAPACITY - 1; i++)
+        {
+            assertNotNull(listener.receipts.poll(TIMEOUT_S, TimeUnit.SECONDS));
+        }
+        assertNull(server.deliverAcks.poll(300, TimeUnit.MILLISECONDS));
+
+        server.receipt(200, 5, 2000, ReceiptType.DELIVERED);
+        for (int i = 0; i < HeldReceiptAcks.CAPACITY - 1; i++)
+        {
+            assertEquals(100L + i, server.deliverAcks.poll(TIMEOUT_S, TimeUnit.SECONDS));
+        }
+        assertEquals(200L, server.deliverAcks.poll(TIMEOUT_S, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldSendAHeldReceiptAckOnItsOwnOnceItHasWaitedTheDelay() throws Exception
+    {
+        loggedInClient(context().receiptAckDelay(50, TimeUnit.MILLISECONDS));
+
+        final long receivedNs = System.nanoTime();
+        server.receipt(88, 5, 2000, ReceiptType.DELIVERED);
+        assertEquals(88L, server.deliverAcks.poll(TIMEOUT_S, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - receivedNs >= TimeUnit.MILLISECONDS.toNanos(50), "not before the delay");
+    }
+
+    @Test
+    void shouldSendEachReceiptAckAtOnceWithNoDelay() throws Exception
+    {
+        loggedInClient(context().receiptAckDelay(0, TimeUnit.MILLISECONDS));
+
+        server.receipt(88, 5, 2000, ReceiptType.DELIVERED);
+        assertEquals(88L, server.deliverAcks.poll(TIMEOUT_S, TimeUnit.SECONDS));
+    }
+
+    @Test
     void shouldFailFutureWithTheServersError() throws Exception
     {
         final SwitchboardClient client = open(context());

@@ -33,6 +33,10 @@ final class LoadConnection
     int pendingCount;
     long sends;
     long delivers;
+    // Receipt acknowledgements held back to ride with this connection's next frame: the bytes they fill at the start
+    // of the output, and since when the first has waited.
+    int heldAckBytes;
+    long heldSinceNs;
     // Peer wires only (NATS, MQTT): this user's subject or topic, and MQTT's unacknowledged QoS 1 publishes.
     byte[] name;
     int nextPacketId;
@@ -108,6 +112,12 @@ final class LoadConnection
     boolean hasPendingOutput()
     {
         return out.position() > 0;
+    }
+
+    /** Output other than held receipt acknowledgements is waiting. */
+    boolean hasOutputDue()
+    {
+        return out.position() > heldAckBytes;
     }
 
     void releaseBuffers()

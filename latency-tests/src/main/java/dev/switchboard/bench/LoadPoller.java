@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.client.ClientConfiguration;
 import dev.switchboard.client.LoginSigner;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.CallAnswerDecoder;
@@ -31,6 +32,7 @@ import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.codec.sbe.VerifyAckDecoder;
 import dev.switchboard.codec.sbe.VerifyEncoder;
 import org.agrona.CloseHelper;
+import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -59,6 +61,7 @@ final class LoadPoller implements AutoCloseable
 {
     private static final int HEADER = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH;
     private static final int MAX_FRAME_LENGTH = 1024 * 1024;
+    private static final int MAX_HELD_RECEIPT_ACKS = ClientConfiguration.RECEIPT_ACKS_HELD_MAX;
     private static final InetAddress DEFAULT_SOURCE = InetAddress.getLoopbackAddress();
 
     private final Selector selector;
@@ -71,6 +74,12 @@ final class LoadPoller implements AutoCloseable
     private final int maxHandshakesInFlight;
     private final ArrayDeque<LoadConnection> connectQueue = new ArrayDeque<>();
     private final ArrayDeque<LoadConnection> awaitingCode = new ArrayDeque<>();
+    // Connections holding receipt acks, in the order they began to, each with the time it began (a connection that
+    // sent its acks and began again meanwhile has a newer entry behind: the older one is dropped when reached).
+    private final ArrayDeque<LoadConnection> holdingAcks = new ArrayDeque<>();
+    private final LongArrayQueue holdingSinceNs = new LongArrayQueue(Long.MIN_VALUE);
+    // As the SDK does: a receipt's ack waits for the connection's next frame, at most this long and 16 at a time.
+    private long receiptAckDelayNs = ClientConfiguration.receiptAckDelayNs();
     private final Consumer<SelectionKey> keyHandler = this::onKey;
     private final LoginSigner signer;
     private final byte[] proof = new byte[LoginSigner.SIGNATURE_LENGTH];
@@ -142,6 +151,13 @@ final class LoadPoller implements AutoCloseable
         }
     }
 
+    /** How long a receipt's ack may wait for the connection's next frame; 0 sends each at once. */
+    LoadPoller receiptAckDelayNs(final long delayNs)
+    {
+        receiptAckDelayNs = delayNs;
+        return this;
+    }
+
     void listener(final LoadListener listener)
     {
         this.listener = listener;
@@ -186,7 +202,34 @@ final class LoadPoller implements AutoCloseable
         {
             work += verifyArrivedCodes();
         }
+        if (!holdingAcks.isEmpty())
+        {
+            work += flushHeldAcks(nowNs);
+        }
         return work;
+    }
+
+    /** Send the receipt acknowledgements that have waited the delay for a frame to ride with. */
+    private int flushHeldAcks(final long nowNs)
+    {
+        int flushed = 0;
+        LoadConnection connection;
+        while (null != (connection = holdingAcks.peekFirst()))
+        {
+            final long sinceNs = holdingSinceNs.peekLong();
+            if (connection.heldAckBytes > 0 && connection.heldSinceNs == sinceNs)
+            {
+                if (nowNs - sinceNs < receiptAckDelayNs)
+                {
+                    break;
+                }
+                flush(connection);
+                flushed++;
+            }
+            holdingAcks.pollFirst();
+            holdingSinceNs.pollLong();
+        }
+        return flushed;
     }
 
     /**
@@ -343,6 +386,10 @@ final class LoadPoller implements AutoCloseable
             final LoadConnection connection = (LoadConnection)key.attachment();
             if (null != connection)
             {
+                if (connection.heldAckBytes > 0)
+                {
+                    flush(connection); // so that the server can let go of those receipts now
+                }
                 closeConnection(connection, LoadConnection.State.CLOSED);
             }
         }
@@ -363,6 +410,7 @@ final class LoadPoller implements AutoCloseable
         }
         CloseHelper.quietClose(connection.channel);
         connection.channel = null;
+        connection.heldAckBytes = 0; // the server sends the receipts again to the next login
     }
 
     private static boolean isHandshaking(final LoadConnection.State state)
@@ -578,7 +626,7 @@ final class LoadPoller implements AutoCloseable
             in.flip().position(offset);
             in.compact();
         }
-        if (connection.hasPendingOutput())
+        if (connection.hasOutputDue())
         {
             flush(connection);
         }
@@ -677,7 +725,7 @@ final class LoadPoller implements AutoCloseable
             case ReceiptDecoder.TEMPLATE_ID:
                 receiptDecoder.wrap(buffer, body, blockLength, version);
                 counters.receipts++;
-                deliverAck(connection, receiptDecoder.messageId());
+                holdReceiptAck(connection, receiptDecoder.messageId());
                 break;
             case PingDecoder.TEMPLATE_ID:
             {
@@ -772,6 +820,33 @@ final class LoadPoller implements AutoCloseable
         commit(connection, offset, deliverAckEncoder.encodedLength());
     }
 
+    /**
+     * Acknowledge a receipt with the connection's next frame rather than a write of its own, as the SDK does
+     * ({@code switchboard.client.receipt.ack.delay}); the held acks go alone once the first has waited the delay, or
+     * when {@link #MAX_HELD_RECEIPT_ACKS} wait.
+     */
+    private void holdReceiptAck(final LoadConnection connection, final long messageId)
+    {
+        final int before = connection.out.position();
+        deliverAck(connection, messageId);
+        final int after = connection.out.position();
+        if (receiptAckDelayNs <= 0 || before != connection.heldAckBytes || after == before)
+        {
+            return; // not held: other output is due anyway, or the ack did not fit
+        }
+        if (0 == before)
+        {
+            connection.heldSinceNs = nowNs;
+            holdingAcks.addLast(connection);
+            holdingSinceNs.addLong(nowNs);
+        }
+        connection.heldAckBytes = after;
+        if (after >= MAX_HELD_RECEIPT_ACKS * (HEADER + DeliverAckEncoder.BLOCK_LENGTH))
+        {
+            flush(connection);
+        }
+    }
+
     private static void commit(final LoadConnection connection, final int offset, final int bodyLength)
     {
         final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
@@ -791,6 +866,7 @@ final class LoadPoller implements AutoCloseable
             out.flip();
             connection.channel.write(out);
             out.compact();
+            connection.heldAckBytes = 0; // what is left goes with the rest when the socket drains
         }
         catch (final IOException ex)
         {

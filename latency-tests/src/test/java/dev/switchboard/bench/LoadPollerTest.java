@@ -97,37 +97,122 @@ class LoadPollerTest
         }
     }
 
+    @Test
+    void shouldHoldAReceiptsAckUntilTheConnectionsNextFrame() throws Exception
+    {
+        final DeviceBook book = oneDevice(dataDir);
+        try (ServerSocketChannel acceptor = ServerSocketChannel.open())
+        {
+            acceptor.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            final CompletableFuture<List<String>> script =
+                CompletableFuture.supplyAsync(() -> serveReceipts(acceptor, book, 1, true));
+            final RecordingListener listener = new RecordingListener();
+            try (LoadPoller poller = new LoadPoller((InetSocketAddress)acceptor.getLocalAddress(),
+                List.of(InetAddress.getLoopbackAddress()), book, null, listener, 8)
+                .receiptAckDelayNs(TimeUnit.HOURS.toNanos(1)))
+            {
+                final LoadConnection connection = new LoadConnection(0, book.get(0), 256);
+                poller.start(connection, true);
+                assertTrue(LoadRig.pollUntil(poller, () -> poller.counters().receipts == 1,
+                    TimeUnit.SECONDS.toNanos(10)), () -> "script: " + script.getNow(null));
+                LoadRig.pollUntil(poller, () -> false, TimeUnit.MILLISECONDS.toNanos(200));
+                assertTrue(connection.hasPendingOutput(), "the ack waits in the output");
+                assertEquals(connection.out.position(), connection.heldAckBytes);
+
+                assertTrue(poller.send(connection, new Device("+1", 88, 2), 500, 1L, 40));
+                assertEquals(0, connection.heldAckBytes);
+                assertEquals(List.of("LoginProof verified", "DeliverAck 100", "Send 500"),
+                    script.get(10, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void shouldSendHeldReceiptAcksAloneAfterTheDelayOrWhenSixteenWait() throws Exception
+    {
+        for (final int receipts : new int[] { 1, 16 })
+        {
+            final DeviceBook book = oneDevice(new File(dataDir, receipts + "-receipts"));
+            try (ServerSocketChannel acceptor = ServerSocketChannel.open())
+            {
+                acceptor.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                final CompletableFuture<List<String>> script =
+                    CompletableFuture.supplyAsync(() -> serveReceipts(acceptor, book, receipts, false));
+                final long delayNs = 1 == receipts ? TimeUnit.MILLISECONDS.toNanos(50) : TimeUnit.HOURS.toNanos(1);
+                try (LoadPoller poller = new LoadPoller((InetSocketAddress)acceptor.getLocalAddress(),
+                    List.of(InetAddress.getLoopbackAddress()), book, null, new RecordingListener(), 8)
+                    .receiptAckDelayNs(delayNs))
+                {
+                    final LoadConnection connection = new LoadConnection(0, book.get(0), 256);
+                    poller.start(connection, true);
+                    assertTrue(LoadRig.pollUntil(poller, script::isDone, TimeUnit.SECONDS.toNanos(10)),
+                        () -> receipts + " receipts, script: " + script.getNow(null));
+                    final List<String> expected = new ArrayList<>(List.of("LoginProof verified"));
+                    for (int i = 0; i < receipts; i++)
+                    {
+                        expected.add("DeliverAck " + (100 + i));
+                    }
+                    assertEquals(expected, script.get());
+                    assertEquals(0, connection.heldAckBytes);
+                }
+            }
+        }
+    }
+
+    private static DeviceBook oneDevice(final File dir) throws IOException
+    {
+        final DeviceBook book = DeviceBook.open(dir);
+        final List<Device> devices = book.missing(1);
+        devices.get(0).userId = 5;
+        devices.get(0).deviceId = 1;
+        book.addRegistered(devices);
+        return book;
+    }
+
+    /** Log in, send {@code count} receipts, read their acks and, if asked, the Send that follows them. */
+    private List<String> serveReceipts(
+        final ServerSocketChannel acceptor, final DeviceBook book, final int count, final boolean thenSend)
+    {
+        final List<String> seen = new ArrayList<>();
+        final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+        try (SocketChannel channel = acceptor.accept())
+        {
+            seen.add(logIn(channel, book, out));
+            final ReceiptEncoder receipt = new ReceiptEncoder();
+            for (int i = 0; i < count; i++)
+            {
+                receipt.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).messageId(100 + i)
+                    .originalMessageId(3).receiptType(ReceiptType.DELIVERED).timestampMs(1);
+                receipt.from().userId(77).deviceId(1);
+                write(channel, out, receipt.encodedLength());
+            }
+            for (int i = 0; i < count; i++)
+            {
+                seen.add("DeliverAck " + readFrame(channel, DeliverAckDecoder.TEMPLATE_ID).getLong(HEADER,
+                    LITTLE_ENDIAN));
+            }
+            if (thenSend)
+            {
+                final UnsafeBuffer sendFrame = readFrame(channel, SendDecoder.TEMPLATE_ID);
+                seen.add("Send " + new SendDecoder().wrap(sendFrame, HEADER, SendDecoder.BLOCK_LENGTH, 1)
+                    .clientMsgId());
+            }
+            return seen;
+        }
+        catch (final Exception | AssertionError ex)
+        {
+            seen.add("failed: " + ex);
+            return seen;
+        }
+    }
+
     private List<String> serve(final ServerSocketChannel acceptor, final DeviceBook book)
     {
         final List<String> seen = new ArrayList<>();
         final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
         try (SocketChannel channel = acceptor.accept())
         {
-            final UnsafeBuffer loginStart = readFrame(channel, LoginStartDecoder.TEMPLATE_ID);
-            assertEquals(5, new LoginStartDecoder().wrap(loginStart, HEADER, LoginStartDecoder.BLOCK_LENGTH, 1)
-                .device().userId());
-            final byte[] nonce = new byte[32];
-            nonce[3] = 3;
-            final LoginChallengeEncoder challenge = new LoginChallengeEncoder();
-            challenge.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(3)
-                .putNonce(nonce, 0, nonce.length);
-            write(channel, out, challenge.encodedLength());
-
-            final UnsafeBuffer proofFrame = readFrame(channel, LoginProofDecoder.TEMPLATE_ID);
-            final LoginProofDecoder proof = new LoginProofDecoder()
-                .wrap(proofFrame, HEADER, LoginProofDecoder.BLOCK_LENGTH, 1);
-            final byte[] signature = new byte[proof.signatureLength()];
-            proof.getSignature(signature, 0, signature.length);
-            final Signature verifier = Signature.getInstance("Ed25519");
-            verifier.initVerify(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(
-                HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(book.rawPublicKey())))));
-            verifier.update(nonce);
-            seen.add(verifier.verify(signature) ? "LoginProof verified" : "LoginProof wrong");
-
-            final LoginAckEncoder loginAck = new LoginAckEncoder();
-            loginAck.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(4).pendingCount(7);
-            loginAck.device().userId(5).deviceId(1);
-            write(channel, out, loginAck.encodedLength());
+            seen.add(logIn(channel, book, out));
 
             final PingEncoder ping = new PingEncoder();
             ping.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).timestampNs(42);
@@ -176,6 +261,36 @@ class LoadPollerTest
             seen.add("failed: " + ex);
             return seen;
         }
+    }
+
+    /** The server's side of a login by signed challenge; what it found of the proof. */
+    private String logIn(final SocketChannel channel, final DeviceBook book, final UnsafeBuffer out) throws Exception
+    {
+        final UnsafeBuffer loginStart = readFrame(channel, LoginStartDecoder.TEMPLATE_ID);
+        assertEquals(5, new LoginStartDecoder().wrap(loginStart, HEADER, LoginStartDecoder.BLOCK_LENGTH, 1)
+            .device().userId());
+        final byte[] nonce = new byte[32];
+        nonce[3] = 3;
+        final LoginChallengeEncoder challenge = new LoginChallengeEncoder();
+        challenge.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(3)
+            .putNonce(nonce, 0, nonce.length);
+        write(channel, out, challenge.encodedLength());
+
+        final UnsafeBuffer proofFrame = readFrame(channel, LoginProofDecoder.TEMPLATE_ID);
+        final LoginProofDecoder proof = new LoginProofDecoder()
+            .wrap(proofFrame, HEADER, LoginProofDecoder.BLOCK_LENGTH, 1);
+        final byte[] signature = new byte[proof.signatureLength()];
+        proof.getSignature(signature, 0, signature.length);
+        final Signature verifier = Signature.getInstance("Ed25519");
+        verifier.initVerify(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(
+            HexFormat.of().parseHex("302a300506032b6570032100" + HexFormat.of().formatHex(book.rawPublicKey())))));
+        verifier.update(nonce);
+
+        final LoginAckEncoder loginAck = new LoginAckEncoder();
+        loginAck.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(4).pendingCount(7);
+        loginAck.device().userId(5).deviceId(1);
+        write(channel, out, loginAck.encodedLength());
+        return verifier.verify(signature) ? "LoginProof verified" : "LoginProof wrong";
     }
 
     private UnsafeBuffer readFrame(final SocketChannel channel, final int expectedTemplateId) throws IOException
