@@ -52,10 +52,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
  * A selector loop driving thousands of load connections on one thread: connects them (bound to several loopback
- * source addresses when one runs out of ports), registers and logs them in, acknowledges every delivery and receipt,
- * answers pings and hands deliveries and sent acks to the scenario's {@link LoadListener}. The steady path (send,
- * read, acknowledge) allocates nothing. With a {@link LoadWire} the same loop speaks a peer's protocol (NATS, MQTT)
- * instead of Switchboard frames, so every bench target is driven by one engine.
+ * source addresses when one runs out of ports), registers and logs them in, acknowledges every delivery at once and
+ * every receipt with the connection's next frame (as the SDK does), answers pings and hands deliveries and sent acks
+ * to the scenario's {@link LoadListener}. The steady path (send, read, acknowledge) allocates nothing. With a
+ * {@link LoadWire} the same loop speaks a peer's protocol (NATS, MQTT) instead of Switchboard frames, so every bench
+ * target is driven by one engine.
  */
 final class LoadPoller implements AutoCloseable
 {
