@@ -571,10 +571,6 @@ final class MediaHandler extends Handler.Abstract
     }
 
     /**
-     * Answer with a status and no body. A body left unread is Jetty's to handle when the answer completes: it reads
-     * what has arrived and, if more is due, answers {@code Connection: close} and closes only this connection.
-     */
-    /**
      * A refusal answers before the body is read. Left unread, Jetty closes the connection while the client is still
      * sending, and the client's TCP stack may drop the answer on the reset: a client resuming at the wrong offset
      * would see a broken connection, not the 409 that tells it where to resume. Small bodies are read and dropped;
@@ -589,6 +585,11 @@ final class MediaHandler extends Handler.Abstract
         }
     }
 
+    /**
+     * Answer with a status and no body. The body, if any, is left unread here: {@link #drainRefusedBody} reads a small
+     * one before the answer goes, and a larger one is Jetty's to handle when the answer completes (it answers
+     * {@code Connection: close} and closes only this connection).
+     */
     private void refuse(final Response response, final int status, final int counter, final String reason)
     {
         counters.increment(counter);

@@ -272,12 +272,7 @@ class MediaServiceTest
             out.flush();
             // the rest of the body follows only once the service has refused the request, as a client streaming a
             // large body would still be sending it
-            final long deadlineMs = System.currentTimeMillis() + 10_000;
-            while (service.counters().get(MediaCounters.BAD_REQUESTS) < 1)
-            {
-                assertTrue(System.currentTimeMillis() < deadlineMs, "the PATCH was never refused");
-                Thread.sleep(5);
-            }
+            awaitCounter(MediaCounters.BAD_REQUESTS, 1, "the PATCH was never refused");
             out.write(bytes, 200_000, 100_000);
             out.flush();
             final String refused = readHead(in);
@@ -293,6 +288,16 @@ class MediaServiceTest
             assertTrue(head.contains("Upload-Offset: 0"), head);
         }
         assertEquals(0, service.counters().get(MediaCounters.BYTES_RECEIVED));
+    }
+
+    private void awaitCounter(final int counter, final long atLeast, final String failure) throws InterruptedException
+    {
+        final long deadlineMs = System.currentTimeMillis() + 10_000;
+        while (service.counters().get(counter) < atLeast)
+        {
+            assertTrue(System.currentTimeMillis() < deadlineMs, failure);
+            Thread.sleep(5);
+        }
     }
 
     /** A response's status line and headers, up to the blank line; it fails if the connection ends first. */
@@ -797,12 +802,7 @@ class MediaServiceTest
                 .getBytes(StandardCharsets.US_ASCII));
             out.write(bytes, 0, 500);
             out.flush();
-            final long deadlineMs = System.currentTimeMillis() + 10_000;
-            while (service.counters().get(MediaCounters.BYTES_RECEIVED) < 500)
-            {
-                assertTrue(System.currentTimeMillis() < deadlineMs, "the slow PATCH never started");
-                Thread.sleep(5);
-            }
+            awaitCounter(MediaCounters.BYTES_RECEIVED, 500, "the slow PATCH never started");
             final byte[] get = ("GET /media/" + "ab".repeat(32) + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
             second.getOutputStream().write(get);
