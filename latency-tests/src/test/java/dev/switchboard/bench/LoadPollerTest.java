@@ -59,11 +59,7 @@ class LoadPollerTest
     @Test
     void shouldLogInAcknowledgeAnswerPingsAndSendStampedMessages() throws Exception
     {
-        final DeviceBook book = DeviceBook.open(dataDir);
-        final List<Device> devices = book.missing(1);
-        devices.get(0).userId = 5;
-        devices.get(0).deviceId = 1;
-        book.addRegistered(devices);
+        final DeviceBook book = oneDevice(dataDir);
 
         try (ServerSocketChannel acceptor = ServerSocketChannel.open())
         {
