@@ -59,6 +59,10 @@ final class BenchSettings
         defaultValue = "5")
     int warmupSeconds;
 
+    @Option(names = "--warmup-rate", description = "Messages per second of the throughput search's warm-up, the same " +
+        "for every target; 0 warms up at the first step's rate (default: ${DEFAULT-VALUE}).", defaultValue = "5000")
+    int warmupRate;
+
     @Option(names = "--profile", description = "Server profile: latency, balanced, density (default: ${DEFAULT-VALUE}).",
         defaultValue = "balanced")
     String profile;
@@ -168,6 +172,7 @@ final class BenchSettings
         map.put("payloadBytes", payloadLength);
         map.put("durationSeconds", durationSeconds);
         map.put("warmupSeconds", warmupSeconds);
+        map.put("warmupRate", warmupRate);
         map.put("profile", profile);
         map.put("host", null == host ? "127.0.0.1 (started by the bench)" : host);
         map.put("connections", connections);

@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The throughput scenario's search ({@link LatencyScenarios#throughput}), the same for every target: step the rate up
  * (doubling, then bisecting) and keep the highest whose delivery p99 stayed under the bound with every message
- * delivered. The first step warms up for the whole {@code --warmup} (a JVM server compiles its hot path while it runs,
- * so a short first warm-up measures its compiler on the server's CPU); later ones settle for a quarter of it. Every
- * step measures for the whole {@code --duration}: a p99 needs some thousands of messages.
+ * delivered. The search first warms up for the whole {@code --warmup} at {@code --warmup-rate}, unmeasured: a JVM server
+ * compiles its hot path while it runs, and at a low first rate its compiler would still be at work, on the server's
+ * CPU, in the steps measured; a server in service has long been past that. Every step then settles for a quarter of
+ * the warm-up and measures for the whole {@code --duration}: a p99 needs some thousands of messages.
  */
 final class ThroughputSearch
 {
@@ -37,6 +38,13 @@ final class ThroughputSearch
         final long stepNs = TimeUnit.SECONDS.toNanos(Math.max(2, settings.durationSeconds));
         final long firstWarmupNs = TimeUnit.SECONDS.toNanos(Math.max(1, settings.warmupSeconds));
         final long settleNs = TimeUnit.SECONDS.toNanos(Math.max(1, settings.warmupSeconds / 4));
+        if (settings.warmupRate > 0)
+        {
+            final OpenLoopCounts warmup = step.run(settings.warmupRate, BenchResult.newHistogram(), firstWarmupNs, 0);
+            log.printf("bench: throughput warm-up %,d msg/s for %d s: delivered %,d of %,d (not measured)%n",
+                settings.warmupRate, TimeUnit.NANOSECONDS.toSeconds(firstWarmupNs), warmup.delivered(), warmup.sent());
+            settle.run();
+        }
         long good = 0;
         long bad = 0;
         long rate = settings.rate;
@@ -46,7 +54,8 @@ final class ThroughputSearch
         for (int i = 0; i < MAX_STEPS && rate > 0; i++)
         {
             final Histogram deliver = BenchResult.newHistogram();
-            final OpenLoopCounts run = step.run(rate, deliver, 0 == i ? firstWarmupNs : settleNs, stepNs);
+            final boolean firstWarmsUp = 0 == i && settings.warmupRate <= 0;
+            final OpenLoopCounts run = step.run(rate, deliver, firstWarmsUp ? firstWarmupNs : settleNs, stepNs);
             final long p99Ns = run.deliverAtPercentileNs(99);
             final boolean kept = run.delivered() >= run.sent() && run.measuredDelivered() > 0 &&
                 p99Ns <= boundNs && run.measuredDelivered() >= 0.99 * run.measuredSent();
