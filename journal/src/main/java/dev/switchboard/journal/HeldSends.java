@@ -29,7 +29,7 @@ final class HeldSends
     /** Adds the send unless held already; message ids are positive, 0 marks an empty cell. */
     void put(final long senderKey, final long clientMsgId, final long messageId)
     {
-        int cell = ResendLog.hash(senderKey, clientMsgId) & mask;
+        int cell = ResendIndex.hash(senderKey, clientMsgId) & mask;
         while (0 != messageIds[cell])
         {
             if (senderKeys[cell] == senderKey && clientMsgIds[cell] == clientMsgId)
@@ -47,7 +47,7 @@ final class HeldSends
     /** @return the held message id for the send, or 0. */
     long find(final long senderKey, final long clientMsgId)
     {
-        int cell = ResendLog.hash(senderKey, clientMsgId) & mask;
+        int cell = ResendIndex.hash(senderKey, clientMsgId) & mask;
         long messageId;
         while (0 != (messageId = messageIds[cell]))
         {

@@ -14,7 +14,8 @@ import java.util.Arrays;
 
 /**
  * The memory of accepted sends that lets a client resend be answered with its original server id: a fixed-capacity
- * FIFO ring of entries in one memory-mapped file, with an in-heap index from (sender, client message id) to slot.
+ * FIFO ring of entries in one memory-mapped file, with an in-heap {@link ResendIndex} from (sender, client message id)
+ * to slot.
  * <p>
  * Entry n (counted from 1 since the file was created) lives in slot {@code (n - 1) & (capacity - 1)}; writing it
  * evicts entry {@code n - capacity} from the index. So a send is remembered until {@code capacity} more sends were
@@ -80,13 +81,7 @@ final class ResendLog implements AutoCloseable
     private final int slotMask;
     private final MappedByteBuffer mappedBuffer;
     private final UnsafeBuffer buffer;
-
-    /**
-     * Per index cell the key's hash in the high 32 bits and slot + 1 in the low 32, 0 when empty. The hash keeps
-     * probes and deletes off the mapped slots, which are read only to confirm a hash match.
-     */
-    private final long[] index;
-    private final int indexMask;
+    private final ResendIndex index;
 
     private long nextSequence = 1;
     private int dirtyFrom = Integer.MAX_VALUE;
@@ -105,8 +100,7 @@ final class ResendLog implements AutoCloseable
         this.slotMask = capacity - 1;
         this.mappedBuffer = mappedBuffer;
         this.buffer = new UnsafeBuffer(mappedBuffer);
-        index = new long[Math.max(16, capacity * 2)];
-        indexMask = index.length - 1;
+        index = new ResendIndex(buffer, capacity);
     }
 
     static long fileLength(final int capacity)
@@ -251,22 +245,18 @@ final class ResendLog implements AutoCloseable
             maxSequence = Math.max(maxSequence, sequence);
             validSlots++;
             final int offset = slotOffset(slot);
-            final int cell = findCell(
-                buffer.getLong(offset + SENDER_KEY_OFFSET), buffer.getLong(offset + CLIENT_MSG_ID_OFFSET));
-            final long value = index[cell];
-            if (0 != value)
+            final long senderKey = buffer.getLong(offset + SENDER_KEY_OFFSET);
+            final long clientMsgId = buffer.getLong(offset + CLIENT_MSG_ID_OFFSET);
+            final int indexed = index.slotOf(senderKey, clientMsgId);
+            if (ResendIndex.NONE == indexed)
+            {
+                index.put(senderKey, clientMsgId, slot);
+                recoveredEntries++;
+            }
+            else if (sequence > buffer.getLong(slotOffset(indexed) + SEQUENCE_OFFSET))
             {
                 // the same send remembered twice (it was matched no more, outside the window): the newer wins
-                if (sequence > buffer.getLong(slotOffset(cellSlot(value)) + SEQUENCE_OFFSET))
-                {
-                    index[cell] = cellValue(value, slot);
-                }
-            }
-            else
-            {
-                index[cell] = cellValue(buffer.getLong(offset + SENDER_KEY_OFFSET),
-                    buffer.getLong(offset + CLIENT_MSG_ID_OFFSET), slot);
-                recoveredEntries++;
+                index.put(senderKey, clientMsgId, slot);
             }
         }
         nextSequence = maxSequence + 1;
@@ -277,12 +267,12 @@ final class ResendLog implements AutoCloseable
      */
     long find(final long senderKey, final long clientMsgId, final long minTimestampMs)
     {
-        final long value = index[findCell(senderKey, clientMsgId)];
-        if (0 == value)
+        final int slot = index.slotOf(senderKey, clientMsgId);
+        if (ResendIndex.NONE == slot)
         {
             return 0;
         }
-        final int offset = slotOffset(cellSlot(value));
+        final int offset = slotOffset(slot);
         return buffer.getLong(offset + TIMESTAMP_OFFSET) >= minTimestampMs ?
             buffer.getLong(offset + MESSAGE_ID_OFFSET) : 0;
     }
@@ -297,12 +287,8 @@ final class ResendLog implements AutoCloseable
         final long oldSequence = buffer.getLong(offset + SEQUENCE_OFFSET);
         if (0 != oldSequence)
         {
-            final int oldCell = findCell(
-                buffer.getLong(offset + SENDER_KEY_OFFSET), buffer.getLong(offset + CLIENT_MSG_ID_OFFSET));
-            if (0 != index[oldCell] && cellSlot(index[oldCell]) == slot)
-            {
-                removeCell(oldCell);
-            }
+            index.removeIfAt(
+                buffer.getLong(offset + SENDER_KEY_OFFSET), buffer.getLong(offset + CLIENT_MSG_ID_OFFSET), slot);
         }
 
         buffer.putLong(offset + SENDER_KEY_OFFSET, senderKey);
@@ -314,7 +300,7 @@ final class ResendLog implements AutoCloseable
         buffer.putLongRelease(offset + SEQUENCE_OFFSET, sequence);
         markDirty(offset, offset + ENTRY_LENGTH);
 
-        index[findCell(senderKey, clientMsgId)] = cellValue(senderKey, clientMsgId, slot);
+        index.put(senderKey, clientMsgId, slot);
     }
 
     /** Forces the slots written since the last force to the device. */
@@ -343,12 +329,7 @@ final class ResendLog implements AutoCloseable
     /** Entries in the index. */
     int size()
     {
-        int size = 0;
-        for (final long value : index)
-        {
-            size += 0 != value ? 1 : 0;
-        }
-        return size;
+        return index.size();
     }
 
     public void close()
@@ -367,21 +348,6 @@ final class ResendLog implements AutoCloseable
     private int slotOf(final long sequence)
     {
         return (int)((sequence - 1) & slotMask);
-    }
-
-    private static long cellValue(final long senderKey, final long clientMsgId, final int slot)
-    {
-        return ((long)hash(senderKey, clientMsgId) << 32) | (slot + 1);
-    }
-
-    private static long cellValue(final long sameKeyValue, final int slot)
-    {
-        return (sameKeyValue & 0xFFFF_FFFF_0000_0000L) | (slot + 1);
-    }
-
-    private static int cellSlot(final long cellValue)
-    {
-        return (int)cellValue - 1;
     }
 
     private int slotOffset(final int slot)
@@ -419,60 +385,6 @@ final class ResendLog implements AutoCloseable
             }
         }
         return true;
-    }
-
-    /** The cell holding this key, or the empty cell where it would go. */
-    private int findCell(final long senderKey, final long clientMsgId)
-    {
-        final int hash = hash(senderKey, clientMsgId);
-        int cell = hash & indexMask;
-        while (true)
-        {
-            final long value = index[cell];
-            if (0 == value)
-            {
-                return cell;
-            }
-            if ((int)(value >>> 32) == hash)
-            {
-                final int offset = slotOffset(cellSlot(value));
-                if (buffer.getLong(offset + CLIENT_MSG_ID_OFFSET) == clientMsgId &&
-                    buffer.getLong(offset + SENDER_KEY_OFFSET) == senderKey)
-                {
-                    return cell;
-                }
-            }
-            cell = (cell + 1) & indexMask;
-        }
-    }
-
-    /** Linear-probing delete: shifts later cells of the run back so no lookup stops early. */
-    private void removeCell(final int removed)
-    {
-        int gap = removed;
-        int cell = (removed + 1) & indexMask;
-        long value;
-        while (0 != (value = index[cell]))
-        {
-            final int home = (int)(value >>> 32) & indexMask;
-            // the entry may fill the gap if its home is not cyclically inside (gap, cell]
-            if (((cell - home) & indexMask) >= ((cell - gap) & indexMask))
-            {
-                index[gap] = value;
-                gap = cell;
-            }
-            cell = (cell + 1) & indexMask;
-        }
-        index[gap] = 0;
-    }
-
-    static int hash(final long senderKey, final long clientMsgId)
-    {
-        long hash = senderKey * 0x9E3779B97F4A7C15L ^ clientMsgId * 0xC2B2AE3D27D4EB4FL;
-        hash ^= hash >>> 29;
-        hash *= 0xBF58476D1CE4E5B9L;
-        hash ^= hash >>> 32;
-        return (int)hash;
     }
 
     static long check(
