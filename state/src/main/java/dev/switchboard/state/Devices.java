@@ -307,7 +307,8 @@ public final class Devices
      * @param token       token bytes.
      * @param tokenOffset offset of the token in token.
      * @param tokenLength token length, 1..{@link #MAX_PUSH_TOKEN_LENGTH}.
-     * @return true if stored, false if the device does not exist or an argument is out of range.
+     * @return true if stored, false if the device does not exist, an argument is out of range or the token is not
+     * all printable ASCII.
      */
     public boolean pushToken(
         final long userId,
@@ -318,7 +319,8 @@ public final class Devices
         final int tokenLength)
     {
         if (PUSH_NONE == platform || tokenLength < 1 || tokenLength > MAX_PUSH_TOKEN_LENGTH || tokenOffset < 0 ||
-            tokenOffset > token.length - tokenLength || !exists(userId, deviceId))
+            tokenOffset > token.length - tokenLength || !isPrintableAscii(token, tokenOffset, tokenLength) ||
+            !exists(userId, deviceId))
         {
             return false;
         }
@@ -326,6 +328,22 @@ public final class Devices
         push.tokenLength = tokenLength;
         System.arraycopy(token, tokenOffset, push.token, 0, tokenLength);
         pushTokens.put(key.set(DeviceKeys.pack(userId, deviceId)), push);
+        return true;
+    }
+
+    /**
+     * Push services' tokens are printable ASCII (FCM's as issued, APNs' as the hex of its 32 bytes). Nothing else is
+     * kept, so no control byte from a client reaches a push request or a log line.
+     */
+    private static boolean isPrintableAscii(final byte[] bytes, final int offset, final int length)
+    {
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            if (bytes[i] < 0x21 || bytes[i] > 0x7E)
+            {
+                return false;
+            }
+        }
         return true;
     }
 

@@ -127,14 +127,23 @@ class DevicesTest
         final Devices devices = state.newDevices();
         final int deviceId = devices.addDevice(USER, TestStates.key(1), 1);
         final byte[] fcm = "fcm-token-abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.US_ASCII);
-        final byte[] apns = new byte[32];
-        Arrays.fill(apns, (byte)7);
+        final byte[] apns = "07".repeat(32).getBytes(StandardCharsets.US_ASCII); // hex of APNs' 32 bytes
 
         assertEquals(Devices.PUSH_NONE, devices.pushPlatform(USER, deviceId));
         assertFalse(devices.pushToken(USER, 3, (byte)1, fcm, 0, fcm.length));
         assertFalse(devices.pushToken(USER, deviceId, (byte)1, fcm, 0, 0));
         assertFalse(devices.pushToken(USER, deviceId, (byte)1, fcm, 1, fcm.length));
         assertFalse(devices.pushToken(USER, deviceId, (byte)1, new byte[600], 0, 600));
+        final byte[] raw = new byte[32];
+        Arrays.fill(raw, (byte)7);
+        assertFalse(devices.pushToken(USER, deviceId, (byte)2, raw, 0, raw.length), "raw bytes, not hex");
+        final byte[] forged = "abc\nINFO forged line".getBytes(StandardCharsets.US_ASCII);
+        assertFalse(devices.pushToken(USER, deviceId, (byte)1, forged, 0, forged.length), "a line break");
+        final byte[] spaced = "abc def".getBytes(StandardCharsets.US_ASCII);
+        assertFalse(devices.pushToken(USER, deviceId, (byte)1, spaced, 0, spaced.length));
+        final byte[] utf8 = "t\u00f6ken".getBytes(StandardCharsets.UTF_8);
+        assertFalse(devices.pushToken(USER, deviceId, (byte)1, utf8, 0, utf8.length));
+        assertEquals(Devices.PUSH_NONE, devices.pushPlatform(USER, deviceId), "nothing refused was kept");
 
         assertTrue(devices.pushToken(USER, deviceId, (byte)1, fcm, 0, fcm.length));
         final byte[] into = new byte[Devices.MAX_PUSH_TOKEN_LENGTH];
