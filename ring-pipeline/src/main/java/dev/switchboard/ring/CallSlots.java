@@ -127,8 +127,6 @@ final class CallSlots
         calleeUserIds[slot] = calleeUserId;
         answeredDeviceIds[slot] = 0;
         iceCounts[slot] = 0;
-        calleeDeviceCounts[slot] = 0;
-        ringingCounts[slot] = 0;
         return slot;
     }
 

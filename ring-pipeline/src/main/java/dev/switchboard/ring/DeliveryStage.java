@@ -164,31 +164,44 @@ final class DeliveryStage implements EventHandler<RingEvent>
         final long messageId = event.recipients.messageId;
         final int length = encoders.receipt(
             scratch, messageId, originalMessageId, caller.userId, caller.deviceId, type, event.timestampMs);
-        final int result = journal.append(
-            toUserId,
-            toDeviceId,
-            messageId,
-            caller.userId,
-            caller.deviceId,
-            originalMessageId,
-            event.timestampMs,
-            KIND_RECEIPT,
-            scratch,
-            0,
-            length);
-        if (result < 0)
+        if (storeAndDeliver(
+            toUserId, toDeviceId, messageId, caller.userId, caller.deviceId, originalMessageId, event.timestampMs,
+            KIND_RECEIPT, scratch, length))
         {
-            counters.increment(RingCounters.QUEUE_FULL);
-            return;
+            counters.increment(RingCounters.RECEIPTS_STORED);
         }
-        counters.increment(RingCounters.RECEIPTS_STORED);
-        deliverLive(toUserId, toDeviceId, messageId, scratch, length);
     }
 
     /**
-     * Send a journaled record to its device now if it is online and its window has room; else the journal keeps it
-     * for the drain.
+     * Journal one record for one device and send it now if the device is online; a full queue is counted and the
+     * record dropped.
+     *
+     * @return whether the journal took the record.
      */
+    boolean storeAndDeliver(
+        final long toUserId,
+        final int toDeviceId,
+        final long messageId,
+        final long fromUserId,
+        final int fromDeviceId,
+        final long correlationId,
+        final long timestampMs,
+        final int kind,
+        final DirectBuffer frame,
+        final int length)
+    {
+        final int result = journal.append(
+            toUserId, toDeviceId, messageId, fromUserId, fromDeviceId, correlationId, timestampMs, kind, frame, 0,
+            length);
+        if (Journal.OK != result)
+        {
+            counters.increment(RingCounters.QUEUE_FULL);
+            return false;
+        }
+        deliverLive(toUserId, toDeviceId, messageId, frame, length);
+        return true;
+    }
+
     /**
      * A Send or SendGroup is stored, acknowledged and handed to its online devices: how long since the edge published
      * it ({@link RingCounters#sendToDeliverTime()}), on the real clock, when service times are on.
@@ -201,6 +214,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
         }
     }
 
+    /**
+     * Send a journaled record to its device now if it is online and its window has room; else the journal keeps it
+     * for the drain.
+     */
     void deliverLive(
         final long userId, final int deviceId, final long messageId, final DirectBuffer frame, final int length)
     {

@@ -1,6 +1,5 @@
 package dev.switchboard.ring;
 
-import dev.switchboard.journal.Journal;
 import dev.switchboard.state.UserPairs;
 import org.agrona.BufferUtil;
 import org.agrona.collections.LongHashSet;
@@ -69,25 +68,12 @@ final class IdentityChangeNotices
             encoders.identityChanged(scratch, messageId, event.timestampMs, caller.userId, caller.deviceId);
         for (int i = 0; i < recipients.count; i++)
         {
-            final int result = stage.journal.append(
-                recipients.userIds[i],
-                recipients.deviceIds[i],
-                messageId,
-                caller.userId,
-                caller.deviceId,
-                0,
-                event.timestampMs,
-                KIND_IDENTITY_CHANGED,
-                scratch,
-                0,
-                length);
-            if (Journal.OK != result)
+            if (stage.storeAndDeliver(
+                recipients.userIds[i], recipients.deviceIds[i], messageId, caller.userId, caller.deviceId, 0,
+                event.timestampMs, KIND_IDENTITY_CHANGED, scratch, length))
             {
-                stage.counters.increment(RingCounters.QUEUE_FULL);
-                continue;
+                stage.counters.increment(RingCounters.IDENTITY_NOTICES);
             }
-            stage.counters.increment(RingCounters.IDENTITY_NOTICES);
-            stage.deliverLive(recipients.userIds[i], recipients.deviceIds[i], messageId, scratch, length);
         }
     }
 }
