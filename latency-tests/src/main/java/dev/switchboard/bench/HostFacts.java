@@ -1,5 +1,7 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.tuning.DamonStatus;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The facts about this machine a figure needs beside it: cores, memory, JDK, OS, CPU model.
+ * The facts about this machine a figure needs beside it: cores, memory, JDK, OS, CPU model, and whether the kernel's
+ * DAMON monitor runs (on the test guest its sampling rounds stalled the server: docs/performance.md, tenth pass).
  */
 final class HostFacts
 {
@@ -25,6 +28,7 @@ final class HostFacts
         facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         facts.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         facts.put("openFilesLimit", openFilesLimit());
+        facts.put("damon", DamonStatus.describe(Path.of("/sys")));
         return facts;
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  * Whether a Linux host can hold a number of client connections: reads the process's and the system's descriptor
  * limits, the listen backlog, TCP memory and socket buffers, the local port range and memory from {@code /proc}, and
  * says setting by setting whether the count fits and what to change. The files of {@code tuning/linux} set what it
- * asks for.
+ * asks for. It also names a running DAMON monitor, from {@code /sys}: a cost to latency, not to the count.
  */
 public final class HostCheck
 {
@@ -59,17 +59,19 @@ public final class HostCheck
     }
 
     private final Path proc;
+    private final Path sys;
 
     /** Check the host this process runs on. */
     public HostCheck()
     {
-        this(Path.of("/proc"));
+        this(Path.of("/proc"), Path.of("/sys"));
     }
 
-    /** Check from another proc tree: tests give a made-up one. */
-    public HostCheck(final Path proc)
+    /** Check from other proc and sys trees: tests give made-up ones. */
+    public HostCheck(final Path proc, final Path sys)
     {
         this.proc = proc;
+        this.sys = sys;
     }
 
     /**
@@ -86,6 +88,7 @@ public final class HostCheck
         checkSocketBuffers(findings);
         checkPortRange(findings, connections);
         checkMemory(findings, connections);
+        checkDamon(findings);
         return findings;
     }
 
@@ -282,6 +285,21 @@ public final class HostCheck
         findings.add(availableKb * 1024 >= neededBytes ?
             new Finding(Verdict.OK, "memory", found, "") :
             new Finding(Verdict.FAIL, "memory", found, "a larger host, or fewer connections per server"));
+    }
+
+    private void checkDamon(final List<Finding> findings)
+    {
+        final String status = DamonStatus.describe(sys);
+        if (DamonStatus.running(sys).isEmpty())
+        {
+            findings.add(new Finding(Verdict.OK, "DAMON (kdamond)", status, ""));
+            return;
+        }
+        findings.add(new Finding(Verdict.WARN, "DAMON (kdamond)", status + ": each sampling round reads and clears " +
+            "the accessed bits of pages, the server's among them",
+            "on a virtual host this stalled the server's duty thread 2 to 4 ms a round (docs/performance.md, tenth " +
+            "pass); check with scripts/duty-stalls.bt, and on a host meant for low latency stop it (echo off > " +
+            sys.resolve(DamonStatus.KDAMONDS) + "/N/state) or lengthen its sample_us"));
     }
 
     /** {soft, hard} of "Max open files", "unlimited" as Long.MAX_VALUE; null if unreadable. */

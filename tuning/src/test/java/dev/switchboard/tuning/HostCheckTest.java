@@ -22,6 +22,8 @@ class HostCheckTest
 {
     @TempDir
     Path proc;
+    @TempDir
+    Path sys;
 
     @Test
     void shouldNameTheHardDescriptorLimitOfThisHostWhenTheCountExceedsIt() throws Exception
@@ -61,7 +63,7 @@ class HostCheckTest
         write("sys/net/ipv4/ip_local_port_range", "32768\t60999\n");
         write("meminfo", "MemTotal:        2048000 kB\nMemFree:          100000 kB\nMemAvailable:    1500000 kB\n");
 
-        final List<HostCheck.Finding> findings = new HostCheck(proc).check(30_000);
+        final List<HostCheck.Finding> findings = new HostCheck(proc, sys).check(30_000);
 
         assertEquals(HostCheck.Verdict.FAIL, find(findings, "open files, hard limit (ulimit -Hn)").verdict);
         assertEquals(HostCheck.Verdict.FAIL, find(findings, "open files, soft limit (ulimit -n)").verdict);
@@ -79,19 +81,50 @@ class HostCheckTest
         assertEquals(HostCheck.Verdict.OK, find(findings, "memory").verdict);
         assertFalse(HostCheck.fits(findings));
 
-        final List<HostCheck.Finding> few = new HostCheck(proc).check(900);
+        final List<HostCheck.Finding> few = new HostCheck(proc, sys).check(900);
         assertEquals(HostCheck.Verdict.OK, find(few, "open files, hard limit (ulimit -Hn)").verdict);
         assertEquals(HostCheck.Verdict.WARN, find(few, "open files, soft limit (ulimit -n)").verdict);
-        assertEquals(HostCheck.Verdict.FAIL, find(new HostCheck(proc).check(2_000_000), "memory").verdict);
+        assertEquals(HostCheck.Verdict.FAIL, find(new HostCheck(proc, sys).check(2_000_000), "memory").verdict);
     }
 
     @Test
     void shouldSayUnknownForWhatItCannotRead()
     {
-        final List<HostCheck.Finding> findings = new HostCheck(proc).check(1_000);
+        final List<HostCheck.Finding> findings = new HostCheck(proc, sys).check(1_000);
         assertEquals(HostCheck.Verdict.UNKNOWN, find(findings, "open files (ulimit -n)").verdict);
         assertEquals(HostCheck.Verdict.UNKNOWN, find(findings, "memory").verdict);
         assertTrue(HostCheck.fits(findings));
+    }
+
+    @Test
+    void shouldWarnOfARunningDamonMonitorAndSayWhenItIsOffOrAbsent() throws IOException
+    {
+        assertEquals(HostCheck.Verdict.OK, find(new HostCheck(proc, sys).check(1_000), "DAMON (kdamond)").verdict);
+        assertEquals("absent", DamonStatus.describe(sys));
+
+        final String kdamond = DamonStatus.KDAMONDS + "/0/";
+        writeSys(DamonStatus.KDAMONDS + "/nr_kdamonds", "1\n");
+        writeSys(kdamond + "state", "off\n");
+        writeSys(kdamond + "contexts/0/operations", "paddr\n");
+        writeSys(kdamond + "contexts/0/monitoring_attrs/intervals/sample_us", "500000\n");
+        writeSys(kdamond + "contexts/0/schemes/0/action", "pageout\n");
+        final HostCheck.Finding off = find(new HostCheck(proc, sys).check(1_000), "DAMON (kdamond)");
+        assertEquals(HostCheck.Verdict.OK, off.verdict, off.toString());
+        assertEquals("off", off.found);
+
+        writeSys(kdamond + "state", "on\n");
+        final HostCheck.Finding on = find(new HostCheck(proc, sys).check(1_000), "DAMON (kdamond)");
+        assertEquals(HostCheck.Verdict.WARN, on.verdict, on.toString());
+        assertTrue(on.found.startsWith("kdamond 0 on (paddr, sampling every 500 ms, schemes: pageout)"), on.found);
+        assertTrue(on.advice.contains("/0/state") || on.advice.contains("/N/state"), on.advice);
+        assertTrue(HostCheck.fits(new HostCheck(proc, sys).check(1_000)), "a warning does not fail the count");
+    }
+
+    private void writeSys(final String file, final String text) throws IOException
+    {
+        final Path path = sys.resolve(file);
+        Files.createDirectories(path.getParent());
+        Files.writeString(path, text, StandardCharsets.UTF_8);
     }
 
     private static HostCheck.Finding find(final List<HostCheck.Finding> findings, final String setting)
