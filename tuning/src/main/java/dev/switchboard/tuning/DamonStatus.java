@@ -19,42 +19,18 @@ public final class DamonStatus
     /** The kdamonds' folder under a sys root. */
     public static final String KDAMONDS = "kernel/mm/damon/admin/kdamonds";
 
-    /** One running monitor. */
-    public static final class Monitor
-    {
-        public final String name;
-        public final String operations;
-        public final long sampleMicros;
-        public final List<String> actions;
-
-        Monitor(final String name, final String operations, final long sampleMicros, final List<String> actions)
-        {
-            this.name = name;
-            this.operations = operations;
-            this.sampleMicros = sampleMicros;
-            this.actions = actions;
-        }
-
-        public String toString()
-        {
-            return "kdamond " + name + " on (" + operations + ", sampling every " +
-                (sampleMicros < 0 ? "?" : formatMicros(sampleMicros)) +
-                (actions.isEmpty() ? "" : ", schemes: " + String.join(" ", actions)) + ")";
-        }
-    }
-
     private DamonStatus()
     {
     }
 
     /**
-     * The monitors running under a sys root (normally {@code /sys}); empty when DAMON is absent or stopped.
+     * One line for each monitor running under a sys root (normally {@code /sys}): its operations, sampling interval and
+     * schemes. Empty when DAMON is absent or stopped.
      */
-    public static List<Monitor> running(final Path sys)
+    public static List<String> running(final Path sys)
     {
-        final List<Monitor> monitors = new ArrayList<>();
-        final Path kdamonds = sys.resolve(KDAMONDS);
-        for (final Path kdamond : children(kdamonds))
+        final List<String> monitors = new ArrayList<>();
+        for (final Path kdamond : children(sys.resolve(KDAMONDS)))
         {
             if (!"on".equals(read(kdamond.resolve("state"))))
             {
@@ -71,11 +47,10 @@ public final class DamonStatus
                 }
             }
             final String operations = read(context.resolve("operations"));
-            monitors.add(new Monitor(
-                kdamond.getFileName().toString(),
-                null == operations ? "?" : operations,
-                number(read(context.resolve("monitoring_attrs/intervals/sample_us"))),
-                actions));
+            final long sampleMicros = number(read(context.resolve("monitoring_attrs/intervals/sample_us")));
+            monitors.add("kdamond " + kdamond.getFileName() + " on (" + (null == operations ? "?" : operations) +
+                ", sampling every " + (sampleMicros < 0 ? "?" : formatMicros(sampleMicros)) +
+                (actions.isEmpty() ? "" : ", schemes: " + String.join(" ", actions)) + ")");
         }
         return monitors;
     }
@@ -85,21 +60,19 @@ public final class DamonStatus
      */
     public static String describe(final Path sys)
     {
-        if (!Files.isDirectory(sys.resolve(KDAMONDS)))
+        return describe(sys, running(sys));
+    }
+
+    /**
+     * As {@link #describe(Path)} for monitors already read with {@link #running(Path)}.
+     */
+    public static String describe(final Path sys, final List<String> running)
+    {
+        if (!running.isEmpty())
         {
-            return "absent";
+            return String.join("; ", running);
         }
-        final List<Monitor> monitors = running(sys);
-        if (monitors.isEmpty())
-        {
-            return "off";
-        }
-        final List<String> lines = new ArrayList<>();
-        for (final Monitor monitor : monitors)
-        {
-            lines.add(monitor.toString());
-        }
-        return String.join("; ", lines);
+        return Files.isDirectory(sys.resolve(KDAMONDS)) ? "off" : "absent";
     }
 
     static String formatMicros(final long micros)

@@ -289,8 +289,9 @@ public final class HostCheck
 
     private void checkDamon(final List<Finding> findings)
     {
-        final String status = DamonStatus.describe(sys);
-        if (DamonStatus.running(sys).isEmpty())
+        final List<String> running = DamonStatus.running(sys);
+        final String status = DamonStatus.describe(sys, running);
+        if (running.isEmpty())
         {
             findings.add(new Finding(Verdict.OK, "DAMON (kdamond)", status, ""));
             return;
