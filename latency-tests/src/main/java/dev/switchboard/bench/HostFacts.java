@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.tuning.DamonStatus;
+import dev.switchboard.tuning.HostCheck;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The facts about this machine a figure needs beside it: cores, memory, JDK, OS, CPU model, and whether the kernel's
- * DAMON monitor runs (on the test guest its sampling rounds stalled the server: docs/performance.md, tenth pass).
+ * The facts about this machine a figure needs beside it: cores (the host's, and those the pinned load generator may
+ * use), memory, JDK, OS, CPU model, whether the kernel's DAMON monitor runs (on the test guest its sampling rounds
+ * stalled the server: docs/performance.md, tenth pass) and the transparent huge page mode (the heaps' huge pages took
+ * those stalls off: eleventh pass).
  */
 final class HostFacts
 {
@@ -22,14 +25,43 @@ final class HostFacts
     static Map<String, Object> collect()
     {
         final Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("cores", Runtime.getRuntime().availableProcessors());
+        facts.put("cores", onlineCpus());
+        facts.put("coresForLoadGenerator", Runtime.getRuntime().availableProcessors());
         facts.put("cpu", cpuModel());
         facts.put("memoryBytes", memTotalBytes());
         facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         facts.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         facts.put("openFilesLimit", openFilesLimit());
         facts.put("damon", DamonStatus.describe(Path.of("/sys")));
+        facts.put("transparentHugePages", transparentHugePages());
         return facts;
+    }
+
+    /** The host's online CPUs, whatever this JVM is pinned to (availableProcessors counts only its affinity). */
+    private static int onlineCpus()
+    {
+        try
+        {
+            return (int)Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.US_ASCII).stream()
+                .filter(line -> line.startsWith("processor")).count();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return -1;
+        }
+    }
+
+    /** The host's transparent huge page mode: whether the JVMs' heaps could take huge pages. */
+    private static String transparentHugePages()
+    {
+        try
+        {
+            return HostCheck.selected(Files.readString(Path.of("/sys").resolve(HostCheck.THP_ENABLED)));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return "unknown";
+        }
     }
 
     private static String cpuModel()

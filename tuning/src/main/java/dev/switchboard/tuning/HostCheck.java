@@ -12,7 +12,8 @@ import java.util.List;
  * Whether a Linux host can hold a number of client connections: reads the process's and the system's descriptor
  * limits, the listen backlog, TCP memory and socket buffers, the local port range and memory from {@code /proc}, and
  * says setting by setting whether the count fits and what to change. The files of {@code tuning/linux} set what it
- * asks for. It also names a running DAMON monitor, from {@code /sys}: a cost to latency, not to the count.
+ * asks for. It also names, from {@code /sys}, a running DAMON monitor and transparent huge pages turned off: costs to
+ * latency, not to the count.
  */
 public final class HostCheck
 {
@@ -29,6 +30,8 @@ public final class HostCheck
     /** TCP memory pages a connection may hold with a little unread or unsent data. */
     public static final int TCP_PAGES_PER_CONNECTION = 1;
     private static final int PAGE_SIZE = 4096;
+    /** Where Linux says whether transparent huge pages are used, relative to /sys. */
+    public static final String THP_ENABLED = "kernel/mm/transparent_hugepage/enabled";
 
     /** The verdict on one setting. */
     public enum Verdict
@@ -89,6 +92,7 @@ public final class HostCheck
         checkPortRange(findings, connections);
         checkMemory(findings, connections);
         checkDamon(findings);
+        checkHugePages(findings);
         return findings;
     }
 
@@ -298,9 +302,39 @@ public final class HostCheck
         }
         findings.add(new Finding(Verdict.WARN, "DAMON (kdamond)", status + ": each sampling round reads and clears " +
             "the accessed bits of pages, the server's among them",
-            "on a virtual host this stalled the server's duty thread 2 to 4 ms a round (docs/performance.md, tenth " +
-            "pass); check with scripts/duty-stalls.bt, and on a host meant for low latency stop it (echo off > " +
+            "on a virtual host this stalled the server's duty thread 2 to 4 ms a round while its heap was in small " +
+            "pages (docs/performance.md, tenth and eleventh passes); check with scripts/duty-stalls.bt, and on a host " +
+            "meant for low latency stop it (echo off > " +
             sys.resolve(DamonStatus.KDAMONDS) + "/N/state) or lengthen its sample_us"));
+    }
+
+    private void checkHugePages(final List<Finding> findings)
+    {
+        final Path enabled = sys.resolve(THP_ENABLED);
+        final String modes = readFile(enabled);
+        if (null == modes)
+        {
+            findings.add(new Finding(Verdict.UNKNOWN, "transparent huge pages", "no " + enabled, ""));
+            return;
+        }
+        final String mode = selected(modes);
+        if ("never".equals(mode))
+        {
+            findings.add(new Finding(Verdict.WARN, "transparent huge pages", "never: the server's heap stays in " +
+                "4 KiB pages (the launcher asks for huge pages with -XX:+UseTransparentHugePages)",
+                "on a virtual host a heap in small pages stalled the duty thread on each DAMON round (docs/" +
+                "performance.md, eleventh pass); echo madvise > " + enabled));
+            return;
+        }
+        findings.add(new Finding(Verdict.OK, "transparent huge pages", mode + ": the heap takes them", ""));
+    }
+
+    /** The marked word of a sysfs choice such as "always [madvise] never"; the trimmed text if none is marked. */
+    public static String selected(final String choices)
+    {
+        final int open = choices.indexOf('[');
+        final int close = choices.indexOf(']', open + 1);
+        return open >= 0 && close > open ? choices.substring(open + 1, close) : choices.trim();
     }
 
     /** {soft, hard} of "Max open files", "unlimited" as Long.MAX_VALUE; null if unreadable. */
@@ -378,8 +412,13 @@ public final class HostCheck
 
     private String read(final String file)
     {
+        return readFile(proc.resolve(file));
+    }
+
+    private static String readFile(final Path file)
+    {
         // Not Files.readString: /proc files report a size of 0, and that reads them short.
-        try (InputStream in = Files.newInputStream(proc.resolve(file)))
+        try (InputStream in = Files.newInputStream(file))
         {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

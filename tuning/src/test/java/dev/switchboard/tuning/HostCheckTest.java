@@ -50,18 +50,18 @@ class HostCheckTest
     @Test
     void shouldJudgeEachSettingOfAMadeUpHost() throws IOException
     {
-        write("self/limits", "Limit                     Soft Limit           Hard Limit           Units\n" +
+        write(proc, "self/limits", "Limit                     Soft Limit           Hard Limit           Units\n" +
             "Max open files            1024                 20000                files\n");
-        write("sys/fs/nr_open", "1048576\n");
-        write("sys/fs/file-max", "30000\n");
-        write("sys/fs/file-nr", "2000\t0\t30000\n");
-        write("sys/net/core/somaxconn", "128\n");
-        write("sys/net/ipv4/tcp_max_syn_backlog", "8192\n");
-        write("sys/net/ipv4/tcp_mem", "10000\t15000\t20000\n");
-        write("sys/net/ipv4/tcp_rmem", "4096\t131072\t6291456\n");
-        write("sys/net/ipv4/tcp_wmem", "8192\t16384\t4194304\n");
-        write("sys/net/ipv4/ip_local_port_range", "32768\t60999\n");
-        write("meminfo", "MemTotal:        2048000 kB\nMemFree:          100000 kB\nMemAvailable:    1500000 kB\n");
+        write(proc, "sys/fs/nr_open", "1048576\n");
+        write(proc, "sys/fs/file-max", "30000\n");
+        write(proc, "sys/fs/file-nr", "2000\t0\t30000\n");
+        write(proc, "sys/net/core/somaxconn", "128\n");
+        write(proc, "sys/net/ipv4/tcp_max_syn_backlog", "8192\n");
+        write(proc, "sys/net/ipv4/tcp_mem", "10000\t15000\t20000\n");
+        write(proc, "sys/net/ipv4/tcp_rmem", "4096\t131072\t6291456\n");
+        write(proc, "sys/net/ipv4/tcp_wmem", "8192\t16384\t4194304\n");
+        write(proc, "sys/net/ipv4/ip_local_port_range", "32768\t60999\n");
+        write(proc, "meminfo", "MemTotal:        2048000 kB\nMemFree:          100000 kB\nMemAvailable:    1500000 kB\n");
 
         final List<HostCheck.Finding> findings = new HostCheck(proc, sys).check(30_000);
 
@@ -103,28 +103,47 @@ class HostCheckTest
         assertEquals("absent", DamonStatus.describe(sys));
 
         final String kdamond = DamonStatus.KDAMONDS + "/0/";
-        writeSys(DamonStatus.KDAMONDS + "/nr_kdamonds", "1\n");
-        writeSys(kdamond + "state", "off\n");
-        writeSys(kdamond + "contexts/0/operations", "paddr\n");
-        writeSys(kdamond + "contexts/0/monitoring_attrs/intervals/sample_us", "500000\n");
-        writeSys(kdamond + "contexts/0/schemes/0/action", "pageout\n");
+        write(sys, DamonStatus.KDAMONDS + "/nr_kdamonds", "1\n");
+        write(sys, kdamond + "state", "off\n");
+        write(sys, kdamond + "contexts/0/operations", "paddr\n");
+        write(sys, kdamond + "contexts/0/monitoring_attrs/intervals/sample_us", "500000\n");
+        write(sys, kdamond + "contexts/0/schemes/0/action", "pageout\n");
         final HostCheck.Finding off = find(new HostCheck(proc, sys).check(1_000), "DAMON (kdamond)");
         assertEquals(HostCheck.Verdict.OK, off.verdict, off.toString());
         assertEquals("off", off.found);
 
-        writeSys(kdamond + "state", "on\n");
+        write(sys, kdamond + "state", "on\n");
         final HostCheck.Finding on = find(new HostCheck(proc, sys).check(1_000), "DAMON (kdamond)");
         assertEquals(HostCheck.Verdict.WARN, on.verdict, on.toString());
         assertTrue(on.found.startsWith("kdamond 0 on (paddr, sampling every 500 ms, schemes: pageout)"), on.found);
-        assertTrue(on.advice.contains("/0/state") || on.advice.contains("/N/state"), on.advice);
+        assertTrue(on.advice.contains(sys.resolve(DamonStatus.KDAMONDS) + "/N/state"), on.advice);
         assertTrue(HostCheck.fits(new HostCheck(proc, sys).check(1_000)), "a warning does not fail the count");
     }
 
-    private void writeSys(final String file, final String text) throws IOException
+    @Test
+    void shouldWarnWhenTransparentHugePagesAreOffAndSayWhichModeIsOn() throws IOException
     {
-        final Path path = sys.resolve(file);
-        Files.createDirectories(path.getParent());
-        Files.writeString(path, text, StandardCharsets.UTF_8);
+        final HostCheck.Finding absent = find(new HostCheck(proc, sys).check(1_000), "transparent huge pages");
+        assertEquals(HostCheck.Verdict.UNKNOWN, absent.verdict, absent.toString());
+
+        write(sys, HostCheck.THP_ENABLED, "always madvise [never]\n");
+        final HostCheck.Finding never = find(new HostCheck(proc, sys).check(1_000), "transparent huge pages");
+        assertEquals(HostCheck.Verdict.WARN, never.verdict, never.toString());
+        assertTrue(never.advice.endsWith("echo madvise > " + sys.resolve(HostCheck.THP_ENABLED)), never.advice);
+
+        write(sys, HostCheck.THP_ENABLED, "always [madvise] never\n");
+        final HostCheck.Finding madvise = find(new HostCheck(proc, sys).check(1_000), "transparent huge pages");
+        assertEquals(HostCheck.Verdict.OK, madvise.verdict, madvise.toString());
+        assertTrue(madvise.found.startsWith("madvise"), madvise.found);
+    }
+
+    @Test
+    void shouldReadTheMarkedWordOfASysfsChoice()
+    {
+        assertEquals("always", HostCheck.selected("[always] madvise never"));
+        assertEquals("never", HostCheck.selected("always madvise [never]\n"));
+        assertEquals("madvise", HostCheck.selected(" madvise \n"));
+        assertEquals("always [madvise never", HostCheck.selected("always [madvise never"));
     }
 
     private static HostCheck.Finding find(final List<HostCheck.Finding> findings, final String setting)
@@ -133,9 +152,9 @@ class HostCheckTest
             .orElseThrow(() -> new AssertionError("no " + setting + " in " + findings));
     }
 
-    private void write(final String file, final String text) throws IOException
+    private static void write(final Path root, final String file, final String text) throws IOException
     {
-        final Path path = proc.resolve(file);
+        final Path path = root.resolve(file);
         Files.createDirectories(path.getParent());
         Files.writeString(path, text, StandardCharsets.UTF_8);
     }
