@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * The JVM flags every Switchboard JVM needs (module opens and exports for Agrona and Chronicle Map, Chronicle's
- * analytics off, the selector's Integer cache, huge pages for the heap), for the child JVMs the bench starts: taken
- * from this JVM when it has them, else from the root pom's {@code switchboard.jvm.flags}, the one place they are
- * declared.
+ * analytics off, the selector's Integer cache, huge pages for the heap, exit when out of heap), for the child JVMs
+ * the bench starts: taken from this JVM when it has them, else from the root pom's {@code switchboard.jvm.flags}, the
+ * one place they are declared.
  */
 final class JvmFlags
 {
@@ -34,7 +34,7 @@ final class JvmFlags
         {
             if (argument.startsWith("--add-opens") || argument.startsWith("--add-exports") ||
                 argument.startsWith("-Dchronicle.") || argument.startsWith("-XX:AutoBoxCacheMax") ||
-                argument.equals("-XX:+UseTransparentHugePages"))
+                argument.equals("-XX:+UseTransparentHugePages") || argument.equals("-XX:+ExitOnOutOfMemoryError"))
             {
                 flags.add(argument);
             }
