@@ -33,7 +33,8 @@ final class HostFacts
         facts.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         facts.put("openFilesLimit", openFilesLimit());
         facts.put("damon", DamonStatus.describe(Path.of("/sys")));
-        facts.put("transparentHugePages", transparentHugePages());
+        final String hugePages = HostCheck.transparentHugePageMode(Path.of("/sys"));
+        facts.put("transparentHugePages", null == hugePages ? "unknown" : hugePages);
         return facts;
     }
 
@@ -48,19 +49,6 @@ final class HostFacts
         catch (final IOException | RuntimeException ex)
         {
             return -1;
-        }
-    }
-
-    /** The host's transparent huge page mode: whether the JVMs' heaps could take huge pages. */
-    private static String transparentHugePages()
-    {
-        try
-        {
-            return HostCheck.selected(Files.readString(Path.of("/sys").resolve(HostCheck.THP_ENABLED)));
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return "unknown";
         }
     }
 

@@ -2,8 +2,8 @@ package dev.switchboard.bench;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
 /**
  * The JVM flags every Switchboard JVM needs (module opens and exports for Agrona and Chronicle Map, Chronicle's
  * analytics off, the selector's Integer cache, huge pages for the heap, exit when out of heap), for the child JVMs
- * the bench starts: taken from this JVM when it has them, else from the root pom's {@code switchboard.jvm.flags}, the
- * one place they are declared.
+ * the bench starts: the root pom's {@code switchboard.jvm.flags}, the one place they are declared, as the server
+ * module's {@code switchboard-jvm.options} resource carries them, else read from the pom itself.
  */
 final class JvmFlags
 {
+    private static final String OPTIONS_RESOURCE = "/switchboard-jvm.options";
     private static final Pattern POM_PROPERTY = Pattern.compile(
         "<switchboard\\.jvm\\.flags>([^<]*)</switchboard\\.jvm\\.flags>");
 
@@ -29,19 +30,21 @@ final class JvmFlags
 
     static List<String> forChild(final File repoRoot)
     {
-        final List<String> flags = new ArrayList<>();
-        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        // The server module writes the pom's list to this resource for the launcher; it is on the bench's classpath.
+        try (InputStream declared = JvmFlags.class.getResourceAsStream(OPTIONS_RESOURCE))
         {
-            if (argument.startsWith("--add-opens") || argument.startsWith("--add-exports") ||
-                argument.startsWith("-Dchronicle.") || argument.startsWith("-XX:AutoBoxCacheMax") ||
-                argument.equals("-XX:+UseTransparentHugePages") || argument.equals("-XX:+ExitOnOutOfMemoryError"))
+            if (null != declared)
             {
-                flags.add(argument);
+                final String flags = new String(declared.readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (!flags.isEmpty() && !flags.startsWith("${"))
+                {
+                    return new ArrayList<>(Arrays.asList(flags.split("\\s+")));
+                }
             }
         }
-        if (flags.contains("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"))
+        catch (final IOException ex)
         {
-            return flags;
+            throw new UncheckedIOException(ex);
         }
         return fromPom(new File(repoRoot, "pom.xml"));
     }

@@ -93,7 +93,7 @@ public final class DamonStatus
         }
         catch (final IOException | RuntimeException ex)
         {
-            return children;
+            // Absent or unreadable: no monitors.
         }
         return children;
     }

@@ -31,7 +31,7 @@ public final class HostCheck
     public static final int TCP_PAGES_PER_CONNECTION = 1;
     private static final int PAGE_SIZE = 4096;
     /** Where Linux says whether transparent huge pages are used, relative to /sys. */
-    public static final String THP_ENABLED = "kernel/mm/transparent_hugepage/enabled";
+    static final String THP_ENABLED = "kernel/mm/transparent_hugepage/enabled";
 
     /** The verdict on one setting. */
     public enum Verdict
@@ -311,13 +311,12 @@ public final class HostCheck
     private void checkHugePages(final List<Finding> findings)
     {
         final Path enabled = sys.resolve(THP_ENABLED);
-        final String modes = readFile(enabled);
-        if (null == modes)
+        final String mode = transparentHugePageMode(sys);
+        if (null == mode)
         {
             findings.add(new Finding(Verdict.UNKNOWN, "transparent huge pages", "no " + enabled, ""));
             return;
         }
-        final String mode = selected(modes);
         if ("never".equals(mode))
         {
             findings.add(new Finding(Verdict.WARN, "transparent huge pages", "never: the server's heap stays in " +
@@ -329,8 +328,15 @@ public final class HostCheck
         findings.add(new Finding(Verdict.OK, "transparent huge pages", mode + ": the heap takes them", ""));
     }
 
+    /** The host's transparent huge page mode under a sys root ("always", "madvise", "never"); null if unreadable. */
+    public static String transparentHugePageMode(final Path sys)
+    {
+        final String modes = readFile(sys.resolve(THP_ENABLED));
+        return null == modes ? null : selected(modes);
+    }
+
     /** The marked word of a sysfs choice such as "always [madvise] never"; the trimmed text if none is marked. */
-    public static String selected(final String choices)
+    static String selected(final String choices)
     {
         final int open = choices.indexOf('[');
         final int close = choices.indexOf(']', open + 1);
