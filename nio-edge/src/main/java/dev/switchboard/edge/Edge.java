@@ -60,7 +60,7 @@ public final class Edge implements AutoCloseable
      */
     public Edge start()
     {
-        return start(null, null);
+        return start(null, null, null);
     }
 
     /**
@@ -71,8 +71,12 @@ public final class Edge implements AutoCloseable
      * @param coAgent        run on poller 0's thread, or null for none.
      * @param coAgentHasWork whether the co-agent has work left that its last cycle did not finish: poller 0 then
      *                       does not block in its selector. Null when the co-agent never leaves work.
+     * @param coAgentAwaitsReplies whether the co-agent's last cycle sent frames that clients answer at once: poller 0
+     *                       then polls a while for the answers before it blocks (see
+     *                       {@link EdgeConfiguration#REPLY_WAIT_PROP_NAME}). Null when it never does.
      */
-    public synchronized Edge start(final Agent coAgent, final BooleanSupplier coAgentHasWork)
+    public synchronized Edge start(
+        final Agent coAgent, final BooleanSupplier coAgentHasWork, final BooleanSupplier coAgentAwaitsReplies)
     {
         if (null != runners)
         {
@@ -82,6 +86,10 @@ public final class Edge implements AutoCloseable
         if (null != coAgentHasWork)
         {
             pollers[0].coAgentHasWork(coAgentHasWork);
+        }
+        if (null != coAgentAwaitsReplies)
+        {
+            pollers[0].coAgentAwaitsReplies(coAgentAwaitsReplies);
         }
         runners = new AgentRunner[pollers.length + (acceptorAlone ? 1 : 0)];
         for (int i = 0; i < pollers.length; i++)
@@ -124,7 +132,7 @@ public final class Edge implements AutoCloseable
     }
 
     /**
-     * Another thread handed the co-agent work (see {@link #start(Agent, BooleanSupplier)}): wake poller 0's thread,
+     * Another thread handed the co-agent work (see {@link #start(Agent, BooleanSupplier, BooleanSupplier)}): wake poller 0's thread,
      * which runs it, if it blocks in its selector.
      */
     public void wakeCoAgent()

@@ -122,6 +122,14 @@ public final class EdgeConfiguration
      */
     public static final long SELECT_SPIN_DEFAULT_NS = 0;
 
+    public static final String REPLY_WAIT_PROP_NAME = "switchboard.edge.reply.wait";
+    /**
+     * The widest window a poller that blocks in its selector keeps polling after it wrote frames that clients answer
+     * at once (deliveries, answered by their acks), when its co-agent says so; the window itself adapts to how soon
+     * the answers come (see {@code ReplyWait}). 0: never.
+     */
+    public static final long REPLY_WAIT_DEFAULT_NS = 50_000;
+
     public static final String TCP_NODELAY_PROP_NAME = "switchboard.edge.tcp.nodelay";
     public static final boolean TCP_NODELAY_DEFAULT = true;
 
@@ -278,6 +286,11 @@ public final class EdgeConfiguration
     public static long selectSpinNs()
     {
         return SystemUtil.getDurationInNanos(SELECT_SPIN_PROP_NAME, SELECT_SPIN_DEFAULT_NS);
+    }
+
+    public static long replyWaitNs()
+    {
+        return SystemUtil.getDurationInNanos(REPLY_WAIT_PROP_NAME, REPLY_WAIT_DEFAULT_NS);
     }
 
     public static boolean tcpNoDelay()

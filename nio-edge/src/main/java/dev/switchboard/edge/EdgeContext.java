@@ -59,6 +59,7 @@ public final class EdgeContext
     private int acceptQueueCapacity = EdgeConfiguration.acceptQueueCapacity();
     private long selectTimeoutNs = EdgeConfiguration.selectTimeoutNs();
     private long selectSpinNs = EdgeConfiguration.selectSpinNs();
+    private long replyWaitNs = EdgeConfiguration.replyWaitNs();
     private boolean tcpNoDelay = EdgeConfiguration.tcpNoDelay();
     private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
     private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
@@ -147,6 +148,10 @@ public final class EdgeContext
         if (selectSpinNs < 0)
         {
             throw new IllegalArgumentException("selectSpinNs negative: " + selectSpinNs);
+        }
+        if (replyWaitNs < 0)
+        {
+            throw new IllegalArgumentException("replyWaitNs negative: " + replyWaitNs);
         }
         if (selectTimeoutNs < 0)
         {
@@ -571,6 +576,20 @@ public final class EdgeContext
     public long selectSpinNs()
     {
         return selectSpinNs;
+    }
+
+    /**
+     * See {@link EdgeConfiguration#REPLY_WAIT_PROP_NAME}.
+     */
+    public EdgeContext replyWaitNs(final long replyWaitNs)
+    {
+        this.replyWaitNs = replyWaitNs;
+        return this;
+    }
+
+    public long replyWaitNs()
+    {
+        return replyWaitNs;
     }
 
     public EdgeContext selectTimeoutNs(final long selectTimeoutNs)

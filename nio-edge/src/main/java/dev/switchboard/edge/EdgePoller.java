@@ -55,8 +55,10 @@ public final class EdgePoller implements Agent
     private final long selectSpinNs;
     /** When a cycle last did work, for the spin before blocking. */
     private long lastWorkNs;
+    private final ReplyWait replyWait;
     private final Consumer<SelectionKey> selectHandler = this::onSelected;
     private BooleanSupplier coAgentHasWork = () -> false;
+    private BooleanSupplier coAgentAwaitsReplies = () -> false;
     private final PollerStats stats;
     private boolean closed;
     private volatile boolean sleeping;
@@ -73,6 +75,7 @@ public final class EdgePoller implements Agent
         this.nanoClock = ctx.nanoClock();
         this.selectTimeoutMs = ctx.selectTimeoutMs();
         this.selectSpinNs = ctx.selectSpinNs();
+        this.replyWait = new ReplyWait(ctx.replyWaitNs());
         clock.update(nanoClock.nanoTime());
 
         OutboundRingTraining.ensureTrained();
@@ -187,12 +190,17 @@ public final class EdgePoller implements Agent
     }
 
     /**
-     * Another agent runs after this one on its thread (see {@link Edge#start(Agent, BooleanSupplier)}): while it has
+     * Another agent runs after this one on its thread (see {@link Edge#start(Agent, BooleanSupplier, BooleanSupplier)}): while it has
      * work left, this poller must not block in its selector. Set before the thread starts.
      */
     void coAgentHasWork(final BooleanSupplier coAgentHasWork)
     {
         this.coAgentHasWork = coAgentHasWork;
+    }
+
+    void coAgentAwaitsReplies(final BooleanSupplier coAgentAwaitsReplies)
+    {
+        this.coAgentAwaitsReplies = coAgentAwaitsReplies;
     }
 
     /** {@inheritDoc} */
@@ -239,12 +247,17 @@ public final class EdgePoller implements Agent
      */
     private int select() throws IOException
     {
+        if (coAgentAwaitsReplies.getAsBoolean())
+        {
+            // What was just written (deliveries) is answered at once by a client nearby: poll for it a while.
+            replyWait.arm(clock.nanoTime());
+        }
         if (0 == selectTimeoutMs || framer.hasStalled() || lifecycle.hasPendingNotices() ||
             writer.hasPendingCongestionNotices() || coAgentHasWork.getAsBoolean() ||
             (null != tls && tls.hasRunnablePending()) ||
-            clock.nanoTime() - lastWorkNs < selectSpinNs)
+            clock.nanoTime() - lastWorkNs < selectSpinNs || replyWait.keepPolling(clock.nanoTime()))
         {
-            return selector.selectNow(selectHandler);
+            return selectNow();
         }
 
         sleeping = true;
@@ -252,17 +265,31 @@ public final class EdgePoller implements Agent
         {
             if (0 != outboundRing.size() || !newConnections.isEmpty() || (null != tls && tls.hasTasksDone()))
             {
-                return selector.selectNow(selectHandler);
+                return selectNow();
             }
             final long timeoutMs = Math.min(selectTimeoutMs, Math.max(1, timers.nextWakeInNs() / 1_000_000));
             final int selected = selector.select(selectHandler, timeoutMs);
             clock.update(nanoClock.nanoTime());
+            if (replyWait.onWoken(clock.nanoTime(), selected > 0))
+            {
+                counters.replyWaitsMissed.incrementRelease();
+            }
             return selected;
         }
         finally
         {
             sleeping = false;
         }
+    }
+
+    private int selectNow() throws IOException
+    {
+        final int selected = selector.selectNow(selectHandler);
+        if (selected > 0 && replyWait.onPolledInput())
+        {
+            counters.replyWaitsCaught.incrementRelease();
+        }
+        return selected;
     }
 
     private void onSelected(final SelectionKey key)

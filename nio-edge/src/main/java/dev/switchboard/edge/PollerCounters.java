@@ -38,6 +38,8 @@ final class PollerCounters implements AutoCloseable
         "awaiting-login",
         "tls-handshakes",
         "tls-failures",
+        "reply-waits-caught",
+        "reply-waits-missed",
     };
 
     /** Connections this poller holds now. */
@@ -90,6 +92,10 @@ final class PollerCounters implements AutoCloseable
     final AtomicCounter tlsHandshakes;
     /** TLS connections closed for input that is not TLS or a failed handshake (an untrusted or plaintext client). */
     final AtomicCounter tlsFailures;
+    /** Waits for clients' answers (see {@link ReplyWait}) that an answer ended while the poller polled: wake-ups saved. */
+    final AtomicCounter replyWaitsCaught;
+    /** Waits for clients' answers that outlasted the window, so the poller blocked. */
+    final AtomicCounter replyWaitsMissed;
 
     private final CountersManager countersManager;
     private final AtomicCounter[] all;
@@ -124,7 +130,9 @@ final class PollerCounters implements AutoCloseable
         writeTimeouts = all[i++];
         awaitingLogin = all[i++];
         tlsHandshakes = all[i++];
-        tlsFailures = all[i];
+        tlsFailures = all[i++];
+        replyWaitsCaught = all[i++];
+        replyWaitsMissed = all[i];
     }
 
     /** Free the counters in their manager; the last values stay readable here until the ids are reused. */

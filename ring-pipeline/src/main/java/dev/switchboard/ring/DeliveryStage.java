@@ -198,7 +198,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
             counters.increment(RingCounters.QUEUE_FULL);
             return false;
         }
-        deliverLive(toUserId, toDeviceId, messageId, frame, length);
+        if (deliverLive(toUserId, toDeviceId, messageId, frame, length) && KIND_RECEIPT == kind)
+        {
+            counters.increment(RingCounters.RECEIPT_DELIVERIES);
+        }
         return true;
     }
 
@@ -217,17 +220,21 @@ final class DeliveryStage implements EventHandler<RingEvent>
     /**
      * Send a journaled record to its device now if it is online and its window has room; else the journal keeps it
      * for the drain.
+     *
+     * @return whether it was handed to the device now.
      */
-    void deliverLive(
+    boolean deliverLive(
         final long userId, final int deviceId, final long messageId, final DirectBuffer frame, final int length)
     {
-        deliverLive(userId, deviceId, messageId, frame, 0, length);
+        return deliverLive(userId, deviceId, messageId, frame, 0, length);
     }
 
     /**
      * As {@link #deliverLive(long, int, long, DirectBuffer, int)} for a frame at an offset.
+     *
+     * @return whether it was handed to the device now.
      */
-    void deliverLive(
+    boolean deliverLive(
         final long userId,
         final int deviceId,
         final long messageId,
@@ -240,20 +247,21 @@ final class DeliveryStage implements EventHandler<RingEvent>
         {
             // Offline: the journal holds it for the next login; a push may wake the device.
             offlineDeliveryListener.onOfflineDelivery(userId, deviceId);
-            return;
+            return false;
         }
         if (delivery.behind || delivery.paused || delivery.inFlight >= window)
         {
             delivery.behind = true;
-            return;
+            return false;
         }
         if (!outbound.send(delivery.pollerIndex, delivery.connectionId, frame, offset, length))
         {
             delivery.behind = true;
             timers.outboundBlocked(delivery);
-            return;
+            return false;
         }
         sent(delivery, messageId);
+        return true;
     }
 
     /**
@@ -297,6 +305,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
             return false;
         }
         sent(delivery, messageId);
+        if (KIND_RECEIPT == kind)
+        {
+            counters.increment(RingCounters.RECEIPT_DELIVERIES);
+        }
         return true;
     }
 

@@ -60,6 +60,8 @@ public final class RingCounters
     public static final int CALLS_REFUSED = 35;
     public static final int CALL_FRAMES_RELAYED = 36;
     public static final int TURN_CREDENTIALS_ISSUED = 37;
+    /** Receipts handed to devices, a part of {@link #DELIVERIES}: their acks ride with the device's next frame. */
+    public static final int RECEIPT_DELIVERIES = 38;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
@@ -69,7 +71,7 @@ public final class RingCounters
         "group-copies-refused", "group-handoff-full", "logins-verified-inline", "key-bundles-uploaded",
         "key-bundles-fetched", "prekeys-exhausted", "devices-linked", "devices-unlinked", "identity-notices",
         "calls-offered", "calls-answered", "calls-missed", "calls-refused", "call-frames-relayed",
-        "turn-credentials-issued" };
+        "turn-credentials-issued", "receipt-deliveries" };
 
     private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
     private final ServiceTimeHistogram sessionTime;

@@ -33,8 +33,10 @@ public final class RingDutyCycle implements Agent
     private final CachedNanoClock nanoClock;
     private final CachedEpochClock epochClock;
     private final long tickIntervalNs;
+    private final RingCounters counters;
     private long nextTickNs;
     private int eventsThisCycle;
+    private boolean deliveredThisCycle;
 
     RingDutyCycle(
         final EventPoller<RingEvent> poller,
@@ -42,7 +44,8 @@ public final class RingDutyCycle implements Agent
         final FusedStages stages,
         final RingPublisher publisher,
         final RingClocks clocks,
-        final long tickIntervalNs)
+        final long tickIntervalNs,
+        final RingCounters counters)
     {
         this.poller = poller;
         this.cursor = cursor;
@@ -53,6 +56,7 @@ public final class RingDutyCycle implements Agent
         this.nanoClock = clocks.nanoClock;
         this.epochClock = clocks.epochClock;
         this.tickIntervalNs = tickIntervalNs;
+        this.counters = counters;
         updateClocks();
         this.nextTickNs = nanoClock.nanoTime() + tickIntervalNs;
     }
@@ -77,9 +81,23 @@ public final class RingDutyCycle implements Agent
         }
 
         eventsThisCycle = 0;
+        final long deliveriesBefore = counters.get(RingCounters.DELIVERIES);
+        final long receiptsBefore = counters.get(RingCounters.RECEIPT_DELIVERIES);
         poller.poll(handler);
+        deliveredThisCycle = counters.get(RingCounters.DELIVERIES) - deliveriesBefore >
+            counters.get(RingCounters.RECEIPT_DELIVERIES) - receiptsBefore;
 
         return eventsThisCycle;
+    }
+
+    /**
+     * Whether the last cycle handed devices anything but receipts: each is answered at once by a DeliverAck, which on
+     * a local network comes within tens of microseconds, so the thread may poll briefly for it rather than block. A
+     * receipt's ack waits for the device's next frame, so receipts alone do not count.
+     */
+    public boolean awaitsReplies()
+    {
+        return deliveredThisCycle;
     }
 
     /**

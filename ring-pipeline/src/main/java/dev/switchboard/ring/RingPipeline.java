@@ -74,7 +74,8 @@ public final class RingPipeline implements AutoCloseable
             loginVerifier = newLoginVerifier(ctx, publisher);
             final FusedStages stages = newStages(
                 ctx, largeFrames, groupHandoff, maxGroupDevices, exceptionHandler, serviceTimeClock, loginVerifier);
-            dutyCycle = new RingDutyCycle(poller, ringBuffer, stages, publisher, clocks, ctx.tickIntervalNs());
+            dutyCycle = new RingDutyCycle(
+                poller, ringBuffer, stages, publisher, clocks, ctx.tickIntervalNs(), ctx.counters());
         }
         else
         {

@@ -1,6 +1,7 @@
 package dev.switchboard.ring;
 
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.DeliverAckEncoder;
 import dev.switchboard.codec.sbe.DeliverDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
@@ -133,6 +134,38 @@ class RingDutyCycleTest
         assertEquals(alice, deliver.from().userId());
         assertEquals(0, framesFromOtherThreads);
         assertEquals(0, dutyCycle.doWork(), "nothing left for the next cycle");
+    }
+
+    @Test
+    void shouldSayWhenItsLastCycleHandedMessagesToDevices() throws Exception
+    {
+        login(ALICE_CONNECTION, "+15551320003");
+        assertFalse(dutyCycle.awaitsReplies(), "a login hands nothing to deliver");
+        final long bob = login(BOB_CONNECTION, "+15551320004");
+
+        final SendEncoder send = new SendEncoder();
+        send.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).clientMsgId(78);
+        send.to().userId(bob).deviceId(1);
+        send.putPayload(new byte[]{ 1 }, 0, 1);
+        publish(ALICE_CONNECTION, send.encodedLength());
+        dutyCycle.doWork();
+        assertNotNull(first(BOB_CONNECTION, DeliverDecoder.TEMPLATE_ID));
+        assertTrue(dutyCycle.awaitsReplies(), "Bob's DeliverAck is due");
+
+        assertEquals(0, dutyCycle.doWork());
+        assertFalse(dutyCycle.awaitsReplies(), "a cycle that delivered nothing");
+
+        final DeliverDecoder deliver = new DeliverDecoder();
+        deliver.wrap(first(BOB_CONNECTION, DeliverDecoder.TEMPLATE_ID), InboundFrame.BODY_OFFSET,
+            DeliverDecoder.BLOCK_LENGTH, 1);
+        final DeliverAckEncoder ack = new DeliverAckEncoder();
+        ack.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).messageId(deliver.messageId());
+        publish(BOB_CONNECTION, ack.encodedLength());
+        final long receiptsBefore = ring.counters().get(RingCounters.RECEIPT_DELIVERIES);
+        dutyCycle.doWork();
+        assertEquals(receiptsBefore + 1, ring.counters().get(RingCounters.RECEIPT_DELIVERIES),
+            "Alice was handed her DELIVERED receipt");
+        assertFalse(dutyCycle.awaitsReplies(), "a receipt's ack waits for the device's next frame");
     }
 
     @Test

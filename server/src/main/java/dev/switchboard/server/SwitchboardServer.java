@@ -135,7 +135,14 @@ public final class SwitchboardServer implements AutoCloseable
             LOG.info(layoutDescription);
             bridge.connect(ring.publisher(), edge);
             final RingDutyCycle dutyCycle = ring.dutyCycle();
-            edge.start(dutyCycle, null == dutyCycle ? null : dutyCycle::hasPendingEvents);
+            if (null == dutyCycle)
+            {
+                edge.start();
+            }
+            else
+            {
+                edge.start(dutyCycle, dutyCycle::hasPendingEvents, dutyCycle::awaitsReplies);
+            }
             if (null != dutyCycle)
             {
                 ring.afterLoginVerdicts(edge::wakeCoAgent);

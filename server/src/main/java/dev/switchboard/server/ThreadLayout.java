@@ -113,7 +113,8 @@ final class ThreadLayout
             line.append("one thread runs poller 0 and the session, route and delivery stages, ")
                 .append(blockingSelect ?
                     "blocking in its selector when idle (wakes at least every " +
-                    TimeUnit.NANOSECONDS.toMillis(edge.selectTimeoutNs()) + " ms)" :
+                    TimeUnit.NANOSECONDS.toMillis(edge.selectTimeoutNs()) + " ms)" +
+                    replyWait(edge) :
                     "idling by " + idle + " (spins)");
         }
         else
@@ -128,5 +129,11 @@ final class ThreadLayout
             "; login signatures verified on their own thread, parked when idle" :
             "; login signatures verified inline by the session stage");
         return line.toString();
+    }
+
+    private static String replyWait(final EdgeContext edge)
+    {
+        return 0 == edge.replyWaitNs() ? ", never polling for replies" :
+            ", polling up to " + TimeUnit.NANOSECONDS.toMicros(edge.replyWaitNs()) + " us for the acks of deliveries";
     }
 }
