@@ -248,6 +248,19 @@ class SegmentAgentTest
     }
 
     @Test
+    void shouldZeroARecycledSegmentWholeThoughItIsZeroedInChunks()
+    {
+        final int length = 3 * Segment.RECYCLE_ZEROING_CHUNK + 4096;
+        final Segment used = Segment.prepare(dir, 1, length);
+        used.buffer.setMemory(0, length, (byte)0x5A);
+        final Segment recycled = used.retire().recycle(dir, 2);
+        assertEquals(2, recycled.index);
+        assertTrue(recycled.isUnusedPrepared(), "nothing but the prepared header is left of the old records");
+        assertEquals(0, recycled.buffer.getByte(length - 1));
+        recycled.closeAndDelete();
+    }
+
+    @Test
     void shouldHandTheAskedIndexBackWhenTakenBeforeTheAgentStarted()
     {
         final JournalCounters counters = new JournalCounters(null);
