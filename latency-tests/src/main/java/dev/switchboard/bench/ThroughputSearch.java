@@ -12,6 +12,11 @@ import java.util.concurrent.TimeUnit;
  * compiles its hot path while it runs, and at a low first rate its compiler would still be at work, on the server's
  * CPU, in the steps measured; a server in service has long been past that. Every step then settles for a quarter of
  * the warm-up and measures for the whole {@code --duration}: a p99 needs some thousands of messages.
+ * <p>
+ * A step that delivered everything but went over the bound is measured once more and judged on both windows'
+ * deliveries together: on a shared host a stall of a few milliseconds in one window puts a percent of its messages over
+ * the bound by itself, and a search that ended on it would measure the host, not the target. A step the target
+ * cannot carry goes over in both.
  */
 final class ThroughputSearch
 {
@@ -55,13 +60,22 @@ final class ThroughputSearch
         {
             final Histogram deliver = BenchResult.newHistogram();
             final boolean firstWarmsUp = 0 == i && settings.warmupRate <= 0;
-            final OpenLoopCounts run = step.run(rate, deliver, firstWarmsUp ? firstWarmupNs : settleNs, stepNs);
-            final long p99Ns = run.deliverAtPercentileNs(99);
-            final boolean kept = run.delivered() >= run.sent() && run.measuredDelivered() > 0 &&
-                p99Ns <= boundNs && run.measuredDelivered() >= 0.99 * run.measuredSent();
+            OpenLoopCounts run = step.run(rate, deliver, firstWarmsUp ? firstWarmupNs : settleNs, stepNs);
+            long p99Ns = deliver.getValueAtPercentile(99);
+            boolean kept = deliveredAll(run) && p99Ns <= boundNs;
+            final boolean measuredTwice = !kept && deliveredAll(run);
             log.printf("bench: throughput step %,d msg/s: p99 %.1f us, delivered %,d of %,d -> %s%n",
-                rate, p99Ns / 1000.0, run.delivered(), run.sent(), kept ? "sustained" : "not sustained");
-            steps.append(rate).append(kept ? ":ok " : ":over ");
+                rate, p99Ns / 1000.0, run.delivered(), run.sent(),
+                kept ? "sustained" : measuredTwice ? "over the bound, measuring again" : "not sustained");
+            if (measuredTwice)
+            {
+                run = step.run(rate, deliver, settleNs, stepNs);
+                p99Ns = deliver.getValueAtPercentile(99);
+                kept = deliveredAll(run) && p99Ns <= boundNs;
+                log.printf("bench: throughput step %,d msg/s again: p99 of both %.1f us, delivered %,d of %,d -> %s%n",
+                    rate, p99Ns / 1000.0, run.delivered(), run.sent(), kept ? "sustained" : "not sustained");
+            }
+            steps.append(rate).append(kept ? ":ok" : ":over").append(measuredTwice ? "x2 " : " ");
             if (kept)
             {
                 good = rate;
@@ -93,6 +107,12 @@ final class ThroughputSearch
         result.figure("maxSustainedRate", good);
         result.figure("firstUnsustainedRate", bad);
         result.figure("steps", steps.toString().trim());
+    }
+
+    private static boolean deliveredAll(final OpenLoopCounts run)
+    {
+        return run.delivered() >= run.sent() && run.measuredDelivered() > 0 &&
+            run.measuredDelivered() >= 0.99 * run.measuredSent();
     }
 
     /**
