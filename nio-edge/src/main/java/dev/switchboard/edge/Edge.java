@@ -132,8 +132,8 @@ public final class Edge implements AutoCloseable
     }
 
     /**
-     * Another thread handed the co-agent work (see {@link #start(Agent, BooleanSupplier, BooleanSupplier)}): wake poller 0's thread,
-     * which runs it, if it blocks in its selector.
+     * Another thread handed the co-agent work (see {@link #start(Agent, BooleanSupplier, BooleanSupplier)}): wake
+     * poller 0's thread, which runs it, if it blocks in its selector.
      */
     public void wakeCoAgent()
     {

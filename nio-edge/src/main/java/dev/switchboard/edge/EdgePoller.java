@@ -190,14 +190,19 @@ public final class EdgePoller implements Agent
     }
 
     /**
-     * Another agent runs after this one on its thread (see {@link Edge#start(Agent, BooleanSupplier, BooleanSupplier)}): while it has
-     * work left, this poller must not block in its selector. Set before the thread starts.
+     * Another agent runs after this one on its thread (see
+     * {@link Edge#start(Agent, BooleanSupplier, BooleanSupplier)}): while it has work left, this poller must not block
+     * in its selector. Set before the thread starts.
      */
     void coAgentHasWork(final BooleanSupplier coAgentHasWork)
     {
         this.coAgentHasWork = coAgentHasWork;
     }
 
+    /**
+     * Whether the other agent's last cycle sent frames that clients answer at once: this poller then polls a while for
+     * the answers before it blocks ({@link ReplyWait}). Set before the thread starts.
+     */
     void coAgentAwaitsReplies(final BooleanSupplier coAgentAwaitsReplies)
     {
         this.coAgentAwaitsReplies = coAgentAwaitsReplies;

@@ -92,7 +92,7 @@ final class PollerCounters implements AutoCloseable
     final AtomicCounter tlsHandshakes;
     /** TLS connections closed for input that is not TLS or a failed handshake (an untrusted or plaintext client). */
     final AtomicCounter tlsFailures;
-    /** Waits for clients' answers (see {@link ReplyWait}) that an answer ended while the poller polled: wake-ups saved. */
+    /** Waits for clients' answers ({@link ReplyWait}) that an answer ended while the poller polled: wake-ups saved. */
     final AtomicCounter replyWaitsCaught;
     /** Waits for clients' answers that outlasted the window, so the poller blocked. */
     final AtomicCounter replyWaitsMissed;
