@@ -43,11 +43,6 @@ interface OpenLoopCounts
     }
 
     /**
-     * The delivery latency at {@code percentile} over the measured period, in nanoseconds.
-     */
-    long deliverAtPercentileNs(double percentile);
-
-    /**
      * The pingpong figures of a run over {@code pairs} at {@code settings.rate}.
      */
     default void addTo(final BenchResult result, final int pairs, final BenchSettings settings)

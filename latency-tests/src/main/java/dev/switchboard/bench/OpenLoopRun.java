@@ -24,7 +24,6 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     private final int pairs;
     private final long rate;
     private final int payloadLength;
-    private final Histogram deliver;
     private final Histogram sentAck;
     private final Histogram sendLag;
     // Indexed by isMeasured(dueNs): [0] the warm-up's, thrown away, [1] the measured period's.
@@ -76,7 +75,6 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         this.pairs = sides.size() / 2;
         this.rate = rate;
         this.payloadLength = payloadLength;
-        this.deliver = deliver;
         this.sentAck = sentAck;
         this.deliverBy = new Histogram[] { BenchResult.newHistogram(), deliver };
         this.sentAckBy = new Histogram[] { BenchResult.newHistogram(), sentAck };
@@ -208,11 +206,6 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     public CpuMeter cpu()
     {
         return cpu;
-    }
-
-    public long deliverAtPercentileNs(final double percentile)
-    {
-        return deliver.getValueAtPercentile(percentile);
     }
 
     public void onDeliver(

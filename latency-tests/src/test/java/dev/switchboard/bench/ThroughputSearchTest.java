@@ -120,13 +120,11 @@ class ThroughputSearchTest
 
     private static final class Scripted implements OpenLoopCounts
     {
-        private final Histogram deliver;
         private final long measured;
         private final long lost;
 
         Scripted(final Histogram deliver, final long measured, final int slow)
         {
-            this.deliver = deliver;
             this.measured = measured;
             this.lost = DROPPED == slow ? measured / 10 : 0;
             final int over = DROPPED == slow ? 0 : (int)Math.min(slow, measured);
@@ -154,11 +152,6 @@ class ThroughputSearchTest
         public long measuredDelivered()
         {
             return measured - lost;
-        }
-
-        public long deliverAtPercentileNs(final double percentile)
-        {
-            return deliver.getValueAtPercentile(percentile);
         }
     }
 }
