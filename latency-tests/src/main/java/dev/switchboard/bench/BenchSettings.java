@@ -119,6 +119,10 @@ final class BenchSettings
         defaultValue = "1")
     int runs;
 
+    @Option(names = "--peers", split = ",", description = "compare: the peers run beside Switchboard, in turn " +
+        "(default: ${DEFAULT-VALUE}).", defaultValue = "nats,mosquitto,mosquitto-qos0")
+    List<String> peers = new ArrayList<>();
+
     @Option(names = "--kills", description = "soak: SIGKILLs of the server per sync policy, at least " +
         "(default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int kills;
@@ -182,6 +186,7 @@ final class BenchSettings
         map.put("callRate", callRate);
         map.put("serverOptions", serverOptions);
         map.put("runs", runs);
+        map.put("peers", peers);
         map.put("idle", idle);
         map.put("pin", pin);
         map.put("serverCpus", serverCpus);

@@ -34,7 +34,7 @@ final class Compare
     {
         final List<String> targets = new ArrayList<>();
         targets.add("switchboard");
-        for (final String peer : PEERS)
+        for (final String peer : chosenPeers(settings.peers))
         {
             if (PeerScenarios.isAvailable(peer, scenario))
             {
@@ -120,6 +120,31 @@ final class Compare
      * first target (Switchboard): the server's work per message is what compares servers; the load's says whether
      * the load generator was what limited.
      */
+    /**
+     * The peers {@code --peers} names, in {@link #PEERS} order whatever order they were given in, each once.
+     *
+     * @throws IllegalArgumentException for a name that is no peer, before anything has run.
+     */
+    static List<String> chosenPeers(final List<String> names)
+    {
+        for (final String name : names)
+        {
+            if (!PEERS.contains(name))
+            {
+                throw new IllegalArgumentException("no such peer: " + name + "; peers are " + PEERS);
+            }
+        }
+        final List<String> chosen = new ArrayList<>();
+        for (final String peer : PEERS)
+        {
+            if (names.contains(peer))
+            {
+                chosen.add(peer);
+            }
+        }
+        return chosen;
+    }
+
     static void printCpuTable(final PrintStream out, final List<BenchResult> results)
     {
         out.println();

@@ -42,8 +42,30 @@ class PairSetTest
     }
 
     @Test
+    void shouldKeepTwoPairsThatShareABucketAndDisplaceTheOlderForAThird()
+    {
+        final PairSet pairs = new PairSet(2); // one bucket: every pair maps to it
+        pairs.add(1, 2);
+        pairs.add(3, 4);
+        pairs.add(3, 4);
+        assertTrue(pairs.contains(1, 2), "the second way keeps the first pair");
+        assertTrue(pairs.contains(3, 4));
+
+        pairs.add(5, 6);
+        assertFalse(pairs.contains(1, 2), "a third pair displaces the older");
+        assertTrue(pairs.contains(3, 4));
+        assertTrue(pairs.contains(5, 6));
+
+        pairs.remove(3, 4);
+        assertFalse(pairs.contains(3, 4));
+        assertTrue(pairs.contains(5, 6), "removing one way leaves the other");
+        assertFalse(pairs.contains(0, 0), "a cleared slot is no pair of real users");
+    }
+
+    @Test
     void shouldRefuseACapacityThatIsNotAPowerOfTwo()
     {
         assertThrows(IllegalArgumentException.class, () -> new PairSet(100));
+        assertThrows(IllegalArgumentException.class, () -> new PairSet(1));
     }
 }
