@@ -473,7 +473,8 @@ public final class Journal implements AutoCloseable
         isClosed = true;
         try
         {
-            CloseHelper.closeAll(log::close, resendDedupe, segmentAgentRunner, segmentAgentInvoker);
+            // the agent first: it touches the tail's pages, which closing the log unmaps
+            CloseHelper.closeAll(segmentAgentRunner, segmentAgentInvoker, log::close, resendDedupe);
         }
         finally
         {

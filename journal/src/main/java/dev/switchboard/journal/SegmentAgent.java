@@ -10,10 +10,13 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Does the journal's file system work off the append path, on its own thread: makes the next segment file ready
- * before the tail fills (new, or a retired one recycled) and unmaps, retires or deletes reclaimed segments.
+ * before the tail fills (new, or a retired one recycled), unmaps, retires or deletes reclaimed segments, and takes the
+ * page faults of the tail's next pages ahead of the writer ({@link PageToucher}).
  * <p>
  * The journal's owner asks for the next segment with {@link #requestNext} and takes it with {@link #takePrepared}; a
  * single state word hands it over, so neither side waits. Reclaimed segments come through a one-to-one queue and are
@@ -45,6 +48,10 @@ final class SegmentAgent implements Agent
     // the agent's alone: one retired segment kept mapped for reuse
     private Segment spare;
     private boolean wasCancelled;
+    // published by the owner, the segment before any position in it: where records are written
+    private final AtomicReference<Segment> writing = new AtomicReference<>();
+    private final AtomicLong written = new AtomicLong();
+    private final PageToucher toucher = new PageToucher();
 
     SegmentAgent(
         final File dataDir, final int segmentLength, final SyncPolicy syncPolicy, final JournalCounters counters)
@@ -96,6 +103,8 @@ final class SegmentAgent implements Agent
             }
             workCount++;
         }
+        // not counted as work: the window is refilled with a lead that outlasts the longest park
+        touchAhead();
         return workCount;
     }
 
@@ -163,10 +172,33 @@ final class SegmentAgent implements Agent
         return wasCancelled;
     }
 
+    /** Owner: records now go to this segment; published before any position in it. */
+    void writingTo(final Segment segment)
+    {
+        writing.lazySet(segment);
+    }
+
+    /** Owner: records in the segment with this index now end at this offset. */
+    void wrote(final int index, final int offset)
+    {
+        written.lazySet(RecordDescriptor.position(index, offset));
+    }
+
     /** Owner: hands a reclaimed segment over for unmapping; false when the queue is full, to be tried again later. */
     boolean offerRelease(final Segment segment)
     {
         return releases.offer(segment);
+    }
+
+    private void touchAhead()
+    {
+        final long position = written.get();
+        final Segment segment = writing.get();
+        // the tail is never one this thread unmaps: only reclaimed segments come to it, and the tail is not reclaimed
+        if (null != segment && segment.index == RecordDescriptor.segmentIndex(position))
+        {
+            toucher.touchAhead(segment, RecordDescriptor.offset(position));
+        }
     }
 
     private Segment take()

@@ -141,6 +141,7 @@ final class SegmentLog
         {
             tailOffset = offset;
         }
+        agent.wrote(tail.index, tailOffset);
     }
 
     /** Writes a message record for the keys; returns its position. */
@@ -335,6 +336,7 @@ final class SegmentLog
         final int end = offset + RecordDescriptor.aligned(recordLength);
         tail.markDirty(offset, end);
         tailOffset = end;
+        agent.wrote(tail.index, end);
     }
 
     /** Offset in the tail with room for the record, swapping to the next segment when the tail is full. */
@@ -396,6 +398,7 @@ final class SegmentLog
         segments.add(segment);
         segmentByIndex.put(segment.index, segment);
         tail = segment;
+        agent.writingTo(segment);
         counters.segments.setRelease(segments.size());
     }
 }
