@@ -69,7 +69,8 @@ public final class Journal implements AutoCloseable
         maxPayloadLength = ctx.maxPayloadLength();
         epochClock = ctx.epochClock();
         counters = new JournalCounters(ctx.countersManager());
-        segmentAgent = new SegmentAgent(ctx.dataDir(), ctx.segmentLength(), ctx.syncPolicy(), counters);
+        segmentAgent = new SegmentAgent(
+            ctx.dataDir(), ctx.segmentLength(), ctx.syncPolicy(), ctx.touchAhead(), counters);
         log = new SegmentLog(ctx.dataDir(), ctx.segmentLength(), ctx.syncPolicy(), counters, segmentAgent);
         index = new RecipientIndex(log, ctx.maxRecordsPerRecipient(), ctx.maxBytesPerRecipient(), counters);
         compactor = new Compactor(log, index, ctx.compactionStepLength(), counters);
@@ -88,6 +89,7 @@ public final class Journal implements AutoCloseable
             journal.compactor.doWork();
             journal.resendDedupe = ResendDedupe.open(
                 ctx.dataDir(), ctx.resendCapacity(), ctx.resendWindowMs(), ctx.syncPolicy(), journal.recoveryReport);
+            journal.segmentAgent.touchAheadOf(journal.resendDedupe.log());
             journal.startSegmentAgent(ctx);
         }
         catch (final RuntimeException ex)

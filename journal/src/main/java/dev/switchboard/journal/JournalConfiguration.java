@@ -65,8 +65,22 @@ public final class JournalConfiguration
     /** Default compaction step: 256 KiB. */
     public static final int COMPACTION_STEP_LENGTH_DEFAULT = 256 * 1024;
 
+    /**
+     * How far ahead of the writer the segment agent takes the page faults of the journal's tail and of the resend log,
+     * so the delivery thread does not; 0 turns it off.
+     */
+    public static final String TOUCH_AHEAD_PROP_NAME = "switchboard.journal.touch.ahead";
+    /** Default: 2 MiB, refilled when half is used. */
+    public static final int TOUCH_AHEAD_DEFAULT = 2 * 1024 * 1024;
+
     private JournalConfiguration()
     {
+    }
+
+    /** Touch-ahead window from {@link #TOUCH_AHEAD_PROP_NAME}, with k/m/g suffixes. */
+    public static int touchAhead()
+    {
+        return SystemUtil.getSizeAsInt(TOUCH_AHEAD_PROP_NAME, TOUCH_AHEAD_DEFAULT);
     }
 
     /** Data folder from {@link #DATA_DIR_PROP_NAME}. */

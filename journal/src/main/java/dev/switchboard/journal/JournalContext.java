@@ -15,6 +15,7 @@ public final class JournalContext
 {
     private File dataDir = new File(JournalConfiguration.dataDir());
     private int segmentLength = JournalConfiguration.segmentLength();
+    private int touchAhead = JournalConfiguration.touchAhead();
     private long ttlMs = JournalConfiguration.ttlMs();
     private int maxRecordsPerRecipient = JournalConfiguration.maxRecordsPerRecipient();
     private long maxBytesPerRecipient = JournalConfiguration.maxBytesPerRecipient();
@@ -50,6 +51,10 @@ public final class JournalContext
             throw new IllegalStateException("segmentLength must be a multiple of " + RecordDescriptor.ALIGNMENT +
                 " and at least " + minSegmentLength + " for maxPayloadLength " + maxPayloadLength + ": " +
                 segmentLength);
+        }
+        if (touchAhead < 0)
+        {
+            throw new IllegalStateException("touchAhead must not be negative: " + touchAhead);
         }
         if (ttlMs <= 0)
         {
@@ -113,6 +118,19 @@ public final class JournalContext
     public int segmentLength()
     {
         return segmentLength;
+    }
+
+    /** Bytes ahead of the writer whose page faults the segment agent takes (default 2 MiB; 0 off). */
+    public JournalContext touchAhead(final int touchAhead)
+    {
+        this.touchAhead = touchAhead;
+        return this;
+    }
+
+    /** Bytes ahead of the writer whose page faults the segment agent takes; 0 when off. */
+    public int touchAhead()
+    {
+        return touchAhead;
     }
 
     /** Time a record is kept before it expires (default 30 days). */

@@ -10,19 +10,26 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * A page is touched with a compare-and-set of 0 to 0 on its first word: a write access that changes nothing, and
  * leaves a word the writer got to first as it is, so the agent never needs to know exactly where the writer is. It
- * stays a window ahead: when the writer is less than {@link #REFILL_BELOW} from the last page touched, pages up to
- * {@link #AHEAD} past the writer are touched, {@value #CHUNK_PAGES} at a time with a yield between, so that the
- * faults never hold the CPU the delivery thread may share. Agent thread only.
+ * stays a window ahead: when the writer is less than half the window from the last page touched, pages up to the
+ * window past the writer are touched, {@value #CHUNK_PAGES} at a time with a yield between, so that the faults never
+ * hold the CPU the delivery thread may share. Agent thread only.
  */
 final class PageToucher
 {
     static final int PAGE_SIZE = 4096;
-    static final int AHEAD = 2 * 1024 * 1024;
-    static final int REFILL_BELOW = AHEAD / 2;
     static final int CHUNK_PAGES = 16;
 
+    private final int ahead;
     private Segment segment;
     private int touchedTo;
+
+    /**
+     * @param ahead bytes past the writer to keep touched ({@link JournalConfiguration#TOUCH_AHEAD_PROP_NAME}).
+     */
+    PageToucher(final int ahead)
+    {
+        this.ahead = ahead;
+    }
 
     /**
      * @param segment   the segment the writer writes to, or null.
@@ -40,12 +47,12 @@ final class PageToucher
             this.segment = segment;
             touchedTo = 0;
         }
-        if (touchedTo - writtenTo >= REFILL_BELOW || touchedTo >= segment.length)
+        if (touchedTo - writtenTo >= ahead / 2 || touchedTo >= segment.length)
         {
             return 0;
         }
         final int from = Math.max(touchedTo, pageAfter(writtenTo));
-        final int to = (int)Math.min(segment.length, (long)writtenTo + AHEAD);
+        final int to = (int)Math.min(segment.length, (long)writtenTo + ahead);
         touchedTo = Math.max(touchedTo, to);
         return touch(segment.buffer, from, to);
     }

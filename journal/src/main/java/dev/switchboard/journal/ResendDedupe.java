@@ -27,6 +27,11 @@ final class ResendDedupe implements AutoCloseable
     private long countingMinTimestampMs;
     private int counted;
 
+    ResendLog log()
+    {
+        return resendLog;
+    }
+
     private ResendDedupe(final ResendLog resendLog, final long windowMs, final SyncPolicy syncPolicy)
     {
         this.resendLog = resendLog;

@@ -11,6 +11,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The memory of accepted sends that lets a client resend be answered with its original server id: a fixed-capacity
@@ -84,6 +85,8 @@ final class ResendLog implements AutoCloseable
     private final ResendIndex index;
 
     private long nextSequence = 1;
+    // the last entry written, published for the segment agent, which touches the ring's pages ahead of the writer
+    private final AtomicLong lastSequence = new AtomicLong();
     private int dirtyFrom = Integer.MAX_VALUE;
     private int dirtyTo;
 
@@ -260,6 +263,7 @@ final class ResendLog implements AutoCloseable
             }
         }
         nextSequence = maxSequence + 1;
+        lastSequence.lazySet(maxSequence);
     }
 
     /**
@@ -275,6 +279,22 @@ final class ResendLog implements AutoCloseable
         final int offset = slotOffset(slot);
         return buffer.getLong(offset + TIMESTAMP_OFFSET) >= minTimestampMs ?
             buffer.getLong(offset + MESSAGE_ID_OFFSET) : 0;
+    }
+
+    /** Any thread: the bytes of entries written into the ring since it started, unwrapped. */
+    long writtenBytes()
+    {
+        return lastSequence.get() * ENTRY_LENGTH;
+    }
+
+    UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    int ringLength()
+    {
+        return capacity * ENTRY_LENGTH;
     }
 
     /** Remembers an accepted send, evicting the oldest entry when the ring is full. */
@@ -299,6 +319,7 @@ final class ResendLog implements AutoCloseable
         // last: a slot whose sequence is not yet its own is not there
         buffer.putLongRelease(offset + SEQUENCE_OFFSET, sequence);
         markDirty(offset, offset + ENTRY_LENGTH);
+        lastSequence.lazySet(sequence);
 
         index.put(senderKey, clientMsgId, slot);
     }

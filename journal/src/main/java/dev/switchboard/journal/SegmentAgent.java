@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Does the journal's file system work off the append path, on its own thread: makes the next segment file ready
  * before the tail fills (new, or a retired one recycled), unmaps, retires or deletes reclaimed segments, and takes the
- * page faults of the tail's next pages ahead of the writer ({@link PageToucher}).
+ * page faults of the tail's next pages and the resend log's ahead of their writer ({@link PageToucher},
+ * {@link RingPageToucher}).
  * <p>
  * The journal's owner asks for the next segment with {@link #requestNext} and takes it with {@link #takePrepared}; a
  * single state word hands it over, so neither side waits. Reclaimed segments come through a one-to-one queue and are
@@ -51,11 +52,21 @@ final class SegmentAgent implements Agent
     // published by the owner, the segment before any position in it: where records are written
     private final AtomicReference<Segment> writing = new AtomicReference<>();
     private final AtomicLong written = new AtomicLong();
-    private final PageToucher toucher = new PageToucher();
+    // null when touching ahead is off
+    private final PageToucher toucher;
+    private final RingPageToucher resendLogToucher;
+    // set before the agent starts, closed after it stops
+    private ResendLog resendLog;
 
     SegmentAgent(
-        final File dataDir, final int segmentLength, final SyncPolicy syncPolicy, final JournalCounters counters)
+        final File dataDir,
+        final int segmentLength,
+        final SyncPolicy syncPolicy,
+        final int touchAhead,
+        final JournalCounters counters)
     {
+        this.toucher = touchAhead > 0 ? new PageToucher(touchAhead) : null;
+        this.resendLogToucher = touchAhead > 0 ? new RingPageToucher(touchAhead) : null;
         this.dataDir = dataDir;
         this.segmentLength = segmentLength;
         this.syncPolicy = syncPolicy;
@@ -172,6 +183,12 @@ final class SegmentAgent implements Agent
         return wasCancelled;
     }
 
+    /** Before the agent starts: the resend log, whose ring it touches ahead of the writer too. */
+    void touchAheadOf(final ResendLog resendLog)
+    {
+        this.resendLog = resendLog;
+    }
+
     /** Owner: records now go to this segment; published before any position in it. */
     void writingTo(final Segment segment)
     {
@@ -192,12 +209,21 @@ final class SegmentAgent implements Agent
 
     private void touchAhead()
     {
+        if (null == toucher)
+        {
+            return;
+        }
         final long position = written.get();
         final Segment segment = writing.get();
         // the tail is never one this thread unmaps: only reclaimed segments come to it, and the tail is not reclaimed
         if (null != segment && segment.index == RecordDescriptor.segmentIndex(position))
         {
             toucher.touchAhead(segment, RecordDescriptor.offset(position));
+        }
+        if (null != resendLog)
+        {
+            resendLogToucher.touchAhead(
+                resendLog.buffer(), ResendLog.HEADER_LENGTH, resendLog.ringLength(), resendLog.writtenBytes());
         }
     }
 

@@ -7,13 +7,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.nio.ByteBuffer;
 
-import static dev.switchboard.journal.PageToucher.AHEAD;
 import static dev.switchboard.journal.PageToucher.PAGE_SIZE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class PageToucherTest
 {
     private static final int SEGMENT_LENGTH = 8 * 1024 * 1024;
+    private static final int AHEAD = JournalConfiguration.TOUCH_AHEAD_DEFAULT;
 
     @TempDir
     File dir;
@@ -45,7 +45,7 @@ class PageToucherTest
         final Segment segment = Segment.create(dir, 0, SEGMENT_LENGTH, 0);
         try
         {
-            final PageToucher toucher = new PageToucher();
+            final PageToucher toucher = new PageToucher(AHEAD);
             assertEquals(0, toucher.touchAhead(null, 0));
 
             // from the page after the writer's to a window past it
@@ -73,7 +73,7 @@ class PageToucherTest
         final Segment second = Segment.create(dir, 1, SEGMENT_LENGTH, 0);
         try
         {
-            final PageToucher toucher = new PageToucher();
+            final PageToucher toucher = new PageToucher(AHEAD);
             assertEquals(AHEAD / PAGE_SIZE, toucher.touchAhead(first, 4 * 1024 * 1024 + 100));
             assertEquals(AHEAD / PAGE_SIZE, toucher.touchAhead(second, 64), "a new tail is touched from its start");
         }

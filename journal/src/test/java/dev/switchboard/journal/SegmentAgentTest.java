@@ -264,7 +264,7 @@ class SegmentAgentTest
     void shouldHandTheAskedIndexBackWhenTakenBeforeTheAgentStarted()
     {
         final JournalCounters counters = new JournalCounters(null);
-        final SegmentAgent agent = new SegmentAgent(dir, SEGMENT_LENGTH, SyncPolicy.NONE, counters);
+        final SegmentAgent agent = new SegmentAgent(dir, SEGMENT_LENGTH, SyncPolicy.NONE, 0, counters);
         assertTrue(agent.requestNext(7));
         assertFalse(agent.requestNext(8));
         assertNull(agent.takePrepared());
