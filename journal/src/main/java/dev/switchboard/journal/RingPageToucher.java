@@ -2,8 +2,6 @@ package dev.switchboard.journal;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static dev.switchboard.journal.PageToucher.CHUNK_PAGES;
-
 /**
  * {@link PageToucher} for a mapped ring the writer goes round and round (the resend log): the pages ahead of it hold
  * live entries, which the write-back has cleaned since the writer last passed, so its next write to each faults. The
@@ -40,27 +38,16 @@ final class RingPageToucher
             return 0;
         }
         final long to = writtenTo + ahead;
-        long at = Math.max(touchedTo, writtenTo);
+        long from = Math.max(touchedTo, writtenTo);
         touchedTo = to;
         int pages = 0;
-        while (at < to)
+        while (from < to)
         {
-            final long offset = ringStart + (at % ringLength);
-            final long nextPage = PageToucher.pageAfter((int)offset);
-            if (nextPage >= ringStart + ringLength)
-            {
-                at += ringStart + ringLength - offset; // on to the ring's start
-                continue;
-            }
-            at += nextPage - offset;
-            if (at < to)
-            {
-                buffer.compareAndSetInt((int)nextPage, 0, 0);
-                if (++pages % CHUNK_PAGES == 0)
-                {
-                    Thread.yield();
-                }
-            }
+            // each run goes at most to the ring's end, the next from its start
+            final int start = ringStart + (int)(from % ringLength);
+            final long run = Math.min(to - from, ringStart + ringLength - start);
+            pages += PageToucher.touch(buffer, PageToucher.pageAfter(start), (int)(start + run));
+            from += run;
         }
         return pages;
     }

@@ -81,11 +81,13 @@ public final class BenchCli implements Callable<Integer>
             out.println("bench: --payload must be at least 8 bytes (the send time travels in the payload)");
             return 2;
         }
-        final String unknownPeer = settings.peers.stream()
-            .filter(peer -> !Compare.PEERS.contains(peer)).findFirst().orElse(null);
-        if (null != unknownPeer)
+        try
         {
-            out.println("bench: --peers: no such peer " + unknownPeer + "; peers are " + Compare.PEERS);
+            Compare.chosenPeers(settings.peers);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            out.println("bench: --peers: " + ex.getMessage());
             return 2;
         }
         final File home = repoRoot();
