@@ -52,6 +52,7 @@ public final class E2eMessenger extends ForwardingClientListener
     private SwitchboardClient client;
     private volatile long decryptFailures;
     private volatile long keyUploads;
+    private volatile long keyUploadsAccepted;
     private volatile long preKeyTopUps;
     private volatile long signedPreKeyRotations;
     private volatile long sessionFailures;
@@ -188,6 +189,18 @@ public final class E2eMessenger extends ForwardingClientListener
         return keyUploads;
     }
 
+    /**
+     * Key uploads the server acknowledged: from then on its bundles hand out what the upload carried.
+     */
+    public long keyUploadsAccepted()
+    {
+        return keyUploadsAccepted;
+    }
+
+    /**
+     * Batches of one-time prekeys sent after the server reported low stock (counted when sent; see
+     * {@link #keyUploadsAccepted()} for when they took effect).
+     */
     public long preKeyTopUps()
     {
         return preKeyTopUps;
@@ -636,6 +649,7 @@ public final class E2eMessenger extends ForwardingClientListener
             }
             else
             {
+                keyUploadsAccepted++;
                 if (upload.kyberPreKey().length > 0)
                 {
                     store.putMeta(META_KYBER_UPLOADED, 1);

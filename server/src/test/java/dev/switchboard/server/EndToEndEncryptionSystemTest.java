@@ -275,6 +275,7 @@ class EndToEndEncryptionSystemTest
         final Device alice = device(ALICE);
         final int storedBefore = bob.client.e2e().store().preKeyCount();
         assertEquals(4, storedBefore);
+        final long acceptedBefore = bob.client.e2e().keyUploadsAccepted();
         for (int i = 0; i < 2; i++)
         {
             assertTrue(alice.client.fetchKeyBundles(bob.userId(), 0).get(WAIT_S, TimeUnit.SECONDS).get(0).hasPreKey());
@@ -282,6 +283,8 @@ class EndToEndEncryptionSystemTest
         // Two of four taken: the stock is below 3, the server says so, the SDK uploads another batch.
         await(() -> 1 == bob.client.e2e().preKeyTopUps());
         await(() -> 8 == bob.client.e2e().store().preKeyCount());
+        // the new batch is handed out once the server has taken it, not once the SDK has sent it
+        await(() -> acceptedBefore + 1 == bob.client.e2e().keyUploadsAccepted());
         final Set<Integer> ids = new HashSet<>();
         for (int i = 0; i < 6; i++)
         {
