@@ -2,8 +2,10 @@ package dev.switchboard.bench;
 
 import dev.switchboard.tuning.DamonStatus;
 import dev.switchboard.tuning.HostCheck;
+import dev.switchboard.tuning.ReservedHugePages;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,9 @@ final class HostFacts
         facts.put("damon", DamonStatus.describe(Path.of("/sys")));
         final String hugePages = HostCheck.transparentHugePageMode(Path.of("/sys"));
         facts.put("transparentHugePages", null == hugePages ? "unknown" : hugePages);
+        facts.put("reservedHugePages", ReservedHugePages.read(Path.of("/proc")).toString());
+        facts.put("loadGeneratorHeapPages", ManagementFactory.getRuntimeMXBean().getInputArguments()
+            .contains("-XX:+UseHugeTLBFS") ? "reserved huge pages" : "transparent huge pages or small");
         return facts;
     }
 

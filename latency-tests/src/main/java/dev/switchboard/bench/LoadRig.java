@@ -1,9 +1,12 @@
 package dev.switchboard.bench;
 
+import dev.switchboard.tuning.ReservedHugePages;
+
 import java.io.File;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +123,7 @@ final class LoadRig implements AutoCloseable
             final List<String> options = new ArrayList<>(heapOptions(settings.serverHeap));
             options.addAll(BENCH_SERVER_OPTIONS);
             options.addAll(settings.serverOptions);
+            options.addAll(ReservedHugePages.read(Path.of("/proc")).jvmFlagsFor(options));
             final File logFile = new File(outDir, "server-" + (++serverStarts) + ".log");
             log.println("bench: starting server (profile " + settings.profile + ", data " + dataDir + ")");
             server = ServerProcess.start(serverHome, dataDir, settings.profile, options, logFile, affinity);

@@ -93,6 +93,7 @@ public final class HostCheck
         checkMemory(findings, connections);
         checkDamon(findings);
         checkHugePages(findings);
+        checkReservedHugePages(findings);
         return findings;
     }
 
@@ -326,6 +327,27 @@ public final class HostCheck
             return;
         }
         findings.add(new Finding(Verdict.OK, "transparent huge pages", mode + ": the heap takes them", ""));
+    }
+
+    private void checkReservedHugePages(final List<Finding> findings)
+    {
+        final ReservedHugePages pool = ReservedHugePages.read(proc);
+        final long needed = ReservedHugePages.bytesNeeded(BASE_BYTES);
+        final String found = pool.totalPages + " reserved, " + mib(pool.availableBytes()) + " unclaimed";
+        if (pool.availableBytes() >= needed)
+        {
+            findings.add(new Finding(Verdict.OK, "reserved huge pages", found + ": a fixed heap of up to " +
+                mib(pool.availableBytes() - needed + BASE_BYTES) + " goes in them", ""));
+            return;
+        }
+        final long pageBytes = 0 == pool.pageBytes ? 2L * 1024 * 1024 : pool.pageBytes;
+        final Verdict verdict = DamonStatus.running(sys).isEmpty() ? Verdict.OK : Verdict.WARN;
+        findings.add(new Finding(verdict, "reserved huge pages", found + ": the heap takes transparent huge pages, " +
+            "which DAMON still samples",
+            "the launcher puts a fixed heap (-Xms = -Xmx) and the code cache in the pool when it has room: for a " +
+            mib(BASE_BYTES) + " heap sysctl -w vm.nr_hugepages=" +
+            (pool.totalPages + (needed - pool.availableBytes() + pageBytes - 1) / pageBytes) +
+            " (docs/performance.md, fifteenth pass)"));
     }
 
     /** The host's transparent huge page mode under a sys root ("always", "madvise", "never"); null if unreadable. */

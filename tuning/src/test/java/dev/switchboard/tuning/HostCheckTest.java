@@ -138,6 +138,28 @@ class HostCheckTest
     }
 
     @Test
+    void shouldSayHowManyHugePagesToReserveWhileDamonRuns() throws IOException
+    {
+        write(proc, "meminfo", "MemAvailable:    1500000 kB\nHugePages_Total:       0\nHugePages_Free:        0\n" +
+            "HugePages_Rsvd:        0\nHugepagesize:       2048 kB\n");
+        final HostCheck.Finding quiet = find(new HostCheck(proc, sys).check(1_000), "reserved huge pages");
+        assertEquals(HostCheck.Verdict.OK, quiet.verdict, quiet.toString());
+
+        write(sys, DamonStatus.KDAMONDS + "/nr_kdamonds", "1\n");
+        write(sys, DamonStatus.KDAMONDS + "/0/state", "on\n");
+        final HostCheck.Finding none = find(new HostCheck(proc, sys).check(1_000), "reserved huge pages");
+        assertEquals(HostCheck.Verdict.WARN, none.verdict, none.toString());
+        final long pages = ReservedHugePages.bytesNeeded(HostCheck.BASE_BYTES) / (2 << 20);
+        assertTrue(none.advice.contains("vm.nr_hugepages=" + pages + " "), none.advice);
+
+        write(proc, "meminfo", "MemAvailable:    1500000 kB\nHugePages_Total:    " + pages + "\nHugePages_Free:    " +
+            pages + "\nHugePages_Rsvd:        0\nHugepagesize:       2048 kB\n");
+        final HostCheck.Finding room = find(new HostCheck(proc, sys).check(1_000), "reserved huge pages");
+        assertEquals(HostCheck.Verdict.OK, room.verdict, room.toString());
+        assertTrue(room.found.contains("a fixed heap of up to 1024 MiB"), room.found);
+    }
+
+    @Test
     void shouldReadTheMarkedWordOfASysfsChoice()
     {
         assertEquals("always", HostCheck.selected("[always] madvise never"));
