@@ -306,7 +306,8 @@ public final class HostCheck
             "on a virtual host this stalled the server's duty thread 2 to 4 ms a round while its heap was in small " +
             "pages (docs/performance.md, tenth and eleventh passes); check with scripts/duty-stalls.bt, and on a host " +
             "meant for low latency stop it (echo off > " +
-            sys.resolve(DamonStatus.KDAMONDS) + "/N/state) or lengthen its sample_us"));
+            sys.resolve(DamonStatus.KDAMONDS) + "/N/state) or lengthen its sample_us; where it must run, put a " +
+            "fixed heap in reserved huge pages, which it never samples (fifteenth pass; see below)"));
     }
 
     private void checkHugePages(final List<Finding> findings)
