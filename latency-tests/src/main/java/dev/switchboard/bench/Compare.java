@@ -188,10 +188,7 @@ final class Compare
     }
 
     /**
-     * The run whose first series has the median p99, so the reported run is a real one, not a blend.
-     */
-    /**
-     * The run whose figure is the median of a target's runs: by the highest sustained rate in a throughput search
+     * The run whose figure is the median of a target's runs, so the reported run is a real one, not a blend: by the highest sustained rate in a throughput search
      * (its latency series is at whatever rate each run reached, all near the bound), else by the p99 of the first series.
      */
     static int medianRun(final List<BenchResult> runs)

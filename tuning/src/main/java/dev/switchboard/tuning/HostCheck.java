@@ -396,11 +396,13 @@ public final class HostCheck
     private long meminfo(final String key)
     {
         final String text = read("meminfo");
-        if (null == text)
-        {
-            return -1;
-        }
-        for (final String line : text.split("\n"))
+        return null == text ? -1 : meminfoField(text, key);
+    }
+
+    /** A field of /proc/meminfo's text, such as "MemAvailable:" (kB) or "HugePages_Free:" (pages); -1 if absent. */
+    static long meminfoField(final String meminfo, final String key)
+    {
+        for (final String line : meminfo.split("\n"))
         {
             if (line.startsWith(key))
             {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,36 +48,19 @@ public final class ReservedHugePages
     /** The pool as {@code /proc/meminfo} under a proc root says; an empty pool where it cannot be read. */
     public static ReservedHugePages read(final Path proc)
     {
-        long total = 0;
-        long free = 0;
-        long reserved = 0;
-        long pageBytes = 0;
         try
         {
-            for (final String line : Files.readAllLines(proc.resolve("meminfo"), StandardCharsets.US_ASCII))
-            {
-                final String[] fields = line.trim().split("\\s+");
-                if (fields.length < 2)
-                {
-                    continue;
-                }
-                switch (fields[0])
-                {
-                    case "HugePages_Total:" -> total = Long.parseLong(fields[1]);
-                    case "HugePages_Free:" -> free = Long.parseLong(fields[1]);
-                    case "HugePages_Rsvd:" -> reserved = Long.parseLong(fields[1]);
-                    case "Hugepagesize:" -> pageBytes = Long.parseLong(fields[1]) * 1024;
-                    default ->
-                    {
-                    }
-                }
-            }
+            final String meminfo = Files.readString(proc.resolve("meminfo"), StandardCharsets.US_ASCII);
+            return new ReservedHugePages(
+                Math.max(0, HostCheck.meminfoField(meminfo, "HugePages_Total:")),
+                Math.max(0, HostCheck.meminfoField(meminfo, "HugePages_Free:")),
+                Math.max(0, HostCheck.meminfoField(meminfo, "HugePages_Rsvd:")),
+                Math.max(0, HostCheck.meminfoField(meminfo, "Hugepagesize:")) * 1024);
         }
         catch (final IOException | RuntimeException ex)
         {
             return new ReservedHugePages(0, 0, 0, 0);
         }
-        return new ReservedHugePages(total, free, reserved, pageBytes);
     }
 
     /** Bytes of the pool no mapping holds or has been promised. */
@@ -123,7 +107,7 @@ public final class ReservedHugePages
             return -1;
         }
         final long value = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2).toLowerCase())
+        return switch (matcher.group(2).toLowerCase(Locale.ROOT))
         {
             case "k" -> value << 10;
             case "m" -> value << 20;
