@@ -16,8 +16,14 @@ public final class JournalConfiguration
 
     /** Length of each memory-mapped segment file. */
     public static final String SEGMENT_LENGTH_PROP_NAME = "switchboard.journal.segment.length";
-    /** Default segment length: 64 MiB. */
-    public static final int SEGMENT_LENGTH_DEFAULT = 64 * 1024 * 1024;
+    /**
+     * Default segment length: 16 MiB. The tail, the next and a spare rotate, so each page is written again every
+     * three segments; at 64 MiB a page sat untouched for about 25 s at 10,000 msg/s, and on a virtual machine whose host
+     * reclaims memory a guest leaves alone, the segment agent's passes over such pages held the delivery thread's CPU
+     * for up to 27 ms (docs/performance.md, sixteenth pass). A segment must hold the largest record, a 64 KiB payload
+     * with its header.
+     */
+    public static final int SEGMENT_LENGTH_DEFAULT = 16 * 1024 * 1024;
 
     /** Time a record is kept undelivered before it expires. */
     public static final String TTL_PROP_NAME = "switchboard.journal.ttl";

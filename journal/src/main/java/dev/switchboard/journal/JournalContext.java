@@ -107,7 +107,7 @@ public final class JournalContext
         return dataDir;
     }
 
-    /** Length of each new segment file in bytes (default 64 MiB). */
+    /** Length of each new segment file in bytes (default 16 MiB). */
     public JournalContext segmentLength(final int segmentLength)
     {
         this.segmentLength = segmentLength;

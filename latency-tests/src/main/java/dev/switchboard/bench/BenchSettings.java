@@ -90,8 +90,9 @@ final class BenchSettings
         "the server's default per-recipient cap).", defaultValue = "10000")
     int backlog;
 
-    @Option(names = "--p99-bound-us", description = "throughput: the p99 a sustained rate must stay under " +
-        "(default: ${DEFAULT-VALUE}).", defaultValue = "1000")
+    @Option(names = "--p99-bound-us", description = "throughput: the p99 a sustained rate must stay under; " +
+        "pingpong: the latency past which a delivery counts as late in the late timeline (default: ${DEFAULT-VALUE}).",
+        defaultValue = "1000")
     long p99BoundUs;
 
     @Option(names = "--data", description = "Server data folder, reused across runs so bench devices are " +

@@ -57,7 +57,8 @@ final class LatencyScenarios
             final OpenLoopRun run = new OpenLoopRun(sides, settings.rate, settings.payloadLength,
                 result.series("deliver"), result.series("sent-ack"), result.series("send-lag"),
                 new CpuMeter(rig.process()))
-                .serverServiceTimes(ServerServiceTimes.of(rig));
+                .serverServiceTimes(ServerServiceTimes.of(rig))
+                .lateBound(TimeUnit.MICROSECONDS.toNanos(settings.p99BoundUs));
             poller.listener(run);
             run.run(poller, TimeUnit.SECONDS.toNanos(settings.warmupSeconds),
                 TimeUnit.SECONDS.toNanos(settings.durationSeconds));
@@ -69,6 +70,7 @@ final class LatencyScenarios
             run.cpu().addTo(result);
             run.serverServiceTimes().addTo(result);
             run.addTo(result, pairs, settings);
+            run.lateTimeline().addTo(result);
             result.figure("idleConnections", settings.idle);
             result.figure("clientCounters", poller.counters().toMap());
             warnOfLostConnections(poller, rig);

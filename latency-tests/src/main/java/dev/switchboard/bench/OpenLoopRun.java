@@ -32,6 +32,8 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     private final Histogram[] sendLagBy;
     private final CpuMeter cpu;
     private ServerServiceTimes serverServiceTimes = ServerServiceTimes.NONE;
+    private LateTimeline lateTimeline;
+    private long lateBoundNs = TimeUnit.MILLISECONDS.toNanos(1);
     private LoadPoller poller;
     private long runStartNs;
     private long measureStartNs;
@@ -90,6 +92,8 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         runStartNs = System.nanoTime();
         measureStartNs = runStartNs + warmupNs;
         measureEndNs = measureStartNs + durationNs;
+        lateTimeline = new LateTimeline(lateBoundNs, durationNs);
+        lateTimeline.start(measureStartNs);
         // Reading the server's histograms takes the loop away for milliseconds: halfway through the warm-up, so that
         // no measured message waits for it (they then include the warm-up's second half).
         final long serverSnapshotNs = runStartNs + warmupNs / 2;
@@ -198,6 +202,24 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         return this;
     }
 
+    /**
+     * Deliveries later than {@code boundNs} after their due time are counted per window ({@link LateTimeline}); 1 ms
+     * unless set before the run.
+     */
+    OpenLoopRun lateBound(final long boundNs)
+    {
+        this.lateBoundNs = boundNs;
+        return this;
+    }
+
+    /**
+     * When the run's late deliveries were due; null before {@link #run}.
+     */
+    LateTimeline lateTimeline()
+    {
+        return lateTimeline;
+    }
+
     ServerServiceTimes serverServiceTimes()
     {
         return serverServiceTimes;
@@ -229,6 +251,7 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         final int measured = isMeasured(dueNs);
         measuredDelivered += measured;
         BenchResult.record(deliverBy[measured], nowNs - dueNs);
+        lateTimeline.record(measured, dueNs, nowNs - dueNs);
     }
 
     public void onSentAck(final LoadConnection from, final long clientMsgId, final long nowNs)
