@@ -24,13 +24,14 @@ final class LateTimeline
 
     /**
      * @param boundNs    a message delivered later than this after its due time is late.
-     * @param durationNs the measured period.
+     * @param durationNs the measured period; 0 for a run that only warms up (the throughput search's first).
      */
     LateTimeline(final long boundNs, final long durationNs)
     {
-        if (boundNs <= 0 || durationNs <= 0)
+        if (boundNs <= 0 || durationNs < 0)
         {
-            throw new IllegalArgumentException("bound and duration must be positive: " + boundNs + ", " + durationNs);
+            throw new IllegalArgumentException("bound must be positive, duration not negative: " + boundNs + ", " +
+                durationNs);
         }
         this.boundNs = boundNs;
         this.lateBySlot = new int[1 + (int)((durationNs + WINDOW_NS - 1) / WINDOW_NS)];
@@ -47,11 +48,11 @@ final class LateTimeline
 
     /**
      * @param measured 1 for a message due in the measured period, 0 for one of the warm-up; one due past the period's
-     *                 end (none is sent) counts in its last window.
+     *                 end (none is sent) counts in its last window, and with no measured period in the warm-up's slot.
      */
     void record(final int measured, final long dueNs, final long latencyNs)
     {
-        final int window = (int)Math.min((dueNs - measureStartNs) / WINDOW_NS, lateBySlot.length - 2);
+        final int window = (int)Math.max(-1, Math.min((dueNs - measureStartNs) / WINDOW_NS, lateBySlot.length - 2));
         lateBySlot[measured * (1 + window)] += (int)((boundNs - latencyNs) >>> 63);
     }
 

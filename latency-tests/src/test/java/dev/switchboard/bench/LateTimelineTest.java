@@ -74,9 +74,24 @@ class LateTimelineTest
     }
 
     @Test
-    void shouldRefuseANonPositiveBound()
+    void shouldTakeARunWithNoMeasuredPeriod()
+    {
+        // the throughput search's first run only warms up
+        final LateTimeline timeline = new LateTimeline(BOUND_NS, 0);
+        timeline.start(START_NS);
+
+        timeline.record(0, START_NS - ms(1), ms(5));
+        timeline.record(1, START_NS + ms(3), ms(5));
+
+        assertArrayEquals(new int[0], timeline.lateByWindow());
+        assertEquals(0, timeline.lateMessages());
+    }
+
+    @Test
+    void shouldRefuseANonPositiveBoundOrANegativeDuration()
     {
         assertThrows(IllegalArgumentException.class, () -> new LateTimeline(0, ms(10)));
+        assertThrows(IllegalArgumentException.class, () -> new LateTimeline(BOUND_NS, -1));
     }
 
     private static long ms(final long millis)

@@ -44,6 +44,27 @@ class OpenLoopRunTest
     }
 
     @Test
+    void shouldRunAWarmUpWithNoMeasuredPeriodAsTheThroughputSearchDoesFirst() throws Exception
+    {
+        final DeviceBook book = bookOfTwo();
+        final LoadConnection a = closedConnection(0, book);
+        final LoadConnection b = closedConnection(1, book);
+        final OpenLoopRun run = new OpenLoopRun(List.of(a, b), 1_000, 32, new Histogram(3), new Histogram(3),
+            new CpuMeter(null));
+        try (LoadPoller poller = pollerToNowhere(book, run))
+        {
+            run.run(poller, TimeUnit.MILLISECONDS.toNanos(100), 0);
+        }
+
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
+        final long lateDueNs = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(50);
+        payload.putLong(0, lateDueNs, ByteOrder.LITTLE_ENDIAN);
+        run.onDeliver(b, 10, payload, 0, 32, lateDueNs + TimeUnit.MILLISECONDS.toNanos(5));
+        assertEquals(0, run.measuredSent());
+        assertEquals(0, run.lateTimeline().lateMessages());
+    }
+
+    @Test
     void shouldKeepWarmUpMessagesOutOfTheMeasuredFigures() throws Exception
     {
         final DeviceBook book = bookOfTwo();
