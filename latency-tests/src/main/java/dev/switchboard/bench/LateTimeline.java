@@ -20,13 +20,14 @@ final class LateTimeline
     private final long boundNs;
     // [0] counts the warm-up's late messages, thrown away; [1 + i] the measured period's window i.
     private final int[] lateBySlot;
-    private long measureStartNs;
+    private final long measureStartNs;
 
     /**
-     * @param boundNs    a message delivered later than this after its due time is late.
-     * @param durationNs the measured period; 0 for a run that only warms up (the throughput search's first).
+     * @param boundNs        a message delivered later than this after its due time is late.
+     * @param measureStartNs when the measured period opens; messages due before it are the warm-up's.
+     * @param durationNs     the measured period; 0 for a run that only warms up (the throughput search's first).
      */
-    LateTimeline(final long boundNs, final long durationNs)
+    LateTimeline(final long boundNs, final long measureStartNs, final long durationNs)
     {
         if (boundNs <= 0 || durationNs < 0)
         {
@@ -34,16 +35,8 @@ final class LateTimeline
                 durationNs);
         }
         this.boundNs = boundNs;
-        this.lateBySlot = new int[1 + (int)((durationNs + WINDOW_NS - 1) / WINDOW_NS)];
-    }
-
-    /**
-     * The measured period opens at {@code measureStartNs}; messages due before it are the warm-up's.
-     */
-    void start(final long measureStartNs)
-    {
         this.measureStartNs = measureStartNs;
-        Arrays.fill(lateBySlot, 0);
+        this.lateBySlot = new int[1 + (int)((durationNs + WINDOW_NS - 1) / WINDOW_NS)];
     }
 
     /**

@@ -92,8 +92,7 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         runStartNs = System.nanoTime();
         measureStartNs = runStartNs + warmupNs;
         measureEndNs = measureStartNs + durationNs;
-        lateTimeline = new LateTimeline(lateBoundNs, durationNs);
-        lateTimeline.start(measureStartNs);
+        lateTimeline = new LateTimeline(lateBoundNs, measureStartNs, durationNs);
         // Reading the server's histograms takes the loop away for milliseconds: halfway through the warm-up, so that
         // no measured message waits for it (they then include the warm-up's second half).
         final long serverSnapshotNs = runStartNs + warmupNs / 2;

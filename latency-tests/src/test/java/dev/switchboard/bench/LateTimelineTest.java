@@ -20,8 +20,7 @@ class LateTimelineTest
     @Test
     void shouldCountOnlyDeliveriesLaterThanTheBoundInTheWindowTheyWereDue()
     {
-        final LateTimeline timeline = new LateTimeline(BOUND_NS, TimeUnit.MILLISECONDS.toNanos(50));
-        timeline.start(START_NS);
+        final LateTimeline timeline = new LateTimeline(BOUND_NS, START_NS, TimeUnit.MILLISECONDS.toNanos(50));
 
         timeline.record(1, START_NS, BOUND_NS + 1);
         timeline.record(1, START_NS + ms(9), ms(3));
@@ -38,8 +37,7 @@ class LateTimelineTest
     @Test
     void shouldKeepTheWarmUpsLateDeliveriesOutOfTheMeasuredWindows()
     {
-        final LateTimeline timeline = new LateTimeline(BOUND_NS, TimeUnit.MILLISECONDS.toNanos(20));
-        timeline.start(START_NS);
+        final LateTimeline timeline = new LateTimeline(BOUND_NS, START_NS, TimeUnit.MILLISECONDS.toNanos(20));
 
         timeline.record(0, START_NS - ms(1), ms(5));
         timeline.record(0, START_NS - TimeUnit.SECONDS.toNanos(20), ms(5));
@@ -51,8 +49,7 @@ class LateTimelineTest
     @Test
     void shouldReportTheCrowdedWindowsAndTheirShare()
     {
-        final LateTimeline timeline = new LateTimeline(BOUND_NS, TimeUnit.SECONDS.toNanos(1));
-        timeline.start(START_NS);
+        final LateTimeline timeline = new LateTimeline(BOUND_NS, START_NS, TimeUnit.SECONDS.toNanos(1));
         for (int i = 0; i < 12; i++)
         {
             timeline.record(1, START_NS + ms(i * 50), ms(2)); // twelve windows with one late delivery each
@@ -77,8 +74,7 @@ class LateTimelineTest
     void shouldTakeARunWithNoMeasuredPeriod()
     {
         // the throughput search's first run only warms up
-        final LateTimeline timeline = new LateTimeline(BOUND_NS, 0);
-        timeline.start(START_NS);
+        final LateTimeline timeline = new LateTimeline(BOUND_NS, START_NS, 0);
 
         timeline.record(0, START_NS - ms(1), ms(5));
         timeline.record(1, START_NS + ms(3), ms(5));
@@ -90,8 +86,8 @@ class LateTimelineTest
     @Test
     void shouldRefuseANonPositiveBoundOrANegativeDuration()
     {
-        assertThrows(IllegalArgumentException.class, () -> new LateTimeline(0, ms(10)));
-        assertThrows(IllegalArgumentException.class, () -> new LateTimeline(BOUND_NS, -1));
+        assertThrows(IllegalArgumentException.class, () -> new LateTimeline(0, START_NS, ms(10)));
+        assertThrows(IllegalArgumentException.class, () -> new LateTimeline(BOUND_NS, START_NS, -1));
     }
 
     private static long ms(final long millis)
