@@ -31,6 +31,8 @@ final class Connection
     int rejects;
     int flags;
     int stagedEntry = OutboundStaging.NONE;
+    /** The slot of frames held back to ride with the next frame ({@link HeldFrames}), or none. */
+    int heldSlot = HeldFrames.NONE;
     /** Login or registration deadline until logged in, then null so a logged-in connection does not keep it. */
     DeadlineQueue.Entry loginDeadline;
     /** Deadline for the partial frame held in {@link #inbound}; created on the first partial frame. */
@@ -39,6 +41,8 @@ final class Connection
     DeadlineQueue.Entry writeDeadline;
     /** When the idle check next looks at this connection's silence; queued while the connection is open. */
     DeadlineQueue.Entry idleCheck;
+    /** When the held frames go out alone if no other frame has taken them; created on the first hold. */
+    DeadlineQueue.Entry heldDeadline;
     /** TLS engine and buffers; null on a plaintext port, so plaintext connections pay one null check. */
     TlsSession tls;
 

@@ -24,6 +24,8 @@ final class ConnectionDeadlines
     final DeadlineQueue registration;
     final DeadlineQueue frame;
     final DeadlineQueue write;
+    /** Held frames ({@link HeldFrames}) go out alone at this deadline when no other frame took them first. */
+    final DeadlineQueue held;
     /**
      * Each open connection, due for a look at its silence every quarter of the shorter of the idle timeout and the
      * dead timeout's remainder: a Ping or a close is then at most that late, and no cycle walks every connection.
@@ -40,6 +42,7 @@ final class ConnectionDeadlines
         registration = new DeadlineQueue(ctx.registrationTimeoutNs());
         frame = new DeadlineQueue(ctx.frameTimeoutNs());
         write = new DeadlineQueue(ctx.writeTimeoutNs());
+        held = new DeadlineQueue(Math.max(1, ctx.receiptHoldNs()));
         idle = new DeadlineQueue(
             Math.max(1, Math.min(ctx.idleTimeoutNs(), ctx.deadTimeoutNs() - ctx.idleTimeoutNs()) / 4));
     }
@@ -144,6 +147,22 @@ final class ConnectionDeadlines
         write.schedule(connection.writeDeadline, clock.nanoTime());
     }
 
+    /** The connection began to hold frames: they go out alone at the latest after the hold. */
+    void startHold(final Connection connection)
+    {
+        if (null == connection.heldDeadline)
+        {
+            connection.heldDeadline = new DeadlineQueue.Entry(connection);
+        }
+        held.schedule(connection.heldDeadline, clock.nanoTime());
+    }
+
+    /** The held frames went out, with another frame or on a close. */
+    void stopHold(final Connection connection)
+    {
+        remove(connection.heldDeadline);
+    }
+
     /** All waiting output is written. */
     void stopWrite(final Connection connection)
     {
@@ -156,6 +175,7 @@ final class ConnectionDeadlines
         remove(connection.loginDeadline);
         remove(connection.frameDeadline);
         remove(connection.writeDeadline);
+        remove(connection.heldDeadline);
         remove(connection.idleCheck);
     }
 
@@ -167,6 +187,7 @@ final class ConnectionDeadlines
         deadlineNs = registration.earliest(deadlineNs, nowNs);
         deadlineNs = frame.earliest(deadlineNs, nowNs);
         deadlineNs = idle.earliest(deadlineNs, nowNs);
+        deadlineNs = held.earliest(deadlineNs, nowNs);
 
         return write.earliest(deadlineNs, nowNs);
     }

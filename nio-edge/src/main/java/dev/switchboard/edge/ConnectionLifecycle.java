@@ -31,6 +31,7 @@ final class ConnectionLifecycle
     private final PollerCounters counters;
     private final InboundChunks inboundChunks;
     private final ChunkPool outboundPool;
+    private final HeldFrames held;
     private final ConnectionList stalled;
     private final OneToOneConcurrentArrayQueue<SocketChannel> newConnections;
     private final AtomicInteger openConnections;
@@ -49,6 +50,7 @@ final class ConnectionLifecycle
         final PollerCounters counters,
         final InboundChunks inboundChunks,
         final ChunkPool outboundPool,
+        final HeldFrames held,
         final ConnectionList stalled,
         final OneToOneConcurrentArrayQueue<SocketChannel> newConnections,
         final AtomicInteger openConnections,
@@ -64,6 +66,7 @@ final class ConnectionLifecycle
         this.counters = counters;
         this.inboundChunks = inboundChunks;
         this.outboundPool = outboundPool;
+        this.held = held;
         this.stalled = stalled;
         this.newConnections = newConnections;
         this.openConnections = openConnections;
@@ -235,6 +238,7 @@ final class ConnectionLifecycle
         connection.outboundHead = null;
         connection.outboundTail = null;
         connection.pendingWriteBytes = 0;
+        held.free(connection);
         deadlines.cancelAll(connection);
         stalled.remove(connection);
         if (null != connection.tls)

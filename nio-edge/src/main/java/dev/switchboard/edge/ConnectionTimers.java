@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A poller's timed duties: a Ping to a connection silent past the idle timeout and a close past the dead timeout,
- * and what happens when a login, registration, frame or write deadline expires.
+ * and what happens when a login, registration, frame, write or hold deadline expires.
  */
 final class ConnectionTimers
 {
@@ -20,6 +20,7 @@ final class ConnectionTimers
     private final ConnectionDeadlines deadlines;
     private final ConnectionLifecycle lifecycle;
     private final ControlFrames controls;
+    private final OutboundWriter writer;
     private final PollerCounters counters;
     private final long idleTimeoutNs;
     private final long deadTimeoutNs;
@@ -30,8 +31,10 @@ final class ConnectionTimers
         final ConnectionDeadlines deadlines,
         final ConnectionLifecycle lifecycle,
         final ControlFrames controls,
+        final OutboundWriter writer,
         final PollerCounters counters)
     {
+        this.writer = writer;
         this.clock = clock;
         this.deadlines = deadlines;
         this.lifecycle = lifecycle;
@@ -125,6 +128,11 @@ final class ConnectionTimers
                 controls.sendError(connection, ErrorCode.MALFORMED_FRAME, FRAME_TIMEOUT_DETAIL);
                 lifecycle.closeAfterFlush(connection);
             }
+        }
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.held.pollExpired(nowNs)))
+        {
+            expired++;
+            writer.writeHeldAlone(entry.connection);
         }
         while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.write.pollExpired(nowNs)))
         {

@@ -130,6 +130,21 @@ public final class EdgeConfiguration
      */
     public static final long REPLY_WAIT_DEFAULT_NS = 50_000;
 
+    public static final String RECEIPT_HOLD_PROP_NAME = "switchboard.edge.receipt.hold";
+    /**
+     * How long a poller may hold a delivery receipt back for the next frame to the same connection to take it along
+     * (see {@code HeldFrames}): alone, a receipt costs the server a write and the client a read and a wake-up. A
+     * receipt that finds nothing to ride with goes alone after this. 0: every receipt at once.
+     */
+    public static final long RECEIPT_HOLD_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    public static final String RECEIPT_HOLD_SLOTS_PROP_NAME = "switchboard.edge.receipt.hold.slots";
+    /**
+     * Connections one poller may hold receipts for at once, each in a slot of {@code HeldFrames.SLOT_LENGTH} bytes
+     * (4096 slots: 1 MiB a poller); past that, receipts go at once.
+     */
+    public static final int RECEIPT_HOLD_SLOTS_DEFAULT = 4096;
+
     public static final String TCP_NODELAY_PROP_NAME = "switchboard.edge.tcp.nodelay";
     public static final boolean TCP_NODELAY_DEFAULT = true;
 
@@ -291,6 +306,16 @@ public final class EdgeConfiguration
     public static long replyWaitNs()
     {
         return SystemUtil.getDurationInNanos(REPLY_WAIT_PROP_NAME, REPLY_WAIT_DEFAULT_NS);
+    }
+
+    public static long receiptHoldNs()
+    {
+        return SystemUtil.getDurationInNanos(RECEIPT_HOLD_PROP_NAME, RECEIPT_HOLD_DEFAULT_NS);
+    }
+
+    public static int receiptHoldSlots()
+    {
+        return Integer.getInteger(RECEIPT_HOLD_SLOTS_PROP_NAME, RECEIPT_HOLD_SLOTS_DEFAULT);
     }
 
     public static boolean tcpNoDelay()

@@ -60,6 +60,8 @@ public final class EdgeContext
     private long selectTimeoutNs = EdgeConfiguration.selectTimeoutNs();
     private long selectSpinNs = EdgeConfiguration.selectSpinNs();
     private long replyWaitNs = EdgeConfiguration.replyWaitNs();
+    private long receiptHoldNs = EdgeConfiguration.receiptHoldNs();
+    private int receiptHoldSlots = EdgeConfiguration.receiptHoldSlots();
     private boolean tcpNoDelay = EdgeConfiguration.tcpNoDelay();
     private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
     private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
@@ -152,6 +154,14 @@ public final class EdgeContext
         if (replyWaitNs < 0)
         {
             throw new IllegalArgumentException("replyWaitNs negative: " + replyWaitNs);
+        }
+        if (receiptHoldNs < 0)
+        {
+            throw new IllegalArgumentException("receiptHoldNs negative: " + receiptHoldNs);
+        }
+        if (receiptHoldSlots < 0)
+        {
+            throw new IllegalArgumentException("receiptHoldSlots negative: " + receiptHoldSlots);
         }
         if (selectTimeoutNs < 0)
         {
@@ -590,6 +600,34 @@ public final class EdgeContext
     public long replyWaitNs()
     {
         return replyWaitNs;
+    }
+
+    /**
+     * See {@link EdgeConfiguration#RECEIPT_HOLD_PROP_NAME}.
+     */
+    public EdgeContext receiptHoldNs(final long receiptHoldNs)
+    {
+        this.receiptHoldNs = receiptHoldNs;
+        return this;
+    }
+
+    public long receiptHoldNs()
+    {
+        return receiptHoldNs;
+    }
+
+    /**
+     * See {@link EdgeConfiguration#RECEIPT_HOLD_SLOTS_PROP_NAME}.
+     */
+    public EdgeContext receiptHoldSlots(final int receiptHoldSlots)
+    {
+        this.receiptHoldSlots = receiptHoldSlots;
+        return this;
+    }
+
+    public int receiptHoldSlots()
+    {
+        return receiptHoldSlots;
     }
 
     public EdgeContext selectTimeoutNs(final long selectTimeoutNs)

@@ -19,6 +19,8 @@ public final class EdgeOutbound
 {
     static final int FRAME_MSG_TYPE_ID = 1;
     static final int CLOSE_MSG_TYPE_ID = 2;
+    /** A frame the poller may hold back a while to ride with the next frame to the connection ({@link HeldFrames}). */
+    static final int HELD_FRAME_MSG_TYPE_ID = 3;
 
     private final ManyToOneRingBuffer ringBuffer;
     private final AtomicBuffer buffer;
@@ -38,7 +40,22 @@ public final class EdgeOutbound
      */
     public boolean send(final long connectionId, final DirectBuffer frame, final int offset, final int length)
     {
-        final int index = tryClaim(connectionId, length);
+        return send(FRAME_MSG_TYPE_ID, connectionId, frame, offset, length);
+    }
+
+    /**
+     * As {@link #send}, for a frame wanted soon, not now (a delivery receipt): the poller may hold it up to its receipt
+     * hold ({@code switchboard.edge.receipt.hold}) for the next frame to the connection to take it along.
+     */
+    public boolean sendHeld(final long connectionId, final DirectBuffer frame, final int offset, final int length)
+    {
+        return send(HELD_FRAME_MSG_TYPE_ID, connectionId, frame, offset, length);
+    }
+
+    private boolean send(
+        final int msgTypeId, final long connectionId, final DirectBuffer frame, final int offset, final int length)
+    {
+        final int index = tryClaim(msgTypeId, connectionId, length);
         if (index < 0)
         {
             return false;
@@ -71,11 +88,16 @@ public final class EdgeOutbound
      */
     public int tryClaim(final long connectionId, final int frameLength)
     {
+        return tryClaim(FRAME_MSG_TYPE_ID, connectionId, frameLength);
+    }
+
+    private int tryClaim(final int msgTypeId, final long connectionId, final int frameLength)
+    {
         if (frameLength <= 0 || frameLength > maxFrameLength)
         {
             return RingBuffer.INSUFFICIENT_CAPACITY;
         }
-        final int index = ringBuffer.tryClaim(FRAME_MSG_TYPE_ID, EdgeContext.OUTBOUND_HEADER_LENGTH + frameLength);
+        final int index = ringBuffer.tryClaim(msgTypeId, EdgeContext.OUTBOUND_HEADER_LENGTH + frameLength);
         if (index < 0)
         {
             return index;

@@ -108,12 +108,14 @@ public final class EdgePoller implements Agent
             new TlsTransport(ctx.sslContext(), ctx.tlsTaskExecutor(), this::wakeIfSleeping, counters) : null;
         final ConnectionSlots slots = new ConnectionSlots(pollerIndex, ctx.maxConnections());
         final ConnectionList stalled = new ConnectionList();
+        final HeldFrames held = new HeldFrames(0 == ctx.receiptHoldNs() ? 0 : ctx.receiptHoldSlots());
         deadlines = new ConnectionDeadlines(ctx, clock, counters.awaitingLogin);
         lifecycle = new ConnectionLifecycle(
-            pollerIndex, sink, selector, clock, slots, deadlines, counters, inboundChunks, outboundPool, stalled,
-            newConnections, openConnections, tls);
+            pollerIndex, sink, selector, clock, slots, deadlines, counters, inboundChunks, outboundPool, held,
+            stalled, newConnections, openConnections, tls);
         writer = new OutboundWriter(
-            ctx, pollerIndex, sink, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer, tls);
+            ctx, pollerIndex, sink, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer, held,
+            tls);
         if (null != tls)
         {
             tls.writer(writer);
@@ -121,8 +123,8 @@ public final class EdgePoller implements Agent
         controls = new ControlFrames(writer, clock);
         framer = new InboundFramer(
             ctx, pollerIndex, sink, clock, lifecycle, deadlines, controls, counters, inboundChunks, stalled, tls);
-        timers = new ConnectionTimers(ctx, clock, deadlines, lifecycle, controls, counters);
-        stats = new PollerStats(counters, lifecycle, deadlines, inboundChunks, outboundPool, tls);
+        timers = new ConnectionTimers(ctx, clock, deadlines, lifecycle, controls, writer, counters);
+        stats = new PollerStats(counters, lifecycle, deadlines, inboundChunks, outboundPool, held, tls);
     }
 
     /** {@inheritDoc} */

@@ -11,7 +11,9 @@ import java.nio.channels.SelectionKey;
 /**
  * A poller's output: frames from the outbound ring are staged so each connection gets one write per cycle; what a
  * socket does not take waits in pooled chunks behind OP_WRITE, bounded per connection. Past the high-water mark the
- * sink hears the connection is congested (and again when it drains), retried while the sink is full.
+ * sink hears the connection is congested (and again when it drains), retried while the sink is full. Frames sent held
+ * (receipts) wait in {@link HeldFrames} for the connection's next frame, or go alone when the hold runs out; any
+ * output to the connection takes them first, so its frames keep their order.
  */
 final class OutboundWriter implements MessageHandler
 {
@@ -24,6 +26,7 @@ final class OutboundWriter implements MessageHandler
     private final ChunkPool outboundPool;
     private final ByteBuffer ringByteBuffer;
     private final OutboundStaging staging;
+    private final HeldFrames held;
     private final ConnectionList congestionNotices = new ConnectionList();
     private final int maxPendingWriteBytes;
     private final int writeHighWaterBytes;
@@ -39,8 +42,10 @@ final class OutboundWriter implements MessageHandler
         final PollerCounters counters,
         final ChunkPool outboundPool,
         final ByteBuffer ringByteBuffer,
+        final HeldFrames held,
         final TlsTransport tls)
     {
+        this.held = held;
         this.tls = tls;
         this.pollerIndex = pollerIndex;
         this.sink = sink;
@@ -82,11 +87,18 @@ final class OutboundWriter implements MessageHandler
                 }
                 else
                 {
+                    stageHeld(connection);
                     stage(connection, buffer, frameOffset, frameLength);
                 }
             }
+            else if (EdgeOutbound.HELD_FRAME_MSG_TYPE_ID == msgTypeId)
+            {
+                onHeldFrame(connection, buffer, index + EdgeContext.OUTBOUND_HEADER_LENGTH,
+                    length - EdgeContext.OUTBOUND_HEADER_LENGTH);
+            }
             else if (EdgeOutbound.CLOSE_MSG_TYPE_ID == msgTypeId)
             {
+                stageHeld(connection);
                 lifecycle.closeAfterFlush(connection);
             }
         }
@@ -95,6 +107,76 @@ final class OutboundWriter implements MessageHandler
             counters.errors.incrementRelease();
             lifecycle.close(connection);
         }
+    }
+
+    /**
+     * A frame wanted soon, not now: it rides with other output to the connection in this cycle or waiting already, else
+     * it is held for the next frame; with no room to hold it, it goes in this cycle behind what the connection held.
+     */
+    private void onHeldFrame(
+        final Connection connection, final DirectBuffer buffer, final int frameOffset, final int frameLength)
+    {
+        if (null != connection.outboundHead)
+        {
+            write(connection, buffer, ringByteBuffer, frameOffset, frameLength);
+            return;
+        }
+        if (OutboundStaging.NONE == connection.stagedEntry)
+        {
+            final boolean first = HeldFrames.NONE == connection.heldSlot;
+            if (held.hold(connection, buffer, frameOffset, frameLength))
+            {
+                counters.framesOut.incrementRelease();
+                counters.framesHeld.incrementRelease();
+                if (first)
+                {
+                    deadlines.startHold(connection);
+                }
+                return;
+            }
+        }
+        stageHeld(connection);
+        stage(connection, buffer, frameOffset, frameLength);
+    }
+
+    /** Stage what the connection held ahead of the frame about to be staged for it. */
+    private void stageHeld(final Connection connection)
+    {
+        if (HeldFrames.NONE != connection.heldSlot)
+        {
+            final int length = held.length(connection);
+            if (!staging.hasRoomFor(length))
+            {
+                flushStaged();
+            }
+            staging.stage(connection, held.buffer(), held.offset(connection), length);
+            releaseHold(connection);
+        }
+    }
+
+    /** The connection's hold ran out with nothing to ride with: its held frames go alone. */
+    void writeHeldAlone(final Connection connection)
+    {
+        if (HeldFrames.NONE != connection.heldSlot)
+        {
+            counters.heldWrittenAlone.incrementRelease();
+            writeHeld(connection);
+        }
+    }
+
+    private void writeHeld(final Connection connection)
+    {
+        final DirectBuffer buffer = held.buffer();
+        final int offset = held.offset(connection);
+        final int length = held.length(connection);
+        releaseHold(connection);
+        writeBytes(connection, buffer, buffer.byteBuffer(), offset, length);
+    }
+
+    private void releaseHold(final Connection connection)
+    {
+        held.free(connection);
+        deadlines.stopHold(connection);
     }
 
     private void stage(final Connection connection, final DirectBuffer buffer, final int offset, final int length)
@@ -150,6 +232,10 @@ final class OutboundWriter implements MessageHandler
             return;
         }
         counters.framesOut.incrementRelease();
+        if (HeldFrames.NONE != connection.heldSlot)
+        {
+            writeHeld(connection);
+        }
         writeBytes(connection, buffer, byteBuffer, offset, length);
     }
 

@@ -40,6 +40,8 @@ final class PollerCounters implements AutoCloseable
         "tls-failures",
         "reply-waits-caught",
         "reply-waits-missed",
+        "frames-held",
+        "held-written-alone",
     };
 
     /** Connections this poller holds now. */
@@ -96,6 +98,10 @@ final class PollerCounters implements AutoCloseable
     final AtomicCounter replyWaitsCaught;
     /** Waits for clients' answers that outlasted the window, so the poller blocked. */
     final AtomicCounter replyWaitsMissed;
+    /** Frames sent held (receipts) that waited for the connection's next frame. */
+    final AtomicCounter framesHeld;
+    /** Holds that ran out with nothing to ride with, so the held frames went alone. */
+    final AtomicCounter heldWrittenAlone;
 
     private final CountersManager countersManager;
     private final AtomicCounter[] all;
@@ -132,7 +138,9 @@ final class PollerCounters implements AutoCloseable
         tlsHandshakes = all[i++];
         tlsFailures = all[i++];
         replyWaitsCaught = all[i++];
-        replyWaitsMissed = all[i];
+        replyWaitsMissed = all[i++];
+        framesHeld = all[i++];
+        heldWrittenAlone = all[i];
     }
 
     /** Free the counters in their manager; the last values stay readable here until the ids are reused. */

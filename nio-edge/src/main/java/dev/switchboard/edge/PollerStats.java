@@ -11,6 +11,7 @@ public final class PollerStats
     private final ConnectionDeadlines deadlines;
     private final InboundChunks inboundChunks;
     private final ChunkPool outboundPool;
+    private final HeldFrames held;
     private final TlsTransport tls;
 
     PollerStats(
@@ -19,8 +20,10 @@ public final class PollerStats
         final ConnectionDeadlines deadlines,
         final InboundChunks inboundChunks,
         final ChunkPool outboundPool,
+        final HeldFrames held,
         final TlsTransport tls)
     {
+        this.held = held;
         this.counters = counters;
         this.lifecycle = lifecycle;
         this.deadlines = deadlines;
@@ -207,5 +210,23 @@ public final class PollerStats
     public int borrowedChunks()
     {
         return inboundChunks.borrowed() + outboundPool.borrowed();
+    }
+
+    /** Frames sent held (receipts) that waited for their connection's next frame. */
+    public long framesHeld()
+    {
+        return counters.framesHeld.get();
+    }
+
+    /** Holds that ran out with nothing to ride with, so their frames went alone. */
+    public long heldWrittenAlone()
+    {
+        return counters.heldWrittenAlone.get();
+    }
+
+    /** Connections holding frames now. */
+    public int holdingConnections()
+    {
+        return held.holding();
     }
 }

@@ -198,7 +198,9 @@ final class DeliveryStage implements EventHandler<RingEvent>
             counters.increment(RingCounters.QUEUE_FULL);
             return false;
         }
-        if (deliverLive(toUserId, toDeviceId, messageId, frame, length) && KIND_RECEIPT == kind)
+        // A receipt is wanted soon, not now: the edge may hold it for the device's next frame to take along.
+        if (deliverLive(toUserId, toDeviceId, messageId, frame, 0, length, KIND_RECEIPT == kind) &&
+            KIND_RECEIPT == kind)
         {
             counters.increment(RingCounters.RECEIPT_DELIVERIES);
         }
@@ -242,6 +244,18 @@ final class DeliveryStage implements EventHandler<RingEvent>
         final int offset,
         final int length)
     {
+        return deliverLive(userId, deviceId, messageId, frame, offset, length, false);
+    }
+
+    private boolean deliverLive(
+        final long userId,
+        final int deviceId,
+        final long messageId,
+        final DirectBuffer frame,
+        final int offset,
+        final int length,
+        final boolean mayWait)
+    {
         final DeviceDelivery delivery = delivery(userId, deviceId);
         if (null == delivery)
         {
@@ -254,7 +268,10 @@ final class DeliveryStage implements EventHandler<RingEvent>
             delivery.behind = true;
             return false;
         }
-        if (!outbound.send(delivery.pollerIndex, delivery.connectionId, frame, offset, length))
+        final boolean taken = mayWait ?
+            outbound.sendHeld(delivery.pollerIndex, delivery.connectionId, frame, offset, length) :
+            outbound.send(delivery.pollerIndex, delivery.connectionId, frame, offset, length);
+        if (!taken)
         {
             delivery.behind = true;
             timers.outboundBlocked(delivery);

@@ -48,6 +48,12 @@ final class EdgeRingBridge implements InboundFrameSink, OutboundFrames
         return edge.poller(pollerIndex).outbound().send(connectionId, buffer, offset, length);
     }
 
+    public boolean sendHeld(
+        final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return edge.poller(pollerIndex).outbound().sendHeld(connectionId, buffer, offset, length);
+    }
+
     public boolean close(final int pollerIndex, final long connectionId)
     {
         return edge.poller(pollerIndex).outbound().close(connectionId);
