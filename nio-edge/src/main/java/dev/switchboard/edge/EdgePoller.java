@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * {@link EdgeOutbound}. Only its own thread calls {@link #doWork()}.
  * <p>
  * The duty cycle is here; the jobs are its parts: {@link ConnectionSlots} (slot table), {@link ConnectionLifecycle}
- * (opens, closes, notices), {@link InboundFramer} (reads and frames), {@link OutboundWriter} (writes),
+ * (opens, closes, notices), {@link InboundFramer} (reads and frames), {@link OutboundWriter} (writes, with
+ * {@link HeldFrames} and {@link OutputCongestion}),
  * {@link ConnectionDeadlines} and {@link ConnectionTimers} (idle Pings and deadlines), {@link PollerCounters}.
  */
 public final class EdgePoller implements Agent
@@ -46,6 +47,7 @@ public final class EdgePoller implements Agent
     private final ConnectionDeadlines deadlines;
     private final ConnectionLifecycle lifecycle;
     private final OutboundWriter writer;
+    private final OutputCongestion congestion;
     private final InboundFramer framer;
     private final ConnectionTimers timers;
     private final ControlFrames controls;
@@ -113,8 +115,9 @@ public final class EdgePoller implements Agent
         lifecycle = new ConnectionLifecycle(
             pollerIndex, sink, selector, clock, slots, deadlines, counters, inboundChunks, outboundPool, held,
             stalled, newConnections, openConnections, tls);
+        congestion = new OutputCongestion(pollerIndex, sink, deadlines, counters);
         writer = new OutboundWriter(
-            ctx, pollerIndex, sink, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer, held,
+            ctx, congestion, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer, held,
             tls);
         if (null != tls)
         {
@@ -217,7 +220,7 @@ public final class EdgePoller implements Agent
         int workCount = lifecycle.deliverCloseNotices();
         workCount += lifecycle.pollNewConnections();
         workCount += framer.retryStalled();
-        workCount += writer.retryCongestionNotices();
+        workCount += congestion.retryNotices();
         final int drained = outboundRing.read(writer, MAX_OUTBOUND_MESSAGES_PER_CYCLE);
         if (drained > 0)
         {
@@ -260,7 +263,7 @@ public final class EdgePoller implements Agent
             replyWait.arm(clock.nanoTime());
         }
         if (0 == selectTimeoutMs || framer.hasStalled() || lifecycle.hasPendingNotices() ||
-            writer.hasPendingCongestionNotices() || coAgentHasWork.getAsBoolean() ||
+            congestion.hasPendingNotices() || coAgentHasWork.getAsBoolean() ||
             (null != tls && tls.hasRunnablePending()) ||
             clock.nanoTime() - lastWorkNs < selectSpinNs || replyWait.keepPolling(clock.nanoTime()))
         {

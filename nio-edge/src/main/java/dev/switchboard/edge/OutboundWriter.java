@@ -11,14 +11,12 @@ import java.nio.channels.SelectionKey;
 /**
  * A poller's output: frames from the outbound ring are staged so each connection gets one write per cycle; what a
  * socket does not take waits in pooled chunks behind OP_WRITE, bounded per connection. Past the high-water mark the
- * sink hears the connection is congested (and again when it drains), retried while the sink is full. Frames sent held
+ * connection is congested ({@link OutputCongestion}) until its output drains below half of it. Frames sent held
  * (receipts) wait in {@link HeldFrames} for the connection's next frame, or go alone when the hold runs out; any
  * output to the connection takes them first, so its frames keep their order.
  */
 final class OutboundWriter implements MessageHandler
 {
-    private final int pollerIndex;
-    private final InboundFrameSink sink;
     private final ConnectionSlots slots;
     private final ConnectionLifecycle lifecycle;
     private final ConnectionDeadlines deadlines;
@@ -27,15 +25,14 @@ final class OutboundWriter implements MessageHandler
     private final ByteBuffer ringByteBuffer;
     private final OutboundStaging staging;
     private final HeldFrames held;
-    private final ConnectionList congestionNotices = new ConnectionList();
+    private final OutputCongestion congestion;
     private final int maxPendingWriteBytes;
     private final int writeHighWaterBytes;
     private final TlsTransport tls;
 
     OutboundWriter(
         final EdgeContext ctx,
-        final int pollerIndex,
-        final InboundFrameSink sink,
+        final OutputCongestion congestion,
         final ConnectionSlots slots,
         final ConnectionLifecycle lifecycle,
         final ConnectionDeadlines deadlines,
@@ -47,8 +44,7 @@ final class OutboundWriter implements MessageHandler
     {
         this.held = held;
         this.tls = tls;
-        this.pollerIndex = pollerIndex;
-        this.sink = sink;
+        this.congestion = congestion;
         this.slots = slots;
         this.lifecycle = lifecycle;
         this.deadlines = deadlines;
@@ -334,7 +330,7 @@ final class OutboundWriter implements MessageHandler
         if (connection.pendingWriteBytes >= writeHighWaterBytes && !connection.is(Connection.CONGESTED))
         {
             counters.congestions.incrementRelease();
-            changeCongestion(connection, true);
+            congestion.change(connection, true);
         }
     }
 
@@ -360,7 +356,7 @@ final class OutboundWriter implements MessageHandler
             {
                 if (connection.is(Connection.CONGESTED) && connection.pendingWriteBytes <= writeHighWaterBytes / 2)
                 {
-                    changeCongestion(connection, false);
+                    congestion.change(connection, false);
                 }
                 return;
             }
@@ -380,63 +376,7 @@ final class OutboundWriter implements MessageHandler
         }
         else if (connection.is(Connection.CONGESTED))
         {
-            changeCongestion(connection, false);
+            congestion.change(connection, false);
         }
-    }
-
-    private void changeCongestion(final Connection connection, final boolean congested)
-    {
-        if (congested)
-        {
-            connection.set(Connection.CONGESTED);
-            // reads pause: a partial frame is not the peer's delay now
-            deadlines.updateFrameDeadline(connection, false);
-        }
-        else
-        {
-            connection.clear(Connection.CONGESTED);
-            if (!connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CLOSED))
-            {
-                connection.addInterest(SelectionKey.OP_READ);
-                // a partial frame left when reads paused: a fresh timeout
-                deadlines.updateFrameDeadline(connection, true);
-            }
-        }
-        if (connection.is(Connection.CONGESTION_NOTICE_PENDING))
-        {
-            return;
-        }
-        if (!sink.onOutputCongestion(pollerIndex, connection.id, congested))
-        {
-            counters.sinkFull.incrementRelease();
-            connection.set(Connection.CONGESTION_NOTICE_PENDING);
-            congestionNotices.add(connection);
-        }
-    }
-
-    /** Offer the sink the congestion changes it refused, each with the connection's state now. */
-    boolean hasPendingCongestionNotices()
-    {
-        return congestionNotices.size() > 0;
-    }
-
-    int retryCongestionNotices()
-    {
-        int workCount = 0;
-        for (int i = congestionNotices.size() - 1; i >= 0; i--)
-        {
-            final Connection connection = congestionNotices.get(i);
-            if (!connection.is(Connection.CLOSED) &&
-                !sink.onOutputCongestion(pollerIndex, connection.id, connection.is(Connection.CONGESTED)))
-            {
-                counters.sinkFull.incrementRelease();
-                continue;
-            }
-            connection.clear(Connection.CONGESTION_NOTICE_PENDING);
-            congestionNotices.removeAt(i);
-            workCount++;
-        }
-
-        return workCount;
     }
 }
