@@ -103,6 +103,24 @@ final class ConnectionTimers
         return 0;
     }
 
+    /**
+     * Stage the frames whose hold ran out, to go out with this cycle's other output after what the outbound ring
+     * brought: written before the ring's stages run, each would be a write the frames just read wait behind.
+     */
+    int stageExpiredHolds()
+    {
+        final long nowNs = clock.nanoTime();
+        int expired = 0;
+        DeadlineQueue.Entry entry;
+        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.held.pollExpired(nowNs)))
+        {
+            expired++;
+            writer.stageHeldAlone(entry.connection);
+        }
+
+        return expired;
+    }
+
     int checkDeadlines()
     {
         final long nowNs = clock.nanoTime();
@@ -128,11 +146,6 @@ final class ConnectionTimers
                 controls.sendError(connection, ErrorCode.MALFORMED_FRAME, FRAME_TIMEOUT_DETAIL);
                 lifecycle.closeAfterFlush(connection);
             }
-        }
-        while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.held.pollExpired(nowNs)))
-        {
-            expired++;
-            writer.writeHeldAlone(entry.connection);
         }
         while (expired < MAX_EXPIRIES_PER_CYCLE && null != (entry = deadlines.write.pollExpired(nowNs)))
         {

@@ -233,6 +233,7 @@ public final class EdgePoller implements Agent
         {
             workCount += lifecycle.sayGoodbye(controls, retryAfterMs);
         }
+        workCount += timers.stageExpiredHolds();
         writer.flushStaged();
         if (null != tls)
         {

@@ -150,13 +150,20 @@ final class OutboundWriter implements MessageHandler
         }
     }
 
-    /** The connection's hold ran out with nothing to ride with: its held frames go alone. */
-    void writeHeldAlone(final Connection connection)
+    /** The connection's hold ran out with nothing to ride with: its held frames go alone at the next flush. */
+    void stageHeldAlone(final Connection connection)
     {
-        if (HeldFrames.NONE != connection.heldSlot)
+        if (HeldFrames.NONE != connection.heldSlot && !connection.is(Connection.CLOSED))
         {
             counters.heldWrittenAlone.incrementRelease();
-            writeHeld(connection);
+            if (null != connection.outboundHead)
+            {
+                writeHeld(connection);
+            }
+            else
+            {
+                stageHeld(connection);
+            }
         }
     }
 
