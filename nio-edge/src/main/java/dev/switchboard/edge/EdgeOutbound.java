@@ -25,13 +25,17 @@ public final class EdgeOutbound
     private final ManyToOneRingBuffer ringBuffer;
     private final AtomicBuffer buffer;
     private final int maxFrameLength;
+    /** {@link #HELD_FRAME_MSG_TYPE_ID}, or {@link #FRAME_MSG_TYPE_ID} when the poller holds nothing back. */
+    private final int heldFrameMsgTypeId;
     private final EdgePoller poller;
 
-    EdgeOutbound(final ManyToOneRingBuffer ringBuffer, final int maxFrameLength, final EdgePoller poller)
+    EdgeOutbound(
+        final ManyToOneRingBuffer ringBuffer, final int maxFrameLength, final boolean holds, final EdgePoller poller)
     {
         this.ringBuffer = ringBuffer;
         this.buffer = ringBuffer.buffer();
         this.maxFrameLength = maxFrameLength;
+        this.heldFrameMsgTypeId = holds ? HELD_FRAME_MSG_TYPE_ID : FRAME_MSG_TYPE_ID;
         this.poller = poller;
     }
 
@@ -49,7 +53,7 @@ public final class EdgeOutbound
      */
     public boolean sendHeld(final long connectionId, final DirectBuffer frame, final int offset, final int length)
     {
-        return send(HELD_FRAME_MSG_TYPE_ID, connectionId, frame, offset, length);
+        return send(heldFrameMsgTypeId, connectionId, frame, offset, length);
     }
 
     private boolean send(

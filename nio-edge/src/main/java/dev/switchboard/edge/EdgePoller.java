@@ -83,7 +83,7 @@ public final class EdgePoller implements Agent
         OutboundRingTraining.ensureTrained();
         final ByteBuffer outboundByteBuffer = ByteBuffer.allocateDirect(ctx.outboundBufferLength());
         outboundRing = new ManyToOneRingBuffer(new UnsafeBuffer(outboundByteBuffer));
-        outbound = new EdgeOutbound(outboundRing, ctx.maxFrameLength(), this);
+        outbound = new EdgeOutbound(outboundRing, ctx.maxFrameLength(), 0 != ctx.receiptHoldNs(), this);
         newConnections = new OneToOneConcurrentArrayQueue<>(ctx.acceptQueueCapacity());
         inboundChunks = new InboundChunks(ctx.readChunkLength(), ctx.maxFrameLength(), ctx.maxPooledChunks());
         outboundPool = new ChunkPool(ctx.writeChunkLength(), ctx.maxPooledChunks());

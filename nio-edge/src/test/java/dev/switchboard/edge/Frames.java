@@ -23,6 +23,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * Builds and parses frames for tests.
  */
@@ -161,6 +164,16 @@ final class Frames
             out.writeBytes(frame);
         }
         return out.toByteArray();
+    }
+
+    /** The frames a client received are these, in this order. */
+    static void assertFrames(final byte[][] expected, final List<byte[]> received)
+    {
+        assertEquals(expected.length, received.size(), "frames received");
+        for (int i = 0; i < expected.length; i++)
+        {
+            assertArrayEquals(expected[i], received.get(i), "frame " + i);
+        }
     }
 
     /** Whole frames in a byte stream; a trailing partial frame is ignored. */

@@ -5,9 +5,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.switchboard.edge.Frames.assertFrames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,14 +133,5 @@ class OutboundCoalescingTest
     private void send(final long connectionId, final byte[] frame)
     {
         assertTrue(fixture.edge.outboundFor(connectionId).send(connectionId, new UnsafeBuffer(frame), 0, frame.length));
-    }
-
-    private static void assertFrames(final byte[][] expected, final List<byte[]> received)
-    {
-        assertEquals(expected.length, received.size());
-        for (int i = 0; i < expected.length; i++)
-        {
-            assertArrayEquals(expected[i], received.get(i), "frame " + i);
-        }
     }
 }

@@ -5,9 +5,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.switchboard.edge.Frames.assertFrames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -173,14 +173,5 @@ class ReceiptHoldTest
     {
         assertTrue(fixture.edge.outboundFor(connectionId)
             .sendHeld(connectionId, new UnsafeBuffer(frame), 0, frame.length));
-    }
-
-    private static void assertFrames(final byte[][] expected, final List<byte[]> received)
-    {
-        assertEquals(expected.length, received.size());
-        for (int i = 0; i < expected.length; i++)
-        {
-            assertArrayEquals(expected[i], received.get(i), "frame " + i);
-        }
     }
 }

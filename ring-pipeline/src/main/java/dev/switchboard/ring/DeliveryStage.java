@@ -52,7 +52,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     final CallTable calls;
     private final Flows flows;
     private final GroupHandoff groupHandoff;
-    private final PendingSentAcks pendingSentAcks;
+    private final SentAcks sentAcks;
     private final LargeFrameBufferPool largeFrames;
     private final OfflineDeliveryListener offlineDeliveryListener;
 
@@ -80,7 +80,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         timers = new DeliveryTimers(nanoClock.nanoTime(), ctx.stuckReaderTimeoutNs(), counters, outbound);
         this.largeFrames = largeFrames;
         scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(RingEvent.align(ctx.maxFrameLength() + 256), 64));
-        pendingSentAcks = new PendingSentAcks(ctx.ringSize());
+        sentAcks = new SentAcks(ctx.ringSize(), journal, outbound, encoders, counters);
 
         // The journal's resend log survives a restart; messages still held are recognised whatever their age.
         journal.rememberStoredSends(KIND_MESSAGE);
@@ -123,7 +123,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
         if (endOfBatch)
         {
             journal.sync();
-            flushSentAcks();
+            sentAcks.flush();
         }
     }
 
@@ -199,8 +199,8 @@ final class DeliveryStage implements EventHandler<RingEvent>
             return false;
         }
         // A receipt is wanted soon, not now: the edge may hold it for the device's next frame to take along.
-        if (deliverLive(toUserId, toDeviceId, messageId, frame, 0, length, KIND_RECEIPT == kind) &&
-            KIND_RECEIPT == kind)
+        final boolean receipt = KIND_RECEIPT == kind;
+        if (deliverLive(toUserId, toDeviceId, messageId, frame, 0, length, receipt) && receipt)
         {
             counters.increment(RingCounters.RECEIPT_DELIVERIES);
         }
@@ -342,26 +342,6 @@ final class DeliveryStage implements EventHandler<RingEvent>
     }
 
     /**
-     * Send the batch's SENT acks; keep, in order, those the edge's queue could not take, for the next flush.
-     */
-    private void flushSentAcks()
-    {
-        final PendingSentAcks acks = pendingSentAcks;
-        int kept = 0;
-        for (int i = 0, size = acks.size(); i < size; i++)
-        {
-            final int length =
-                encoders.sentAck(ackScratch, acks.clientMsgId(i), acks.messageId(i), acks.timestampMs(i));
-            if (!outbound.send(acks.pollerIndex(i), acks.connectionId(i), ackScratch, 0, length))
-            {
-                counters.increment(RingCounters.OUTBOUND_FULL);
-                acks.move(i, kept++);
-            }
-        }
-        acks.truncate(kept);
-    }
-
-    /**
      * Answer a resend the journal remembers (a Send or SendGroup with a clientMsgId already stored): SENT again with
      * the original id, nothing stored or delivered.
      *
@@ -376,7 +356,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
             return false;
         }
         counters.increment(RingCounters.MESSAGES_DEDUPED);
-        holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, originalId, event.timestampMs);
+        sentAcks.hold(event.pollerIndex, event.connectionId, clientMsgId, originalId, event.timestampMs);
         return true;
     }
 
@@ -386,28 +366,7 @@ final class DeliveryStage implements EventHandler<RingEvent>
     void sent(final RingEvent event, final long clientMsgId, final long messageId)
     {
         journal.rememberSend(event.caller.userId, event.caller.deviceId, clientMsgId, messageId, event.timestampMs);
-        holdSentAck(event.pollerIndex, event.connectionId, clientMsgId, messageId, event.timestampMs);
-    }
-
-    /**
-     * Hold a SENT ack for the end of the batch. If the edge has refused so many that no room is left, the connection
-     * is closed instead: its client reconnects and resends, and resend dedupe answers with the stored id.
-     */
-    void holdSentAck(
-        final int pollerIndex, final long connectionId, final long clientMsgId, final long messageId, final long nowMs)
-    {
-        if (pendingSentAcks.isFull())
-        {
-            journal.sync(); // the acks held so far may go out only once their messages are committed
-            flushSentAcks();
-        }
-        if (pendingSentAcks.isFull())
-        {
-            counters.increment(RingCounters.OUTBOUND_FULL);
-            outbound.close(pollerIndex, connectionId);
-            return;
-        }
-        pendingSentAcks.add(pollerIndex, connectionId, clientMsgId, messageId, nowMs);
+        sentAcks.hold(event.pollerIndex, event.connectionId, clientMsgId, messageId, event.timestampMs);
     }
 
     /**
