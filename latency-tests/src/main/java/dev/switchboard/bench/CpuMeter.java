@@ -5,8 +5,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * CPU time of the server and of the load generator (this process) over a run's measured window, from their
  * /proc/&lt;pid&gt;/stat utime + stime, and the messages delivered in that window: CPU per delivered message, the
- * figure that compares servers doing the same work, and the load's, which says whether the client was what limited.
- * The clock ticks of /proc are 10 ms, so a window of a few seconds gives two or three significant digits.
+ * figure that compares servers doing the same work, and the load's. A load generator that polls without blocking
+ * (the open loop) takes a whole core at any rate, so it also reports the share of the window its loop was busy, which
+ * is what says whether the client was what limited. The clock ticks of /proc are 10 ms, so a window of a few seconds
+ * gives two or three significant digits.
  */
 final class CpuMeter
 {
@@ -22,6 +24,7 @@ final class CpuMeter
     private long loadEndNs;
     private long deliveredAtStart;
     private long deliveredAtEnd;
+    private long loadBusyNs = -1;
 
     /**
      * @param server the server process, or null when the bench did not start it (its CPU is then not measured).
@@ -69,6 +72,14 @@ final class CpuMeter
         loadEndNs = ProcessStats.cpuTimeNs(loadPid);
     }
 
+    /**
+     * How long the load generator's loop was busy (sent or read something) in the window, when the loop measures it.
+     */
+    void loadBusyNs(final long busyNs)
+    {
+        this.loadBusyNs = busyNs;
+    }
+
     long windowNs()
     {
         return endNs - startNs;
@@ -94,8 +105,8 @@ final class CpuMeter
 
     /**
      * The window's figures: {@code cpuWindowSeconds}, {@code cpuWindowDelivered}, {@code serverCpuSeconds},
-     * {@code loadCpuSeconds}, {@code serverCpuCores}, {@code loadCpuCores}, {@code serverCpuUsPerMessage} and
-     * {@code loadCpuUsPerMessage}.
+     * {@code loadCpuSeconds}, {@code serverCpuCores}, {@code loadCpuCores}, {@code serverCpuUsPerMessage},
+     * {@code loadCpuUsPerMessage} and, from an open loop, {@code loadBusyShare}.
      */
     void addTo(final BenchResult result)
     {
@@ -109,6 +120,10 @@ final class CpuMeter
         result.figure("cpuWindowDelivered", delivered);
         addProcess(result, "server", serverCpuNs(), windowNs, delivered);
         addProcess(result, "load", loadCpuNs(), windowNs, delivered);
+        if (loadBusyNs >= 0)
+        {
+            result.figure("loadBusyShare", loadBusyNs / windowNs);
+        }
     }
 
     private static void addProcess(

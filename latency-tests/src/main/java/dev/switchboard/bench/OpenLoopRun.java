@@ -16,7 +16,9 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * the measured period runs, recording into histograms of its own that are thrown away: a branch first taken when
  * measuring starts would make the JIT recompile the load loop inside the window, on the load generator's CPU, and the
  * load generator's own stall would count as the server's latency. The server's and the load's CPU are sampled as the
- * measured period opens and closes.
+ * measured period opens and closes, and so is the time the loop spent in turns that did something: the load
+ * generator polls without blocking, so its CPU is a whole core at any rate and only that share tells how near it
+ * ran to its limit.
  */
 final class OpenLoopRun implements LoadListener, OpenLoopCounts
 {
@@ -43,6 +45,8 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
     private long delivered;
     private long measuredDelivered;
     private long lost;
+    /** Time the loop spent in turns that sent or read something: its CPU says nothing, as it polls without blocking. */
+    private long busyNs;
 
     /**
      * @param sides connections in pairs: {@code sides[2i]} and {@code sides[2i + 1]} talk to each other.
@@ -100,8 +104,10 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
         serverServiceTimes.start();
         k = runUntil(measureStartNs, k);
         cpu.start(System.nanoTime(), delivered);
+        final long busyAtStartNs = busyNs;
         runUntil(measureEndNs, k);
         cpu.stop(System.nanoTime(), delivered);
+        cpu.loadBusyNs(busyNs - busyAtStartNs);
         LoadRig.pollUntil(poller, () -> delivered >= sent, TimeUnit.SECONDS.toNanos(10));
         serverServiceTimes.stop();
     }
@@ -121,6 +127,7 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
             {
                 return k;
             }
+            final long sentBefore = sent;
             while (true)
             {
                 final long dueNs = runStartNs + (long)(k * periodNs);
@@ -151,7 +158,12 @@ final class OpenLoopRun implements LoadListener, OpenLoopCounts
                 BenchResult.record(sendLagBy[measured], nowNs - dueNs);
                 k++;
             }
-            if (poller.poll(nowNs) == 0)
+            final int polled = poller.poll(nowNs);
+            if (polled > 0 || sent != sentBefore)
+            {
+                busyNs += System.nanoTime() - nowNs;
+            }
+            if (0 == polled)
             {
                 Thread.yield();
             }

@@ -44,6 +44,25 @@ class OpenLoopRunTest
     }
 
     @Test
+    void shouldReportTheLoopIdleWhenItHasNothingToSendOrRead() throws Exception
+    {
+        final DeviceBook book = bookOfTwo();
+        final OpenLoopRun run = new OpenLoopRun(
+            List.of(closedConnection(0, book), closedConnection(1, book)), 1_000, 32, new Histogram(3),
+            new Histogram(3), new CpuMeter(null));
+        try (LoadPoller poller = pollerToNowhere(book, run))
+        {
+            run.run(poller, TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(300));
+        }
+        final BenchResult result = new BenchResult("pingpong", "switchboard");
+        run.cpu().addTo(result);
+
+        // It spun the whole window (its CPU is a core) but did nothing in it.
+        final double busyShare = ((Number)result.figures.get("loadBusyShare")).doubleValue();
+        assertTrue(busyShare >= 0 && busyShare < 0.1, "busy share " + busyShare);
+    }
+
+    @Test
     void shouldRunAWarmUpWithNoMeasuredPeriodAsTheThroughputSearchDoesFirst() throws Exception
     {
         final DeviceBook book = bookOfTwo();
