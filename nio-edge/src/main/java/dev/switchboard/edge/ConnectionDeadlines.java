@@ -31,6 +31,12 @@ final class ConnectionDeadlines
      * dead timeout's remainder: a Ping or a close is then at most that late, and no cycle walks every connection.
      */
     final DeadlineQueue idle;
+    /**
+     * A hold running out wakes a sleeping poller no sooner than this from now (a quarter of the hold). With thousands of
+     * holds one always runs out within a millisecond, and a selector sleeping a millisecond at a time reprograms the
+     * CPU's timer on each sleep and wake, which a virtual machine pays dearly for; a receipt may wait a little longer.
+     */
+    private final long heldWakeSlackNs;
     private final CachedNanoClock clock;
     private final AtomicCounter awaitingLogin;
 
@@ -43,6 +49,7 @@ final class ConnectionDeadlines
         frame = new DeadlineQueue(ctx.frameTimeoutNs());
         write = new DeadlineQueue(ctx.writeTimeoutNs());
         held = new DeadlineQueue(Math.max(1, ctx.receiptHoldNs()));
+        heldWakeSlackNs = ctx.receiptHoldNs() / 4;
         idle = new DeadlineQueue(
             Math.max(1, Math.min(ctx.idleTimeoutNs(), ctx.deadTimeoutNs() - ctx.idleTimeoutNs()) / 4));
     }
@@ -179,17 +186,22 @@ final class ConnectionDeadlines
         remove(connection.idleCheck);
     }
 
-    /** The earliest deadline of any queue's head, far in the future when none is set. */
+    /**
+     * The earliest deadline of any queue's head, far in the future when none is set; a hold's no sooner than a quarter
+     * of the hold from now ({@link #heldWakeSlackNs}).
+     */
     long nextDeadlineNs(final long nowNs)
     {
-        long deadlineNs = nowNs + Long.MAX_VALUE / 2;
+        final long noneNs = nowNs + Long.MAX_VALUE / 2;
+        long deadlineNs = noneNs;
         deadlineNs = login.earliest(deadlineNs, nowNs);
         deadlineNs = registration.earliest(deadlineNs, nowNs);
         deadlineNs = frame.earliest(deadlineNs, nowNs);
         deadlineNs = idle.earliest(deadlineNs, nowNs);
-        deadlineNs = held.earliest(deadlineNs, nowNs);
+        deadlineNs = write.earliest(deadlineNs, nowNs);
+        final long heldNs = Math.max(held.earliest(noneNs, nowNs) - nowNs, heldWakeSlackNs) + nowNs;
 
-        return write.earliest(deadlineNs, nowNs);
+        return heldNs - deadlineNs < 0 ? heldNs : deadlineNs;
     }
 
     /** Connections waiting to log in (login or registration deadline running). */
