@@ -32,9 +32,9 @@ final class ConnectionDeadlines
      */
     final DeadlineQueue idle;
     /**
-     * A hold running out wakes a sleeping poller no sooner than this from now (a quarter of the hold). With thousands of
-     * holds one always runs out within a millisecond, and a selector sleeping a millisecond at a time reprograms the
-     * CPU's timer on each sleep and wake, which a virtual machine pays dearly for; a receipt may wait a little longer.
+     * A hold running out wakes a sleeping poller no sooner than this from now (a quarter of the hold). With hundreds of
+     * connections holding, one runs out every few milliseconds, and a selector sleeping that briefly makes each sleep
+     * and wake reprogram the CPU's timer, which a virtual machine pays dearly for; a receipt may wait a little longer.
      */
     private final long heldWakeSlackNs;
     private final CachedNanoClock clock;
