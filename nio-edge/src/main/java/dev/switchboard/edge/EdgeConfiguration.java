@@ -137,8 +137,7 @@ public final class EdgeConfiguration
      * receipt that finds nothing to ride with goes alone after this (e.g. {@code 200ms}). 0, the default: every receipt
      * at once. Off by default: on this project's 2-core test host it took a write a message off the server and a few
      * percent of its CPU at 5,000 to 15,000 msg/s, but the deliver p50 and p99 were higher with it in most alternating
-     * runs at 5,000 msg/s (docs/performance.md, seventeenth pass): an expired hold is written in the cycle after its
-     * reads are published and before the ring runs, so the Sends just read wait for that write.
+     * runs at 5,000 msg/s (docs/performance.md, seventeenth and eighteenth passes), the cause not yet found.
      */
     public static final long RECEIPT_HOLD_DEFAULT_NS = 0;
 

@@ -153,7 +153,8 @@ final class OutboundWriter implements MessageHandler
     /** The connection's hold ran out with nothing to ride with: its held frames go alone at the next flush. */
     void stageHeldAlone(final Connection connection)
     {
-        if (HeldFrames.NONE != connection.heldSlot && !connection.is(Connection.CLOSED))
+        // A close frees the slot and cancels the hold, so a connection holding here is open.
+        if (HeldFrames.NONE != connection.heldSlot)
         {
             counters.heldWrittenAlone.incrementRelease();
             if (null != connection.outboundHead)
