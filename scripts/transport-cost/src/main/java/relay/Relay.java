@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -60,7 +61,7 @@ public final class Relay
     private static void runNetty(
         final InetSocketAddress address,
         final IoHandlerFactory ioHandlerFactory,
-        final Class<? extends io.netty.channel.ServerChannel> serverChannel) throws InterruptedException
+        final Class<? extends ServerChannel> serverChannel) throws InterruptedException
     {
         final Channel[] channels = new Channel[MAX_CONNECTIONS];
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, ioHandlerFactory);
