@@ -80,6 +80,17 @@ public final class Journal implements AutoCloseable
     public static Journal open(final JournalContext ctx)
     {
         ctx.conclude();
+        if (ctx.training())
+        {
+            JournalTraining.ensureTrained(ctx.syncPolicy());
+        }
+        return openUntrained(ctx);
+    }
+
+    /** {@link #open} without the once-per-JVM training: the training's own scratch journal. */
+    static Journal openUntrained(final JournalContext ctx)
+    {
+        ctx.conclude();
         IoUtil.ensureDirectoryExists(ctx.dataDir(), "journal");
         final Journal journal = new Journal(ctx);
         try

@@ -16,6 +16,7 @@ public final class JournalContext
     private File dataDir = new File(JournalConfiguration.dataDir());
     private int segmentLength = JournalConfiguration.segmentLength();
     private int touchAhead = JournalConfiguration.touchAhead();
+    private boolean training = JournalConfiguration.training();
     private long ttlMs = JournalConfiguration.ttlMs();
     private int maxRecordsPerRecipient = JournalConfiguration.maxRecordsPerRecipient();
     private long maxBytesPerRecipient = JournalConfiguration.maxBytesPerRecipient();
@@ -131,6 +132,19 @@ public final class JournalContext
     public int touchAhead()
     {
         return touchAhead;
+    }
+
+    /** Whether opening trains the JVM's compiler on a scratch journal first (once per JVM). */
+    public JournalContext training(final boolean training)
+    {
+        this.training = training;
+        return this;
+    }
+
+    /** Whether opening trains the JVM's compiler on a scratch journal first (once per JVM). */
+    public boolean training()
+    {
+        return training;
     }
 
     /** Time a record is kept before it expires (default 30 days). */
