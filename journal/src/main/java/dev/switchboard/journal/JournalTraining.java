@@ -12,12 +12,12 @@ import java.nio.file.Files;
  * Runs a scratch journal through a few hundred segment rolls once per JVM, before the real journal opens, so that the
  * branches the journal takes only around a roll have been seen before the compiler sees the hot path: the padding
  * record and the swap in {@code SegmentLog.reserve}, a record in a segment other than the tail in
- * {@code SegmentLog.segmentOf}, a segment made inline when none was prepared, heads reclaimed up to a tail left alone, the resend log's
- * wrap.
- * Left untaken, each is compiled as a trap. At a low rate the first roll comes tens of seconds in (16 MiB of records)
- * and sends every path that inlined one of them (append, read, delete, hand-over) back to the interpreter together,
- * to be profiled and compiled again on the server's own CPU while it serves: about twenty compilations at once.
- * Branch profiles belong to the method, not the instance, so a scratch journal trains the real one.
+ * {@code SegmentLog.segmentOf}, a segment made inline when none was prepared, heads reclaimed until the tail is left
+ * alone, the resend log's wrap. Left untaken, each is compiled as a trap. At a low rate the first roll comes tens of
+ * seconds in (16 MiB of records) and sends every path that inlined one of them (append, read, delete, hand-over) back
+ * to the interpreter together, to be profiled and compiled again on the server's own CPU while it serves: about twenty
+ * compilations at once. Branch profiles belong to the method, not the instance, so a scratch journal trains the real
+ * one.
  * <p>
  * The scratch journal lives in a temporary folder, deleted after. Where that folder cannot be made the journal goes
  * untrained: its first roll is slower, nothing else changes.
