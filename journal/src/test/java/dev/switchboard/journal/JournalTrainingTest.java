@@ -22,6 +22,7 @@ class JournalTrainingTest
         final JournalTraining.Report report = JournalTraining.train(syncPolicy);
 
         assertTrue(report.reclaimedSegments >= 100, "reclaimed " + report.reclaimedSegments + " segments");
+        assertTrue(report.tailAlone >= 1_000, "the tail alone after " + report.tailAlone + " records");
         assertTrue(report.segmentsCreatedInline >= 1, "made " + report.segmentsCreatedInline + " segments inline");
         assertEquals(JournalTraining.RECORDS, report.recordsRead);
         assertEquals(JournalTraining.RECORDS, report.deletes);
