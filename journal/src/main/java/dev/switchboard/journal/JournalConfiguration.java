@@ -94,7 +94,7 @@ public final class JournalConfiguration
     /** Training switch from {@link #TRAINING_PROP_NAME}. */
     public static boolean training()
     {
-        return Boolean.parseBoolean(System.getProperty(TRAINING_PROP_NAME, String.valueOf(TRAINING_DEFAULT)));
+        return Boolean.parseBoolean(System.getProperty(TRAINING_PROP_NAME, Boolean.toString(TRAINING_DEFAULT)));
     }
 
     /** Touch-ahead window from {@link #TOUCH_AHEAD_PROP_NAME}, with k/m/g suffixes. */

@@ -134,7 +134,7 @@ public final class JournalContext
         return touchAhead;
     }
 
-    /** Whether opening trains the JVM's compiler on a scratch journal first (once per JVM). */
+    /** Train the JVM's compiler on a scratch journal before opening, once per JVM (default on; false skips it). */
     public JournalContext training(final boolean training)
     {
         this.training = training;

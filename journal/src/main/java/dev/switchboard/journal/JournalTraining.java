@@ -24,6 +24,8 @@ import java.nio.file.Files;
  */
 final class JournalTraining
 {
+    /** Name prefix of the temporary folder a run trains in. */
+    static final String FOLDER_PREFIX = "switchboard-journal-training";
     static final int RECORDS = 40_000;
     /**
      * Records between a message and its delivery in every other stretch: several segments, so reads and deletes reach
@@ -88,7 +90,7 @@ final class JournalTraining
         final File dir;
         try
         {
-            dir = Files.createTempDirectory("switchboard-journal-training").toFile();
+            dir = Files.createTempDirectory(FOLDER_PREFIX).toFile();
         }
         catch (final IOException ex)
         {

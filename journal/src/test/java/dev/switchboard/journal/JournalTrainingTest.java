@@ -33,7 +33,7 @@ class JournalTrainingTest
     private static Set<String> trainingFolders()
     {
         final String[] names = new File(System.getProperty("java.io.tmpdir"))
-            .list((dir, name) -> name.startsWith("switchboard-journal-training"));
+            .list((dir, name) -> name.startsWith(JournalTraining.FOLDER_PREFIX));
         return null == names ? Set.of() : new HashSet<>(Arrays.asList(names));
     }
 }
