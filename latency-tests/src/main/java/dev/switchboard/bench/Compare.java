@@ -149,17 +149,19 @@ final class Compare
     static void printCpuTable(final PrintStream out, final List<BenchResult> results)
     {
         out.println();
-        out.printf(Locale.ROOT, "%-16s %10s %8s %8s %9s %9s %9s %9s %9s %8s %8s%n", "target", "delivered",
-            "srv cpu s", "load s", "srv us/m", "load us/m", "load busy", "p50 us", "p99 us", "srv x", "load x");
+        out.printf(Locale.ROOT, "%-16s %10s %8s %8s %9s %9s %9s %9s %9s %9s %8s %8s%n", "target", "delivered",
+            "srv cpu s", "load s", "srv us/m", "srv sys/m", "load us/m", "load busy", "p50 us", "p99 us", "srv x",
+            "load x");
         final BenchResult first = results.isEmpty() ? null : results.get(0);
         for (final BenchResult result : results)
         {
             final Histogram h = result.series.isEmpty() ? null : result.series.values().iterator().next();
-            out.printf(Locale.ROOT, "%-16s %10s %8s %8s %9s %9s %9s %9s %9s %8s %8s%n", result.target,
+            out.printf(Locale.ROOT, "%-16s %10s %8s %8s %9s %9s %9s %9s %9s %9s %8s %8s%n", result.target,
                 figure(result, "cpuWindowDelivered", "%.0f"),
                 figure(result, "serverCpuSeconds", "%.2f"),
                 figure(result, "loadCpuSeconds", "%.2f"),
                 figure(result, "serverCpuUsPerMessage", "%.2f"),
+                figure(result, "serverSystemCpuUsPerMessage", "%.2f"),
                 figure(result, "loadCpuUsPerMessage", "%.2f"),
                 figure(result, "loadBusyShare", "%.2f"),
                 null == h ? "-" : String.format(Locale.ROOT, "%.1f", h.getValueAtPercentile(50) / 1000.0),
@@ -168,7 +170,8 @@ final class Compare
                 ratio(first, result, "loadCpuUsPerMessage"));
         }
         out.println("(srv x, load x: this target's CPU per delivered message over " +
-            (null == first ? "the first" : first.target) + "'s; CPU over the measured window, /proc utime + stime;" +
+            (null == first ? "the first" : first.target) + "'s; CPU over the measured window, /proc utime + stime" +
+            " (srv sys/m: the stime part, the kernel's work);" +
             " load busy: share of the window the load loop spent sending or reading, as it polls without blocking)");
     }
 
@@ -236,7 +239,7 @@ final class Compare
         }
         for (final String figure : List.of("maxSustainedRate", "deliveredPerSecond", "roundTripsPerSecond",
             "rssGrowthPerConnectionBytes", "loginsPerSecond", "drainRatePerSecond", "serverCpuUsPerMessage",
-            "loadCpuUsPerMessage"))
+            "serverSystemCpuUsPerMessage", "loadCpuUsPerMessage"))
         {
             final Object a = ours.figures.get(figure);
             final Object b = theirs.figures.get(figure);

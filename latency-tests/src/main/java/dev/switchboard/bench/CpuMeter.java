@@ -18,10 +18,10 @@ final class CpuMeter
     private boolean stopped;
     private long startNs;
     private long endNs;
-    private long serverStartNs;
-    private long serverEndNs;
-    private long loadStartNs;
-    private long loadEndNs;
+    private long[] serverStart;
+    private long[] serverEnd;
+    private long[] loadStart;
+    private long[] loadEnd;
     private long deliveredAtStart;
     private long deliveredAtEnd;
     private long loadBusyNs = -1;
@@ -52,8 +52,8 @@ final class CpuMeter
         started = true;
         startNs = nowNs;
         deliveredAtStart = delivered;
-        serverStartNs = serverPid < 0 ? -1 : ProcessStats.cpuTimeNs(serverPid);
-        loadStartNs = ProcessStats.cpuTimeNs(loadPid);
+        serverStart = serverPid < 0 ? null : ProcessStats.cpuTimesNs(serverPid);
+        loadStart = ProcessStats.cpuTimesNs(loadPid);
     }
 
     /**
@@ -68,8 +68,8 @@ final class CpuMeter
         stopped = true;
         endNs = nowNs;
         deliveredAtEnd = delivered;
-        serverEndNs = serverPid < 0 ? -1 : ProcessStats.cpuTimeNs(serverPid);
-        loadEndNs = ProcessStats.cpuTimeNs(loadPid);
+        serverEnd = serverPid < 0 ? null : ProcessStats.cpuTimesNs(serverPid);
+        loadEnd = ProcessStats.cpuTimesNs(loadPid);
     }
 
     /**
@@ -95,18 +95,26 @@ final class CpuMeter
      */
     long serverCpuNs()
     {
-        return serverStartNs < 0 || serverEndNs < 0 ? -1 : serverEndNs - serverStartNs;
+        return spentNs(serverStart, serverEnd);
     }
 
     long loadCpuNs()
     {
-        return loadStartNs < 0 || loadEndNs < 0 ? -1 : loadEndNs - loadStartNs;
+        return spentNs(loadStart, loadEnd);
+    }
+
+    /** User plus system CPU time between two samples, or -1 when either is unknown. */
+    private static long spentNs(final long[] start, final long[] end)
+    {
+        return null == start || null == end ? -1 :
+            end[ProcessStats.USER] - start[ProcessStats.USER] + end[ProcessStats.SYSTEM] - start[ProcessStats.SYSTEM];
     }
 
     /**
      * The window's figures: {@code cpuWindowSeconds}, {@code cpuWindowDelivered}, {@code serverCpuSeconds},
      * {@code loadCpuSeconds}, {@code serverCpuCores}, {@code loadCpuCores}, {@code serverCpuUsPerMessage},
-     * {@code loadCpuUsPerMessage} and, from an open loop, {@code loadBusyShare}.
+     * {@code loadCpuUsPerMessage}, their kernel part {@code serverSystemCpuUsPerMessage} and
+     * {@code loadSystemCpuUsPerMessage} and, from an open loop, {@code loadBusyShare}.
      */
     void addTo(final BenchResult result)
     {
@@ -118,8 +126,8 @@ final class CpuMeter
         final long delivered = windowDelivered();
         result.figure("cpuWindowSeconds", windowNs / 1e9);
         result.figure("cpuWindowDelivered", delivered);
-        addProcess(result, "server", serverCpuNs(), windowNs, delivered);
-        addProcess(result, "load", loadCpuNs(), windowNs, delivered);
+        addProcess(result, "server", serverStart, serverEnd, windowNs, delivered);
+        addProcess(result, "load", loadStart, loadEnd, windowNs, delivered);
         if (loadBusyNs >= 0)
         {
             result.figure("loadBusyShare", loadBusyNs / windowNs);
@@ -127,17 +135,26 @@ final class CpuMeter
     }
 
     private static void addProcess(
-        final BenchResult result, final String name, final long cpuNs, final double windowNs, final long delivered)
+        final BenchResult result,
+        final String name,
+        final long[] start,
+        final long[] end,
+        final double windowNs,
+        final long delivered)
     {
-        if (cpuNs < 0)
+        if (null == start || null == end)
         {
             return;
         }
+        final long cpuNs = spentNs(start, end);
+        final long systemNs = end[ProcessStats.SYSTEM] - start[ProcessStats.SYSTEM];
         result.figure(name + "CpuSeconds", cpuNs / 1e9);
         result.figure(name + "CpuCores", cpuNs / windowNs);
         if (delivered > 0)
         {
-            result.figure(name + "CpuUsPerMessage", cpuNs / (double)TimeUnit.MICROSECONDS.toNanos(1) / delivered);
+            final double nsPerUs = TimeUnit.MICROSECONDS.toNanos(1);
+            result.figure(name + "CpuUsPerMessage", cpuNs / nsPerUs / delivered);
+            result.figure(name + "SystemCpuUsPerMessage", systemNs / nsPerUs / delivered);
         }
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
  */
 final class ProcessStats
 {
+    static final int USER = 0;
+    static final int SYSTEM = 1;
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private ProcessStats()
@@ -44,17 +46,28 @@ final class ProcessStats
      */
     static long cpuTimeNs(final long pid)
     {
+        final long[] times = cpuTimesNs(pid);
+        return null == times ? -1 : times[USER] + times[SYSTEM];
+    }
+
+    /**
+     * User and system CPU time in nanoseconds, indexed by {@link #USER} and {@link #SYSTEM}, or null when unknown.
+     * System time is the kernel's work for the process: its system calls and, on loopback TCP, the receiving side's
+     * protocol work that a write runs inline.
+     */
+    static long[] cpuTimesNs(final long pid)
+    {
         try
         {
             final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
             // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
             final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            final long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+            final long nsPerTick = 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+            return new long[]{ Long.parseLong(fields[11]) * nsPerTick, Long.parseLong(fields[12]) * nsPerTick };
         }
         catch (final IOException | RuntimeException ex)
         {
-            return -1;
+            return null;
         }
     }
 }

@@ -203,7 +203,10 @@ class LoadWireTest
         final long windowDelivered = ((Number)pingpong.figures.get("cpuWindowDelivered")).longValue();
         assertTrue(windowDelivered > 300, "delivered in the CPU window " + windowDelivered);
         assertTrue(((Number)pingpong.figures.get("serverCpuSeconds")).doubleValue() >= 0);
-        assertTrue(((Number)pingpong.figures.get("loadCpuUsPerMessage")).doubleValue() > 0);
+        final double loadUs = ((Number)pingpong.figures.get("loadCpuUsPerMessage")).doubleValue();
+        final double loadSystemUs = ((Number)pingpong.figures.get("loadSystemCpuUsPerMessage")).doubleValue();
+        assertTrue(loadUs > 0);
+        assertTrue(loadSystemUs >= 0 && loadSystemUs <= loadUs, "system " + loadSystemUs + " of " + loadUs);
     }
 
     private LoadConnection connection(final LoadWire wire, final int index)

@@ -19,6 +19,8 @@ final class Connection
     static final int LOGGED_IN = 64;
     /** The connection had its one registration window (after a RegisterAck); another Register does not renew it. */
     static final int REGISTRATION_WINDOW_USED = 128;
+    /** The connection is in its poller's list of stalled input to retry: membership without a scan of the list. */
+    static final int STALLED_LISTED = 256;
 
     final long id;
     final SocketChannel channel;

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -33,6 +34,7 @@ public final class EdgePoller implements Agent
 {
     private static final int MAX_OUTBOUND_MESSAGES_PER_CYCLE = 1024;
     private static final long NO_GOODBYE = -1;
+    private static final long POOL_TRIM_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final int pollerIndex;
     private final NanoClock nanoClock;
@@ -57,6 +59,8 @@ public final class EdgePoller implements Agent
     private final long selectSpinNs;
     /** When a cycle last did work, for the spin before blocking. */
     private long lastWorkNs;
+    /** When the chunk pools next give back what a burst left free ({@link ChunkPool#trim()}). */
+    private long nextPoolTrimNs;
     private final ReplyWait replyWait;
     private final Consumer<SelectionKey> selectHandler = this::onSelected;
     private BooleanSupplier coAgentHasWork = () -> false;
@@ -109,7 +113,7 @@ public final class EdgePoller implements Agent
         tls = ctx.tlsEnabled() ?
             new TlsTransport(ctx.sslContext(), ctx.tlsTaskExecutor(), this::wakeIfSleeping, counters) : null;
         final ConnectionSlots slots = new ConnectionSlots(pollerIndex, ctx.maxConnections());
-        final ConnectionList stalled = new ConnectionList();
+        final ConnectionList stalled = new ConnectionList(Connection.STALLED_LISTED);
         final HeldFrames held = new HeldFrames(0 == ctx.receiptHoldNs() ? 0 : ctx.receiptHoldSlots());
         deadlines = new ConnectionDeadlines(ctx, clock, counters.awaitingLogin);
         lifecycle = new ConnectionLifecycle(
@@ -243,6 +247,12 @@ public final class EdgePoller implements Agent
         workCount += select();
         workCount += timers.checkIdle();
         workCount += timers.checkDeadlines();
+        if (clock.nanoTime() - nextPoolTrimNs >= 0)
+        {
+            nextPoolTrimNs = clock.nanoTime() + POOL_TRIM_INTERVAL_NS;
+            inboundChunks.trim();
+            outboundPool.trim();
+        }
         if (workCount > 0)
         {
             lastWorkNs = clock.nanoTime();

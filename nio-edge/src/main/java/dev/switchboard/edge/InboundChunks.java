@@ -31,6 +31,12 @@ final class InboundChunks
         }
     }
 
+    /** Drop what stayed free above each pool's keep since the last trim ({@link ChunkPool#trim()}). */
+    int trim()
+    {
+        return smallPool.trim() + largePool.trim();
+    }
+
     int borrowed()
     {
         return smallPool.borrowed() + largePool.borrowed();

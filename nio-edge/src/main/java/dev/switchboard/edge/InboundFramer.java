@@ -222,10 +222,7 @@ final class InboundFramer implements FrameHandler
         }
         else if (connection.is(Connection.INBOUND_STALLED))
         {
-            if (!stalled.contains(connection))
-            {
-                stalled.add(connection);
-            }
+            stalled.add(connection);
         }
         else if (chunk.readPosition > 0)
         {
@@ -378,7 +375,15 @@ final class InboundFramer implements FrameHandler
             {
                 continue;
             }
-            stalled.remove(connection);
+            // By index unless the drain closed another listed connection and so moved this one.
+            if (i < stalled.size() && stalled.get(i) == connection)
+            {
+                stalled.removeAt(i);
+            }
+            else
+            {
+                stalled.remove(connection);
+            }
             workCount++;
             if (!connection.is(Connection.CLOSE_AFTER_FLUSH))
             {

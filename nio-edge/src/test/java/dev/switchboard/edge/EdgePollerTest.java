@@ -427,4 +427,49 @@ class EdgePollerTest
         }
         assertEquals(0, fixture.poller().stats().borrowedChunks());
     }
+
+    @Test
+    void shouldResumeEveryConnectionStalledAtOnceAndStallThemAgain() throws IOException
+    {
+        fixture = new EdgeFixture();
+        final RecordingSink sink = fixture.sink;
+        final int connections = 40;
+        final TestClient[] clients = new TestClient[connections];
+        final long[] ids = new long[connections];
+        final TestClient[] holder = new TestClient[1];
+        for (int c = 0; c < connections; c++)
+        {
+            ids[c] = fixture.connectAndOpen(holder);
+            clients[c] = holder[0];
+        }
+
+        for (int round = 0; round < 2; round++)
+        {
+            sink.frames.clear();
+            sink.acceptFrames = false;
+            for (int c = 0; c < connections; c++)
+            {
+                clients[c].send(Frames.concat(
+                    Frames.logout(c * 10L + 1), Frames.logout(c * 10L + 2), Frames.logout(c * 10L + 3)));
+            }
+            fixture.workFor(100);
+            assertEquals(0, sink.frames.size(), "round " + round);
+
+            sink.acceptFrames = true;
+            fixture.awaitTrue(() -> connections * 3 == sink.frames.size());
+            for (int c = 0; c < connections; c++)
+            {
+                long expected = c * 10L + 1;
+                for (final RecordingSink.Frame frame : sink.frames)
+                {
+                    if (frame.connectionId() == ids[c])
+                    {
+                        assertEquals(expected++, Frames.firstLong(frame.bytes()), "round " + round);
+                    }
+                }
+                assertEquals(c * 10L + 4, expected, "round " + round + ", connection " + c);
+            }
+        }
+        assertEquals(0, fixture.poller().stats().borrowedChunks());
+    }
 }
