@@ -95,6 +95,10 @@ public final class EdgeConfiguration
     public static final String WRITE_CHUNK_LENGTH_PROP_NAME = "switchboard.edge.write.chunk.length";
     public static final int WRITE_CHUNK_LENGTH_DEFAULT = 16 * 1024;
 
+    /**
+     * Free chunks of each size a poller keeps for good. More stay pooled while borrows still reach them (an overload
+     * that stalls thousands of connections reuses them instead of allocating); those unused for a second are dropped.
+     */
     public static final String MAX_POOLED_CHUNKS_PROP_NAME = "switchboard.edge.max.pooled.chunks";
     public static final int MAX_POOLED_CHUNKS_DEFAULT = 256;
 
