@@ -24,6 +24,8 @@ final class Connection
 
     final long id;
     final SocketChannel channel;
+    /** The socket's descriptor for {@link BatchedSends}, or {@link SocketDescriptors#UNKNOWN} when they are off. */
+    int fd = SocketDescriptors.UNKNOWN;
     SelectionKey key;
     long lastReceiveNs;
     Chunk inbound;

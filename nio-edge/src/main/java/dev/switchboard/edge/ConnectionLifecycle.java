@@ -40,6 +40,9 @@ final class ConnectionLifecycle
     private Connection pendingOpen;
     private long pendingOpenAddress;
 
+    /** Whether connections' descriptors are wanted, for {@link BatchedSends}. */
+    private final boolean batchedSends;
+
     ConnectionLifecycle(
         final int pollerIndex,
         final InboundFrameSink sink,
@@ -54,9 +57,11 @@ final class ConnectionLifecycle
         final ConnectionList stalled,
         final OneToOneConcurrentArrayQueue<SocketChannel> newConnections,
         final AtomicInteger openConnections,
-        final TlsTransport tls)
+        final TlsTransport tls,
+        final boolean batchedSends)
     {
         this.tls = tls;
+        this.batchedSends = batchedSends;
         this.pollerIndex = pollerIndex;
         this.sink = sink;
         this.selector = selector;
@@ -165,6 +170,11 @@ final class ConnectionLifecycle
         try
         {
             connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);
+            if (batchedSends)
+            {
+                // Only this thread closes the channel, and it skips closed connections, so the number stays theirs.
+                connection.fd = SocketDescriptors.fd(connection.channel);
+            }
         }
         catch (final IOException | RuntimeException ex)
         {

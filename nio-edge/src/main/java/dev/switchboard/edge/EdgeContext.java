@@ -63,6 +63,7 @@ public final class EdgeContext
     private long receiptHoldNs = EdgeConfiguration.receiptHoldNs();
     private int receiptHoldSlots = EdgeConfiguration.receiptHoldSlots();
     private boolean tcpNoDelay = EdgeConfiguration.tcpNoDelay();
+    private boolean batchedSends = EdgeConfiguration.batchedSends();
     private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
     private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
     private Supplier<IdleStrategy> idleStrategySupplier = EdgeConfiguration.idleStrategySupplier();
@@ -657,6 +658,38 @@ public final class EdgeContext
     public boolean tcpNoDelay()
     {
         return tcpNoDelay;
+    }
+
+    /** Send each poller cycle's socket writes in one io_uring submission where the kernel allows it. */
+    public EdgeContext batchedSends(final boolean batchedSends)
+    {
+        this.batchedSends = batchedSends;
+        return this;
+    }
+
+    public boolean batchedSends()
+    {
+        return batchedSends;
+    }
+
+    /** How the pollers will write to sockets, and why not batched when batching was asked for but is not possible. */
+    public String socketWritesDescription()
+    {
+        if (!batchedSends)
+        {
+            return "socket writes one system call each";
+        }
+        if (!SocketDescriptors.isAvailable())
+        {
+            return "socket writes one system call each (batched sends asked for, but socket descriptors are not " +
+                "reachable: the JVM needs --add-exports java.base/sun.nio.ch=ALL-UNNAMED)";
+        }
+        if (!BatchedSends.isAvailable())
+        {
+            return "socket writes one system call each (batched sends asked for, but io_uring is not available: " +
+                BatchedSends.unavailableReason() + ")";
+        }
+        return "socket writes batched, one io_uring submission a poller cycle";
     }
 
     /** SO_RCVBUF for accepted sockets; 0 keeps the OS default. Small values raise density. */

@@ -35,6 +35,8 @@ public final class EdgePoller implements Agent
     private static final int MAX_OUTBOUND_MESSAGES_PER_CYCLE = 1024;
     private static final long NO_GOODBYE = -1;
     private static final long POOL_TRIM_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    /** Sends a submission may carry; a fuller cycle submits more than once. */
+    private static final int BATCHED_SENDS_CAPACITY = 1024;
 
     private final int pollerIndex;
     private final NanoClock nanoClock;
@@ -55,6 +57,8 @@ public final class EdgePoller implements Agent
     private final ControlFrames controls;
     /** Null on a plaintext port. */
     private final TlsTransport tls;
+    /** A cycle's socket writes in one submission, or null when they go one write each. */
+    private final BatchedSends sends;
     private final long selectTimeoutMs;
     private final long selectSpinNs;
     /** When a cycle last did work, for the spin before blocking. */
@@ -115,14 +119,15 @@ public final class EdgePoller implements Agent
         final ConnectionSlots slots = new ConnectionSlots(pollerIndex, ctx.maxConnections());
         final ConnectionList stalled = new ConnectionList(Connection.STALLED_LISTED);
         final HeldFrames held = new HeldFrames(0 == ctx.receiptHoldNs() ? 0 : ctx.receiptHoldSlots());
+        sends = openBatchedSends(ctx);
         deadlines = new ConnectionDeadlines(ctx, clock, counters.awaitingLogin);
         lifecycle = new ConnectionLifecycle(
             pollerIndex, sink, selector, clock, slots, deadlines, counters, inboundChunks, outboundPool, held,
-            stalled, newConnections, openConnections, tls);
+            stalled, newConnections, openConnections, tls, null != sends);
         congestion = new OutputCongestion(pollerIndex, sink, deadlines, counters);
         writer = new OutboundWriter(
             ctx, congestion, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer, held,
-            tls);
+            tls, sends);
         if (null != tls)
         {
             tls.writer(writer);
@@ -344,6 +349,16 @@ public final class EdgePoller implements Agent
         }
     }
 
+    /** Batched sends when asked for and possible here (what is not is said once, by the server's edge line). */
+    private static BatchedSends openBatchedSends(final EdgeContext ctx)
+    {
+        if (!ctx.batchedSends() || !SocketDescriptors.isAvailable())
+        {
+            return null;
+        }
+        return BatchedSends.openOrNull(BATCHED_SENDS_CAPACITY);
+    }
+
     /** {@inheritDoc} */
     public void onClose()
     {
@@ -358,7 +373,7 @@ public final class EdgePoller implements Agent
         }
         finally
         {
-            CloseHelper.quietClose(selector);
+            CloseHelper.quietCloseAll(selector, sends);
             counters.close();
         }
     }

@@ -11,7 +11,9 @@ import java.util.Arrays;
  * Frames taken off the outbound ring in one poller cycle, grouped by connection so each connection gets one write
  * per cycle however many frames it was sent. Frames are copied into one buffer as records
  * {@code [next record offset][frame length][frame]} chained per connection; a connection with several frames has them
- * gathered into a scratch buffer before its write. Owned by one poller; not thread safe.
+ * gathered into a scratch buffer before its write, each connection's at its own place there, so every gathered entry
+ * stays put until {@link #clear()} (a cycle's writes may go to the kernel together). Owned by one poller; not thread
+ * safe.
  */
 final class OutboundStaging
 {
@@ -34,6 +36,7 @@ final class OutboundStaging
     private ByteBuffer gatheredByteBuffer;
     private UnsafeBuffer gathered;
     private int gatheredOffset;
+    private int scratchPosition;
 
     OutboundStaging(final int maxFrameLength)
     {
@@ -99,7 +102,9 @@ final class OutboundStaging
 
     /**
      * Lay the frames staged for one entry end to end and return their length; they then lie in
-     * {@link #gathered()} / {@link #gatheredByteBuffer()} from {@link #gatheredOffset()}. A single frame is not copied.
+     * {@link #gathered()} / {@link #gatheredByteBuffer()} from {@link #gatheredOffset()}, and stay there until
+     * {@link #clear()}. A single frame is not copied. The scratch buffer is as large as the staging buffer and each
+     * entry's frames are gathered once, so the entries gathered since the last clear always fit.
      */
     int gather(final int entry)
     {
@@ -113,17 +118,19 @@ final class OutboundStaging
             return staged.getInt(record + LENGTH_OFFSET);
         }
 
+        final int start = scratchPosition;
         int length = 0;
         while (NONE != record)
         {
             final int frameLength = staged.getInt(record + LENGTH_OFFSET);
-            scratch.putBytes(length, staged, record + RECORD_HEADER_LENGTH, frameLength);
+            scratch.putBytes(start + length, staged, record + RECORD_HEADER_LENGTH, frameLength);
             length += frameLength;
             record = staged.getInt(record + NEXT_OFFSET);
         }
+        scratchPosition = start + length;
         gathered = scratch;
         gatheredByteBuffer = scratchByteBuffer;
-        gatheredOffset = 0;
+        gatheredOffset = start;
         return length;
     }
 
@@ -142,6 +149,12 @@ final class OutboundStaging
         return gatheredOffset;
     }
 
+    /** The native address of the last gathered entry's first byte. */
+    long gatheredAddress()
+    {
+        return gathered.addressOffset() + gatheredOffset;
+    }
+
     /** Forget everything staged, once written. */
     void clear()
     {
@@ -152,5 +165,6 @@ final class OutboundStaging
         }
         entryCount = 0;
         position = 0;
+        scratchPosition = 0;
     }
 }

@@ -13,7 +13,8 @@ import java.nio.channels.SelectionKey;
  * socket does not take waits in pooled chunks behind OP_WRITE, bounded per connection. Past the high-water mark the
  * connection is congested ({@link OutputCongestion}) until its output drains below half of it. Frames sent held
  * (receipts) wait in {@link HeldFrames} for the connection's next frame, or go alone when the hold runs out; any
- * output to the connection takes them first, so its frames keep their order.
+ * output to the connection takes them first, so its frames keep their order. With {@link BatchedSends} the staged
+ * writes of a cycle go to the kernel in one submission; what each socket did not take is handled as after a write.
  */
 final class OutboundWriter implements MessageHandler
 {
@@ -29,6 +30,11 @@ final class OutboundWriter implements MessageHandler
     private final int maxPendingWriteBytes;
     private final int writeHighWaterBytes;
     private final TlsTransport tls;
+    private BatchedSends sends;
+    private final int[] sentEntries;
+    private final DirectBuffer[] sentBuffers;
+    private final int[] sentOffsets;
+    private final int[] sentLengths;
 
     OutboundWriter(
         final EdgeContext ctx,
@@ -40,7 +46,8 @@ final class OutboundWriter implements MessageHandler
         final ChunkPool outboundPool,
         final ByteBuffer ringByteBuffer,
         final HeldFrames held,
-        final TlsTransport tls)
+        final TlsTransport tls,
+        final BatchedSends sends)
     {
         this.held = held;
         this.tls = tls;
@@ -54,6 +61,12 @@ final class OutboundWriter implements MessageHandler
         this.staging = new OutboundStaging(ctx.maxFrameLength());
         this.maxPendingWriteBytes = ctx.maxPendingWriteBytes();
         this.writeHighWaterBytes = ctx.writeHighWaterBytes();
+        this.sends = sends;
+        final int batch = null == sends ? 0 : sends.capacity();
+        this.sentEntries = new int[batch];
+        this.sentBuffers = new DirectBuffer[batch];
+        this.sentOffsets = new int[batch];
+        this.sentLengths = new int[batch];
     }
 
     /** A record from the outbound ring: a frame for, or a close of, one connection. */
@@ -211,13 +224,89 @@ final class OutboundWriter implements MessageHandler
                 continue;
             }
             final int length = staging.gather(i);
+            if (null != sends && null == connection.tls && SocketDescriptors.UNKNOWN != connection.fd)
+            {
+                queueSend(i, connection, length);
+                continue;
+            }
             writeBytes(connection, staging.gathered(), staging.gatheredByteBuffer(), staging.gatheredOffset(), length);
-            if (null == connection.outboundHead && connection.is(Connection.CLOSE_AFTER_FLUSH))
+            closeIfFlushed(connection);
+        }
+        completeSends();
+        staging.clear();
+    }
+
+    /** Queue a staged entry's send; its bytes stay put in the staging buffers until they are cleared. */
+    private void queueSend(final int entry, final Connection connection, final int length)
+    {
+        final int index = sends.add(connection.fd, staging.gatheredAddress(), length);
+        sentEntries[index] = entry;
+        sentBuffers[index] = staging.gathered();
+        sentOffsets[index] = staging.gatheredOffset();
+        sentLengths[index] = length;
+        if (sends.isFull())
+        {
+            completeSends();
+        }
+    }
+
+    /** Send what is queued in one submission, then treat each result as that connection's write. */
+    private void completeSends()
+    {
+        final int count = null == sends ? 0 : sends.queued();
+        if (0 == count)
+        {
+            return;
+        }
+        if (!sends.sendAll())
+        {
+            writeEach(count);
+            return;
+        }
+        counters.sendSubmissions.incrementRelease();
+        for (int i = 0; i < count; i++)
+        {
+            final Connection connection = staging.connection(sentEntries[i]);
+            final DirectBuffer buffer = sentBuffers[i];
+            sentBuffers[i] = null;
+            final int written = sends.result(i);
+            if (written < 0)
             {
                 lifecycle.close(connection);
+                continue;
             }
+            counters.socketWrites.incrementRelease();
+            counters.bytesOut.getAndAddRelease(written);
+            final int remaining = sentLengths[i] - written;
+            if (remaining > 0)
+            {
+                append(connection, buffer, sentOffsets[i] + written, remaining);
+            }
+            closeIfFlushed(connection);
         }
-        staging.clear();
+    }
+
+    /** The kernel refused the batch, so none of it was sent: write each the usual way, and stop batching. */
+    private void writeEach(final int count)
+    {
+        counters.errors.incrementRelease();
+        sends = null;
+        for (int i = 0; i < count; i++)
+        {
+            final Connection connection = staging.connection(sentEntries[i]);
+            final DirectBuffer buffer = sentBuffers[i];
+            sentBuffers[i] = null;
+            writeCiphertext(connection, buffer, buffer.byteBuffer(), sentOffsets[i], sentLengths[i]);
+            closeIfFlushed(connection);
+        }
+    }
+
+    private void closeIfFlushed(final Connection connection)
+    {
+        if (null == connection.outboundHead && connection.is(Connection.CLOSE_AFTER_FLUSH))
+        {
+            lifecycle.close(connection);
+        }
     }
 
     /**

@@ -42,6 +42,7 @@ final class PollerCounters implements AutoCloseable
         "reply-waits-missed",
         "frames-held",
         "held-written-alone",
+        "send-submissions",
     };
 
     /** Connections this poller holds now. */
@@ -102,6 +103,8 @@ final class PollerCounters implements AutoCloseable
     final AtomicCounter framesHeld;
     /** Holds that ran out with nothing to ride with, so the held frames went alone. */
     final AtomicCounter heldWrittenAlone;
+    /** io_uring submissions of socket writes ({@link BatchedSends}); socket-writes over this is the batch size. */
+    final AtomicCounter sendSubmissions;
 
     private final CountersManager countersManager;
     private final AtomicCounter[] all;
@@ -140,7 +143,8 @@ final class PollerCounters implements AutoCloseable
         replyWaitsCaught = all[i++];
         replyWaitsMissed = all[i++];
         framesHeld = all[i++];
-        heldWrittenAlone = all[i];
+        heldWrittenAlone = all[i++];
+        sendSubmissions = all[i];
     }
 
     /** Free the counters in their manager; the last values stay readable here until the ids are reused. */

@@ -215,7 +215,8 @@ public final class SwitchboardServer implements AutoCloseable
             ctx.fdReserve() + " kept free)" : "") + ", max frame " + ctx.maxFrameLength() + " bytes, login timeout " +
             TimeUnit.NANOSECONDS.toMillis(ctx.loginTimeoutNs()) + " ms, frame timeout " +
             TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms, " +
-            (ctx.tlsEnabled() ? "TLSv1.3 (certificate " + ctx.tlsCertificateFile() + ")" : "plaintext (no TLS)");
+            (ctx.tlsEnabled() ? "TLSv1.3 (certificate " + ctx.tlsCertificateFile() + ")" : "plaintext (no TLS)") + ", " +
+            ctx.socketWritesDescription();
         LOG.info(line);
         return line;
     }
