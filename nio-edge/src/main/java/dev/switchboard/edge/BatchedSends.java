@@ -1,16 +1,6 @@
 package dev.switchboard.edge;
 
-import io.netty.channel.IoEvent;
-import io.netty.channel.IoHandler;
-import io.netty.channel.IoHandlerContext;
-import io.netty.channel.IoRegistration;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoEvent;
-import io.netty.channel.uring.IoUringIoHandle;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringIoHandlerConfig;
-import io.netty.channel.uring.IoUringIoOps;
-import io.netty.util.concurrent.ThreadAwareExecutor;
+import io.netty.channel.uring.SendRing;
 
 /**
  * A poller cycle's socket writes in one system call: sends queued with {@link #add} go to the kernel together through
@@ -20,53 +10,28 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * <p>
  * Every send carries {@code MSG_DONTWAIT}: a socket that cannot take the bytes answers {@code -EAGAIN} at once instead
  * of the ring waiting for it, so no send outlives {@link #sendAll} and the caller may reuse the bytes straight after,
- * exactly as after a {@code write}. Netty's io_uring handler is driven from the poller's own loop, never blocking;
- * its pipeline is not used. Owned by one poller thread; not thread safe.
+ * exactly as after a {@code write}. The ring ({@link SendRing}) is driven from the poller's own loop and allocates
+ * nothing per send. Owned by one poller thread; not thread safe.
  */
-final class BatchedSends implements AutoCloseable
+final class BatchedSends implements AutoCloseable, SendRing.Results
 {
-    /** Upper bound on sends in one submission; the results are indexed by a short. */
+    /** Upper bound on sends in one submission. */
     static final int MAX_CAPACITY = 4096;
 
-    private static final byte IORING_OP_SEND = 26;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int EAGAIN = 11;
 
-    private IoHandler handler;
-    private IoRegistration registration;
+    private final SendRing ring;
     private final int[] results;
     private final int capacity;
     private int queued;
-    private int completed;
 
     private BatchedSends(final int capacity)
     {
         this.capacity = capacity;
         this.results = new int[capacity];
-    }
-
-    /**
-     * The ring is made by the thread that first sends: Netty registers the ring's descriptor with the kernel for the
-     * thread that made it, and another thread's submission is refused.
-     */
-    private void open()
-    {
-        final IoUringIoHandlerConfig config = new IoUringIoHandlerConfig()
-            .setRingSize(capacity)
-            .setCqSize(2 * capacity);
-        final IoHandler newHandler = IoUringIoHandler.newFactory(config).newHandler(OwnLoop.INSTANCE);
-        newHandler.initialize();
-        try
-        {
-            registration = newHandler.register(new Completions());
-        }
-        catch (final Exception ex)
-        {
-            newHandler.destroy();
-            throw new IllegalStateException("io_uring registration failed", ex);
-        }
-        handler = newHandler;
+        this.ring = new SendRing(capacity);
     }
 
     /**
@@ -91,7 +56,7 @@ final class BatchedSends implements AutoCloseable
     {
         try
         {
-            return IoUring.isAvailable();
+            return SendRing.isAvailable();
         }
         catch (final LinkageError ex)
         {
@@ -104,7 +69,7 @@ final class BatchedSends implements AutoCloseable
     {
         try
         {
-            final Throwable cause = IoUring.unavailabilityCause();
+            final Throwable cause = SendRing.unavailabilityCause();
             return null == cause ? null : String.valueOf(cause.getMessage());
         }
         catch (final LinkageError ex)
@@ -140,19 +105,8 @@ final class BatchedSends implements AutoCloseable
         {
             throw new IllegalStateException("batch full: " + capacity);
         }
-        if (null == handler)
-        {
-            open();
-        }
         final int index = queued++;
-        final long id = registration.submit(new IoUringIoOps(
-            IORING_OP_SEND, (byte)0, (short)0, fd, 0L, address, length, MSG_DONTWAIT | MSG_NOSIGNAL, (short)index,
-            (short)0, (short)0, 0, 0L));
-        if (id < 0)
-        {
-            queued--;
-            throw new IllegalStateException("io_uring submission refused");
-        }
+        ring.send(fd, address, length, MSG_DONTWAIT | MSG_NOSIGNAL, index);
         return index;
     }
 
@@ -171,13 +125,9 @@ final class BatchedSends implements AutoCloseable
         {
             return true;
         }
-        completed = 0;
         try
         {
-            while (completed < count)
-            {
-                handler.run(OwnLoop.INSTANCE);
-            }
+            ring.completeAll(count, this);
             return true;
         }
         catch (final RuntimeException ex)
@@ -185,6 +135,12 @@ final class BatchedSends implements AutoCloseable
             // io_uring_enter fails only when it submitted nothing.
             return false;
         }
+    }
+
+    /** {@inheritDoc} */
+    public void onResult(final int index, final int result)
+    {
+        results[index] = result;
     }
 
     /**
@@ -203,58 +159,6 @@ final class BatchedSends implements AutoCloseable
 
     public void close()
     {
-        if (null != handler)
-        {
-            registration.cancel();
-            handler.prepareToDestroy();
-            handler.destroy();
-            handler = null;
-        }
-    }
-
-    /** Takes each completion's result into the slot its send was given. */
-    private final class Completions implements IoUringIoHandle
-    {
-        public void handle(final IoRegistration registration, final IoEvent event)
-        {
-            final IoUringIoEvent completion = (IoUringIoEvent)event;
-            results[completion.data()] = completion.res();
-            completed++;
-        }
-
-        public void close()
-        {
-        }
-    }
-
-    /** The poller's thread is the only one that touches the handler, and the handler never blocks in it. */
-    private static final class OwnLoop implements ThreadAwareExecutor, IoHandlerContext
-    {
-        static final OwnLoop INSTANCE = new OwnLoop();
-
-        public boolean isExecutorThread(final Thread thread)
-        {
-            return true;
-        }
-
-        public void execute(final Runnable command)
-        {
-            command.run();
-        }
-
-        public boolean canBlock()
-        {
-            return false;
-        }
-
-        public long delayNanos(final long currentTimeNanos)
-        {
-            return 0;
-        }
-
-        public long deadlineNanos()
-        {
-            return -1;
-        }
+        ring.close();
     }
 }

@@ -159,12 +159,10 @@ public final class EdgeConfiguration
      * Whether a poller sends a cycle's socket writes to the kernel in one io_uring submission instead of a
      * {@code write} each, where it can (Linux with io_uring; elsewhere, or when the kernel refuses it, the writes stay
      * as they are). TLS connections always write through their engine. On the 2-core test host it raised the
-     * server's capacity by about a third (docs/performance.md, twenty-third pass); off by default because Netty's
-     * handler allocates a little on some submissions (a lambda in its run loop, the operation objects before they are
-     * compiled away), which the hot path's allocation tests do not allow.
+     * server's capacity by about a third (docs/performance.md, twenty-third pass).
      */
     public static final String BATCHED_SENDS_PROP_NAME = "switchboard.edge.batched.sends";
-    public static final boolean BATCHED_SENDS_DEFAULT = false;
+    public static final boolean BATCHED_SENDS_DEFAULT = true;
 
     public static final String SO_RCVBUF_PROP_NAME = "switchboard.edge.so.rcvbuf";
     public static final String SO_SNDBUF_PROP_NAME = "switchboard.edge.so.sndbuf";
