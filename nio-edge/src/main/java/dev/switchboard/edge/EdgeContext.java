@@ -679,6 +679,10 @@ public final class EdgeContext
         {
             return "socket writes one system call each";
         }
+        if (tlsEnabled())
+        {
+            return "socket writes through the TLS engine, one system call each";
+        }
         if (!SocketDescriptors.isAvailable())
         {
             return "socket writes one system call each (batched sends asked for, but socket descriptors are not " +

@@ -349,10 +349,13 @@ public final class EdgePoller implements Agent
         }
     }
 
-    /** Batched sends when asked for and possible here (what is not is said once, by the server's edge line). */
+    /**
+     * Batched sends when asked for and possible here (what is not is said once, by the server's edge line); a TLS
+     * port's writes go through the engine, so it needs no ring.
+     */
     private static BatchedSends openBatchedSends(final EdgeContext ctx)
     {
-        if (!ctx.batchedSends() || !SocketDescriptors.isAvailable())
+        if (!ctx.batchedSends() || ctx.tlsEnabled() || !SocketDescriptors.isAvailable())
         {
             return null;
         }
