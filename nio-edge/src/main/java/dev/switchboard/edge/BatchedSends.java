@@ -24,12 +24,10 @@ final class BatchedSends implements AutoCloseable, SendRing.Results
 
     private final SendRing ring;
     private final int[] results;
-    private final int capacity;
     private int queued;
 
     private BatchedSends(final int capacity)
     {
-        this.capacity = capacity;
         this.results = new int[capacity];
         this.ring = new SendRing(capacity);
     }
@@ -80,12 +78,12 @@ final class BatchedSends implements AutoCloseable, SendRing.Results
 
     int capacity()
     {
-        return capacity;
+        return results.length;
     }
 
     boolean isFull()
     {
-        return queued == capacity;
+        return queued == results.length;
     }
 
     int queued()
@@ -101,9 +99,9 @@ final class BatchedSends implements AutoCloseable, SendRing.Results
      */
     int add(final int fd, final long address, final int length)
     {
-        if (queued == capacity)
+        if (isFull())
         {
-            throw new IllegalStateException("batch full: " + capacity);
+            throw new IllegalStateException("batch full: " + results.length);
         }
         final int index = queued++;
         ring.send(fd, address, length, MSG_DONTWAIT | MSG_NOSIGNAL, index);

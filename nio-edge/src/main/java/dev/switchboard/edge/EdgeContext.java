@@ -672,6 +672,12 @@ public final class EdgeContext
         return batchedSends;
     }
 
+    /** Whether pollers batch their socket writes: asked for, a plaintext port, and possible on this JVM and kernel. */
+    boolean batchesSends()
+    {
+        return batchedSends && !tlsEnabled() && SocketDescriptors.isAvailable() && BatchedSends.isAvailable();
+    }
+
     /** How the pollers will write to sockets, and why not batched when batching was asked for but is not possible. */
     public String socketWritesDescription()
     {

@@ -355,11 +355,7 @@ public final class EdgePoller implements Agent
      */
     private static BatchedSends openBatchedSends(final EdgeContext ctx)
     {
-        if (!ctx.batchedSends() || ctx.tlsEnabled() || !SocketDescriptors.isAvailable())
-        {
-            return null;
-        }
-        return BatchedSends.openOrNull(BATCHED_SENDS_CAPACITY);
+        return ctx.batchesSends() ? BatchedSends.openOrNull(BATCHED_SENDS_CAPACITY) : null;
     }
 
     /** {@inheritDoc} */

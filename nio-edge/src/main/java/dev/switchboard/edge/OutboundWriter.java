@@ -224,7 +224,9 @@ final class OutboundWriter implements MessageHandler
                 continue;
             }
             final int length = staging.gather(i);
-            if (null != sends && null == connection.tls && SocketDescriptors.UNKNOWN != connection.fd)
+            // As writeCiphertext: a connection with output waiting behind OP_WRITE keeps its order there.
+            if (null != sends && null == connection.tls && SocketDescriptors.UNKNOWN != connection.fd &&
+                null == connection.outboundHead)
             {
                 queueSend(i, connection, length);
                 continue;
@@ -268,7 +270,6 @@ final class OutboundWriter implements MessageHandler
         {
             final Connection connection = staging.connection(sentEntries[i]);
             final DirectBuffer buffer = sentBuffers[i];
-            sentBuffers[i] = null;
             final int written = sends.result(i);
             if (written < 0)
             {
@@ -295,7 +296,6 @@ final class OutboundWriter implements MessageHandler
         {
             final Connection connection = staging.connection(sentEntries[i]);
             final DirectBuffer buffer = sentBuffers[i];
-            sentBuffers[i] = null;
             writeCiphertext(connection, buffer, buffer.byteBuffer(), sentOffsets[i], sentLengths[i]);
             closeIfFlushed(connection);
         }
