@@ -8,7 +8,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * write-protected since it was zeroed. On the delivery thread that is 30 to 100 us in every message's path that meets
  * one (about one message in eight at 500 bytes of journal a message), and some faults take milliseconds.
  * <p>
- * A page is touched with a compare-and-set of 0 to 0 on its first word: a write access that changes nothing, and
+ * Pages are populated writable in one system call a chunk ({@link PagePopulator}), or where that is not to be had
+ * touched with a compare-and-set of 0 to 0 on their first word: either way a write access that changes nothing, and
  * leaves a word the writer got to first as it is, so the agent never needs to know exactly where the writer is. It
  * stays a window ahead: when the writer is less than half the window from the last page touched, pages up to the
  * window past the writer are touched, {@value #CHUNK_PAGES} at a time with a yield between, so that the faults never
@@ -57,17 +58,27 @@ final class PageToucher
         return touch(segment.buffer, from, to);
     }
 
-    /** Touches the first word of every page that starts in [from, to); from is page aligned. */
+    /**
+     * Makes every page that starts in [from, to) present and writable, {@value #CHUNK_PAGES} at a time: populated
+     * where {@link PagePopulator} can, else by a compare-and-set of 0 to 0 on the page's first word. From is page
+     * aligned.
+     */
     static int touch(final UnsafeBuffer buffer, final int from, final int to)
     {
         int pages = 0;
-        for (long at = from; at < to; at += PAGE_SIZE)
+        for (long chunk = from; chunk < to; chunk += CHUNK_PAGES * PAGE_SIZE)
         {
-            buffer.compareAndSetInt((int)at, 0, 0);
-            if (++pages % CHUNK_PAGES == 0)
+            final int chunkEnd = (int)Math.min(to, chunk + CHUNK_PAGES * PAGE_SIZE);
+            final boolean isPopulated = PagePopulator.populateWrite(buffer, (int)chunk, chunkEnd);
+            for (long at = chunk; at < chunkEnd; at += PAGE_SIZE)
             {
-                Thread.yield();
+                if (!isPopulated)
+                {
+                    buffer.compareAndSetInt((int)at, 0, 0);
+                }
+                pages++;
             }
+            Thread.yield();
         }
         return pages;
     }

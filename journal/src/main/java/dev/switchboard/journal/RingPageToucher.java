@@ -4,10 +4,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * {@link PageToucher} for a mapped ring the writer goes round and round (the resend log): the pages ahead of it hold
- * live entries, which the write-back has cleaned since the writer last passed, so its next write to each faults. The
- * compare-and-set of 0 to 0 on a page's first word fails there and changes nothing, but on x86 a failed
- * {@code lock cmpxchg} still writes the old value back: the page is made writable and dirty all the same. Elsewhere it
- * may be a read only, and then touches nothing. Positions are bytes written since the ring's start, never wrapped, so
+ * live entries, which the write-back has cleaned since the writer last passed, so its next write to each faults. A
+ * populate makes them writable as they are; where there is none, the compare-and-set of 0 to 0 on a page's first word
+ * fails there and changes nothing, but on x86 a failed {@code lock cmpxchg} still writes the old value back: the page
+ * is made writable and dirty all the same. Elsewhere it may be a read only, and then touches nothing. Positions are bytes written since the ring's start, never wrapped, so
  * the window goes on across the wrap. Agent thread only.
  */
 final class RingPageToucher

@@ -54,6 +54,7 @@ final class SegmentAgent implements Agent
     private final AtomicLong written = new AtomicLong();
     // null when touching ahead is off
     private final PageToucher toucher;
+    private final int touchAheadBytes;
     private final RingPageToucher resendLogToucher;
     // set before the agent starts, closed after it stops
     private ResendLog resendLog;
@@ -65,6 +66,7 @@ final class SegmentAgent implements Agent
         final int touchAhead,
         final JournalCounters counters)
     {
+        this.touchAheadBytes = touchAhead;
         this.toucher = touchAhead > 0 ? new PageToucher(touchAhead) : null;
         this.resendLogToucher = touchAhead > 0 ? new RingPageToucher(touchAhead) : null;
         this.dataDir = dataDir;
@@ -247,6 +249,11 @@ final class SegmentAgent implements Agent
         else
         {
             segment = Segment.prepare(dataDir, index, segmentLength);
+        }
+        if (null != toucher)
+        {
+            // the writer starts on it before this thread next wakes: its first window must be writable already
+            PageToucher.touch(segment.buffer, 0, Math.min(touchAheadBytes, segment.length));
         }
         if (SyncPolicy.NONE != syncPolicy)
         {

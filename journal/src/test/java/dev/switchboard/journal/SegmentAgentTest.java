@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SegmentAgentTest
 {
@@ -285,6 +287,29 @@ class SegmentAgentTest
         prepared.closeAndDelete();
         agent.onClose();
         counters.close();
+    }
+
+    @Test
+    void shouldPrepareASegmentWithItsFirstWindowWritableAlready() throws IOException
+    {
+        assumeTrue(PagePopulator.isAvailable(), "counts the pages through /proc/self/smaps");
+        final int window = 16 * PageToucher.PAGE_SIZE;
+        final JournalCounters counters = new JournalCounters(null);
+        final SegmentAgent agent = new SegmentAgent(dir, 16 * window, SyncPolicy.NONE, window, counters);
+        assertTrue(agent.requestNext(3));
+        assertEquals(1, agent.doWork());
+        final Segment prepared = agent.takePrepared();
+        try
+        {
+            // not only the header's page: the writer starts on it before the agent next wakes
+            assertEquals(window / 1024, MappingPages.dirtyKb(prepared.buffer.addressOffset()));
+        }
+        finally
+        {
+            prepared.closeAndDelete();
+            agent.onClose();
+            counters.close();
+        }
     }
 
     @Test
