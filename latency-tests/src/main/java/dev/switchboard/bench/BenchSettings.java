@@ -26,6 +26,11 @@ final class BenchSettings
         defaultValue = "true", fallbackValue = "true")
     boolean pin;
 
+    @Option(names = "--realtime", description = "Run each server's busy thread in SCHED_FIFO at this priority: " +
+        "Switchboard by its own setting (duty thread, compiler threads one above), a peer under chrt -f; needs " +
+        "CAP_SYS_NICE (default: ${DEFAULT-VALUE}, off).", defaultValue = "0")
+    int realtimePriority;
+
     @Option(names = "--server-cpus", description = "CPU list (taskset -c) of a bench-started server when pinning " +
         "(default: ${DEFAULT-VALUE}).", defaultValue = "1")
     String serverCpus;
@@ -190,6 +195,7 @@ final class BenchSettings
         map.put("peers", peers);
         map.put("idle", idle);
         map.put("pin", pin);
+        map.put("realtime", realtimePriority);
         map.put("serverCpus", serverCpus);
         map.put("loadCpus", loadCpus);
         map.put("serverHeap", serverHeap);

@@ -11,6 +11,10 @@ import java.util.Map;
  * instruction), and the load generator JVM pins itself with {@code taskset -a -p -c <load cpus> <own pid>} before
  * any server starts (every thread it has; threads it starts later inherit the pin, as do its child client JVMs).
  * Only where the host has at least two CPUs, taskset is installed and {@code --no-pin} was not given.
+ * <p>
+ * With {@code --realtime N} every server runs its busy thread in the kernel's real-time class, each the way it is
+ * built for: Switchboard's own setting puts its duty thread in SCHED_FIFO N (its compiler threads above), and a peer
+ * runs under {@code chrt -f N}, which for mosquitto is its one event-loop thread and for nats-server every thread.
  */
 final class CpuAffinity
 {
@@ -18,14 +22,17 @@ final class CpuAffinity
     private final String serverCpus;
     private final String loadCpus;
     private final String why;
+    private final int realtimePriority;
     private String selfPinResult = "not pinned";
 
-    private CpuAffinity(final boolean enabled, final String serverCpus, final String loadCpus, final String why)
+    private CpuAffinity(
+        final boolean enabled, final String serverCpus, final String loadCpus, final String why, final int realtime)
     {
         this.enabled = enabled;
         this.serverCpus = serverCpus;
         this.loadCpus = loadCpus;
         this.why = why;
+        this.realtimePriority = realtime;
     }
 
     /**
@@ -33,24 +40,33 @@ final class CpuAffinity
      */
     static CpuAffinity of(final BenchSettings settings)
     {
+        final int realtime = settings.realtimePriority;
+        if (realtime < 0 || realtime > 98)
+        {
+            throw new IllegalArgumentException("--realtime " + realtime + ": 0 (off) or a priority 1..98");
+        }
+        if (realtime > 0 && null == PeerProcesses.find("chrt"))
+        {
+            throw new IllegalArgumentException("--realtime needs chrt (util-linux)");
+        }
         if (!settings.pin)
         {
-            return new CpuAffinity(false, null, null, "--no-pin");
+            return new CpuAffinity(false, null, null, "--no-pin", realtime);
         }
         if (null != settings.host)
         {
-            return new CpuAffinity(false, null, null, "--host: the server is not started by the bench");
+            return new CpuAffinity(false, null, null, "--host: the server is not started by the bench", realtime);
         }
         final int cpus = Runtime.getRuntime().availableProcessors();
         if (cpus < 2)
         {
-            return new CpuAffinity(false, null, null, "the host has " + cpus + " CPU");
+            return new CpuAffinity(false, null, null, "the host has " + cpus + " CPU", realtime);
         }
         if (null == PeerProcesses.find("taskset"))
         {
-            return new CpuAffinity(false, null, null, "taskset is not installed (util-linux)");
+            return new CpuAffinity(false, null, null, "taskset is not installed (util-linux)", realtime);
         }
-        return new CpuAffinity(true, settings.serverCpus, settings.loadCpus, null);
+        return new CpuAffinity(true, settings.serverCpus, settings.loadCpus, null, realtime);
     }
 
     /**
@@ -58,7 +74,7 @@ final class CpuAffinity
      */
     static CpuAffinity none()
     {
-        return new CpuAffinity(false, null, null, "not asked");
+        return new CpuAffinity(false, null, null, "not asked", 0);
     }
 
     boolean enabled()
@@ -78,6 +94,30 @@ final class CpuAffinity
         final List<String> pinned = new ArrayList<>(List.of(PeerProcesses.find("taskset"), "-c", serverCpus));
         pinned.addAll(command);
         return pinned;
+    }
+
+    /**
+     * A peer server's command: {@link #serverCommand(List)}, under {@code chrt -f <priority>} with {@code --realtime}.
+     */
+    List<String> peerCommand(final List<String> command)
+    {
+        if (0 == realtimePriority)
+        {
+            return serverCommand(command);
+        }
+        final List<String> realtime = new ArrayList<>(
+            List.of(PeerProcesses.find("chrt"), "-f", Integer.toString(realtimePriority)));
+        realtime.addAll(command);
+        return serverCommand(realtime);
+    }
+
+    /**
+     * Switchboard's own options for {@code --realtime}: none when off.
+     */
+    List<String> switchboardOptions()
+    {
+        return 0 == realtimePriority ? List.of() :
+            List.of("-Dswitchboard.duty.realtime.priority=" + realtimePriority);
     }
 
     /**
@@ -116,6 +156,13 @@ final class CpuAffinity
         else
         {
             map.put("why", why);
+        }
+        map.put("realtimePriority", realtimePriority);
+        if (0 != realtimePriority)
+        {
+            map.put("realtimeMethod", "switchboard: -Dswitchboard.duty.realtime.priority=" + realtimePriority +
+                " (duty thread SCHED_FIFO " + realtimePriority + ", compiler threads " + (realtimePriority + 1) +
+                "); peers: chrt -f " + realtimePriority + " <command>");
         }
         return map;
     }

@@ -123,6 +123,7 @@ final class LoadRig implements AutoCloseable
             final List<String> options = new ArrayList<>(heapOptions(settings.serverHeap));
             options.addAll(BENCH_SERVER_OPTIONS);
             options.addAll(settings.serverOptions);
+            options.addAll(affinity.switchboardOptions());
             options.addAll(ReservedHugePages.read(Path.of("/proc")).jvmFlagsFor(options));
             final File logFile = new File(outDir, "server-" + (++serverStarts) + ".log");
             log.println("bench: starting server (profile " + settings.profile + ", data " + dataDir + ")");

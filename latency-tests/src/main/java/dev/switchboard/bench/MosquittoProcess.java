@@ -90,7 +90,7 @@ final class MosquittoProcess extends LoopbackServerProcess
             Files.createDirectories(outDir.toPath());
             final File config = new File(outDir, "mosquitto.conf");
             Files.write(config.toPath(), settings, StandardCharsets.US_ASCII);
-            final Process process = new ProcessBuilder(affinity.serverCommand(List.of(executable, "-c", config.getAbsolutePath())))
+            final Process process = new ProcessBuilder(affinity.peerCommand(List.of(executable, "-c", config.getAbsolutePath())))
                 .redirectErrorStream(true).redirectOutput(log).start();
             if (PeerProcesses.awaitListening(process, port))
             {

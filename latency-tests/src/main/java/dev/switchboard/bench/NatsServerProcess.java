@@ -54,7 +54,7 @@ final class NatsServerProcess extends LoopbackServerProcess
         try
         {
             Files.createDirectories(outDir.toPath());
-            final Process process = new ProcessBuilder(affinity.serverCommand(command)).redirectErrorStream(true)
+            final Process process = new ProcessBuilder(affinity.peerCommand(command)).redirectErrorStream(true)
                 .redirectOutput(new File(outDir, "nats-server.log")).start();
             if (PeerProcesses.awaitListening(process, port))
             {

@@ -45,8 +45,9 @@ final class EffectiveSettings
     private static final Logger LOG = LoggerFactory.getLogger(EffectiveSettings.class);
     private static final Class<?>[] CONFIGURATIONS = {
         EdgeConfiguration.class, RingConfiguration.class, KeyDirectoryConfiguration.class, JournalConfiguration.class,
-        StateConfiguration.class, MaxFrame.class, ThreadLayout.class, IdleStrategies.class, ServerCounters.class,
-        ShutdownConfiguration.class, MetricsEndpoint.class, PushConfiguration.class };
+        StateConfiguration.class, MaxFrame.class, ThreadLayout.class, DutyThreadScheduling.class,
+        IdleStrategies.class, ServerCounters.class, ShutdownConfiguration.class, MetricsEndpoint.class,
+        PushConfiguration.class };
 
     /** One property that differs from its default. */
     static final class Changed

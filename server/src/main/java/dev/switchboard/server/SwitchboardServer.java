@@ -141,7 +141,10 @@ public final class SwitchboardServer implements AutoCloseable
             }
             else
             {
-                edge.start(dutyCycle, dutyCycle::hasPendingEvents, dutyCycle::awaitsReplies);
+                edge.start(
+                    layout.dutyThreadScheduling().onStartOf(dutyCycle),
+                    dutyCycle::hasPendingEvents,
+                    dutyCycle::awaitsReplies);
             }
             if (null != dutyCycle)
             {

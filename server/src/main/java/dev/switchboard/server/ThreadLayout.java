@@ -34,6 +34,7 @@ final class ThreadLayout
     private final int cores;
     private final boolean dutyCycle;
     private final boolean spinning;
+    private final DutyThreadScheduling scheduling;
 
     private ThreadLayout(final String requested, final int cores, final String idleStrategy)
     {
@@ -55,6 +56,7 @@ final class ThreadLayout
                     "unknown " + PROP_NAME + " '" + requested + "' (auto, duty-cycle, threads)");
         }
         spinning = IdleStrategies.spins(idleStrategy);
+        scheduling = DutyThreadScheduling.fromSystemProperties(dutyCycle, spinning);
     }
 
     /**
@@ -71,6 +73,14 @@ final class ThreadLayout
     boolean isDutyCycle()
     {
         return dutyCycle;
+    }
+
+    /**
+     * Whether and how the duty-cycle thread goes into the real-time class.
+     */
+    DutyThreadScheduling dutyThreadScheduling()
+    {
+        return scheduling;
     }
 
     /**
@@ -128,6 +138,7 @@ final class ThreadLayout
         line.append(ring.loginVerifierThread() ?
             "; login signatures verified on their own thread, parked when idle" :
             "; login signatures verified inline by the session stage");
+        line.append(scheduling.describe());
         return line.toString();
     }
 
