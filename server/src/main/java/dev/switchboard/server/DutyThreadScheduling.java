@@ -36,7 +36,7 @@ final class DutyThreadScheduling
     static final int MAX_PRIORITY = 98;
     static final int SCHED_OTHER = 0;
     static final int SCHED_FIFO = 1;
-    /** Or'ed into the policy: threads the duty thread starts (a lazily started sender, say) begin in the normal class. */
+    /** Or'ed into the policy: threads the duty thread starts (a lazy sender, say) begin in the normal class. */
     static final int SCHED_RESET_ON_FORK = 0x40000000;
     private static final int EPERM = 1;
     private static final int ESRCH = 3;
@@ -98,11 +98,6 @@ final class DutyThreadScheduling
         return OFF != priority;
     }
 
-    int priority()
-    {
-        return priority;
-    }
-
     /**
      * For the start-up layout line: empty when off.
      */
@@ -145,10 +140,7 @@ final class DutyThreadScheduling
             }
             if (0 != errno)
             {
-                for (final int done : raised)
-                {
-                    calls.setScheduler(done, SCHED_OTHER, 0);
-                }
+                toNormalClass(raised);
                 return refused(errno);
             }
             raised.add(tid);
@@ -156,14 +148,12 @@ final class DutyThreadScheduling
         final int errno = calls.setScheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, priority);
         if (0 != errno)
         {
-            for (final int done : raised)
-            {
-                calls.setScheduler(done, SCHED_OTHER, 0);
-            }
+            toNormalClass(raised);
             return refused(errno);
         }
-        return "duty thread " + Thread.currentThread().getName() + " (tid " + currentThreadId() + ") in SCHED_FIFO " + priority + ", " +
-            raised.size() + " compiler thread(s) in SCHED_FIFO " + (priority + 1) + laterCompilersNote(raised.size());
+        return "duty thread " + Thread.currentThread().getName() + " (tid " + currentThreadId() + ") in SCHED_FIFO " +
+            priority + ", " + raised.size() + " compiler thread(s) in SCHED_FIFO " + (priority + 1) +
+            laterCompilersNote(raised.size());
     }
 
     /**
@@ -171,7 +161,12 @@ final class DutyThreadScheduling
      */
     void restoreCompilerThreads()
     {
-        for (final int tid : compilerThreadIds())
+        toNormalClass(compilerThreadIds());
+    }
+
+    private void toNormalClass(final List<Integer> threadIds)
+    {
+        for (final int tid : threadIds)
         {
             calls.setScheduler(tid, SCHED_OTHER, 0);
         }
@@ -187,10 +182,12 @@ final class DutyThreadScheduling
     private static String laterCompilersNote(final int found)
     {
         final HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-        final boolean dynamic = Boolean.parseBoolean(hotSpot.getVMOption("UseDynamicNumberOfCompilerThreads").getValue());
+        final boolean dynamic =
+            Boolean.parseBoolean(hotSpot.getVMOption("UseDynamicNumberOfCompilerThreads").getValue());
         final int count = Integer.parseInt(hotSpot.getVMOption("CICompilerCount").getValue());
         return dynamic && found < count ?
-            "; compiler threads the JVM starts later stay in the normal class (-XX:-UseDynamicNumberOfCompilerThreads " +
+            "; compiler threads the JVM starts later stay in the normal class " +
+            "(-XX:-UseDynamicNumberOfCompilerThreads " +
             "starts all " + count + " at once)" : "";
     }
 
