@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.switchboard.edge.EdgeConfiguration;
 import org.agrona.concurrent.Agent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,12 @@ import java.util.stream.Stream;
  * <p>
  * Off by default. The thread blocks in its selector when idle, so an idle server still gives its CPU away; but under
  * overload it runs until the kernel's real-time throttle ({@code kernel.sched_rt_runtime_us}, 95% of each second)
- * stops it. Refused at start with a spinning idle strategy (it would never give the CPU back) and outside the
- * duty-cycle layout. Needs {@code CAP_SYS_NICE} or an {@code RLIMIT_RTPRIO} of at least the priority plus one
+ * stops it. For the same reason it never polls before blocking: the edge's reply wait is 0 in this class
+ * ({@link ThreadLayout#applyTo(dev.switchboard.edge.EdgeContext)}). Polled in the real-time class, those idle
+ * microseconds were the segment agent's; starved of them, it got its share from the kernel's fair server in pieces of
+ * up to 6 ms each second, ahead of the duty thread (docs/performance.md, twenty-seventh pass). Refused at start with
+ * a spinning idle strategy (it would never give the CPU back), with a reply wait or select spin asked for, and outside
+ * the duty-cycle layout. Needs {@code CAP_SYS_NICE} or an {@code RLIMIT_RTPRIO} of at least the priority plus one
  * (systemd: {@code LimitRTPRIO}); where the kernel refuses, or the host is not Linux, the server says why at start and
  * runs in the normal class.
  */
@@ -90,7 +95,21 @@ final class DutyThreadScheduling
             throw new IllegalArgumentException(PROP_NAME + " with a spinning idle strategy (" +
                 IdleStrategies.PROP_NAME + ") would keep a CPU from everything else until the kernel's throttle");
         }
+        if (pollsBeforeBlocking())
+        {
+            throw new IllegalArgumentException(PROP_NAME + " with " + EdgeConfiguration.REPLY_WAIT_PROP_NAME + " or " +
+                EdgeConfiguration.SELECT_SPIN_PROP_NAME + " above 0: a poll before blocking, in the real-time class, " +
+                "keeps the CPU from the journal's segment agent, which the kernel then runs for milliseconds at a time " +
+                "ahead of the duty thread");
+        }
         return new DutyThreadScheduling(priority, SchedulerCalls.load());
+    }
+
+    /** An operator's reply wait (its default is not theirs: this class sets it to 0) or select spin. */
+    private static boolean pollsBeforeBlocking()
+    {
+        return (null != System.getProperty(EdgeConfiguration.REPLY_WAIT_PROP_NAME) &&
+            EdgeConfiguration.replyWaitNs() > 0) || EdgeConfiguration.selectSpinNs() > 0;
     }
 
     boolean isRequested()

@@ -92,7 +92,8 @@ final class ThreadLayout
     }
 
     /**
-     * Set the edge's side: a duty cycle has one poller, which blocks in its selector unless the profile spins.
+     * Set the edge's side: a duty cycle has one poller, which blocks in its selector unless the profile spins, and in
+     * the real-time class blocks at once, without a reply wait ({@link DutyThreadScheduling}).
      */
     EdgeContext applyTo(final EdgeContext ctx)
     {
@@ -103,6 +104,10 @@ final class ThreadLayout
             {
                 ctx.selectTimeoutNs(DUTY_CYCLE_SELECT_TIMEOUT_NS);
             }
+        }
+        if (scheduling.isRequested())
+        {
+            ctx.replyWaitNs(0);
         }
         return ctx;
     }

@@ -1,5 +1,8 @@
 package dev.switchboard.server;
 
+import dev.switchboard.edge.EdgeConfiguration;
+import dev.switchboard.edge.EdgeContext;
+import dev.switchboard.ring.RingContext;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -29,6 +32,9 @@ class DutyThreadSchedulingTest
     void restore()
     {
         System.clearProperty(DutyThreadScheduling.PROP_NAME);
+        System.clearProperty(ThreadLayout.PROP_NAME);
+        System.clearProperty(EdgeConfiguration.REPLY_WAIT_PROP_NAME);
+        System.clearProperty(EdgeConfiguration.SELECT_SPIN_PROP_NAME);
         if (null != scheduling)
         {
             scheduling.restoreCompilerThreads();
@@ -65,6 +71,38 @@ class DutyThreadSchedulingTest
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
             () -> DutyThreadScheduling.fromSystemProperties(true, true));
         assertTrue(ex.getMessage().contains(IdleStrategies.PROP_NAME), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAPollBeforeBlockingAskedFor()
+    {
+        System.setProperty(DutyThreadScheduling.PROP_NAME, "1");
+        for (final String name : new String[]{
+            EdgeConfiguration.REPLY_WAIT_PROP_NAME, EdgeConfiguration.SELECT_SPIN_PROP_NAME })
+        {
+            System.setProperty(name, "20us");
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> DutyThreadScheduling.fromSystemProperties(true, false), name);
+            assertTrue(ex.getMessage().contains(name), ex.getMessage());
+
+            System.setProperty(name, "0");
+            assertTrue(DutyThreadScheduling.fromSystemProperties(true, false).isRequested(), name);
+            System.clearProperty(name);
+        }
+    }
+
+    @Test
+    void shouldBlockWithoutAReplyWaitInTheRealTimeClassOnly()
+    {
+        System.setProperty(ThreadLayout.PROP_NAME, ThreadLayout.DUTY_CYCLE);
+        assertEquals(EdgeConfiguration.REPLY_WAIT_DEFAULT_NS,
+            ThreadLayout.fromSystemProperties().applyTo(new EdgeContext()).replyWaitNs());
+
+        System.setProperty(DutyThreadScheduling.PROP_NAME, "1");
+        final ThreadLayout realtime = ThreadLayout.fromSystemProperties();
+        final EdgeContext edge = realtime.applyTo(new EdgeContext());
+        assertEquals(0, edge.replyWaitNs());
+        assertTrue(realtime.describe(edge, new RingContext()).contains("never polling for replies"));
     }
 
     @Test
