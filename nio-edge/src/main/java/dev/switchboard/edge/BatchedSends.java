@@ -1,6 +1,6 @@
 package dev.switchboard.edge;
 
-import io.netty.channel.uring.SendRing;
+import io.netty.channel.uring.SocketRing;
 
 /**
  * A poller cycle's socket writes in one system call: sends queued with {@link #add} go to the kernel together through
@@ -10,10 +10,10 @@ import io.netty.channel.uring.SendRing;
  * <p>
  * Every send carries {@code MSG_DONTWAIT}: a socket that cannot take the bytes answers {@code -EAGAIN} at once instead
  * of the ring waiting for it, so no send outlives {@link #sendAll} and the caller may reuse the bytes straight after,
- * exactly as after a {@code write}. The ring ({@link SendRing}) is driven from the poller's own loop and allocates
+ * exactly as after a {@code write}. The ring ({@link SocketRing}) is driven from the poller's own loop and allocates
  * nothing per send. Owned by one poller thread; not thread safe.
  */
-final class BatchedSends implements AutoCloseable, SendRing.Results
+final class BatchedSends implements AutoCloseable, SocketRing.Results
 {
     /** Upper bound on sends in one submission. */
     static final int MAX_CAPACITY = 4096;
@@ -22,14 +22,25 @@ final class BatchedSends implements AutoCloseable, SendRing.Results
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int EAGAIN = 11;
 
-    private final SendRing ring;
+    /** Completions for a ring that carries sends only: there are none. */
+    static final SocketRing.Completions NO_OTHER_OPERATIONS = (userData, result, flags) ->
+    {
+        throw new IllegalStateException("a completion the ring did not ask for: " + userData);
+    };
+
+    private final SocketRing ring;
     private final int[] results;
     private int queued;
 
-    private BatchedSends(final int capacity)
+    /**
+     * @param ring the poller's ring, which other operations may share; its completions other than sends go where it
+     * was told.
+     */
+    BatchedSends(final SocketRing ring, final int capacity)
     {
+        checkCapacity(capacity);
         this.results = new int[capacity];
-        this.ring = new SendRing(capacity);
+        this.ring = ring;
     }
 
     /**
@@ -39,22 +50,27 @@ final class BatchedSends implements AutoCloseable, SendRing.Results
      */
     static BatchedSends openOrNull(final int capacity)
     {
-        if (capacity < 1 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1)
-        {
-            throw new IllegalArgumentException("capacity must be a power of two up to " + MAX_CAPACITY + ": " + capacity);
-        }
+        checkCapacity(capacity);
         if (!isAvailable())
         {
             return null;
         }
-        return new BatchedSends(capacity);
+        return new BatchedSends(new SocketRing(capacity, NO_OTHER_OPERATIONS), capacity);
+    }
+
+    private static void checkCapacity(final int capacity)
+    {
+        if (capacity < 1 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1)
+        {
+            throw new IllegalArgumentException("capacity must be a power of two up to " + MAX_CAPACITY + ": " + capacity);
+        }
     }
 
     static boolean isAvailable()
     {
         try
         {
-            return SendRing.isAvailable();
+            return SocketRing.isAvailable();
         }
         catch (final LinkageError ex)
         {
@@ -67,7 +83,7 @@ final class BatchedSends implements AutoCloseable, SendRing.Results
     {
         try
         {
-            final Throwable cause = SendRing.unavailabilityCause();
+            final Throwable cause = SocketRing.unavailabilityCause();
             return null == cause ? null : String.valueOf(cause.getMessage());
         }
         catch (final LinkageError ex)

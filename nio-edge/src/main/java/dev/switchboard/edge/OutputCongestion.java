@@ -1,7 +1,5 @@
 package dev.switchboard.edge;
 
-import java.nio.channels.SelectionKey;
-
 /**
  * A connection whose unwritten output passed the high-water mark is congested: its reads pause and the sink hears of
  * it, and again when the output drains below half the mark. A notice the sink refuses (its queue full) is retried each
@@ -12,6 +10,7 @@ final class OutputCongestion
     private final int pollerIndex;
     private final InboundFrameSink sink;
     private final ConnectionDeadlines deadlines;
+    private final ConnectionLifecycle lifecycle;
     private final PollerCounters counters;
     private final ConnectionList pendingNotices = new ConnectionList();
 
@@ -19,11 +18,13 @@ final class OutputCongestion
         final int pollerIndex,
         final InboundFrameSink sink,
         final ConnectionDeadlines deadlines,
+        final ConnectionLifecycle lifecycle,
         final PollerCounters counters)
     {
         this.pollerIndex = pollerIndex;
         this.sink = sink;
         this.deadlines = deadlines;
+        this.lifecycle = lifecycle;
         this.counters = counters;
     }
 
@@ -40,7 +41,7 @@ final class OutputCongestion
             connection.clear(Connection.CONGESTED);
             if (!connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CLOSED))
             {
-                connection.addInterest(SelectionKey.OP_READ);
+                lifecycle.resumeReads(connection);
                 // a partial frame left when reads paused: a fresh timeout
                 deadlines.updateFrameDeadline(connection, true);
             }
