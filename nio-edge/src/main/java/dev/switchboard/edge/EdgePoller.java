@@ -417,6 +417,10 @@ public final class EdgePoller implements Agent
         closed = true;
         try
         {
+            if (null != receives)
+            {
+                receives.shutDown();
+            }
             lifecycle.closeAll();
         }
         finally
