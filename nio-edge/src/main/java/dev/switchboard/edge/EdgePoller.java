@@ -417,10 +417,6 @@ public final class EdgePoller implements Agent
         closed = true;
         try
         {
-            if (null != receives)
-            {
-                receives.shutDown();
-            }
             lifecycle.closeAll();
         }
         finally

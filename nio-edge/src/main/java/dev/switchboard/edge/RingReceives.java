@@ -50,8 +50,6 @@ final class RingReceives implements SocketRing.Completions
     private int completedCount;
     /** Whether the selector may have something ready: its descriptor was readable, or its last look found keys. */
     private boolean selectorReady = true;
-    /** The poller is closing every connection and then the ring, whose close ends every receive. */
-    private boolean shuttingDown;
 
     /**
      * @param ringEntries submission queue entries of the ring this opens, which the poller's sends share.
@@ -117,11 +115,8 @@ final class RingReceives implements SocketRing.Completions
         if (connection.is(Connection.RECEIVE_ARMED))
         {
             connection.clear(Connection.RECEIVE_ARMED);
-            if (!shuttingDown)
-            {
-                // The armed receive holds the socket open until the ring lets it go.
-                ring.cancel(receiveUserData(connection), TAG_CANCEL);
-            }
+            // The armed receive holds the socket open until the ring lets it go.
+            ring.cancel(receiveUserData(connection), TAG_CANCEL);
         }
         if (NO_BUFFER != connection.parkedBuffer)
         {
@@ -131,12 +126,6 @@ final class RingReceives implements SocketRing.Completions
         resumed.remove(connection);
         // The channel's descriptor closes when the selector next deregisters its key.
         selectorReady = true;
-    }
-
-    /** Every connection closes next, then the ring, perhaps on another thread: no cancellations are queued. */
-    void shutDown()
-    {
-        shuttingDown = true;
     }
 
     /**

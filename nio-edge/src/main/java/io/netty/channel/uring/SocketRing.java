@@ -18,9 +18,8 @@ import java.nio.ByteOrder;
  * to the {@link Completions} given at construction, whenever it arrives.
  * <p>
  * The ring is made disabled and enabled by the first thread that uses it, since Netty registers the ring's descriptor
- * for the thread that enables it and the kernel then takes submissions from that thread only (a single issuer, whose
- * completions' work runs when it enters the ring, not when the bytes arrive). Not thread safe: one thread submits,
- * completes and closes.
+ * for the thread that enables it and the kernel then takes submissions from that thread only. Not thread safe: one
+ * thread submits, completes and closes.
  */
 public final class SocketRing implements AutoCloseable, CompletionCallback
 {
@@ -72,9 +71,7 @@ public final class SocketRing implements AutoCloseable, CompletionCallback
     {
         IoUring.ensureAvailability();
         this.others = others;
-        // One issuer, and its completions' task work deferred to its own io_uring_enter: bytes arriving for an armed
-        // receive then neither interrupt the thread nor race the sender for the socket's lock.
-        ring = Native.createRingBuffer(entries, 2 * entries, Native.setupFlags(true));
+        ring = Native.createRingBuffer(entries, 2 * entries, Native.setupFlags(false));
         submissions = ring.ioUringSubmissionQueue();
         completions = ring.ioUringCompletionQueue();
         timespec = ByteBuffer.allocateDirect(TIMESPEC_LENGTH).order(ByteOrder.nativeOrder());
@@ -127,15 +124,13 @@ public final class SocketRing implements AutoCloseable, CompletionCallback
 
     /**
      * Queue one receive from {@code fd} into a buffer the kernel picks from {@code buffers} when bytes arrive; it
-     * completes once, with the bytes' count and the buffer's id in its flags, 0 at end of stream, or an error. It waits
-     * for the socket to be readable before it tries (a receive is armed just after the last one took what was there).
+     * completes once, with the bytes' count and the buffer's id in its flags, 0 at end of stream, or an error.
      */
     public void receive(final int fd, final ProvidedBuffers buffers, final long userData)
     {
         enable();
         submissions.enqueueSqe(
-            Native.IORING_OP_RECV, (byte)Native.IOSQE_BUFFER_SELECT, Native.IORING_RECVSEND_POLL_FIRST, fd, 0L, 0L, 0,
-            0, checked(userData),
+            Native.IORING_OP_RECV, (byte)Native.IOSQE_BUFFER_SELECT, (short)0, fd, 0L, 0L, 0, 0, checked(userData),
             buffers.groupId(), (short)0, 0, 0L);
     }
 
