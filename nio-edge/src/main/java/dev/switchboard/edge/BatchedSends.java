@@ -1,6 +1,6 @@
 package dev.switchboard.edge;
 
-import io.netty.channel.uring.SocketRing;
+import io.netty.channel.uring.SendRing;
 
 /**
  * A poller cycle's socket writes in one system call: sends queued with {@link #add} go to the kernel together through
@@ -10,10 +10,10 @@ import io.netty.channel.uring.SocketRing;
  * <p>
  * Every send carries {@code MSG_DONTWAIT}: a socket that cannot take the bytes answers {@code -EAGAIN} at once instead
  * of the ring waiting for it, so no send outlives {@link #sendAll} and the caller may reuse the bytes straight after,
- * exactly as after a {@code write}. The ring ({@link SocketRing}) is driven from the poller's own loop and allocates
+ * exactly as after a {@code write}. The ring ({@link SendRing}) is driven from the poller's own loop and allocates
  * nothing per send. Owned by one poller thread; not thread safe.
  */
-final class BatchedSends implements AutoCloseable, SocketRing.Results
+final class BatchedSends implements AutoCloseable, SendRing.Results
 {
     /** Upper bound on sends in one submission. */
     static final int MAX_CAPACITY = 4096;
@@ -22,25 +22,14 @@ final class BatchedSends implements AutoCloseable, SocketRing.Results
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int EAGAIN = 11;
 
-    /** Completions for a ring that carries sends only: there are none. */
-    static final SocketRing.Completions NO_OTHER_OPERATIONS = (userData, result, flags) ->
-    {
-        throw new IllegalStateException("a completion the ring did not ask for: " + userData);
-    };
-
-    private final SocketRing ring;
+    private final SendRing ring;
     private final int[] results;
     private int queued;
 
-    /**
-     * @param ring the poller's ring, which other operations may share; its completions other than sends go where it
-     * was told.
-     */
-    BatchedSends(final SocketRing ring, final int capacity)
+    private BatchedSends(final int capacity)
     {
-        checkCapacity(capacity);
         this.results = new int[capacity];
-        this.ring = ring;
+        this.ring = new SendRing(capacity);
     }
 
     /**
@@ -50,27 +39,22 @@ final class BatchedSends implements AutoCloseable, SocketRing.Results
      */
     static BatchedSends openOrNull(final int capacity)
     {
-        checkCapacity(capacity);
-        if (!isAvailable())
-        {
-            return null;
-        }
-        return new BatchedSends(new SocketRing(capacity, NO_OTHER_OPERATIONS), capacity);
-    }
-
-    private static void checkCapacity(final int capacity)
-    {
         if (capacity < 1 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1)
         {
             throw new IllegalArgumentException("capacity must be a power of two up to " + MAX_CAPACITY + ": " + capacity);
         }
+        if (!isAvailable())
+        {
+            return null;
+        }
+        return new BatchedSends(capacity);
     }
 
     static boolean isAvailable()
     {
         try
         {
-            return SocketRing.isAvailable();
+            return SendRing.isAvailable();
         }
         catch (final LinkageError ex)
         {
@@ -83,7 +67,7 @@ final class BatchedSends implements AutoCloseable, SocketRing.Results
     {
         try
         {
-            final Throwable cause = SocketRing.unavailabilityCause();
+            final Throwable cause = SendRing.unavailabilityCause();
             return null == cause ? null : String.valueOf(cause.getMessage());
         }
         catch (final LinkageError ex)

@@ -21,12 +21,6 @@ final class Connection
     static final int REGISTRATION_WINDOW_USED = 128;
     /** The connection is in its poller's list of stalled input to retry: membership without a scan of the list. */
     static final int STALLED_LISTED = 256;
-    /** Reads come through the poller's io_uring ({@link RingReceives}), not the selector. */
-    static final int RING_RECEIVES = 512;
-    /** A ring receive is armed for the connection. */
-    static final int RECEIVE_ARMED = 1024;
-    /** The connection is in the ring's list of reads to resume. */
-    static final int RESUME_LISTED = 2048;
 
     final long id;
     final SocketChannel channel;
@@ -53,10 +47,6 @@ final class Connection
     DeadlineQueue.Entry idleCheck;
     /** When the held frames go out alone if no other frame has taken them; created on the first hold. */
     DeadlineQueue.Entry heldDeadline;
-    /** A ring receive's buffer held back while reads pause ({@link RingReceives}), and the part of it not yet framed. */
-    int parkedBuffer = RingReceives.NO_BUFFER;
-    int parkedOffset;
-    int parkedLength;
     /** TLS engine and buffers; null on a plaintext port, so plaintext connections pay one null check. */
     TlsSession tls;
 

@@ -42,8 +42,6 @@ final class ConnectionLifecycle
 
     /** Whether connections' descriptors are wanted, for {@link BatchedSends}. */
     private final boolean batchedSends;
-    /** Null when reads go through the selector. */
-    private RingReceives receives;
 
     ConnectionLifecycle(
         final int pollerIndex,
@@ -171,16 +169,11 @@ final class ConnectionLifecycle
         deadlines.startIdleChecks(connection);
         try
         {
-            final boolean byRing = null != receives && null == connection.tls;
-            connection.key = connection.channel.register(selector, byRing ? 0 : SelectionKey.OP_READ, connection);
+            connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);
             if (batchedSends)
             {
                 // Only this thread closes the channel, and it skips closed connections, so the number stays theirs.
                 connection.fd = SocketDescriptors.fd(connection.channel);
-            }
-            if (byRing)
-            {
-                receives.open(connection);
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -206,25 +199,6 @@ final class ConnectionLifecycle
         }
 
         return 0;
-    }
-
-    /** Reads through the ring instead of the selector for plaintext connections; set before the thread starts. */
-    void receives(final RingReceives receives)
-    {
-        this.receives = receives;
-    }
-
-    /** Back pressure eased: read the connection again. */
-    void resumeReads(final Connection connection)
-    {
-        if (connection.is(Connection.RING_RECEIVES))
-        {
-            receives.resume(connection);
-        }
-        else
-        {
-            connection.addInterest(SelectionKey.OP_READ);
-        }
     }
 
     /** Close once the waiting output is written; no more reads meanwhile. */
@@ -257,10 +231,6 @@ final class ConnectionLifecycle
         if (null != connection.key)
         {
             connection.key.cancel();
-        }
-        if (connection.is(Connection.RING_RECEIVES))
-        {
-            receives.onClose(connection);
         }
         CloseHelper.quietClose(connection.channel);
         if (null != connection.inbound)

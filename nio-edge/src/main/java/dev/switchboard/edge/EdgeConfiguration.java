@@ -164,15 +164,6 @@ public final class EdgeConfiguration
     public static final String BATCHED_SENDS_PROP_NAME = "switchboard.edge.batched.sends";
     public static final boolean BATCHED_SENDS_DEFAULT = true;
 
-    /**
-     * Whether a poller reads its plaintext connections through the same io_uring as its batched sends: a receive kept
-     * armed on each socket into a shared pool of buffers, collected with the cycle's submission, instead of
-     * {@code epoll_wait} and a {@code read} each. Needs batched sends and a kernel with provided buffer rings (5.19);
-     * elsewhere reads stay with the selector.
-     */
-    public static final String RING_RECEIVES_PROP_NAME = "switchboard.edge.ring.receives";
-    public static final boolean RING_RECEIVES_DEFAULT = false;
-
     public static final String SO_RCVBUF_PROP_NAME = "switchboard.edge.so.rcvbuf";
     public static final String SO_SNDBUF_PROP_NAME = "switchboard.edge.so.sndbuf";
     /** 0 leaves the operating system default. */
@@ -352,12 +343,6 @@ public final class EdgeConfiguration
     {
         return Boolean.parseBoolean(
             System.getProperty(BATCHED_SENDS_PROP_NAME, Boolean.toString(BATCHED_SENDS_DEFAULT)));
-    }
-
-    public static boolean ringReceives()
-    {
-        return Boolean.parseBoolean(
-            System.getProperty(RING_RECEIVES_PROP_NAME, Boolean.toString(RING_RECEIVES_DEFAULT)));
     }
 
     public static int socketReceiveBufferLength()

@@ -1,7 +1,6 @@
 package dev.switchboard.edge;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import io.netty.channel.uring.SocketRing;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.EpochClock;
@@ -65,7 +64,6 @@ public final class EdgeContext
     private int receiptHoldSlots = EdgeConfiguration.receiptHoldSlots();
     private boolean tcpNoDelay = EdgeConfiguration.tcpNoDelay();
     private boolean batchedSends = EdgeConfiguration.batchedSends();
-    private boolean ringReceives = EdgeConfiguration.ringReceives();
     private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
     private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
     private Supplier<IdleStrategy> idleStrategySupplier = EdgeConfiguration.idleStrategySupplier();
@@ -680,47 +678,8 @@ public final class EdgeContext
         return batchedSends && !tlsEnabled() && SocketDescriptors.isAvailable() && BatchedSends.isAvailable();
     }
 
-    /** Read plaintext connections through each poller's io_uring where the kernel allows it (needs batched sends). */
-    public EdgeContext ringReceives(final boolean ringReceives)
-    {
-        this.ringReceives = ringReceives;
-        return this;
-    }
-
-    public boolean ringReceives()
-    {
-        return ringReceives;
-    }
-
-    /** Whether pollers read through their rings: asked for, sends batched, and possible on this JVM and kernel. */
-    boolean receivesByRing()
-    {
-        return ringReceives && batchesSends() && SocketDescriptors.isSelectorAvailable() &&
-            SocketRing.isBufferRingAvailable();
-    }
-
-    /** How the pollers will read and write sockets, and why not through io_uring when that was asked for. */
+    /** How the pollers will write to sockets, and why not batched when batching was asked for but is not possible. */
     public String socketWritesDescription()
-    {
-        final String writes = socketWritesOnly();
-        if (!ringReceives || !batchesSends())
-        {
-            return writes;
-        }
-        if (!SocketDescriptors.isSelectorAvailable())
-        {
-            return writes + "; reads through the selector (ring receives asked for, but the selector's descriptor " +
-                "is not reachable: the JVM needs --add-opens java.base/sun.nio.ch=ALL-UNNAMED)";
-        }
-        if (!SocketRing.isBufferRingAvailable())
-        {
-            return writes + "; reads through the selector (ring receives asked for, but this kernel has no " +
-                "provided buffer rings)";
-        }
-        return writes + "; reads through the same ring";
-    }
-
-    private String socketWritesOnly()
     {
         if (!batchedSends)
         {

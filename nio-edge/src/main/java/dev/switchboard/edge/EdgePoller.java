@@ -37,9 +37,6 @@ public final class EdgePoller implements Agent
     private static final long POOL_TRIM_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     /** Sends a submission may carry; a fuller cycle submits more than once. */
     private static final int BATCHED_SENDS_CAPACITY = 1024;
-    /** Buffers the kernel fills for ring receives: a cycle's receives up to this many need no second turn. */
-    private static final int RECEIVE_BUFFERS = 512;
-    private static final int RECEIVE_BUFFER_LENGTH = 2048;
 
     private final int pollerIndex;
     private final NanoClock nanoClock;
@@ -62,8 +59,6 @@ public final class EdgePoller implements Agent
     private final TlsTransport tls;
     /** A cycle's socket writes in one submission, or null when they go one write each. */
     private final BatchedSends sends;
-    /** Reads through the sends' ring, or null when they go through the selector. */
-    private final RingReceives receives;
     private final long selectTimeoutMs;
     private final long selectSpinNs;
     /** When a cycle last did work, for the spin before blocking. */
@@ -124,13 +119,12 @@ public final class EdgePoller implements Agent
         final ConnectionSlots slots = new ConnectionSlots(pollerIndex, ctx.maxConnections());
         final ConnectionList stalled = new ConnectionList(Connection.STALLED_LISTED);
         final HeldFrames held = new HeldFrames(0 == ctx.receiptHoldNs() ? 0 : ctx.receiptHoldSlots());
-        receives = openRingReceives(ctx, pollerIndex, selector, slots, counters);
-        sends = null != receives ? new BatchedSends(receives.ring(), BATCHED_SENDS_CAPACITY) : openBatchedSends(ctx);
+        sends = openBatchedSends(ctx);
         deadlines = new ConnectionDeadlines(ctx, clock, counters.awaitingLogin);
         lifecycle = new ConnectionLifecycle(
             pollerIndex, sink, selector, clock, slots, deadlines, counters, inboundChunks, outboundPool, held,
             stalled, newConnections, openConnections, tls, null != sends);
-        congestion = new OutputCongestion(pollerIndex, sink, deadlines, lifecycle, counters);
+        congestion = new OutputCongestion(pollerIndex, sink, deadlines, counters);
         writer = new OutboundWriter(
             ctx, congestion, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer, held,
             tls, sends);
@@ -142,11 +136,6 @@ public final class EdgePoller implements Agent
         framer = new InboundFramer(
             ctx, pollerIndex, sink, clock, lifecycle, deadlines, controls, counters, inboundChunks, stalled, tls);
         timers = new ConnectionTimers(ctx, clock, deadlines, lifecycle, controls, writer, counters);
-        if (null != receives)
-        {
-            receives.parts(lifecycle, framer);
-            lifecycle.receives(receives);
-        }
         stats = new PollerStats(counters, lifecycle, deadlines, inboundChunks, outboundPool, held, tls);
     }
 
@@ -291,7 +280,7 @@ public final class EdgePoller implements Agent
         }
         if (0 == selectTimeoutMs || framer.hasStalled() || lifecycle.hasPendingNotices() ||
             congestion.hasPendingNotices() || coAgentHasWork.getAsBoolean() ||
-            (null != tls && tls.hasRunnablePending()) || (null != receives && receives.hasWork()) ||
+            (null != tls && tls.hasRunnablePending()) ||
             clock.nanoTime() - lastWorkNs < selectSpinNs || replyWait.keepPolling(clock.nanoTime()))
         {
             return selectNow();
@@ -305,8 +294,7 @@ public final class EdgePoller implements Agent
                 return selectNow();
             }
             final long timeoutMs = Math.min(selectTimeoutMs, Math.max(1, timers.nextWakeInNs() / 1_000_000));
-            final int selected = null != receives ?
-                pollRing(TimeUnit.MILLISECONDS.toNanos(timeoutMs)) : selector.select(selectHandler, timeoutMs);
+            final int selected = selector.select(selectHandler, timeoutMs);
             clock.update(nanoClock.nanoTime());
             if (replyWait.onWoken(clock.nanoTime(), selected > 0))
             {
@@ -322,28 +310,12 @@ public final class EdgePoller implements Agent
 
     private int selectNow() throws IOException
     {
-        final int selected = null != receives ? pollRing(0) : selector.selectNow(selectHandler);
+        final int selected = selector.selectNow(selectHandler);
         if (selected > 0 && replyWait.onPolledInput())
         {
             counters.replyWaitsCaught.incrementRelease();
         }
         return selected;
-    }
-
-    /**
-     * Reads through the ring: look at the selector only when its descriptor was readable, its last look found keys or
-     * a new {@code OP_WRITE} interest must reach it; then submit, wait up to {@code timeoutNs} when the selector had
-     * nothing, and frame what arrived.
-     */
-    private int pollRing(final long timeoutNs) throws IOException
-    {
-        int workCount = 0;
-        if (receives.takeSelectorReady() | writer.takeBacklogStarted())
-        {
-            workCount = selector.selectNow(selectHandler);
-            receives.selected(workCount);
-        }
-        return workCount + receives.poll(workCount > 0 ? 0 : timeoutNs);
     }
 
     private void onSelected(final SelectionKey key)
@@ -386,27 +358,6 @@ public final class EdgePoller implements Agent
         return ctx.batchesSends() ? BatchedSends.openOrNull(BATCHED_SENDS_CAPACITY) : null;
     }
 
-    /**
-     * Ring receives when asked for and possible here (what is not is said once, by the server's edge line): they share
-     * the batched sends' ring, so they need what those need.
-     */
-    private static RingReceives openRingReceives(
-        final EdgeContext ctx,
-        final int pollerIndex,
-        final Selector selector,
-        final ConnectionSlots slots,
-        final PollerCounters counters)
-    {
-        final int selectorFd = ctx.receivesByRing() ?
-            SocketDescriptors.selectorFd(selector) : SocketDescriptors.UNKNOWN;
-        if (SocketDescriptors.UNKNOWN == selectorFd)
-        {
-            return null;
-        }
-        return new RingReceives(
-            BATCHED_SENDS_CAPACITY, pollerIndex, selectorFd, RECEIVE_BUFFERS, RECEIVE_BUFFER_LENGTH, slots, counters);
-    }
-
     /** {@inheritDoc} */
     public void onClose()
     {
@@ -424,12 +375,6 @@ public final class EdgePoller implements Agent
             CloseHelper.quietCloseAll(selector, sends);
             counters.close();
         }
-    }
-
-    /** Whether this poller reads its plaintext connections through its io_uring rather than its selector. */
-    boolean receivesByRing()
-    {
-        return null != receives;
     }
 
     /** What this poller has counted and holds now, for tests and tools; the live figures are in the counters file. */

@@ -125,76 +125,22 @@ final class InboundFramer implements FrameHandler
                 return;
             }
             final int consumed = process(connection, readBuffer, 0, bytesRead);
-            keepRest(connection, readBuffer, consumed, bytesRead - consumed);
-        }
-    }
-
-    /**
-     * Frame bytes the ring received for the connection ({@link RingReceives}); unlike a read, their amount is the
-     * kernel's choice, so what does not fit the partial frame's chunk goes in turn after it is framed.
-     *
-     * @return bytes taken: fewer than {@code length} only when the connection's reads pause, the rest to be offered
-     * again when they resume.
-     */
-    int onReceived(final Connection connection, final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CONGESTED))
-        {
-            return 0;
-        }
-        noteReceived(connection, length);
-        int taken = 0;
-        while (taken < length)
-        {
-            Chunk chunk = connection.inbound;
-            if (null == chunk)
+            if (consumed < bytesRead && !connection.is(Connection.CLOSED))
             {
-                final int consumed = process(connection, buffer, offset + taken, length - taken);
-                keepRest(connection, buffer, offset + taken + consumed, length - taken - consumed);
-                return length;
-            }
-            chunk = growForDeclaredFrame(connection, chunk);
-            if (chunk.space() == 0)
-            {
-                counters.errors.incrementRelease();
-                lifecycle.close(connection);
-                return length;
-            }
-            final int copied = Math.min(chunk.space(), length - taken);
-            chunk.buffer.putBytes(chunk.writePosition, buffer, offset + taken, copied);
-            chunk.writePosition += copied;
-            taken += copied;
-            drainInbound(connection);
-            if (connection.is(Connection.CLOSED | Connection.CLOSE_AFTER_FLUSH))
-            {
-                return length;
-            }
-            deadlines.updateFrameDeadline(connection, framesCut > 0);
-            if (connection.is(Connection.INBOUND_STALLED | Connection.CONGESTED))
-            {
-                return taken;
+                // Keep the rest (a partial frame, or frames the sink refused) only as long as it exists.
+                final int remaining = bytesRead - consumed;
+                final Chunk kept =
+                    inboundChunks.borrow(Math.max(remaining, declaredLength(readBuffer, consumed, remaining)));
+                kept.buffer.putBytes(0, readBuffer, consumed, remaining);
+                kept.writePosition = remaining;
+                connection.inbound = kept;
+                if (connection.is(Connection.INBOUND_STALLED))
+                {
+                    stalled.add(connection);
+                }
+                deadlines.updateFrameDeadline(connection, framesCut > 0);
             }
         }
-
-        return length;
-    }
-
-    /** Keep the rest (a partial frame, or frames the sink refused) only as long as it exists. */
-    private void keepRest(final Connection connection, final DirectBuffer buffer, final int offset, final int remaining)
-    {
-        if (remaining <= 0 || connection.is(Connection.CLOSED))
-        {
-            return;
-        }
-        final Chunk kept = inboundChunks.borrow(Math.max(remaining, declaredLength(buffer, offset, remaining)));
-        kept.buffer.putBytes(0, buffer, offset, remaining);
-        kept.writePosition = remaining;
-        connection.inbound = kept;
-        if (connection.is(Connection.INBOUND_STALLED))
-        {
-            stalled.add(connection);
-        }
-        deadlines.updateFrameDeadline(connection, framesCut > 0);
     }
 
     /**
@@ -250,17 +196,11 @@ final class InboundFramer implements FrameHandler
             }
             return 0;
         }
-        noteReceived(connection, bytesRead);
-
-        return bytesRead;
-    }
-
-    /** Any byte is a sign of life. */
-    private void noteReceived(final Connection connection, final int bytes)
-    {
-        counters.bytesIn.getAndAddRelease(bytes);
+        counters.bytesIn.getAndAddRelease(bytesRead);
         connection.lastReceiveNs = clock.nanoTime();
         connection.clear(Connection.PING_SENT);
+
+        return bytesRead;
     }
 
     /**
@@ -447,7 +387,7 @@ final class InboundFramer implements FrameHandler
             workCount++;
             if (!connection.is(Connection.CLOSE_AFTER_FLUSH))
             {
-                lifecycle.resumeReads(connection);
+                connection.addInterest(SelectionKey.OP_READ);
             }
             // what stays is a partial frame the peer could not finish while reads were paused
             deadlines.updateFrameDeadline(connection, true);

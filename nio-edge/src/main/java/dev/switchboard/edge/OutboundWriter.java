@@ -36,9 +36,6 @@ final class OutboundWriter implements MessageHandler
     private final int[] sentOffsets;
     private final int[] sentLengths;
 
-    /** A connection's output began to wait for {@code OP_WRITE} since the last {@link #takeBacklogStarted}. */
-    private boolean backlogStarted;
-
     OutboundWriter(
         final EdgeContext ctx,
         final OutputCongestion congestion,
@@ -406,7 +403,6 @@ final class OutboundWriter implements MessageHandler
             connection.outboundHead = tail;
             connection.outboundTail = tail;
             connection.addInterest(SelectionKey.OP_WRITE);
-            backlogStarted = true;
             deadlines.startWrite(connection);
         }
 
@@ -479,16 +475,5 @@ final class OutboundWriter implements MessageHandler
         {
             congestion.change(connection, false);
         }
-    }
-
-    /**
-     * Whether a connection's output began to wait for {@code OP_WRITE} since the last call: the selector must be
-     * looked at so that the new interest reaches it, when nothing else makes the poller look ({@link RingReceives}).
-     */
-    boolean takeBacklogStarted()
-    {
-        final boolean started = backlogStarted;
-        backlogStarted = false;
-        return started;
     }
 }

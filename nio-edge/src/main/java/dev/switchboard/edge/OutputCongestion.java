@@ -1,5 +1,7 @@
 package dev.switchboard.edge;
 
+import java.nio.channels.SelectionKey;
+
 /**
  * A connection whose unwritten output passed the high-water mark is congested: its reads pause and the sink hears of
  * it, and again when the output drains below half the mark. A notice the sink refuses (its queue full) is retried each
@@ -10,7 +12,6 @@ final class OutputCongestion
     private final int pollerIndex;
     private final InboundFrameSink sink;
     private final ConnectionDeadlines deadlines;
-    private final ConnectionLifecycle lifecycle;
     private final PollerCounters counters;
     private final ConnectionList pendingNotices = new ConnectionList();
 
@@ -18,13 +19,11 @@ final class OutputCongestion
         final int pollerIndex,
         final InboundFrameSink sink,
         final ConnectionDeadlines deadlines,
-        final ConnectionLifecycle lifecycle,
         final PollerCounters counters)
     {
         this.pollerIndex = pollerIndex;
         this.sink = sink;
         this.deadlines = deadlines;
-        this.lifecycle = lifecycle;
         this.counters = counters;
     }
 
@@ -41,7 +40,7 @@ final class OutputCongestion
             connection.clear(Connection.CONGESTED);
             if (!connection.is(Connection.INBOUND_STALLED | Connection.CLOSE_AFTER_FLUSH | Connection.CLOSED))
             {
-                lifecycle.resumeReads(connection);
+                connection.addInterest(SelectionKey.OP_READ);
                 // a partial frame left when reads paused: a fresh timeout
                 deadlines.updateFrameDeadline(connection, true);
             }
