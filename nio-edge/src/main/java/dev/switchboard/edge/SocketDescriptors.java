@@ -11,9 +11,9 @@ import java.nio.channels.SocketChannel;
  * {@code --add-exports java.base/sun.nio.ch} makes reachable; without it the descriptor is unknown and the edge keeps
  * to the channel's own writes.
  */
-final class SocketDescriptors
+public final class SocketDescriptors
 {
-    static final int UNKNOWN = -1;
+    public static final int UNKNOWN = -1;
 
     private static final MethodHandle FD_VAL = fdVal();
 
@@ -21,13 +21,13 @@ final class SocketDescriptors
     {
     }
 
-    static boolean isAvailable()
+    public static boolean isAvailable()
     {
         return null != FD_VAL;
     }
 
     /** The channel's descriptor, or {@link #UNKNOWN}. */
-    static int fd(final SocketChannel channel)
+    public static int fd(final SocketChannel channel)
     {
         if (null == FD_VAL)
         {
