@@ -1,6 +1,5 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.edge.SocketDescriptors;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -24,10 +23,6 @@ final class LoadConnection
     State state = State.IDLE;
     boolean loginAfterConnect;
     SocketChannel channel;
-    /** The socket's descriptor for batched sends ({@link LoadSends}), or {@link SocketDescriptors#UNKNOWN}. */
-    int fd = SocketDescriptors.UNKNOWN;
-    /** Queued for the turn's batched sends. */
-    boolean sendQueued;
     SelectionKey key;
     ByteBuffer in;
     final UnsafeBuffer inView = new UnsafeBuffer(0, 0);

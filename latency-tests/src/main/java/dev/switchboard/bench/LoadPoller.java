@@ -31,7 +31,6 @@ import dev.switchboard.codec.sbe.SendEncoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.codec.sbe.VerifyAckDecoder;
 import dev.switchboard.codec.sbe.VerifyEncoder;
-import dev.switchboard.edge.SocketDescriptors;
 import org.agrona.CloseHelper;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -59,19 +58,14 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * {@link LoadWire} the same loop speaks a peer's protocol (NATS, MQTT) instead of Switchboard frames, so every bench
  * target is driven by one engine.
  */
-final class LoadPoller implements AutoCloseable, LoadSends.Outcome
+final class LoadPoller implements AutoCloseable
 {
     private static final int HEADER = Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH;
     private static final int MAX_FRAME_LENGTH = 1024 * 1024;
     private static final int MAX_HELD_RECEIPT_ACKS = ClientConfiguration.RECEIPT_ACKS_HELD_MAX;
     private static final InetAddress DEFAULT_SOURCE = InetAddress.getLoopbackAddress();
-    /** Whether a turn's socket writes go in one io_uring submission where possible ({@link LoadSends}). */
-    static final String BATCHED_SENDS_PROP_NAME = "switchboard.bench.batched.sends";
 
     private final Selector selector;
-    /** A turn's writes in one submission, or null when each connection writes its own output at once. */
-    private LoadSends sends =
-        Boolean.parseBoolean(System.getProperty(BATCHED_SENDS_PROP_NAME, "true")) ? LoadSends.openOrNull() : null;
     private final InetSocketAddress server;
     private final List<InetAddress> sources;
     private final DeviceBook book;
@@ -196,9 +190,7 @@ final class LoadPoller implements AutoCloseable, LoadSends.Outcome
     int poll(final long nowNs)
     {
         this.nowNs = nowNs;
-        // What the caller sent since the last turn goes first, then what this turn's reads answer.
-        int work = sendQueued();
-        work += startConnects();
+        int work = startConnects();
         try
         {
             work += selector.selectNow(keyHandler);
@@ -215,51 +207,7 @@ final class LoadPoller implements AutoCloseable, LoadSends.Outcome
         {
             work += flushHeldAcks(nowNs);
         }
-        sendQueued();
         return work;
-    }
-
-    /** Whether this poller's writes go in batches ({@link LoadSends}). */
-    boolean batchesSends()
-    {
-        return null != sends;
-    }
-
-    private int sendQueued()
-    {
-        if (null == sends || !sends.hasQueued())
-        {
-            return 0;
-        }
-        final int sent = sends.sendAll(this);
-        if (sent < 0)
-        {
-            sends.close();
-            sends = null;
-            return 0;
-        }
-        return sent;
-    }
-
-    /** {@inheritDoc} */
-    public void onWritten(final LoadConnection connection)
-    {
-        connection.heldAckBytes = 0; // what is left goes with the rest when the socket drains
-        updateInterest(connection);
-    }
-
-    /** {@inheritDoc} */
-    public void onFailed(final LoadConnection connection)
-    {
-        connection.out.clear();
-        counters.disconnects++;
-        closeConnection(connection, LoadConnection.State.CLOSED);
-    }
-
-    /** {@inheritDoc} */
-    public void onUnsent(final LoadConnection connection)
-    {
-        writeNow(connection);
     }
 
     /** Send the receipt acknowledgements that have waited the delay for a frame to ride with. */
@@ -437,21 +385,16 @@ final class LoadPoller implements AutoCloseable, LoadSends.Outcome
         for (final SelectionKey key : selector.keys())
         {
             final LoadConnection connection = (LoadConnection)key.attachment();
-            if (null != connection && connection.heldAckBytes > 0)
-            {
-                flush(connection); // so that the server can let go of those receipts now
-            }
-        }
-        sendQueued();
-        for (final SelectionKey key : selector.keys())
-        {
-            final LoadConnection connection = (LoadConnection)key.attachment();
             if (null != connection)
             {
+                if (connection.heldAckBytes > 0)
+                {
+                    flush(connection); // so that the server can let go of those receipts now
+                }
                 closeConnection(connection, LoadConnection.State.CLOSED);
             }
         }
-        CloseHelper.quietCloseAll(selector, sends);
+        CloseHelper.quietClose(selector);
     }
 
     void closeConnection(final LoadConnection connection, final LoadConnection.State state)
@@ -468,7 +411,6 @@ final class LoadPoller implements AutoCloseable, LoadSends.Outcome
         }
         CloseHelper.quietClose(connection.channel);
         connection.channel = null;
-        connection.fd = SocketDescriptors.UNKNOWN;
         connection.heldAckBytes = 0; // the server sends the receipts again to the next login
     }
 
@@ -499,7 +441,6 @@ final class LoadPoller implements AutoCloseable, LoadSends.Outcome
                     channel.bind(new InetSocketAddress(source, 0));
                 }
                 connection.channel = channel;
-                connection.fd = SocketDescriptors.fd(channel);
                 connection.startNs = nowNs;
                 connection.state = LoadConnection.State.CONNECTING;
                 handshakesInFlight++;
@@ -914,26 +855,7 @@ final class LoadPoller implements AutoCloseable, LoadSends.Outcome
         connection.out.position(offset + Sofh.HEADER_LENGTH + messageLength);
     }
 
-    /**
-     * Send the connection's output: with the turn's other writes when they are batched, else at once.
-     *
-     * @return false when the connection is gone.
-     */
     private boolean flush(final LoadConnection connection)
-    {
-        if (null == connection.channel)
-        {
-            return false;
-        }
-        if (null != sends && SocketDescriptors.UNKNOWN != connection.fd)
-        {
-            sends.queue(connection);
-            return true;
-        }
-        return writeNow(connection);
-    }
-
-    private boolean writeNow(final LoadConnection connection)
     {
         final ByteBuffer out = connection.out;
         if (null == connection.channel)
@@ -954,13 +876,6 @@ final class LoadPoller implements AutoCloseable, LoadSends.Outcome
             closeConnection(connection, LoadConnection.State.CLOSED);
             return false;
         }
-        updateInterest(connection);
-        return true;
-    }
-
-    private void updateInterest(final LoadConnection connection)
-    {
-        final ByteBuffer out = connection.out;
         final SelectionKey key = connection.key;
         if (null != key)
         {
@@ -970,5 +885,6 @@ final class LoadPoller implements AutoCloseable, LoadSends.Outcome
                 key.interestOps(ops);
             }
         }
+        return true;
     }
 }

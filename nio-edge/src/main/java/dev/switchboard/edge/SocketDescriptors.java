@@ -11,9 +11,9 @@ import java.nio.channels.SocketChannel;
  * {@code --add-exports java.base/sun.nio.ch} makes reachable; without it the descriptor is unknown and the edge keeps
  * to the channel's own writes.
  */
-public final class SocketDescriptors
+final class SocketDescriptors
 {
-    public static final int UNKNOWN = -1;
+    static final int UNKNOWN = -1;
 
     private static final MethodHandle FD_VAL = fdVal();
 
@@ -21,13 +21,13 @@ public final class SocketDescriptors
     {
     }
 
-    public static boolean isAvailable()
+    static boolean isAvailable()
     {
         return null != FD_VAL;
     }
 
     /** The channel's descriptor, or {@link #UNKNOWN}. */
-    public static int fd(final SocketChannel channel)
+    static int fd(final SocketChannel channel)
     {
         if (null == FD_VAL)
         {
