@@ -5,6 +5,11 @@ import dev.switchboard.codec.FrameValidator;
 import dev.switchboard.codec.MaxFrame;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.BlockEncoder;
+import dev.switchboard.codec.sbe.CallAnswerDecoder;
+import dev.switchboard.codec.sbe.CallHangupDecoder;
+import dev.switchboard.codec.sbe.CallIceCandidateDecoder;
+import dev.switchboard.codec.sbe.CallIncomingDecoder;
+import dev.switchboard.codec.sbe.CallRingingDecoder;
 import dev.switchboard.codec.sbe.ContactLookupEncoder;
 import dev.switchboard.codec.sbe.ContactLookupResultDecoder;
 import dev.switchboard.codec.sbe.DeliverAckEncoder;
@@ -14,6 +19,7 @@ import dev.switchboard.codec.sbe.DeviceListDecoder;
 import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.ErrorEncoder;
+import dev.switchboard.codec.sbe.GoodbyeDecoder;
 import dev.switchboard.codec.sbe.GroupChange;
 import dev.switchboard.codec.sbe.GroupCreateEncoder;
 import dev.switchboard.codec.sbe.GroupEventDecoder;
@@ -36,8 +42,10 @@ import dev.switchboard.codec.sbe.LoginChallengeEncoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
+import dev.switchboard.codec.sbe.MediaTicketDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
+import dev.switchboard.codec.sbe.MissedCallDecoder;
 import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PingEncoder;
 import dev.switchboard.codec.sbe.PongDecoder;
@@ -63,6 +71,7 @@ import dev.switchboard.codec.sbe.SendEncoder;
 import dev.switchboard.codec.sbe.SendGroupEncoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.codec.sbe.SentAckEncoder;
+import dev.switchboard.codec.sbe.TurnCredentialsDecoder;
 import dev.switchboard.codec.sbe.TypingEncoder;
 import dev.switchboard.codec.sbe.TypingState;
 import dev.switchboard.codec.sbe.TypingUpdateDecoder;
@@ -150,7 +159,10 @@ final class SocketFuzzer implements AutoCloseable
             PreKeyStockDecoder.TEMPLATE_ID, PingDecoder.TEMPLATE_ID, PongDecoder.TEMPLATE_ID,
             RequestAckDecoder.TEMPLATE_ID, ErrorDecoder.TEMPLATE_ID, LinkCodeDecoder.TEMPLATE_ID,
             LinkPendingDecoder.TEMPLATE_ID, LinkRequestDecoder.TEMPLATE_ID, DeviceListDecoder.TEMPLATE_ID,
-            IdentityChangedDecoder.TEMPLATE_ID })
+            IdentityChangedDecoder.TEMPLATE_ID, MediaTicketDecoder.TEMPLATE_ID, GoodbyeDecoder.TEMPLATE_ID,
+            CallIncomingDecoder.TEMPLATE_ID, CallRingingDecoder.TEMPLATE_ID, CallAnswerDecoder.TEMPLATE_ID,
+            CallIceCandidateDecoder.TEMPLATE_ID, CallHangupDecoder.TEMPLATE_ID, MissedCallDecoder.TEMPLATE_ID,
+            TurnCredentialsDecoder.TEMPLATE_ID })
         {
             SERVER_TEMPLATES[templateId] = true;
         }
@@ -224,7 +236,10 @@ final class SocketFuzzer implements AutoCloseable
             new GroupEventDecoder(), new GroupTypingUpdateDecoder(),
             new KeyBundleDecoder(), new PreKeyStockDecoder(), new PingDecoder(), new PongDecoder(),
             new RequestAckDecoder(), new ErrorDecoder(), new LinkCodeDecoder(), new LinkPendingDecoder(),
-            new LinkRequestDecoder(), new DeviceListDecoder(), new IdentityChangedDecoder() })
+            new LinkRequestDecoder(), new DeviceListDecoder(), new IdentityChangedDecoder(), new MediaTicketDecoder(),
+            new GoodbyeDecoder(), new CallIncomingDecoder(), new CallRingingDecoder(), new CallAnswerDecoder(),
+            new CallIceCandidateDecoder(), new CallHangupDecoder(), new MissedCallDecoder(),
+            new TurnCredentialsDecoder() })
         {
             decoders[decoder.sbeTemplateId()] = decoder;
         }
@@ -1105,13 +1120,14 @@ final class SocketFuzzer implements AutoCloseable
             case ReceiptDecoder.TEMPLATE_ID:
             case GroupEventDecoder.TEMPLATE_ID:
             case IdentityChangedDecoder.TEMPLATE_ID:
+            case MissedCallDecoder.TEMPLATE_ID:
                 if (!connection.everLoggedIn)
                 {
                     fail(connection, "template " + templateId + " to a connection that never logged in");
                     return;
                 }
-                // Every Deliver, Receipt, GroupEvent and IdentityChanged starts with its message id: ack it as a
-                // device would.
+                // Every Deliver, Receipt, GroupEvent, IdentityChanged and MissedCall starts with its message id: ack
+                // it as a device would.
                 queue(connection, deliverAck(inView.getLong(bodyOffset, ByteOrder.LITTLE_ENDIAN)), true);
                 acksSent++;
                 break;
@@ -1123,6 +1139,13 @@ final class SocketFuzzer implements AutoCloseable
             case ContactLookupResultDecoder.TEMPLATE_ID:
             case KeyBundleDecoder.TEMPLATE_ID:
             case PreKeyStockDecoder.TEMPLATE_ID:
+            case MediaTicketDecoder.TEMPLATE_ID:
+            case TurnCredentialsDecoder.TEMPLATE_ID:
+            case CallIncomingDecoder.TEMPLATE_ID:
+            case CallRingingDecoder.TEMPLATE_ID:
+            case CallAnswerDecoder.TEMPLATE_ID:
+            case CallIceCandidateDecoder.TEMPLATE_ID:
+            case CallHangupDecoder.TEMPLATE_ID:
                 if (!connection.everLoggedIn)
                 {
                     fail(connection, "template " + templateId + " to a connection that never logged in");
