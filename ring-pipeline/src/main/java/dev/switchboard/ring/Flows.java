@@ -67,7 +67,7 @@ final class Flows
         request(RegisterDecoder.TEMPLATE_ID, new RegisterFlow());
         request(VerifyDecoder.TEMPLATE_ID, new VerifyFlow());
         request(LoginStartDecoder.TEMPLATE_ID, new LoginStartFlow());
-        request(LoginProofDecoder.TEMPLATE_ID, new LoginProofFlow(loginVerdict));
+        request(LoginProofDecoder.TEMPLATE_ID, new LoginProofFlow(loginVerdict, ctx.loginSignatures()));
         request(LogoutDecoder.TEMPLATE_ID, new LogoutFlow());
         request(SendDecoder.TEMPLATE_ID, new SendFlow());
         request(DeliverAckDecoder.TEMPLATE_ID, new DeliverAckFlow());

@@ -11,15 +11,16 @@ import dev.switchboard.codec.sbe.LoginProofDecoder;
 final class LoginProofFlow extends Flow
 {
     private final LoginProofDecoder loginProof = new LoginProofDecoder();
-    private final LoginVerifier loginVerifier = new LoginVerifier();
+    private final LoginVerifier loginVerifier;
     private final LoginVerdictFlow verdict;
     private final byte[] loginKey = new byte[LoginVerifier.PUBLIC_KEY_LENGTH];
     private final byte[] signature = new byte[255];
 
-    LoginProofFlow(final LoginVerdictFlow verdict)
+    LoginProofFlow(final LoginVerdictFlow verdict, final String loginSignatures)
     {
         super(BEFORE_LOGIN, true);
         this.verdict = verdict;
+        this.loginVerifier = new LoginVerifier(loginSignatures);
     }
 
     void session(final RingEvent event, final Session session, final SessionStage stage)

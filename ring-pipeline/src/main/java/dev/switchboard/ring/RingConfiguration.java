@@ -67,6 +67,13 @@ public final class RingConfiguration
      */
     public static final String LOGIN_VERIFIER_DEFAULT = "thread";
 
+    public static final String LOGIN_SIGNATURES_PROP_NAME = "switchboard.login.signatures";
+    /**
+     * "libsodium": login signatures are verified by libsodium where it is installed (about 42 us each), else by
+     * Bouncy Castle; "bouncycastle": always by Bouncy Castle (about 68 us), no native code.
+     */
+    public static final String LOGIN_SIGNATURES_DEFAULT = LoginVerifier.LIBSODIUM;
+
     private RingConfiguration()
     {
     }
@@ -159,6 +166,22 @@ public final class RingConfiguration
             default:
                 throw new IllegalArgumentException(LOGIN_VERIFIER_PROP_NAME + " must be thread or inline: " + value);
         }
+    }
+
+    public static String loginSignatures()
+    {
+        return checkLoginSignatures(System.getProperty(LOGIN_SIGNATURES_PROP_NAME, LOGIN_SIGNATURES_DEFAULT));
+    }
+
+    static String checkLoginSignatures(final String value)
+    {
+        if (!LoginVerifier.LIBSODIUM.equals(value) && !LoginVerifier.BOUNCY_CASTLE.equals(value))
+        {
+            throw new IllegalArgumentException(
+                LOGIN_SIGNATURES_PROP_NAME + " must be " + LoginVerifier.LIBSODIUM + " or " +
+                LoginVerifier.BOUNCY_CASTLE + ": " + value);
+        }
+        return value;
     }
 
     public static boolean serviceTimes()

@@ -49,6 +49,7 @@ public final class RingContext
     private long tickIntervalNs = RingConfiguration.TICK_INTERVAL_DEFAULT_NS;
     private boolean serviceTimes = RingConfiguration.serviceTimes();
     private boolean loginVerifierThread = RingConfiguration.loginVerifierThread();
+    private String loginSignatures = RingConfiguration.loginSignatures();
     private byte[] mediaTicketSecret;
     private int mediaPort;
     private long mediaMaxBytes = MEDIA_MAX_BYTES_DEFAULT;
@@ -393,6 +394,34 @@ public final class RingContext
     public boolean loginVerifierThread()
     {
         return loginVerifierThread;
+    }
+
+    /**
+     * Which Ed25519 implementation verifies login signatures: "libsodium" (where installed, else Bouncy Castle) or
+     * "bouncycastle".
+     */
+    public RingContext loginSignatures(final String loginSignatures)
+    {
+        this.loginSignatures = RingConfiguration.checkLoginSignatures(loginSignatures);
+        return this;
+    }
+
+    public String loginSignatures()
+    {
+        return loginSignatures;
+    }
+
+    /**
+     * What verifies login signatures in this process, as the start-up line says it.
+     */
+    public String loginSignaturesVerifiedBy()
+    {
+        if (LoginVerifier.usesLibsodium(loginSignatures))
+        {
+            return "libsodium";
+        }
+        return LoginVerifier.LIBSODIUM.equals(loginSignatures) ?
+            "Bouncy Castle (" + LibsodiumEd25519.unavailableBecause() + ")" : "Bouncy Castle";
     }
 
     public RingContext serviceTimes(final boolean serviceTimes)

@@ -126,7 +126,8 @@ public final class RingPipeline implements AutoCloseable
 
     private static LoginVerifierAgent newLoginVerifier(final RingContext ctx, final RingPublisher publisher)
     {
-        return ctx.loginVerifierThread() ? new LoginVerifierAgent(LOGIN_CHECKS, publisher) : null;
+        return ctx.loginVerifierThread() ?
+            new LoginVerifierAgent(LOGIN_CHECKS, publisher, ctx.loginSignatures()) : null;
     }
 
     private static EventFactory<RingEvent> eventFactory(final RingContext ctx)

@@ -141,8 +141,9 @@ final class ThreadLayout
         }
         line.append(blockingSelect ? "; acceptor blocks on its own thread" : "; acceptor shares poller 0's thread");
         line.append(ring.loginVerifierThread() ?
-            "; login signatures verified on their own thread, parked when idle" :
-            "; login signatures verified inline by the session stage");
+            "; login signatures verified on their own thread, parked when idle," :
+            "; login signatures verified inline by the session stage,")
+            .append(" by ").append(ring.loginSignaturesVerifiedBy());
         line.append(scheduling.describe());
         return line.toString();
     }
