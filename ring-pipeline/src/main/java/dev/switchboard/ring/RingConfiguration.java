@@ -184,6 +184,28 @@ public final class RingConfiguration
         return value;
     }
 
+    /**
+     * What verifies login signatures in this process for a value of {@link #LOGIN_SIGNATURES_PROP_NAME}: "libsodium",
+     * or "Bouncy Castle" with the reason libsodium is not used when it was asked for.
+     */
+    public static String loginSignaturesVerifiedBy(final String loginSignatures)
+    {
+        if (LoginVerifier.usesLibsodium(loginSignatures))
+        {
+            return "libsodium";
+        }
+        return LoginVerifier.LIBSODIUM.equals(loginSignatures) ?
+            "Bouncy Castle (" + LibsodiumEd25519.unavailableBecause() + ")" : "Bouncy Castle";
+    }
+
+    /**
+     * Whether libsodium could verify login signatures in this process.
+     */
+    public static boolean libsodiumLoaded()
+    {
+        return LibsodiumEd25519.isAvailable();
+    }
+
     public static boolean serviceTimes()
     {
         return Boolean.parseBoolean(System.getProperty(SERVICE_TIMES_PROP_NAME, String.valueOf(SERVICE_TIMES_DEFAULT)));

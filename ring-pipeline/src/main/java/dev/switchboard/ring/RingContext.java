@@ -416,12 +416,7 @@ public final class RingContext
      */
     public String loginSignaturesVerifiedBy()
     {
-        if (LoginVerifier.usesLibsodium(loginSignatures))
-        {
-            return "libsodium";
-        }
-        return LoginVerifier.LIBSODIUM.equals(loginSignatures) ?
-            "Bouncy Castle (" + LibsodiumEd25519.unavailableBecause() + ")" : "Bouncy Castle";
+        return RingConfiguration.loginSignaturesVerifiedBy(loginSignatures);
     }
 
     public RingContext serviceTimes(final boolean serviceTimes)

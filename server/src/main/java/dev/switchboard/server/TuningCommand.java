@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.ring.RingConfiguration;
 import dev.switchboard.tuning.HostCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +40,7 @@ final class TuningCommand implements Runnable
         static int report(final HostCheck check, final long connections, final PrintStream out)
         {
             final List<HostCheck.Finding> findings = check.check(connections);
+            findings.add(loginSignatures());
             out.println("switchboard tuning check: " + connections + " connections on this host " +
                 "(limits of this process, which the launcher starts as it starts the server)");
             for (final HostCheck.Finding finding : findings)
@@ -50,6 +52,23 @@ final class TuningCommand implements Runnable
                 "does not fit: change the FAIL settings above (tuning/linux/99-switchboard.conf, " +
                 "tuning/linux/switchboard.service)");
             return fits ? 0 : 1;
+        }
+
+        /**
+         * Not a limit on connections, but what a reconnect storm costs: a login's signature check is most of its
+         * server CPU, and libsodium's takes about two thirds of Bouncy Castle's time.
+         */
+        static HostCheck.Finding loginSignatures()
+        {
+            final String chosen = RingConfiguration.loginSignatures();
+            final String verifiedBy = RingConfiguration.loginSignaturesVerifiedBy(chosen);
+            if (RingConfiguration.libsodiumLoaded() || !RingConfiguration.LOGIN_SIGNATURES_DEFAULT.equals(chosen))
+            {
+                return new HostCheck.Finding(HostCheck.Verdict.OK, "login signatures", verifiedBy, "");
+            }
+            return new HostCheck.Finding(HostCheck.Verdict.WARN, "login signatures", verifiedBy,
+                "install libsodium (Debian: apt-get install libsodium23; FreeBSD: pkg install libsodium): a " +
+                "login's signature check then takes about 42 us instead of 68 (docs/performance.md, thirtieth pass)");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.ring.RingConfiguration;
 import dev.switchboard.tuning.HostCheck;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +30,18 @@ class TuningCheckCommandTest
             (hard + HostCheck.FD_RESERVE) + " needed.*"), out);
         assertTrue(out.contains("LimitNOFILE="), out);
         assertTrue(out.contains("does not fit"), out);
+        assertTrue(out.matches("(?s).*\n(OK|WARN) +login signatures +(libsodium|Bouncy Castle).*"), out);
+    }
+
+    @Test
+    void shouldSayWhichImplementationVerifiesLoginSignatures()
+    {
+        final HostCheck.Finding finding = TuningCommand.Check.loginSignatures();
+
+        assertEquals(RingConfiguration.libsodiumLoaded() ? HostCheck.Verdict.OK : HostCheck.Verdict.WARN,
+            finding.verdict, finding.toString());
+        assertEquals(RingConfiguration.libsodiumLoaded() ? "libsodium" :
+            RingConfiguration.loginSignaturesVerifiedBy(RingConfiguration.LOGIN_SIGNATURES_DEFAULT), finding.found);
+        assertEquals(RingConfiguration.libsodiumLoaded(), finding.advice.isEmpty(), finding.toString());
     }
 }

@@ -47,7 +47,7 @@ public final class HostCheck
         public final String found;
         public final String advice;
 
-        Finding(final Verdict verdict, final String setting, final String found, final String advice)
+        public Finding(final Verdict verdict, final String setting, final String found, final String advice)
         {
             this.verdict = verdict;
             this.setting = setting;
