@@ -127,8 +127,11 @@ final class LoadRig implements AutoCloseable
             options.addAll(ReservedHugePages.read(Path.of("/proc")).jvmFlagsFor(options));
             final File logFile = new File(outDir, "server-" + (++serverStarts) + ".log");
             log.println("bench: starting server (profile " + settings.profile + ", data " + dataDir + ")");
-            server = ServerProcess.start(serverHome, dataDir, settings.profile, options, logFile, affinity);
-            serverSettings = "profile " + settings.profile + "; " + String.join(" ", options);
+            final ServerProcess switchboard =
+                ServerProcess.start(serverHome, dataDir, settings.profile, options, logFile, affinity);
+            server = switchboard;
+            serverSettings = "profile " + settings.profile + "; " + String.join(" ", options) + "; " +
+                switchboard.threads();
         }
         address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A Switchboard server in a child JVM on a free loopback port, as {@code switchboard server} runs it: started,
@@ -21,12 +22,27 @@ final class ServerProcess extends LoopbackServerProcess
 {
     static final String MAIN_CLASS = "dev.switchboard.server.SwitchboardCli";
 
-    private final Thread pump;
+    /** The start-up line that says how the server laid out its threads and what verifies login signatures. */
+    static final String THREADS_LINE = "threads: layout";
 
-    private ServerProcess(final Process process, final int port, final Thread pump)
+    private final Thread pump;
+    private final AtomicReference<String> threads;
+
+    private ServerProcess(
+        final Process process, final int port, final Thread pump, final AtomicReference<String> threads)
     {
         super(process, port);
         this.pump = pump;
+        this.threads = threads;
+    }
+
+    /**
+     * The server's {@link #THREADS_LINE} line from its start-up log, without the log's prefix; empty if it printed
+     * none.
+     */
+    String threads()
+    {
+        return threads.get();
     }
 
     /**
@@ -80,11 +96,12 @@ final class ServerProcess extends LoopbackServerProcess
             Files.createDirectories(logFile.getAbsoluteFile().getParentFile().toPath());
             final Process process = new ProcessBuilder(affinity.serverCommand(command)).redirectErrorStream(true).start();
             final CountDownLatch listening = new CountDownLatch(1);
+            final AtomicReference<String> threads = new AtomicReference<>("");
             final PrintStream log = new PrintStream(logFile, StandardCharsets.UTF_8);
-            final Thread pump = new Thread(() -> pump(process, log, listening), "bench-server-log");
+            final Thread pump = new Thread(() -> pump(process, log, listening, threads), "bench-server-log");
             pump.setDaemon(true);
             pump.start();
-            final ServerProcess server = new ServerProcess(process, port, pump);
+            final ServerProcess server = new ServerProcess(process, port, pump, threads);
             if (!listening.await(120, TimeUnit.SECONDS) || !process.isAlive())
             {
                 server.close();
@@ -237,7 +254,11 @@ final class ServerProcess extends LoopbackServerProcess
         }
     }
 
-    private static void pump(final Process process, final PrintStream log, final CountDownLatch listening)
+    private static void pump(
+        final Process process,
+        final PrintStream log,
+        final CountDownLatch listening,
+        final AtomicReference<String> threads)
     {
         try (BufferedReader reader = new BufferedReader(
             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)); log)
@@ -248,6 +269,11 @@ final class ServerProcess extends LoopbackServerProcess
                 if (!line.contains("DevelopmentCodeSender - verification code"))
                 {
                     log.println(line);
+                }
+                final int threadsAt = line.indexOf(THREADS_LINE);
+                if (threadsAt >= 0)
+                {
+                    threads.set(line.substring(threadsAt));
                 }
                 if (line.contains("listening on"))
                 {

@@ -224,6 +224,8 @@ final class SessionScenarios
             result.figure("clientSignUs", signCostNs(rig.book()) / 1000.0);
             result.figure("clientCounters", poller.counters().toMap());
         }
+        result.figure("serverVersion", rig.serverVersion());
+        result.figure("serverSettings", rig.serverSettings());
         return result;
     }
 
