@@ -43,13 +43,17 @@ final class PeerLoad
             sleepSeconds(settings.warmupSeconds);
         }
         final StormCpu cpu = new StormCpu(driver.serverPid());
+        final ListenQueueCounters listenQueue = new ListenQueueCounters();
         try (RawSessions sessions = new RawSessions(server, sources, handshake))
         {
+            listenQueue.start();
             cpu.start();
             final long startNs = System.nanoTime();
             sessions.open(count, count, result.series("login"), TimeUnit.MINUTES.toNanos(5));
             final long elapsedNs = System.nanoTime() - startNs;
             cpu.stop();
+            listenQueue.stop();
+            listenQueue.addTo(result);
             cpu.addTo(result, sessions.established());
             if (0 == sessions.established())
             {

@@ -211,13 +211,17 @@ final class SessionScenarios
         }
         final ClientAgent.LoginRecorder recorder = new ClientAgent.LoginRecorder(login);
         final StormCpu cpu = new StormCpu(null == rig.process() ? -1 : rig.process().pid());
+        final ListenQueueCounters listenQueue = new ListenQueueCounters();
         try (LoadPoller poller = rig.newPoller(recorder, count, count))
         {
+            listenQueue.start();
             cpu.start();
             final long startNs = System.nanoTime();
             rig.loginAll(poller, 0, count, 1024, TimeUnit.MINUTES.toNanos(5));
             final long elapsedNs = System.nanoTime() - startNs;
             cpu.stop();
+            listenQueue.stop();
+            listenQueue.addTo(result);
             result.figure("devices", count);
             result.figure("loginsPerSecond", count * 1e9 / elapsedNs);
             cpu.addTo(result, count);
