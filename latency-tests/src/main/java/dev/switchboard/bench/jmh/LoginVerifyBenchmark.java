@@ -1,5 +1,6 @@
 package dev.switchboard.bench.jmh;
 
+import dev.switchboard.ring.LoginVerifierBenchFixture;
 import org.bouncycastle.math.ec.rfc7748.X25519Field;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -8,6 +9,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -20,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One Ed25519 login-proof verify (a 32-byte nonce) by each implementation at hand:
  * <ul>
- *   <li>{@code bouncyCastle}: Bouncy Castle's RFC 8032 verify on the raw key, the server's fallback;</li>
- *   <li>{@code libsodium}: libsodium's {@code crypto_sign_verify_detached} through JNA's direct mapping, as the
- *   server calls it where the library is installed;</li>
+ *   <li>{@code server}: the server's own login verifier, with {@code switchboard.login.signatures} set to
+ *   {@code libsodium} (libsodium through JNA's direct mapping; the run fails where libsodium is not installed) or
+ *   {@code bouncycastle} (Bouncy Castle's RFC 8032 verify on the raw key);</li>
  *   <li>{@code libsignal}: libsignal's XEdDSA verify, which checks an Ed25519 signature once the Edwards key is
  *   mapped to its Montgomery form (u = (1 + y) / (1 - y)) and the key's sign bit is carried in the signature's top
  *   bit. Measured for comparison only: the server does not ship libsignal's 125 MB native library.</li>
@@ -36,6 +38,10 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class LoginVerifyBenchmark
 {
+    @Param({ "libsodium", "bouncycastle" })
+    public String implementation;
+
+    private LoginVerifierBenchFixture verifier;
     private final byte[] publicKey = new byte[32];
     private final byte[] message = new byte[32];
     private final byte[] signature = new byte[64];
@@ -51,36 +57,17 @@ public class LoginVerifyBenchmark
         random.nextBytes(message);
         Ed25519.generatePublicKey(privateKey, 0, publicKey, 0);
         Ed25519.sign(privateKey, 0, publicKey, 0, message, 0, message.length, signature, 0);
-        Sodium.sodium_init();
-        if (!bouncyCastle() || !libsignal() || !libsodium())
+        verifier = new LoginVerifierBenchFixture(implementation);
+        if (!server() || !libsignal())
         {
             throw new IllegalStateException("verify failed");
         }
     }
 
     @Benchmark
-    public boolean bouncyCastle()
+    public boolean server()
     {
-        return Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
-    }
-
-    /** Bound like the server's {@code LibsodiumEd25519}. */
-    static final class Sodium
-    {
-        static
-        {
-            com.sun.jna.Native.register("sodium");
-        }
-
-        static native int sodium_init();
-
-        static native int crypto_sign_verify_detached(byte[] sig, byte[] m, long mlen, byte[] pk);
-    }
-
-    @Benchmark
-    public boolean libsodium()
-    {
-        return 0 == Sodium.crypto_sign_verify_detached(signature, message, message.length, publicKey);
+        return verifier.verify(publicKey, message, signature);
     }
 
     @Benchmark
