@@ -411,14 +411,6 @@ public final class RingContext
         return loginSignatures;
     }
 
-    /**
-     * What verifies login signatures in this process, as the start-up line says it.
-     */
-    public String loginSignaturesVerifiedBy()
-    {
-        return RingConfiguration.loginSignaturesVerifiedBy(loginSignatures);
-    }
-
     public RingContext serviceTimes(final boolean serviceTimes)
     {
         this.serviceTimes = serviceTimes;

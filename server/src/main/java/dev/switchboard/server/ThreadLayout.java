@@ -143,7 +143,7 @@ final class ThreadLayout
         line.append(ring.loginVerifierThread() ?
             "; login signatures verified on their own thread, parked when idle," :
             "; login signatures verified inline by the session stage,")
-            .append(" by ").append(ring.loginSignaturesVerifiedBy());
+            .append(" by ").append(RingConfiguration.loginSignaturesVerifiedBy(ring.loginSignatures()));
         line.append(scheduling.describe());
         return line.toString();
     }
