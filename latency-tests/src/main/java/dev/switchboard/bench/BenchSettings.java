@@ -83,6 +83,15 @@ final class BenchSettings
         "(default: 1000 for login-storm, 2000 for connections).", defaultValue = "-1")
     int connections;
 
+    @Option(names = "--in-flight", description = "login-storm: connects the load generator keeps open and not yet " +
+        "logged in at once (default: all of them, every connect started together).", defaultValue = "-1")
+    int inFlight;
+
+    @Option(names = "--warmup-storms", description = "login-storm, with --warmup above 0: storms of the same " +
+        "devices before the measured one, each closed again and followed by --warmup seconds; the first's rate is " +
+        "reported as the cold one (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int warmupStorms;
+
     @Option(names = "--connections-per-process", description = "Idle connections per client JVM " +
         "(default: ${DEFAULT-VALUE}); more connections start more client JVMs.", defaultValue = "10000")
     int connectionsPerProcess;
@@ -167,6 +176,14 @@ final class BenchSettings
         return pairs > 0 ? pairs : scenarioDefault;
     }
 
+    /**
+     * How many of a storm's {@code count} logins may be under way at once: {@code --in-flight}, or all of them.
+     */
+    int inFlightOr(final int count)
+    {
+        return inFlight > 0 ? Math.min(inFlight, count) : count;
+    }
+
     int connectionsOr(final int scenarioDefault)
     {
         return connections > 0 ? connections : scenarioDefault;
@@ -186,6 +203,8 @@ final class BenchSettings
         map.put("profile", profile);
         map.put("host", null == host ? "127.0.0.1 (started by the bench)" : host);
         map.put("connections", connections);
+        map.put("inFlight", inFlight);
+        map.put("warmupStorms", warmupStorms);
         map.put("connectionsPerProcess", connectionsPerProcess);
         map.put("backlog", backlog);
         map.put("p99BoundUs", p99BoundUs);

@@ -1,7 +1,6 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.client.ClientConfiguration;
-import dev.switchboard.client.LoginSigner;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.CallAnswerDecoder;
 import dev.switchboard.codec.sbe.CallAnswerEncoder;
@@ -82,8 +81,8 @@ final class LoadPoller implements AutoCloseable
     // As the SDK does: a receipt's ack waits for the connection's next frame, at most this long and 16 at a time.
     private long receiptAckDelayNs = ClientConfiguration.receiptAckDelayNs();
     private final Consumer<SelectionKey> keyHandler = this::onKey;
-    private final LoginSigner signer;
-    private final byte[] proof = new byte[LoginSigner.SIGNATURE_LENGTH];
+    private final DeviceSigner signer;
+    private final byte[] proof = new byte[DeviceSigner.SIGNATURE_LENGTH];
     private final byte[] nonce = new byte[256];
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -144,7 +143,7 @@ final class LoadPoller implements AutoCloseable
         try
         {
             selector = Selector.open();
-            signer = null == wire ? LoginSigner.of(book.privateKey(), book.rawPublicKey()) : null;
+            signer = null == wire ? new DeviceSigner(book.privateKey(), book.rawPublicKey()) : null;
         }
         catch (final IOException ex)
         {
@@ -800,7 +799,7 @@ final class LoadPoller implements AutoCloseable
 
     private void loginProof(final LoadConnection connection, final int nonceLength) throws IOException
     {
-        signer.sign(nonce, 0, nonceLength, proof, 0);
+        signer.sign(nonce, nonceLength, proof);
         final int offset = connection.out.position();
         loginProofEncoder.wrapAndApplyHeader(connection.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
             .requestId(4)

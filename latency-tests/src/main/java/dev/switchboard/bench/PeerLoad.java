@@ -28,19 +28,27 @@ final class PeerLoad
         final RawSessions.Handshake handshake) throws IOException
     {
         final int count = settings.connectionsOr(1000);
+        final int inFlight = settings.inFlightOr(count);
         final BenchResult result = new BenchResult("login-storm", driver.target());
         RawSessions.checkOpenFiles(count, serverName, driver.serverPid());
         final List<InetAddress> sources = RawSessions.loopbackSources(count, settings.sources);
         if (settings.warmupSeconds > 0)
         {
-            // As for Switchboard: a storm first, all closed again, so that the measured one meets a warm peer.
-            try (RawSessions warmup = new RawSessions(server, sources, handshake))
+            // As for Switchboard: storms first, each closed again, so that the measured one meets a warm peer.
+            for (int storm = 0; storm < settings.warmupStorms; storm++)
             {
-                final long startNs = System.nanoTime();
-                warmup.open(count, count, BenchResult.newHistogram(), TimeUnit.MINUTES.toNanos(5));
-                result.figure("coldLoginsPerSecond", warmup.established() * 1e9 / (System.nanoTime() - startNs));
+                try (RawSessions warmup = new RawSessions(server, sources, handshake))
+                {
+                    final long startNs = System.nanoTime();
+                    warmup.open(count, inFlight, BenchResult.newHistogram(), TimeUnit.MINUTES.toNanos(5));
+                    if (0 == storm)
+                    {
+                        result.figure(
+                            "coldLoginsPerSecond", warmup.established() * 1e9 / (System.nanoTime() - startNs));
+                    }
+                }
+                sleepSeconds(settings.warmupSeconds);
             }
-            sleepSeconds(settings.warmupSeconds);
         }
         final StormCpu cpu = new StormCpu(driver.serverPid());
         final ListenQueueCounters listenQueue = new ListenQueueCounters();
@@ -49,7 +57,7 @@ final class PeerLoad
             listenQueue.start();
             cpu.start();
             final long startNs = System.nanoTime();
-            sessions.open(count, count, result.series("login"), TimeUnit.MINUTES.toNanos(5));
+            sessions.open(count, inFlight, result.series("login"), TimeUnit.MINUTES.toNanos(5));
             final long elapsedNs = System.nanoTime() - startNs;
             cpu.stop();
             listenQueue.stop();
@@ -61,6 +69,7 @@ final class PeerLoad
                     "no connection to " + serverName + " succeeded: " + sessions.firstFailure());
             }
             result.figure("devices", count);
+            result.figure("inFlight", inFlight);
             result.figure("loggedIn", sessions.established());
             result.figure("failed", sessions.failed());
             if (null != sessions.firstFailure())

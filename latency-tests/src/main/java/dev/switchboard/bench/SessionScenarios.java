@@ -1,6 +1,5 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.client.LoginSigner;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 
@@ -194,25 +193,32 @@ final class SessionScenarios
     static BenchResult loginStorm(final LoadRig rig, final BenchSettings settings)
     {
         final int count = settings.connectionsOr(1000);
+        final int inFlight = settings.inFlightOr(count);
         final BenchResult result = new BenchResult("login-storm", "switchboard");
         rig.ensureDevices(count);
         final Histogram login = result.series("login");
         if (settings.warmupSeconds > 0)
         {
-            // A storm of the same devices first, all closed again: the measured one meets a warm server (and load
+            // Storms of the same devices first, each closed again: the measured one meets a warm server (and load
             // generator), not their JIT compilers. The first is what a restarted server meets; its rate is kept too.
-            try (LoadPoller warmup = rig.newPoller(LoadListener.NONE, count, count))
+            for (int storm = 0; storm < settings.warmupStorms; storm++)
             {
-                final long startNs = System.nanoTime();
-                rig.loginAll(warmup, 0, count, 1024, TimeUnit.MINUTES.toNanos(5));
-                result.figure("coldLoginsPerSecond", count * 1e9 / (System.nanoTime() - startNs));
+                try (LoadPoller warmup = rig.newPoller(LoadListener.NONE, inFlight, count))
+                {
+                    final long startNs = System.nanoTime();
+                    rig.loginAll(warmup, 0, count, 1024, TimeUnit.MINUTES.toNanos(5));
+                    if (0 == storm)
+                    {
+                        result.figure("coldLoginsPerSecond", count * 1e9 / (System.nanoTime() - startNs));
+                    }
+                }
+                sleep(TimeUnit.SECONDS.toMillis(settings.warmupSeconds));
             }
-            sleep(TimeUnit.SECONDS.toMillis(settings.warmupSeconds));
         }
         final ClientAgent.LoginRecorder recorder = new ClientAgent.LoginRecorder(login);
         final StormCpu cpu = new StormCpu(null == rig.process() ? -1 : rig.process().pid());
         final ListenQueueCounters listenQueue = new ListenQueueCounters();
-        try (LoadPoller poller = rig.newPoller(recorder, count, count))
+        try (LoadPoller poller = rig.newPoller(recorder, inFlight, count))
         {
             listenQueue.start();
             cpu.start();
@@ -223,9 +229,11 @@ final class SessionScenarios
             listenQueue.stop();
             listenQueue.addTo(result);
             result.figure("devices", count);
+            result.figure("inFlight", inFlight);
             result.figure("loginsPerSecond", count * 1e9 / elapsedNs);
             cpu.addTo(result, count);
             result.figure("clientSignUs", signCostNs(rig.book()) / 1000.0);
+            result.figure("clientSigner", DeviceSigner.implementation());
             result.figure("clientCounters", poller.counters().toMap());
         }
         result.figure("serverVersion", rig.serverVersion());
@@ -294,15 +302,15 @@ final class SessionScenarios
 
     static long signCostNs(final DeviceBook book)
     {
-        final LoginSigner signer = LoginSigner.of(book.privateKey(), book.rawPublicKey());
+        final DeviceSigner signer = new DeviceSigner(book.privateKey(), book.rawPublicKey());
         final byte[] nonce = new byte[32];
-        final byte[] signature = new byte[LoginSigner.SIGNATURE_LENGTH];
+        final byte[] signature = new byte[DeviceSigner.SIGNATURE_LENGTH];
         final int rounds = 200;
         final long startNs = System.nanoTime();
         for (int i = 0; i < rounds; i++)
         {
             nonce[0] = (byte)i;
-            signer.sign(nonce, 0, nonce.length, signature, 0);
+            signer.sign(nonce, nonce.length, signature);
         }
         return (System.nanoTime() - startNs) / rounds;
     }
