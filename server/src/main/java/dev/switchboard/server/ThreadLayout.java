@@ -142,7 +142,8 @@ final class ThreadLayout
         line.append(blockingSelect ? "; acceptor blocks on its own thread" : "; acceptor shares poller 0's thread");
         line.append(ring.loginVerifierThread() ?
             "; login signatures verified on their own thread, parked when idle," :
-            "; login signatures verified inline by the session stage,")
+            "; login signatures verified inline by the session stage" + (1 == cores ?
+            " (one CPU, where a verifier thread would only add hand-offs)," : ","))
             .append(" by ").append(RingConfiguration.loginSignaturesVerifiedBy(ring.loginSignatures()));
         line.append(scheduling.describe());
         return line.toString();
