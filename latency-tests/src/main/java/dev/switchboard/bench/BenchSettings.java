@@ -83,13 +83,15 @@ final class BenchSettings
         "(default: 1000 for login-storm, 2000 for connections).", defaultValue = "-1")
     int connections;
 
-    @Option(names = "--in-flight", description = "login-storm: connects the load generator keeps open and not yet " +
-        "logged in at once (default: all of them, every connect started together).", defaultValue = "-1")
+    @Option(names = "--in-flight", description = "login-storm: logins under way at once, from connect to the " +
+        "server's answer (default: ${DEFAULT-VALUE}, the listen backlog mosquitto keeps; more overflow its accept " +
+        "queue, and the storm then measures the kernel's SYN retries; 0: every connect at once).", defaultValue = "100")
     int inFlight;
 
     @Option(names = "--warmup-storms", description = "login-storm, with --warmup above 0: storms of the same " +
         "devices before the measured one, each closed again and followed by --warmup seconds; the first's rate is " +
-        "reported as the cold one (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+        "reported as the cold one (default: ${DEFAULT-VALUE}: after one, the server's compiler is still at work on " +
+        "the login path in the next).", defaultValue = "3")
     int warmupStorms;
 
     @Option(names = "--connections-per-process", description = "Idle connections per client JVM " +
