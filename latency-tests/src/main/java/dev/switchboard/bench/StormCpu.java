@@ -11,7 +11,9 @@ final class StormCpu
     private final long loadPid = ProcessHandle.current().pid();
     private long serverStartNs;
     private long loadStartNs;
+    private long serverCompilerStartNs;
     private long serverNs = -1;
+    private long serverCompilerNs = -1;
     private long loadNs;
 
     /**
@@ -25,12 +27,15 @@ final class StormCpu
     void start()
     {
         serverStartNs = serverPid < 0 ? -1 : ProcessStats.cpuTimeNs(serverPid);
+        serverCompilerStartNs = serverPid < 0 ? -1 : ProcessStats.compilerCpuTimeNs(serverPid);
         loadStartNs = ProcessStats.cpuTimeNs(loadPid);
     }
 
     void stop()
     {
         serverNs = serverPid < 0 ? -1 : ProcessStats.cpuTimeNs(serverPid) - serverStartNs;
+        final long compilerNs = serverPid < 0 ? -1 : ProcessStats.compilerCpuTimeNs(serverPid);
+        serverCompilerNs = compilerNs < 0 || serverCompilerStartNs < 0 ? -1 : compilerNs - serverCompilerStartNs;
         loadNs = ProcessStats.cpuTimeNs(loadPid) - loadStartNs;
     }
 
@@ -44,6 +49,11 @@ final class StormCpu
         {
             result.figure("serverCpuSeconds", serverNs / 1e9);
             result.figure("serverCpuUsPerLogin", serverNs / 1e3 / logins);
+        }
+        if (serverCompilerNs >= 0)
+        {
+            // Part of the server's CPU above: a warm storm has next to none.
+            result.figure("serverCompilerCpuUsPerLogin", serverCompilerNs / 1e3 / logins);
         }
         result.figure("loadCpuUsPerLogin", loadNs / 1e3 / logins);
     }
