@@ -45,6 +45,8 @@ public final class EdgeAcceptor implements Agent
     static final String[] COUNTER_LABELS = { "accepted", "refused", "accept-errors", "handoff-waits" };
 
     private final ServerSocketChannel serverChannel;
+    /** accept4 where the host has it; null to use the JDK's accept. */
+    private final NativeAccept nativeAccept;
     private final EdgePoller[] pollers;
     private final AtomicInteger openConnections;
     private final int maxConnections;
@@ -116,6 +118,7 @@ public final class EdgeAcceptor implements Agent
             throw new UncheckedIOException(ex);
         }
         serverChannel = channel;
+        nativeAccept = nativeAcceptOrNull(ctx, channel, acceptSelector);
         selector = acceptSelector;
         acceptKey = key;
         countersManager = ctx.countersManager();
@@ -133,6 +136,20 @@ public final class EdgeAcceptor implements Agent
         refused = counters[1];
         acceptErrors = counters[2];
         handoffWaits = counters[3];
+    }
+
+    private static NativeAccept nativeAcceptOrNull(
+        final EdgeContext ctx, final ServerSocketChannel channel, final Selector acceptSelector)
+    {
+        try
+        {
+            return ctx.acceptsByAccept4() ? NativeAccept.openOrNull(channel, ctx.tcpNoDelay()) : null;
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietCloseAll(acceptSelector, channel);
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /** {@inheritDoc} */
@@ -190,7 +207,7 @@ public final class EdgeAcceptor implements Agent
             final SocketChannel channel;
             try
             {
-                channel = serverChannel.accept();
+                channel = null != nativeAccept ? nativeAccept.accept() : serverChannel.accept();
             }
             catch (final IOException ex)
             {
@@ -264,8 +281,11 @@ public final class EdgeAcceptor implements Agent
 
         try
         {
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
+            if (null == nativeAccept)
+            {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, tcpNoDelay);
+            }
             if (sendBufferLength > 0)
             {
                 channel.setOption(StandardSocketOptions.SO_SNDBUF, sendBufferLength);
@@ -419,6 +439,12 @@ public final class EdgeAcceptor implements Agent
     boolean isBlocking()
     {
         return 0 != selectTimeoutMs;
+    }
+
+    /** Whether connections are accepted by accept4 rather than the JDK's accept. */
+    boolean isAcceptingByAccept4()
+    {
+        return null != nativeAccept;
     }
 
     /** Connections handed to a poller. */

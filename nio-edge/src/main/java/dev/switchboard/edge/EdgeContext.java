@@ -64,6 +64,7 @@ public final class EdgeContext
     private int receiptHoldSlots = EdgeConfiguration.receiptHoldSlots();
     private boolean tcpNoDelay = EdgeConfiguration.tcpNoDelay();
     private boolean batchedSends = EdgeConfiguration.batchedSends();
+    private boolean accept4 = EdgeConfiguration.accept4();
     private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
     private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
     private Supplier<IdleStrategy> idleStrategySupplier = EdgeConfiguration.idleStrategySupplier();
@@ -700,6 +701,39 @@ public final class EdgeContext
                 BatchedSends.unavailableReason() + ")";
         }
         return "socket writes batched, one io_uring submission a poller cycle";
+    }
+
+    /** Accept connections with accept4 where the host has it, instead of the JDK's accept. */
+    public EdgeContext accept4(final boolean accept4)
+    {
+        this.accept4 = accept4;
+        return this;
+    }
+
+    public boolean accept4()
+    {
+        return accept4;
+    }
+
+    /** Whether the acceptor will use accept4: asked for and possible on this JVM and kernel. */
+    boolean acceptsByAccept4()
+    {
+        return accept4 && NativeAccept.isAvailable();
+    }
+
+    /** How the acceptor will take connections, and why not by accept4 when that was asked for but is not possible. */
+    public String acceptDescription()
+    {
+        if (!accept4)
+        {
+            return "connections accepted by the JDK's accept";
+        }
+        if (!NativeAccept.isAvailable())
+        {
+            return "connections accepted by the JDK's accept (accept4 asked for, but " +
+                NativeAccept.unavailableBecause() + ")";
+        }
+        return "connections accepted by accept4";
     }
 
     /** SO_RCVBUF for accepted sockets; 0 keeps the OS default. Small values raise density. */

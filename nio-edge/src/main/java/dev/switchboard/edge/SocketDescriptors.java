@@ -3,13 +3,13 @@ package dev.switchboard.edge;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.SelectableChannel;
 
 /**
  * The operating system's descriptor behind a JDK socket channel, for sends that bypass the channel
- * ({@link BatchedSends}). Reads {@code sun.nio.ch.SelChImpl.getFDVal()}, which the launcher's
- * {@code --add-exports java.base/sun.nio.ch} makes reachable; without it the descriptor is unknown and the edge keeps
- * to the channel's own writes.
+ * ({@link BatchedSends}) and accepts that bypass the listener's ({@link NativeAccept}). Reads
+ * {@code sun.nio.ch.SelChImpl.getFDVal()}, which the launcher's {@code --add-exports java.base/sun.nio.ch} makes
+ * reachable; without it the descriptor is unknown and the edge keeps to the channel's own calls.
  */
 final class SocketDescriptors
 {
@@ -27,7 +27,7 @@ final class SocketDescriptors
     }
 
     /** The channel's descriptor, or {@link #UNKNOWN}. */
-    static int fd(final SocketChannel channel)
+    static int fd(final SelectableChannel channel)
     {
         if (null == FD_VAL)
         {
@@ -50,7 +50,7 @@ final class SocketDescriptors
             final Class<?> selChImpl = Class.forName("sun.nio.ch.SelChImpl");
             return MethodHandles.lookup()
                 .findVirtual(selChImpl, "getFDVal", MethodType.methodType(int.class))
-                .asType(MethodType.methodType(int.class, SocketChannel.class));
+                .asType(MethodType.methodType(int.class, SelectableChannel.class));
         }
         catch (final ReflectiveOperationException | RuntimeException ex)
         {

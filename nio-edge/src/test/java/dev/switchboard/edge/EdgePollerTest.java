@@ -8,6 +8,8 @@ import dev.switchboard.codec.sbe.PingDecoder;
 import dev.switchboard.codec.sbe.PongDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -302,10 +304,31 @@ class EdgePollerTest
         assertEquals(0, fixture.sink.frames.size());
     }
 
-    @Test
-    void shouldRefuseConnectionsPastTheMaximumCleanly() throws IOException
+    @ParameterizedTest(name = "accept4 {0}")
+    @ValueSource(booleans = { true, false })
+    void shouldCarryFramesBothWaysWhicheverCallAcceptedTheConnection(final boolean accept4) throws IOException
     {
-        fixture = new EdgeFixture(new EdgeContext().maxConnections(2));
+        fixture = new EdgeFixture(new EdgeContext().accept4(accept4));
+        assertEquals(accept4 && NativeAccept.isAvailable(), fixture.edge.acceptor().isAcceptingByAccept4());
+        final TestClient[] client = new TestClient[1];
+        fixture.connectAndOpen(client);
+
+        final byte[] frame = Frames.logout(7);
+        client[0].send(frame);
+        fixture.awaitTrue(() -> 1 == fixture.sink.frames.size());
+        assertArrayEquals(frame, fixture.sink.frames.get(0).bytes());
+
+        // The edge answers a Ping itself: a frame written back on the accepted socket.
+        client[0].send(Frames.ping(42L));
+        fixture.awaitTrue(() -> 1 == client[0].frames().size());
+        assertEquals(PongDecoder.TEMPLATE_ID, Frames.templateId(client[0].frames().get(0)));
+    }
+
+    @ParameterizedTest(name = "accept4 {0}")
+    @ValueSource(booleans = { true, false })
+    void shouldRefuseConnectionsPastTheMaximumCleanly(final boolean accept4) throws IOException
+    {
+        fixture = new EdgeFixture(new EdgeContext().maxConnections(2).accept4(accept4));
         final TestClient[] first = new TestClient[1];
         final TestClient[] second = new TestClient[1];
         fixture.connectAndOpen(first);

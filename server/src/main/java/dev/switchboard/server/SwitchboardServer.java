@@ -219,7 +219,7 @@ public final class SwitchboardServer implements AutoCloseable
             TimeUnit.NANOSECONDS.toMillis(ctx.loginTimeoutNs()) + " ms, frame timeout " +
             TimeUnit.NANOSECONDS.toMillis(ctx.frameTimeoutNs()) + " ms, " +
             (ctx.tlsEnabled() ? "TLSv1.3 (certificate " + ctx.tlsCertificateFile() + ")" : "plaintext (no TLS)") + ", " +
-            ctx.socketWritesDescription();
+            ctx.socketWritesDescription() + ", " + ctx.acceptDescription();
         LOG.info(line);
         return line;
     }

@@ -1,0 +1,255 @@
+package dev.switchboard.edge;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import org.agrona.SystemUtil;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.spi.SelectorProvider;
+
+/**
+ * Accepts with one {@code accept4(2)} that makes the socket non-blocking, then wraps the descriptor in the JDK's own
+ * socket channel, so the pollers see the same channel as ever. {@code ServerSocketChannel.accept()} followed by
+ * {@code configureBlocking(false)} and {@code TCP_NODELAY} takes eight system calls a connection on Linux (accept,
+ * three {@code fcntl}, two {@code getsockname}, {@code setsockopt}); this takes four (accept4, the two
+ * {@code getsockname} of the JDK's channel, one {@code fcntl}), at about a microsecond each on a virtual host
+ * where a login costs the server about 95 us. {@code TCP_NODELAY} is set once on the listener instead: on Linux an
+ * accepted socket inherits it.
+ * <p>
+ * Linux only, and only where JNA binds the C library and the JDK's {@code sun.nio.ch} is open to this code (the
+ * launcher's {@code --add-opens}); elsewhere {@link #openOrNull} gives null and the acceptor keeps to the JDK's accept,
+ * as it does when {@code switchboard.edge.accept4} is false.
+ * Owned by the acceptor's thread; not thread safe.
+ */
+final class NativeAccept
+{
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int SOCK_NONBLOCK = 0x800;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_NODELAY = 1;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+    private static final int ECONNABORTED = 103;
+    /** struct sockaddr_in6, the larger of the two families a TCP listener accepts. */
+    private static final int SOCKADDR_LENGTH = 28;
+
+    private static final MethodHandle NEW_FD;
+    private static final MethodHandle NEW_CHANNEL;
+    private static final String UNAVAILABLE_BECAUSE;
+
+    static
+    {
+        MethodHandle newFd = null;
+        MethodHandle newChannel = null;
+        String unavailableBecause = null;
+        if (!SystemUtil.isLinux())
+        {
+            unavailableBecause = "accept4 is only used on Linux";
+        }
+        else
+        {
+            try
+            {
+                final Class<?> ioUtil = Class.forName("sun.nio.ch.IOUtil");
+                final Class<?> channelImpl = Class.forName("sun.nio.ch.SocketChannelImpl");
+                final MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(channelImpl, MethodHandles.lookup());
+                newFd = lookup.findStatic(ioUtil, "newFD", MethodType.methodType(FileDescriptor.class, int.class));
+                newChannel = lookup.findConstructor(channelImpl, MethodType.methodType(
+                    void.class, SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, SocketAddress.class))
+                    .asType(MethodType.methodType(SocketChannel.class, SelectorProvider.class, ProtocolFamily.class,
+                        FileDescriptor.class, SocketAddress.class));
+                Binding.bind();
+            }
+            catch (final ReflectiveOperationException | RuntimeException | LinkageError ex)
+            {
+                newFd = null;
+                newChannel = null;
+                unavailableBecause = "accept4 not bound (" + ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")";
+            }
+        }
+        NEW_FD = newFd;
+        NEW_CHANNEL = newChannel;
+        UNAVAILABLE_BECAUSE = unavailableBecause;
+    }
+
+    private final int listenerFd;
+    private final SelectorProvider provider;
+    private final byte[] address = new byte[SOCKADDR_LENGTH];
+    private final int[] addressLength = new int[1];
+    private final int[] optionValue = new int[1];
+
+    private NativeAccept(final int listenerFd, final SelectorProvider provider)
+    {
+        this.listenerFd = listenerFd;
+        this.provider = provider;
+    }
+
+    /**
+     * @param listener   a bound, listening, non-blocking channel; accepted sockets inherit its options.
+     * @param tcpNoDelay whether accepted sockets send without Nagle's delay; set on the listener here.
+     * @return the native acceptor for the listener, or null where it is not available ({@link #unavailableBecause()}),
+     * so the JDK's accept is used.
+     * @throws IOException if the listener refuses {@code TCP_NODELAY}.
+     */
+    static NativeAccept openOrNull(final ServerSocketChannel listener, final boolean tcpNoDelay) throws IOException
+    {
+        if (!isAvailable())
+        {
+            return null;
+        }
+        final NativeAccept accept = new NativeAccept(SocketDescriptors.fd(listener), listener.provider());
+        if (tcpNoDelay)
+        {
+            accept.setListenerNoDelay();
+        }
+
+        return accept;
+    }
+
+    static boolean isAvailable()
+    {
+        return null == UNAVAILABLE_BECAUSE && SocketDescriptors.isAvailable();
+    }
+
+    /** Why the JDK's accept is used instead, or null when accept4 is available. */
+    static String unavailableBecause()
+    {
+        if (null != UNAVAILABLE_BECAUSE)
+        {
+            return UNAVAILABLE_BECAUSE;
+        }
+        return SocketDescriptors.isAvailable() ? null :
+            "socket descriptors are not reachable: the JVM needs --add-exports java.base/sun.nio.ch=ALL-UNNAMED";
+    }
+
+    /**
+     * The next pending connection as a non-blocking channel, or null when none is pending.
+     *
+     * @throws IOException as {@code accept(2)} fails, for example out of descriptors (EMFILE); the connection stays
+     *                     pending.
+     */
+    SocketChannel accept() throws IOException
+    {
+        int fd;
+        do
+        {
+            addressLength[0] = SOCKADDR_LENGTH;
+            fd = Binding.accept4(listenerFd, address, addressLength, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd >= 0)
+            {
+                break;
+            }
+            final int errno = Native.getLastError();
+            if (EAGAIN == errno)
+            {
+                return null;
+            }
+            if (EINTR != errno && ECONNABORTED != errno)
+            {
+                throw new IOException("accept4", new LastErrorException(errno));
+            }
+        }
+        while (true);
+
+        final SocketChannel channel = wrap(fd);
+        try
+        {
+            // The descriptor is non-blocking already; this sets the channel's own flag, one F_GETFL.
+            channel.configureBlocking(false);
+        }
+        catch (final IOException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+
+        return channel;
+    }
+
+    private SocketChannel wrap(final int fd) throws IOException
+    {
+        final int family = (address[0] & 0xFF) | (address[1] & 0xFF) << 8;
+        final ProtocolFamily protocolFamily = AF_INET6 == family ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        try
+        {
+            return (SocketChannel)NEW_CHANNEL.invokeExact(
+                provider,
+                protocolFamily,
+                (FileDescriptor)NEW_FD.invokeExact(fd),
+                (SocketAddress)remoteAddress(family));
+        }
+        catch (final Throwable ex)
+        {
+            Binding.close(fd);
+            throw ex instanceof IOException ? (IOException)ex : new IOException("wrapping an accepted socket", ex);
+        }
+    }
+
+    private InetSocketAddress remoteAddress(final int family) throws IOException
+    {
+        final int port = (address[2] & 0xFF) << 8 | (address[3] & 0xFF);
+        final byte[] host;
+        if (AF_INET == family)
+        {
+            host = new byte[4];
+            System.arraycopy(address, 4, host, 0, 4);
+        }
+        else if (AF_INET6 == family)
+        {
+            host = new byte[16];
+            System.arraycopy(address, 8, host, 0, 16);
+        }
+        else
+        {
+            throw new IOException("accepted an address of family " + family);
+        }
+
+        // An IPv4-mapped IPv6 address comes back as the IPv4 address, as from the JDK's own accept.
+        return new InetSocketAddress(InetAddress.getByAddress(host), port);
+    }
+
+    private void setListenerNoDelay() throws IOException
+    {
+        optionValue[0] = 1;
+        if (0 != Binding.setsockopt(listenerFd, IPPROTO_TCP, TCP_NODELAY, optionValue, Integer.BYTES))
+        {
+            throw new IOException("TCP_NODELAY on the listener", new LastErrorException(Native.getLastError()));
+        }
+    }
+
+    /**
+     * The direct-mapped calls (static natives: no proxy, no boxing); errno is read with {@link Native#getLastError()}
+     * rather than thrown, since an empty accept queue ends every batch of accepts.
+     */
+    private static final class Binding
+    {
+        static
+        {
+            Native.register(Binding.class, "c");
+        }
+
+        static void bind()
+        {
+            // Loading the class registers the natives, or fails with a LinkageError.
+        }
+
+        static native int accept4(int fd, byte[] address, int[] addressLength, int flags);
+
+        static native int setsockopt(int fd, int level, int name, int[] value, int valueLength);
+
+        static native int close(int fd);
+    }
+}
