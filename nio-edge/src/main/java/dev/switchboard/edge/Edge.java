@@ -56,7 +56,8 @@ public final class Edge implements AutoCloseable
     }
 
     /**
-     * Run every poller on its own thread; the acceptor shares poller 0's, or has its own when it blocks.
+     * Run every poller on its own thread; the acceptor shares poller 0's, or has its own when it blocks in a selector
+     * of its own.
      */
     public Edge start()
     {
@@ -83,6 +84,7 @@ public final class Edge implements AutoCloseable
             throw new IllegalStateException("already started");
         }
         final boolean acceptorAlone = acceptor.isBlocking();
+        final boolean pollersBlock = 0 != ctx.selectTimeoutMs();
         if (null != coAgentHasWork)
         {
             pollers[0].coAgentHasWork(coAgentHasWork);
@@ -97,7 +99,7 @@ public final class Edge implements AutoCloseable
             final Agent agent = 0 == i ? pollerZeroAgent(acceptorAlone, coAgent) : pollers[i];
             // A poller that blocks in its selector idles there: an idle strategy on top would only delay the
             // cycle after a wake-up (a park of up to its maximum before the frames that woke it are written).
-            final IdleStrategy idleStrategy = acceptorAlone ? new NoOpIdleStrategy() : ctx.idleStrategySupplier().get();
+            final IdleStrategy idleStrategy = pollersBlock ? new NoOpIdleStrategy() : ctx.idleStrategySupplier().get();
             runners[i] = new AgentRunner(idleStrategy, errorHandler, null, agent);
         }
         if (acceptorAlone)
@@ -114,6 +116,12 @@ public final class Edge implements AutoCloseable
 
     private Agent pollerZeroAgent(final boolean acceptorAlone, final Agent coAgent)
     {
+        if (acceptor.isWokenByPoller())
+        {
+            // Right after the poller: what its selector found pending is accepted in the same cycle.
+            return null == coAgent ?
+                new CompositeAgent(pollers[0], acceptor) : new CompositeAgent(pollers[0], acceptor, coAgent);
+        }
         if (null == coAgent)
         {
             return acceptorAlone ? pollers[0] : new CompositeAgent(acceptor, pollers[0]);

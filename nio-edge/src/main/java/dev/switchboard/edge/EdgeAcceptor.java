@@ -30,6 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every poller's hand-off queue is full (a burst of connects faster than the pollers take them) the acceptor holds
  * the one connection it has and stops accepting until a poller has room: the rest wait in the listen backlog, which
  * is what it is for, instead of being closed without a word.
+ * <p>
+ * Where pollers block in their selectors the acceptor either blocks on a thread of its own, or, on a host with one
+ * CPU for the server, runs on poller 0's thread with the listener in that poller's selector: a pending connection
+ * wakes the thread that will read it, and no thread is woken only to hand a socket to another
+ * ({@link EdgeConfiguration#ACCEPTOR_PROP_NAME}).
  */
 public final class EdgeAcceptor implements Agent
 {
@@ -55,8 +60,14 @@ public final class EdgeAcceptor implements Agent
     private final int sendBufferLength;
     private final int boundPort;
     private final long selectTimeoutMs;
+    /** Sleeps in its own selector on its own thread. */
+    private final boolean blocking;
+    /** On poller 0's thread, told by that poller's selector when a connection is pending. */
+    private final boolean wokenByPoller;
+    /** The acceptor's own selector; null when it is woken by poller 0's. */
     private final Selector selector;
     private final SelectionKey acceptKey;
+    private boolean acceptable;
     private final NanoClock nanoClock;
     private final long acceptBackoffNs;
     private final ErrorHandler errorHandler;
@@ -92,6 +103,8 @@ public final class EdgeAcceptor implements Agent
         this.receiveBufferLength = ctx.socketReceiveBufferLength();
         this.sendBufferLength = ctx.socketSendBufferLength();
         this.selectTimeoutMs = ctx.selectTimeoutMs();
+        this.wokenByPoller = 0 != selectTimeoutMs && !ctx.acceptorThread();
+        this.blocking = 0 != selectTimeoutMs && !wokenByPoller;
 
         ServerSocketChannel channel = null;
         Selector acceptSelector = null;
@@ -109,8 +122,15 @@ public final class EdgeAcceptor implements Agent
             channel.bind(new InetSocketAddress(ctx.bindAddress(), ctx.port()), 4096);
             boundPort = ((InetSocketAddress)channel.getLocalAddress()).getPort();
             // accept() allocates even when nothing is pending, so a selector says when to call it.
-            acceptSelector = Selector.open();
-            key = channel.register(acceptSelector, SelectionKey.OP_ACCEPT);
+            if (wokenByPoller)
+            {
+                key = pollers[0].registerListener(channel, this);
+            }
+            else
+            {
+                acceptSelector = Selector.open();
+                key = channel.register(acceptSelector, SelectionKey.OP_ACCEPT);
+            }
         }
         catch (final IOException ex)
         {
@@ -186,21 +206,32 @@ public final class EdgeAcceptor implements Agent
             cyclesToNextLook = 0;
             return 1;
         }
-        if (0 != selectTimeoutMs)
+        if (wokenByPoller)
         {
-            // Sleep in the selector until a connection is pending, rather than polling accept(); a close wakes it.
-            selector.select(BLOCKING_SELECT_TIMEOUT_MS);
+            if (!acceptable)
+            {
+                return 0;
+            }
+            acceptable = false;
         }
-        else if (--cyclesToNextLook > 0)
+        else
         {
-            return 0;
+            if (blocking)
+            {
+                // Sleep in the selector until a connection is pending, rather than polling accept(); a close wakes it.
+                selector.select(BLOCKING_SELECT_TIMEOUT_MS);
+            }
+            else if (--cyclesToNextLook > 0)
+            {
+                return 0;
+            }
+            else if (0 == selector.selectNow())
+            {
+                cyclesToNextLook = IDLE_CYCLES_BETWEEN_LOOKS;
+                return 0;
+            }
+            selector.selectedKeys().clear();
         }
-        else if (0 == selector.selectNow())
-        {
-            cyclesToNextLook = IDLE_CYCLES_BETWEEN_LOOKS;
-            return 0;
-        }
-        selector.selectedKeys().clear();
         int workCount = 0;
         for (int i = 0; i < MAX_ACCEPTS_PER_CYCLE; i++)
         {
@@ -255,7 +286,7 @@ public final class EdgeAcceptor implements Agent
         final long remainingNs = backoffDeadlineNs - nanoClock.nanoTime();
         if (remainingNs > 0)
         {
-            if (0 != selectTimeoutMs)
+            if (blocking)
             {
                 selector.select(Math.max(1, Math.min(selectTimeoutMs, remainingNs / 1_000_000)));
             }
@@ -394,7 +425,7 @@ public final class EdgeAcceptor implements Agent
     {
         if (listenerClosed)
         {
-            if (0 != selectTimeoutMs)
+            if (blocking)
             {
                 // Nothing to do until the runner stops, which wakes the selector.
                 selector.select(BLOCKING_SELECT_TIMEOUT_MS);
@@ -403,6 +434,12 @@ public final class EdgeAcceptor implements Agent
         }
         listenerClosed = true;
         CloseHelper.quietClose(serverChannel);
+        if (null != selector)
+        {
+            // A registered channel's socket is closed when its key is deregistered, at its selector's next select:
+            // without one here, a polling acceptor (which never selects again) would leave the port listening.
+            selector.selectNow();
+        }
         closeHeldChannel();
 
         return 1;
@@ -429,16 +466,35 @@ public final class EdgeAcceptor implements Agent
     /** Wake the acceptor out of a blocking select, e.g. so its runner can stop. */
     void wakeUp()
     {
-        if (0 != selectTimeoutMs)
+        if (blocking)
         {
             selector.wakeup();
         }
+        else if (wokenByPoller)
+        {
+            acceptKey.selector().wakeup();
+        }
+    }
+
+    /**
+     * Poller 0's selector found the listener ready (when the acceptor is woken by it): accept on this thread's
+     * next cycle.
+     */
+    void onAcceptable()
+    {
+        acceptable = true;
     }
 
     /** True when the acceptor blocks in a selector and so needs a thread of its own. */
     boolean isBlocking()
     {
-        return 0 != selectTimeoutMs;
+        return blocking;
+    }
+
+    /** True when the acceptor runs on poller 0's thread and that poller's selector says when to accept. */
+    boolean isWokenByPoller()
+    {
+        return wokenByPoller;
     }
 
     /** Whether connections are accepted by accept4 rather than the JDK's accept. */

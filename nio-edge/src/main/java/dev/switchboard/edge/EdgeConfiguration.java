@@ -172,6 +172,16 @@ public final class EdgeConfiguration
     public static final String ACCEPT4_PROP_NAME = "switchboard.edge.accept4";
     public static final boolean ACCEPT4_DEFAULT = true;
 
+    /**
+     * Where the acceptor runs when pollers block in their selectors: {@code thread}, on a thread of its own;
+     * {@code poller}, on poller 0's thread with the listener in that poller's selector, so a connect wakes the thread
+     * that reads it and no hand-off wakes another; {@code auto}, {@code poller} where the process may run on one CPU
+     * (there a thread of its own only takes turns with the poller) and {@code thread} elsewhere. Where pollers poll
+     * instead of blocking, the acceptor always shares poller 0's thread.
+     */
+    public static final String ACCEPTOR_PROP_NAME = "switchboard.edge.acceptor";
+    public static final String ACCEPTOR_DEFAULT = "auto";
+
     public static final String SO_RCVBUF_PROP_NAME = "switchboard.edge.so.rcvbuf";
     public static final String SO_SNDBUF_PROP_NAME = "switchboard.edge.so.sndbuf";
     /** 0 leaves the operating system default. */
@@ -356,6 +366,31 @@ public final class EdgeConfiguration
     public static boolean accept4()
     {
         return Boolean.parseBoolean(System.getProperty(ACCEPT4_PROP_NAME, Boolean.toString(ACCEPT4_DEFAULT)));
+    }
+
+    /**
+     * Whether the acceptor has a thread of its own (when pollers block), in a process that may run on this many CPUs.
+     */
+    public static boolean acceptorThread(final int cpus)
+    {
+        final String value = System.getProperty(ACCEPTOR_PROP_NAME, ACCEPTOR_DEFAULT);
+        switch (value)
+        {
+            case "thread":
+                return true;
+            case "poller":
+                return false;
+            case "auto":
+                return cpus >= 2;
+            default:
+                throw new IllegalArgumentException(ACCEPTOR_PROP_NAME + " must be auto, thread or poller: " + value);
+        }
+    }
+
+    /** {@link #acceptorThread(int)} for the CPUs this process may run on. */
+    public static boolean acceptorThread()
+    {
+        return acceptorThread(Runtime.getRuntime().availableProcessors());
     }
 
     public static int socketReceiveBufferLength()

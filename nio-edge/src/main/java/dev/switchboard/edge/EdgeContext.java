@@ -65,6 +65,7 @@ public final class EdgeContext
     private boolean tcpNoDelay = EdgeConfiguration.tcpNoDelay();
     private boolean batchedSends = EdgeConfiguration.batchedSends();
     private boolean accept4 = EdgeConfiguration.accept4();
+    private boolean acceptorThread = EdgeConfiguration.acceptorThread();
     private int socketReceiveBufferLength = EdgeConfiguration.socketReceiveBufferLength();
     private int socketSendBufferLength = EdgeConfiguration.socketSendBufferLength();
     private Supplier<IdleStrategy> idleStrategySupplier = EdgeConfiguration.idleStrategySupplier();
@@ -734,6 +735,21 @@ public final class EdgeContext
                 NativeAccept.unavailableBecause() + ")";
         }
         return "connections accepted by accept4";
+    }
+
+    /**
+     * Where pollers block in their selectors, whether the acceptor blocks on a thread of its own (true) or runs on
+     * poller 0's thread, woken by that poller's selector (false).
+     */
+    public EdgeContext acceptorThread(final boolean acceptorThread)
+    {
+        this.acceptorThread = acceptorThread;
+        return this;
+    }
+
+    public boolean acceptorThread()
+    {
+        return acceptorThread;
     }
 
     /** SO_RCVBUF for accepted sockets; 0 keeps the OS default. Small values raise density. */

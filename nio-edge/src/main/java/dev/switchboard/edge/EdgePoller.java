@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -158,7 +160,17 @@ public final class EdgePoller implements Agent
     }
 
     /**
-     * Hand over a freshly accepted socket; called by the acceptor thread only.
+     * The listener joins this poller's selector, so that a pending connection wakes this poller's thread, which runs
+     * the acceptor too. Called before the poller's thread starts.
+     */
+    SelectionKey registerListener(final ServerSocketChannel listener, final EdgeAcceptor acceptor)
+        throws ClosedChannelException
+    {
+        return listener.register(selector, SelectionKey.OP_ACCEPT, acceptor);
+    }
+
+    /**
+     * Hand over a freshly accepted socket; called by the acceptor only.
      */
     boolean offer(final SocketChannel channel)
     {
@@ -320,7 +332,13 @@ public final class EdgePoller implements Agent
 
     private void onSelected(final SelectionKey key)
     {
-        final Connection connection = (Connection)key.attachment();
+        final Object attachment = key.attachment();
+        if (attachment instanceof EdgeAcceptor)
+        {
+            ((EdgeAcceptor)attachment).onAcceptable();
+            return;
+        }
+        final Connection connection = (Connection)attachment;
         try
         {
             if (!key.isValid())

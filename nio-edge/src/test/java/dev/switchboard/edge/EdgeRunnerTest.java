@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +24,21 @@ class EdgeRunnerTest
     @Test
     void shouldEchoFramesWithPollersOnTheirOwnThreads() throws IOException
     {
-        echoWithPollersOnThreads(0);
+        echoWithPollersOnThreads(0, true);
     }
 
     @Test
     void shouldWakeSleepingPollersForNewConnectionsAndOutboundFrames() throws IOException
     {
         // Pollers sleep in select far longer than the test may run: everything here depends on wake-ups.
-        echoWithPollersOnThreads(TimeUnit.MINUTES.toNanos(5));
+        echoWithPollersOnThreads(TimeUnit.MINUTES.toNanos(5), true);
+    }
+
+    @Test
+    void shouldAcceptOnPollerZerosThreadWokenByItsSelector() throws IOException
+    {
+        // No acceptor thread, and a poller asleep for minutes: only the listener in poller 0's selector wakes it.
+        echoWithPollersOnThreads(TimeUnit.MINUTES.toNanos(5), false);
     }
 
     @Test
@@ -90,7 +99,7 @@ class EdgeRunnerTest
         }
     }
 
-    private void echoWithPollersOnThreads(final long selectTimeoutNs) throws IOException
+    private void echoWithPollersOnThreads(final long selectTimeoutNs, final boolean acceptorThread) throws IOException
     {
         final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         final Queue<Long> closed = new ConcurrentLinkedQueue<>();
@@ -123,12 +132,14 @@ class EdgeRunnerTest
             .pollerCount(2)
             .outboundCapacity(1024 * 1024)
             .selectTimeoutNs(selectTimeoutNs)
+            .acceptorThread(acceptorThread)
             .idleStrategySupplier(YieldingIdleStrategy::new);
 
         final TestClient[] clients = new TestClient[4];
         try (Edge edge = new Edge(ctx, echo, errors::add))
         {
             edgeRef[0] = edge;
+            assertEquals(0 != selectTimeoutNs && !acceptorThread, edge.acceptor().isWokenByPoller());
             edge.start();
             for (int i = 0; i < clients.length; i++)
             {
@@ -150,6 +161,10 @@ class EdgeRunnerTest
             assertEquals(clients.length, opened.get());
             clients[0].close();
             await(() -> 1 == closed.size());
+
+            // Shutting down closes the listener on the acceptor's thread, whichever thread that is.
+            edge.sayGoodbye(0);
+            await(() -> isRefused(edge.boundPort()));
         }
         finally
         {
@@ -162,8 +177,21 @@ class EdgeRunnerTest
             }
         }
 
-        assertEquals(clients.length, closed.size());
+        // Probes that connected while the listener was closing were accepted too: every connection opened was closed.
+        assertEquals(opened.get(), closed.size());
         assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    private static boolean isRefused(final int port)
+    {
+        try (SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port)))
+        {
+            return false;
+        }
+        catch (final IOException ex)
+        {
+            return true;
+        }
     }
 
     private static void await(final BooleanSupplier condition)

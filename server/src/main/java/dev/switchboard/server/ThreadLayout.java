@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * second busy thread would take the core the kernel and the clients need.</li>
  * <li>{@code threads}: pollers and stages on their own threads, each waiting its own way (for big hosts).</li>
  * </ul>
- * The acceptor blocks on its own thread whenever pollers block in their selectors; it only wakes on a connect.
+ * The acceptor blocks on its own thread whenever pollers block in their selectors (it only wakes on a connect), except
+ * on one CPU, where it runs on poller 0's thread and that poller's selector wakes it.
  */
 final class ThreadLayout
 {
@@ -139,7 +140,10 @@ final class ThreadLayout
                 .append("; stages ").append(ring.fused() ? "fused on one thread" : "on three threads")
                 .append(" waiting by ").append(ring.waitStrategy());
         }
-        line.append(blockingSelect ? "; acceptor blocks on its own thread" : "; acceptor shares poller 0's thread");
+        line.append(!blockingSelect ? "; acceptor shares poller 0's thread" : edge.acceptorThread() ?
+            "; acceptor blocks on its own thread" :
+            "; acceptor runs on poller 0's thread, woken by its selector" + (1 == cores ?
+            " (one CPU, where an acceptor thread would only add hand-offs)" : ""));
         line.append(ring.loginVerifierThread() ?
             "; login signatures verified on their own thread, parked when idle," :
             "; login signatures verified inline by the session stage" + (1 == cores ?
