@@ -294,12 +294,32 @@ final class LoadRig implements AutoCloseable
     List<LoadConnection> loginAll(
         final LoadPoller poller, final int from, final int count, final int bufferLength, final long timeoutNs)
     {
+        return loginAll(poller, newConnections(from, count, bufferLength), timeoutNs);
+    }
+
+    /**
+     * The load generator's side of devices {@code [from, from + count)}, buffers and all, not yet connected: made
+     * before a storm is timed, so that its time is the connects and logins alone.
+     */
+    List<LoadConnection> newConnections(final int from, final int count, final int bufferLength)
+    {
         final List<LoadConnection> connections = new ArrayList<>(count);
         for (int i = from; i < from + count; i++)
         {
-            final LoadConnection connection = new LoadConnection(i - from, null == wire ? book.get(i) : null,
-                bufferLength);
-            connections.add(connection);
+            connections.add(new LoadConnection(i - from, null == wire ? book.get(i) : null, bufferLength));
+        }
+        return connections;
+    }
+
+    /**
+     * Connect and log in the given connections, failing if any cannot within the timeout.
+     */
+    List<LoadConnection> loginAll(
+        final LoadPoller poller, final List<LoadConnection> connections, final long timeoutNs)
+    {
+        final int count = connections.size();
+        for (final LoadConnection connection : connections)
+        {
             poller.start(connection, true);
         }
         final long loggedInBefore = poller.counters().loggedIn;
