@@ -1,6 +1,5 @@
 package dev.switchboard.edge;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import org.agrona.SystemUtil;
 
@@ -159,7 +158,7 @@ final class NativeAccept
             }
             if (EINTR != errno && ECONNABORTED != errno)
             {
-                throw new IOException("accept4", new LastErrorException(errno));
+                throw errnoException("accept4", errno);
             }
         }
         while (true);
@@ -226,8 +225,23 @@ final class NativeAccept
         optionValue[0] = 1;
         if (0 != Binding.setsockopt(listenerFd, IPPROTO_TCP, TCP_NODELAY, optionValue, Integer.BYTES))
         {
-            throw new IOException("TCP_NODELAY on the listener", new LastErrorException(Native.getLastError()));
+            throw errnoException("TCP_NODELAY on the listener", Native.getLastError());
         }
+    }
+
+    /** As the JDK words a failed call: the C library's text for the error, "Too many open files" and so on. */
+    private static IOException errnoException(final String call, final int errno)
+    {
+        String text;
+        try
+        {
+            text = Binding.strerror(errno);
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            text = null;
+        }
+        return new IOException(call + ": " + (null == text ? "errno " + errno : text + " (errno " + errno + ")"));
     }
 
     /**
@@ -251,5 +265,7 @@ final class NativeAccept
         static native int setsockopt(int fd, int level, int name, int[] value, int valueLength);
 
         static native int close(int fd);
+
+        static native String strerror(int errno);
     }
 }
