@@ -204,6 +204,10 @@ public final class EdgeAcceptor implements Agent
             }
             heldChannel = null;
             cyclesToNextLook = 0;
+            if (wokenByPoller && acceptKey.isValid())
+            {
+                acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            }
             return 1;
         }
         if (wokenByPoller)
@@ -356,12 +360,17 @@ public final class EdgeAcceptor implements Agent
 
     /**
      * Every poller's queue is full: stop accepting for a moment (without interest in accepts, a blocking acceptor
-     * sleeps rather than spins) and let the pollers catch up.
+     * sleeps rather than spins) and let the pollers catch up. On poller 0's thread the held connection is offered
+     * again every cycle instead: that poller does not sleep while its queue holds connections, and a deadline could
+     * fall while it does.
      */
     private void waitForRoom()
     {
-        backingOff = true;
-        backoffDeadlineNs = nanoClock.nanoTime() + HANDOFF_RETRY_NS;
+        if (!wokenByPoller)
+        {
+            backingOff = true;
+            backoffDeadlineNs = nanoClock.nanoTime() + HANDOFF_RETRY_NS;
+        }
         if (acceptKey.isValid())
         {
             acceptKey.interestOps(0);

@@ -383,6 +383,35 @@ class EdgePollerTest
     }
 
     @Test
+    void shouldHoldABurstInTheBacklogAndResumeWhenTheAcceptorRunsOnThePollersThread() throws IOException
+    {
+        fixture = new EdgeFixture(new EdgeContext()
+            .acceptQueueCapacity(2)
+            .selectTimeoutNs(TimeUnit.MILLISECONDS.toNanos(1))
+            .acceptorThread(false));
+        assertTrue(fixture.edge.acceptor().isWokenByPoller());
+        // A full ring: the poller cannot hand on the first connection, so its queue fills and the acceptor holds one.
+        fixture.sink.acceptAll(false);
+        final int burst = 12;
+        for (int i = 0; i < burst; i++)
+        {
+            fixture.connect();
+        }
+        fixture.awaitTrue(() -> fixture.edge.acceptor().handoffWaits() > 0);
+        for (int i = 0; i < 50; i++)
+        {
+            fixture.edge.acceptor().doWork();
+            fixture.poller().doWork();
+        }
+        assertTrue(fixture.edge.acceptor().openConnections() < burst, "the rest stay in the backlog");
+
+        fixture.sink.acceptOpens = true;
+        fixture.awaitTrue(() -> burst == fixture.sink.opened.size());
+        assertEquals(0, fixture.edge.acceptor().refused());
+        assertEquals(burst, fixture.edge.acceptor().openConnections());
+    }
+
+    @Test
     void shouldLoseNothingWhileTheSinkIsFull() throws IOException
     {
         fixture = new EdgeFixture();
