@@ -486,8 +486,8 @@ public final class EdgeAcceptor implements Agent
     }
 
     /**
-     * Poller 0's selector found the listener ready (when the acceptor is woken by it): accept on this thread's
-     * next cycle.
+     * Poller 0's selector found the listener ready (when the acceptor is woken by it): accept when the acceptor runs
+     * next, right after that poller in the same duty cycle.
      */
     void onAcceptable()
     {

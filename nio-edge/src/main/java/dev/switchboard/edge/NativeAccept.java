@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
@@ -66,17 +67,19 @@ final class NativeAccept
                 final Class<?> channelImpl = Class.forName("sun.nio.ch.SocketChannelImpl");
                 final MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(channelImpl, MethodHandles.lookup());
                 newFd = lookup.findStatic(ioUtil, "newFD", MethodType.methodType(FileDescriptor.class, int.class));
-                newChannel = lookup.findConstructor(channelImpl, MethodType.methodType(
-                    void.class, SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, SocketAddress.class))
-                    .asType(MethodType.methodType(SocketChannel.class, SelectorProvider.class, ProtocolFamily.class,
-                        FileDescriptor.class, SocketAddress.class));
+                // The constructor the JDK's own accept uses: (provider, family, descriptor, remote address).
+                final MethodType accepted = MethodType.methodType(
+                    void.class, SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, SocketAddress.class);
+                newChannel = lookup.findConstructor(channelImpl, accepted)
+                    .asType(accepted.changeReturnType(SocketChannel.class));
                 Binding.bind();
             }
             catch (final ReflectiveOperationException | RuntimeException | LinkageError ex)
             {
                 newFd = null;
                 newChannel = null;
-                unavailableBecause = "accept4 not bound (" + ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")";
+                unavailableBecause =
+                    "accept4 not bound (" + ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")";
             }
         }
         NEW_FD = newFd;
@@ -180,8 +183,11 @@ final class NativeAccept
 
     private SocketChannel wrap(final int fd) throws IOException
     {
-        final int family = (address[0] & 0xFF) | (address[1] & 0xFF) << 8;
-        final ProtocolFamily protocolFamily = AF_INET6 == family ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        // sa_family_t is 16 bits in the host's byte order; the port after it is in the network's.
+        final int family = ByteOrder.LITTLE_ENDIAN == ByteOrder.nativeOrder() ?
+            (address[0] & 0xFF) | (address[1] & 0xFF) << 8 : (address[0] & 0xFF) << 8 | (address[1] & 0xFF);
+        final ProtocolFamily protocolFamily =
+            AF_INET6 == family ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
         try
         {
             return (SocketChannel)NEW_CHANNEL.invokeExact(
