@@ -163,7 +163,8 @@ public final class EdgeAcceptor implements Agent
     {
         try
         {
-            return ctx.acceptsByAccept4() ? NativeAccept.openOrNull(channel, ctx.tcpNoDelay()) : null;
+            // Null where accept4 is not available here: the edge line at start says why.
+            return ctx.accept4() ? NativeAccept.openOrNull(channel, ctx.tcpNoDelay()) : null;
         }
         catch (final IOException ex)
         {

@@ -716,12 +716,6 @@ public final class EdgeContext
         return accept4;
     }
 
-    /** Whether the acceptor will use accept4: asked for and possible on this JVM and kernel. */
-    boolean acceptsByAccept4()
-    {
-        return accept4 && NativeAccept.isAvailable();
-    }
-
     /** How the acceptor will take connections, and why not by accept4 when that was asked for but is not possible. */
     public String acceptDescription()
     {
