@@ -46,6 +46,7 @@ import dev.switchboard.codec.sbe.LinkStartEncoder;
 import dev.switchboard.codec.sbe.LoginAckEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeEncoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
+import dev.switchboard.codec.sbe.LoginSignedEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
@@ -147,6 +148,7 @@ final class TypicalFrames
                 new LoginProofEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header())
                     .requestId(4).putSignature(bytes(SIGNATURE_LENGTH, 2), 0, SIGNATURE_LENGTH))),
             new Sample("LoginAck", "device, server time, pending count", TypicalFrames::loginAck),
+            new Sample("LoginSigned", "device, time, Ed25519 signature", TypicalFrames::loginSigned),
             new Sample("Logout", "request id", (b, o) -> finish(b, o,
                 new LogoutEncoder().wrapAndApplyHeader(b, o + Sofh.HEADER_LENGTH, header()).requestId(5))),
             new Sample("Send", "\"Hello\" (5 bytes) to one recipient", TypicalFrames::sendHello),
@@ -377,6 +379,16 @@ final class TypicalFrames
         final LoginStartEncoder login = new LoginStartEncoder()
             .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(3);
         login.device().userId(USER_ID).deviceId(DEVICE_ID);
+
+        return finish(buffer, offset, login);
+    }
+
+    private static int loginSigned(final MutableDirectBuffer buffer, final int offset)
+    {
+        final LoginSignedEncoder login = new LoginSignedEncoder()
+            .wrapAndApplyHeader(buffer, offset + Sofh.HEADER_LENGTH, header()).requestId(3);
+        login.device().userId(USER_ID).deviceId(DEVICE_ID);
+        login.timestampMs(TIME_MS).putSignature(bytes(SIGNATURE_LENGTH, 2), 0, SIGNATURE_LENGTH);
 
         return finish(buffer, offset, login);
     }

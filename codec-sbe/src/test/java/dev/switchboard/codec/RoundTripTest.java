@@ -37,6 +37,8 @@ class RoundTripTest
         DECODED.put("LoginProof", "requestId=4|signature=64 bytes of raw data");
         DECODED.put("LoginAck",
             "requestId=4|device=(userId=1000042|deviceId=1)|serverTimeMs=1795000000000|pendingCount=3");
+        DECODED.put("LoginSigned", "requestId=3|device=(userId=1000042|deviceId=1)|timestampMs=1795000000000" +
+            "|signature=64 bytes of raw data");
         DECODED.put("Logout", "requestId=5");
         DECODED.put("Send", "clientMsgId=10|to=(userId=1000043|deviceId=0)|payload=5 bytes of raw data");
         DECODED.put("SendGroup", "clientMsgId=11|groupId=7000001|payload=5 bytes of raw data");
