@@ -19,6 +19,7 @@ import dev.switchboard.codec.sbe.LinkApproveDecoder;
 import dev.switchboard.codec.sbe.LinkDeviceDecoder;
 import dev.switchboard.codec.sbe.LinkStartDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
+import dev.switchboard.codec.sbe.LoginSignedDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
 import dev.switchboard.codec.sbe.MediaTicketRequestDecoder;
@@ -56,7 +57,7 @@ final class Flows
     {
         register(unknown);
         final PreKeyStockNotices preKeyStockNotices = new PreKeyStockNotices(ctx);
-        final LoginVerdictFlow loginVerdict = new LoginVerdictFlow(preKeyStockNotices);
+        final LoginVerdictFlow loginVerdict = new LoginVerdictFlow(preKeyStockNotices, ctx.loginSignatures());
         control(RingEvent.KIND_OPENED, new OpenedFlow());
         control(RingEvent.KIND_CLOSED, new ClosedFlow());
         control(RingEvent.KIND_TICK, new TickFlow(ctx.nanoClock()));
@@ -67,7 +68,8 @@ final class Flows
         request(RegisterDecoder.TEMPLATE_ID, new RegisterFlow());
         request(VerifyDecoder.TEMPLATE_ID, new VerifyFlow());
         request(LoginStartDecoder.TEMPLATE_ID, new LoginStartFlow());
-        request(LoginProofDecoder.TEMPLATE_ID, new LoginProofFlow(loginVerdict, ctx.loginSignatures()));
+        request(LoginProofDecoder.TEMPLATE_ID, new LoginProofFlow(loginVerdict));
+        request(LoginSignedDecoder.TEMPLATE_ID, new LoginSignedFlow(loginVerdict));
         request(LogoutDecoder.TEMPLATE_ID, new LogoutFlow());
         request(SendDecoder.TEMPLATE_ID, new SendFlow());
         request(DeliverAckDecoder.TEMPLATE_ID, new DeliverAckFlow());

@@ -41,7 +41,7 @@ final class LoginStartFlow extends Flow
         session.userId = userId;
         session.deviceId = deviceId;
         session.nonce = nonce;
-        session.challengeRequestId = frame.requestId;
+        session.signedLoginMs = 0;
         event.reply.length = stage.encoders.loginChallenge(event.reply.buffer, frame.requestId, nonce);
     }
 }

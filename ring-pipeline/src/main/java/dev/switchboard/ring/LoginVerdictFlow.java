@@ -1,14 +1,13 @@
 package dev.switchboard.ring;
 
 import dev.switchboard.codec.sbe.ErrorCode;
-import dev.switchboard.codec.sbe.LoginProofDecoder;
 import dev.switchboard.state.DeviceKeys;
 
 import java.util.Arrays;
 
 /**
- * The end of a login, once its proof is verified: by the {@link LoginVerifierAgent}, whose verdict comes back as a
- * control event, or inline by {@link LoginProofFlow}. Session: bind the device to this connection (closing an older
+ * The end of a login, once its proof ({@link LoginProofFlow}) or signed login ({@link LoginSignedFlow}) is verified:
+ * by the {@link LoginVerifierAgent}, whose verdict comes back as a control event, or inline. Session: bind the device to this connection (closing an older
  * connection of the same device) and mark it online, or refuse with LOGIN_FAILED. Delivery: open its delivery
  * window, answer LoginAck with its backlog count, tell the device if its one-time prekeys run low
  * ({@link PreKeyStockNotices}) and start draining the backlog.
@@ -16,13 +15,42 @@ import java.util.Arrays;
 final class LoginVerdictFlow extends Flow
 {
     private final PreKeyStockNotices preKeyStockNotices;
+    /** Verifies on the session stage when there is no verifier thread or no free check. */
+    private final LoginVerifier inlineVerifier;
     /** Session step only: the device's login key now. */
     private final byte[] currentKey = new byte[LoginVerifier.PUBLIC_KEY_LENGTH];
 
-    LoginVerdictFlow(final PreKeyStockNotices preKeyStockNotices)
+    LoginVerdictFlow(final PreKeyStockNotices preKeyStockNotices, final String loginSignatures)
     {
         super(ANYONE, false);
         this.preKeyStockNotices = preKeyStockNotices;
+        this.inlineVerifier = new LoginVerifier(loginSignatures);
+    }
+
+    /**
+     * Have a login's signature verified: by the {@link LoginVerifierAgent}, whose verdict comes back later as a control
+     * event, or here when there is no verifier thread or no free check.
+     */
+    void verify(final RingEvent event, final Session session, final SessionStage stage, final byte[] loginKey,
+        final byte[] message, final byte[] signature, final int signatureLength)
+    {
+        final LoginVerifierAgent verifierAgent = stage.loginVerifier;
+        final LoginCheck check = null == verifierAgent ? null : verifierAgent.acquire();
+        if (null != check)
+        {
+            check.fill(session, event.frame.requestId, event.frame.templateId, loginKey, message, signature,
+                signatureLength);
+            session.state = Session.STATE_VERIFYING;
+            event.endFlow();
+            verifierAgent.submit(check);
+            return;
+        }
+
+        if (null != verifierAgent)
+        {
+            stage.counters.increment(RingCounters.LOGINS_VERIFIED_INLINE);
+        }
+        conclude(event, session, stage, inlineVerifier.verify(loginKey, message, signature, signatureLength));
     }
 
     /**
@@ -37,6 +65,7 @@ final class LoginVerdictFlow extends Flow
             stage.devices.loginKey(session.userId, session.deviceId, currentKey) &&
             Arrays.equals(currentKey, check.loginKey);
         final long requestId = check.requestId;
+        final int templateId = check.templateId;
         stage.loginVerifier.release(check);
         if (!current)
         {
@@ -44,7 +73,7 @@ final class LoginVerdictFlow extends Flow
             return;
         }
         // Answers read the request's id and template from the frame, as they would for the proof itself.
-        event.frame.templateId = LoginProofDecoder.TEMPLATE_ID;
+        event.frame.templateId = templateId;
         event.frame.requestId = requestId;
         conclude(event, session, stage, verified);
     }
@@ -55,7 +84,7 @@ final class LoginVerdictFlow extends Flow
     void conclude(final RingEvent event, final Session session, final SessionStage stage, final boolean verified)
     {
         session.nonce = null;
-        if (!verified)
+        if (!verified || !takeSignedLogin(event, session, stage))
         {
             session.state = Session.STATE_NEW;
             stage.counters.increment(RingCounters.LOGIN_FAILURES);
@@ -81,6 +110,26 @@ final class LoginVerdictFlow extends Flow
             session.userId, session.deviceId, session.pollerIndex, session.connectionId, event.timestampMs);
         stage.counters.increment(RingCounters.LOGINS);
         event.caller.set(session.userId, session.deviceId);
+    }
+
+    /**
+     * A signed login is taken once: checked again here, as a replay may have raced its original through the verifier.
+     */
+    private static boolean takeSignedLogin(final RingEvent event, final Session session, final SessionStage stage)
+    {
+        final long signedLoginMs = session.signedLoginMs;
+        session.signedLoginMs = 0;
+        if (0 == signedLoginMs)
+        {
+            return true;
+        }
+        final long deviceKey = DeviceKeys.pack(session.userId, session.deviceId);
+        if (!stage.signedLogins.mayTake(deviceKey, signedLoginMs, event.timestampMs))
+        {
+            return false;
+        }
+        stage.signedLogins.taken(deviceKey, signedLoginMs, event.timestampMs);
+        return true;
     }
 
     void deliver(final RingEvent event, final DeliveryStage stage)

@@ -112,7 +112,7 @@ final class LoginVerifierAgent implements Agent
         LoginCheck check;
         while (null != (check = pending.poll()))
         {
-            check.verified = verifier.verify(check.loginKey, check.nonce, check.signature, check.signatureLength);
+            check.verified = verifier.verify(check.loginKey, check.message, check.signature, check.signatureLength);
             publishIdle.reset();
             while (!publisher.publishLoginVerdict(check))
             {

@@ -75,6 +75,18 @@ public final class RingConfiguration
      */
     public static final String LOGIN_SIGNATURES_DEFAULT = LoginVerifier.LIBSODIUM;
 
+    public static final String SIGNED_LOGIN_WINDOW_PROP_NAME = "switchboard.login.signed.window";
+    /**
+     * How far a LoginSigned's timestamp may be from the server's clock, either way: long enough for a device's clock
+     * to drift between logins, short enough that the server remembers few signed logins to refuse replays.
+     */
+    public static final long SIGNED_LOGIN_WINDOW_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    public static long signedLoginWindowNs()
+    {
+        return SystemUtil.getDurationInNanos(SIGNED_LOGIN_WINDOW_PROP_NAME, SIGNED_LOGIN_WINDOW_DEFAULT_NS);
+    }
+
     private RingConfiguration()
     {
     }

@@ -50,6 +50,7 @@ public final class RingContext
     private boolean serviceTimes = RingConfiguration.serviceTimes();
     private boolean loginVerifierThread = RingConfiguration.loginVerifierThread();
     private String loginSignatures = RingConfiguration.loginSignatures();
+    private long signedLoginWindowNs = RingConfiguration.signedLoginWindowNs();
     private byte[] mediaTicketSecret;
     private int mediaPort;
     private long mediaMaxBytes = MEDIA_MAX_BYTES_DEFAULT;
@@ -92,6 +93,11 @@ public final class RingContext
         {
             throw new IllegalArgumentException("key fetch quotas must be positive, the low-stock threshold not " +
                 "negative: " + keyFetchesPerMinute + ", " + keyFetchesPerDay + ", " + preKeyLowStock);
+        }
+        if (signedLoginWindowNs < TimeUnit.MILLISECONDS.toNanos(1))
+        {
+            throw new IllegalArgumentException(
+                RingConfiguration.SIGNED_LOGIN_WINDOW_PROP_NAME + " must be at least 1 ms: " + signedLoginWindowNs);
         }
         if (linkCodeTtlNs <= 0 || linkAttemptsPerAddressPerHour < 1)
         {
@@ -409,6 +415,20 @@ public final class RingContext
     public String loginSignatures()
     {
         return loginSignatures;
+    }
+
+    /**
+     * How far a LoginSigned's timestamp may be from the server's clock, either way.
+     */
+    public RingContext signedLoginWindowNs(final long signedLoginWindowNs)
+    {
+        this.signedLoginWindowNs = signedLoginWindowNs;
+        return this;
+    }
+
+    public long signedLoginWindowNs()
+    {
+        return signedLoginWindowNs;
     }
 
     public RingContext serviceTimes(final boolean serviceTimes)

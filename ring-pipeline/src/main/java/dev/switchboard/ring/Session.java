@@ -18,9 +18,11 @@ final class Session
     int state = STATE_NEW;
     long userId;
     int deviceId;
+    /** What the current login attempt's signature must be over: a challenge's nonce or a signed-login message. */
     byte[] nonce;
-    long challengeRequestId;
-    /** Counts challenges, so a verdict on an older proof is told from the current one's. */
+    /** The timestamp of the signed login being verified, 0 for a challenge's proof. */
+    long signedLoginMs;
+    /** Counts login attempts, so a verdict on an older proof is told from the current one's. */
     int loginAttempt;
     int rejects;
 

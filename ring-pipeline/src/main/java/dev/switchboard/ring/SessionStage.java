@@ -49,6 +49,8 @@ final class SessionStage implements EventHandler<RingEvent>
         new FixedWindowQuota(TimeUnit.DAYS.toNanos(1), ContactLookupFlow.MAX_LOOKUPS_PER_DAY);
     final EpochClock epochClock;
     final NanoClock nanoClock;
+    /** Which signed logins may still be taken (see {@link LoginSignedFlow}). */
+    final SignedLoginWindow signedLogins;
     final RingCounters counters;
     /** Where proofs are verified off this thread; null to verify them inline. */
     final LoginVerifierAgent loginVerifier;
@@ -70,6 +72,8 @@ final class SessionStage implements EventHandler<RingEvent>
         links = new DeviceLinks(ctx.linkCodeTtlNs(), ctx.linkAttemptsPerAddressPerHour());
         epochClock = ctx.epochClock();
         nanoClock = ctx.nanoClock();
+        signedLogins = new SignedLoginWindow(
+            TimeUnit.NANOSECONDS.toMillis(ctx.signedLoginWindowNs()), epochClock.time());
         counters = ctx.counters();
         framesPerSecond = ctx.framesPerSecond();
         maxRejects = ctx.maxRejects();

@@ -1,8 +1,10 @@
 package dev.switchboard.ring;
 
+import dev.switchboard.codec.SignedLogin;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
+import dev.switchboard.codec.sbe.LoginSignedEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
@@ -69,5 +71,39 @@ final class LoginFrames
         final byte[] signature = signer.sign();
         return new LoginProofEncoder().wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header)
             .requestId(4).putSignature(signature, 0, signature.length).encodedLength();
+    }
+
+    /**
+     * A login in one round trip: the device's address and a time, signed with the device's key.
+     */
+    int loginSigned(final MutableDirectBuffer out, final long userId, final int deviceId, final long timestampMs)
+        throws GeneralSecurityException
+    {
+        final Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(keys.getPrivate());
+        signer.update(new SignedLogin().message(userId, deviceId, timestampMs));
+        final byte[] signature = signer.sign();
+        final LoginSignedEncoder loginSigned = new LoginSignedEncoder();
+        loginSigned.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(6);
+        loginSigned.device().userId(userId).deviceId(deviceId);
+        return loginSigned.timestampMs(timestampMs).putSignature(signature, 0, signature.length).encodedLength();
+    }
+
+    /**
+     * The signature of a 32-byte nonce, sent as a signed login: what a server that is not Switchboard could get a
+     * device to sign by sending it a challenge.
+     */
+    int loginSignedWithNonceSignature(
+        final MutableDirectBuffer out, final long userId, final int deviceId, final long timestampMs, final byte[] nonce)
+        throws GeneralSecurityException
+    {
+        final Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(keys.getPrivate());
+        signer.update(nonce);
+        final byte[] signature = signer.sign();
+        final LoginSignedEncoder loginSigned = new LoginSignedEncoder();
+        loginSigned.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(6);
+        loginSigned.device().userId(userId).deviceId(deviceId);
+        return loginSigned.timestampMs(timestampMs).putSignature(signature, 0, signature.length).encodedLength();
     }
 }
