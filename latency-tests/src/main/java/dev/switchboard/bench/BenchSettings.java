@@ -88,6 +88,12 @@ final class BenchSettings
         "queue, and the storm then measures the kernel's SYN retries; 0: every connect at once).", defaultValue = "100")
     int inFlight;
 
+    @Option(names = "--login", description = "login-storm: how a Switchboard device logs in: signed (LoginSigned, one " +
+        "round trip, once the device has had a LoginAck to reckon the server's clock from, so from the second storm " +
+        "on) or challenge (LoginStart, LoginChallenge, LoginProof) (default: ${DEFAULT-VALUE}).",
+        defaultValue = "signed")
+    String login;
+
     @Option(names = "--warmup-storms", description = "login-storm, with --warmup above 0: storms of the same " +
         "devices before the measured one, each closed again and followed by --warmup seconds; the first's rate is " +
         "reported as the cold one (default: ${DEFAULT-VALUE}: after one, the server's compiler is still at work on " +
@@ -181,6 +187,18 @@ final class BenchSettings
     /**
      * How many of a storm's {@code count} logins may be under way at once: {@code --in-flight}, or all of them.
      */
+    /**
+     * Whether a login storm's devices log in by LoginSigned: {@code --login signed}.
+     */
+    boolean signedLogins()
+    {
+        if (!"signed".equals(login) && !"challenge".equals(login))
+        {
+            throw new IllegalArgumentException("--login must be signed or challenge: " + login);
+        }
+        return "signed".equals(login);
+    }
+
     int inFlightOr(final int count)
     {
         return inFlight > 0 ? Math.min(inFlight, count) : count;
@@ -207,6 +225,7 @@ final class BenchSettings
         map.put("connections", connections);
         map.put("inFlight", inFlight);
         map.put("warmupStorms", warmupStorms);
+        map.put("login", login);
         map.put("connectionsPerProcess", connectionsPerProcess);
         map.put("backlog", backlog);
         map.put("p99BoundUs", p99BoundUs);

@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import dev.switchboard.client.ClientConfiguration;
+import dev.switchboard.codec.SignedLogin;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.CallAnswerDecoder;
 import dev.switchboard.codec.sbe.CallAnswerEncoder;
@@ -17,6 +18,8 @@ import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
+import dev.switchboard.codec.sbe.LoginSignedDecoder;
+import dev.switchboard.codec.sbe.LoginSignedEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.MissedCallDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
@@ -82,6 +85,7 @@ final class LoadPoller implements AutoCloseable
     private long receiptAckDelayNs = ClientConfiguration.receiptAckDelayNs();
     private final Consumer<SelectionKey> keyHandler = this::onKey;
     private final DeviceSigner signer;
+    private boolean signedLogins;
     private final byte[] proof = new byte[DeviceSigner.SIGNATURE_LENGTH];
     private final byte[] nonce = new byte[256];
 
@@ -94,6 +98,8 @@ final class LoadPoller implements AutoCloseable
     private final VerifyEncoder verifyEncoder = new VerifyEncoder();
     private final LoginStartEncoder loginStartEncoder = new LoginStartEncoder();
     private final LoginProofEncoder loginProofEncoder = new LoginProofEncoder();
+    private final LoginSignedEncoder loginSignedEncoder = new LoginSignedEncoder();
+    private final SignedLogin signedLogin = new SignedLogin();
     private final CallOfferEncoder callOfferEncoder = new CallOfferEncoder();
     private final CallAnswerEncoder callAnswerEncoder = new CallAnswerEncoder();
     private final CallHangupEncoder callHangupEncoder = new CallHangupEncoder();
@@ -155,6 +161,15 @@ final class LoadPoller implements AutoCloseable
     LoadPoller receiptAckDelayNs(final long delayNs)
     {
         receiptAckDelayNs = delayNs;
+        return this;
+    }
+
+    /**
+     * Log devices that have had a LoginAck in by LoginSigned, one round trip, rather than by the challenge.
+     */
+    LoadPoller signedLogins(final boolean signedLogins)
+    {
+        this.signedLogins = signedLogins;
         return this;
     }
 
@@ -515,7 +530,7 @@ final class LoadPoller implements AutoCloseable
         {
             if (connection.loginAfterConnect)
             {
-                loginStart(connection);
+                login(connection);
             }
             else
             {
@@ -532,6 +547,34 @@ final class LoadPoller implements AutoCloseable
             commit(connection, offset, registerEncoder.encodedLength());
             flush(connection);
         }
+    }
+
+    private void login(final LoadConnection connection)
+    {
+        if (signedLogins && connection.device.knowsServerClock())
+        {
+            loginSigned(connection);
+        }
+        else
+        {
+            loginStart(connection);
+        }
+    }
+
+    private void loginSigned(final LoadConnection connection)
+    {
+        connection.state = LoadConnection.State.LOGGING_IN;
+        final Device device = connection.device;
+        final long timestampMs = device.nextSignedLoginMs(System.currentTimeMillis());
+        final byte[] message = signedLogin.message(device.userId, device.deviceId, timestampMs);
+        signer.sign(message, message.length, proof);
+        final int offset = connection.out.position();
+        loginSignedEncoder.wrapAndApplyHeader(connection.outView, offset + Sofh.HEADER_LENGTH, headerEncoder)
+            .requestId(3);
+        loginSignedEncoder.device().userId(device.userId).deviceId(device.deviceId);
+        loginSignedEncoder.timestampMs(timestampMs).putSignature(proof, 0, proof.length);
+        commit(connection, offset, loginSignedEncoder.encodedLength());
+        flush(connection);
     }
 
     private void loginStart(final LoadConnection connection)
@@ -750,7 +793,7 @@ final class LoadPoller implements AutoCloseable
                 counters.registered++;
                 if (connection.loginAfterConnect)
                 {
-                    loginStart(connection);
+                    login(connection);
                 }
                 else
                 {
@@ -764,6 +807,7 @@ final class LoadPoller implements AutoCloseable
                 break;
             case LoginAckDecoder.TEMPLATE_ID:
                 loginAckDecoder.wrap(buffer, body, blockLength, version);
+                connection.device.serverClock(loginAckDecoder.serverTimeMs(), System.currentTimeMillis());
                 connection.pendingCount = (int)loginAckDecoder.pendingCount();
                 connection.state = LoadConnection.State.READY;
                 handshakesInFlight--;
@@ -785,7 +829,14 @@ final class LoadPoller implements AutoCloseable
             case ErrorDecoder.TEMPLATE_ID:
                 errorDecoder.wrap(buffer, body, blockLength, version);
                 counters.onError(errorDecoder.codeRaw());
-                if (isHandshaking(connection.state))
+                if (LoadConnection.State.LOGGING_IN == connection.state &&
+                    LoginSignedDecoder.TEMPLATE_ID == errorDecoder.templateId())
+                {
+                    // The device's reckoning of the server's clock is off: the challenge sets it afresh.
+                    connection.device.forgetServerClock();
+                    loginStart(connection);
+                }
+                else if (isHandshaking(connection.state))
                 {
                     counters.handshakeFailures++;
                     closeConnection(connection, LoadConnection.State.FAILED);

@@ -208,6 +208,7 @@ final class SessionScenarios
             {
                 try (LoadPoller warmup = rig.newPoller(LoadListener.NONE, inFlight, count))
                 {
+                    warmup.signedLogins(settings.signedLogins());
                     final List<LoadConnection> devices = rig.newConnections(0, count, STORM_BUFFER_LENGTH);
                     final long startNs = System.nanoTime();
                     rig.loginAll(warmup, devices, TimeUnit.MINUTES.toNanos(5));
@@ -222,7 +223,7 @@ final class SessionScenarios
         final ClientAgent.LoginRecorder recorder = new ClientAgent.LoginRecorder(login);
         final StormCpu cpu = new StormCpu(null == rig.process() ? -1 : rig.process().pid());
         final ListenQueueCounters listenQueue = new ListenQueueCounters();
-        try (LoadPoller poller = rig.newPoller(recorder, inFlight, count))
+        try (LoadPoller poller = rig.newPoller(recorder, inFlight, count).signedLogins(settings.signedLogins()))
         {
             listenQueue.start();
             cpu.start();
@@ -240,6 +241,7 @@ final class SessionScenarios
             cpu.addTo(result, count);
             result.figure("clientSignUs", signCostNs(rig.book()) / 1000.0);
             result.figure("clientSigner", DeviceSigner.implementation());
+            result.figure("login", settings.signedLogins() ? "LoginSigned" : "LoginStart, LoginProof");
             result.figure("clientCounters", poller.counters().toMap());
         }
         result.figure("serverVersion", rig.serverVersion());

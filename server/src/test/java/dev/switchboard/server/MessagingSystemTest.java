@@ -154,6 +154,36 @@ class MessagingSystemTest
     }
 
     @Test
+    void shouldLogInAgainInOneRoundTripWithAFrameGoodOnlyOnce() throws IOException
+    {
+        final TestConnection alice = device("+15551230031");
+        final TestConnection bob = device("+15551230032");
+
+        // Alice again, on a new connection, in one frame signed over the server's time: her older connection closes.
+        final TestConnection again = connect();
+        final byte[] frame = again.loginSigned(alice.userId, alice.deviceId, System.currentTimeMillis(), alice.keyPair);
+        final LoginAckDecoder loginAck = again.expect(LoginAckDecoder.TEMPLATE_ID).loginAck();
+        assertEquals(alice.userId, loginAck.device().userId());
+        assertEquals(alice.deviceId, loginAck.device().deviceId());
+        bob.send(8, alice.userId, 0, new byte[]{ 4 });
+        bob.expect(SentAckDecoder.TEMPLATE_ID);
+        again.expect(DeliverDecoder.TEMPLATE_ID);
+
+        // Whoever captured the frame cannot use it: on another connection it is refused, and that one stays out.
+        final TestConnection mallory = connect();
+        mallory.writeRaw(frame);
+        assertEquals(ErrorCode.LOGIN_FAILED, mallory.expectError());
+        mallory.send(1, bob.userId, 0, new byte[]{ 9 });
+        assertEquals(ErrorCode.NOT_AUTHENTICATED, mallory.expectError());
+
+        // Nor can one sign for alice without her key, or with a time from long ago.
+        mallory.loginSigned(alice.userId, alice.deviceId, System.currentTimeMillis(), TestConnection.newKeyPair());
+        assertEquals(ErrorCode.LOGIN_FAILED, mallory.expectError());
+        mallory.loginSigned(alice.userId, alice.deviceId, System.currentTimeMillis() - 3_600_000, alice.keyPair);
+        assertEquals(ErrorCode.LOGIN_FAILED, mallory.expectError());
+    }
+
+    @Test
     void shouldStampTheAuthenticatedSenderAndRefuseAnotherDevicesLogin() throws IOException
     {
         final TestConnection alice = device("+15551230021");

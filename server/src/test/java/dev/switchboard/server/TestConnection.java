@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.codec.SignedLogin;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.BlockEncoder;
 import dev.switchboard.codec.sbe.ContactLookupEncoder;
@@ -19,6 +20,7 @@ import dev.switchboard.codec.sbe.GroupTypingEncoder;
 import dev.switchboard.codec.sbe.GroupTypingUpdateDecoder;
 import dev.switchboard.codec.sbe.GroupUpdateEncoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
+import dev.switchboard.codec.sbe.LoginSignedEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
@@ -163,6 +165,23 @@ final class TestConnection implements AutoCloseable
             .requestId(nextRequestId())
             .putSignature(signature, 0, signature.length);
         write(encoder.encodedLength());
+    }
+
+    /**
+     * Log in in one round trip as the given device, signing with its key; returns the frame as written, to replay.
+     */
+    byte[] loginSigned(final long userId, final int deviceId, final long timestampMs, final KeyPair keyPair)
+        throws IOException
+    {
+        final byte[] signature = sign(keyPair, new SignedLogin().message(userId, deviceId, timestampMs));
+        final LoginSignedEncoder encoder = new LoginSignedEncoder();
+        encoder.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, headerEncoder).requestId(nextRequestId());
+        encoder.device().userId(userId).deviceId(deviceId);
+        encoder.timestampMs(timestampMs).putSignature(signature, 0, signature.length);
+        write(encoder.encodedLength());
+        final byte[] frame = new byte[Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()];
+        out.getBytes(0, frame);
+        return frame;
     }
 
     void send(final long clientMsgId, final long toUserId, final int toDeviceId, final byte[] payload)
