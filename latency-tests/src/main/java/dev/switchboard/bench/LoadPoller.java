@@ -85,6 +85,8 @@ final class LoadPoller implements AutoCloseable
     private long receiptAckDelayNs = ClientConfiguration.receiptAckDelayNs();
     private final Consumer<SelectionKey> keyHandler = this::onKey;
     private final DeviceSigner signer;
+    /** Null where connections are opened the JDK's way. */
+    private final NativeConnect nativeConnect = NativeConnect.openOrNull();
     private boolean signedLogins;
     private final byte[] proof = new byte[DeviceSigner.SIGNATURE_LENGTH];
     private final byte[] nonce = new byte[256];
@@ -445,17 +447,28 @@ final class LoadPoller implements AutoCloseable
             connection.out.clear();
             try
             {
+                final InetAddress source = sources.get(sourceCursor++ % sources.size());
+                // An explicit bind takes an ephemeral port of that address: the way past one address's ports.
+                final InetAddress bindTo = source.equals(DEFAULT_SOURCE) ? null : source;
+                connection.startNs = nowNs;
+                if (null != nativeConnect)
+                {
+                    connection.state = LoadConnection.State.CONNECTING;
+                    handshakesInFlight++;
+                    connection.channel = nativeConnect.connect(server, bindTo);
+                    connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);
+                    onConnected(connection);
+                    started++;
+                    continue;
+                }
                 final SocketChannel channel = SocketChannel.open();
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                final InetAddress source = sources.get(sourceCursor++ % sources.size());
-                if (!source.equals(DEFAULT_SOURCE))
+                if (null != bindTo)
                 {
-                    // An explicit bind takes an ephemeral port of that address: the way past one address's ports.
-                    channel.bind(new InetSocketAddress(source, 0));
+                    channel.bind(new InetSocketAddress(bindTo, 0));
                 }
                 connection.channel = channel;
-                connection.startNs = nowNs;
                 connection.state = LoadConnection.State.CONNECTING;
                 handshakesInFlight++;
                 if (channel.connect(server))
@@ -923,7 +936,8 @@ final class LoadPoller implements AutoCloseable
         {
             out.clear();
             counters.disconnects++;
-            closeConnection(connection, LoadConnection.State.CLOSED);
+            closeConnection(connection, isHandshaking(connection.state) ?
+                LoadConnection.State.FAILED : LoadConnection.State.CLOSED);
             return false;
         }
         final SelectionKey key = connection.key;
