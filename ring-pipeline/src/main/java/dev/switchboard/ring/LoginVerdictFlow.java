@@ -129,6 +129,7 @@ final class LoginVerdictFlow extends Flow
             return false;
         }
         stage.signedLogins.taken(deviceKey, signedLoginMs, event.timestampMs);
+        stage.counters.increment(RingCounters.SIGNED_LOGINS);
         return true;
     }
 

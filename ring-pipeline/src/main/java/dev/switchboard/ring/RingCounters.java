@@ -62,6 +62,8 @@ public final class RingCounters
     public static final int TURN_CREDENTIALS_ISSUED = 37;
     /** Receipts handed to devices, a part of {@link #DELIVERIES}: their acks ride with the device's next frame. */
     public static final int RECEIPT_DELIVERIES = 38;
+    /** Logins by LoginSigned, in one round trip: a part of {@link #LOGINS}. */
+    public static final int SIGNED_LOGINS = 39;
 
     private static final String[] LABELS = {
         "ring-full", "large-frame-pool-empty", "stage-errors", "requests-rejected", "logins", "login-failures",
@@ -71,7 +73,7 @@ public final class RingCounters
         "group-copies-refused", "group-handoff-full", "logins-verified-inline", "key-bundles-uploaded",
         "key-bundles-fetched", "prekeys-exhausted", "devices-linked", "devices-unlinked", "identity-notices",
         "calls-offered", "calls-answered", "calls-missed", "calls-refused", "call-frames-relayed",
-        "turn-credentials-issued", "receipt-deliveries" };
+        "turn-credentials-issued", "receipt-deliveries", "signed-logins" };
 
     private final AtomicCounter[] counters = new AtomicCounter[LABELS.length];
     private final ServiceTimeHistogram sessionTime;

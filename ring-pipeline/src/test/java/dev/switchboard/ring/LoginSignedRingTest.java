@@ -97,6 +97,7 @@ class LoginSignedRingTest
         assertEquals(1, loginAck.device().deviceId());
         assertEquals(nowMs, loginAck.serverTimeMs());
         assertEquals(1, ring.counters().get(RingCounters.LOGINS));
+        assertEquals(1, ring.counters().get(RingCounters.SIGNED_LOGINS));
     }
 
     @Test
@@ -117,6 +118,7 @@ class LoginSignedRingTest
         dutyCycle.doWork();
         assertRefused(replayed);
         assertEquals(1, ring.counters().get(RingCounters.LOGINS));
+        assertEquals(1, ring.counters().get(RingCounters.LOGIN_FAILURES));
     }
 
     @Test
