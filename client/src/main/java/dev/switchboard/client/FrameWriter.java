@@ -13,6 +13,7 @@ import dev.switchboard.codec.sbe.GroupUpdateEncoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchEncoder;
 import dev.switchboard.codec.sbe.KeyBundleUploadEncoder;
 import dev.switchboard.codec.sbe.LoginProofEncoder;
+import dev.switchboard.codec.sbe.LoginSignedEncoder;
 import dev.switchboard.codec.sbe.LoginStartEncoder;
 import dev.switchboard.codec.sbe.LogoutEncoder;
 import dev.switchboard.codec.sbe.MediaTicketRequestEncoder;
@@ -87,6 +88,7 @@ public final class FrameWriter
     private final VerifyEncoder verifyEncoder = new VerifyEncoder();
     private final LoginStartEncoder loginStartEncoder = new LoginStartEncoder();
     private final LoginProofEncoder loginProofEncoder = new LoginProofEncoder();
+    private final LoginSignedEncoder loginSignedEncoder = new LoginSignedEncoder();
     private final LogoutEncoder logoutEncoder = new LogoutEncoder();
     private final SendEncoder sendEncoder = new SendEncoder();
     private final DeliverAckEncoder deliverAckEncoder = new DeliverAckEncoder();
@@ -164,6 +166,28 @@ public final class FrameWriter
             .requestId(requestId)
             .putSignature(signature, 0, signature.length);
         return frame(buffer, offset, loginProofEncoder.encodedLength());
+    }
+
+    /**
+     * LoginSigned: log in in one round trip with the Ed25519 signature of the
+     * {@link dev.switchboard.codec.SignedLogin} message for this device and {@code timestampMs}, the server's time as
+     * the device reckons it.
+     */
+    public int loginSigned(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long requestId,
+        final long userId,
+        final int deviceId,
+        final long timestampMs,
+        final byte[] signature)
+    {
+        loginSignedEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .requestId(requestId)
+            .device().userId(userId).deviceId(deviceId);
+        loginSignedEncoder.timestampMs(timestampMs)
+            .putSignature(signature, 0, signature.length);
+        return frame(buffer, offset, loginSignedEncoder.encodedLength());
     }
 
     /**

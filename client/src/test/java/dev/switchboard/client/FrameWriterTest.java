@@ -2,6 +2,7 @@ package dev.switchboard.client;
 
 import dev.switchboard.codec.FrameDecoder;
 import dev.switchboard.codec.Sofh;
+import dev.switchboard.codec.sbe.LoginSignedDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.SendDecoder;
 import dev.switchboard.codec.sbe.VerifyDecoder;
@@ -67,5 +68,27 @@ class FrameWriterTest
         final byte[] decodedKey = new byte[verify.loginKeyLength()];
         verify.getLoginKey(decodedKey, 0, decodedKey.length);
         assertArrayEquals(key, decodedKey);
+    }
+
+    @Test
+    void shouldEncodeLoginSignedFields()
+    {
+        final byte[] signature = new byte[64];
+        signature[0] = 1;
+        signature[63] = 9;
+        final int length = writer.loginSigned(buffer, 0, 12, 1000042, 3, 1_795_000_000_123L, signature);
+
+        assertEquals(Sofh.frameLength(buffer, 0), length);
+        final LoginSignedDecoder login =
+            new LoginSignedDecoder().wrapAndApplyHeader(buffer, Sofh.HEADER_LENGTH, header);
+        assertEquals(LoginSignedDecoder.TEMPLATE_ID, header.templateId());
+        assertEquals(12, login.requestId());
+        assertEquals(1000042, login.device().userId());
+        assertEquals(3, login.device().deviceId());
+        assertEquals(1_795_000_000_123L, login.timestampMs());
+        final byte[] decoded = new byte[login.signatureLength()];
+        login.getSignature(decoded, 0, decoded.length);
+        assertArrayEquals(signature, decoded);
+        assertEquals(Sofh.HEADER_LENGTH + MessageHeaderDecoder.ENCODED_LENGTH + login.encodedLength(), length);
     }
 }
