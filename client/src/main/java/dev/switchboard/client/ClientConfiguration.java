@@ -62,6 +62,13 @@ public final class ClientConfiguration
     public static final String TLS_TRUST_PROP_NAME = "switchboard.client.tls.trust";
     public static final String TLS_TRUST_DEFAULT = null;
 
+    /**
+     * Log in again by LoginSigned, in one round trip, once a LoginAck has told the server's clock; off: always by
+     * the challenge (LoginStart, LoginProof).
+     */
+    public static final String SIGNED_LOGIN_PROP_NAME = "switchboard.client.signed.login";
+    public static final boolean SIGNED_LOGIN_DEFAULT = true;
+
     public static final String E2E_PROP_NAME = "switchboard.client.e2e";
     public static final boolean E2E_DEFAULT = false;
 
@@ -158,6 +165,12 @@ public final class ClientConfiguration
     {
         final String value = System.getProperty(TLS_TRUST_PROP_NAME, TLS_TRUST_DEFAULT);
         return null == value || value.isBlank() ? null : value;
+    }
+
+    public static boolean signedLogin()
+    {
+        final String value = System.getProperty(SIGNED_LOGIN_PROP_NAME);
+        return null == value ? SIGNED_LOGIN_DEFAULT : Boolean.parseBoolean(value);
     }
 
     public static boolean e2e()

@@ -1,7 +1,9 @@
 package dev.switchboard.client;
 
 import dev.switchboard.codec.Sofh;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import javax.net.ssl.SSLContext;
@@ -35,6 +37,8 @@ public final class ClientContext
     private boolean storeSync = ClientConfiguration.storeSync();
     private boolean persistPending = ClientConfiguration.persistPending();
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private EpochClock epochClock = SystemEpochClock.INSTANCE;
+    private boolean signedLogin = ClientConfiguration.signedLogin();
     private MediaListener mediaListener;
     private File mediaDir;
     private boolean autoDownloadMedia = true;
@@ -109,6 +113,10 @@ public final class ClientContext
         if (null == nanoClock)
         {
             throw new IllegalArgumentException("nanoClock must be set");
+        }
+        if (null == epochClock)
+        {
+            throw new IllegalArgumentException("epochClock must be set");
         }
         return this;
     }
@@ -305,6 +313,36 @@ public final class ClientContext
     public NanoClock nanoClock()
     {
         return nanoClock;
+    }
+
+    /**
+     * Wall clock, in ms since the epoch, from which the server's time is reckoned for a signed login.
+     */
+    public ClientContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /**
+     * Log in again in one round trip (LoginSigned) once a LoginAck has told the server's clock, falling back to the
+     * challenge if that is refused (default); off: always log in by the challenge. See
+     * {@link ClientConfiguration#SIGNED_LOGIN_PROP_NAME}.
+     */
+    public ClientContext signedLogin(final boolean signedLogin)
+    {
+        this.signedLogin = signedLogin;
+        return this;
+    }
+
+    public boolean signedLogin()
+    {
+        return signedLogin;
     }
 
     /**
