@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.SignedLogin;
 import dev.switchboard.codec.sbe.CallEndReason;
 import dev.switchboard.codec.sbe.CallMedia;
 import dev.switchboard.codec.sbe.ContactLookupDecoder;
@@ -11,6 +12,7 @@ import dev.switchboard.codec.sbe.GroupLeaveDecoder;
 import dev.switchboard.codec.sbe.GroupUpdateDecoder;
 import dev.switchboard.codec.sbe.KeyBundleFetchDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
+import dev.switchboard.codec.sbe.LoginSignedDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
 import dev.switchboard.codec.sbe.MediaTicketRequestDecoder;
@@ -27,6 +29,7 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -68,11 +71,13 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private static final long NO_REQUEST = Long.MIN_VALUE;
     /** A Goodbye's retry hint is honoured up to this; a larger one is a server bug, not a reason to stay away. */
     private static final long MAX_GOODBYE_RETRY_AFTER_MS = TimeUnit.MINUTES.toMillis(5);
+    private static final long SERVER_CLOCK_UNKNOWN = Long.MIN_VALUE;
 
     private final ClientContext ctx;
     private final ClientStore store;
     private final ClientListener listener;
     private final NanoClock clock;
+    private final EpochClock epochClock;
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PendingSend> outbox = new ConcurrentLinkedQueue<>();
@@ -88,6 +93,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     // Bundles gathered per KeyBundleFetch: the answer is one frame per device with no end marker.
     private final Long2ObjectHashMap<List<KeyBundle>> fetchedBundles = new Long2ObjectHashMap<>();
     private final FrameWriter frameWriter = new FrameWriter();
+    private final SignedLogin signedLoginMessage = new SignedLogin();
     private final CallFrameWriter callFrameWriter = new CallFrameWriter();
     private final ServerMessageAdapter adapter = new ServerMessageAdapter(this);
     private final ClientConnection connection;
@@ -102,6 +108,12 @@ final class ClientConductor implements Runnable, ServerMessageHandler
     private boolean wantLogin;
     private long loginRequestId;
     private long loginStartedNs;
+    /** When the login's last frame, LoginProof or LoginSigned, was written: its answer gives the round trip. */
+    private long loginFrameSentNs;
+    private boolean signedLoginInFlight;
+    /** The server's clock less the epoch clock, as the last LoginAck told it; unknown before the first. */
+    private long serverClockOffsetMs = SERVER_CLOCK_UNKNOWN;
+    private long lastSignedLoginMs;
     private LoginInfo lastLoginInfo;
     private long backoffNs;
     private long nextConnectNs;
@@ -138,6 +150,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         this.store = store;
         this.listener = listener;
         this.clock = ctx.nanoClock();
+        this.epochClock = ctx.epochClock();
         this.requestIds = requestIds;
         this.selector = Selector.open();
         this.heldReceiptAcks = new HeldReceiptAcks(ctx.receiptAckDelayNs());
@@ -686,17 +699,41 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         final DeviceIdentity identity = store.identity();
         loginRequestId = requestIds.next();
         loginStartedNs = clock.nanoTime();
+        loginFrameSentNs = loginStartedNs;
         state = State.LOGGING_IN;
-        if (connection.reserve(CONTROL_FRAME_RESERVE))
+        // Once a LoginAck has told the server's clock, one round trip will do instead of the challenge's two.
+        signedLoginInFlight = ctx.signedLogin() && SERVER_CLOCK_UNKNOWN != serverClockOffsetMs;
+        if (signedLoginInFlight)
+        {
+            writeLoginSigned(identity);
+        }
+        else if (connection.reserve(CONTROL_FRAME_RESERVE))
         {
             connection.commit(frameWriter.loginStart(
                 connection.buffer(), connection.limit(), loginRequestId, identity.userId(), identity.deviceId()));
         }
     }
 
+    private void writeLoginSigned(final DeviceIdentity identity)
+    {
+        // The server takes a device's signed logins only in increasing time: never repeat or go back, even when the
+        // reckoning of its clock does.
+        final long timestampMs = Math.max(epochClock.time() + serverClockOffsetMs, lastSignedLoginMs + 1);
+        lastSignedLoginMs = timestampMs;
+        final long userId = identity.userId();
+        final int deviceId = identity.deviceId();
+        final byte[] signature = identity.sign(signedLoginMessage.message(userId, deviceId, timestampMs));
+        if (connection.reserve(CONTROL_FRAME_RESERVE))
+        {
+            connection.commit(frameWriter.loginSigned(
+                connection.buffer(), connection.limit(), loginRequestId, userId, deviceId, timestampMs, signature));
+            loginFrameSentNs = clock.nanoTime();
+        }
+    }
+
     public void onLoginChallenge(final long requestId, final DirectBuffer nonce, final int offset, final int length)
     {
-        if (State.LOGGING_IN != state || requestId != loginRequestId)
+        if (State.LOGGING_IN != state || requestId != loginRequestId || signedLoginInFlight)
         {
             return;
         }
@@ -706,6 +743,7 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         if (connection.reserve(CONTROL_FRAME_RESERVE))
         {
             connection.commit(frameWriter.loginProof(connection.buffer(), connection.limit(), requestId, signature));
+            loginFrameSentNs = clock.nanoTime();
         }
     }
 
@@ -718,6 +756,9 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         }
         state = State.LOGGED_IN;
         backoffNs = ctx.reconnectInitialBackoffNs();
+        // The server stamped serverTimeMs about half the round trip ago.
+        final long halfRoundTripMs = TimeUnit.NANOSECONDS.toMillis((clock.nanoTime() - loginFrameSentNs) / 2);
+        serverClockOffsetMs = serverTimeMs + halfRoundTripMs - epochClock.time();
         final int pending = (int)Math.min(Integer.MAX_VALUE, pendingCount);
         lastLoginInfo = new LoginInfo(new DeviceAddress(userId, deviceId), serverTimeMs, pending);
         notify(() -> listener.onLoggedIn(pending));
@@ -1175,10 +1216,16 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     public void onError(final long requestId, final int templateId, final ErrorCode code, final String detail)
     {
-        if ((LoginStartDecoder.TEMPLATE_ID == templateId || LoginProofDecoder.TEMPLATE_ID == templateId) &&
-            requestId == loginRequestId)
+        if ((LoginStartDecoder.TEMPLATE_ID == templateId || LoginProofDecoder.TEMPLATE_ID == templateId ||
+            LoginSignedDecoder.TEMPLATE_ID == templateId) && requestId == loginRequestId)
         {
             onLoginError(requestId, templateId, code, detail);
+            return;
+        }
+        if (LoginSignedDecoder.TEMPLATE_ID == templateId && 0 == requestId && isSignedLoginUnderWay())
+        {
+            // A server that predates LoginSigned refuses the template before it can read the request id.
+            onLoginError(loginRequestId, templateId, code, detail);
             return;
         }
         if (SendDecoder.TEMPLATE_ID == templateId || SendGroupDecoder.TEMPLATE_ID == templateId)
@@ -1218,6 +1265,16 @@ final class ClientConductor implements Runnable, ServerMessageHandler
 
     private void onLoginError(final long requestId, final int templateId, final ErrorCode code, final String detail)
     {
+        if (LoginSignedDecoder.TEMPLATE_ID == templateId && isSignedLoginUnderWay() &&
+            (ErrorCode.LOGIN_FAILED == code || ErrorCode.UNKNOWN_TEMPLATE == code))
+        {
+            // Perhaps only this device's reckoning of the server's clock is off, or the server does not know
+            // LoginSigned: take the challenge on this connection, whose LoginAck tells the clock afresh. The login's
+            // waiters wait on; a failed challenge fails them.
+            serverClockOffsetMs = SERVER_CLOCK_UNKNOWN;
+            startLogin();
+            return;
+        }
         final SwitchboardException error = new SwitchboardException(code, requestId, templateId, detail);
         if (loginWaiters.isEmpty())
         {
@@ -1234,6 +1291,11 @@ final class ClientConductor implements Runnable, ServerMessageHandler
         {
             requestDisconnect();
         }
+    }
+
+    private boolean isSignedLoginUnderWay()
+    {
+        return State.LOGGING_IN == state && signedLoginInFlight;
     }
 
     private static boolean isRetryable(final ErrorCode code)

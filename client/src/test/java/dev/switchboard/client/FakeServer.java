@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.codec.SignedLogin;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.BlockDecoder;
 import dev.switchboard.codec.sbe.ContactLookupDecoder;
@@ -21,6 +22,7 @@ import dev.switchboard.codec.sbe.GroupUpdateDecoder;
 import dev.switchboard.codec.sbe.LoginAckEncoder;
 import dev.switchboard.codec.sbe.LoginChallengeEncoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
+import dev.switchboard.codec.sbe.LoginSignedDecoder;
 import dev.switchboard.codec.sbe.LoginStartDecoder;
 import dev.switchboard.codec.sbe.LogoutDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderDecoder;
@@ -79,13 +81,15 @@ import java.util.function.ToLongFunction;
 
 /**
  * A scripted server speaking the client protocol over loopback TCP, one connection at a time, with blocking I/O.
- * It checks login proofs against the registered Ed25519 key and records what the client sends.
+ * It checks login proofs and signed logins against the registered Ed25519 key and records what the client sends.
  */
 final class FakeServer implements AutoCloseable
 {
     static final String CODE = "123456";
     static final int CODE_TTL_SECONDS = 300;
     static final long FIRST_USER_ID = 1000;
+    /** How far a signed login's timestamp may be from this server's clock, either way, as the server's window. */
+    static final long SIGNED_LOGIN_WINDOW_MS = 30_000;
 
     /**
      * The fixed X.509 prefix of an Ed25519 public key; the raw 32-byte key follows it.
@@ -97,6 +101,13 @@ final class FakeServer implements AutoCloseable
     }
 
     record ReceivedGroupSend(long clientMsgId, long groupId, byte[] payload, int connection)
+    {
+    }
+
+    /**
+     * A LoginSigned as it arrived: its timestamp, this server's clock then, and whether it was taken.
+     */
+    record ReceivedSignedLogin(long timestampMs, long serverTimeMs, boolean accepted, int connection)
     {
     }
 
@@ -128,6 +139,11 @@ final class FakeServer implements AutoCloseable
     private final AtomicLong nextMessageId = new AtomicLong(1_000_000);
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger logins = new AtomicInteger();
+    private final Map<Long, Long> lastSignedLoginMs = new ConcurrentHashMap<>();
+    private final long startedAtMs = System.currentTimeMillis();
+    /** The connection of each LoginStart, in order. */
+    final BlockingQueue<Integer> loginStarts = new LinkedBlockingQueue<>();
+    final BlockingQueue<ReceivedSignedLogin> signedLogins = new LinkedBlockingQueue<>();
     final BlockingQueue<ReceivedSend> sends = new LinkedBlockingQueue<>();
     final BlockingQueue<Long> deliverAcks = new LinkedBlockingQueue<>();
     final BlockingQueue<Long> pongs = new LinkedBlockingQueue<>();
@@ -154,6 +170,10 @@ final class FakeServer implements AutoCloseable
     private volatile boolean ackSends = true;
     private volatile boolean answerPings = true;
     private volatile boolean closeOnAccept;
+    private volatile long clockOffsetMs;
+    private volatile boolean refuseSignedLogins;
+    private volatile boolean knowsSignedLogin = true;
+    private volatile boolean refuseProofs;
     private volatile Socket current;
     private volatile OutputStream out;
     private volatile boolean closed;
@@ -331,6 +351,44 @@ final class FakeServer implements AutoCloseable
     void answerPings(final boolean answerPings)
     {
         this.answerPings = answerPings;
+    }
+
+    /**
+     * Run this server's clock (LoginAck's serverTimeMs, the signed-login window) this far from the host's.
+     */
+    void clockOffsetMs(final long clockOffsetMs)
+    {
+        this.clockOffsetMs = clockOffsetMs;
+    }
+
+    long nowMs()
+    {
+        return System.currentTimeMillis() + clockOffsetMs;
+    }
+
+    /**
+     * Answer every LoginSigned LOGIN_FAILED, however good.
+     */
+    void refuseSignedLogins(final boolean refuseSignedLogins)
+    {
+        this.refuseSignedLogins = refuseSignedLogins;
+    }
+
+    /**
+     * False: treat LoginSigned as a server that predates it does, as an unknown template (UNKNOWN_TEMPLATE for
+     * request 0).
+     */
+    void knowsSignedLogin(final boolean knowsSignedLogin)
+    {
+        this.knowsSignedLogin = knowsSignedLogin;
+    }
+
+    /**
+     * Answer every LoginProof LOGIN_FAILED, however good.
+     */
+    void refuseProofs(final boolean refuseProofs)
+    {
+        this.refuseProofs = refuseProofs;
     }
 
     boolean isLoggedInConnectionOpen()
@@ -527,6 +585,7 @@ final class FakeServer implements AutoCloseable
             case LoginStartDecoder.TEMPLATE_ID ->
             {
                 final LoginStartDecoder decoder = new LoginStartDecoder().wrap(buffer, offset, blockLength, version);
+                loginStarts.add(connection);
                 session.userId = decoder.device().userId();
                 session.deviceId = decoder.device().deviceId();
                 session.loginRequestId = decoder.requestId();
@@ -547,21 +606,47 @@ final class FakeServer implements AutoCloseable
                 decoder.getSignature(signature, 0, signature.length);
                 final byte[] key = loginKeys.get(session.userId);
                 if (null == key || null == session.nonce || requestId != session.loginRequestId ||
-                    !verifySignature(key, session.nonce, signature))
+                    !verifySignature(key, session.nonce, signature) || refuseProofs)
                 {
                     error(requestId, LoginProofDecoder.TEMPLATE_ID, ErrorCode.LOGIN_FAILED, "bad proof");
                     return;
                 }
-                session.loggedIn = true;
-                logins.incrementAndGet();
-                final UnsafeBuffer out = new UnsafeBuffer(new byte[128]);
-                final LoginAckEncoder encoder = new LoginAckEncoder()
-                    .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
-                    .requestId(requestId)
-                    .serverTimeMs(System.currentTimeMillis())
-                    .pendingCount(0);
-                encoder.device().userId(session.userId).deviceId(session.deviceId);
-                write(out, encoder.encodedLength());
+                loginAck(session, requestId);
+            }
+            case LoginSignedDecoder.TEMPLATE_ID ->
+            {
+                if (!knowsSignedLogin)
+                {
+                    error(0, LoginSignedDecoder.TEMPLATE_ID, ErrorCode.UNKNOWN_TEMPLATE, "UNKNOWN_TEMPLATE");
+                    return;
+                }
+                final LoginSignedDecoder decoder = new LoginSignedDecoder().wrap(buffer, offset, blockLength, version);
+                final long requestId = decoder.requestId();
+                final long userId = decoder.device().userId();
+                final int deviceId = decoder.device().deviceId();
+                final long timestampMs = decoder.timestampMs();
+                final byte[] signature = new byte[decoder.signatureLength()];
+                decoder.getSignature(signature, 0, signature.length);
+                // A new attempt: a challenge under way is over.
+                session.nonce = null;
+                final long nowMs = nowMs();
+                final long deviceKey = (userId << 16) | deviceId;
+                final byte[] key = loginKeys.get(userId);
+                final boolean accepted = !refuseSignedLogins && null != key &&
+                    Math.abs(timestampMs - nowMs) < SIGNED_LOGIN_WINDOW_MS &&
+                    timestampMs > startedAtMs + clockOffsetMs &&
+                    timestampMs > lastSignedLoginMs.getOrDefault(deviceKey, Long.MIN_VALUE) &&
+                    verifySignature(key, new SignedLogin().message(userId, deviceId, timestampMs), signature);
+                signedLogins.add(new ReceivedSignedLogin(timestampMs, nowMs, accepted, connection));
+                if (!accepted)
+                {
+                    error(requestId, LoginSignedDecoder.TEMPLATE_ID, ErrorCode.LOGIN_FAILED, "bad signed login");
+                    return;
+                }
+                lastSignedLoginMs.put(deviceKey, timestampMs);
+                session.userId = userId;
+                session.deviceId = deviceId;
+                loginAck(session, requestId);
             }
             case SendDecoder.TEMPLATE_ID ->
             {
@@ -812,6 +897,20 @@ final class FakeServer implements AutoCloseable
         }
     }
 
+    private void loginAck(final Session session, final long requestId) throws IOException
+    {
+        session.loggedIn = true;
+        logins.incrementAndGet();
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[128]);
+        final LoginAckEncoder encoder = new LoginAckEncoder()
+            .wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, new MessageHeaderEncoder())
+            .requestId(requestId)
+            .serverTimeMs(nowMs())
+            .pendingCount(0);
+        encoder.device().userId(session.userId).deviceId(session.deviceId);
+        write(out, encoder.encodedLength());
+    }
+
     private static <T> List<Long> userIds(final Iterable<T> members, final ToLongFunction<T> userId)
     {
         final List<Long> userIds = new ArrayList<>();
@@ -911,7 +1010,7 @@ final class FakeServer implements AutoCloseable
         writeRaw(bytes);
     }
 
-    private static boolean verifySignature(final byte[] rawKey, final byte[] nonce, final byte[] signature)
+    private static boolean verifySignature(final byte[] rawKey, final byte[] message, final byte[] signature)
     {
         try
         {
@@ -921,7 +1020,7 @@ final class FakeServer implements AutoCloseable
             final PublicKey publicKey = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(x509));
             final Signature verifier = Signature.getInstance("Ed25519");
             verifier.initVerify(publicKey);
-            verifier.update(nonce);
+            verifier.update(message);
             return verifier.verify(signature);
         }
         catch (final GeneralSecurityException ex)
