@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import dev.switchboard.client.ClientConfiguration;
 import dev.switchboard.codec.SignedLogin;
+import dev.switchboard.edge.NativeConnect;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.CallAnswerDecoder;
 import dev.switchboard.codec.sbe.CallAnswerEncoder;
@@ -86,7 +87,7 @@ final class LoadPoller implements AutoCloseable
     private final Consumer<SelectionKey> keyHandler = this::onKey;
     private final DeviceSigner signer;
     /** Null where connections are opened the JDK's way. */
-    private final NativeConnect nativeConnect = NativeConnect.openOrNull();
+    private final NativeConnect nativeConnect = ClientConnects.nativeConnectOrNull();
     private boolean signedLogins;
     private final byte[] proof = new byte[DeviceSigner.SIGNATURE_LENGTH];
     private final byte[] nonce = new byte[256];

@@ -241,7 +241,7 @@ final class SessionScenarios
             cpu.addTo(result, count);
             result.figure("clientSignUs", signCostNs(rig.book()) / 1000.0);
             result.figure("clientSigner", DeviceSigner.implementation());
-            result.figure("clientConnect", NativeConnect.description());
+            result.figure("clientConnect", ClientConnects.description());
             result.figure("login", settings.signedLogins() ? "LoginSigned" : "LoginStart, LoginProof");
             result.figure("clientCounters", poller.counters().toMap());
         }

@@ -1,22 +1,27 @@
 package dev.switchboard.edge;
 
 import com.sun.jna.Native;
-import org.agrona.SystemUtil;
+import dev.switchboard.edge.NativeSockets.Binding;
 
-import java.io.FileDescriptor;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
-import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
+
+import static dev.switchboard.edge.NativeSockets.AF_INET;
+import static dev.switchboard.edge.NativeSockets.AF_INET6;
+import static dev.switchboard.edge.NativeSockets.EAGAIN;
+import static dev.switchboard.edge.NativeSockets.ECONNABORTED;
+import static dev.switchboard.edge.NativeSockets.EINTR;
+import static dev.switchboard.edge.NativeSockets.IPPROTO_TCP;
+import static dev.switchboard.edge.NativeSockets.SOCK_CLOEXEC;
+import static dev.switchboard.edge.NativeSockets.SOCK_NONBLOCK;
+import static dev.switchboard.edge.NativeSockets.TCP_NODELAY;
 
 /**
  * Accepts with one {@code accept4(2)} that makes the socket non-blocking, then wraps the descriptor in the JDK's own
@@ -34,58 +39,8 @@ import java.nio.channels.spi.SelectorProvider;
  */
 final class NativeAccept
 {
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
-    private static final int SOCK_NONBLOCK = 0x800;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int IPPROTO_TCP = 6;
-    private static final int TCP_NODELAY = 1;
-    private static final int EINTR = 4;
-    private static final int EAGAIN = 11;
-    private static final int ECONNABORTED = 103;
     /** struct sockaddr_in6, the larger of the two families a TCP listener accepts. */
     private static final int SOCKADDR_LENGTH = 28;
-
-    private static final MethodHandle NEW_FD;
-    private static final MethodHandle NEW_CHANNEL;
-    private static final String UNAVAILABLE_BECAUSE;
-
-    static
-    {
-        MethodHandle newFd = null;
-        MethodHandle newChannel = null;
-        String unavailableBecause = null;
-        if (!SystemUtil.isLinux())
-        {
-            unavailableBecause = "accept4 is only used on Linux";
-        }
-        else
-        {
-            try
-            {
-                final Class<?> ioUtil = Class.forName("sun.nio.ch.IOUtil");
-                final Class<?> channelImpl = Class.forName("sun.nio.ch.SocketChannelImpl");
-                final MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(channelImpl, MethodHandles.lookup());
-                newFd = lookup.findStatic(ioUtil, "newFD", MethodType.methodType(FileDescriptor.class, int.class));
-                // The constructor the JDK's own accept uses: (provider, family, descriptor, remote address).
-                final MethodType accepted = MethodType.methodType(
-                    void.class, SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, SocketAddress.class);
-                newChannel = lookup.findConstructor(channelImpl, accepted)
-                    .asType(accepted.changeReturnType(SocketChannel.class));
-                Binding.bind();
-            }
-            catch (final ReflectiveOperationException | RuntimeException | LinkageError ex)
-            {
-                newFd = null;
-                newChannel = null;
-                unavailableBecause =
-                    "accept4 not bound (" + ex.getClass().getSimpleName() + ": " + ex.getMessage() + ")";
-            }
-        }
-        NEW_FD = newFd;
-        NEW_CHANNEL = newChannel;
-        UNAVAILABLE_BECAUSE = unavailableBecause;
-    }
 
     private final int listenerFd;
     private final SelectorProvider provider;
@@ -123,15 +78,15 @@ final class NativeAccept
 
     static boolean isAvailable()
     {
-        return null == UNAVAILABLE_BECAUSE && SocketDescriptors.isAvailable();
+        return null == NativeSockets.unavailableBecause() && SocketDescriptors.isAvailable();
     }
 
     /** Why the JDK's accept is used instead, or null when accept4 is available. */
     static String unavailableBecause()
     {
-        if (null != UNAVAILABLE_BECAUSE)
+        if (null != NativeSockets.unavailableBecause())
         {
-            return UNAVAILABLE_BECAUSE;
+            return "accept4 " + NativeSockets.unavailableBecause();
         }
         return SocketDescriptors.isAvailable() ? null :
             "socket descriptors are not reachable: the JVM needs --add-exports java.base/sun.nio.ch=ALL-UNNAMED";
@@ -161,24 +116,12 @@ final class NativeAccept
             }
             if (EINTR != errno && ECONNABORTED != errno)
             {
-                throw errnoException("accept4", errno);
+                throw NativeSockets.errnoException("accept4", errno);
             }
         }
         while (true);
 
-        final SocketChannel channel = wrap(fd);
-        try
-        {
-            // The descriptor is non-blocking already; this sets the channel's own flag, one F_GETFL.
-            channel.configureBlocking(false);
-        }
-        catch (final IOException ex)
-        {
-            channel.close();
-            throw ex;
-        }
-
-        return channel;
+        return wrap(fd);
     }
 
     private SocketChannel wrap(final int fd) throws IOException
@@ -188,19 +131,17 @@ final class NativeAccept
             (address[0] & 0xFF) | (address[1] & 0xFF) << 8 : (address[0] & 0xFF) << 8 | (address[1] & 0xFF);
         final ProtocolFamily protocolFamily =
             AF_INET6 == family ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        final InetSocketAddress remoteAddress;
         try
         {
-            return (SocketChannel)NEW_CHANNEL.invokeExact(
-                provider,
-                protocolFamily,
-                (FileDescriptor)NEW_FD.invokeExact(fd),
-                (SocketAddress)remoteAddress(family));
+            remoteAddress = remoteAddress(family);
         }
-        catch (final Throwable ex)
+        catch (final IOException ex)
         {
             Binding.close(fd);
-            throw ex instanceof IOException ? (IOException)ex : new IOException("wrapping an accepted socket", ex);
+            throw ex;
         }
+        return NativeSockets.wrap(provider, protocolFamily, fd, remoteAddress);
     }
 
     private InetSocketAddress remoteAddress(final int family) throws IOException
@@ -231,47 +172,7 @@ final class NativeAccept
         optionValue[0] = 1;
         if (0 != Binding.setsockopt(listenerFd, IPPROTO_TCP, TCP_NODELAY, optionValue, Integer.BYTES))
         {
-            throw errnoException("TCP_NODELAY on the listener", Native.getLastError());
+            throw NativeSockets.errnoException("TCP_NODELAY on the listener", Native.getLastError());
         }
-    }
-
-    /** As the JDK words a failed call: the C library's text for the error, "Too many open files" and so on. */
-    private static IOException errnoException(final String call, final int errno)
-    {
-        String text;
-        try
-        {
-            text = Binding.strerror(errno);
-        }
-        catch (final RuntimeException | LinkageError ex)
-        {
-            text = null;
-        }
-        return new IOException(call + ": " + (null == text ? "errno " + errno : text + " (errno " + errno + ")"));
-    }
-
-    /**
-     * The direct-mapped calls (static natives: no proxy, no boxing); errno is read with {@link Native#getLastError()}
-     * rather than thrown, since an empty accept queue ends every batch of accepts.
-     */
-    private static final class Binding
-    {
-        static
-        {
-            Native.register(Binding.class, "c");
-        }
-
-        static void bind()
-        {
-            // Loading the class registers the natives, or fails with a LinkageError.
-        }
-
-        static native int accept4(int fd, byte[] address, int[] addressLength, int flags);
-
-        static native int setsockopt(int fd, int level, int name, int[] value, int valueLength);
-
-        static native int close(int fd);
-
-        static native String strerror(int errno);
     }
 }

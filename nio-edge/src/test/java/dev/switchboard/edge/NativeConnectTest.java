@@ -1,4 +1,4 @@
-package dev.switchboard.bench;
+package dev.switchboard.edge;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +29,7 @@ class NativeConnectTest
     void open()
     {
         connector = NativeConnect.openOrNull();
-        assertNotNull(connector, NativeConnect.description());
+        assertNotNull(connector, NativeConnect.unavailableBecause());
     }
 
     @Test
