@@ -243,6 +243,16 @@ final class TcpTap implements AutoCloseable
         }
     }
 
+    /**
+     * Drop every connection through the tap, as a network would; the tap keeps listening for the reconnects.
+     */
+    void cutConnections()
+    {
+        final List<Socket> cut = new ArrayList<>(sockets);
+        sockets.removeAll(cut);
+        CloseHelper.quietCloseAll(cut);
+    }
+
     public void close()
     {
         closed = true;
