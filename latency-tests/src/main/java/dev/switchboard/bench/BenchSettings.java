@@ -88,9 +88,9 @@ final class BenchSettings
         "queue, and the storm then measures the kernel's SYN retries; 0: every connect at once).", defaultValue = "100")
     int inFlight;
 
-    @Option(names = "--login", description = "login-storm: how a Switchboard device logs in: signed (LoginSigned, one " +
-        "round trip, once the device has had a LoginAck to reckon the server's clock from, so from the second storm " +
-        "on) or challenge (LoginStart, LoginChallenge, LoginProof) (default: ${DEFAULT-VALUE}).",
+    @Option(names = "--login", description = "login-storm: how a Switchboard device logs in: signed (LoginSigned, " +
+        "one round trip, once the device has had a LoginAck to reckon the server's clock from, so from the second " +
+        "storm on) or challenge (LoginStart, LoginChallenge, LoginProof) (default: ${DEFAULT-VALUE}).",
         defaultValue = "signed")
     String login;
 

@@ -38,7 +38,8 @@ final class LoginSignedFlow extends Flow
         session.loginAttempt++;
         session.state = Session.STATE_NEW;
         session.nonce = null;
-        if (deviceId < 1 || deviceId > DeviceKeys.MAX_DEVICE_ID || !stage.devices.loginKey(userId, deviceId, loginKey) ||
+        if (deviceId < 1 || deviceId > DeviceKeys.MAX_DEVICE_ID ||
+            !stage.devices.loginKey(userId, deviceId, loginKey) ||
             !stage.signedLogins.mayTake(DeviceKeys.pack(userId, deviceId), timestampMs, event.timestampMs))
         {
             stage.counters.increment(RingCounters.LOGIN_FAILURES);

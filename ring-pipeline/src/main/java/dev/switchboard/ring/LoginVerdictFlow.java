@@ -7,8 +7,9 @@ import java.util.Arrays;
 
 /**
  * The end of a login, once its proof ({@link LoginProofFlow}) or signed login ({@link LoginSignedFlow}) is verified:
- * by the {@link LoginVerifierAgent}, whose verdict comes back as a control event, or inline. Session: bind the device to this connection (closing an older
- * connection of the same device) and mark it online, or refuse with LOGIN_FAILED. Delivery: open its delivery
+ * by the {@link LoginVerifierAgent}, whose verdict comes back as a control event, or inline. Session: bind the device
+ * to this connection (closing an older connection of the same device) and mark it online, or refuse with
+ * LOGIN_FAILED. Delivery: open its delivery
  * window, answer LoginAck with its backlog count, tell the device if its one-time prekeys run low
  * ({@link PreKeyStockNotices}) and start draining the backlog.
  */
@@ -84,7 +85,9 @@ final class LoginVerdictFlow extends Flow
     void conclude(final RingEvent event, final Session session, final SessionStage stage, final boolean verified)
     {
         session.nonce = null;
-        if (!verified || !takeSignedLogin(event, session, stage))
+        final long signedLoginMs = session.signedLoginMs;
+        session.signedLoginMs = 0;
+        if (!verified || !takeSignedLogin(event, session, stage, signedLoginMs))
         {
             session.state = Session.STATE_NEW;
             stage.counters.increment(RingCounters.LOGIN_FAILURES);
@@ -115,10 +118,9 @@ final class LoginVerdictFlow extends Flow
     /**
      * A signed login is taken once: checked again here, as a replay may have raced its original through the verifier.
      */
-    private static boolean takeSignedLogin(final RingEvent event, final Session session, final SessionStage stage)
+    private static boolean takeSignedLogin(
+        final RingEvent event, final Session session, final SessionStage stage, final long signedLoginMs)
     {
-        final long signedLoginMs = session.signedLoginMs;
-        session.signedLoginMs = 0;
         if (0 == signedLoginMs)
         {
             return true;

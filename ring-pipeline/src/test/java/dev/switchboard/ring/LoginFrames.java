@@ -94,7 +94,8 @@ final class LoginFrames
      * device to sign by sending it a challenge.
      */
     int loginSignedWithNonceSignature(
-        final MutableDirectBuffer out, final long userId, final int deviceId, final long timestampMs, final byte[] nonce)
+        final MutableDirectBuffer out, final long userId, final int deviceId, final long timestampMs,
+        final byte[] nonce)
         throws GeneralSecurityException
     {
         final Signature signer = Signature.getInstance("Ed25519");

@@ -179,7 +179,8 @@ final class TestConnection implements AutoCloseable
         encoder.device().userId(userId).deviceId(deviceId);
         encoder.timestampMs(timestampMs).putSignature(signature, 0, signature.length);
         write(encoder.encodedLength());
-        final byte[] frame = new byte[Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()];
+        final byte[] frame =
+            new byte[Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()];
         out.getBytes(0, frame);
         return frame;
     }
