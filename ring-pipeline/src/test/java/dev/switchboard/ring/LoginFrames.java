@@ -65,10 +65,7 @@ final class LoginFrames
         challenge.wrap(challengeFrame, InboundFrame.BODY_OFFSET, LoginChallengeDecoder.BLOCK_LENGTH, 1);
         final byte[] nonce = new byte[challenge.nonceLength()];
         challenge.getNonce(nonce, 0, nonce.length);
-        final Signature signer = Signature.getInstance("Ed25519");
-        signer.initSign(keys.getPrivate());
-        signer.update(nonce);
-        final byte[] signature = signer.sign();
+        final byte[] signature = sign(nonce);
         return new LoginProofEncoder().wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header)
             .requestId(4).putSignature(signature, 0, signature.length).encodedLength();
     }
@@ -79,14 +76,8 @@ final class LoginFrames
     int loginSigned(final MutableDirectBuffer out, final long userId, final int deviceId, final long timestampMs)
         throws GeneralSecurityException
     {
-        final Signature signer = Signature.getInstance("Ed25519");
-        signer.initSign(keys.getPrivate());
-        signer.update(new SignedLogin().message(userId, deviceId, timestampMs));
-        final byte[] signature = signer.sign();
-        final LoginSignedEncoder loginSigned = new LoginSignedEncoder();
-        loginSigned.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(6);
-        loginSigned.device().userId(userId).deviceId(deviceId);
-        return loginSigned.timestampMs(timestampMs).putSignature(signature, 0, signature.length).encodedLength();
+        return loginSigned(out, userId, deviceId, timestampMs,
+            sign(new SignedLogin().message(userId, deviceId, timestampMs)));
     }
 
     /**
@@ -98,13 +89,23 @@ final class LoginFrames
         final byte[] nonce)
         throws GeneralSecurityException
     {
-        final Signature signer = Signature.getInstance("Ed25519");
-        signer.initSign(keys.getPrivate());
-        signer.update(nonce);
-        final byte[] signature = signer.sign();
+        return loginSigned(out, userId, deviceId, timestampMs, sign(nonce));
+    }
+
+    private int loginSigned(final MutableDirectBuffer out, final long userId, final int deviceId,
+        final long timestampMs, final byte[] signature)
+    {
         final LoginSignedEncoder loginSigned = new LoginSignedEncoder();
         loginSigned.wrapAndApplyHeader(out, Sofh.HEADER_LENGTH, header).requestId(6);
         loginSigned.device().userId(userId).deviceId(deviceId);
         return loginSigned.timestampMs(timestampMs).putSignature(signature, 0, signature.length).encodedLength();
+    }
+
+    private byte[] sign(final byte[] message) throws GeneralSecurityException
+    {
+        final Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(keys.getPrivate());
+        signer.update(message);
+        return signer.sign();
     }
 }

@@ -5,7 +5,6 @@ import dev.switchboard.codec.sbe.ErrorCode;
 import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginSignedDecoder;
-import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.VerifyAckDecoder;
 import dev.switchboard.journal.Journal;
@@ -23,9 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -48,12 +45,12 @@ class LoginSignedRingTest
     @TempDir
     File dataDir;
 
-    private final Map<Long, List<byte[]>> sentByConnection = new HashMap<>();
     private final Map<String, String> codes = new HashMap<>();
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
     private final long startMs = 1_795_000_000_000L;
     private long nowMs = startMs;
     private long nextConnectionId = 100;
+    private RecordingOutbound outbound;
     private SwitchboardState state;
     private Journal journal;
     private RingPipeline ring;
@@ -104,8 +101,7 @@ class LoginSignedRingTest
     void shouldTakeAFrameOnceOnAnyConnection() throws Exception
     {
         final int length = device.loginSigned(out, userId, 1, nowMs);
-        final byte[] frame = new byte[Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + length];
-        out.getBytes(0, frame);
+        final byte[] frame = frameOf(length);
         final long first = open();
         publish(first, length);
         dutyCycle.doWork();
@@ -194,8 +190,7 @@ class LoginSignedRingTest
         launchRing(true);
         nowMs += 1; // a login signed at the (new) server's start would be refused as one from before it
         final int length = device.loginSigned(out, userId, 1, nowMs);
-        final byte[] frame = new byte[Sofh.HEADER_LENGTH + MessageHeaderEncoder.ENCODED_LENGTH + length];
-        out.getBytes(0, frame);
+        final byte[] frame = frameOf(length);
         final long first = open();
         final long second = open();
         publish(first, length);
@@ -237,7 +232,7 @@ class LoginSignedRingTest
             .loginVerifierThread(loginVerifierThread)
             .state(state)
             .journal(journal)
-            .outbound(new RecordingEdge())
+            .outbound(outbound = new RecordingOutbound())
             .codeSender((phone, code) -> codes.put(phone.toString(), code.toString()))
             .epochClock(() -> nowMs)
             .signedLoginWindowNs(TimeUnit.MILLISECONDS.toNanos(WINDOW_MS))
@@ -279,31 +274,16 @@ class LoginSignedRingTest
 
     private UnsafeBuffer first(final long connectionId, final int templateId)
     {
-        for (final byte[] frame : sentByConnection.getOrDefault(connectionId, List.of()))
-        {
-            final UnsafeBuffer buffer = new UnsafeBuffer(frame);
-            if (new MessageHeaderDecoder().wrap(buffer, Sofh.HEADER_LENGTH).templateId() == templateId)
-            {
-                return buffer;
-            }
-        }
-        return null;
+        return outbound.first(connectionId, templateId);
     }
 
-    private final class RecordingEdge implements OutboundFrames
+    /** The frame {@link #publish} sends for the body in {@link #out}, to send again. */
+    private byte[] frameOf(final int bodyLength)
     {
-        public boolean send(
-            final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int offset, final int length)
-        {
-            final byte[] frame = new byte[length];
-            buffer.getBytes(offset, frame);
-            sentByConnection.computeIfAbsent(connectionId, (ignore) -> new ArrayList<>()).add(frame);
-            return true;
-        }
-
-        public boolean close(final int pollerIndex, final long connectionId)
-        {
-            return true;
-        }
+        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + bodyLength;
+        Sofh.write(out, 0, messageLength);
+        final byte[] frame = new byte[Sofh.HEADER_LENGTH + messageLength];
+        out.getBytes(0, frame);
+        return frame;
     }
 }

@@ -8,7 +8,6 @@ import dev.switchboard.codec.sbe.ErrorDecoder;
 import dev.switchboard.codec.sbe.LoginAckDecoder;
 import dev.switchboard.codec.sbe.LoginChallengeDecoder;
 import dev.switchboard.codec.sbe.LoginProofDecoder;
-import dev.switchboard.codec.sbe.MessageHeaderDecoder;
 import dev.switchboard.codec.sbe.MessageHeaderEncoder;
 import dev.switchboard.codec.sbe.RegisterEncoder;
 import dev.switchboard.codec.sbe.SendEncoder;
@@ -20,7 +19,6 @@ import dev.switchboard.journal.SyncPolicy;
 import dev.switchboard.state.StateContext;
 import dev.switchboard.state.SwitchboardState;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,9 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,13 +54,11 @@ class RingDutyCycleTest
     @TempDir
     File dataDir;
 
-    private final Map<Long, List<byte[]>> sentByConnection = new HashMap<>();
     private final Map<String, String> codes = new HashMap<>();
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[4096]);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
-    private final Thread testThread = Thread.currentThread();
     private long nowNs = TimeUnit.SECONDS.toNanos(1_000);
-    private int framesFromOtherThreads;
+    private RecordingOutbound outbound;
     private SwitchboardState state;
     private Journal journal;
     private RingPipeline ring;
@@ -89,7 +83,7 @@ class RingDutyCycleTest
             .loginVerifierThread(loginVerifierThread)
             .state(state)
             .journal(journal)
-            .outbound(new RecordingEdge())
+            .outbound(outbound = new RecordingOutbound())
             .codeSender((phone, code) -> codes.put(phone.toString(), code.toString()))
             .nanoClock(() -> nowNs)
             .dutyCycle(true)
@@ -132,7 +126,7 @@ class RingDutyCycleTest
             DeliverDecoder.BLOCK_LENGTH, 1);
         assertEquals(sentAck.messageId(), deliver.messageId());
         assertEquals(alice, deliver.from().userId());
-        assertEquals(0, framesFromOtherThreads);
+        assertEquals(0, outbound.framesFromOtherThreads());
         assertEquals(0, dutyCycle.doWork(), "nothing left for the next cycle");
     }
 
@@ -225,7 +219,7 @@ class RingDutyCycleTest
         assertTrue(wakes.get() >= 1, "the verifier woke the duty cycle's thread");
         assertEquals(1, ring.counters().get(RingCounters.LOGINS));
         assertEquals(0, ring.counters().get(RingCounters.LOGINS_VERIFIED_INLINE));
-        assertEquals(0, framesFromOtherThreads, "verdicts are answered by the duty cycle, not the verifier");
+        assertEquals(0, outbound.framesFromOtherThreads(), "verdicts are answered by the duty cycle, not the verifier");
         assertEquals(userId, loginAck(ALICE_CONNECTION).device().userId());
     }
 
@@ -264,7 +258,7 @@ class RingDutyCycleTest
         publish(ALICE_CONNECTION, alice.loginProof(out, first(ALICE_CONNECTION, LoginChallengeDecoder.TEMPLATE_ID)));
         assertTrue(publisher.publishClosed(POLLER, ALICE_CONNECTION));
         publish(BOB_CONNECTION, bob.loginProof(out, first(BOB_CONNECTION, LoginChallengeDecoder.TEMPLATE_ID)));
-        sentByConnection.remove(BOB_CONNECTION);
+        outbound.forget(BOB_CONNECTION);
         publish(BOB_CONNECTION, bob.loginStart(out, bobId, 1));
         dutyCycle.doWork();
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -363,38 +357,6 @@ class RingDutyCycleTest
 
     private UnsafeBuffer first(final long connectionId, final int templateId)
     {
-        for (final byte[] frame : sentByConnection.getOrDefault(connectionId, List.of()))
-        {
-            final UnsafeBuffer buffer = new UnsafeBuffer(frame);
-            if (new MessageHeaderDecoder().wrap(buffer, Sofh.HEADER_LENGTH).templateId() == templateId)
-            {
-                return buffer;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Records frames per connection, and whether any came from a thread other than the test's.
-     */
-    private final class RecordingEdge implements OutboundFrames
-    {
-        public boolean send(
-            final int pollerIndex, final long connectionId, final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (Thread.currentThread() != testThread)
-            {
-                framesFromOtherThreads++;
-            }
-            final byte[] frame = new byte[length];
-            buffer.getBytes(offset, frame);
-            sentByConnection.computeIfAbsent(connectionId, (ignore) -> new ArrayList<>()).add(frame);
-            return true;
-        }
-
-        public boolean close(final int pollerIndex, final long connectionId)
-        {
-            return true;
-        }
+        return outbound.first(connectionId, templateId);
     }
 }
