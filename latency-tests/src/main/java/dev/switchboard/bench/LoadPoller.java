@@ -2,7 +2,6 @@ package dev.switchboard.bench;
 
 import dev.switchboard.client.ClientConfiguration;
 import dev.switchboard.codec.SignedLogin;
-import dev.switchboard.edge.NativeConnect;
 import dev.switchboard.codec.Sofh;
 import dev.switchboard.codec.sbe.CallAnswerDecoder;
 import dev.switchboard.codec.sbe.CallAnswerEncoder;
@@ -34,6 +33,7 @@ import dev.switchboard.codec.sbe.SendEncoder;
 import dev.switchboard.codec.sbe.SentAckDecoder;
 import dev.switchboard.codec.sbe.VerifyAckDecoder;
 import dev.switchboard.codec.sbe.VerifyEncoder;
+import dev.switchboard.edge.NativeConnect;
 import org.agrona.CloseHelper;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -452,34 +452,35 @@ final class LoadPoller implements AutoCloseable
                 // An explicit bind takes an ephemeral port of that address: the way past one address's ports.
                 final InetAddress bindTo = source.equals(DEFAULT_SOURCE) ? null : source;
                 connection.startNs = nowNs;
-                if (null != nativeConnect)
-                {
-                    connection.state = LoadConnection.State.CONNECTING;
-                    handshakesInFlight++;
-                    connection.channel = nativeConnect.connect(server, bindTo);
-                    connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);
-                    onConnected(connection);
-                    started++;
-                    continue;
-                }
-                final SocketChannel channel = SocketChannel.open();
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                if (null != bindTo)
-                {
-                    channel.bind(new InetSocketAddress(bindTo, 0));
-                }
-                connection.channel = channel;
                 connection.state = LoadConnection.State.CONNECTING;
                 handshakesInFlight++;
-                if (channel.connect(server))
+                final boolean connected;
+                if (null != nativeConnect)
                 {
-                    connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+                    // Taken as connected: the first frame goes at once, or waits in the output until it can.
+                    connection.channel = nativeConnect.connect(server, bindTo);
+                    connected = true;
+                }
+                else
+                {
+                    final SocketChannel channel = SocketChannel.open();
+                    connection.channel = channel;
+                    channel.configureBlocking(false);
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    if (null != bindTo)
+                    {
+                        channel.bind(new InetSocketAddress(bindTo, 0));
+                    }
+                    connected = channel.connect(server);
+                }
+                if (connected)
+                {
+                    connection.key = connection.channel.register(selector, SelectionKey.OP_READ, connection);
                     onConnected(connection);
                 }
                 else
                 {
-                    connection.key = channel.register(selector, SelectionKey.OP_CONNECT, connection);
+                    connection.key = connection.channel.register(selector, SelectionKey.OP_CONNECT, connection);
                 }
                 started++;
             }
