@@ -3,7 +3,10 @@ package dev.switchboard.server;
 import dev.switchboard.codec.MaxFrame;
 import dev.switchboard.edge.EdgeConfiguration;
 import dev.switchboard.journal.JournalConfiguration;
+import dev.switchboard.media.MediaConfiguration;
+import dev.switchboard.ring.CallConfiguration;
 import dev.switchboard.ring.KeyDirectoryConfiguration;
+import dev.switchboard.ring.LinkConfiguration;
 import dev.switchboard.ring.RingConfiguration;
 import dev.switchboard.state.StateConfiguration;
 import dev.switchboard.tuning.Profiles;
@@ -27,12 +30,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What the server runs with, written at start to {@value #FILE_NAME} in the data folder and logged: the profile, the
  * thread layout, and every {@code switchboard.*} property whose value differs from its declared default, with where it
- * came from (-D on the command line, the profile, or set by an embedding program).
+ * came from (-D on the command line, the profile, or set by an embedding program). A key that is no setting of the
+ * server (a misspelt one would otherwise be ignored without a word) is logged as a warning, with the setting it is
+ * nearest to.
  * <p>
  * Defaults are read from the Configuration classes: for a constant {@code X_PROP_NAME}, the constant named
  * {@code X_DEFAULT}, {@code X_DEFAULT_NS}, {@code X_MS_DEFAULT} (and so on) or {@code DEFAULT_X}. Durations are compared
@@ -47,7 +53,11 @@ final class EffectiveSettings
         EdgeConfiguration.class, RingConfiguration.class, KeyDirectoryConfiguration.class, JournalConfiguration.class,
         StateConfiguration.class, MaxFrame.class, ThreadLayout.class, DutyThreadScheduling.class,
         IdleStrategies.class, ServerCounters.class, ShutdownConfiguration.class, MetricsEndpoint.class,
-        PushConfiguration.class };
+        PushConfiguration.class, CallConfiguration.class, LinkConfiguration.class, MediaConfiguration.class };
+    /** Settings of the client SDK and the bench, which may share a JVM with the server (tests, embedding programs). */
+    private static final String[] OTHER_COMPONENTS = { PREFIX + "client.", PREFIX + "bench." };
+    /** A key this far from a setting, in single-character edits, is taken for a misspelling of it. */
+    private static final int MAX_SUGGESTION_DISTANCE = 3;
 
     /** One property that differs from its default. */
     static final class Changed
@@ -57,19 +67,33 @@ final class EffectiveSettings
         /** The declared default, printed; null when none is declared. */
         final String defaultValue;
         final String source;
+        /** False for a key no part of the server reads. */
+        final boolean known;
+        /** For an unknown key, the setting it is nearest to; null when none is near. */
+        final String nearest;
 
-        Changed(final String key, final String value, final String defaultValue, final String source)
+        Changed(
+            final String key,
+            final String value,
+            final String defaultValue,
+            final String source,
+            final boolean known,
+            final String nearest)
         {
             this.key = key;
             this.value = value;
             this.defaultValue = defaultValue;
             this.source = source;
+            this.known = known;
+            this.nearest = nearest;
         }
 
         public String toString()
         {
-            return key + "=" + value + " (" + (null == defaultValue ? "no declared default" :
-                "default " + defaultValue) + "; from " + source + ")";
+            final String what = !known ? "not a setting of this server" + (null == nearest ? "" :
+                ", did you mean " + nearest + "?") : null == defaultValue ? "no declared default" :
+                "default " + defaultValue;
+            return key + "=" + value + " (" + what + "; from " + source + ")";
         }
     }
 
@@ -99,6 +123,7 @@ final class EffectiveSettings
     static List<Changed> changed(final Set<String> commandLineKeys, final String profile)
     {
         final Map<String, Object> defaults = declaredDefaults();
+        final Set<String> known = declaredKeys();
         final Properties profileProperties = null == profile ? new Properties() : Profiles.load(profile);
         final Map<String, String> sorted = new TreeMap<>();
         for (final String key : System.getProperties().stringPropertyNames())
@@ -121,7 +146,9 @@ final class EffectiveSettings
             }
             final String source = commandLineKeys.contains(key) ? "-D" :
                 profileProperties.containsKey(key) ? "profile " + profile : "system property";
-            changed.add(new Changed(key, value, declared ? String.valueOf(defaultValue) : null, source));
+            final boolean isKnown = known.contains(key) || isOtherComponents(key);
+            changed.add(new Changed(key, value, declared ? String.valueOf(defaultValue) : null, source, isKnown,
+                isKnown ? null : nearest(key, known)));
         }
         return changed;
     }
@@ -162,8 +189,100 @@ final class EffectiveSettings
             null == profile ? "none" : profile, changed.size(), file);
         for (final Changed setting : changed)
         {
-            LOG.info("setting: {}", setting);
+            if (setting.known)
+            {
+                LOG.info("setting: {}", setting);
+            }
+            else
+            {
+                LOG.warn("setting: {}", setting);
+            }
         }
+    }
+
+    /** Every {@code switchboard.*} key the server reads: the values of the {@code *PROP_NAME} constants. */
+    static Set<String> declaredKeys()
+    {
+        final Set<String> keys = new HashSet<>();
+        keys.add(Profiles.PROFILE_PROP_NAME);
+        for (final Class<?> configuration : CONFIGURATIONS)
+        {
+            for (final Field field : configuration.getDeclaredFields())
+            {
+                if (Modifier.isStatic(field.getModifiers()) && field.getName().endsWith("PROP_NAME") &&
+                    String.class == field.getType())
+                {
+                    final Object key = read(field);
+                    if (key instanceof String && ((String)key).startsWith(PREFIX))
+                    {
+                        keys.add((String)key);
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static boolean isOtherComponents(final String key)
+    {
+        for (final String prefix : OTHER_COMPONENTS)
+        {
+            if (key.startsWith(prefix))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The known key fewest single-character edits away, if within {@link #MAX_SUGGESTION_DISTANCE}. */
+    static String nearest(final String key, final Set<String> known)
+    {
+        String nearest = null;
+        int best = MAX_SUGGESTION_DISTANCE + 1;
+        // In key order, so that of two keys as near the first is named, the same on every start.
+        for (final String candidate : new TreeSet<>(known))
+        {
+            final int distance = editDistance(key, candidate, best);
+            if (distance < best)
+            {
+                best = distance;
+                nearest = candidate;
+            }
+        }
+        return nearest;
+    }
+
+    /** Levenshtein distance, a transposition counted as one edit; any result at or above the bound is the bound. */
+    static int editDistance(final String a, final String b, final int bound)
+    {
+        if (Math.abs(a.length() - b.length()) >= bound)
+        {
+            return bound;
+        }
+        final int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++)
+        {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++)
+        {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++)
+        {
+            for (int j = 1; j <= b.length(); j++)
+            {
+                final int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                int value = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1))
+                {
+                    value = Math.min(value, d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = value;
+            }
+        }
+        return Math.min(d[a.length()][b.length()], bound);
     }
 
     static Map<String, Object> declaredDefaults()

@@ -85,8 +85,9 @@ class EffectiveSettingsTest
         assertEquals("-D", byKey.get("switchboard.edge.max.pending.write").source);
         assertEquals("switchboard.ring.wait.strategy=busy-spin (default phased; from profile latency)",
             byKey.get("switchboard.ring.wait.strategy").toString());
-        assertEquals("switchboard.no.such.key=1 (no declared default; from -D)",
+        assertEquals("switchboard.no.such.key=1 (not a setting of this server; from -D)",
             byKey.get("switchboard.no.such.key").toString());
+        assertFalse(byKey.get("switchboard.no.such.key").known);
         assertFalse(byKey.containsKey(Profiles.PROFILE_PROP_NAME));
 
         EffectiveSettings.report(dataDir, "latency", "threads: layout duty-cycle", List.of("edge: 1 poller(s)"), changed);
@@ -95,5 +96,49 @@ class EffectiveSettingsTest
         assertTrue(text.contains("profile: latency\nthreads: layout duty-cycle\nedge: 1 poller(s)\n"), text);
         assertTrue(text.contains("changed from default: " + changed.size() + "\n"), text);
         assertTrue(text.contains("  switchboard.edge.write.timeout=45s (default 30000ms; from -D)\n"), text);
+    }
+
+    @Test
+    void shouldKnowTheKeysOfEveryModuleIncludingThoseWithoutADefault()
+    {
+        final Set<String> keys = EffectiveSettings.declaredKeys();
+        assertTrue(keys.contains("switchboard.journal.sync"), keys.toString());
+        assertTrue(keys.contains("switchboard.login.signed.window"));
+        assertTrue(keys.contains("switchboard.tls.cert"), "no default, still a setting");
+        assertTrue(keys.contains("switchboard.turn.secret"));
+        assertTrue(keys.contains("switchboard.calls.per.minute"));
+        assertTrue(keys.contains("switchboard.link.code.ttl"));
+        assertTrue(keys.contains("switchboard.media.port"));
+        assertTrue(keys.contains(Profiles.PROFILE_PROP_NAME));
+        assertFalse(keys.contains("switchboard.jounral.sync"));
+    }
+
+    @Test
+    void shouldWarnOfAMisspeltKeyNamingTheSettingItIsNearest()
+    {
+        System.setProperty("switchboard.jounral.sync", "always");
+        System.setProperty("switchboard.turn.secret", "s3cret-for-the-test");
+        System.setProperty("switchboard.client.port", "7420");
+        System.setProperty("switchboard.zz.entirely.other", "1");
+
+        final Map<String, EffectiveSettings.Changed> byKey = EffectiveSettings.changed(Set.of(), null).stream()
+            .collect(Collectors.toMap(setting -> setting.key, setting -> setting));
+
+        assertEquals("switchboard.jounral.sync=always (not a setting of this server, did you mean " +
+            "switchboard.journal.sync?; from system property)", byKey.get("switchboard.jounral.sync").toString());
+        assertTrue(byKey.get("switchboard.turn.secret").known, "a setting without a default is still known");
+        assertTrue(byKey.get("switchboard.client.port").known, "the client SDK's own settings are not the server's");
+        assertFalse(byKey.get("switchboard.zz.entirely.other").known);
+        assertEquals(null, byKey.get("switchboard.zz.entirely.other").nearest, "nothing near: no guess");
+    }
+
+    @Test
+    void shouldMeasureEditsWithATranspositionAsOne()
+    {
+        assertEquals(0, EffectiveSettings.editDistance("journal", "journal", 4));
+        assertEquals(1, EffectiveSettings.editDistance("jounral", "journal", 4));
+        assertEquals(1, EffectiveSettings.editDistance("journl", "journal", 4));
+        assertEquals(2, EffectiveSettings.editDistance("jurnl", "journal", 4));
+        assertEquals(4, EffectiveSettings.editDistance("a", "journal", 4), "capped at the bound");
     }
 }
