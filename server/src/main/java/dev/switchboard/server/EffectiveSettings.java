@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the server runs with, written at start to {@value #FILE_NAME} in the data folder and logged: the profile, the
  * thread layout, and every {@code switchboard.*} property whose value differs from its declared default, with where it
- * came from (-D on the command line, the profile, or set by an embedding program). A key that is no setting of the
+ * came from (-D on the command line, the profile, or set by an embedding program); a secret's value is shown as
+ * {@value #HIDDEN}. A key that is no setting of the
  * server (a misspelt one would otherwise be ignored without a word) is logged as a warning, with the setting it is
  * nearest to.
  * <p>
@@ -56,6 +57,9 @@ final class EffectiveSettings
         PushConfiguration.class, CallConfiguration.class, LinkConfiguration.class, MediaConfiguration.class };
     /** Settings of the client SDK and the bench, which may share a JVM with the server (tests, embedding programs). */
     private static final String[] OTHER_COMPONENTS = { PREFIX + "client.", PREFIX + "bench." };
+    /** Values of keys ending so are never logged or written: the TURN server's shared secret. */
+    private static final String SECRET_SUFFIX = ".secret";
+    static final String HIDDEN = "(hidden)";
     /** A key this far from a setting, in single-character edits, is taken for a misspelling of it. */
     private static final int MAX_SUGGESTION_DISTANCE = 3;
 
@@ -147,7 +151,8 @@ final class EffectiveSettings
             final String source = commandLineKeys.contains(key) ? "-D" :
                 profileProperties.containsKey(key) ? "profile " + profile : "system property";
             final boolean isKnown = known.contains(key) || isOtherComponents(key);
-            changed.add(new Changed(key, value, declared ? String.valueOf(defaultValue) : null, source, isKnown,
+            final String shown = key.endsWith(SECRET_SUFFIX) ? HIDDEN : value;
+            changed.add(new Changed(key, shown, declared ? String.valueOf(defaultValue) : null, source, isKnown,
                 isKnown ? null : nearest(key, known)));
         }
         return changed;

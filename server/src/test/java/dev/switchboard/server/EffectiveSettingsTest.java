@@ -127,6 +127,8 @@ class EffectiveSettingsTest
         assertEquals("switchboard.jounral.sync=always (not a setting of this server, did you mean " +
             "switchboard.journal.sync?; from system property)", byKey.get("switchboard.jounral.sync").toString());
         assertTrue(byKey.get("switchboard.turn.secret").known, "a setting without a default is still known");
+        assertEquals("switchboard.turn.secret=(hidden) (no declared default; from system property)",
+            byKey.get("switchboard.turn.secret").toString(), "a secret is never logged");
         assertTrue(byKey.get("switchboard.client.port").known, "the client SDK's own settings are not the server's");
         assertFalse(byKey.get("switchboard.zz.entirely.other").known);
         assertEquals(null, byKey.get("switchboard.zz.entirely.other").nearest, "nothing near: no guess");
