@@ -260,7 +260,7 @@ public final class EdgeContext
      */
     private static CountersManager privateCountersManager(final int pollerCount)
     {
-        final int counters = 2 * (pollerCount * PollerCounters.LABELS.length + EdgeAcceptor.COUNTER_LABELS.length);
+        final int counters = 2 * (pollerCount * PollerCounters.LABELS.length + AcceptorCounters.LABELS.length);
 
         return new ConcurrentCountersManager(
             new UnsafeBuffer(BufferUtil.allocateDirectAligned(counters * CountersReader.METADATA_LENGTH, 64)),

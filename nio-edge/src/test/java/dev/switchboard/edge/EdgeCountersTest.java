@@ -45,7 +45,7 @@ class EdgeCountersTest
             typeByLabel.put(label, typeId);
             keyByLabel.put(label, keyBuffer.getInt(0));
         });
-        assertEquals(2 * PollerCounters.LABELS.length + EdgeAcceptor.COUNTER_LABELS.length, typeByLabel.size());
+        assertEquals(2 * PollerCounters.LABELS.length + AcceptorCounters.LABELS.length, typeByLabel.size());
         for (int poller = 0; poller < 2; poller++)
         {
             for (final String label : PollerCounters.LABELS)
@@ -55,7 +55,7 @@ class EdgeCountersTest
                 assertEquals(poller, keyByLabel.get(fullLabel), fullLabel);
             }
         }
-        for (final String label : EdgeAcceptor.COUNTER_LABELS)
+        for (final String label : AcceptorCounters.LABELS)
         {
             assertEquals(EdgeCounters.ACCEPTOR_TYPE_ID, typeByLabel.get("edge-acceptor: " + label));
         }
@@ -105,15 +105,15 @@ class EdgeCountersTest
         fixture = new EdgeFixture(ctx);
         final CountersManager own = ctx.countersManager();
         assertNotNull(own);
-        assertEquals(3 * PollerCounters.LABELS.length + EdgeAcceptor.COUNTER_LABELS.length, allocated(own));
+        assertEquals(3 * PollerCounters.LABELS.length + AcceptorCounters.LABELS.length, allocated(own));
 
         // a second edge from the same context while the first still runs finds room
         try (EdgeFixture second = new EdgeFixture(ctx))
         {
-            assertEquals(2 * (3 * PollerCounters.LABELS.length + EdgeAcceptor.COUNTER_LABELS.length), allocated(own));
+            assertEquals(2 * (3 * PollerCounters.LABELS.length + AcceptorCounters.LABELS.length), allocated(own));
             assertEquals(0, second.poller().stats().framesIn());
         }
-        assertEquals(3 * PollerCounters.LABELS.length + EdgeAcceptor.COUNTER_LABELS.length, allocated(own));
+        assertEquals(3 * PollerCounters.LABELS.length + AcceptorCounters.LABELS.length, allocated(own));
     }
 
     private static int allocated(final CountersReader reader)
