@@ -3,15 +3,7 @@ package dev.switchboard.journal;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
-import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
-
-import java.io.File;
-import java.util.concurrent.TimeUnit;
-
-import static dev.switchboard.journal.RecordDescriptor.SEGMENT_HEADER_LENGTH;
 
 /**
  * The durable offline queue: every undelivered message and receipt, per recipient, in memory-mapped segments.
@@ -21,8 +13,9 @@ import static dev.switchboard.journal.RecordDescriptor.SEGMENT_HEADER_LENGTH;
  * {@link SegmentAgent} on its own thread ({@value SegmentAgent#ROLE_NAME}), which also deletes reclaimed ones.
  * Reclaiming and compaction run at {@link #sync()} (the end of each ring batch) and in {@link #expire()}.
  * <p>
- * A facade over its parts: {@link SegmentLog} (segment files, the tail, forcing), {@link RecipientIndex} (the
- * per-recipient queues), {@link Compactor} (freeing old segments), {@link JournalRecovery} (the start-up scan),
+ * A facade over its parts: {@link JournalAppender} (the append path), {@link SegmentLog} (segment files, the tail,
+ * forcing), {@link RecipientIndex} (the per-recipient queues), {@link Compactor} (freeing old segments),
+ * {@link JournalRecovery} (the start-up scan), {@link SegmentAgentRunner} (the segment agent's thread),
  * {@link ResendDedupe} (client resends) and {@link JournalCounters} (figures).
  */
 public final class Journal implements AutoCloseable
@@ -40,33 +33,23 @@ public final class Journal implements AutoCloseable
     /** A fan-out record for this many recipients does not fit in one segment. */
     public static final int RECORD_TOO_LARGE = -5;
 
-    /**
-     * The segment agent parks 1 ms after work, doubling to 100 ms while idle: an idle server wakes it ten times a
-     * second, and a request (made at the first write into a new tail, tens of MiB before it is needed) waits at most
-     * that long.
-     */
-    private static final long SEGMENT_AGENT_MIN_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long SEGMENT_AGENT_MAX_PARK_NS = TimeUnit.MILLISECONDS.toNanos(100);
-
     private final long ttlMs;
-    private final int maxPayloadLength;
     private final EpochClock epochClock;
     private final JournalCounters counters;
     private final SegmentAgent segmentAgent;
     private final SegmentLog log;
     private final RecipientIndex index;
     private final Compactor compactor;
+    private final JournalAppender appender;
     private final RecoveryReport recoveryReport = new RecoveryReport();
-    private AgentRunner segmentAgentRunner;
-    private AgentInvoker segmentAgentInvoker;
+    // null until started: close then deletes what the agent was handed itself
+    private SegmentAgentRunner segmentAgentRunner;
     private ResendDedupe resendDedupe;
-    private long[] acceptedKeys = new long[64];
     private boolean isClosed;
 
     private Journal(final JournalContext ctx)
     {
         ttlMs = ctx.ttlMs();
-        maxPayloadLength = ctx.maxPayloadLength();
         epochClock = ctx.epochClock();
         counters = new JournalCounters(ctx.countersManager());
         segmentAgent = new SegmentAgent(
@@ -74,6 +57,7 @@ public final class Journal implements AutoCloseable
         log = new SegmentLog(ctx.dataDir(), ctx.segmentLength(), ctx.syncPolicy(), counters, segmentAgent);
         index = new RecipientIndex(log, ctx.maxRecordsPerRecipient(), ctx.maxBytesPerRecipient(), counters);
         compactor = new Compactor(log, index, ctx.compactionStepLength(), counters);
+        appender = new JournalAppender(ctx.maxPayloadLength(), log, index, counters);
     }
 
     /** Opens the journal in the context's data folder, rebuilding the index from the segments found there. */
@@ -101,7 +85,8 @@ public final class Journal implements AutoCloseable
             journal.resendDedupe = ResendDedupe.open(
                 ctx.dataDir(), ctx.resendCapacity(), ctx.resendWindowMs(), ctx.syncPolicy(), journal.recoveryReport);
             journal.segmentAgent.touchAheadOf(journal.resendDedupe.log());
-            journal.startSegmentAgent(ctx);
+            journal.segmentAgentRunner = new SegmentAgentRunner(journal.segmentAgent, ctx, journal.counters);
+            journal.segmentAgentRunner.start();
         }
         catch (final RuntimeException ex)
         {
@@ -129,30 +114,9 @@ public final class Journal implements AutoCloseable
         final int offset,
         final int length)
     {
-        if (length < 0 || length > maxPayloadLength || offset < 0)
-        {
-            return PAYLOAD_TOO_LARGE;
-        }
-        if (!RecordDescriptor.isValidRecipient(recipientUserId, recipientDeviceId))
-        {
-            return INVALID_RECIPIENT;
-        }
-        final long key = RecordDescriptor.recipientKey(recipientUserId, recipientDeviceId);
-        final RecipientQueue queue = index.queue(key);
-        final int check = index.check(queue, messageId, length);
-        if (OK != check)
-        {
-            return check;
-        }
-
-        acceptedKeys[0] = key;
-        final long position = log.writeMessage(
-            acceptedKeys, 1, messageId, senderUserId, senderDeviceId, correlationId, timestampMs, kind,
-            payload, offset, length);
-        // writes move no queue in or out of the index, so the one looked up above still holds
-        index.add(queue, key, messageId, position, timestampMs, length, RecipientIndex.chargeOf(1, length));
-        afterAppend(1, length);
-        return OK;
+        return appender.append(
+            recipientUserId, recipientDeviceId, messageId, senderUserId, senderDeviceId, correlationId, timestampMs,
+            kind, payload, offset, length);
     }
 
     /**
@@ -176,10 +140,9 @@ public final class Journal implements AutoCloseable
         final int offset,
         final int length)
     {
-        final int refused = appendShared(
+        return appender.appendToAll(
             recipientUserIds, recipientDeviceIds, recipientCount, messageId, senderUserId, senderDeviceId,
-            correlationId, timestampMs, kind, payload, offset, length, true);
-        return refused > 0 ? QUEUE_FULL : refused;
+            correlationId, timestampMs, kind, payload, offset, length);
     }
 
     /**
@@ -204,60 +167,9 @@ public final class Journal implements AutoCloseable
         final int offset,
         final int length)
     {
-        return appendShared(
+        return appender.appendToMany(
             recipientUserIds, recipientDeviceIds, recipientCount, messageId, senderUserId, senderDeviceId,
-            correlationId, timestampMs, kind, payload, offset, length, false);
-    }
-
-    /**
-     * One record shared by the recipients accepted; with allOrNothing, any refusal leaves nothing written and counts
-     * the whole call as refused.
-     */
-    private int appendShared(
-        final long[] recipientUserIds,
-        final int[] recipientDeviceIds,
-        final int recipientCount,
-        final long messageId,
-        final long senderUserId,
-        final int senderDeviceId,
-        final long correlationId,
-        final long timestampMs,
-        final int kind,
-        final DirectBuffer payload,
-        final int offset,
-        final int length,
-        final boolean allOrNothing)
-    {
-        if (length < 0 || length > maxPayloadLength || offset < 0)
-        {
-            return PAYLOAD_TOO_LARGE;
-        }
-        if (recipientCount <= 0)
-        {
-            return 0;
-        }
-        if (RecordDescriptor.aligned(RecordDescriptor.messageLength(recipientCount, length)) >
-            log.segmentLength() - SEGMENT_HEADER_LENGTH)
-        {
-            return RECORD_TOO_LARGE;
-        }
-        if (acceptedKeys.length < recipientCount)
-        {
-            acceptedKeys = new long[Math.max(recipientCount, acceptedKeys.length * 2)];
-        }
-
-        final int accepted = index.accept(
-            recipientUserIds, recipientDeviceIds, recipientCount, messageId, length, allOrNothing, acceptedKeys);
-        if (accepted <= 0)
-        {
-            return recipientCount;
-        }
-        final long position = log.writeMessage(
-            acceptedKeys, accepted, messageId, senderUserId, senderDeviceId, correlationId, timestampMs, kind,
-            payload, offset, length);
-        final int added = index.addAll(acceptedKeys, accepted, messageId, position, timestampMs, length);
-        afterAppend(accepted, length);
-        return recipientCount - added;
+            correlationId, timestampMs, kind, payload, offset, length);
     }
 
     /**
@@ -318,7 +230,7 @@ public final class Journal implements AutoCloseable
     /**
      * Drops every record older than the time to live, then reclaims or compacts old segments.
      *
-     * @return the number of (recipient, record) entries dropped; also added to {@link #expiredTotal()}.
+     * @return the number of (recipient, record) entries dropped; also added to {@link JournalCounters#expiredTotal()}.
      */
     public int expire()
     {
@@ -343,40 +255,10 @@ public final class Journal implements AutoCloseable
         compactor.doWork();
     }
 
-    /**
-     * The server message id an earlier send from this device with this client message id got, if the journal
-     * remembers it: accepted within the resend window and fewer than the resend capacity sends ago, or still held
-     * undelivered since the last open.
-     *
-     * @param nowMs the caller's current time, against which the window is measured.
-     * @return the original server message id, or 0 if the send is new.
-     */
-    public long findResend(
-        final long senderUserId, final int senderDeviceId, final long clientMsgId, final long nowMs)
+    /** Which server message id a client send got, so a resend is answered with it. */
+    public ResendDedupe resendDedupe()
     {
-        if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
-        {
-            return 0;
-        }
-        return resendDedupe.find(RecordDescriptor.recipientKey(senderUserId, senderDeviceId), clientMsgId, nowMs);
-    }
-
-    /**
-     * Remembers the server message id an accepted send got, so a resend is answered with it. Durable as the
-     * records are: forced now under {@link SyncPolicy#ALWAYS}, by {@link #sync()} under {@link SyncPolicy#BATCH}.
-     */
-    public void rememberSend(
-        final long senderUserId,
-        final int senderDeviceId,
-        final long clientMsgId,
-        final long messageId,
-        final long timestampMs)
-    {
-        if (RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
-        {
-            resendDedupe.remember(
-                RecordDescriptor.recipientKey(senderUserId, senderDeviceId), clientMsgId, messageId, timestampMs);
-        }
+        return resendDedupe;
     }
 
     /**
@@ -390,12 +272,6 @@ public final class Journal implements AutoCloseable
     {
         recoveryReport.heldSends = resendDedupe.rememberStoredSends(kind, epochClock.time(), cutoffMs(), index, log);
         return recoveryReport.heldSends;
-    }
-
-    /** Sends the resend log can answer for (each at most once), including those past the window. */
-    public int resendEntries()
-    {
-        return resendDedupe.entries();
     }
 
     /** Hands every live record to the handler, recipient by recipient, oldest first within a recipient. */
@@ -416,55 +292,16 @@ public final class Journal implements AutoCloseable
         return recoveryReport;
     }
 
-    /** Undelivered (recipient, record) entries across all recipients. */
-    public long liveEntries()
-    {
-        return counters.liveEntries.get();
-    }
-
-    /** Recipients holding at least one record. */
-    public int recipientCount()
-    {
-        return (int)counters.recipients.get();
-    }
-
-    /** Segment files in use. */
-    public int segmentCount()
-    {
-        return (int)counters.segments.get();
-    }
-
-    /** Entries dropped by expiry since open. */
-    public long expiredTotal()
-    {
-        return counters.expired.get();
-    }
-
-    /** Appends refused with {@link #QUEUE_FULL} since open, counted per recipient. */
-    public long queueFullTotal()
-    {
-        return counters.queueFull.get();
-    }
-
-    /** Records copied forward by compaction since open. */
-    public long compactedRecords()
-    {
-        return counters.recordsCompacted.get();
-    }
-
-    /** Segment files reclaimed since open. */
-    public long reclaimedSegments()
-    {
-        return counters.segmentsReclaimed.get();
-    }
-
     /** The journal's counters, for a reader in this process; a counters file shows the same figures outside it. */
     public JournalCounters counters()
     {
         return counters;
     }
 
-    /** Sum of the entries accounted to segments; equals {@link #liveEntries()} unless the accounting broke. */
+    /**
+     * Sum of the entries accounted to segments; equals {@link JournalCounters#liveEntries()} unless the accounting
+     * broke.
+     */
     long segmentLiveRefs()
     {
         return log.liveRefs();
@@ -473,7 +310,7 @@ public final class Journal implements AutoCloseable
     /** Tests: runs one duty cycle of a segment agent opened with {@link JournalContext#segmentAgentInvoked}. */
     int invokeSegmentAgent()
     {
-        return segmentAgentInvoker.invoke();
+        return segmentAgentRunner.invoke();
     }
 
     /** Forces what is pending under the sync policy, stops the segment agent and unmaps every segment. */
@@ -487,48 +324,17 @@ public final class Journal implements AutoCloseable
         try
         {
             // the agent first: it touches the tail's pages, which closing the log unmaps
-            CloseHelper.closeAll(segmentAgentRunner, segmentAgentInvoker, log::close, resendDedupe);
+            CloseHelper.closeAll(segmentAgentRunner, log::close, resendDedupe);
         }
         finally
         {
-            if (null == segmentAgentRunner && null == segmentAgentInvoker)
+            if (null == segmentAgentRunner)
             {
                 // never started: what it was handed is deleted here
                 segmentAgent.onClose();
             }
             counters.close();
         }
-    }
-
-    private void startSegmentAgent(final JournalContext ctx)
-    {
-        if (ctx.isSegmentAgentInvoked())
-        {
-            segmentAgentInvoker = new AgentInvoker(ctx.errorHandler(), counters.segmentAgentErrors, segmentAgent);
-            segmentAgentInvoker.start();
-        }
-        else
-        {
-            segmentAgentRunner = new AgentRunner(
-                new BackoffIdleStrategy(0, 0, SEGMENT_AGENT_MIN_PARK_NS, SEGMENT_AGENT_MAX_PARK_NS),
-                ctx.errorHandler(),
-                counters.segmentAgentErrors,
-                segmentAgent);
-            AgentRunner.startOnThread(segmentAgentRunner, (runnable) ->
-            {
-                final Thread thread = new Thread(runnable);
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-    }
-
-    private void afterAppend(final int keyCount, final int payloadLength)
-    {
-        log.afterWrite();
-        counters.appends.incrementRelease();
-        counters.bytesAppended.getAndAddRelease(
-            RecordDescriptor.aligned(RecordDescriptor.messageLength(keyCount, payloadLength)));
     }
 
     private long cutoffMs()

@@ -94,6 +94,48 @@ public final class JournalCounters implements AutoCloseable
         segmentAgentErrors = manager.newCounter(SEGMENT_AGENT_ERRORS_LABEL, JOURNAL_TYPE_ID);
     }
 
+    /** Undelivered (recipient, record) entries across all recipients. */
+    public long liveEntries()
+    {
+        return liveEntries.get();
+    }
+
+    /** Recipients holding at least one record. */
+    public int recipientCount()
+    {
+        return (int)recipients.get();
+    }
+
+    /** Segment files in use. */
+    public int segmentCount()
+    {
+        return (int)segments.get();
+    }
+
+    /** Entries dropped by expiry since open. */
+    public long expiredTotal()
+    {
+        return expired.get();
+    }
+
+    /** Appends refused with {@link Journal#QUEUE_FULL} since open, counted per recipient. */
+    public long queueFullTotal()
+    {
+        return queueFull.get();
+    }
+
+    /** Records copied forward by compaction since open. */
+    public long compactedRecords()
+    {
+        return recordsCompacted.get();
+    }
+
+    /** Segment files reclaimed since open. */
+    public long reclaimedSegments()
+    {
+        return segmentsReclaimed.get();
+    }
+
     private static CountersManager privateManager()
     {
         final int valuesLength = PRIVATE_COUNTERS * CountersReader.COUNTER_LENGTH;

@@ -134,7 +134,7 @@ final class JournalTraining
             final int length = 16 + i % 97;
             payload.putLong(0, messageId);
 
-            if (0 != journal.findResend(sender, DEVICE_ID, i - RESEND_CAPACITY / 2, nowMs))
+            if (0 != journal.resendDedupe().find(sender, DEVICE_ID, i - RESEND_CAPACITY / 2, nowMs))
             {
                 report.resendsFound++;
             }
@@ -152,7 +152,7 @@ final class JournalTraining
             }
             if (Journal.OK == appended)
             {
-                journal.rememberSend(sender, DEVICE_ID, i, messageId, nowMs);
+                journal.resendDedupe().remember(sender, DEVICE_ID, i, messageId, nowMs);
             }
 
             // Stretches that deliver at once, leaving the tail alone in use after a roll, between stretches that lag.
@@ -166,7 +166,7 @@ final class JournalTraining
                     report.deletes++;
                 }
             }
-            if (1 == journal.segmentCount())
+            if (1 == journal.counters().segmentCount())
             {
                 report.tailAlone++;
             }
@@ -183,7 +183,7 @@ final class JournalTraining
         }
 
         final JournalCounters counters = journal.counters();
-        report.reclaimedSegments = journal.reclaimedSegments();
+        report.reclaimedSegments = counters.reclaimedSegments();
         report.segmentsCreatedInline = counters.segmentsCreatedInline.get();
         return report;
     }

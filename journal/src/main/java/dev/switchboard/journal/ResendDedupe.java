@@ -15,9 +15,9 @@ import static dev.switchboard.journal.RecordDescriptor.TIMESTAMP_OFFSET;
  * Which server message id a client send got, so a resend is answered with it: the {@link ResendLog} of recent sends,
  * plus the sends still held undelivered at open that the log would not match ({@link HeldSends}).
  * <p>
- * Owner thread only.
+ * Owner thread only: the journal's owner, which reaches it through {@link Journal#resendDedupe()}.
  */
-final class ResendDedupe implements AutoCloseable
+public final class ResendDedupe implements AutoCloseable
 {
     private final ResendLog resendLog;
     private final long windowMs;
@@ -62,8 +62,21 @@ final class ResendDedupe implements AutoCloseable
         return new ResendDedupe(resendLog, windowMs, syncPolicy);
     }
 
-    long find(final long senderKey, final long clientMsgId, final long nowMs)
+    /**
+     * The server message id an earlier send from this device with this client message id got, if the journal
+     * remembers it: accepted within the resend window and fewer than the resend capacity sends ago, or still held
+     * undelivered since the last open.
+     *
+     * @param nowMs the caller's current time, against which the window is measured.
+     * @return the original server message id, or 0 if the send is new.
+     */
+    public long find(final long senderUserId, final int senderDeviceId, final long clientMsgId, final long nowMs)
     {
+        if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
+        {
+            return 0;
+        }
+        final long senderKey = RecordDescriptor.recipientKey(senderUserId, senderDeviceId);
         final long messageId = resendLog.find(senderKey, clientMsgId, nowMs - windowMs);
         if (0 != messageId || null == heldSends)
         {
@@ -72,9 +85,24 @@ final class ResendDedupe implements AutoCloseable
         return heldSends.find(senderKey, clientMsgId);
     }
 
-    void remember(final long senderKey, final long clientMsgId, final long messageId, final long timestampMs)
+    /**
+     * Remembers the server message id an accepted send got, so a resend is answered with it. Durable as the
+     * records are: forced now under {@link SyncPolicy#ALWAYS}, by {@link Journal#sync()} under
+     * {@link SyncPolicy#BATCH}.
+     */
+    public void remember(
+        final long senderUserId,
+        final int senderDeviceId,
+        final long clientMsgId,
+        final long messageId,
+        final long timestampMs)
     {
-        resendLog.append(senderKey, clientMsgId, messageId, timestampMs);
+        if (!RecordDescriptor.isValidRecipient(senderUserId, senderDeviceId))
+        {
+            return;
+        }
+        resendLog.append(
+            RecordDescriptor.recipientKey(senderUserId, senderDeviceId), clientMsgId, messageId, timestampMs);
         if (SyncPolicy.ALWAYS == syncPolicy)
         {
             resendLog.force();
@@ -107,7 +135,8 @@ final class ResendDedupe implements AutoCloseable
         return null == heldSends ? 0 : heldSends.size();
     }
 
-    int entries()
+    /** Sends the resend log can answer for (each at most once), including those past the window. */
+    public int entries()
     {
         return resendLog.size();
     }
@@ -117,6 +146,7 @@ final class ResendDedupe implements AutoCloseable
         resendLog.force();
     }
 
+    /** Forces the resend log under the sync policy and unmaps it; {@link Journal#close()} does this. */
     public void close()
     {
         try

@@ -84,7 +84,7 @@ class JournalCrashTest
             assertTrue(journal.maxMessageId() <= lastAppended + 1, journal.maxMessageId() + " > 1 + " + lastAppended +
                 " in run " + run + found);
             verify(appended, deleted, lastAppended, journal.maxMessageId());
-            assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+            assertEquals(journal.counters().liveEntries(), journal.segmentLiveRefs());
 
             // anything appended but not reported is now known to the journal and must count as appended
             for (long id = lastAppended + 1; id <= journal.maxMessageId(); id++)

@@ -72,16 +72,16 @@ class JournalDiskBoundTest
                 assertTrue(journal.delete(acked % RECIPIENTS, 2, acked));
             }
             journal.sync(); // the ring's end of batch, where compaction runs
-            maxSegments = Math.max(maxSegments, journal.segmentCount());
+            maxSegments = Math.max(maxSegments, journal.counters().segmentCount());
         }
 
         // 200,000 records of ~280 bytes are ~850 segments' worth; the live data fits in one
         assertTrue(maxSegments <= 4, "max segments " + maxSegments);
-        assertTrue(journal.reclaimedSegments() > 800, "reclaimed " + journal.reclaimedSegments());
-        assertTrue(journal.compactedRecords() > 0);
-        assertEquals(STUCK + WINDOW, journal.liveEntries());
-        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
-        final int segmentsInUse = journal.segmentCount();
+        assertTrue(journal.counters().reclaimedSegments() > 800, "reclaimed " + journal.counters().reclaimedSegments());
+        assertTrue(journal.counters().compactedRecords() > 0);
+        assertEquals(STUCK + WINDOW, journal.counters().liveEntries());
+        assertEquals(journal.counters().liveEntries(), journal.segmentLiveRefs());
+        final int segmentsInUse = journal.counters().segmentCount();
         journal.close();
         // closing stops the segment agent once it has deleted what it was handed and the segment it made ready
         assertEquals(segmentsInUse, segmentFiles(dir));
@@ -89,8 +89,8 @@ class JournalDiskBoundTest
 
         journal = Journal.open(context());
         assertTrue(journal.recoveryReport().isClean(), journal.recoveryReport().toString());
-        assertEquals(STUCK + WINDOW, journal.liveEntries());
-        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+        assertEquals(STUCK + WINDOW, journal.counters().liveEntries());
+        assertEquals(journal.counters().liveEntries(), journal.segmentLiveRefs());
         for (int i = 1; i <= STUCK; i++)
         {
             final CollectingHandler handler = new CollectingHandler();
@@ -110,7 +110,7 @@ class JournalDiskBoundTest
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[200]);
         long id = 0;
         // fill most of a segment with records for a recipient that stays offline
-        while (journal.segmentCount() == 1)
+        while (journal.counters().segmentCount() == 1)
         {
             id++;
             journal.append(7, 7, id, 1, 1, 0, NOW_MS, 1, payload, 0, 200);
@@ -123,12 +123,12 @@ class JournalDiskBoundTest
             journal.append(8, 8, id, 1, 1, 0, NOW_MS, 1, payload, 0, 200);
             assertTrue(journal.delete(8, 8, id));
             journal.sync();
-            maxSegments = Math.max(maxSegments, journal.segmentCount());
+            maxSegments = Math.max(maxSegments, journal.counters().segmentCount());
         }
 
         assertTrue(maxSegments <= 4, "max segments " + maxSegments);
         assertEquals(offline, journal.count(7, 7));
-        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+        assertEquals(journal.counters().liveEntries(), journal.segmentLiveRefs());
         journal.close();
         journal = Journal.open(context());
         assertEquals(offline, journal.count(7, 7));
@@ -156,12 +156,12 @@ class JournalDiskBoundTest
             }
             journal.sync();
         }
-        assertEquals(last / 10, journal.liveEntries());
-        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+        assertEquals(last / 10, journal.counters().liveEntries());
+        assertEquals(journal.counters().liveEntries(), journal.segmentLiveRefs());
         journal.close();
 
         journal = Journal.open(context());
-        assertEquals(last / 10, journal.liveEntries(), journal.recoveryReport().toString());
+        assertEquals(last / 10, journal.counters().liveEntries(), journal.recoveryReport().toString());
         for (long id = 10; id <= last; id += 10)
         {
             final CollectingHandler handler = new CollectingHandler();
@@ -192,13 +192,13 @@ class JournalDiskBoundTest
                 assertTrue(journal.delete(3, 0, id));
             }
             journal.sync();
-            maxSegments = Math.max(maxSegments, journal.segmentCount());
+            maxSegments = Math.max(maxSegments, journal.counters().segmentCount());
         }
 
         assertTrue(maxSegments <= 5, "max segments " + maxSegments);
-        assertTrue(journal.compactedRecords() > 0);
+        assertTrue(journal.counters().compactedRecords() > 0);
         assertEquals(groupMessages / 100, journal.count(3, 0));
-        assertEquals(journal.liveEntries(), journal.segmentLiveRefs());
+        assertEquals(journal.counters().liveEntries(), journal.segmentLiveRefs());
         journal.close();
 
         journal = Journal.open(context());

@@ -127,7 +127,7 @@ class JournalTest
         assertTrue(journal.delete(5, 2, 2));
         assertTrue(journal.delete(5, 2, 4));
         assertEquals(0, journal.count(5, 2));
-        assertEquals(0, journal.recipientCount());
+        assertEquals(0, journal.counters().recipientCount());
         assertEquals(Journal.OK, append(journal, 5, 2, 6, "again"));
         assertEquals(List.of(6L), idsOf(journal, 5, 2));
     }
@@ -164,14 +164,14 @@ class JournalTest
             assertEquals("group hello", handler.payloads.get(0));
             assertEquals(77L, handler.correlationIds.get(0));
         }
-        assertEquals(3, journal.liveEntries());
+        assertEquals(3, journal.counters().liveEntries());
         assertTrue(journal.delete(2, 0, 100));
         assertEquals(0, journal.count(2, 0));
         assertEquals(1, journal.count(1, 0));
 
         journal.close();
         journal = Journal.open(context());
-        assertEquals(2, journal.liveEntries());
+        assertEquals(2, journal.counters().liveEntries());
         assertEquals(List.of(100L), idsOf(journal, 1, 0));
         assertEquals(List.of(100L), idsOf(journal, 3, 1));
         assertEquals(0, journal.count(2, 0));
@@ -188,7 +188,7 @@ class JournalTest
         assertEquals(1, journal.appendToMany(users, devices, 3, 2, 9, 1, 0, NOW_MS, RECEIPT, payload, 0, 1));
         assertEquals(1, journal.count(1, 0));
         assertEquals(1, journal.count(2, 0));
-        assertEquals(1, journal.queueFullTotal());
+        assertEquals(1, journal.counters().queueFullTotal());
         assertEquals(3, journal.appendToMany(users, devices, 3, 3, 9, 1, 0, NOW_MS, RECEIPT, payload, 0, 1));
     }
 
@@ -205,7 +205,7 @@ class JournalTest
             payload, 0, payload.capacity()));
         assertEquals(0, journal.count(5, 1));
         assertEquals(0, journal.count(5, 3));
-        assertEquals(1, journal.liveEntries());
+        assertEquals(1, journal.counters().liveEntries());
 
         assertTrue(journal.delete(5, 2, 1));
         assertEquals(Journal.OK, journal.appendToAll(users, devices, 3, 3, 9, 1, 0, NOW_MS, MESSAGE,
@@ -227,7 +227,7 @@ class JournalTest
         assertTrue(journal.delete(1, 1, 1));
         assertEquals(Journal.OK, append(journal, 1, 1, 5, "e"));
         assertEquals(List.of(2L, 3L, 5L), idsOf(journal, 1, 1));
-        assertEquals(1, journal.queueFullTotal());
+        assertEquals(1, journal.counters().queueFullTotal());
     }
 
     @Test
@@ -255,10 +255,10 @@ class JournalTest
         clock.update(NOW_MS + TimeUnit.DAYS.toMillis(31));
         assertEquals(List.of(2L), idsOf(journal, 1, 1));
         assertEquals(2, journal.expire());
-        assertEquals(2, journal.expiredTotal());
+        assertEquals(2, journal.counters().expiredTotal());
         assertEquals(1, journal.count(1, 1));
         assertEquals(0, journal.count(2, 1));
-        assertEquals(1, journal.liveEntries());
+        assertEquals(1, journal.counters().liveEntries());
         assertFalse(journal.delete(2, 1, 3));
 
         journal.close();
@@ -284,17 +284,17 @@ class JournalTest
                 assertTrue(journal.delete((id - 1) % 7, (id - 1) % 3, id - 1));
             }
         }
-        final int segments = journal.segmentCount();
-        final long live = journal.liveEntries();
+        final int segments = journal.counters().segmentCount();
+        final long live = journal.counters().liveEntries();
         journal.close();
 
         journal = Journal.open(context());
         final RecoveryReport report = journal.recoveryReport();
         assertTrue(report.isClean(), report.toString());
-        assertEquals(live, journal.liveEntries());
-        assertEquals(1_000, journal.liveEntries());
+        assertEquals(live, journal.counters().liveEntries());
+        assertEquals(1_000, journal.counters().liveEntries());
         assertEquals(2_000, journal.maxMessageId());
-        assertEquals(segments, journal.segmentCount());
+        assertEquals(segments, journal.counters().segmentCount());
         for (int user = 0; user < 7; user++)
         {
             for (int device = 0; device < 3; device++)
@@ -328,12 +328,12 @@ class JournalTest
             append(journal, 1, 1, id, "some payload to fill segments quickly ".repeat(4));
             journal.delete(1, 1, id);
         }
-        assertTrue(journal.reclaimedSegments() > 0);
+        assertTrue(journal.counters().reclaimedSegments() > 0);
         journal.close();
 
         journal = Journal.open(context());
         assertEquals(3_000, journal.maxMessageId());
-        assertEquals(0, journal.liveEntries());
+        assertEquals(0, journal.counters().liveEntries());
     }
 
     @Test

@@ -62,7 +62,7 @@ class ResendLogTest
     {
         for (int i = from; i <= to; i++)
         {
-            journal.rememberSend(SENDER, DEVICE, i, 1000 + i, clock.time());
+            journal.resendDedupe().remember(SENDER, DEVICE, i, 1000 + i, clock.time());
         }
     }
 
@@ -70,7 +70,7 @@ class ResendLogTest
     {
         for (int i = from; i <= to; i++)
         {
-            assertEquals(1000 + i, journal.findResend(SENDER, DEVICE, i, clock.time()), "client id " + i);
+            assertEquals(1000 + i, journal.resendDedupe().find(SENDER, DEVICE, i, clock.time()), "client id " + i);
         }
     }
 
@@ -78,7 +78,7 @@ class ResendLogTest
     {
         for (int i = from; i <= to; i++)
         {
-            assertEquals(0, journal.findResend(SENDER, DEVICE, i, clock.time()), "client id " + i);
+            assertEquals(0, journal.resendDedupe().find(SENDER, DEVICE, i, clock.time()), "client id " + i);
         }
     }
 
@@ -87,13 +87,13 @@ class ResendLogTest
     {
         clock.update(NOW_MS);
         journal = open(CAPACITY);
-        journal.rememberSend(SENDER, DEVICE, 5, 900, NOW_MS);
+        journal.resendDedupe().remember(SENDER, DEVICE, 5, 900, NOW_MS);
 
-        assertEquals(900, journal.findResend(SENDER, DEVICE, 5, clock.time()));
-        assertEquals(0, journal.findResend(SENDER, DEVICE + 1, 5, clock.time()));
-        assertEquals(0, journal.findResend(SENDER + 1, DEVICE, 5, clock.time()));
-        assertEquals(0, journal.findResend(SENDER, DEVICE, 6, clock.time()));
-        assertEquals(0, journal.findResend(-1, DEVICE, 5, clock.time()));
+        assertEquals(900, journal.resendDedupe().find(SENDER, DEVICE, 5, clock.time()));
+        assertEquals(0, journal.resendDedupe().find(SENDER, DEVICE + 1, 5, clock.time()));
+        assertEquals(0, journal.resendDedupe().find(SENDER + 1, DEVICE, 5, clock.time()));
+        assertEquals(0, journal.resendDedupe().find(SENDER, DEVICE, 6, clock.time()));
+        assertEquals(0, journal.resendDedupe().find(-1, DEVICE, 5, clock.time()));
     }
 
     @Test
@@ -112,7 +112,7 @@ class ResendLogTest
         remember(CAPACITY + 2, 40 * CAPACITY + 3);
         assertForgotten(1, 39 * CAPACITY + 3);
         assertRemembered(39 * CAPACITY + 4, 40 * CAPACITY + 3);
-        assertEquals(CAPACITY, journal.resendEntries());
+        assertEquals(CAPACITY, journal.resendDedupe().entries());
     }
 
     @Test
@@ -120,14 +120,14 @@ class ResendLogTest
     {
         clock.update(NOW_MS);
         journal = open(CAPACITY);
-        journal.rememberSend(SENDER, DEVICE, 5, 900, NOW_MS);
+        journal.resendDedupe().remember(SENDER, DEVICE, 5, 900, NOW_MS);
         clock.update(NOW_MS + WINDOW_MS + 1);
-        assertEquals(0, journal.findResend(SENDER, DEVICE, 5, clock.time()));
+        assertEquals(0, journal.resendDedupe().find(SENDER, DEVICE, 5, clock.time()));
 
-        journal.rememberSend(SENDER, DEVICE, 5, 901, clock.time());
-        assertEquals(901, journal.findResend(SENDER, DEVICE, 5, clock.time()));
+        journal.resendDedupe().remember(SENDER, DEVICE, 5, 901, clock.time());
+        assertEquals(901, journal.resendDedupe().find(SENDER, DEVICE, 5, clock.time()));
         remember(100, 100 + CAPACITY - 2); // the ring wraps over the first copy: the second must stay
-        assertEquals(901, journal.findResend(SENDER, DEVICE, 5, clock.time()));
+        assertEquals(901, journal.resendDedupe().find(SENDER, DEVICE, 5, clock.time()));
         assertRemembered(100, 100 + CAPACITY - 2);
     }
 
@@ -178,7 +178,7 @@ class ResendLogTest
         {
             for (int i = 1; i <= 5; i++)
             {
-                assertEquals(1000 + i, second.findResend(SENDER, DEVICE, i, clock.time()));
+                assertEquals(1000 + i, second.resendDedupe().find(SENDER, DEVICE, i, clock.time()));
             }
         }
         finally
@@ -306,7 +306,7 @@ class ResendLogTest
         // the carried-over sends keep their place in the FIFO: the ring is full only after 4 * CAPACITY in all
         remember(100, 100 + 4 * CAPACITY - CAPACITY / 2 - 1);
         assertRemembered(CAPACITY / 2 + 4, CAPACITY + 3);
-        assertEquals(4 * CAPACITY, journal.resendEntries());
+        assertEquals(4 * CAPACITY, journal.resendDedupe().entries());
         remember(1000, 1000);
         assertForgotten(CAPACITY / 2 + 4, CAPACITY / 2 + 4);
         assertRemembered(CAPACITY / 2 + 5, CAPACITY + 3);
@@ -325,17 +325,17 @@ class ResendLogTest
         assertEquals(Journal.OK, journal.append(5, 1, 51, SENDER, DEVICE, 8, NOW_MS, RECEIPT, payload, 0, 16));
         // a message remembered, then left undelivered past the window (but within the time to live)
         assertEquals(Journal.OK, journal.append(6, 1, 52, SENDER, DEVICE, 9, NOW_MS, MESSAGE, payload, 0, 16));
-        journal.rememberSend(SENDER, DEVICE, 9, 52, NOW_MS);
+        journal.resendDedupe().remember(SENDER, DEVICE, 9, 52, NOW_MS);
         journal.close();
 
         clock.update(NOW_MS + WINDOW_MS + 1);
         journal = open(CAPACITY);
-        assertEquals(0, journal.findResend(SENDER, DEVICE, 7, clock.time()));
+        assertEquals(0, journal.resendDedupe().find(SENDER, DEVICE, 7, clock.time()));
         assertEquals(2, journal.rememberStoredSends(MESSAGE));
         assertEquals(2, journal.recoveryReport().heldSends());
-        assertEquals(50, journal.findResend(SENDER, DEVICE, 7, clock.time()));
-        assertEquals(0, journal.findResend(SENDER, DEVICE, 8, clock.time()));
-        assertEquals(52, journal.findResend(SENDER, DEVICE, 9, clock.time()));
+        assertEquals(50, journal.resendDedupe().find(SENDER, DEVICE, 7, clock.time()));
+        assertEquals(0, journal.resendDedupe().find(SENDER, DEVICE, 8, clock.time()));
+        assertEquals(52, journal.resendDedupe().find(SENDER, DEVICE, 9, clock.time()));
     }
 
     @Test
@@ -356,7 +356,7 @@ class ResendLogTest
         // the journal no longer holds it, and the sender's resend only comes now
         journal = open(CAPACITY);
         assertEquals(0, journal.rememberStoredSends(MESSAGE));
-        assertEquals(60, journal.findResend(SENDER, DEVICE, 17, clock.time()));
+        assertEquals(60, journal.resendDedupe().find(SENDER, DEVICE, 17, clock.time()));
     }
 
     @Test
@@ -385,11 +385,12 @@ class ResendLogTest
                     expected = entry[2];
                 }
             }
-            assertEquals(expected, journal.findResend(user, device, clientMsgId, clock.time()), "step " + step);
+            assertEquals(
+                expected, journal.resendDedupe().find(user, device, clientMsgId, clock.time()), "step " + step);
             if (0 == expected)
             {
                 final long id = nextId++;
-                journal.rememberSend(user, device, clientMsgId, id, clock.time());
+                journal.resendDedupe().remember(user, device, clientMsgId, id, clock.time());
                 model.addLast(new long[] { user * 16 + device, clientMsgId, id });
                 if (model.size() > CAPACITY * 4)
                 {
@@ -397,7 +398,7 @@ class ResendLogTest
                 }
             }
         }
-        assertEquals(model.size(), journal.resendEntries());
+        assertEquals(model.size(), journal.resendDedupe().entries());
     }
 
     private static File copyOf(final File from) throws IOException

@@ -66,19 +66,19 @@ class SegmentAgentTest
     /** Appends half a segment's worth without rolling; the first write into a tail asks for the next segment. */
     private void fillPastHalf()
     {
-        final int segments = journal.segmentCount();
+        final int segments = journal.counters().segmentCount();
         final int recordLength = RecordDescriptor.aligned(RecordDescriptor.messageLength(1, PAYLOAD_LENGTH));
         for (int i = 0; i < (SEGMENT_LENGTH / 2) / recordLength + 2; i++)
         {
             appendOne(1);
         }
-        assertEquals(segments, journal.segmentCount());
+        assertEquals(segments, journal.counters().segmentCount());
     }
 
     private void appendUntilRoll()
     {
-        final int segments = journal.segmentCount();
-        while (journal.segmentCount() == segments)
+        final int segments = journal.counters().segmentCount();
+        while (journal.counters().segmentCount() == segments)
         {
             appendOne(1);
         }
@@ -100,12 +100,12 @@ class SegmentAgentTest
             assertEquals(roll, counters.segmentsPrepared.get());
             assertEquals(1, journal.invokeSegmentAgent());
             assertEquals(roll + 1, counters.segmentsPrepared.get());
-            assertEquals(journal.segmentCount() + 1, segmentFiles(dir));
+            assertEquals(journal.counters().segmentCount() + 1, segmentFiles(dir));
             appendUntilRoll();
             journal.sync();
         }
         assertEquals(0, counters.segmentsCreatedInline.get());
-        assertEquals(4, journal.segmentCount());
+        assertEquals(4, journal.counters().segmentCount());
     }
 
     @Test
@@ -152,7 +152,7 @@ class SegmentAgentTest
         assertEquals(0, counters.segmentsCreatedInline.get());
         assertTrue(counters.segmentsReclaimed.get() >= 5, counters.segmentsReclaimed.toString());
         assertTrue(counters.segmentsRecycled.get() >= 4, counters.segmentsRecycled.toString());
-        assertEquals(1, journal.segmentCount());
+        assertEquals(1, journal.counters().segmentCount());
         // the tail and the next one made ready from the segment just reclaimed; no spare left over
         assertEquals(2, segmentFiles(dir));
         assertEquals(0, dir.listFiles((d, name) -> name.endsWith(".free")).length);
@@ -175,7 +175,7 @@ class SegmentAgentTest
         journal.invokeSegmentAgent();
         journal.sync();
         final long lastId = nextId - 1;
-        final int segments = journal.segmentCount();
+        final int segments = journal.counters().segmentCount();
         assertEquals(segments + 1, segmentFiles(dir));
         // a crash leaves the prepared file behind: copy the folder as it is while open
         final File copy = new File(dir, "copy");
@@ -186,7 +186,7 @@ class SegmentAgentTest
         final RecoveryReport report = journal.recoveryReport();
         assertTrue(report.isClean(), report.toString());
         assertEquals(1, report.unusedSegments());
-        assertEquals(segments, journal.segmentCount());
+        assertEquals(segments, journal.counters().segmentCount());
         assertEquals(segments, segmentFiles(copy));
         assertEquals(lastId, journal.maxMessageId());
         assertEquals(lastId, journal.count(1, 1));
@@ -219,7 +219,7 @@ class SegmentAgentTest
         assertEquals(
             10L * RecordDescriptor.aligned(RecordDescriptor.messageLength(1, PAYLOAD_LENGTH)),
             values.get(JournalCounters.BYTES_APPENDED_LABEL));
-        assertEquals(journal.liveEntries(), values.get(JournalCounters.LIVE_ENTRIES_LABEL));
+        assertEquals(journal.counters().liveEntries(), values.get(JournalCounters.LIVE_ENTRIES_LABEL));
         assertEquals(journal.maxMessageId(), values.get(JournalCounters.MAX_MESSAGE_ID_LABEL));
         for (final String label : values.keySet())
         {

@@ -472,12 +472,12 @@ final class SoakRun implements AutoCloseable
                 }
                 return true;
             });
-            figures.put("liveEntries", journal.liveEntries());
+            figures.put("liveEntries", journal.counters().liveEntries());
             figures.put("messageRecords", byKind[MESSAGE_KIND]);
             figures.put("receiptRecords", byKind[RECEIPT_KIND]);
             figures.put("otherRecords", byKind[0] + byKind[3]);
-            figures.put("recipients", journal.recipientCount());
-            figures.put("segments", journal.segmentCount());
+            figures.put("recipients", journal.counters().recipientCount());
+            figures.put("segments", journal.counters().segmentCount());
             figures.put("examples", examples);
         }
         return byKind[0] + byKind[1] + byKind[2] + byKind[3];

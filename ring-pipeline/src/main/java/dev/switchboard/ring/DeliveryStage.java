@@ -350,7 +350,8 @@ final class DeliveryStage implements EventHandler<RingEvent>
     boolean answerResend(final RingEvent event, final long clientMsgId)
     {
         final Caller caller = event.caller;
-        final long originalId = journal.findResend(caller.userId, caller.deviceId, clientMsgId, event.timestampMs);
+        final long originalId =
+            journal.resendDedupe().find(caller.userId, caller.deviceId, clientMsgId, event.timestampMs);
         if (0 == originalId)
         {
             return false;
@@ -365,7 +366,8 @@ final class DeliveryStage implements EventHandler<RingEvent>
      */
     void sent(final RingEvent event, final long clientMsgId, final long messageId)
     {
-        journal.rememberSend(event.caller.userId, event.caller.deviceId, clientMsgId, messageId, event.timestampMs);
+        journal.resendDedupe().remember(
+            event.caller.userId, event.caller.deviceId, clientMsgId, messageId, event.timestampMs);
         sentAcks.hold(event.pollerIndex, event.connectionId, clientMsgId, messageId, event.timestampMs);
     }
 

@@ -115,12 +115,12 @@ public class JournalAppendAckBenchmark
     private boolean appendAndAckOneWithResendDedupe()
     {
         final long clientMsgId = messageId + 1;
-        if (0 != journal.findResend(42, 1, clientMsgId, timestampMs))
+        if (0 != journal.resendDedupe().find(42, 1, clientMsgId, timestampMs))
         {
             return false;
         }
         final boolean acked = appendAndAckOne();
-        journal.rememberSend(42, 1, clientMsgId, messageId, timestampMs);
+        journal.resendDedupe().remember(42, 1, clientMsgId, messageId, timestampMs);
         return acked;
     }
 

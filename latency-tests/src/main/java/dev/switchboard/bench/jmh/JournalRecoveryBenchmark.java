@@ -82,11 +82,11 @@ public class JournalRecoveryBenchmark
     {
         try (Journal journal = Journal.open(new JournalContext().dataDir(dir).syncPolicy(SyncPolicy.NONE)))
         {
-            if (journal.liveEntries() != records)
+            if (journal.counters().liveEntries() != records)
             {
                 throw new IllegalStateException("recovered " + journal.recoveryReport());
             }
-            return journal.liveEntries();
+            return journal.counters().liveEntries();
         }
     }
 }
