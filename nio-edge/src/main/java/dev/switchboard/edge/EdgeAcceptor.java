@@ -303,7 +303,7 @@ public final class EdgeAcceptor implements Agent
         return counters.accepted.get();
     }
 
-    /** Connections closed at once because the limit was reached. */
+    /** Connections closed at once: the limit was reached, or the new socket refused its options. */
     public long refused()
     {
         return counters.refused.get();
