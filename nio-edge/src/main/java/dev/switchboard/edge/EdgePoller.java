@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * <p>
  * The duty cycle is here; the jobs are its parts: {@link ConnectionSlots} (slot table), {@link ConnectionLifecycle}
  * (opens, closes, notices), {@link InboundFramer} (reads and frames), {@link OutboundWriter} (writes, with
- * {@link HeldFrames} and {@link OutputCongestion}),
+ * {@link HeldFrames} and {@link StagedSends}), {@link OutputBacklog} (unwritten output, with {@link OutputCongestion}),
  * {@link ConnectionDeadlines} and {@link ConnectionTimers} (idle Pings and deadlines), {@link PollerCounters}.
  */
 public final class EdgePoller implements Agent
@@ -53,6 +53,7 @@ public final class EdgePoller implements Agent
     private final ConnectionDeadlines deadlines;
     private final ConnectionLifecycle lifecycle;
     private final OutboundWriter writer;
+    private final OutputBacklog backlog;
     private final OutputCongestion congestion;
     private final InboundFramer framer;
     private final ConnectionTimers timers;
@@ -127,12 +128,12 @@ public final class EdgePoller implements Agent
             pollerIndex, sink, selector, clock, slots, deadlines, counters, inboundChunks, outboundPool, held,
             stalled, newConnections, openConnections, tls, null != sends);
         congestion = new OutputCongestion(pollerIndex, sink, deadlines, counters);
+        backlog = new OutputBacklog(ctx, congestion, lifecycle, deadlines, counters, outboundPool);
         writer = new OutboundWriter(
-            ctx, congestion, slots, lifecycle, deadlines, counters, outboundPool, outboundByteBuffer, held,
-            tls, sends);
+            ctx, backlog, slots, lifecycle, deadlines, counters, outboundByteBuffer, held, tls, sends);
         if (null != tls)
         {
-            tls.writer(writer);
+            tls.output(backlog);
         }
         controls = new ControlFrames(writer, clock);
         framer = new InboundFramer(
@@ -348,7 +349,7 @@ public final class EdgePoller implements Agent
             final int readyOps = key.readyOps();
             if ((readyOps & SelectionKey.OP_WRITE) != 0)
             {
-                writer.onWritable(connection);
+                backlog.onWritable(connection);
             }
             if ((readyOps & SelectionKey.OP_READ) != 0 && !connection.is(Connection.CLOSED))
             {

@@ -4,17 +4,13 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 
 /**
- * A poller's output: frames from the outbound ring are staged so each connection gets one write per cycle; what a
- * socket does not take waits in pooled chunks behind OP_WRITE, bounded per connection. Past the high-water mark the
- * connection is congested ({@link OutputCongestion}) until its output drains below half of it. Frames sent held
- * (receipts) wait in {@link HeldFrames} for the connection's next frame, or go alone when the hold runs out; any
- * output to the connection takes them first, so its frames keep their order. With {@link BatchedSends} the staged
- * writes of a cycle go to the kernel in one submission; what each socket did not take is handled as after a write.
+ * A poller's output: frames from the outbound ring are staged so each connection gets one write per cycle, and what a
+ * socket does not take waits in the {@link OutputBacklog}. Frames sent held (receipts) wait in {@link HeldFrames} for
+ * the connection's next frame, or go alone when the hold runs out; any output to the connection takes them first, so
+ * its frames keep their order. With batched sends the staged writes of a cycle go out through {@link StagedSends}.
  */
 final class OutboundWriter implements MessageHandler
 {
@@ -22,28 +18,20 @@ final class OutboundWriter implements MessageHandler
     private final ConnectionLifecycle lifecycle;
     private final ConnectionDeadlines deadlines;
     private final PollerCounters counters;
-    private final ChunkPool outboundPool;
     private final ByteBuffer ringByteBuffer;
     private final OutboundStaging staging;
     private final HeldFrames held;
-    private final OutputCongestion congestion;
-    private final int maxPendingWriteBytes;
-    private final int writeHighWaterBytes;
+    private final OutputBacklog backlog;
+    private final StagedSends stagedSends;
     private final TlsTransport tls;
-    private BatchedSends sends;
-    private final int[] sentEntries;
-    private final DirectBuffer[] sentBuffers;
-    private final int[] sentOffsets;
-    private final int[] sentLengths;
 
     OutboundWriter(
         final EdgeContext ctx,
-        final OutputCongestion congestion,
+        final OutputBacklog backlog,
         final ConnectionSlots slots,
         final ConnectionLifecycle lifecycle,
         final ConnectionDeadlines deadlines,
         final PollerCounters counters,
-        final ChunkPool outboundPool,
         final ByteBuffer ringByteBuffer,
         final HeldFrames held,
         final TlsTransport tls,
@@ -51,22 +39,14 @@ final class OutboundWriter implements MessageHandler
     {
         this.held = held;
         this.tls = tls;
-        this.congestion = congestion;
+        this.backlog = backlog;
         this.slots = slots;
         this.lifecycle = lifecycle;
         this.deadlines = deadlines;
         this.counters = counters;
-        this.outboundPool = outboundPool;
         this.ringByteBuffer = ringByteBuffer;
         this.staging = new OutboundStaging(ctx.maxFrameLength());
-        this.maxPendingWriteBytes = ctx.maxPendingWriteBytes();
-        this.writeHighWaterBytes = ctx.writeHighWaterBytes();
-        this.sends = sends;
-        final int batch = null == sends ? 0 : sends.capacity();
-        this.sentEntries = new int[batch];
-        this.sentBuffers = new DirectBuffer[batch];
-        this.sentOffsets = new int[batch];
-        this.sentLengths = new int[batch];
+        this.stagedSends = new StagedSends(staging, lifecycle, counters, backlog, sends);
     }
 
     /** A record from the outbound ring: a frame for, or a close of, one connection. */
@@ -224,89 +204,16 @@ final class OutboundWriter implements MessageHandler
                 continue;
             }
             final int length = staging.gather(i);
-            // As writeCiphertext: a connection with output waiting behind OP_WRITE keeps its order there.
-            if (null != sends && null == connection.tls && SocketDescriptors.UNKNOWN != connection.fd &&
-                null == connection.outboundHead)
+            if (stagedSends.accepts(connection))
             {
-                queueSend(i, connection, length);
+                stagedSends.queue(i, connection, length);
                 continue;
             }
             writeBytes(connection, staging.gathered(), staging.gatheredByteBuffer(), staging.gatheredOffset(), length);
-            closeIfFlushed(connection);
+            backlog.closeIfFlushed(connection);
         }
-        completeSends();
+        stagedSends.complete();
         staging.clear();
-    }
-
-    /** Queue a staged entry's send; its bytes stay put in the staging buffers until they are cleared. */
-    private void queueSend(final int entry, final Connection connection, final int length)
-    {
-        final int index = sends.add(connection.fd, staging.gatheredAddress(), length);
-        sentEntries[index] = entry;
-        sentBuffers[index] = staging.gathered();
-        sentOffsets[index] = staging.gatheredOffset();
-        sentLengths[index] = length;
-        if (sends.isFull())
-        {
-            completeSends();
-        }
-    }
-
-    /** Send what is queued in one submission, then treat each result as that connection's write. */
-    private void completeSends()
-    {
-        final int count = null == sends ? 0 : sends.queued();
-        if (0 == count)
-        {
-            return;
-        }
-        if (!sends.sendAll())
-        {
-            writeEach(count);
-            return;
-        }
-        counters.sendSubmissions.incrementRelease();
-        for (int i = 0; i < count; i++)
-        {
-            final Connection connection = staging.connection(sentEntries[i]);
-            final DirectBuffer buffer = sentBuffers[i];
-            final int written = sends.result(i);
-            if (written < 0)
-            {
-                lifecycle.close(connection);
-                continue;
-            }
-            counters.socketWrites.incrementRelease();
-            counters.bytesOut.getAndAddRelease(written);
-            final int remaining = sentLengths[i] - written;
-            if (remaining > 0)
-            {
-                append(connection, buffer, sentOffsets[i] + written, remaining);
-            }
-            closeIfFlushed(connection);
-        }
-    }
-
-    /** The kernel refused the batch, so none of it was sent: write each the usual way, and stop batching. */
-    private void writeEach(final int count)
-    {
-        counters.errors.incrementRelease();
-        sends = null;
-        for (int i = 0; i < count; i++)
-        {
-            final Connection connection = staging.connection(sentEntries[i]);
-            final DirectBuffer buffer = sentBuffers[i];
-            writeCiphertext(connection, buffer, buffer.byteBuffer(), sentOffsets[i], sentLengths[i]);
-            closeIfFlushed(connection);
-        }
-    }
-
-    private void closeIfFlushed(final Connection connection)
-    {
-        if (null == connection.outboundHead && connection.is(Connection.CLOSE_AFTER_FLUSH))
-        {
-            lifecycle.close(connection);
-        }
     }
 
     /**
@@ -347,133 +254,6 @@ final class OutboundWriter implements MessageHandler
             }
             return;
         }
-        writeCiphertext(connection, buffer, byteBuffer, offset, length);
-    }
-
-    /**
-     * Bytes as they go on the wire (plaintext, or TLS records): straight to the socket when nothing waits, the rest
-     * into pooled chunks behind OP_WRITE.
-     */
-    void writeCiphertext(
-        final Connection connection,
-        final DirectBuffer buffer,
-        final ByteBuffer byteBuffer,
-        final int offset,
-        final int length)
-    {
-        int position = offset;
-        int remaining = length;
-        if (null == connection.outboundHead)
-        {
-            try
-            {
-                byteBuffer.clear().limit(offset + length).position(offset);
-                final int written = connection.channel.write(byteBuffer);
-                counters.socketWrites.incrementRelease();
-                counters.bytesOut.getAndAddRelease(written);
-                position += written;
-                remaining -= written;
-            }
-            catch (final IOException ex)
-            {
-                lifecycle.close(connection);
-                return;
-            }
-        }
-        if (remaining > 0)
-        {
-            append(connection, buffer, position, remaining);
-        }
-    }
-
-    private void append(final Connection connection, final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (connection.pendingWriteBytes + length > maxPendingWriteBytes)
-        {
-            // The layer above pauses delivery long before this; a reader this far behind is stuck.
-            counters.slowConsumerCloses.incrementRelease();
-            lifecycle.close(connection);
-            return;
-        }
-
-        Chunk tail = connection.outboundTail;
-        if (null == tail)
-        {
-            tail = outboundPool.borrow();
-            connection.outboundHead = tail;
-            connection.outboundTail = tail;
-            connection.addInterest(SelectionKey.OP_WRITE);
-            deadlines.startWrite(connection);
-        }
-
-        int position = offset;
-        int remaining = length;
-        while (remaining > 0)
-        {
-            if (tail.space() == 0)
-            {
-                final Chunk next = outboundPool.borrow();
-                tail.next = next;
-                tail = next;
-                connection.outboundTail = next;
-            }
-            final int bytes = Math.min(remaining, tail.space());
-            tail.buffer.putBytes(tail.writePosition, buffer, position, bytes);
-            tail.writePosition += bytes;
-            position += bytes;
-            remaining -= bytes;
-        }
-        connection.pendingWriteBytes += length;
-        if (connection.pendingWriteBytes >= writeHighWaterBytes && !connection.is(Connection.CONGESTED))
-        {
-            counters.congestions.incrementRelease();
-            congestion.change(connection, true);
-        }
-    }
-
-    /** The socket takes output again: write what waits, then stop watching for OP_WRITE. */
-    void onWritable(final Connection connection) throws IOException
-    {
-        Chunk head;
-        while (null != (head = connection.outboundHead))
-        {
-            final ByteBuffer byteBuffer = head.byteBuffer;
-            byteBuffer.clear().limit(head.writePosition).position(head.readPosition);
-            final int written = connection.channel.write(byteBuffer);
-            counters.socketWrites.incrementRelease();
-            counters.bytesOut.getAndAddRelease(written);
-            head.readPosition += written;
-            connection.pendingWriteBytes -= written;
-            if (written > 0)
-            {
-                // Progress: the peer reads, however slowly; only a socket that takes nothing runs out the deadline.
-                deadlines.startWrite(connection);
-            }
-            if (head.pending() > 0)
-            {
-                if (connection.is(Connection.CONGESTED) && connection.pendingWriteBytes <= writeHighWaterBytes / 2)
-                {
-                    congestion.change(connection, false);
-                }
-                return;
-            }
-            connection.outboundHead = head.next;
-            if (null == head.next)
-            {
-                connection.outboundTail = null;
-            }
-            outboundPool.release(head);
-        }
-
-        connection.removeInterest(SelectionKey.OP_WRITE);
-        deadlines.stopWrite(connection);
-        if (connection.is(Connection.CLOSE_AFTER_FLUSH))
-        {
-            lifecycle.close(connection);
-        }
-        else if (connection.is(Connection.CONGESTED))
-        {
-            congestion.change(connection, false);
-        }
+        backlog.writeCiphertext(connection, buffer, byteBuffer, offset, length);
     }
 }

@@ -40,7 +40,7 @@ final class TlsTransport
     private final UnsafeBuffer netOutView;
     private final ConnectionList pending = new ConnectionList();
     private final ManyToOneConcurrentLinkedQueue<Connection> tasksDone = new ManyToOneConcurrentLinkedQueue<>();
-    private OutboundWriter writer;
+    private OutputBacklog output;
     private int borrowed;
     private int sessions;
 
@@ -63,9 +63,9 @@ final class TlsTransport
     }
 
     /** Where handshake records and wrapped application data go to the socket; set once, before any connection. */
-    void writer(final OutboundWriter writer)
+    void output(final OutputBacklog output)
     {
-        this.writer = writer;
+        this.output = output;
     }
 
     /** A session for a newly accepted connection. */
@@ -254,7 +254,7 @@ final class TlsTransport
         final int produced = result.bytesProduced();
         if (produced > 0)
         {
-            writer.writeCiphertext(connection, netOutView, netOut, 0, produced);
+            output.writeCiphertext(connection, netOutView, netOut, 0, produced);
         }
 
         return SSLEngineResult.Status.OK == result.getStatus() && produced > 0;
@@ -282,7 +282,7 @@ final class TlsTransport
                 final int produced = result.bytesProduced();
                 if (produced > 0)
                 {
-                    writer.writeCiphertext(connection, netOutView, netOut, 0, produced);
+                    output.writeCiphertext(connection, netOutView, netOut, 0, produced);
                 }
                 if (SSLEngineResult.Status.OK != result.getStatus() || 0 == produced && 0 == result.bytesConsumed())
                 {
