@@ -20,7 +20,7 @@ final class TlsSession
     boolean taskRunning;
     /** Set by the poller when the connection closes; a task finishing later finds it and does nothing. */
     boolean closed;
-    /** On the transport's list of connections with input to process without the socket being readable. */
+    /** On the {@link TlsPendingInput} list of connections with input to process without the socket being readable. */
     boolean pending;
 
     TlsSession(final SSLEngine engine)
