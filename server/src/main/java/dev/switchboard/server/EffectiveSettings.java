@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,8 +59,6 @@ final class EffectiveSettings
     /** Values of keys ending so are never logged or written: the TURN server's shared secret. */
     private static final String SECRET_SUFFIX = ".secret";
     static final String HIDDEN = "(hidden)";
-    /** A key this far from a setting, in single-character edits, is taken for a misspelling of it. */
-    private static final int MAX_SUGGESTION_DISTANCE = 3;
 
     /** One property that differs from its default. */
     static final class Changed
@@ -153,7 +150,7 @@ final class EffectiveSettings
             final boolean isKnown = known.contains(key) || isOtherComponents(key);
             final String shown = key.endsWith(SECRET_SUFFIX) ? HIDDEN : value;
             changed.add(new Changed(key, shown, declared ? String.valueOf(defaultValue) : null, source, isKnown,
-                isKnown ? null : nearest(key, known)));
+                isKnown ? null : NearestKey.of(key, known)));
         }
         return changed;
     }
@@ -238,56 +235,6 @@ final class EffectiveSettings
             }
         }
         return false;
-    }
-
-    /** The known key fewest single-character edits away, if within {@link #MAX_SUGGESTION_DISTANCE}. */
-    static String nearest(final String key, final Set<String> known)
-    {
-        String nearest = null;
-        int best = MAX_SUGGESTION_DISTANCE + 1;
-        // In key order, so that of two keys as near the first is named, the same on every start.
-        for (final String candidate : new TreeSet<>(known))
-        {
-            final int distance = editDistance(key, candidate, best);
-            if (distance < best)
-            {
-                best = distance;
-                nearest = candidate;
-            }
-        }
-        return nearest;
-    }
-
-    /** Levenshtein distance, a transposition counted as one edit; any result at or above the bound is the bound. */
-    static int editDistance(final String a, final String b, final int bound)
-    {
-        if (Math.abs(a.length() - b.length()) >= bound)
-        {
-            return bound;
-        }
-        final int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++)
-        {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++)
-        {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++)
-        {
-            for (int j = 1; j <= b.length(); j++)
-            {
-                final int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                int value = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1))
-                {
-                    value = Math.min(value, d[i - 2][j - 2] + 1);
-                }
-                d[i][j] = value;
-            }
-        }
-        return Math.min(d[a.length()][b.length()], bound);
     }
 
     static Map<String, Object> declaredDefaults()

@@ -137,10 +137,10 @@ class EffectiveSettingsTest
     @Test
     void shouldMeasureEditsWithATranspositionAsOne()
     {
-        assertEquals(0, EffectiveSettings.editDistance("journal", "journal", 4));
-        assertEquals(1, EffectiveSettings.editDistance("jounral", "journal", 4));
-        assertEquals(1, EffectiveSettings.editDistance("journl", "journal", 4));
-        assertEquals(2, EffectiveSettings.editDistance("jurnl", "journal", 4));
-        assertEquals(4, EffectiveSettings.editDistance("a", "journal", 4), "capped at the bound");
+        assertEquals(0, NearestKey.editDistance("journal", "journal", 4));
+        assertEquals(1, NearestKey.editDistance("jounral", "journal", 4));
+        assertEquals(1, NearestKey.editDistance("journl", "journal", 4));
+        assertEquals(2, NearestKey.editDistance("jurnl", "journal", 4));
+        assertEquals(4, NearestKey.editDistance("a", "journal", 4), "capped at the bound");
     }
 }
