@@ -66,10 +66,11 @@ public final class JournalContext
             throw new IllegalStateException("per-recipient caps must be positive: " + maxRecordsPerRecipient +
                 ", " + maxBytesPerRecipient);
         }
-        if (resendCapacity <= 0 || resendCapacity > ResendLog.MAX_CAPACITY || Integer.bitCount(resendCapacity) != 1)
+        if (resendCapacity <= 0 || resendCapacity > ResendLogDescriptor.MAX_CAPACITY ||
+            Integer.bitCount(resendCapacity) != 1)
         {
-            throw new IllegalStateException("resendCapacity must be a power of two up to " + ResendLog.MAX_CAPACITY +
-                ": " + resendCapacity);
+            throw new IllegalStateException("resendCapacity must be a power of two up to " +
+                ResendLogDescriptor.MAX_CAPACITY + ": " + resendCapacity);
         }
         if (resendWindowMs <= 0)
         {

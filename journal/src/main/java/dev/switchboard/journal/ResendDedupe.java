@@ -48,16 +48,17 @@ public final class ResendDedupe implements AutoCloseable
         final RecoveryReport report)
     {
         final long startNs = System.nanoTime();
-        final boolean existed = new File(dataDir, ResendLog.FILE_NAME).exists();
-        final ResendLog resendLog = ResendLog.open(dataDir, capacity);
-        if (SyncPolicy.NONE != syncPolicy && (!existed || resendLog.wasReset || resendLog.migratedEntries > 0))
+        final boolean existed = new File(dataDir, ResendLogFile.FILE_NAME).exists();
+        final ResendLogRecovery recovery = new ResendLogRecovery();
+        final ResendLog resendLog = recovery.open(dataDir, capacity);
+        if (SyncPolicy.NONE != syncPolicy && (!existed || recovery.wasReset || recovery.migratedEntries > 0))
         {
             resendLog.forceAll();
             SegmentAgent.syncDirectory(dataDir);
         }
-        report.resendEntries = resendLog.recoveredEntries;
-        report.resendTornSlots = resendLog.tornSlots;
-        report.resendLogReset = resendLog.wasReset;
+        report.resendEntries = recovery.recoveredEntries;
+        report.resendTornSlots = recovery.tornSlots;
+        report.resendLogReset = recovery.wasReset;
         report.durationNs += System.nanoTime() - startNs;
         return new ResendDedupe(resendLog, windowMs, syncPolicy);
     }

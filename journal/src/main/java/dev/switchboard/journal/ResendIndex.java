@@ -2,10 +2,10 @@ package dev.switchboard.journal;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static dev.switchboard.journal.ResendLog.CLIENT_MSG_ID_OFFSET;
-import static dev.switchboard.journal.ResendLog.ENTRY_LENGTH;
-import static dev.switchboard.journal.ResendLog.HEADER_LENGTH;
-import static dev.switchboard.journal.ResendLog.SENDER_KEY_OFFSET;
+import static dev.switchboard.journal.ResendLogDescriptor.CLIENT_MSG_ID_OFFSET;
+import static dev.switchboard.journal.ResendLogDescriptor.ENTRY_LENGTH;
+import static dev.switchboard.journal.ResendLogDescriptor.HEADER_LENGTH;
+import static dev.switchboard.journal.ResendLogDescriptor.SENDER_KEY_OFFSET;
 
 /**
  * The in-heap index of a {@link ResendLog}: from (sender, client message id) to the slot that remembers the send.
@@ -99,7 +99,7 @@ final class ResendIndex
             }
             if ((int)(value >>> 32) == hash)
             {
-                // at most ResendLog.MAX_CAPACITY slots, so offsets fit an int
+                // at most ResendLogDescriptor.MAX_CAPACITY slots, so offsets fit an int
                 final int offset = HEADER_LENGTH + cellSlot(value) * ENTRY_LENGTH;
                 if (slots.getLong(offset + CLIENT_MSG_ID_OFFSET) == clientMsgId &&
                     slots.getLong(offset + SENDER_KEY_OFFSET) == senderKey)

@@ -225,7 +225,10 @@ final class SegmentAgent implements Agent
         if (null != resendLog)
         {
             resendLogToucher.touchAhead(
-                resendLog.buffer(), ResendLog.HEADER_LENGTH, resendLog.ringLength(), resendLog.writtenBytes());
+                resendLog.buffer(),
+                ResendLogDescriptor.HEADER_LENGTH,
+                resendLog.ringLength(),
+                resendLog.writtenBytes());
         }
     }
 

@@ -196,9 +196,11 @@ class ResendLogTest
         journal.close();
 
         // the third entry's message id half rewritten, as by a crash between its field stores
-        try (RandomAccessFile file = new RandomAccessFile(new File(dir, ResendLog.FILE_NAME), "rw"))
+        try (RandomAccessFile file = new RandomAccessFile(new File(dir, ResendLogFile.FILE_NAME), "rw"))
         {
-            file.seek(ResendLog.HEADER_LENGTH + 2 * ResendLog.ENTRY_LENGTH + ResendLog.MESSAGE_ID_OFFSET);
+            file.seek(
+                ResendLogDescriptor.HEADER_LENGTH + 2 * ResendLogDescriptor.ENTRY_LENGTH +
+                ResendLogDescriptor.MESSAGE_ID_OFFSET);
             file.writeInt(0x7eadbeef);
         }
 
@@ -226,13 +228,13 @@ class ResendLogTest
         journal.close();
 
         // a stale slot: entry 2's bytes copied into slot 5, check and all
-        try (RandomAccessFile file = new RandomAccessFile(new File(dir, ResendLog.FILE_NAME), "rw"))
+        try (RandomAccessFile file = new RandomAccessFile(new File(dir, ResendLogFile.FILE_NAME), "rw"))
         {
-            final byte[] entry = new byte[ResendLog.ENTRY_LENGTH];
-            file.seek(ResendLog.HEADER_LENGTH + ResendLog.ENTRY_LENGTH);
+            final byte[] entry = new byte[ResendLogDescriptor.ENTRY_LENGTH];
+            file.seek(ResendLogDescriptor.HEADER_LENGTH + ResendLogDescriptor.ENTRY_LENGTH);
             file.readFully(entry);
-            entry[ResendLog.CLIENT_MSG_ID_OFFSET] = 0; // so it cannot be found through entry 2 either
-            file.seek(ResendLog.HEADER_LENGTH + 5 * ResendLog.ENTRY_LENGTH);
+            entry[ResendLogDescriptor.CLIENT_MSG_ID_OFFSET] = 0; // so it cannot be found through entry 2 either
+            file.seek(ResendLogDescriptor.HEADER_LENGTH + 5 * ResendLogDescriptor.ENTRY_LENGTH);
             file.write(entry);
         }
 
@@ -245,7 +247,7 @@ class ResendLogTest
     @Test
     void shouldReplaceAShortFile() throws IOException
     {
-        Files.write(new File(dir, ResendLog.FILE_NAME).toPath(), new byte[] { 1, 2, 3, 4, 5 });
+        Files.write(new File(dir, ResendLogFile.FILE_NAME).toPath(), new byte[] { 1, 2, 3, 4, 5 });
         clock.update(NOW_MS);
         journal = open(CAPACITY);
         assertTrue(journal.recoveryReport().resendLogReset());
@@ -266,10 +268,10 @@ class ResendLogTest
         remember(1, 3);
         journal.close();
 
-        final File file = new File(dir, ResendLog.FILE_NAME);
+        final File file = new File(dir, ResendLogFile.FILE_NAME);
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
         {
-            raf.setLength(ResendLog.fileLength(CAPACITY) - 1);
+            raf.setLength(ResendLogDescriptor.fileLength(CAPACITY) - 1);
         }
         journal = open(CAPACITY);
         assertTrue(journal.recoveryReport().resendLogReset());
@@ -279,7 +281,7 @@ class ResendLogTest
 
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
         {
-            raf.seek(ResendLog.MAGIC_OFFSET);
+            raf.seek(ResendLogDescriptor.MAGIC_OFFSET);
             raf.writeLong(0x1234);
         }
         journal = open(CAPACITY);
@@ -310,7 +312,7 @@ class ResendLogTest
         remember(1000, 1000);
         assertForgotten(CAPACITY / 2 + 4, CAPACITY / 2 + 4);
         assertRemembered(CAPACITY / 2 + 5, CAPACITY + 3);
-        assertEquals(ResendLog.fileLength(4 * CAPACITY), new File(dir, ResendLog.FILE_NAME).length());
+        assertEquals(ResendLogDescriptor.fileLength(4 * CAPACITY), new File(dir, ResendLogFile.FILE_NAME).length());
     }
 
     @Test
