@@ -106,7 +106,7 @@ public final class Accounts
         }
 
         final long packedPhone = pack(phone);
-        key.value = SwitchboardState.META_NEXT_USER_ID;
+        key.value = MetaTable.NEXT_USER_ID;
         final long userId = null == meta.getUsing(key, value) ? 1 : value.value;
         if (userId > maxUserId)
         {
@@ -154,7 +154,7 @@ public final class Accounts
      */
     public long nextUserId()
     {
-        key.value = SwitchboardState.META_NEXT_USER_ID;
+        key.value = MetaTable.NEXT_USER_ID;
         return null == meta.getUsing(key, value) ? 1 : value.value;
     }
 

@@ -1,12 +1,12 @@
 package dev.switchboard.state;
 
 import net.openhft.chronicle.map.ChronicleMap;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Linked devices of an account: per (user id, device id 1..max) the Ed25519 login public key, the registration id
- * and the push platform and token. Keys and registration ids live in the dense {@link DeviceTable}, push tokens
- * (variable length, rarely touched) in a Chronicle Map.
+ * and the push platform and token. Keys and registration ids live in the dense {@link DeviceTable}
+ * ({@link DeviceSlots}), push tokens (variable length, rarely touched) in a Chronicle Map ({@link PushTokens}).
+ * Lookups are answered here; linking and unlinking are the {@link DeviceRegistrar}'s.
  * <p>
  * A view for one thread: it owns reusable buffers. Only one thread, the session stage, may write.
  */
@@ -36,23 +36,18 @@ public final class Devices
     /** Longest push token accepted. */
     public static final int MAX_PUSH_TOKEN_LENGTH = StateConfiguration.MAX_PUSH_TOKEN_LENGTH;
 
-    private final DeviceTable table;
-    private final UnsafeBuffer buffer;
-    private final ChronicleMap<LongRef, PushTokenRecord> pushTokens;
-    private final int maxDevicesPerAccount;
-    private final LongRef key = new LongRef();
-    private final PushTokenRecord push = new PushTokenRecord();
-    private int registrationId;
+    private final DeviceSlots slots;
+    private final PushTokens pushTokens;
+    private final DeviceRegistrar registrar;
 
     Devices(
         final DeviceTable table,
         final ChronicleMap<LongRef, PushTokenRecord> pushTokens,
         final int maxDevicesPerAccount)
     {
-        this.table = table;
-        this.buffer = table.buffer();
-        this.pushTokens = pushTokens;
-        this.maxDevicesPerAccount = maxDevicesPerAccount;
+        slots = new DeviceSlots(table, maxDevicesPerAccount);
+        this.pushTokens = new PushTokens(pushTokens, slots);
+        registrar = new DeviceRegistrar(slots, this.pushTokens);
     }
 
     /**
@@ -67,48 +62,7 @@ public final class Devices
      */
     public int addDevice(final long userId, final byte[] loginKey, final int registrationId)
     {
-        if (!isValid(userId, 1) || null == loginKey || loginKey.length != LOGIN_KEY_LENGTH)
-        {
-            return INVALID_ARGUMENT;
-        }
-
-        int freeDeviceId = 0;
-        for (int deviceId = 1; deviceId <= maxDevicesPerAccount; deviceId++)
-        {
-            final int offset = table.slotOffset(userId, deviceId);
-            // the writer's own thread: no write is in progress, the slot reads consistently
-            if (DeviceTable.isLinked(buffer.getInt(offset + DeviceTable.WORD_OFFSET)))
-            {
-                if (isSameKey(offset, loginKey))
-                {
-                    if (buffer.getInt(offset + DeviceTable.REGISTRATION_ID_OFFSET) != registrationId)
-                    {
-                        // a reinstall keeps the key pair but may pick a new registration id
-                        final int word = table.beginWrite(offset);
-                        buffer.putInt(offset + DeviceTable.REGISTRATION_ID_OFFSET, registrationId);
-                        table.endWrite(offset, word, true);
-                    }
-                    return deviceId;
-                }
-            }
-            else if (0 == freeDeviceId)
-            {
-                freeDeviceId = deviceId;
-            }
-        }
-
-        if (0 == freeDeviceId)
-        {
-            return DEVICE_LIMIT;
-        }
-
-        final int offset = table.slotOffset(userId, freeDeviceId);
-        final int word = table.beginWrite(offset);
-        buffer.putBytes(offset + DeviceTable.LOGIN_KEY_OFFSET, loginKey, 0, LOGIN_KEY_LENGTH);
-        buffer.putInt(offset + DeviceTable.REGISTRATION_ID_OFFSET, registrationId);
-        // linked last, in the release store that ends the write: a crash before it leaves the slot unlinked
-        table.endWrite(offset, word, true);
-        return freeDeviceId;
+        return registrar.addDevice(userId, loginKey, registrationId);
     }
 
     /**
@@ -120,14 +74,14 @@ public final class Devices
      */
     public int deviceWithKey(final long userId, final byte[] loginKey)
     {
-        if (!isValid(userId, 1) || null == loginKey || loginKey.length != LOGIN_KEY_LENGTH)
+        if (!slots.hasSlot(userId, 1) || !DeviceSlots.isLoginKey(loginKey))
         {
             return 0;
         }
-        for (int deviceId = 1; deviceId <= maxDevicesPerAccount; deviceId++)
+        for (int deviceId = 1, max = slots.maxDevicesPerAccount(); deviceId <= max; deviceId++)
         {
-            final int offset = table.slotOffset(userId, deviceId);
-            if (DeviceTable.isLinked(table.stableWord(offset)) && isSameKey(offset, loginKey))
+            final int offset = slots.offset(userId, deviceId);
+            if (slots.isLinked(offset) && slots.hasLoginKey(offset, loginKey))
             {
                 return deviceId;
             }
@@ -148,21 +102,7 @@ public final class Devices
      */
     public int setPrimary(final long userId, final byte[] loginKey, final int registrationId)
     {
-        if (!isValid(userId, PRIMARY_DEVICE_ID) || null == loginKey || loginKey.length != LOGIN_KEY_LENGTH)
-        {
-            return INVALID_ARGUMENT;
-        }
-        final int offset = table.slotOffset(userId, PRIMARY_DEVICE_ID);
-        final boolean replaced = DeviceTable.isLinked(buffer.getInt(offset + DeviceTable.WORD_OFFSET));
-        final int word = table.beginWrite(offset);
-        buffer.putBytes(offset + DeviceTable.LOGIN_KEY_OFFSET, loginKey, 0, LOGIN_KEY_LENGTH);
-        buffer.putInt(offset + DeviceTable.REGISTRATION_ID_OFFSET, registrationId);
-        table.endWrite(offset, word, true);
-        if (replaced)
-        {
-            pushTokens.remove(key.set(DeviceKeys.pack(userId, PRIMARY_DEVICE_ID)));
-        }
-        return replaced ? PRIMARY_REPLACED : PRIMARY_ADDED;
+        return registrar.setPrimary(userId, loginKey, registrationId);
     }
 
     /**
@@ -174,11 +114,11 @@ public final class Devices
     public int deviceCount(final long userId)
     {
         int count = 0;
-        if (isValid(userId, 1))
+        if (slots.hasSlot(userId, 1))
         {
-            for (int deviceId = 1; deviceId <= maxDevicesPerAccount; deviceId++)
+            for (int deviceId = 1, max = slots.maxDevicesPerAccount(); deviceId <= max; deviceId++)
             {
-                if (DeviceTable.isLinked(table.stableWord(table.slotOffset(userId, deviceId))))
+                if (slots.isLinked(slots.offset(userId, deviceId)))
                 {
                     count++;
                 }
@@ -194,7 +134,7 @@ public final class Devices
      */
     public int maxDevicesPerAccount()
     {
-        return maxDevicesPerAccount;
+        return slots.maxDevicesPerAccount();
     }
 
     /**
@@ -207,17 +147,7 @@ public final class Devices
      */
     public boolean removeDevice(final long userId, final int deviceId)
     {
-        if (!exists(userId, deviceId))
-        {
-            return false;
-        }
-        final int offset = table.slotOffset(userId, deviceId);
-        final int word = table.beginWrite(offset);
-        buffer.putInt(offset + DeviceTable.REGISTRATION_ID_OFFSET, 0);
-        // the key stays until the slot is reused: a crash mid-way then leaves the device linked with its key intact
-        table.endWrite(offset, word, false);
-        pushTokens.remove(key.set(DeviceKeys.pack(userId, deviceId)));
-        return true;
+        return registrar.removeDevice(userId, deviceId);
     }
 
     /**
@@ -230,23 +160,7 @@ public final class Devices
      */
     public boolean loginKey(final long userId, final int deviceId, final byte[] into32)
     {
-        if (!isValid(userId, deviceId))
-        {
-            return false;
-        }
-        final int offset = table.slotOffset(userId, deviceId);
-        int word;
-        do
-        {
-            word = table.stableWord(offset);
-            if (!DeviceTable.isLinked(word))
-            {
-                return false;
-            }
-            buffer.getBytes(offset + DeviceTable.LOGIN_KEY_OFFSET, into32, 0, LOGIN_KEY_LENGTH);
-        }
-        while (!table.isUnchanged(offset, word));
-        return true;
+        return slots.hasSlot(userId, deviceId) && slots.copyLoginKey(slots.offset(userId, deviceId), into32);
     }
 
     /**
@@ -258,7 +172,7 @@ public final class Devices
      */
     public int registrationId(final long userId, final int deviceId)
     {
-        return read(userId, deviceId) ? registrationId : -1;
+        return slots.hasSlot(userId, deviceId) ? slots.registrationId(slots.offset(userId, deviceId)) : -1;
     }
 
     /**
@@ -270,8 +184,7 @@ public final class Devices
      */
     public boolean exists(final long userId, final int deviceId)
     {
-        return isValid(userId, deviceId) &&
-            DeviceTable.isLinked(table.stableWord(table.slotOffset(userId, deviceId)));
+        return slots.exists(userId, deviceId);
     }
 
     /**
@@ -284,12 +197,13 @@ public final class Devices
     public int deviceIds(final long userId, final int[] into)
     {
         int count = 0;
-        if (isValid(userId, 1))
+        if (slots.hasSlot(userId, 1))
         {
-            final int limit = Math.min(maxDevicesPerAccount, into.length);
-            for (int deviceId = 1; deviceId <= maxDevicesPerAccount && count < limit; deviceId++)
+            final int max = slots.maxDevicesPerAccount();
+            final int limit = Math.min(max, into.length);
+            for (int deviceId = 1; deviceId <= max && count < limit; deviceId++)
             {
-                if (DeviceTable.isLinked(table.stableWord(table.slotOffset(userId, deviceId))))
+                if (slots.isLinked(slots.offset(userId, deviceId)))
                 {
                     into[count++] = deviceId;
                 }
@@ -318,33 +232,7 @@ public final class Devices
         final int tokenOffset,
         final int tokenLength)
     {
-        if (PUSH_NONE == platform || tokenLength < 1 || tokenLength > MAX_PUSH_TOKEN_LENGTH || tokenOffset < 0 ||
-            tokenOffset > token.length - tokenLength || !isPrintableAscii(token, tokenOffset, tokenLength) ||
-            !exists(userId, deviceId))
-        {
-            return false;
-        }
-        push.platform = platform;
-        push.tokenLength = tokenLength;
-        System.arraycopy(token, tokenOffset, push.token, 0, tokenLength);
-        pushTokens.put(key.set(DeviceKeys.pack(userId, deviceId)), push);
-        return true;
-    }
-
-    /**
-     * Push services' tokens are printable ASCII (FCM's as issued, APNs' as the hex of its 32 bytes). Nothing else is
-     * kept, so no control byte from a client reaches a push request or a log line.
-     */
-    private static boolean isPrintableAscii(final byte[] bytes, final int offset, final int length)
-    {
-        for (int i = offset, end = offset + length; i < end; i++)
-        {
-            if (bytes[i] < 0x21 || bytes[i] > 0x7E)
-            {
-                return false;
-            }
-        }
-        return true;
+        return pushTokens.put(userId, deviceId, platform, token, tokenOffset, tokenLength);
     }
 
     /**
@@ -355,10 +243,7 @@ public final class Devices
      */
     public void clearPushToken(final long userId, final int deviceId)
     {
-        if (isValid(userId, deviceId))
-        {
-            pushTokens.remove(key.set(DeviceKeys.pack(userId, deviceId)));
-        }
+        pushTokens.clear(userId, deviceId);
     }
 
     /**
@@ -371,16 +256,7 @@ public final class Devices
      */
     public int pushToken(final long userId, final int deviceId, final byte[] into)
     {
-        if (!readPush(userId, deviceId))
-        {
-            return 0;
-        }
-        if (into.length < push.tokenLength)
-        {
-            return -1;
-        }
-        System.arraycopy(push.token, 0, into, 0, push.tokenLength);
-        return push.tokenLength;
+        return pushTokens.copyToken(userId, deviceId, into);
     }
 
     /**
@@ -392,46 +268,6 @@ public final class Devices
      */
     public byte pushPlatform(final long userId, final int deviceId)
     {
-        return readPush(userId, deviceId) ? push.platform : PUSH_NONE;
-    }
-
-    private boolean read(final long userId, final int deviceId)
-    {
-        if (!isValid(userId, deviceId))
-        {
-            return false;
-        }
-        final int offset = table.slotOffset(userId, deviceId);
-        int word;
-        do
-        {
-            word = table.stableWord(offset);
-            registrationId = buffer.getInt(offset + DeviceTable.REGISTRATION_ID_OFFSET);
-        }
-        while (!table.isUnchanged(offset, word));
-        return DeviceTable.isLinked(word);
-    }
-
-    private boolean isSameKey(final int offset, final byte[] loginKey)
-    {
-        for (int i = 0; i < LOGIN_KEY_LENGTH; i++)
-        {
-            if (buffer.getByte(offset + DeviceTable.LOGIN_KEY_OFFSET + i) != loginKey[i])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean isValid(final long userId, final int deviceId)
-    {
-        return table.hasSlot(userId, deviceId, maxDevicesPerAccount);
-    }
-
-    private boolean readPush(final long userId, final int deviceId)
-    {
-        return isValid(userId, deviceId) &&
-            null != pushTokens.getUsing(key.set(DeviceKeys.pack(userId, deviceId)), push);
+        return pushTokens.platform(userId, deviceId);
     }
 }

@@ -46,7 +46,7 @@ public final class Groups
      */
     public long nextGroupId()
     {
-        key.value = SwitchboardState.META_NEXT_GROUP_ID;
+        key.value = MetaTable.NEXT_GROUP_ID;
         final long groupId = null == meta.getUsing(key, value) ? 1 : value.value;
         meta.put(key, value.set(groupId + 1));
         return groupId;

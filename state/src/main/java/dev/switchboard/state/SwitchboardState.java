@@ -1,16 +1,6 @@
 package dev.switchboard.state;
 
-import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ChronicleMapBuilder;
-import org.slf4j.LoggerFactory;
-
-import java.io.File;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The node-local tables, off-heap and persisted as files in the data folder: Chronicle Maps, and the dense
@@ -19,6 +9,9 @@ import java.util.List;
  * Each table has a single writer, a ring stage; readers may be other stages on other threads. The views handed
  * out by {@link #newAccounts()}, {@link #newDevices()} and {@link #newPresence()} hold reusable key and value
  * buffers, so each thread takes its own view and keeps it.
+ * <p>
+ * {@link StateTables} opens, recovers and closes the tables; this is their public face: the settings, what the open
+ * found, and the views.
  */
 public final class SwitchboardState implements AutoCloseable
 {
@@ -61,123 +54,14 @@ public final class SwitchboardState implements AutoCloseable
     /** File of the key directory: (user, device) -> identity key, signed prekey, one-time prekeys. */
     public static final String KEY_DIRECTORY_FILE = "key-directory.cm3";
 
-    static final long META_NEXT_USER_ID = 1;
-    static final long META_OPEN_EPOCH = 2;
-    static final long META_CLEAN_CLOSE = 3;
-    static final long META_NEXT_GROUP_ID = 4;
-    private static final int META_ENTRIES = 64;
-    private static final double MAX_BLOAT_FACTOR = 4.0;
-
     private final StateContext ctx;
-    private final List<ChronicleMap<?, ?>> maps = new ArrayList<>();
-    private final List<File> files = new ArrayList<>();
-    private final ChronicleMap<LongRef, LongRef> meta;
-    private final ChronicleMap<LongRef, LongRef> accountsByPhone;
-    private final ChronicleMap<LongRef, LongRef> accountsById;
-    private final DeviceTable deviceTable;
-    private final ChronicleMap<LongRef, PushTokenRecord> pushTokens;
-    private final ChronicleMap<LongPair, LongRef> blocks;
-    private final ChronicleMap<LongPair, LongRef> contacts;
-    private final ChronicleMap<LongRef, PartnerList> contactPartners;
-    private final ChronicleMap<LongRef, LongRef> privacy;
-    private final ChronicleMap<LongRef, GroupRecord> groups;
-    private final ChronicleMap<LongRef, KeyBundleRecord> keyDirectory;
-    private final int openEpoch;
-    private final boolean wasRecovered;
-    private final int advisedMappings;
-    private final long migratedDevices;
-    private final long migratedPresence;
-    private final LongRef metaKey = new LongRef();
-    private final LongRef metaValue = new LongRef();
+    private final StateTables tables;
     private boolean isClosed;
 
     private SwitchboardState(final StateContext ctx)
     {
         this.ctx = ctx;
-        // the small meta table is always recovered; it says whether the others were closed cleanly
-        meta = track(longToLong("meta", META_FILE, META_ENTRIES, true));
-        final boolean recover = ctx.recoverOnOpen() || !readAndClearCleanClose();
-        wasRecovered = recover;
-        accountsByPhone = track(longToLong(
-            "accounts-by-phone", ACCOUNTS_BY_PHONE_FILE, ctx.maxAccounts(), recover));
-        accountsById = track(longToLong("accounts-by-id", ACCOUNTS_BY_ID_FILE, ctx.maxAccounts(), recover));
-        pushTokens = track(open(
-            ChronicleMapBuilder.of(LongRef.class, PushTokenRecord.class)
-                .name("push-tokens")
-                .keyMarshaller(LongRefMarshaller.INSTANCE)
-                .constantKeySizeBySample(new LongRef())
-                .valueMarshaller(PushTokenRecordMarshaller.INSTANCE)
-                .averageValueSize(1 + ctx.averagePushTokenLength())
-                // about one pushable device per account: desktop and web devices usually register none
-                .entries(ctx.maxAccounts()),
-            PUSH_TOKENS_FILE,
-            recover));
-        blocks = track(userPairs("blocks", BLOCKS_FILE, ctx.maxAccounts(), recover));
-        contacts = track(userPairs(
-            "contacts", CONTACTS_FILE, ctx.maxAccounts() * ctx.averageContactsPerAccount(), recover));
-        final boolean hadContactPartners = new File(ctx.dataDir(), CONTACT_PARTNERS_FILE).exists();
-        contactPartners = track(open(
-            ChronicleMapBuilder.of(LongRef.class, PartnerList.class)
-                .name("contact-partners")
-                .keyMarshaller(LongRefMarshaller.INSTANCE)
-                .constantKeySizeBySample(new LongRef())
-                .valueMarshaller(PartnerListMarshaller.INSTANCE)
-                // each pair lists each of its users once on the other's side
-                .averageValueSize(2 * Long.BYTES * ctx.averageContactsPerAccount())
-                .entries(ctx.maxAccounts()),
-            CONTACT_PARTNERS_FILE,
-            recover));
-        if (!hadContactPartners || recover)
-        {
-            // a new index over an existing table, or one a crash may have left behind the table: made again
-            try
-            {
-                new PartnerIndex(contactPartners).rebuild(contacts);
-            }
-            catch (final RuntimeException ex)
-            {
-                closeAll(maps);
-                throw ex;
-            }
-        }
-        privacy = track(longToLong("privacy", PRIVACY_FILE, ctx.maxAccounts(), recover));
-        final int averageMembers = Math.min(ctx.groupAverageMembers(), ctx.groupMaxMembers());
-        final GroupRecord averageGroup = new GroupRecord(averageMembers);
-        for (int i = 0; i < averageMembers; i++)
-        {
-            averageGroup.add(i + 1, GroupRecord.MEMBER);
-        }
-        averageGroup.nameLength(16);
-        groups = track(open(
-            ChronicleMapBuilder.of(LongRef.class, GroupRecord.class)
-                .name("groups")
-                .keyMarshaller(LongRefMarshaller.INSTANCE)
-                .constantKeySizeBySample(new LongRef())
-                .valueMarshaller(GroupRecordMarshaller.INSTANCE)
-                .averageValueSize(averageGroup.storedLength())
-                .entries(ctx.groupCapacity()),
-            GROUPS_FILE,
-            recover));
-        keyDirectory = track(open(
-            ChronicleMapBuilder.of(LongRef.class, KeyBundleRecord.class)
-                .name("key-directory")
-                .keyMarshaller(LongRefMarshaller.INSTANCE)
-                .constantKeySizeBySample(new LongRef())
-                .valueMarshaller(KeyBundleRecordMarshaller.INSTANCE)
-                // a device's stock runs between full and the low-stock threshold: sized for it half full, with the
-                // Kyber prekey every current client uploads
-                .averageValueSize(KeyBundleRecord.FIXED_LENGTH + KeyBundleRecord.KYBER_LENGTH +
-                    (ctx.maxPreKeysPerDevice() + 1) / 2 * KeyBundleRecord.PRE_KEY_LENGTH)
-                .entries(ctx.keyDirectoryEntries()),
-            KEY_DIRECTORY_FILE,
-            recover));
-        final LegacyDeviceMigration migration = new LegacyDeviceMigration();
-        deviceTable = openDeviceTable(migration, recover);
-        migratedDevices = migration.devices();
-        migratedPresence = migration.presenceRecords();
-        openEpoch = nextOpenEpoch();
-        // the device table is left to readahead: its slots fill in account order, so neighbours are wanted
-        advisedMappings = ctx.randomAccess() ? RandomAccessAdvice.advise(files) : 0;
+        tables = new StateTables(ctx);
     }
 
     /**
@@ -211,7 +95,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public int openEpoch()
     {
-        return openEpoch;
+        return tables.openEpoch;
     }
 
     /**
@@ -222,7 +106,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public boolean wasRecovered()
     {
-        return wasRecovered;
+        return tables.wasRecovered;
     }
 
     /**
@@ -232,7 +116,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public int advisedMappings()
     {
-        return advisedMappings;
+        return tables.advisedMappings;
     }
 
     /**
@@ -242,7 +126,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public long migratedDevices()
     {
-        return migratedDevices;
+        return tables.migratedDevices;
     }
 
     /**
@@ -252,7 +136,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public long migratedPresence()
     {
-        return migratedPresence;
+        return tables.migratedPresence;
     }
 
     /**
@@ -262,7 +146,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public long deviceCapacity()
     {
-        return deviceTable.capacity();
+        return tables.deviceTable.capacity();
     }
 
     /**
@@ -272,7 +156,8 @@ public final class SwitchboardState implements AutoCloseable
      */
     public Accounts newAccounts()
     {
-        return new Accounts(meta, accountsByPhone, accountsById, deviceTable.capacity());
+        return new Accounts(
+            tables.meta.map(), tables.accountsByPhone, tables.accountsById, tables.deviceTable.capacity());
     }
 
     /**
@@ -282,7 +167,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public Devices newDevices()
     {
-        return new Devices(deviceTable, pushTokens, ctx.maxDevicesPerAccount());
+        return new Devices(tables.deviceTable, tables.pushTokens, ctx.maxDevicesPerAccount());
     }
 
     /**
@@ -292,7 +177,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public Presence newPresence()
     {
-        return new Presence(deviceTable, ctx.maxDevicesPerAccount(), openEpoch);
+        return new Presence(tables.deviceTable, ctx.maxDevicesPerAccount(), tables.openEpoch);
     }
 
     /**
@@ -302,7 +187,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public UserPairs newBlocks()
     {
-        return new UserPairs(blocks, null);
+        return new UserPairs(tables.blocks, null);
     }
 
     /**
@@ -313,7 +198,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public UserPairs newContacts()
     {
-        return new UserPairs(contacts, new PartnerIndex(contactPartners));
+        return new UserPairs(tables.contacts, new PartnerIndex(tables.contactPartners));
     }
 
     /**
@@ -323,7 +208,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public Privacy newPrivacy()
     {
-        return new Privacy(privacy);
+        return new Privacy(tables.privacy);
     }
 
     /**
@@ -333,7 +218,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public Groups newGroups()
     {
-        return new Groups(meta, groups, ctx.groupMaxMembers());
+        return new Groups(tables.meta.map(), tables.groups, ctx.groupMaxMembers());
     }
 
     /**
@@ -343,7 +228,7 @@ public final class SwitchboardState implements AutoCloseable
      */
     public KeyDirectory newKeyDirectory()
     {
-        return new KeyDirectory(keyDirectory, ctx.maxDevicesPerAccount(), ctx.maxPreKeysPerDevice());
+        return new KeyDirectory(tables.keyDirectory, ctx.maxDevicesPerAccount(), ctx.maxPreKeysPerDevice());
     }
 
     /**
@@ -365,183 +250,7 @@ public final class SwitchboardState implements AutoCloseable
         if (!isClosed)
         {
             isClosed = true;
-            final ChronicleMap<?, ?> metaMap = maps.remove(0);
-            try
-            {
-                deviceTable.close();
-                closeAll(maps);
-                meta.put(metaKey.set(META_CLEAN_CLOSE), metaValue.set(1));
-            }
-            finally
-            {
-                maps.add(metaMap);
-                closeAll(maps);
-            }
-        }
-    }
-
-    private DeviceTable openDeviceTable(final LegacyDeviceMigration migration, final boolean recover)
-    {
-        final File file = new File(ctx.dataDir(), DEVICE_TABLE_FILE);
-        try
-        {
-            if (!file.exists())
-            {
-                // filled under another name and renamed: a crash part way leaves no table, so the next open redoes it
-                final File partFile = new File(ctx.dataDir(), DEVICE_TABLE_FILE + ".part");
-                Files.deleteIfExists(partFile.toPath());
-                final boolean hasOldFiles = new File(ctx.dataDir(), DEVICES_FILE).exists() ||
-                    new File(ctx.dataDir(), PRESENCE_FILE).exists();
-                try (DeviceTable table = hasOldFiles ?
-                    migration.migrate(ctx, partFile, recover) :
-                    DeviceTable.create(partFile, ctx.maxAccounts(), ctx.maxDevicesPerAccount()))
-                {
-                    table.force();
-                }
-                Files.move(partFile.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
-                if (hasOldFiles)
-                {
-                    LoggerFactory.getLogger(SwitchboardState.class).info("state: copied " + migration.devices() +
-                        " devices and " + migration.presenceRecords() + " presence records from " + DEVICES_FILE + " and " +
-                        PRESENCE_FILE + " into " + DEVICE_TABLE_FILE + " (" + migration.skipped() +
-                        " out of range, left behind); the old files are kept but no longer used");
-                }
-            }
-
-            final DeviceTable table = DeviceTable.open(file, ctx.maxAccounts());
-            if (table.stride() != ctx.maxDevicesPerAccount())
-            {
-                final int oldStride = table.stride();
-                final DeviceTable resized = DeviceTableResize.resize(table, ctx.maxDevicesPerAccount());
-                LoggerFactory.getLogger(SwitchboardState.class).info("state: " + DEVICE_TABLE_FILE + " resized from " +
-                    oldStride + " to " + resized.stride() + " devices an account; the old file is kept as " +
-                    DEVICE_TABLE_FILE + DeviceTableResize.BACKUP_SUFFIX);
-                return resized;
-            }
-            return table;
-        }
-        catch (final IOException ex)
-        {
-            closeAll(maps);
-            throw new UncheckedIOException("cannot open " + file.getAbsolutePath(), ex);
-        }
-        catch (final RuntimeException ex)
-        {
-            closeAll(maps);
-            throw ex;
-        }
-    }
-
-    private boolean readAndClearCleanClose()
-    {
-        metaKey.value = META_CLEAN_CLOSE;
-        final boolean cleanClose = null != meta.getUsing(metaKey, metaValue) && 1 == metaValue.value;
-        meta.put(metaKey, metaValue.set(0));
-        return cleanClose;
-    }
-
-    private int nextOpenEpoch()
-    {
-        metaKey.value = META_OPEN_EPOCH;
-        final long previous = null == meta.getUsing(metaKey, metaValue) ? 0 : metaValue.value;
-        final int epoch = (int)(previous + 1);
-        meta.put(metaKey, metaValue.set(epoch));
-        return epoch;
-    }
-
-    private ChronicleMap<LongPair, LongRef> userPairs(
-        final String name, final String fileName, final long entries, final boolean recover)
-    {
-        return open(
-            ChronicleMapBuilder.of(LongPair.class, LongRef.class)
-                .name(name)
-                .keyMarshaller(LongPairMarshaller.INSTANCE)
-                .constantKeySizeBySample(new LongPair())
-                .valueMarshaller(LongRefMarshaller.INSTANCE)
-                .constantValueSizeBySample(new LongRef())
-                .entries(entries),
-            fileName,
-            recover);
-    }
-
-    private ChronicleMap<LongRef, LongRef> longToLong(
-        final String name, final String fileName, final long entries, final boolean recover)
-    {
-        return open(
-            ChronicleMapBuilder.of(LongRef.class, LongRef.class)
-                .name(name)
-                .keyMarshaller(LongRefMarshaller.INSTANCE)
-                .constantKeySizeBySample(new LongRef())
-                .valueMarshaller(LongRefMarshaller.INSTANCE)
-                .constantValueSizeBySample(new LongRef())
-                .entries(entries),
-            fileName,
-            recover);
-    }
-
-    private <K, V> ChronicleMap<K, V> open(
-        final ChronicleMapBuilder<K, V> builder, final String fileName, final boolean recover)
-    {
-        final File file = new File(ctx.dataDir(), fileName);
-        files.add(file);
-        builder
-            .putReturnsNull(true)
-            .removeReturnsNull(true)
-            .maxBloatFactor(MAX_BLOAT_FACTOR)
-            // the process decides when to close; a JVM hook racing the ring stages at shutdown would not help
-            .skipCloseOnExitHook(true);
-        try
-        {
-            if (file.exists() && recover)
-            {
-                // recovery releases segment locks that a killed process still held and checks every entry
-                return builder.recoverPersistedTo(file, true);
-            }
-            return builder.createPersistedTo(file);
-        }
-        catch (final IOException ex)
-        {
-            closeAll(maps);
-            throw new UncheckedIOException("cannot open " + file.getAbsolutePath(), ex);
-        }
-        catch (final RuntimeException ex)
-        {
-            closeAll(maps);
-            throw ex;
-        }
-    }
-
-    private <K, V> ChronicleMap<K, V> track(final ChronicleMap<K, V> map)
-    {
-        maps.add(map);
-        return map;
-    }
-
-    private static void closeAll(final List<ChronicleMap<?, ?>> maps)
-    {
-        RuntimeException error = null;
-        for (int i = maps.size() - 1; i >= 0; i--)
-        {
-            try
-            {
-                maps.get(i).close();
-            }
-            catch (final RuntimeException ex)
-            {
-                if (null == error)
-                {
-                    error = ex;
-                }
-                else
-                {
-                    error.addSuppressed(ex);
-                }
-            }
-        }
-        maps.clear();
-        if (null != error)
-        {
-            throw error;
+            tables.close();
         }
     }
 }
